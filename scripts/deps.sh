@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Install and fetch what idregs needs, idempotently.
+#
+# Debian packages are installed on the machine (cross compiler, qemu >= 10);
+# kernel images, uapi headers and a few kernel source files are fetched into
+# a cache outside the work tree, so that a fresh clone reuses them.  Once
+# everything is in place a run does no apt work at all: --refresh re-resolves
+# "newest in suite" and fetches whatever changed.
+set -euo pipefail
+
+CACHE=${IDREGS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/idregs}
+# Kernel series of the matrix; the newest Debian arm64 build of each.
+KERNEL_SERIES=${IDREGS_KERNEL_SERIES:-"7 6.12 6.1"}
+# Kernel sources read by the generator and by people checking KVM's rules.
+SOURCE_SERIES=${IDREGS_SOURCE_SERIES:-"7 6.12"}
+QEMU_MIN=10
+SUITES="bookworm-backports trixie trixie-backports"
+APT_SOURCES=/etc/apt/sources.list.d/idregs.sources
+APT_PIN=/etc/apt/preferences.d/idregs
+
+# Files taken from each linux-source tarball.  kselftest headers are a build
+# dependency of selftests/; the rest is input to gen/ or reading material.
+SOURCE_FILES=(
+	tools/testing/selftests/kselftest.h
+	tools/testing/selftests/kselftest_harness.h
+	tools/testing/selftests/kselftest
+	arch/arm64/tools/sysreg
+	arch/arm64/tools/gen-sysreg.awk
+	arch/arm64/kernel/cpufeature.c
+	arch/arm64/include/asm/cpufeature.h
+	arch/arm64/kvm/sys_regs.c
+	arch/arm64/kvm/sys_regs.h
+	# arm64/ since 6.15, aarch64/ before.
+	'tools/testing/selftests/kvm/*/set_id_regs.c'
+)
+
+refresh=0
+quiet=0
+apt_updated=0
+
+die() { echo "deps: error: $*" >&2; exit 1; }
+say() { [ "$quiet" = 1 ] || echo "deps: $*" >&2; }
+
+usage() {
+	cat <<USAGE
+usage: scripts/deps.sh [--refresh] [--quiet] [--print-cache]
+  Installs the cross compiler and qemu-system-arm >= $QEMU_MIN (as root, from
+  Debian; extra suites are pinned at priority 50 so nothing else upgrades) and
+  fetches arm64 kernels ($KERNEL_SERIES), uapi headers and kernel source files
+  into \$IDREGS_CACHE (now: $CACHE).
+  --refresh      look for newer kernels/sources even if the cache is complete
+  --print-cache  print the cache directory and exit
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--refresh) refresh=1 ;;
+	--quiet) quiet=1 ;;
+	--print-cache) echo "$CACHE"; exit 0 ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+need_root() {
+	[ "$(id -u)" = 0 ] || die "must be root to $1 (run: sudo make deps)"
+}
+
+apt_update() {
+	[ "$apt_updated" = 1 ] && return 0
+	need_root "run apt-get update"
+	say "apt-get update"
+	apt-get update -qq >/dev/null 2>"$CACHE/apt-update.log" ||
+		die "apt-get update failed: $(tail -n 3 "$CACHE/apt-update.log" | tr '\n' ' ')"
+	apt_updated=1
+}
+
+setup_apt() {
+	local changed=0
+	need_root "configure apt"
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64
+		changed=1
+	fi
+	if [ ! -f "$APT_SOURCES" ]; then
+		cat >"$APT_SOURCES" <<SRC
+# Added by idregs scripts/deps.sh: arm64 kernels, qemu >= $QEMU_MIN, uapi headers.
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: $SUITES
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+		changed=1
+	fi
+	if [ ! -f "$APT_PIN" ]; then
+		{
+			echo "# Added by idregs scripts/deps.sh: never upgrade from these suites by default."
+			for s in $SUITES; do
+				printf 'Package: *\nPin: release n=%s\nPin-Priority: 50\n\n' "$s"
+			done
+		} >"$APT_PIN"
+		changed=1
+	fi
+	if [ "$changed" = 1 ] || ! apt-cache show linux-image-arm64:arm64 >/dev/null 2>&1; then
+		apt_update
+	fi
+}
+
+pkg_installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
+qemu_ok() {
+	command -v qemu-system-aarch64 >/dev/null 2>&1 || return 1
+	local v
+	v=$(qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+	[ -n "$v" ] && [ "$v" -ge "$QEMU_MIN" ]
+}
+
+apt_install() {
+	need_root "install $*"
+	say "apt-get install $*"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+		>"$CACHE/apt-install.log" 2>&1 ||
+		die "apt-get install $* failed: $(grep -E '^E:' "$CACHE/apt-install.log" | head -n 3 | tr '\n' ' ')"
+}
+
+# The highest version of PKG among all configured suites whose upstream
+# version starts with PREFIX ("7" matches 7.x, "6.1" matches 6.1.x only).
+newest_version() {
+	local pkg=$1 prefix=$2
+	apt-cache madison "$pkg" | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
+		grep -E "^${prefix//./\\.}\\.[0-9]" | sort -u |
+		while read -r v; do echo "$v"; done | sort -V | tail -n 1 |
+		{ read -r best || true; echo "${best:-}"; }
+}
+
+install_tools() {
+	local missing=()
+	for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio xz-utils python3 make gcc; do
+		pkg_installed "$p" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		setup_apt
+		apt_update
+		apt_install "${missing[@]}"
+	fi
+	if ! qemu_ok; then
+		setup_apt
+		apt_update
+		local v
+		v=$(apt-cache policy qemu-system-arm | sed -n 's/.*Candidate: [0-9]*:\{0,1\}\([0-9]*\)\..*/\1/p')
+		if [ -n "$v" ] && [ "$v" -ge "$QEMU_MIN" ]; then
+			apt_install qemu-system-arm
+		else
+			# Name each qemu package's suite so its dependencies come from
+			# the machine's own release and nothing else is upgraded.
+			local q=()
+			for p in qemu-system-arm qemu-system-common qemu-system-data; do
+				q+=("$p/bookworm-backports")
+			done
+			apt_install "${q[@]}"
+		fi
+		qemu_ok || die "qemu-system-aarch64 >= $QEMU_MIN not available after install"
+	fi
+}
+
+# apt-get download into the cache's deb folder; prints the .deb path.
+download_deb() {
+	local spec=$1
+	local dir="$CACHE/debs"
+	mkdir -p "$dir"
+	local name=${spec%%=*} ver=${spec#*=}
+	local base=${name%%:*} arch=${name#*:}
+	[ "$arch" = "$name" ] && arch=$(apt-cache show "$spec" 2>/dev/null | sed -n 's/^Architecture: //p' | head -n 1)
+	local file="$dir/${base}_${ver/*:/}_${arch}.deb"
+	if [ ! -s "$file" ]; then
+		say "download $spec"
+		(cd "$dir" && apt-get download -qq "$spec" >/dev/null 2>"$CACHE/apt-download.log") ||
+			die "apt-get download $spec failed: $(tail -n 2 "$CACHE/apt-download.log" | tr '\n' ' ')"
+	fi
+	[ -s "$file" ] || file=$(ls -t "$dir/${base}_"*"_${arch}.deb" | head -n 1)
+	echo "$file"
+}
+
+deb_depends() {
+	apt-cache show "$1" | sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
+		sed -n 's/^ *\([^ |]*\) *(= *\([^)]*\)).*/\1=\2/p'
+}
+
+# Follow the meta package to the package holding vmlinuz (linux-image-* up
+# to 6.x, linux-binary-* from 7.x) and extract it to kernels/SERIES.
+fetch_kernel() {
+	local series=$1
+	local dest="$CACHE/kernels/$series"
+	if [ -s "$dest/vmlinuz" ] && [ "$refresh" = 0 ]; then
+		return 0
+	fi
+	setup_apt
+	apt_update
+	local ver
+	ver=$(newest_version linux-image-arm64:arm64 "$series")
+	[ -n "$ver" ] || die "no linux-image-arm64 $series.x in the configured suites"
+	if [ -s "$dest/vmlinuz" ] && [ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ]; then
+		return 0
+	fi
+	local queue=("linux-image-arm64:arm64=$ver") found=
+	while [ ${#queue[@]} -gt 0 ] && [ -z "$found" ]; do
+		local spec=${queue[0]}
+		queue=("${queue[@]:1}")
+		local dep
+		for dep in $(deb_depends "$spec"); do
+			case "$dep" in
+			linux-binary-*|linux-image-*) queue+=("${dep%%=*}:arm64=${dep#*=}") ;;
+			esac
+		done
+		case "$spec" in linux-image-arm64:*) continue ;; esac
+		local deb
+		deb=$(download_deb "$spec")
+		if dpkg-deb -c "$deb" | grep -E '(boot/vmlinuz-|/vmlinuz$)' >/dev/null; then
+			found=$deb
+		fi
+	done
+	[ -n "$found" ] || die "no vmlinuz found below linux-image-arm64=$ver"
+	local tmp
+	tmp=$(mktemp -d)
+	dpkg-deb -x "$found" "$tmp"
+	local img
+	img=$(find "$tmp" \( -path '*/boot/vmlinuz-*' -o -name vmlinuz \) -type f | head -n 1)
+	mkdir -p "$dest"
+	cp "$img" "$dest/vmlinuz.new" && mv "$dest/vmlinuz.new" "$dest/vmlinuz"
+	# boot/vmlinuz-RELEASE up to 6.x, usr/lib/modules/RELEASE/vmlinuz in 7.x
+	local rel=${img##*/vmlinuz-}
+	[ "$rel" = "$img" ] && rel=$(basename "$(dirname "$img")")
+	echo "$rel" >"$dest/release"
+	echo "$ver" >"$dest/package-version"
+	rm -rf "$tmp"
+	say "kernel $series: $rel ($ver)"
+}
+
+fetch_uapi() {
+	local dest="$CACHE/uapi"
+	if [ -d "$dest/usr/include/linux" ] && [ "$refresh" = 0 ]; then
+		return 0
+	fi
+	setup_apt
+	apt_update
+	local ver
+	ver=$(newest_version linux-libc-dev 7)
+	[ -n "$ver" ] || die "no linux-libc-dev 7.x in the configured suites"
+	local deb
+	deb=$(download_deb "linux-libc-dev:all=$ver")
+	rm -rf "$dest.new"
+	dpkg-deb -x "$deb" "$dest.new"
+	[ -f "$dest.new/usr/include/aarch64-linux-gnu/asm/kvm.h" ] ||
+		die "linux-libc-dev $ver has no arm64 uapi (usr/include/aarch64-linux-gnu/asm/kvm.h)"
+	echo "$ver" >"$dest.new/package-version"
+	rm -rf "$dest" && mv "$dest.new" "$dest"
+	say "uapi headers: linux-libc-dev $ver"
+}
+
+fetch_source() {
+	local series=$1
+	local dest="$CACHE/src/$series"
+	if [ -f "$dest/arch/arm64/tools/sysreg" ] && [ "$refresh" = 0 ]; then
+		return 0
+	fi
+	setup_apt
+	apt_update
+	local ver
+	ver=$(newest_version linux-source "$series")
+	[ -n "$ver" ] || die "no linux-source $series.x in the configured suites"
+	[ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
+	local deb
+	deb=$(download_deb "linux-source:all=$ver")
+	# linux-source is a meta package: the tarball is in linux-source-X.Y.
+	local real
+	real=$(deb_depends "linux-source=$ver" | grep '^linux-source-' | head -n 1)
+	[ -n "$real" ] || die "linux-source=$ver depends on no linux-source-X.Y"
+	deb=$(download_deb "${real%%=*}:all=${real#*=}")
+	local tmp
+	tmp=$(mktemp -d)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
+	local tarball
+	tarball=$(ls "$tmp"/usr/src/linux-source-*.tar.xz)
+	local top
+	top=$(basename "$tarball" .tar.xz)
+	say "extract kernel files from $top"
+	tar -xJf "$tarball" -C "$tmp" --wildcards "${SOURCE_FILES[@]/#/$top/}" ||
+		die "$top lacks one of: ${SOURCE_FILES[*]}"
+	rm -rf "$dest"
+	mkdir -p "$(dirname "$dest")"
+	mv "$tmp/$top" "$dest"
+	echo "$ver" >"$dest/package-version"
+	rm -rf "$tmp"
+	say "kernel source $series: $ver"
+}
+
+mkdir -p "$CACHE"
+install_tools
+for s in $KERNEL_SERIES; do
+	fetch_kernel "$s"
+done
+fetch_uapi
+for s in $SOURCE_SERIES; do
+	fetch_source "$s"
+done
+say "ready: cache $CACHE"
