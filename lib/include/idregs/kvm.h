@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * KVM/arm64 access for idregs: a VM with vCPUs, the writable masks and
+ * GET/SET_ONE_REG by ID register encoding.  arm64 only (lib/kvm/).
+ *
+ * Every call returns 0 or a negative errno; the failing call is also
+ * described in the VM's last_error so that callers can print register,
+ * value and errno without re-deriving them.
+ */
+#ifndef IDREGS_KVM_H
+#define IDREGS_KVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "idregs/table.h"
+
+#define IDREG_MAX_VCPUS		8
+
+struct idreg_vm {
+	int kvm_fd;
+	int vm_fd;
+	int nr_vcpus;
+	int vcpu_fd[IDREG_MAX_VCPUS];
+	void *vcpu_run[IDREG_MAX_VCPUS];	/* mmap'ed struct kvm_run */
+	char last_error[256];
+};
+
+/* Why the suite cannot run here, or NULL: no /dev/kvm, or no capability 230. */
+const char *idreg_kvm_unavailable(void);
+
+/* Open /dev/kvm and create an empty VM. */
+int idreg_vm_create(struct idreg_vm *vm);
+/* KVM_ENABLE_CAP on the VM (before vCPUs exist, for most capabilities). */
+int idreg_vm_enable_cap(struct idreg_vm *vm, uint32_t cap, uint64_t arg0);
+int idreg_kvm_check_cap(struct idreg_vm *vm, long cap);
+/* Create a vCPU and KVM_ARM_VCPU_INIT it with the preferred target. */
+int idreg_vcpu_add(struct idreg_vm *vm);
+/* KVM_ARM_VCPU_INIT again on an existing vCPU (a reset). */
+int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu);
+void idreg_vm_destroy(struct idreg_vm *vm);
+
+/* The 192 writable masks, indexed as KVM_ARM_FEATURE_ID_RANGE_IDX. */
+int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS]);
+
+/* GET/SET_ONE_REG on an ID register by encoding (op0 is always 3). */
+int idreg_get(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t *val);
+int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t val);
+/* The same for a slot index 0..191. */
+int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val);
+int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val);
+
+/* Name of a slot for messages: the table's register name or "S3_op1_C0_Ccrm_op2". */
+const char *idreg_slot_name(int slot, char *buf, unsigned int len);
+void idreg_slot_decode(int slot, int *op1, int *crm, int *op2);
+
+#endif /* IDREGS_KVM_H */

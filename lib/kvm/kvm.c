@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KVM/arm64 access: VM and vCPU life cycle, writable masks, ONE_REG by
+ * ID register encoding.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "idregs/kvm.h"
+
+/* Record what failed and return -errno. */
+static int fail(struct idreg_vm *vm, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(vm->last_error, sizeof(vm->last_error), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(vm->last_error))
+		snprintf(vm->last_error + n, sizeof(vm->last_error) - n,
+			 ": %s (errno %d)", strerror(err), err);
+	return -err;
+}
+
+const char *idreg_kvm_unavailable(void)
+{
+	static char why[160];
+	int kvm, vm, r;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0) {
+		snprintf(why, sizeof(why), "cannot open /dev/kvm: %s", strerror(errno));
+		return why;
+	}
+	r = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES);
+	if (r <= 0) {
+		close(kvm);
+		return "KVM lacks KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES (230): no writable ID register masks (Linux < 6.8)";
+	}
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		snprintf(why, sizeof(why), "KVM_CREATE_VM: %s", strerror(errno));
+		close(kvm);
+		return why;
+	}
+	r = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES);
+	close(vm);
+	close(kvm);
+	if (r & (1 << KVM_ARM_FEATURE_ID_RANGE))
+		return NULL;
+	return "KVM does not offer the feature ID mask range (KVM_ARM_FEATURE_ID_RANGE)";
+}
+
+int idreg_vm_create(struct idreg_vm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->vm_fd = -1;
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return fail(vm, errno, "open /dev/kvm");
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return fail(vm, errno, "KVM_CREATE_VM");
+	return 0;
+}
+
+int idreg_kvm_check_cap(struct idreg_vm *vm, long cap)
+{
+	int r = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, cap);
+
+	return r < 0 ? 0 : r;
+}
+
+int idreg_vm_enable_cap(struct idreg_vm *vm, uint32_t cap, uint64_t arg0)
+{
+	struct kvm_enable_cap ec = { .cap = cap, .args = { arg0 } };
+
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &ec))
+		return fail(vm, errno, "KVM_ENABLE_CAP %u", cap);
+	return 0;
+}
+
+static int vcpu_init(struct idreg_vm *vm, int vcpu)
+{
+	struct kvm_vcpu_init init;
+
+	memset(&init, 0, sizeof(init));
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
+		return fail(vm, errno, "KVM_ARM_PREFERRED_TARGET");
+	if (ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_INIT, &init))
+		return fail(vm, errno, "KVM_ARM_VCPU_INIT vcpu %d", vcpu);
+	return 0;
+}
+
+int idreg_vcpu_add(struct idreg_vm *vm)
+{
+	int id = vm->nr_vcpus, fd, size;
+	void *run;
+
+	if (id >= IDREG_MAX_VCPUS)
+		return fail(vm, ENOSPC, "vcpu %d: at most %d vCPUs", id, IDREG_MAX_VCPUS);
+	fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+	if (fd < 0)
+		return fail(vm, errno, "KVM_CREATE_VCPU %d", id);
+	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < 0) {
+		close(fd);
+		return fail(vm, errno, "KVM_GET_VCPU_MMAP_SIZE");
+	}
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (run == MAP_FAILED) {
+		close(fd);
+		return fail(vm, errno, "mmap kvm_run of vcpu %d", id);
+	}
+	vm->vcpu_fd[id] = fd;
+	vm->vcpu_run[id] = run;
+	vm->nr_vcpus++;
+	return vcpu_init(vm, id);
+}
+
+int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu)
+{
+	return vcpu_init(vm, vcpu);
+}
+
+void idreg_vm_destroy(struct idreg_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		close(vm->vcpu_fd[i]);
+	/* kvm_run mappings go with the process or the next munmap-less exit. */
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	vm->nr_vcpus = 0;
+	vm->vm_fd = vm->kvm_fd = -1;
+}
+
+int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS])
+{
+	struct reg_mask_range range;
+
+	memset(&range, 0, sizeof(range));
+	memset(masks, 0, IDREG_NR_SLOTS * sizeof(masks[0]));
+	range.addr = (uint64_t)(uintptr_t)masks;
+	range.range = KVM_ARM_FEATURE_ID_RANGE;
+	if (ioctl(vm->vm_fd, KVM_ARM_GET_REG_WRITABLE_MASKS, &range))
+		return fail(vm, errno, "KVM_ARM_GET_REG_WRITABLE_MASKS");
+	return 0;
+}
+
+void idreg_slot_decode(int slot, int *op1, int *crm, int *op2)
+{
+	static const int op1_of[3] = { 0, 1, 3 };
+
+	*op1 = op1_of[slot / 64];
+	*crm = (slot / 8) % 8;
+	*op2 = slot % 8;
+}
+
+const char *idreg_slot_name(int slot, char *buf, unsigned int len)
+{
+	int op1, crm, op2;
+	unsigned int i;
+
+	idreg_slot_decode(slot, &op1, &crm, &op2);
+	for (i = 0; i < idreg_nr_regs; i++) {
+		const struct idreg_reg *r = &idreg_regs[i];
+
+		if (r->op1 == op1 && r->crn == 0 && r->crm == crm && r->op2 == op2)
+			return r->name;
+	}
+	snprintf(buf, len, "S3_%d_C0_C%d_%d", op1, crm, op2);
+	return buf;
+}
+
+static uint64_t one_reg_id(int op1, int crm, int op2)
+{
+	return ARM64_SYS_REG(3, op1, 0, crm, op2);
+}
+
+static int one_reg(struct idreg_vm *vm, int vcpu, unsigned long req,
+		   int op1, int crm, int op2, uint64_t *val)
+{
+	struct kvm_one_reg reg = {
+		.id = one_reg_id(op1, crm, op2),
+		.addr = (uint64_t)(uintptr_t)val,
+	};
+
+	if (vcpu < 0 || vcpu >= vm->nr_vcpus)
+		return fail(vm, EINVAL, "vcpu %d does not exist", vcpu);
+	if (ioctl(vm->vcpu_fd[vcpu], req, &reg))
+		return fail(vm, errno, "%s S3_%d_C0_C%d_%d = 0x%016llx on vcpu %d",
+			    req == KVM_SET_ONE_REG ? "KVM_SET_ONE_REG" : "KVM_GET_ONE_REG",
+			    op1, crm, op2, (unsigned long long)*val, vcpu);
+	return 0;
+}
+
+int idreg_get(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t *val)
+{
+	*val = 0;
+	return one_reg(vm, vcpu, KVM_GET_ONE_REG, op1, crm, op2, val);
+}
+
+int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t val)
+{
+	return one_reg(vm, vcpu, KVM_SET_ONE_REG, op1, crm, op2, &val);
+}
+
+int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val)
+{
+	int op1, crm, op2;
+
+	idreg_slot_decode(slot, &op1, &crm, &op2);
+	return idreg_get(vm, vcpu, op1, crm, op2, val);
+}
+
+int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val)
+{
+	int op1, crm, op2;
+
+	idreg_slot_decode(slot, &op1, &crm, &op2);
+	return idreg_set(vm, vcpu, op1, crm, op2, val);
+}

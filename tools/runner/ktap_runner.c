@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ktap_runner: run selftest binaries one after another and print one KTAP
+ * stream, the way kselftest's runner.sh does (each test's own output
+ * indented with "# ", exit code 4 reported as SKIP), with a per-test
+ * timeout.  Also watches the kernel taint flags: a WARN or BUG inside the
+ * host kernel while a test runs fails that test even if the test passed.
+ *
+ * As PID 1 of the emulated host's initramfs it also mounts devtmpfs, proc
+ * and sysfs, takes the test list from /tests.list and powers off at the end.
+ *
+ *   ktap_runner LIST          LIST lines: NAME TIMEOUT_S PATH [ARGS...]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KSFT_SKIP	4
+#define MAX_ARGS	32
+#define LINE_MAX_LEN	4096
+
+struct totals {
+	int pass, fail, skip;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned long read_taint(void)
+{
+	unsigned long t = 0;
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu", &t) != 1)
+		t = 0;
+	fclose(f);
+	return t;
+}
+
+/* Show the kernel log lines that explain a taint: its splats and traces. */
+static void print_kernel_log_tail(void)
+{
+	static char buf[1 << 18];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	char *line, *save;
+	int shown = 0;
+
+	if (n <= 0) {
+		printf("# (kernel log unreadable: %s)\n", strerror(errno));
+		return;
+	}
+	buf[n] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(line, "WARNING") || strstr(line, "BUG") ||
+		    strstr(line, "Oops") || strstr(line, "Call trace") ||
+		    strstr(line, "cut here") || strstr(line, " at ")) {
+			if (shown++ < 60)
+				printf("# dmesg: %s\n", line);
+		}
+	}
+}
+
+/* Copy the child's output line by line, indented; kill it at the deadline. */
+static int pump_output(int fd, pid_t pid, double deadline, int *timed_out)
+{
+	char buf[LINE_MAX_LEN];
+	size_t used = 0;
+	int status = 0;
+
+	*timed_out = 0;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int left = (int)((deadline - now()) * 1000);
+		ssize_t n;
+
+		if (left <= 0) {
+			*timed_out = 1;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(&p, 1, left) <= 0)
+			continue;
+		n = read(fd, buf + used, sizeof(buf) - 1 - used);
+		if (n <= 0)
+			break;
+		used += n;
+		for (;;) {
+			char *nl = memchr(buf, '\n', used);
+			size_t len;
+
+			if (!nl && used < sizeof(buf) - 1)
+				break;
+			len = nl ? (size_t)(nl - buf) + 1 : used;
+			printf("# %.*s%s", (int)len, buf, nl ? "" : "\n");
+			memmove(buf, buf + len, used - len);
+			used -= len;
+		}
+		fflush(stdout);
+	}
+	if (used)
+		printf("# %.*s\n", (int)used, buf);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+static int run_one(int nr, char *name, int timeout_s, char **argv, struct totals *t)
+{
+	unsigned long taint_before = read_taint(), taint_after;
+	double start = now();
+	int pipefd[2], status, timed_out;
+	pid_t pid;
+
+	printf("# selftests: idregs: %s\n", name);
+	fflush(stdout);
+	if (pipe(pipefd)) {
+		printf("not ok %d selftests: idregs: %s # pipe: %s\n", nr, name, strerror(errno));
+		t->fail++;
+		return 0;
+	}
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execv(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		printf("not ok %d selftests: idregs: %s # fork: %s\n", nr, name, strerror(errno));
+		t->fail++;
+		return 0;
+	}
+	status = pump_output(pipefd[0], pid, start + timeout_s, &timed_out);
+	close(pipefd[0]);
+	taint_after = read_taint();
+
+	if (timed_out) {
+		printf("not ok %d selftests: idregs: %s # TIMEOUT %d seconds\n", nr, name, timeout_s);
+		t->fail++;
+	} else if (taint_after != taint_before) {
+		printf("# kernel taint changed 0x%lx -> 0x%lx during %s\n",
+		       taint_before, taint_after, name);
+		print_kernel_log_tail();
+		printf("not ok %d selftests: idregs: %s # kernel tainted\n", nr, name);
+		t->fail++;
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		printf("ok %d selftests: idregs: %s\n", nr, name);
+		t->pass++;
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == KSFT_SKIP) {
+		printf("ok %d selftests: idregs: %s # SKIP\n", nr, name);
+		t->skip++;
+	} else if (WIFSIGNALED(status)) {
+		printf("not ok %d selftests: idregs: %s # killed by signal %d\n",
+		       nr, name, WTERMSIG(status));
+		t->fail++;
+	} else {
+		printf("not ok %d selftests: idregs: %s # exit=%d\n", nr, name, WEXITSTATUS(status));
+		t->fail++;
+	}
+	printf("# %s: %.2f s\n", name, now() - start);
+	fflush(stdout);
+	return 0;
+}
+
+static int count_lines(FILE *f)
+{
+	char line[LINE_MAX_LEN];
+	int n = 0;
+
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != '#' && line[0] != '\n')
+			n++;
+	rewind(f);
+	return n;
+}
+
+static int run_list(const char *list, struct totals *t)
+{
+	char line[LINE_MAX_LEN];
+	FILE *f = fopen(list, "r");
+	int nr = 0, total;
+
+	if (!f) {
+		printf("Bail out! cannot open test list %s: %s\n", list, strerror(errno));
+		return -1;
+	}
+	total = count_lines(f);
+	printf("TAP version 13\n1..%d\n", total);
+	while (fgets(line, sizeof(line), f)) {
+		char *argv[MAX_ARGS + 1], *name, *tmo, *save;
+		int argc = 0;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		name = strtok_r(line, " \t", &save);
+		tmo = strtok_r(NULL, " \t", &save);
+		while (argc < MAX_ARGS && (argv[argc] = strtok_r(NULL, " \t", &save)))
+			argc++;
+		argv[argc] = NULL;
+		if (!name || !tmo || !argc) {
+			printf("not ok %d malformed test list line\n", ++nr);
+			t->fail++;
+			continue;
+		}
+		run_one(++nr, name, atoi(tmo), argv, t);
+	}
+	fclose(f);
+	return 0;
+}
+
+static void init_mounts(void)
+{
+	int fd;
+
+	mkdir("/dev", 0755);
+	mkdir("/proc", 0555);
+	mkdir("/sys", 0555);
+	mkdir("/tmp", 01777);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	fd = open("/dev/console", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static void print_uname(void)
+{
+	char buf[256] = "";
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
+
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+	printf("# host kernel: %s\n", buf);
+}
+
+int main(int argc, char **argv)
+{
+	int as_init = getpid() == 1;
+	const char *list = as_init ? "/tests.list" : argv[1];
+	struct totals t = { 0 };
+	double start;
+
+	if (as_init)
+		init_mounts();
+	else if (argc != 2) {
+		fprintf(stderr, "usage: %s TEST_LIST\n", argv[0]);
+		return 2;
+	}
+	start = now();
+	print_uname();
+	run_list(list, &t);
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       t.pass, t.fail, t.skip);
+	printf("# IDREGS-RESULT pass=%d fail=%d skip=%d seconds=%.2f\n",
+	       t.pass, t.fail, t.skip, now() - start);
+	fflush(stdout);
+	if (as_init) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	if (t.fail)
+		return 1;
+	return t.pass ? 0 : KSFT_SKIP;
+}
