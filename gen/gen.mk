@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The table generator (gen/README.md); included by the top Makefile, which
+# defines CACHE and PYTHON.
+#
+#   make gen        [KERNEL_SRC=/path/to/linux] [REGISTERS_JSON=/path/Registers.json]
+#   make gen-check  regenerate from the recorded inputs; fail if it differs
+#   make unit-py    the generator's unit tests
+
+KERNEL_SRC	?= $(CACHE)/src/7
+IDREGS_GEN	:= $(PYTHON) gen/idregs-gen
+IDREG_TABLE	:= lib/generated/idreg_table.c
+GEN_JSON_ARG	= $(if $(REGISTERS_JSON),--registers-json $(REGISTERS_JSON))
+# gen-check uses the cache unless KERNEL_SRC is given on the command line.
+GEN_CHECK_SRC	= $(if $(filter command line environment,$(origin KERNEL_SRC)),--kernel-src $(KERNEL_SRC))
+
+.PHONY: gen gen-check unit-py
+
+gen:
+	$(IDREGS_GEN) generate --kernel-src $(KERNEL_SRC) $(GEN_JSON_ARG) -o $(IDREG_TABLE)
+
+gen-check:
+	$(IDREGS_GEN) check --cache $(CACHE) $(GEN_CHECK_SRC) $(GEN_JSON_ARG) $(IDREG_TABLE)
+
+unit-py:
+	$(PYTHON) -m unittest discover -s gen/tests -t gen

@@ -1,0 +1,147 @@
+"""Command line: generate, check, compare."""
+import argparse
+import difflib
+import glob
+import os
+import re
+import sys
+
+from .build import build
+from .compare import compare_regs, load_source
+from .emit import parse_inputs, render, write_atomic
+from .model import GenError
+
+
+def _summary(regs):
+    nf = sum(len(r.fields) for r in regs)
+    nb = sum(len(r.ftr_bits) for r in regs)
+    return f"{len(regs)} registers, {nf} fields, {nb} ftr_bits entries"
+
+
+def _print_notes(notes, verbose):
+    if verbose:
+        for n in notes:
+            print(f"note: {n}", file=sys.stderr)
+    elif notes:
+        print(f"idregs-gen: {len(notes)} notes (-v to list)", file=sys.stderr)
+
+
+def cmd_generate(args):
+    notes = []
+    regs, inputs = build(args.kernel_src, args.registers_json, notes=notes)
+    write_atomic(args.output, render(regs, inputs))
+    _print_notes(notes, args.verbose)
+    print(f"idregs-gen: wrote {args.output}: {_summary(regs)}", file=sys.stderr)
+    return 0
+
+
+def _version_key(v):
+    # Debian versions as far as the cache needs: upstream numbers first,
+    # a '~' pre-release sorting below its absence.
+    upstream, _, rest = v.partition("-")
+    return ([int(x) for x in re.findall(r"\d+", upstream)],
+            [int(x) for x in re.findall(r"\d+", rest.split("~")[0])])
+
+
+def _cache_sources(cache):
+    found = {}
+    for pv in sorted(glob.glob(os.path.join(cache, "src", "*", "package-version"))):
+        with open(pv, encoding="utf-8") as fh:
+            found[fh.read().strip()] = os.path.dirname(pv)
+    return found
+
+
+def cmd_check(args):
+    with open(args.committed, encoding="utf-8") as fh:
+        committed = fh.read()
+    recorded = parse_inputs(committed)
+    version = recorded.get("kernel")
+    if not version:
+        raise GenError(args.committed, "no 'kernel:' line in idreg_table_inputs")
+    sources = _cache_sources(args.cache) if args.cache else {}
+    ksrc = args.kernel_src or sources.get(version)
+    if not ksrc:
+        raise GenError(args.committed, f"recorded kernel {version} is not in "
+                       f"{args.cache}/src (run scripts/deps.sh, or pass KERNEL_SRC=)")
+    if recorded.get("registers_json", "none") != "none" and not args.registers_json:
+        raise GenError(args.committed, "generated with Registers.json "
+                       f"({recorded['registers_json']}); pass REGISTERS_JSON=")
+    regs, inputs = build(ksrc, args.registers_json, notes=[])
+    fresh = render(regs, inputs)
+    status = 0
+    if fresh != committed:
+        diff = list(difflib.unified_diff(
+            committed.splitlines(), fresh.splitlines(),
+            args.committed + " (committed)", "regenerated", lineterm="", n=1))
+        changed = sum(1 for d in diff if d[:1] in "+-" and d[:3] not in ("+++", "---"))
+        print(f"gen-check: {args.committed} is out of date ({changed} lines "
+              f"differ); run 'make gen' and commit. First differences:")
+        print("\n".join(diff[:60]))
+        for k, v in inputs:
+            if recorded.get(k) != v:
+                print(f"gen-check: input {k}: committed '{recorded.get(k)}', now '{v}'")
+        status = 1
+    else:
+        print(f"gen-check: {args.committed} is up to date ({_summary(regs)})")
+    newer = [v for v in sources if _version_key(v) > _version_key(version)]
+    for v in sorted(newer, key=_version_key):
+        print(f"gen-check: note: the cache has a newer kernel source {v} "
+              f"({sources[v]}); 'make gen KERNEL_SRC={sources[v]}' to move to it")
+    return status
+
+
+def cmd_compare(args):
+    notes = []
+    a = load_source(args.a, notes)
+    b = load_source(args.b, notes)
+    _print_notes(notes, args.verbose)
+    diffs = compare_regs(a, b, args.label_a or args.a, args.label_b or args.b,
+                         all_regs=args.all)
+    for line in diffs:
+        print(line)
+    if diffs:
+        print(f"{len(diffs)} differences")
+        return 1
+    print("identical")
+    return 0
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="idregs-gen", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="list notes (unmatched ftr entries, skipped registers)")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    g = sub.add_parser("generate", help="write lib/generated/idreg_table.c")
+    g.add_argument("--kernel-src", required=True,
+                   help="kernel tree (or cache dir) with arch/arm64/...")
+    g.add_argument("--registers-json", help="Arm AARCHMRS Registers.json")
+    g.add_argument("-o", "--output", required=True)
+    g.set_defaults(func=cmd_generate)
+
+    c = sub.add_parser("check", help="regenerate and compare with a committed file")
+    c.add_argument("--cache", help="idregs cache (finds the recorded kernel)")
+    c.add_argument("--kernel-src", help="use this tree instead of the cache")
+    c.add_argument("--registers-json")
+    c.add_argument("committed")
+    c.set_defaults(func=cmd_check)
+
+    m = sub.add_parser("compare", help="differences between two sources "
+                                       "(kernel tree, sysreg file or .json)")
+    m.add_argument("a")
+    m.add_argument("b")
+    m.add_argument("--label-a")
+    m.add_argument("--label-b")
+    m.add_argument("--all", action="store_true",
+                   help="all registers, not just the feature ID space")
+    m.set_defaults(func=cmd_compare)
+
+    args = p.parse_args(argv)
+    try:
+        return args.func(args)
+    except GenError as e:
+        print(f"{e.where}: error: {e.reason}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"{e.filename or 'idregs-gen'}: error: {e.strerror}", file=sys.stderr)
+        return 2
