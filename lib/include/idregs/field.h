@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Field arithmetic on 64-bit ID register values, the 192-slot index of the
+ * feature ID space, and look-ups in the ID register tables (lib/table.c).
+ */
+#ifndef IDREGS_FIELD_H
+#define IDREGS_FIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <idregs/table.h>
+
+/* The property name prefix: SYSREG_<REG>_<FIELD>. */
+#define IDREG_PROP_PREFIX	"SYSREG_"
+
+struct idreg_encoding {
+	uint8_t op0, op1, crn, crm, op2;
+};
+
+/* lsb/width describe a field inside 64 bits: width >= 1, lsb + width <= 64. */
+bool idreg_field_valid(unsigned int lsb, unsigned int width);
+/* Does @value fit in a field of @width bits (raw, unsigned)? */
+bool idreg_value_fits(uint64_t value, unsigned int width);
+
+uint64_t idreg_field_mask(unsigned int lsb, unsigned int width);
+uint64_t idreg_field_get(uint64_t reg, unsigned int lsb, unsigned int width);
+int64_t idreg_field_get_signed(uint64_t reg, unsigned int lsb,
+			       unsigned int width);
+/* Two's complement of @raw as a @width-bit number. */
+int64_t idreg_sign_extend(uint64_t raw, unsigned int width);
+/* @reg with the field replaced by @raw; bits of @raw above @width dropped. */
+uint64_t idreg_field_set(uint64_t reg, unsigned int lsb, unsigned int width,
+			 uint64_t raw);
+
+/*
+ * Slot index of the feature ID space, as KVM_ARM_GET_REG_WRITABLE_MASKS lays
+ * it out: op1_idx * 64 + CRm * 8 + op2, op1_idx = 0, 1, 2 for op1 = 0, 1, 3.
+ * Returns -1 for an encoding outside op0=3, op1 in {0,1,3}, CRn=0, CRm<8.
+ */
+int idreg_slot_index(unsigned int op0, unsigned int op1, unsigned int crn,
+		     unsigned int crm, unsigned int op2);
+/* Returns 0 and fills @enc, or -1 if @idx >= IDREG_NR_SLOTS. */
+int idreg_slot_encoding(unsigned int idx, struct idreg_encoding *enc);
+int idreg_reg_slot(const struct idreg_reg *reg);
+
+/*
+ * Table look-ups.  The _in variants search the given table, the others
+ * the generated idreg_regs[].  All return NULL when nothing matches.
+ */
+const struct idreg_reg *idreg_reg_by_name_in(const struct idreg_reg *regs,
+					     unsigned int nr,
+					     const char *name);
+const struct idreg_reg *idreg_reg_by_encoding_in(const struct idreg_reg *regs,
+						 unsigned int nr,
+						 const struct idreg_encoding *enc);
+const struct idreg_reg *idreg_reg_by_name(const char *name);
+const struct idreg_reg *idreg_reg_by_encoding(const struct idreg_encoding *enc);
+const struct idreg_reg *idreg_reg_by_slot(unsigned int idx);
+
+const struct idreg_field *idreg_field_by_name(const struct idreg_reg *reg,
+					      const char *name);
+/* The named value of @raw in @field, or NULL if it has none. */
+const char *idreg_enum_name(const struct idreg_field *field, uint64_t raw);
+
+/*
+ * Format "SYSREG_<REG>_<FIELD>" into @buf.  Returns the length, or -1 if
+ * it does not fit in @size (then @buf holds a truncated string if size > 0).
+ */
+int idreg_prop_format(char *buf, size_t size, const struct idreg_reg *reg,
+		      const struct idreg_field *field);
+/*
+ * Split a property name into register and field.  Register names contain
+ * underscores, so the split is found by matching against the table; when
+ * several registers prefix the name, the one that also has the field wins.
+ * Returns 0, -EINVAL without the SYSREG_ prefix, or -ENOENT when no
+ * register/field pair matches (then *@reg is the longest register prefix,
+ * or NULL, to help error messages).
+ */
+int idreg_prop_parse_in(const struct idreg_reg *regs, unsigned int nr,
+			const char *prop, const struct idreg_reg **reg,
+			const struct idreg_field **field);
+int idreg_prop_parse(const char *prop, const struct idreg_reg **reg,
+		     const struct idreg_field **field);
+
+#endif /* IDREGS_FIELD_H */
