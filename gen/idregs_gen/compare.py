@@ -93,6 +93,10 @@ def _compare_field(reg, f, g, la, lb):
         sign = {True: "signed", False: "unsigned"}
         out.append(f"{n}: {sign[f.is_signed]} in {la}, {sign[g.is_signed]} in {lb}")
     vf, vg = _values(f), _values(g)
+    if bool(vf) != bool(vg):
+        side = la if vf else lb
+        out.append(f"{n}: named values ({len(vf or vg)}) only in {side}")
+        return out
     for v in sorted(set(vf) - set(vg)):
         out.append(f"{n}: value {_fmt_value(f, v, vf[v])} only in {la}")
     for v in sorted(set(vg) - set(vf)):
