@@ -103,9 +103,11 @@ def _apply_overrides(regs, overrides):
         p.override_reason = ov.reason
 
 
-def build(kernel_src, registers_json=None, supplement=SUPPLEMENT,
-          overrides=OVERRIDES, notes=None):
+def build(kernel_src, registers_json=None, supplement=None, overrides=None,
+          notes=None):
     """Return (registers sorted by encoding, inputs as [(key, value)])."""
+    supplement = supplement or SUPPLEMENT
+    overrides = overrides or OVERRIDES
     if notes is None:
         notes = []
     sysreg_path = _need(os.path.join(kernel_src, SYSREG_REL))

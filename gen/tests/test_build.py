@@ -1,0 +1,142 @@
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from idregs_gen.build import build
+from idregs_gen.emit import parse_inputs, render
+from idregs_gen.model import (GenError, SRC_AARCHMRS, SRC_CPUFEATURE,
+                              SRC_KVM_OVERRIDE, SRC_SUPPLEMENT, SRC_SYSREG)
+from idregs_gen.overrides import parse_overrides
+from tests.common import FIXTURES, JSON, KERNEL, OVERRIDES, SUPPLEMENT
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def fixture_build(**kw):
+    notes = []
+    regs, inputs = build(KERNEL, supplement=SUPPLEMENT, overrides=OVERRIDES,
+                         notes=notes, **kw)
+    return {r.name: r for r in regs}, regs, inputs, notes
+
+
+class Build(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.by_name, cls.regs, cls.inputs, cls.notes = fixture_build()
+
+    def test_registers_sorted_by_encoding(self):
+        self.assertEqual([r.name for r in self.regs],
+                         ["MIDR_EL1", "ID_AA64DFR0_EL1", "ID_AA64ISAR0_EL1", "CTR_EL0"])
+
+    def test_supplement(self):
+        midr = self.by_name["MIDR_EL1"]
+        self.assertEqual(midr.source, SRC_SUPPLEMENT)
+        self.assertFalse(midr.has_ftr_reg)
+
+    def test_policy_copied_to_fields(self):
+        isar0 = self.by_name["ID_AA64ISAR0_EL1"]
+        self.assertTrue(isar0.has_ftr_reg)
+        self.assertEqual(isar0.source, SRC_SYSREG | SRC_CPUFEATURE)
+        self.assertEqual(isar0.field("AES").policy.type, "LOWER_SAFE")
+        self.assertEqual(isar0.field("RES0_63_12").policy.type, "NONE")
+
+    def test_signed_from_cpufeature(self):
+        self.assertTrue(self.by_name["ID_AA64DFR0_EL1"].field("DoubleLock").is_signed)
+
+    def test_kvm_override(self):
+        dfr0 = self.by_name["ID_AA64DFR0_EL1"]
+        p = dfr0.field("PMUVer").policy
+        self.assertEqual((p.type, p.source), ("LOWER_SAFE",
+                                              SRC_CPUFEATURE | SRC_KVM_OVERRIDE))
+        self.assertEqual(p.override_reason, "KVM allows a lower PMU version")
+        self.assertEqual(dfr0.ftr_bits[1].policy.type, "LOWER_SAFE")
+        self.assertEqual(dfr0.field("DebugVer").policy.type, "EXACT")
+
+    def test_unmatched_entries_are_noted(self):
+        self.assertEqual(len(self.by_name["CTR_EL0"].ftr_bits), 3)
+        joined = "\n".join(self.notes)
+        self.assertIn("CTR_EL0 bits 31:31 match no named field", joined)
+        self.assertIn("SYS_CNTFRQ_EL0", joined)
+
+    def test_inputs(self):
+        d = dict(self.inputs)
+        self.assertEqual(d["kernel"], "9.9.9-1")
+        self.assertRegex(d["sysreg"], r"^sysreg sha256:[0-9a-f]{64}$")
+        self.assertEqual(d["registers_json"], "none")
+
+
+class WithJson(unittest.TestCase):
+    def test_merge(self):
+        by_name, _, inputs, _ = fixture_build(registers_json=JSON)
+        midr = by_name["MIDR_EL1"]                  # JSON replaces the supplement
+        self.assertEqual(midr.source, SRC_AARCHMRS)
+        self.assertEqual(midr.field("PartNum").bounds, "15:4")
+        isar0 = by_name["ID_AA64ISAR0_EL1"]
+        self.assertEqual(isar0.source, SRC_SYSREG | SRC_AARCHMRS | SRC_CPUFEATURE)
+        aes = isar0.field("AES")
+        self.assertTrue(aes.source & SRC_AARCHMRS)
+        self.assertEqual(aes.kind, "UNSIGNED_ENUM")  # sysreg stays authoritative
+        self.assertEqual([(v.name, v.meaning) for v in aes.values][2],
+                         ("PMULL", "As 0b0001, plus PMULL."))
+        self.assertRegex(dict(inputs)["registers_json"],
+                         r"^registers\.json edition:architecture=v9Ap6-A build=445 sha256:")
+
+
+class BadCombination(unittest.TestCase):
+    def write(self, text):
+        fd, path = tempfile.mkstemp(suffix=".txt")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        self.addCleanup(os.unlink, path)
+        return path
+
+    def test_override_of_unknown_field(self):
+        ov = self.write("ID_AA64DFR0_EL1 Nope LOWER_SAFE why\n")
+        with self.assertRaisesRegex(GenError, r":1: .*Nope is not in the table"):
+            build(KERNEL, supplement=SUPPLEMENT, overrides=ov)
+
+    def test_override_without_cpufeature_entry(self):
+        ov = self.write("ID_AA64DFR0_EL1 TraceVer LOWER_SAFE why\n")
+        with self.assertRaisesRegex(GenError, r"no cpufeature\.c entry"):
+            build(KERNEL, supplement=SUPPLEMENT, overrides=ov)
+
+    def test_overrides_file_syntax(self):
+        with self.assertRaisesRegex(GenError, r"x:2: unknown policy type"):
+            parse_overrides("x", "# c\nR F SOMETIMES_SAFE because\n")
+        with self.assertRaisesRegex(GenError, r"x:1: expected"):
+            parse_overrides("x", "R F LOWER_SAFE\n")
+
+    def test_supplement_outside_id_space(self):
+        sup = self.write("Sysreg X_EL1 3 0 1 0 0\nField 63:0 A\nEndSysreg\n")
+        with self.assertRaisesRegex(GenError, r"not in the feature ID space"):
+            build(KERNEL, supplement=sup, overrides=OVERRIDES)
+
+    def test_supplement_slot_clash(self):
+        sup = self.write("Sysreg X_EL1 3 3 0 0 1\nField 63:0 A\nEndSysreg\n")
+        with self.assertRaisesRegex(GenError, r"uses the slot of CTR_EL0"):
+            build(KERNEL, supplement=sup, overrides=OVERRIDES)
+
+
+class Emit(unittest.TestCase):
+    def test_deterministic_and_inputs_round_trip(self):
+        _, regs, inputs, _ = fixture_build()
+        text = render(regs, inputs)
+        _, regs2, inputs2, _ = fixture_build()
+        self.assertEqual(text, render(regs2, inputs2))
+        self.assertTrue(text.startswith("/* SPDX"))
+        self.assertIn("Generated by gen/idregs-gen", text.split("*/")[1])
+        self.assertEqual(parse_inputs(text), dict(inputs))
+        self.assertNotIn(FIXTURES, text)            # no absolute paths
+
+    @unittest.skipUnless(shutil.which("gcc"), "no gcc")
+    def test_compiles_against_the_header(self):
+        _, regs, inputs, _ = fixture_build(registers_json=JSON)
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "t.c")
+            with open(src, "w") as fh:
+                fh.write(render(regs, inputs))
+            subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", "-c",
+                            "-I", os.path.join(REPO, "lib/include"),
+                            "-o", os.path.join(d, "t.o"), src], check=True)
