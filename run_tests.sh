@@ -69,12 +69,12 @@ if [ "$mode" = auto ]; then
 	fi
 fi
 
+selftests_var() {
+	make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 "print-$1"
+}
+
 all_tests() {
-	make -s -C "$TOP/selftests" --no-print-directory -f - print-tests <<'MK'
-include Makefile
-print-tests:
-	@echo $(TEST_GEN_PROGS)
-MK
+	selftests_var TEST_GEN_PROGS
 }
 
 selected_tests() {
@@ -157,6 +157,9 @@ pack_initramfs() {
 	cp "$out/ktap_runner" "$stage/init"
 	local timeout
 	timeout=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
+	for t in $(selftests_var TEST_FILES); do
+		cp "$out/$t" "$stage/bin/$t"
+	done
 	for t in "${tests[@]}"; do
 		cp "$out/$t" "$stage/bin/$t"
 		echo "$t $timeout /bin/$t"

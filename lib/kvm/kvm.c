@@ -14,6 +14,7 @@
 
 #include <linux/kvm.h>
 
+#include "idregs/field.h"
 #include "idregs/kvm.h"
 
 /* Record what failed and return -errno. */
@@ -160,28 +161,17 @@ int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS]
 	return 0;
 }
 
-void idreg_slot_decode(int slot, int *op1, int *crm, int *op2)
-{
-	static const int op1_of[3] = { 0, 1, 3 };
-
-	*op1 = op1_of[slot / 64];
-	*crm = (slot / 8) % 8;
-	*op2 = slot % 8;
-}
-
 const char *idreg_slot_name(int slot, char *buf, unsigned int len)
 {
-	int op1, crm, op2;
-	unsigned int i;
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	struct idreg_encoding e;
 
-	idreg_slot_decode(slot, &op1, &crm, &op2);
-	for (i = 0; i < idreg_nr_regs; i++) {
-		const struct idreg_reg *r = &idreg_regs[i];
-
-		if (r->op1 == op1 && r->crn == 0 && r->crm == crm && r->op2 == op2)
-			return r->name;
-	}
-	snprintf(buf, len, "S3_%d_C0_C%d_%d", op1, crm, op2);
+	if (reg)
+		return reg->name;
+	if (idreg_slot_encoding(slot, &e))
+		snprintf(buf, len, "slot %d", slot);
+	else
+		snprintf(buf, len, "S3_%u_C0_C%u_%u", e.op1, e.crm, e.op2);
 	return buf;
 }
 
@@ -220,16 +210,18 @@ int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t
 
 int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val)
 {
-	int op1, crm, op2;
+	struct idreg_encoding e;
 
-	idreg_slot_decode(slot, &op1, &crm, &op2);
-	return idreg_get(vm, vcpu, op1, crm, op2, val);
+	if (idreg_slot_encoding(slot, &e))
+		return fail(vm, EINVAL, "no ID register slot %d", slot);
+	return idreg_get(vm, vcpu, e.op1, e.crm, e.op2, val);
 }
 
 int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val)
 {
-	int op1, crm, op2;
+	struct idreg_encoding e;
 
-	idreg_slot_decode(slot, &op1, &crm, &op2);
-	return idreg_set(vm, vcpu, op1, crm, op2, val);
+	if (idreg_slot_encoding(slot, &e))
+		return fail(vm, EINVAL, "no ID register slot %d", slot);
+	return idreg_set(vm, vcpu, e.op1, e.crm, e.op2, val);
 }

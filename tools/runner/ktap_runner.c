@@ -11,7 +11,9 @@
  *
  *   ktap_runner LIST          LIST lines: NAME TIMEOUT_S PATH [ARGS...]
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -52,6 +52,5 @@ int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val);
 
 /* Name of a slot for messages: the table's register name or "S3_op1_C0_Ccrm_op2". */
 const char *idreg_slot_name(int slot, char *buf, unsigned int len);
-void idreg_slot_decode(int slot, int *op1, int *crm, int *op2);
 
 #endif /* IDREGS_KVM_H */

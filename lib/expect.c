@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Expectation files: see idregs/expect.h for the format. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "idregs/expect.h"
+
+#define VERSION_MAX	0xffffffffU
+
+/* "7.3..." -> 7 << 16 | 3; returns -1 if it does not start like that. */
+static int parse_version(const char *s, const char **end, unsigned int *v)
+{
+	char *p;
+	unsigned long major, minor;
+
+	major = strtoul(s, &p, 10);
+	if (p == s || *p != '.')
+		return -1;
+	s = p + 1;
+	minor = strtoul(s, &p, 10);
+	if (p == s || major > 0xffff || minor > 0xffff)
+		return -1;
+	*v = major << 16 | minor;
+	*end = p;
+	return 0;
+}
+
+static int parse_kernels(const char *s, unsigned int *from, unsigned int *to)
+{
+	const char *p;
+
+	if (!strcmp(s, "*")) {
+		*from = 0;
+		*to = VERSION_MAX;
+		return 0;
+	}
+	if (parse_version(s, &p, from))
+		return -1;
+	if (!*p) {
+		*to = *from;
+		return 0;
+	}
+	if (*p != '-')
+		return -1;
+	if (!p[1]) {
+		*to = VERSION_MAX;
+		return 0;
+	}
+	if (parse_version(p + 1, &p, to) || *p || *to < *from)
+		return -1;
+	return 0;
+}
+
+static int parse_line(struct idreg_expectation *x, char *line)
+{
+	char *target, *kernels, *reason, *save;
+
+	target = strtok_r(line, " \t", &save);
+	kernels = strtok_r(NULL, " \t", &save);
+	reason = strtok_r(NULL, "", &save);
+	while (reason && (*reason == ' ' || *reason == '\t'))
+		reason++;
+	if (!target || !kernels || !reason || !*reason)
+		return -1;
+	if (strlen(target) >= sizeof(x->target) || strlen(reason) >= sizeof(x->reason))
+		return -2;
+	if (parse_kernels(kernels, &x->from, &x->to))
+		return -3;
+	strcpy(x->target, target);
+	strcpy(x->reason, reason);
+	return 0;
+}
+
+int idreg_expect_parse(struct idreg_expectations *e, const char *text, const char *name)
+{
+	static const char *const what[] = {
+		"", "need TARGET KERNELS REASON", "target or reason too long",
+		"KERNELS must be *, X.Y, X.Y- or X.Y-A.B",
+	};
+	char *copy = strdup(text), *line, *save;
+	unsigned int lineno = 0;
+
+	memset(e, 0, sizeof(*e));
+	if (!copy) {
+		snprintf(e->error, sizeof(e->error), "%s: out of memory", name);
+		return -1;
+	}
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct idreg_expectation x, *items;
+		int r;
+
+		lineno++;
+		line += strspn(line, " \t");
+		if (!*line || *line == '#')
+			continue;
+		r = parse_line(&x, line);
+		if (r) {
+			snprintf(e->error, sizeof(e->error), "%s:%u: %s", name, lineno, what[-r]);
+			goto fail;
+		}
+		items = realloc(e->items, (e->nr + 1) * sizeof(*items));
+		if (!items) {
+			snprintf(e->error, sizeof(e->error), "%s: out of memory", name);
+			goto fail;
+		}
+		e->items = items;
+		e->items[e->nr++] = x;
+	}
+	free(copy);
+	return 0;
+fail:
+	free(copy);
+	idreg_expect_free(e);
+	return -1;
+}
+
+int idreg_expect_load(struct idreg_expectations *e, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long size;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	if (!f) {
+		snprintf(e->error, sizeof(e->error), "%s: %s (errno %d)", path, strerror(errno), errno);
+		return -1;
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	text = calloc(1, size > 0 ? size + 1 : 1);
+	if (!text || (size > 0 && fread(text, 1, size, f) != (size_t)size)) {
+		snprintf(e->error, sizeof(e->error), "%s: cannot read", path);
+		free(text);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	r = idreg_expect_parse(e, text, path);
+	free(text);
+	return r;
+}
+
+int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0, const char *file)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n > 0)
+		exe[n] = 0;
+	else
+		snprintf(exe, sizeof(exe), "%s", argv0);
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	else
+		strcpy(exe, ".");
+	snprintf(path, sizeof(path), "%s/%s", exe, file);
+	return idreg_expect_load(e, path);
+}
+
+const struct idreg_expectation *
+idreg_expect_find(const struct idreg_expectations *e, const char *target, const char *release)
+{
+	unsigned int v = 0, i;
+	const char *end;
+
+	if (parse_version(release, &end, &v))
+		return NULL;
+	for (i = 0; i < e->nr; i++)
+		if (!strcmp(e->items[i].target, target) &&
+		    v >= e->items[i].from && v <= e->items[i].to)
+			return &e->items[i];
+	return NULL;
+}
+
+void idreg_expect_free(struct idreg_expectations *e)
+{
+	free(e->items);
+	e->items = NULL;
+	e->nr = 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Expectation files: known, explained differences between KVM and the
+ * prediction.  One per line:
+ *
+ *     TARGET  KERNELS  REASON...
+ *
+ * TARGET is a result name as the test prints it (REG.FIELD, REG.bits[h:l],
+ * REG.outside_mask, with an @variant suffix where the test adds one).
+ * KERNELS is "*", "X.Y" (that series), "X.Y-" (from it on) or "X.Y-A.B".
+ * REASON is free text and required: an expectation without a reason is
+ * refused.  '#' starts a comment line.
+ */
+#ifndef IDREGS_EXPECT_H
+#define IDREGS_EXPECT_H
+
+#include <stddef.h>
+
+struct idreg_expectation {
+	char target[96];
+	unsigned int from, to;		/* major << 16 | minor, inclusive */
+	char reason[320];
+};
+
+struct idreg_expectations {
+	struct idreg_expectation *items;
+	unsigned int nr;
+	char error[320];		/* file:line: what is wrong */
+};
+
+/* Parse @text (named @name in errors).  Returns 0 or -1 with .error set. */
+int idreg_expect_parse(struct idreg_expectations *e, const char *text,
+		       const char *name);
+int idreg_expect_load(struct idreg_expectations *e, const char *path);
+/* Load @file from the directory of the running executable. */
+int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0,
+			     const char *file);
+/* The expectation for @target on kernel @release ("7.3.4+deb13-arm64"). */
+const struct idreg_expectation *
+idreg_expect_find(const struct idreg_expectations *e, const char *target,
+		  const char *release);
+void idreg_expect_free(struct idreg_expectations *e);
+
+#endif /* IDREGS_EXPECT_H */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KVM's set paths for ID registers (Linux 6.12-7.3 arch/arm64/kvm/sys_regs.c):
+ *  - set_imp_id_reg() for MIDR/REVIDR/AIDR (7.x): the current value is
+ *    always fine; any other only with KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, and
+ *    then every bit outside the writable mask must be zero;
+ *  - MPIDR_EL1 has no user setter: any value is stored for that vCPU;
+ *  - set_clidr() refuses RES0 bits, and a value implying IDC (LoC 0, or
+ *    LoUIS and LoUU both 0) unless the host's CTR_EL0.IDC is set;
+ *  - AArch32 ID registers on a host without AArch32 EL0 are RAZ/WI: every
+ *    write succeeds and is dropped (aa32_id_visibility());
+ *  - everything else reaches arm64_check_features(), where a register
+ *    visible as RAZ (unallocated, hidden, ID_AA64ZFR0_EL1 without SVE)
+ *    accepts only 0.
+ * Register-specific setters that run before arm64_check_features() are not
+ * modelled here: where they differ the walk's expectation file says so.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "idregs/field.h"
+#include "idregs/kvm_rules.h"
+
+bool idreg_is_imp_id_slot(unsigned int slot)
+{
+	return slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 0) ||	/* MIDR_EL1 */
+	       slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 6) ||	/* REVIDR_EL1 */
+	       slot == (unsigned int)idreg_slot_index(3, 1, 0, 0, 7);	/* AIDR_EL1 */
+}
+
+bool idreg_is_mpidr_slot(unsigned int slot)
+{
+	return slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 5);
+}
+
+bool idreg_is_clidr_slot(unsigned int slot)
+{
+	return slot == (unsigned int)idreg_slot_index(3, 1, 0, 0, 1);
+}
+
+bool idreg_is_aarch32_slot(unsigned int slot)
+{
+	struct idreg_encoding e;
+
+	if (idreg_slot_encoding(slot, &e))
+		return false;
+	return e.op1 == 0 && e.crm >= 1 && e.crm <= 3;
+}
+
+bool idreg_slot_hidden(unsigned int slot, const struct idreg_reg *reg,
+		       const struct idreg_vm_traits *t)
+{
+	/* No table knows the slot: KVM's ID_UNALLOCATED (RAZ) entries. */
+	if (!reg)
+		return true;
+	if (!t->sve && slot == (unsigned int)idreg_slot_index(3, 0, 0, 4, 4))
+		return true;	/* ID_AA64ZFR0_EL1 */
+	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot))
+		return true;
+	return false;
+}
+
+static uint64_t res0_bits(const struct idreg_reg *reg)
+{
+	uint64_t res0 = 0;
+	unsigned int i;
+
+	for (i = 0; reg && i < reg->nr_fields; i++)
+		if (reg->fields[i].kind == IDREG_FIELD_RES0)
+			res0 |= idreg_field_mask(reg->fields[i].lsb, reg->fields[i].width);
+	return res0;
+}
+
+static const char *clidr_refusal(const struct idreg_reg *reg, uint64_t val,
+				 const struct idreg_vm_traits *t)
+{
+	const struct idreg_field *loc = idreg_field_by_name(reg, "LoC");
+	const struct idreg_field *louis = idreg_field_by_name(reg, "LoUIS");
+	const struct idreg_field *louu = idreg_field_by_name(reg, "LoUU");
+	bool idc;
+
+	if (val & res0_bits(reg))
+		return "RES0 bits set";
+	if (!loc || !louis || !louu)
+		return "tables lack CLIDR_EL1.LoC/LoUIS/LoUU";
+	idc = !idreg_field_get(val, loc->lsb, loc->width) ||
+	      (!idreg_field_get(val, louis->lsb, louis->width) &&
+	       !idreg_field_get(val, louu->lsb, louu->width));
+	if (idc && !t->ctr_idc)
+		return "value implies IDC but the host's CTR_EL0.IDC is 0";
+	return NULL;
+}
+
+static enum idreg_write_effect verdict(struct idreg_kvm_verdict *v,
+				       enum idreg_write_effect effect,
+				       const char *path, const char *why)
+{
+	v->effect = effect;
+	v->err = effect == IDREG_WRITE_REJECTED ? -EINVAL : 0;
+	v->path = path;
+	v->why = why;
+	return effect;
+}
+
+enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
+					  const struct idreg_reg *reg,
+					  uint64_t mask, uint64_t limit,
+					  uint64_t val,
+					  const struct idreg_vm_traits *t,
+					  struct idreg_kvm_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (idreg_is_imp_id_slot(slot)) {
+		if (val == limit)
+			return verdict(v, IDREG_WRITE_STORED, "set_imp_id_reg", NULL);
+		if (!t->imp_id_writable)
+			return verdict(v, IDREG_WRITE_REJECTED, "set_imp_id_reg",
+				       "KVM_CAP_ARM_WRITABLE_IMP_ID_REGS not enabled");
+		if (val & ~mask)
+			return verdict(v, IDREG_WRITE_REJECTED, "set_imp_id_reg",
+				       "bits outside the writable mask");
+		return verdict(v, IDREG_WRITE_STORED, "set_imp_id_reg", NULL);
+	}
+	if (idreg_is_mpidr_slot(slot))
+		return verdict(v, IDREG_WRITE_STORED, "MPIDR_EL1 (no ID check)", NULL);
+	if (idreg_is_clidr_slot(slot) && reg) {
+		const char *why = clidr_refusal(reg, val, t);
+
+		return verdict(v, why ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
+			       "set_clidr", why);
+	}
+	if (idreg_is_mpidr_slot(slot))
+		return verdict(v, IDREG_WRITE_STORED, "MPIDR_EL1 (no ID check)", NULL);
+	if (idreg_is_clidr_slot(slot) && reg) {
+		const char *why = clidr_refusal(reg, val, t);
+
+		return verdict(v, why ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
+			       "set_clidr", why);
+	}
+	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot))
+		return verdict(v, IDREG_WRITE_IGNORED, "aa32_id_visibility",
+			       "AArch32 ID register is RAZ/WI without AArch32 EL0");
+	if (!reg)
+		return verdict(v, val ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
+			       "arm64_check_features", val ? "unallocated register is RAZ" : NULL);
+	if (idreg_predict_reg(reg, mask, limit, val, idreg_slot_hidden(slot, reg, t), &v->pred))
+		return verdict(v, IDREG_WRITE_STORED, "arm64_check_features", NULL);
+	return verdict(v, IDREG_WRITE_REJECTED, "arm64_check_features",
+		       idreg_reason_name(v->pred.reason));
+}

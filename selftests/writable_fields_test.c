@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * writable_fields_test: the exhaustive walk.
+ *
+ * For every ID register with writable bits (KVM_ARM_GET_REG_WRITABLE_MASKS)
+ * and every named field wholly inside the mask, write candidate values
+ * (every value up to 4 bits; boundaries, enum values, limit+-1 and a
+ * fixed-seed sample for wider fields) with KVM_SET_ONE_REG and compare KVM's
+ * answer with the prediction from the tables (lib/kvm_rules.c).  Accepted
+ * values are read back and the register restored.  Writable bits in no named
+ * field, and every bit outside the mask, are tried one bit at a time.  The
+ * implementation ID registers are walked again in a VM with
+ * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS.  Known, explained differences between
+ * KVM and the prediction are listed in writable_fields.expect.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/kvm.h>
+
+#include "kselftest.h"
+#include "idregs/expect.h"
+#include "idregs/field.h"
+#include "idregs/kvm.h"
+#include "idregs/kvm_rules.h"
+#include "idregs/predict.h"
+
+#define WALK_SEED		0x1d5e9a7c0ffee000ULL
+#define WALK_RANDOM		8
+#define WALK_MAX_CANDIDATES	96
+#define DETAIL_LEN		1024
+
+struct walk_vm {
+	struct idreg_vm vm;
+	struct idreg_vm_traits traits;
+	const char *label;		/* appended to result names */
+	uint64_t mask[IDREG_NR_SLOTS];
+	uint64_t limit[IDREG_NR_SLOTS];
+	bool readable[IDREG_NR_SLOTS];
+};
+
+static struct {
+	unsigned int fields, values, accepted, rejected, findings;
+	unsigned int mismatches, reserved_accepted;
+} stats;
+
+static struct idreg_expectations expectations;
+static char kernel_release[128];
+
+/* One result: pass, fail, or XFAIL/XPASS when the expectation file names it. */
+static void report(const char *target, bool ok, const char *detail)
+{
+	const struct idreg_expectation *e = idreg_expect_find(&expectations, target,
+							      kernel_release);
+
+	if (e && !ok)
+		ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, e->reason);
+	else if (e)
+		ksft_test_result_xpass("%s: %s (an expectation names it: %s)\n",
+				       target, detail, e->reason);
+	else
+		ksft_test_result(ok, "%s: %s\n", target, detail);
+}
+
+/* Append printf-style text to a bounded detail buffer. */
+static __attribute__((format(printf, 3, 4)))
+void add_detail(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used >= size - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
+static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *label)
+{
+	unsigned int slot;
+	uint64_t pfr0;
+
+	memset(w, 0, sizeof(*w));
+	w->label = label;
+	if (idreg_vm_create(&w->vm))
+		return -1;
+	if (imp_id_writable &&
+	    idreg_vm_enable_cap(&w->vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0))
+		return -1;
+	w->traits.imp_id_writable = imp_id_writable;
+	if (idreg_vcpu_add(&w->vm) || idreg_get_writable_masks(&w->vm, w->mask))
+		return -1;
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		w->readable[slot] = !idreg_get_slot(&w->vm, 0, slot, &w->limit[slot]);
+	/* AArch32 ID registers are RAZ/WI unless EL0 can run AArch32. */
+	pfr0 = w->limit[idreg_slot_index(3, 0, 0, 4, 0)];
+	w->traits.aarch32_el0 = idreg_field_get(pfr0, 0, 4) >= 2;
+	/* CTR_EL0.IDC, bit 28: set_clidr() compares against the host's. */
+	w->traits.ctr_idc = w->limit[idreg_slot_index(3, 3, 0, 0, 1)] >> 28 & 1;
+	return 0;
+}
+
+/*
+ * Write @val, compare with the prediction, read back, restore.  Returns
+ * true when KVM did what was predicted; @detail collects what differed.
+ */
+static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
+		      uint64_t val, bool *accepted, char *detail, size_t size)
+{
+	struct idreg_kvm_verdict v;
+	uint64_t limit = w->limit[slot], back = 0;
+	enum idreg_write_effect want;
+	int r;
+
+	want = idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v);
+	r = idreg_set_slot(&w->vm, 0, slot, val);
+	*accepted = r == 0;
+	stats.values++;
+	if (r == 0)
+		stats.accepted++;
+	else
+		stats.rejected++;
+
+	if (want == IDREG_WRITE_REJECTED && r == 0) {
+		add_detail(detail, size, " [0x%016llx accepted, predicted %s: %s]",
+			   (unsigned long long)val, v.path, v.why);
+		idreg_set_slot(&w->vm, 0, slot, limit);
+		return false;
+	}
+	if (want != IDREG_WRITE_REJECTED && r) {
+		add_detail(detail, size, " [0x%016llx rejected errno %d, predicted accept by %s]",
+			   (unsigned long long)val, -r, v.path);
+		return false;
+	}
+	if (r) {
+		if (r != v.err) {
+			add_detail(detail, size, " [0x%016llx rejected errno %d, predicted errno %d]",
+				   (unsigned long long)val, -r, -v.err);
+			return false;
+		}
+		return true;
+	}
+	if (idreg_get_slot(&w->vm, 0, slot, &back) ||
+	    back != (want == IDREG_WRITE_IGNORED ? limit : val)) {
+		add_detail(detail, size, " [wrote 0x%016llx, read back 0x%016llx]",
+			   (unsigned long long)val, (unsigned long long)back);
+		idreg_set_slot(&w->vm, 0, slot, limit);
+		return false;
+	}
+	if (idreg_set_slot(&w->vm, 0, slot, limit) ||
+	    idreg_get_slot(&w->vm, 0, slot, &back) || back != limit) {
+		add_detail(detail, size, " [restoring 0x%016llx failed: %s]",
+			   (unsigned long long)limit, w->vm.last_error);
+		return false;
+	}
+	return true;
+}
+
+static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
+		       const struct idreg_field *f)
+{
+	uint64_t cand[WALK_MAX_CANDIDATES], limit = w->limit[slot];
+	uint64_t lim_raw = idreg_field_get(limit, f->lsb, f->width);
+	unsigned int n, i, acc = 0, rej = 0, reserved_acc = 0, bad = 0;
+	char target[96], detail[DETAIL_LEN] = "";
+	bool hidden = idreg_slot_hidden(slot, reg, &w->traits);
+
+	snprintf(target, sizeof(target), "%s.%s%s", reg->name, f->name, w->label);
+	stats.fields++;
+	if (idreg_set_slot(&w->vm, 0, slot, limit)) {
+		snprintf(detail, sizeof(detail), "writing the current value 0x%016llx: %s",
+			 (unsigned long long)limit, w->vm.last_error);
+		report(target, false, detail);
+		return;
+	}
+	n = idreg_pick_candidates(f, lim_raw, WALK_RANDOM,
+				  WALK_SEED ^ ((uint64_t)slot << 8) ^ f->lsb,
+				  cand, WALK_MAX_CANDIDATES);
+	for (i = 0; i < n; i++) {
+		uint64_t val = idreg_field_set(limit, f->lsb, f->width, cand[i]);
+		bool accepted;
+
+		if (!try_value(w, slot, reg, val, &accepted, detail, sizeof(detail)))
+			bad++;
+		if (!accepted) {
+			rej++;
+			continue;
+		}
+		acc++;
+		if (idreg_classify(reg, f, w->mask[slot], limit, cand[i], hidden, NULL) ==
+		    IDREG_VALUE_RESERVED && cand[i] != lim_raw)
+			reserved_acc++;
+	}
+	stats.mismatches += bad;
+	if (reserved_acc) {
+		stats.findings++;
+		stats.reserved_accepted += reserved_acc;
+		ksft_print_msg("finding: %s accepted %u reserved (unnamed) value(s)\n",
+			       target, reserved_acc);
+	}
+	{
+		char summary[DETAIL_LEN + 160];
+
+		snprintf(summary, sizeof(summary),
+			 "limit 0x%llx, %u values, %u accepted, %u rejected, %u reserved accepted%s%s",
+			 (unsigned long long)lim_raw, n, acc, rej, reserved_acc,
+			 bad ? "; mismatches:" : "", detail);
+		report(target, bad == 0, summary);
+	}
+}
+
+/* A named field the walk can use: a real field, wholly writable. */
+static bool walkable(const struct idreg_field *f, uint64_t mask)
+{
+	uint64_t fm = idreg_field_mask(f->lsb, f->width);
+
+	if (f->kind >= IDREG_FIELD_RES0)
+		return false;
+	return (mask & fm) == fm;
+}
+
+static const char *kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case IDREG_FIELD_RES0: return "Res0";
+	case IDREG_FIELD_RES1: return "Res1";
+	case IDREG_FIELD_RAZ: return "Raz";
+	case IDREG_FIELD_UNKN: return "Unkn";
+	default: return "field";
+	}
+}
+
+/* What the architecture says of bit @bit of @reg: its field, or nothing. */
+static const struct idreg_field *field_at(const struct idreg_reg *reg, unsigned int bit)
+{
+	unsigned int i;
+
+	for (i = 0; reg && i < reg->nr_fields; i++) {
+		const struct idreg_field *f = &reg->fields[i];
+
+		if (bit >= f->lsb && bit < f->lsb + f->width)
+			return f;
+	}
+	return NULL;
+}
+
+/*
+ * Writable bits that no walkable field covers, grouped by what the tables
+ * say of them: each group is one result, tried a bit at a time.
+ */
+static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg)
+{
+	uint64_t mask = w->mask[slot], covered = 0;
+	unsigned int i, bit;
+
+	for (i = 0; reg && i < reg->nr_fields; i++)
+		if (walkable(&reg->fields[i], mask))
+			covered |= idreg_field_mask(reg->fields[i].lsb, reg->fields[i].width);
+
+	for (bit = 0; bit < 64;) {
+		const struct idreg_field *f;
+		unsigned int lo = bit, acc = 0, tried = 0, bad = 0;
+		char target[128], detail[DETAIL_LEN] = "", summary[DETAIL_LEN + 200];
+		const char *what;
+
+		if (!(mask & ~covered & (1ULL << bit))) {
+			bit++;
+			continue;
+		}
+		f = field_at(reg, bit);
+		while (bit < 64 && (mask & ~covered & (1ULL << bit)) && field_at(reg, bit) == f)
+			bit++;
+		if (!reg)
+			what = "register not described by any table";
+		else if (!f)
+			what = "no field of the tables";
+		else if (f->kind >= IDREG_FIELD_RES0)
+			what = kind_name(f->kind);
+		else
+			what = "part of a field the mask covers only partly";
+		snprintf(target, sizeof(target), "%s%s.bits[%u:%u]%s",
+			 reg ? reg->name : "", reg ? "" : "S3_?", bit - 1, lo, w->label);
+		if (!reg) {
+			char buf[32];
+
+			snprintf(target, sizeof(target), "%s.bits[%u:%u]%s",
+				 idreg_slot_name(slot, buf, sizeof(buf)), bit - 1, lo, w->label);
+		}
+		for (i = lo; i < bit; i++) {
+			bool accepted;
+
+			tried++;
+			if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << i), &accepted,
+				       detail, sizeof(detail)))
+				bad++;
+			acc += accepted;
+		}
+		stats.findings++;
+		stats.mismatches += bad;
+		snprintf(summary, sizeof(summary),
+			 "writable bits in %s%s%s: %u of %u single-bit flips accepted%s%s",
+			 what, f ? " " : "", f ? f->name : "", acc, tried,
+			 bad ? "; mismatches:" : "", detail);
+		report(target, bad == 0, summary);
+	}
+}
+
+/* Every bit outside the writable mask, flipped alone, must be refused. */
+static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg)
+{
+	char target[96], buf[32], detail[DETAIL_LEN] = "";
+	unsigned int bit, tried = 0, bad = 0;
+
+	snprintf(target, sizeof(target), "%s.outside_mask%s",
+		 idreg_slot_name(slot, buf, sizeof(buf)), w->label);
+	for (bit = 0; bit < 64; bit++) {
+		bool accepted;
+
+		if (w->mask[slot] & (1ULL << bit))
+			continue;
+		tried++;
+		if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << bit), &accepted,
+			       detail, sizeof(detail)))
+			bad++;
+	}
+	stats.mismatches += bad;
+	{
+		char summary[DETAIL_LEN + 120];
+
+		snprintf(summary, sizeof(summary), "mask 0x%016llx, %u bits flipped, %u as predicted%s%s",
+			 (unsigned long long)w->mask[slot], tried, tried - bad,
+			 bad ? "; mismatches:" : "", detail);
+		report(target, bad == 0, summary);
+	}
+}
+
+static void walk_register(struct walk_vm *w, unsigned int slot)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	unsigned int i;
+
+	if (w->mask[slot]) {
+		for (i = 0; reg && i < reg->nr_fields; i++)
+			if (walkable(&reg->fields[i], w->mask[slot]))
+				walk_field(w, slot, reg, &reg->fields[i]);
+		walk_unnamed(w, slot, reg);
+	}
+	if (w->mask[slot] != ~0ULL)
+		walk_outside_mask(w, slot, reg);
+}
+
+/* How many results walk_register() reports for @slot. */
+static unsigned int count_results(const struct walk_vm *w, unsigned int slot)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	uint64_t mask = w->mask[slot], covered = 0;
+	unsigned int i, n = 0, bit;
+
+	if (!w->readable[slot])
+		return 0;
+	for (i = 0; mask && reg && i < reg->nr_fields; i++) {
+		if (walkable(&reg->fields[i], mask)) {
+			n++;
+			covered |= idreg_field_mask(reg->fields[i].lsb, reg->fields[i].width);
+		}
+	}
+	for (bit = 0; bit < 64;) {
+		const struct idreg_field *f;
+
+		if (!(mask & ~covered & (1ULL << bit))) {
+			bit++;
+			continue;
+		}
+		f = field_at(reg, bit);
+		while (bit < 64 && (mask & ~covered & (1ULL << bit)) && field_at(reg, bit) == f)
+			bit++;
+		n++;
+	}
+	return n + (mask != ~0ULL);
+}
+
+static void read_release(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
+
+	if (f) {
+		if (fgets(kernel_release, sizeof(kernel_release), f))
+			kernel_release[strcspn(kernel_release, "\n")] = 0;
+		fclose(f);
+	}
+}
+
+static bool snapshot_unchanged(struct walk_vm *w)
+{
+	unsigned int slot, changed = 0;
+	char buf[32];
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		uint64_t now;
+
+		if (!w->readable[slot])
+			continue;
+		if (idreg_get_slot(&w->vm, 0, slot, &now) || now != w->limit[slot]) {
+			ksft_print_msg("%s%s: 0x%016llx at start, 0x%016llx now\n",
+				       idreg_slot_name(slot, buf, sizeof(buf)), w->label,
+				       (unsigned long long)w->limit[slot],
+				       (unsigned long long)now);
+			changed++;
+		}
+	}
+	return changed == 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct walk_vm plain, imp;
+	bool have_imp_cap;
+	unsigned int slot, plan = 0;
+	const char *why;
+	struct timespec t0, t1;
+
+	(void)argc;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ksft_print_header();
+	why = idreg_kvm_unavailable();
+	if (why)
+		ksft_exit_skip("%s\n", why);
+	read_release();
+	if (idreg_expect_load_beside(&expectations, argv[0], "writable_fields.expect"))
+		ksft_exit_fail_msg("%s\n", expectations.error);
+
+	if (walk_vm_open(&plain, false, ""))
+		ksft_exit_fail_msg("%s\n", plain.vm.last_error);
+	have_imp_cap = idreg_kvm_check_cap(&plain.vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
+	if (have_imp_cap && walk_vm_open(&imp, true, "@imp_id_writable"))
+		ksft_exit_fail_msg("%s\n", imp.vm.last_error);
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		plan += count_results(&plain, slot);
+		if (have_imp_cap && idreg_is_imp_id_slot(slot))
+			plan += count_results(&imp, slot);
+	}
+	ksft_print_msg("kernel %s, imp-id capability %s\n", kernel_release,
+		       have_imp_cap ? "present" : "absent");
+	ksft_set_plan(plan + 1 + have_imp_cap);
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (plain.readable[slot])
+			walk_register(&plain, slot);
+	if (have_imp_cap)
+		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+			if (imp.readable[slot] && idreg_is_imp_id_slot(slot))
+				walk_register(&imp, slot);
+
+	ksft_test_result(snapshot_unchanged(&plain), "snapshot: every ID register as at start\n");
+	if (have_imp_cap)
+		ksft_test_result(snapshot_unchanged(&imp),
+				 "snapshot@imp_id_writable: every ID register as at start\n");
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ksft_print_msg("walked %u fields, tried %u values: %u accepted, %u rejected; "
+		       "%u findings (%u reserved values accepted); %u mismatches; %.2f s\n",
+		       stats.fields, stats.values, stats.accepted, stats.rejected,
+		       stats.findings, stats.reserved_accepted, stats.mismatches,
+		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	idreg_vm_destroy(&plain.vm);
+	if (have_imp_cap)
+		idreg_vm_destroy(&imp.vm);
+	ksft_finished();
+}
