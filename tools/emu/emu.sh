@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Emulated arm64 KVM host, as a library sourced by run_tests.sh and
+# tools/emu/run-on-host: resolve cached kernels, pack an initramfs whose
+# /init is ktap_runner, boot it under qemu-system-aarch64 and read the
+# result back from the console.  Callers set TOP and CACHE.
+
+EMU_ALL_CPUS="max cortex-a57 cortex-a72 cortex-a76 cortex-a710 neoverse-n1 neoverse-n2 neoverse-v1 a64fx"
+EMU_MEMORY=${EMU_MEMORY:-1024}
+# Seconds for the kernel to boot and power off, beyond the programs' own time.
+EMU_BOOT_ALLOWANCE=${EMU_BOOT_ALLOWANCE:-90}
+# Console lines that mean the host kernel itself went wrong.
+EMU_CRASH_RE='Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|Internal error:|kernel tainted'
+
+emu_cached_kernels() {
+	local d
+	for d in "$CACHE"/kernels/*/; do
+		[ -s "$d/vmlinuz" ] && basename "$d"
+	done | sort -rV
+}
+
+emu_release() {
+	cat "$CACHE/kernels/$1/release" 2>/dev/null || echo "$1"
+}
+
+# --kernel value -> cache series directories, one a line.  Empty: the newest.
+emu_resolve_kernels() {
+	local want=$1 w k found
+	if [ -z "$want" ]; then
+		emu_cached_kernels | head -n 1
+		return
+	fi
+	if [ "$want" = all ]; then
+		emu_cached_kernels
+		return
+	fi
+	for w in ${want//,/ }; do
+		found=
+		for k in $(emu_cached_kernels); do
+			case "$k/$(emu_release "$k")" in
+			"$w"/*|*/"$w"*) found=$k; break ;;
+			esac
+		done
+		if [ -z "$found" ]; then
+			echo "no cached kernel matches '$w' (cached: $(emu_cached_kernels | tr '\n' ' ')); see scripts/deps.sh" >&2
+			return 1
+		fi
+		echo "$found"
+	done
+}
+
+emu_resolve_cpus() {
+	if [ "$1" = all ]; then
+		echo $EMU_ALL_CPUS
+	else
+		echo "${1//,/ }"
+	fi
+}
+
+# Pack directory $1 (holding init, tests.list, bin/...) into $2: newc, no
+# device nodes (/init mounts devtmpfs itself), sorted for reproducibility.
+emu_pack() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible 2>/dev/null |
+		gzip -1 >"$2")
+}
+
+# Boot kernel series $1 with -cpu $2 and initramfs $3, console into $4,
+# killed after $5 seconds.  Streams the console to stdout unless
+# EMU_QUIET=1.  Returns qemu's status (124/137: killed by the bound).
+emu_boot() {
+	local kdir=$1 cpu=$2 img=$3 log=$4 bound=$5
+	local vmlinuz="$CACHE/kernels/$kdir/vmlinuz"
+	if [ ! -s "$vmlinuz" ]; then
+		echo "kernel image missing: $vmlinuz (run scripts/deps.sh --refresh)" >"$log"
+		return 2
+	fi
+	timeout -k 5 "$bound" qemu-system-aarch64 \
+		-M virt,virtualization=on,gic-version=3 -cpu "$cpu" -m "$EMU_MEMORY" -nic none \
+		-display none -monitor none -serial stdio -no-reboot \
+		-kernel "$vmlinuz" -initrd "$img" \
+		-append "console=ttyAMA0 rdinit=/init panic=-1 quiet" \
+		</dev/null 2>&1 | tr -d '\r' | if [ "${EMU_QUIET:-0}" = 1 ]; then cat >"$log"; else tee "$log"; fi
+	return "${PIPESTATUS[0]}"
+}
+
+# What went wrong with a boot, from qemu's status $1 and the log $2, or
+# nothing when the runner reported its result and the kernel stayed sane.
+emu_verdict() {
+	local rc=$1 log=$2 bound=$3
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "emulated host hung: killed after $bound s"
+	elif ! grep -aq '^# IDREGS-RESULT ' "$log"; then
+		echo "emulated host ended without a result (qemu exit $rc)"
+	elif grep -aqE "$EMU_CRASH_RE" "$log"; then
+		echo "host kernel crash/warning"
+	fi
+}
+
+# "pass fail skip seconds" from the runner's result line in $1.
+emu_counts() {
+	grep -a '^# IDREGS-RESULT ' "$1" | tail -n 1 |
+		sed -n 's/.* pass=\([0-9]*\) fail=\([0-9]*\) skip=\([0-9]*\) seconds=\([0-9.]*\).*/\1 \2 \3 \4/p'
+}
+
+# Explain a failed boot on stderr: crash lines and the console's tail.
+emu_explain() {
+	local verdict=$1 log=$2 who=$3
+	echo "$who: $verdict" >&2
+	grep -aE "$EMU_CRASH_RE" "$log" | head -n 20 | sed "s/^/$who:   /" >&2
+	echo "$who: last console lines:" >&2
+	tail -n 15 "$log" | sed "s/^/$who:   /" >&2
+}
