@@ -51,8 +51,13 @@ unit: unit-c unit-py
 selftests: deps
 	$(MAKE) -C selftests
 
+# The suite on the kernels that have the writable masks, on two different
+# CPUs each, then the clean skip of a kernel that has none.
+CHECK_KERNELS	?= 7,6.12
+CHECK_CPUS	?= max,neoverse-n1
+
 check: deps gen-check unit
-	./run_tests.sh
+	./run_tests.sh --kernel $(CHECK_KERNELS) --cpu $(CHECK_CPUS)
 	./run_tests.sh --kernel 6.1 --expect-skip
 
 clean:

@@ -35,9 +35,14 @@ emu_resolve_kernels() {
 	fi
 	for w in ${want//,/ }; do
 		found=
+		# A series name first (6.1 is not 6.12), then a release prefix
+		# that ends where a version component ends (7.3 matches 7.3.4).
 		for k in $(emu_cached_kernels); do
-			case "$k/$(emu_release "$k")" in
-			"$w"/*|*/"$w"*) found=$k; break ;;
+			[ "$k" = "$w" ] && found=$k && break
+		done
+		for k in $([ -z "$found" ] && emu_cached_kernels); do
+			case "$(emu_release "$k")" in
+			"$w"|"$w".*|"$w"-*|"$w"+*) found=$k; break ;;
 			esac
 		done
 		if [ -z "$found" ]; then
