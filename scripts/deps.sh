@@ -46,8 +46,9 @@ usage() {
 usage: scripts/deps.sh [--refresh] [--quiet] [--print-cache]
   Installs the cross compiler and qemu-system-arm >= $QEMU_MIN (as root, from
   Debian; extra suites are pinned at priority 50 so nothing else upgrades) and
-  fetches arm64 kernels ($KERNEL_SERIES), uapi headers and kernel source files
-  into \$IDREGS_CACHE (now: $CACHE).
+  libjansson-dev, and fetches arm64 kernels ($KERNEL_SERIES), uapi headers,
+  kernel source files and an arm64 jansson sysroot (sysroot-arm64/) into
+  \$IDREGS_CACHE (now: $CACHE).
   --refresh      look for newer kernels/sources even if the cache is complete
   --print-cache  print the cache directory and exit
 USAGE
@@ -262,6 +263,40 @@ fetch_uapi() {
 	say "uapi headers: linux-libc-dev $ver"
 }
 
+# jansson for tools/idreg: the native -dev package is installed; the arm64
+# debs are only extracted into a sysroot in the cache, so that the static
+# arm64 build finds headers and libjansson.a without arm64 packages on the
+# machine.
+install_jansson() {
+	pkg_installed libjansson-dev && return 0
+	setup_apt
+	apt_update
+	apt_install libjansson-dev
+}
+
+fetch_jansson_arm64() {
+	local dest="$CACHE/sysroot-arm64"
+	if [ -f "$dest/usr/lib/aarch64-linux-gnu/libjansson.a" ] && [ "$refresh" = 0 ]; then
+		return 0
+	fi
+	setup_apt
+	apt_update
+	local ver
+	ver=$(apt-cache policy libjansson-dev:arm64 | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no libjansson-dev:arm64 candidate"
+	[ "$(cat "$dest/jansson-version" 2>/dev/null)" = "$ver" ] && return 0
+	local p deb
+	mkdir -p "$dest"
+	for p in libjansson-dev libjansson4; do
+		deb=$(download_deb "$p:arm64=$ver")
+		dpkg-deb -x "$deb" "$dest"
+	done
+	[ -f "$dest/usr/lib/aarch64-linux-gnu/libjansson.a" ] ||
+		die "libjansson-dev:arm64 $ver has no usr/lib/aarch64-linux-gnu/libjansson.a"
+	echo "$ver" >"$dest/jansson-version"
+	say "arm64 sysroot: jansson $ver"
+}
+
 fetch_source() {
 	local series=$1
 	local dest="$CACHE/src/$series"
@@ -301,6 +336,8 @@ fetch_source() {
 
 mkdir -p "$CACHE"
 install_tools
+install_jansson
+fetch_jansson_arm64
 for s in $KERNEL_SERIES; do
 	fetch_kernel "$s"
 done
