@@ -142,7 +142,7 @@ run_emulated_host() {
 	echo "# host: kernel $release, -cpu $cpu"
 	emu_boot "$kdir" "$cpu" "$img" "$log" "$bound"
 	rc=$?
-	verdict=$(emu_verdict "$rc" "$log" "$bound")
+	verdict=$(emu_verdict "$rc" "$log")
 	read -r pass fail skip secs <<<"$(emu_counts "$log")"
 	if [ -n "$verdict" ]; then
 		emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu"
