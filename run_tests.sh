@@ -21,6 +21,8 @@ list_only=0
 log_dir=
 mode=auto
 expect_skip=0
+jobs=1
+MATRIX_CPUS="max,neoverse-n1,cortex-a72"
 
 usage() {
 	cat <<USAGE
@@ -30,6 +32,10 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
                      comma-separated list is accepted.  Default: the newest.
   --cpu MODEL|all    qemu -cpu model (default max); 'all' = $EMU_ALL_CPUS;
                      a comma-separated list is accepted too
+  --matrix           every cached kernel x $MATRIX_CPUS, two hosts at a time
+                     (same as --kernel all --cpu $MATRIX_CPUS --jobs 2)
+  --jobs N           boot N hosts at a time (their consoles are printed whole,
+                     in order, when done)
   --list             list tests, cached kernels and cpu models, then exit
   --log-dir DIR      keep each host's console log in DIR
   --emulated         use the emulated host even on arm64 with /dev/kvm
@@ -47,6 +53,8 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernels=${2:?--kernel needs a value}; shift ;;
 	--cpu) cpus=${2:?--cpu needs a value}; shift ;;
+	--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2 ;;
+	--jobs) jobs=${2:?--jobs needs a value}; shift ;;
 	--list) list_only=1 ;;
 	--log-dir) log_dir=${2:?--log-dir needs a value}; shift ;;
 	--emulated) mode=emulated ;;
@@ -128,27 +136,86 @@ tot_pass=0 tot_fail=0 tot_skip=0
 summary=()
 
 add_summary() {
-	local host=$1 cpu=$2 pass=$3 fail=$4 skip=$5 secs=$6 note=${7:-}
+	local host=$1 cpu=$2 pass=$3 fail=$4 skip=$5 secs=$6 note=${7:-} fields=${8:--}
 	tot_pass=$((tot_pass + pass)) tot_fail=$((tot_fail + fail)) tot_skip=$((tot_skip + skip))
-	summary+=("$(printf '%-24s %-12s %6d %6d %7d %7ds%s' "$host" "$cpu" "$pass" "$fail" "$skip" "$secs" "${note:+  $note}")")
+	summary+=("$(printf '%-24s %-12s %8s %6d %6d %7d %7ds%s' "$host" "$cpu" "$fields" "$pass" "$fail" "$skip" "$secs" "${note:+  $note}")")
 }
 
-run_emulated_host() {
+# The walk's closing line counts the writable fields of the host.
+writable_fields() {
+	sed -n 's/.*# \([0-9]*\) writable fields;.*/\1/p' "$1" | head -n 1
+}
+
+# Boot one host and leave "pass fail skip seconds fields|verdict" in $log.sum.
+boot_one() {
 	local kdir=$1 cpu=$2 img=$3 log=$4
-	local timeout release start=$SECONDS rc verdict pass=0 fail=0 skip=0 secs
+	local timeout start=$SECONDS rc verdict pass fail skip secs fields
 	timeout=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
 	local bound=$((EMU_BOOT_ALLOWANCE + timeout * ${#tests[@]}))
-	release=$(emu_release "$kdir")
-	echo "# host: kernel $release, -cpu $cpu"
 	emu_boot "$kdir" "$cpu" "$img" "$log" "$bound"
 	rc=$?
 	verdict=$(emu_verdict "$rc" "$log")
 	read -r pass fail skip secs <<<"$(emu_counts "$log")"
-	if [ -n "$verdict" ]; then
-		emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu"
-		fail=$((${fail:-0} + 1))
+	[ -n "$verdict" ] && fail=$((${fail:-0} + 1))
+	fields=$(writable_fields "$log")
+	echo "${pass:-0} ${fail:-0} ${skip:-0} $((SECONDS - start)) ${fields:--}|$verdict" >"$log.sum"
+}
+
+report_host() {
+	local kdir=$1 cpu=$2 log=$3 counts verdict pass fail skip secs fields release
+	release=$(emu_release "$kdir")
+	IFS='|' read -r counts verdict <"$log.sum"
+	read -r pass fail skip secs fields <<<"$counts"
+	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu"
+	add_summary "$release" "$cpu" "$pass" "$fail" "$skip" "$secs" "$verdict" "$fields"
+}
+
+# Hosts one after another with the console streamed, or $jobs at a time
+# with each host's console printed whole when it is done (one KTAP stream
+# per host, in matrix order).
+run_emulated() {
+	local img=$1 k c i=0 running=0
+	local hosts=()
+	for k in $(emu_resolve_kernels "$kernels") ; do
+		for c in $(emu_resolve_cpus "$cpus"); do
+			hosts+=("$k $c")
+		done
+	done
+	[ -n "$log_dir" ] && mkdir -p "$log_dir"
+	local logs=()
+	for h in "${hosts[@]}"; do
+		read -r k c <<<"$h"
+		logs+=("${log_dir:-$out}/console-$k-$c.log")
+	done
+	if [ "$jobs" -le 1 ]; then
+		for h in "${hosts[@]}"; do
+			read -r k c <<<"$h"
+			echo "# host: kernel $(emu_release "$k"), -cpu $c"
+			boot_one "$k" "$c" "$img" "${logs[$i]}"
+			report_host "$k" "$c" "${logs[$i]}"
+			i=$((i + 1))
+		done
+		return
 	fi
-	add_summary "$release" "$cpu" "${pass:-0}" "$fail" "${skip:-0}" $((SECONDS - start)) "$verdict"
+	for h in "${hosts[@]}"; do
+		read -r k c <<<"$h"
+		if [ "$running" -ge "$jobs" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+		EMU_QUIET=1 boot_one "$k" "$c" "$img" "${logs[$i]}" &
+		running=$((running + 1))
+		i=$((i + 1))
+	done
+	wait
+	i=0
+	for h in "${hosts[@]}"; do
+		read -r k c <<<"$h"
+		echo "# host: kernel $(emu_release "$k"), -cpu $c"
+		cat "${logs[$i]}"
+		report_host "$k" "$c" "${logs[$i]}"
+		i=$((i + 1))
+	done
 }
 
 run_native() {
@@ -157,7 +224,8 @@ run_native() {
 	"$out/ktap_runner" "$out/run.list" | tee "$out/native.log"
 	read -r pass fail skip secs <<<"$(emu_counts "$out/native.log")"
 	[ -n "$pass" ] || die "the runner ended without a result"
-	add_summary "$(uname -r)" native "$pass" "$fail" "$skip" $((SECONDS - start))
+	add_summary "$(uname -r)" native "$pass" "$fail" "$skip" $((SECONDS - start)) "" \
+		"$(writable_fields "$out/native.log")"
 }
 
 mapfile -t tests < <(selected_tests)
@@ -181,19 +249,12 @@ if [ "$mode" = native ]; then
 else
 	img="$out/initramfs.cpio.gz"
 	stage_initramfs "$out" "$img"
-	kernel_dirs=$(emu_resolve_kernels "$kernels") || exit 1
-	[ -n "$log_dir" ] && mkdir -p "$log_dir"
-	for k in $kernel_dirs; do
-		for c in $(emu_resolve_cpus "$cpus"); do
-			log="$out/console-$k-$c.log"
-			[ -n "$log_dir" ] && log="$log_dir/console-$k-$c.log"
-			run_emulated_host "$k" "$c" "$img" "$log"
-		done
-	done
+	emu_resolve_kernels "$kernels" >/dev/null || exit 1
+	run_emulated "$img"
 fi
 
 echo "#"
-echo "# $(printf '%-24s %-12s %6s %6s %7s %8s' kernel cpu passed failed skipped time)"
+echo "# $(printf '%-24s %-12s %8s %6s %6s %7s %8s' kernel cpu writable passed failed skipped time)"
 for s in "${summary[@]}"; do
 	echo "# $s"
 done
