@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * guest_view_test: what the guest sees.
+ *
+ * For each model (the host's defaults; every writable named field lowered
+ * to a safe value picked with a fixed seed; every such field at its lowest
+ * safe value) a VM is configured with KVM_SET_ONE_REG, a guest reads every
+ * ID register the tables describe and GET_ONE_REG can read, and each
+ * register is checked twice: the guest reads what GET_ONE_REG returns, and
+ * GET_ONE_REG after the run still returns the configured value.  Values
+ * refused by KVM's special setters (writable_fields.expect) stay at their
+ * limit and are named; explained differences are in guest_view.expect.
+ * Two more checks show that the runner's bounds end a stalled guest.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/kvm.h>
+
+#include "kselftest.h"
+#include "idregs/expect.h"
+#include "idregs/field.h"
+#include "idregs/guest.h"
+#include "idregs/kvm.h"
+#include "idregs/kvm_rules.h"
+#include "idregs/predict.h"
+
+#define MODEL_SEED		0x6e57a11ce0ddba11ULL
+#define MODEL_RANDOM		8
+#define MAX_CANDIDATES		96
+#define DETAIL_LEN		1024
+#define BOUND_TIMEOUT_MS	300
+#define BOUND_MAX_EXITS		40
+#define INSN_B_BACK_ONE		0x17ffffffU	/* b .-4 */
+
+enum model_kind { MODEL_DEFAULT, MODEL_SEEDED, MODEL_LOWEST, NR_MODELS };
+
+static const char *const model_names[NR_MODELS] = { "default", "seeded", "lowest" };
+
+struct view_vm {
+	struct idreg_vm vm;
+	struct idreg_guest guest;
+	struct idreg_vm_traits traits;
+	uint64_t mask[IDREG_NR_SLOTS];
+	uint64_t limit[IDREG_NR_SLOTS];
+	uint64_t applied[IDREG_NR_SLOTS];	/* read back after configuring */
+	uint64_t configured[IDREG_NR_SLOTS];	/* bits of configured fields */
+};
+
+static struct idreg_expectations view_expect, setter_expect;
+static char kernel_release[128];
+static unsigned int slots[IDREG_NR_SLOTS], nr_slots;
+
+static void report(const char *target, bool ok, const char *detail)
+{
+	const struct idreg_expectation *e = idreg_expect_find(&view_expect, target,
+							      kernel_release);
+
+	if (e && !ok)
+		ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, e->reason);
+	else if (e)
+		ksft_test_result_xpass("%s: %s (an expectation names it: %s)\n",
+				       target, detail, e->reason);
+	else
+		ksft_test_result(ok, "%s: %s\n", target, detail);
+}
+
+static __attribute__((format(printf, 3, 4)))
+void add_detail(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used >= size - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
+static void read_release(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
+
+	if (f) {
+		if (fgets(kernel_release, sizeof(kernel_release), f))
+			kernel_release[strcspn(kernel_release, "\n")] = 0;
+		fclose(f);
+	}
+}
+
+static int view_vm_open(struct view_vm *w)
+{
+	unsigned int slot;
+
+	memset(w, 0, sizeof(*w));
+	if (idreg_vm_create(&w->vm) || idreg_vcpu_add(&w->vm) ||
+	    idreg_get_writable_masks(&w->vm, w->mask) ||
+	    idreg_guest_init(&w->guest, &w->vm))
+		return -1;
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		idreg_get_slot(&w->vm, 0, slot, &w->limit[slot]);
+	w->vm.last_error[0] = 0;
+	/* As writable_fields_test: AArch32 at EL0, and CTR_EL0.IDC. */
+	w->traits.aarch32_el0 = idreg_field_get(w->limit[idreg_slot_index(3, 0, 0, 4, 0)],
+						0, 4) >= 2;
+	w->traits.ctr_idc = w->limit[idreg_slot_index(3, 3, 0, 0, 1)] >> 28 & 1;
+	memcpy(w->applied, w->limit, sizeof(w->applied));
+	return 0;
+}
+
+static void view_vm_close(struct view_vm *w)
+{
+	idreg_vm_destroy(&w->vm);
+	idreg_guest_free(&w->guest);
+}
+
+/* A named field the model may configure: a real field, wholly writable. */
+static bool configurable(const struct idreg_field *f, uint64_t mask)
+{
+	uint64_t fm = idreg_field_mask(f->lsb, f->width);
+
+	return f->kind < IDREG_FIELD_RES0 && (mask & fm) == fm;
+}
+
+/* Order of raw field values as the field's signedness has it. */
+static bool field_below(const struct idreg_field *f, uint64_t a, uint64_t b)
+{
+	if (f->is_signed)
+		return idreg_sign_extend(a, f->width) < idreg_sign_extend(b, f->width);
+	return a < b;
+}
+
+/*
+ * The model's value for @f given the register as configured so far (@cur):
+ * safe by the prediction both for the field alone and for the register.
+ * Returns false when the model leaves the field at its limit.
+ */
+static bool pick_value(const struct view_vm *w, enum model_kind kind, unsigned int slot,
+		       const struct idreg_reg *reg, const struct idreg_field *f,
+		       uint64_t cur, uint64_t *out)
+{
+	uint64_t cand[MAX_CANDIDATES], safe[MAX_CANDIDATES], lower[MAX_CANDIDATES];
+	uint64_t limit = w->limit[slot], lim_raw = idreg_field_get(limit, f->lsb, f->width);
+	uint64_t seed = MODEL_SEED ^ ((uint64_t)slot << 8) ^ f->lsb, state = seed;
+	bool hidden = idreg_slot_hidden(slot, reg, &w->traits);
+	unsigned int n, i, nr_safe = 0, nr_lower = 0;
+	struct idreg_kvm_verdict v;
+
+	n = idreg_pick_candidates(f, lim_raw, MODEL_RANDOM, seed, cand, MAX_CANDIDATES);
+	for (i = 0; i < n; i++) {
+		uint64_t val = idreg_field_set(cur, f->lsb, f->width, cand[i]);
+
+		if (cand[i] == lim_raw ||
+		    idreg_classify(reg, f, w->mask[slot], limit, cand[i], hidden, NULL) !=
+		    IDREG_VALUE_SAFE ||
+		    idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v) !=
+		    IDREG_WRITE_STORED)
+			continue;
+		safe[nr_safe++] = cand[i];
+		if (field_below(f, cand[i], lim_raw))
+			lower[nr_lower++] = cand[i];
+	}
+	if (!nr_safe)
+		return false;
+	if (kind == MODEL_SEEDED) {
+		/* Lowered where something lower is safe, else any other safe value. */
+		if (nr_lower)
+			*out = lower[idreg_xorshift64(&state) % nr_lower];
+		else
+			*out = safe[idreg_xorshift64(&state) % nr_safe];
+		return true;
+	}
+	*out = lim_raw;
+	for (i = 0; i < nr_safe; i++)
+		if (field_below(f, safe[i], *out))
+			*out = safe[i];
+	return *out != lim_raw;
+}
+
+struct apply_stats {
+	unsigned int regs, fields, kept, bad;
+};
+
+/* Write @f = @raw on top of the register as applied so far. */
+static void apply_field(struct view_vm *w, unsigned int slot, const struct idreg_reg *reg,
+			const struct idreg_field *f, uint64_t raw, struct apply_stats *st,
+			char *detail, size_t size)
+{
+	uint64_t val = idreg_field_set(w->applied[slot], f->lsb, f->width, raw), back = 0;
+	const struct idreg_expectation *special;
+	char target[96];
+	int r;
+
+	snprintf(target, sizeof(target), "%s.%s", reg->name, f->name);
+	special = idreg_expect_find(&setter_expect, target, kernel_release);
+	r = idreg_set_slot(&w->vm, 0, slot, val);
+	if (r && special) {
+		ksft_print_msg("%s kept at its limit 0x%llx: 0x%llx refused with errno %d by a special setter (%s)\n",
+			       target, (unsigned long long)idreg_field_get(w->limit[slot], f->lsb,
+									  f->width),
+			       (unsigned long long)raw, -r, special->reason);
+		st->kept++;
+		return;
+	}
+	if (r) {
+		add_detail(detail, size, " [%s = 0x%llx: %s]", target,
+			   (unsigned long long)raw, w->vm.last_error);
+		st->bad++;
+		return;
+	}
+	if (idreg_get_slot(&w->vm, 0, slot, &back)) {
+		add_detail(detail, size, " [%s: %s]", target, w->vm.last_error);
+		st->bad++;
+		return;
+	}
+	if (back != val && special) {
+		ksft_print_msg("%s = 0x%llx stored as 0x%llx by a special setter (%s)\n",
+			       target, (unsigned long long)raw,
+			       (unsigned long long)idreg_field_get(back, f->lsb, f->width),
+			       special->reason);
+	} else if (back != val) {
+		add_detail(detail, size, " [%s: wrote 0x%016llx, read back 0x%016llx]",
+			   reg->name, (unsigned long long)val, (unsigned long long)back);
+		st->bad++;
+	}
+	w->applied[slot] = back;
+	w->configured[slot] |= idreg_field_mask(f->lsb, f->width);
+	st->fields++;
+}
+
+static void apply_model(struct view_vm *w, enum model_kind kind)
+{
+	char target[64], detail[DETAIL_LEN] = "", summary[DETAIL_LEN + 160];
+	struct apply_stats st = { 0 };
+	unsigned int i, j;
+
+	for (i = 0; kind != MODEL_DEFAULT && i < nr_slots; i++) {
+		unsigned int slot = slots[i];
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+		unsigned int before = st.fields;
+
+		for (j = 0; j < reg->nr_fields; j++) {
+			const struct idreg_field *f = &reg->fields[j];
+			uint64_t raw;
+
+			if (configurable(f, w->mask[slot]) &&
+			    pick_value(w, kind, slot, reg, f, w->applied[slot], &raw))
+				apply_field(w, slot, reg, f, raw, &st, detail, sizeof(detail));
+		}
+		st.regs += st.fields != before;
+	}
+	snprintf(target, sizeof(target), "apply@%s", model_names[kind]);
+	snprintf(summary, sizeof(summary),
+		 "%u fields configured in %u registers, %u kept at their limit by special setters%s%s",
+		 st.fields, st.regs, st.kept, st.bad ? "; refused or altered:" : "", detail);
+	report(target, st.bad == 0, summary);
+}
+
+static void check_view(struct view_vm *w, enum model_kind kind, unsigned int slot,
+		       const struct idreg_guest_view *view, bool have_now, uint64_t now)
+{
+	char target[96], detail[DETAIL_LEN] = "", buf[32];
+	const char *name = idreg_slot_name(slot, buf, sizeof(buf));
+	bool ok = false;
+
+	snprintf(target, sizeof(target), "%s.view@%s", name, model_names[kind]);
+	if (!have_now)
+		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s",
+			 w->vm.last_error);
+	else if (view->trapped[slot])
+		snprintf(detail, sizeof(detail),
+			 "the guest's MRS took an exception, ESR_EL1 0x%llx; GET_ONE_REG 0x%016llx",
+			 (unsigned long long)view->esr[slot], (unsigned long long)now);
+	else if (!view->read[slot])
+		snprintf(detail, sizeof(detail), "the guest did not get to read it; GET_ONE_REG 0x%016llx",
+			 (unsigned long long)now);
+	else if (view->val[slot] != now)
+		snprintf(detail, sizeof(detail), "guest reads 0x%016llx, GET_ONE_REG 0x%016llx (differ 0x%016llx)",
+			 (unsigned long long)view->val[slot], (unsigned long long)now,
+			 (unsigned long long)(view->val[slot] ^ now));
+	else
+		ok = snprintf(detail, sizeof(detail), "guest reads GET_ONE_REG's 0x%016llx",
+			      (unsigned long long)now) > 0;
+	report(target, ok, detail);
+}
+
+/* Name the fields in which @a and @b differ. */
+static void describe_fields(const struct idreg_reg *reg, uint64_t a, uint64_t b,
+			    char *detail, size_t size)
+{
+	uint64_t covered = 0;
+	unsigned int i;
+
+	for (i = 0; reg && i < reg->nr_fields; i++) {
+		const struct idreg_field *f = &reg->fields[i];
+		uint64_t fm = idreg_field_mask(f->lsb, f->width);
+
+		covered |= fm;
+		if ((a ^ b) & fm)
+			add_detail(detail, size, " %s 0x%llx -> 0x%llx;", f->name,
+				   (unsigned long long)idreg_field_get(a, f->lsb, f->width),
+				   (unsigned long long)idreg_field_get(b, f->lsb, f->width));
+	}
+	if ((a ^ b) & ~covered)
+		add_detail(detail, size, " bits 0x%016llx outside named fields;",
+			   (unsigned long long)((a ^ b) & ~covered));
+}
+
+/*
+ * The GIC feature fields KVM clears at the first KVM_RUN of a VM without an
+ * in-kernel GICv3 (kvm_finalize_sys_regs(), 6.12 and 7.x; GCIE from 7.x,
+ * where the host without GICv5 has it 0 anyway).  This test creates no
+ * irqchip, so they read 0 after the run whatever was configured.
+ */
+static const struct { const char *reg, *field; } cleared_at_run[] = {
+	{ "ID_AA64PFR0_EL1", "GIC" },
+	{ "ID_AA64PFR2_EL1", "GCIE" },
+	{ "ID_PFR1_EL1", "GIC" },
+};
+
+static uint64_t value_after_run(const struct idreg_reg *reg, uint64_t configured)
+{
+	const struct idreg_field *f;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cleared_at_run) / sizeof(cleared_at_run[0]); i++) {
+		if (!reg || strcmp(reg->name, cleared_at_run[i].reg))
+			continue;
+		f = idreg_field_by_name(reg, cleared_at_run[i].field);
+		if (f)
+			configured = idreg_field_set(configured, f->lsb, f->width, 0);
+	}
+	return configured;
+}
+
+static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int slot,
+			bool have_now, uint64_t now)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	uint64_t want = value_after_run(reg, w->applied[slot]);
+	char target[96], detail[DETAIL_LEN] = "", buf[32];
+	const char *name = idreg_slot_name(slot, buf, sizeof(buf));
+	unsigned int nr_bits = 0, bit;
+
+	for (bit = 0; bit < 64; bit++)
+		nr_bits += w->configured[slot] >> bit & 1;
+	snprintf(target, sizeof(target), "%s.holds@%s", name, model_names[kind]);
+	if (!have_now) {
+		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s", w->vm.last_error);
+		report(target, false, detail);
+		return;
+	}
+	snprintf(detail, sizeof(detail), "0x%016llx as configured (%u bits in configured fields)",
+		 (unsigned long long)now, nr_bits);
+	if (want != w->applied[slot]) {
+		add_detail(detail, sizeof(detail), "; first run without irqchip cleared:");
+		describe_fields(reg, w->applied[slot], want, detail, sizeof(detail));
+	}
+	if (now != want) {
+		snprintf(detail, sizeof(detail),
+			 "configured 0x%016llx, want 0x%016llx after the run, GET_ONE_REG 0x%016llx:",
+			 (unsigned long long)w->applied[slot], (unsigned long long)want,
+			 (unsigned long long)now);
+		describe_fields(reg, want, now, detail, sizeof(detail));
+	}
+	report(target, now == want, detail);
+}
+
+static void run_model(enum model_kind kind)
+{
+	static struct idreg_guest_view view;
+	char target[64], detail[DETAIL_LEN];
+	struct view_vm w;
+	unsigned int i;
+	int r;
+
+	if (view_vm_open(&w))
+		ksft_exit_fail_msg("model %s: %s\n", model_names[kind], w.vm.last_error);
+	apply_model(&w, kind);
+	r = idreg_guest_read_slots(&w.guest, 0, slots, nr_slots, NULL, &view);
+	snprintf(target, sizeof(target), "run@%s", model_names[kind]);
+	if (r)
+		snprintf(detail, sizeof(detail), "%s", w.vm.last_error);
+	else
+		snprintf(detail, sizeof(detail), "the guest read %u registers, %u exits, %.3f s",
+			 nr_slots, view.exits, view.seconds);
+	report(target, r == 0, detail);
+
+	for (i = 0; i < nr_slots; i++) {
+		uint64_t now = 0;
+		bool have_now = !idreg_get_slot(&w.vm, 0, slots[i], &now);
+
+		check_view(&w, kind, slots[i], &view, have_now, now);
+		check_holds(&w, kind, slots[i], have_now, now);
+	}
+	view_vm_close(&w);
+}
+
+/* Run @insns and expect the runner to stop it with @want. */
+static void check_bound(struct view_vm *w, const char *target, const uint32_t *insns,
+			unsigned int n, const struct idreg_guest_limits *lim, int want)
+{
+	static struct idreg_guest_result res;
+	char detail[DETAIL_LEN];
+	unsigned int i;
+	int r = 0;
+
+	idreg_guest_reset_program(&w->guest);
+	for (i = 0; i < n && !r; i++)
+		r = idreg_guest_emit(&w->guest, insns[i]);
+	r = r ?: idreg_guest_run(&w->guest, 0, lim, &res);
+	snprintf(detail, sizeof(detail), "runner returned %d (want %d) after %.3f s, %u exits: %s",
+		 r, want, res.seconds, res.exits, r ? w->vm.last_error : "guest finished");
+	report(target, r == want, detail);
+}
+
+static void check_bounds(void)
+{
+	const uint32_t spin[] = { IDREG_INSN_B_SELF };
+	const uint32_t store_loop[] = { idreg_insn_str(0, 1, 0), INSN_B_BACK_ONE };
+	const struct idreg_guest_limits time_bound = { .timeout_ms = BOUND_TIMEOUT_MS };
+	const struct idreg_guest_limits exit_bound = { .max_exits = BOUND_MAX_EXITS,
+						       .timeout_ms = 5 * BOUND_TIMEOUT_MS };
+	struct view_vm w;
+
+	if (view_vm_open(&w))
+		ksft_exit_fail_msg("runner bounds: %s\n", w.vm.last_error);
+	check_bound(&w, "runner.time_bound: a branch-to-self guest is stopped",
+		    spin, 1, &time_bound, -ETIMEDOUT);
+	check_bound(&w, "runner.exit_bound: a guest storing in a loop is stopped",
+		    store_loop, 2, &exit_bound, -ELOOP);
+	view_vm_close(&w);
+}
+
+int main(int argc, char **argv)
+{
+	struct view_vm probe;
+	const char *why;
+	int kind;
+
+	(void)argc;
+	ksft_print_header();
+	why = idreg_kvm_unavailable();
+	if (why)
+		ksft_exit_skip("%s\n", why);
+	read_release();
+	if (idreg_expect_load_beside(&view_expect, argv[0], "guest_view.expect"))
+		ksft_exit_fail_msg("%s\n", view_expect.error);
+	if (idreg_expect_load_beside(&setter_expect, argv[0], "writable_fields.expect"))
+		ksft_exit_fail_msg("%s\n", setter_expect.error);
+
+	if (view_vm_open(&probe))
+		ksft_exit_fail_msg("%s\n", probe.vm.last_error);
+	nr_slots = idreg_guest_readable_slots(&probe.vm, 0, slots);
+	view_vm_close(&probe);
+	ksft_print_msg("kernel %s: the guest reads %u ID registers\n", kernel_release, nr_slots);
+	ksft_set_plan(2 + NR_MODELS * (2 + 2 * nr_slots));
+
+	check_bounds();
+	for (kind = 0; kind < NR_MODELS; kind++)
+		run_model(kind);
+	idreg_expect_free(&view_expect);
+	idreg_expect_free(&setter_expect);
+	ksft_finished();
+}
