@@ -258,17 +258,27 @@ static void init_mounts(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
-static void print_uname(void)
+static void read_line(const char *path, char *buf, size_t size)
 {
-	char buf[256] = "";
-	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
+	FILE *f = fopen(path, "r");
 
+	buf[0] = 0;
 	if (f) {
-		if (fgets(buf, sizeof(buf), f))
+		if (fgets(buf, size, f))
 			buf[strcspn(buf, "\n")] = 0;
 		fclose(f);
 	}
-	printf("# host kernel: %s\n", buf);
+}
+
+/* The uptime says how long the kernel took to reach us (tools/bench.sh). */
+static void print_host(void)
+{
+	char release[256], uptime[64];
+
+	read_line("/proc/sys/kernel/osrelease", release, sizeof(release));
+	read_line("/proc/uptime", uptime, sizeof(uptime));
+	uptime[strcspn(uptime, " ")] = 0;
+	printf("# host kernel: %s (uptime %s s)\n", release, uptime);
 }
 
 int main(int argc, char **argv)
@@ -285,7 +295,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	start = now();
-	print_uname();
+	print_host();
 	run_list(list, &t);
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
 	       t.pass, t.fail, t.skip);

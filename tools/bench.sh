@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmark idregs on the emulated arm64 host.  Measures, in one run:
+#   - raw GET+SET_ONE_REG pairs per second (the floor of any walk),
+#   - the walk's tries per second and total time (writable_fields_test),
+#   - VM + vCPU creation cost,
+#   - boot-to-first-test time of the emulated host,
+#   - the whole matrix (./run_tests.sh --matrix) wall time,
+# and the ratio walk per-try cost / raw pair cost, which compares across
+# machines of different speed.  Results go to a file, not to test verdicts.
+#
+#   tools/bench.sh [--kernel VER] [--cpu MODEL] [--no-matrix] [--out FILE]
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=$("$TOP/scripts/deps.sh" --print-cache)
+kernel=
+cpu=max
+matrix=1
+outfile=
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2:?}; shift ;;
+	--cpu) cpu=${2:?}; shift ;;
+	--no-matrix) matrix=0 ;;
+	--out) outfile=${2:?}; shift ;;
+	-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "usage: tools/bench.sh [--kernel VER] [--cpu MODEL] [--no-matrix] [--out FILE]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+die() { echo "bench: error: $*" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/idregs-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+outfile=${outfile:-$TOP/build/bench-$(date -u +%Y%m%dT%H%M%SZ).txt}
+mkdir -p "$(dirname "$outfile")"
+
+make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$work/st" all >"$work/build.log" 2>&1 ||
+	{ cat "$work/build.log" >&2; die "building the selftests failed"; }
+cflags=$(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-CPPFLAGS)
+# shellcheck disable=SC2086
+aarch64-linux-gnu-gcc -O2 -static -Wall -Wextra -Werror -D_GNU_SOURCE $cflags \
+	-o "$work/idreg_bench" "$TOP/tools/bench/idreg_bench.c" "$work/st/libidregs.a" ||
+	die "building idreg_bench failed"
+
+host_args=(--cpu "$cpu" --runner "$work/st/ktap_runner")
+[ -n "$kernel" ] && host_args+=(--kernel "$kernel")
+
+"$TOP/tools/emu/run-on-host" "${host_args[@]}" -- "$work/idreg_bench" >"$work/raw.txt" ||
+	die "idreg_bench failed: $(cat "$work/raw.txt")"
+boot_start=$SECONDS
+"$TOP/tools/emu/run-on-host" "${host_args[@]}" --put "$work/st/writable_fields.expect" \
+	--console "$work/walk.console" \
+	-- "$work/st/writable_fields_test" >"$work/walk.txt" ||
+	die "the walk failed: $(tail -n 5 "$work/walk.txt")"
+walk_boot_total=$((SECONDS - boot_start))
+
+val() { sed -n "s/.*$1=\\([0-9.]*\\).*/\\1/p" "$2" | head -n 1; }
+pair_us=$(val pair_us "$work/raw.txt")
+pairs_per_s=$(val pairs_per_s "$work/raw.txt")
+vm_ms=$(val vm_vcpu_ms "$work/raw.txt")
+walk_line=$(grep 'writable fields; walked' "$work/walk.txt")
+walk_values=$(sed -n 's/.*tried \([0-9]*\) values.*/\1/p' <<<"$walk_line")
+walk_secs=$(sed -n 's/.*; \([0-9.]*\) s$/\1/p' <<<"$walk_line")
+# The runner prints the guest kernel's uptime when /init starts.
+boot_s=$(sed -n 's/.*uptime \([0-9.]*\) s.*/\1/p' "$work/walk.console" | head -n 1)
+
+matrix_s=-
+if [ "$matrix" = 1 ]; then
+	start=$SECONDS
+	"$TOP/run_tests.sh" --matrix >"$work/matrix.log" 2>&1 || die "the matrix failed: $(tail -n 3 "$work/matrix.log")"
+	matrix_s=$((SECONDS - start))
+fi
+
+awk -v v="$walk_values" -v s="$walk_secs" -v p="$pair_us" -v vm="$vm_ms" \
+    -v pps="$pairs_per_s" -v boot="${boot_s:--}" -v m="$matrix_s" -v wb="$walk_boot_total" \
+    -v k="${kernel:-newest}" -v c="$cpu" -v d="$(date -u +%Y-%m-%dT%H:%MZ)" 'BEGIN {
+	try_us = s / v * 1e6
+	printf "idregs benchmark, %s, emulated host kernel %s, -cpu %s\n", d, k, c
+	printf "raw GET+SET pair:        %8.2f us   (%d pairs/s)\n", p, pps
+	printf "walk:                    %8d values in %.2f s = %.0f tries/s, %.2f us/try\n", v, s, v / s, try_us
+	printf "walk per-try / raw pair: %8.2f\n", try_us / p
+	printf "VM + vCPU creation:      %8.2f ms\n", vm
+	printf "boot to /init:           %8s s (guest uptime)\n", boot
+	printf "one host, boot + walk:   %8d s (wall)\n", wb
+	printf "matrix (--matrix):       %8s s (wall)\n", m
+}' | tee "$outfile"
+echo "bench: results in $outfile"
