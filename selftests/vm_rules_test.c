@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vm_rules_test: the VM-wide rules of KVM's ID registers.
+ *
+ * For every ID register with a writable field, one value that KVM accepts
+ * before any vCPU ran is picked (the first named field with a value the
+ * prediction calls safe and KVM stores).  Then:
+ *   vm_wide  the value written through vCPU 0 reads back through a vCPU
+ *            created before the write and one created after it, while a
+ *            second VM keeps the host's default;
+ *   reset    KVM_ARM_VCPU_INIT again on every vCPU keeps what each read;
+ *   frozen   after the first KVM_RUN, writing that field back to the value
+ *            it had before (accepted then) fails with EBUSY and changes
+ *            nothing, and writing the current value succeeds.
+ * Known, explained exceptions are in guest_view.expect.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/kvm.h>
+
+#include "kselftest.h"
+#include "idregs/expect.h"
+#include "idregs/field.h"
+#include "idregs/guest.h"
+#include "idregs/kvm.h"
+#include "idregs/kvm_rules.h"
+#include "idregs/predict.h"
+
+#define RULES_SEED		0x5eed0f7a11e5ULL
+#define RULES_RANDOM		4
+#define MAX_CANDIDATES		96
+#define DETAIL_LEN		1024
+#define NR_RULE_VCPUS		3	/* 0 writes, 1 before the write, 2 after */
+
+struct change {
+	const struct idreg_reg *reg;
+	const struct idreg_field *field;
+	uint64_t val;			/* the register with the field changed */
+};
+
+static struct idreg_expectations expectations;
+static char kernel_release[128];
+static struct idreg_vm vm, other;
+static struct idreg_vm_traits traits;
+static uint64_t mask[IDREG_NR_SLOTS], limit[IDREG_NR_SLOTS];
+static bool readable[IDREG_NR_SLOTS];
+static struct change changes[IDREG_NR_SLOTS];
+
+static void report(const char *target, bool ok, const char *detail)
+{
+	const struct idreg_expectation *e = idreg_expect_find(&expectations, target,
+							      kernel_release);
+
+	if (e && !ok)
+		ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, e->reason);
+	else if (e)
+		ksft_test_result_xpass("%s: %s (an expectation names it: %s)\n",
+				       target, detail, e->reason);
+	else
+		ksft_test_result(ok, "%s: %s\n", target, detail);
+}
+
+static __attribute__((format(printf, 3, 4)))
+void add_detail(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used >= size - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
+static void read_release(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
+
+	if (f) {
+		if (fgets(kernel_release, sizeof(kernel_release), f))
+			kernel_release[strcspn(kernel_release, "\n")] = 0;
+		fclose(f);
+	}
+}
+
+static void open_vm(void)
+{
+	unsigned int slot;
+
+	if (idreg_vm_create(&vm) || idreg_vcpu_add(&vm) ||
+	    idreg_get_writable_masks(&vm, mask))
+		ksft_exit_fail_msg("%s\n", vm.last_error);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		readable[slot] = !idreg_get_slot(&vm, 0, slot, &limit[slot]);
+	traits.aarch32_el0 = idreg_field_get(limit[idreg_slot_index(3, 0, 0, 4, 0)], 0, 4) >= 2;
+	traits.ctr_idc = limit[idreg_slot_index(3, 3, 0, 0, 1)] >> 28 & 1;
+}
+
+/* Write @val; true when KVM stores it and the limit can be written back. */
+static bool accepted_and_restored(unsigned int slot, uint64_t val)
+{
+	uint64_t back = 0;
+	bool stored;
+
+	if (idreg_set_slot(&vm, 0, slot, val))
+		return false;
+	stored = !idreg_get_slot(&vm, 0, slot, &back) && back == val;
+	if (idreg_set_slot(&vm, 0, slot, limit[slot]))
+		ksft_exit_fail_msg("restoring the default: %s\n", vm.last_error);
+	return stored;
+}
+
+static bool pick_change(unsigned int slot, struct change *c)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	bool hidden = idreg_slot_hidden(slot, reg, &traits);
+	unsigned int i, j, n;
+
+	for (i = 0; reg && !hidden && i < reg->nr_fields; i++) {
+		const struct idreg_field *f = &reg->fields[i];
+		uint64_t fm = idreg_field_mask(f->lsb, f->width), cand[MAX_CANDIDATES];
+		uint64_t lim_raw = idreg_field_get(limit[slot], f->lsb, f->width);
+
+		if (f->kind >= IDREG_FIELD_RES0 || (mask[slot] & fm) != fm)
+			continue;
+		n = idreg_pick_candidates(f, lim_raw, RULES_RANDOM,
+					  RULES_SEED ^ ((uint64_t)slot << 8) ^ f->lsb,
+					  cand, MAX_CANDIDATES);
+		for (j = 0; j < n; j++) {
+			uint64_t val = idreg_field_set(limit[slot], f->lsb, f->width, cand[j]);
+			struct idreg_kvm_verdict v;
+
+			if (cand[j] == lim_raw ||
+			    idreg_kvm_predict(slot, reg, mask[slot], limit[slot], val, &traits,
+					      &v) != IDREG_WRITE_STORED ||
+			    !accepted_and_restored(slot, val))
+				continue;
+			c->reg = reg;
+			c->field = f;
+			c->val = val;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *target_of(char *buf, size_t size, const struct change *c, const char *rule)
+{
+	snprintf(buf, size, "%s.%s", c->reg->name, rule);
+	return buf;
+}
+
+/* Read @slot through every vCPU of @v; note in @detail what differs from @want. */
+static bool all_vcpus_read(struct idreg_vm *v, unsigned int slot, uint64_t want,
+			   char *detail, size_t size)
+{
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < v->nr_vcpus; i++) {
+		uint64_t now = 0;
+
+		if (idreg_get_slot(v, i, slot, &now)) {
+			add_detail(detail, size, "; vcpu %d: %s", i, v->last_error);
+			ok = false;
+		} else if (now != want) {
+			add_detail(detail, size, "; vcpu %d reads 0x%016llx", i,
+				   (unsigned long long)now);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void check_vm_wide(unsigned int slot, const struct change *c)
+{
+	char target[96], detail[DETAIL_LEN];
+	uint64_t in_other = 0;
+	bool ok;
+
+	snprintf(detail, sizeof(detail), "%s = 0x%llx: 0x%016llx written through vcpu 0",
+		 c->field->name,
+		 (unsigned long long)idreg_field_get(c->val, c->field->lsb, c->field->width),
+		 (unsigned long long)c->val);
+	ok = all_vcpus_read(&vm, slot, c->val, detail, sizeof(detail));
+	if (ok)
+		add_detail(detail, sizeof(detail), ", read back through vcpu 1 (created before) and 2 (after)");
+	if (idreg_get_slot(&other, 0, slot, &in_other)) {
+		add_detail(detail, sizeof(detail), "; second VM: %s", other.last_error);
+		ok = false;
+	} else if (in_other != limit[slot]) {
+		add_detail(detail, sizeof(detail), "; second VM reads 0x%016llx, not the default 0x%016llx",
+			   (unsigned long long)in_other, (unsigned long long)limit[slot]);
+		ok = false;
+	} else {
+		add_detail(detail, sizeof(detail), "; a second VM keeps the default 0x%016llx",
+			   (unsigned long long)limit[slot]);
+	}
+	report(target_of(target, sizeof(target), c, "vm_wide"), ok, detail);
+}
+
+/* What each vCPU read before the second KVM_ARM_VCPU_INIT. */
+static uint64_t before_reset[NR_RULE_VCPUS][IDREG_NR_SLOTS];
+
+static void snapshot_before_reset(void)
+{
+	unsigned int slot;
+	int i;
+
+	for (i = 0; i < vm.nr_vcpus; i++)
+		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+			if (changes[slot].reg && idreg_get_slot(&vm, i, slot, &before_reset[i][slot]))
+				ksft_exit_fail_msg("%s\n", vm.last_error);
+}
+
+/* Each vCPU reads after the reset what it read before. */
+static void check_reset(unsigned int slot, const struct change *c)
+{
+	char target[96], detail[DETAIL_LEN];
+	bool ok = true;
+	int i;
+
+	snprintf(detail, sizeof(detail), "vcpu 0 reads 0x%016llx after KVM_ARM_VCPU_INIT again",
+		 (unsigned long long)before_reset[0][slot]);
+	for (i = 0; i < vm.nr_vcpus; i++) {
+		uint64_t now = 0;
+
+		if (idreg_get_slot(&vm, i, slot, &now)) {
+			add_detail(detail, sizeof(detail), "; vcpu %d: %s", i, vm.last_error);
+			ok = false;
+		} else if (now != before_reset[i][slot]) {
+			add_detail(detail, sizeof(detail), "; vcpu %d: 0x%016llx before, 0x%016llx after",
+				   i, (unsigned long long)before_reset[i][slot],
+				   (unsigned long long)now);
+			ok = false;
+		}
+	}
+	if (ok)
+		add_detail(detail, sizeof(detail), "; all %d vCPUs read what they read before",
+			   vm.nr_vcpus);
+	report(target_of(target, sizeof(target), c, "reset"), ok, detail);
+}
+
+static void check_frozen(unsigned int slot, const struct change *c)
+{
+	const struct idreg_field *f = c->field;
+	uint64_t now = 0, after = 0, val;
+	char target[96], detail[DETAIL_LEN] = "";
+	bool ok = true;
+	int r;
+
+	target_of(target, sizeof(target), c, "frozen");
+	if (idreg_get_slot(&vm, 0, slot, &now)) {
+		report(target, false, vm.last_error);
+		return;
+	}
+	/* The field's default, accepted before the run when it was restored. */
+	val = idreg_field_set(now, f->lsb, f->width,
+			      idreg_field_get(limit[slot], f->lsb, f->width));
+	r = idreg_set_slot(&vm, 0, slot, val);
+	if (r != -EBUSY) {
+		add_detail(detail, sizeof(detail), "%s 0x%llx -> 0x%llx (0x%016llx) returned %d (%s), want EBUSY",
+			   f->name, (unsigned long long)idreg_field_get(now, f->lsb, f->width),
+			   (unsigned long long)idreg_field_get(val, f->lsb, f->width),
+			   (unsigned long long)val, r, r ? strerror(-r) : "success");
+		ok = false;
+	} else {
+		add_detail(detail, sizeof(detail), "%s 0x%llx -> 0x%llx refused with EBUSY",
+			   f->name, (unsigned long long)idreg_field_get(now, f->lsb, f->width),
+			   (unsigned long long)idreg_field_get(val, f->lsb, f->width));
+	}
+	if (idreg_get_slot(&vm, 0, slot, &after) || after != now) {
+		add_detail(detail, sizeof(detail), "; register 0x%016llx before, 0x%016llx after",
+			   (unsigned long long)now, (unsigned long long)after);
+		ok = false;
+	}
+	r = idreg_set_slot(&vm, 0, slot, after);
+	if (r) {
+		add_detail(detail, sizeof(detail), "; writing the current value: %s", vm.last_error);
+		ok = false;
+	} else {
+		add_detail(detail, sizeof(detail), "; the current value 0x%016llx is accepted",
+			   (unsigned long long)after);
+	}
+	report(target, ok, detail);
+}
+
+/* After the run, every readable ID register accepts its current value. */
+static void check_current_values(void)
+{
+	char detail[DETAIL_LEN] = "", buf[32];
+	unsigned int slot, n = 0, bad = 0;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		uint64_t now;
+
+		if (!readable[slot] || idreg_get_slot(&vm, 0, slot, &now))
+			continue;
+		n++;
+		if (idreg_set_slot(&vm, 0, slot, now)) {
+			add_detail(detail, sizeof(detail), " [%s: %s]",
+				   idreg_slot_name(slot, buf, sizeof(buf)), vm.last_error);
+			bad++;
+		}
+	}
+	ksft_test_result(!bad, "current_values: %u of %u ID registers accept their current value after the run%s\n",
+			 n - bad, n, detail);
+}
+
+static void run_guest(void)
+{
+	static struct idreg_guest_view view;
+	static unsigned int slots[IDREG_NR_SLOTS];
+	struct idreg_guest guest;
+	unsigned int nr;
+	int r;
+
+	nr = idreg_guest_readable_slots(&vm, 0, slots);
+	r = idreg_guest_init(&guest, &vm);
+	r = r ?: idreg_guest_read_slots(&guest, 0, slots, nr, NULL, &view);
+	if (r)
+		ksft_test_result_fail("run: the first KVM_RUN: %s\n", vm.last_error);
+	else
+		ksft_test_result_pass("run: vcpu 0 ran a guest reading %u ID registers, %u exits\n",
+				      nr, view.exits);
+	idreg_guest_free(&guest);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int slot, nr = 0;
+	const char *why;
+	int i;
+
+	(void)argc;
+	ksft_print_header();
+	why = idreg_kvm_unavailable();
+	if (why)
+		ksft_exit_skip("%s\n", why);
+	read_release();
+	if (idreg_expect_load_beside(&expectations, argv[0], "guest_view.expect"))
+		ksft_exit_fail_msg("%s\n", expectations.error);
+
+	open_vm();
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (readable[slot] && mask[slot] && pick_change(slot, &changes[slot]))
+			nr++;
+	ksft_print_msg("kernel %s: %u ID registers with a value to change\n", kernel_release, nr);
+	ksft_set_plan(3 * nr + 2);
+
+	if (idreg_vcpu_add(&vm))
+		ksft_exit_fail_msg("%s\n", vm.last_error);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (changes[slot].reg && idreg_set_slot(&vm, 0, slot, changes[slot].val))
+			ksft_exit_fail_msg("accepted before, now: %s\n", vm.last_error);
+	if (idreg_vcpu_add(&vm) || idreg_vm_create(&other) || idreg_vcpu_add(&other))
+		ksft_exit_fail_msg("%s%s\n", vm.last_error, other.last_error);
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (changes[slot].reg)
+			check_vm_wide(slot, &changes[slot]);
+	snapshot_before_reset();
+	for (i = 0; i < vm.nr_vcpus; i++)
+		if (idreg_vcpu_reinit(&vm, i))
+			ksft_exit_fail_msg("%s\n", vm.last_error);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (changes[slot].reg)
+			check_reset(slot, &changes[slot]);
+
+	run_guest();
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (changes[slot].reg)
+			check_frozen(slot, &changes[slot]);
+	check_current_values();
+
+	idreg_vm_destroy(&vm);
+	idreg_vm_destroy(&other);
+	idreg_expect_free(&expectations);
+	ksft_finished();
+}
