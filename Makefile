@@ -22,23 +22,36 @@ UNIT_SRC	:= $(wildcard lib/tests/test_*.c)
 UNIT_PLAIN	:= $(patsubst lib/tests/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 UNIT_SAN	:= $(patsubst lib/tests/%.c,$(BUILD)/unit-san/%,$(UNIT_SRC))
 LIB_CPPFLAGS	:= -Ilib/include -Ilib/generated
+# JSON (jansson) is for tools/idreg and its tests only, not for libidregs.a.
+JSON_SRC	:= $(wildcard lib/json/*.c)
+JSON_LIBS	:= -ljansson
+UNIT_JSON	:= test_model test_profile
+$(foreach t,$(UNIT_JSON),$(BUILD)/unit/$(t) $(BUILD)/unit-san/$(t)): \
+	UNIT_EXTRA = $(JSON_SRC) $(JSON_LIBS)
+# tools/idreg: natively without KVM (dump/apply say so), static for arm64.
+IDREG_SRC	:= tools/idreg/idreg.c
+IDREG_NATIVE	:= $(BUILD)/idreg
+IDREG_ARM64	:= $(BUILD)/arm64/idreg
+ARM64_CC	:= aarch64-linux-gnu-gcc
+ARM64_SYSROOT	:= $(CACHE)/sysroot-arm64
+ARM64_UAPI	:= $(CACHE)/uapi/usr/include
 
-.PHONY: all deps gen gen-check unit unit-py unit-c selftests check clean
+.PHONY: all deps gen gen-check unit unit-py unit-c selftests check clean idreg
 
-all: unit-build selftests
+all: unit-build selftests idreg
 
 deps:
 	scripts/deps.sh
 
 -include gen/gen.mk
 
-$(BUILD)/unit/%: lib/tests/%.c $(LIB_PORTABLE_SRC) $(wildcard lib/include/idregs/*.h lib/tests/*.h)
+$(BUILD)/unit/%: lib/tests/%.c $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/include/idregs/*.h lib/tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(LIB_CPPFLAGS) -o $@ $< $(LIB_PORTABLE_SRC)
+	$(CC) $(CFLAGS) $(WARN) $(LIB_CPPFLAGS) -o $@ $< $(LIB_PORTABLE_SRC) $(UNIT_EXTRA)
 
-$(BUILD)/unit-san/%: lib/tests/%.c $(LIB_PORTABLE_SRC) $(wildcard lib/include/idregs/*.h lib/tests/*.h)
+$(BUILD)/unit-san/%: lib/tests/%.c $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/include/idregs/*.h lib/tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_FLAGS) $(WARN) $(LIB_CPPFLAGS) -o $@ $< $(LIB_PORTABLE_SRC)
+	$(CC) $(SAN_FLAGS) $(WARN) $(LIB_CPPFLAGS) -o $@ $< $(LIB_PORTABLE_SRC) $(UNIT_EXTRA)
 
 .PHONY: unit-build
 unit-build: $(UNIT_PLAIN) $(UNIT_SAN)
@@ -47,6 +60,20 @@ unit-c: unit-build
 	@set -e; for t in $(UNIT_PLAIN) $(UNIT_SAN); do echo "# $$t"; $$t; done
 
 unit: unit-c unit-py
+
+idreg: $(IDREG_NATIVE) $(IDREG_ARM64)
+
+$(IDREG_NATIVE): $(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/include/idregs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(LIB_CPPFLAGS) -o $@ $(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(JSON_LIBS)
+
+$(IDREG_ARM64): $(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/kvm/*.c) $(wildcard lib/include/idregs/*.h)
+	@mkdir -p $(dir $@)
+	$(ARM64_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -DIDREG_HAVE_KVM $(LIB_CPPFLAGS) \
+		-isystem $(ARM64_UAPI) -isystem $(ARM64_UAPI)/aarch64-linux-gnu \
+		-I$(ARM64_SYSROOT)/usr/include -static -o $@ \
+		$(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/kvm/*.c) \
+		-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu -ljansson
 
 selftests: deps
 	$(MAKE) -C selftests

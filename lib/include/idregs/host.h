@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Profiles and models on a real KVM/arm64 host (lib/kvm/host.c): dump what
+ * a new VM gets, and write a model into a VM before its vCPUs run.
+ */
+#ifndef IDREGS_HOST_H
+#define IDREGS_HOST_H
+
+#include <stdbool.h>
+
+#include "idregs/kvm.h"
+#include "idregs/model.h"
+#include "idregs/profile.h"
+
+/*
+ * A VM with one vCPU, with KVM_CAP_ARM_WRITABLE_IMP_ID_REGS enabled first
+ * when @imp_id and KVM has it (*@imp_id_on says whether it was).  Returns
+ * 0 or a negative errno, vm->last_error naming the failed call.
+ */
+int idreg_host_vm_open(struct idreg_vm *vm, bool imp_id, bool *imp_id_on);
+
+/*
+ * This host's profile: uname -r, every slot GET_ONE_REG can read on a
+ * fresh VM and the writable masks.  Returns 0 or a negative errno with
+ * @err (IDREG_ERR_LEN) saying what failed.
+ */
+int idreg_host_dump(struct idreg_profile *p, char *err);
+
+struct idreg_apply_result {
+	unsigned int nr_regs;		/* SET_ONE_REG calls that succeeded */
+	int err;			/* 0 or the refused write's -errno */
+	char prop[128];			/* the first field KVM refused, or "" */
+	char msg[640];			/* one line on the failure */
+};
+
+/*
+ * Write @m into @vm's vCPU 0: per register, the current value with the
+ * model's fields merged in, one KVM_SET_ONE_REG, then a read-back.  On a
+ * refusal the fields are tried one by one to name the first KVM refuses.
+ * Returns 0 or the negative errno (also in @res).
+ */
+int idreg_host_apply(struct idreg_vm *vm, const struct idreg_model *m,
+		     struct idreg_apply_result *res);
+
+#endif /* IDREGS_HOST_H */

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * CPU models as a VMM sees them: field assignments named like QEMU's
+ * host-model properties, SYSREG_<REG>_<FIELD>=<value>.  Checked against
+ * the tables and a host profile, computed as the baseline of several
+ * hosts, emitted as QEMU arguments or QMP-style JSON:
+ *
+ *   {"model": {"name": "host", "props": {"SYSREG_ID_AA64ISAR1_EL1_LRCPC": 2}}}
+ *
+ * which is also read back, as is the whole QMP answer of
+ * query-cpu-model-expansion, {"return": {"model": ...}}.
+ */
+#ifndef IDREGS_MODEL_H
+#define IDREGS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idregs/profile.h"
+#include "idregs/table.h"
+
+struct idreg_assign {
+	const struct idreg_reg *reg;
+	const struct idreg_field *field;
+	unsigned int slot;
+	uint64_t value;			/* raw field bits */
+};
+
+struct idreg_model {
+	char name[64];			/* QEMU's model name: "host" */
+	struct idreg_assign *items;	/* kept sorted by property name */
+	unsigned int nr, alloc;
+	/* props of a QMP answer that are not SYSREG_ (pauth, sve, ...) */
+	unsigned int nr_ignored;
+};
+
+void idreg_model_init(struct idreg_model *m);
+void idreg_model_free(struct idreg_model *m);
+
+/* "SYSREG_<REG>_<FIELD>" of @a into @buf; as idreg_prop_format(). */
+int idreg_assign_prop(const struct idreg_assign *a, char *buf, size_t size);
+
+/*
+ * Add @prop = @value.  Returns 0, or a negative errno with @err set to
+ * "<prop>: <why>": -ENOENT unknown property, -EINVAL not a value field
+ * (RES0...), -ERANGE wider than the field, -EEXIST already set.
+ */
+int idreg_model_set(struct idreg_model *m, const char *prop, uint64_t value,
+		    char *err);
+int idreg_model_set_field(struct idreg_model *m, const struct idreg_reg *reg,
+			  const struct idreg_field *field, uint64_t value,
+			  char *err);
+const struct idreg_assign *idreg_model_find(const struct idreg_model *m,
+					    const struct idreg_reg *reg,
+					    const struct idreg_field *field);
+/*
+ * @base with every field the model assigns in @slot replaced; *@touched
+ * (may be NULL) gets the bits the model covers there.
+ */
+uint64_t idreg_model_merge(const struct idreg_model *m, unsigned int slot,
+			   uint64_t base, uint64_t *touched);
+
+/*
+ * Can the host of @p run @m?  One message per problem, each naming the
+ * property: value wider than the field, reserved (unnamed) value, register
+ * not readable, field not writable there (and different), value unsafe
+ * against that host's value as KVM would judge it, or a register whose
+ * combined value KVM would refuse.  With @p NULL only the table checks
+ * run.  Returns the number of problems.
+ */
+unsigned int idreg_model_check(const struct idreg_model *m,
+			       const struct idreg_profile *p,
+			       struct idreg_msgs *out);
+
+/*
+ * The most capable model all @nr hosts can run: per field writable on
+ * every host, the safest value under its KVM policy (LOWER_SAFE: minimum,
+ * signed-aware; HIGHER_SAFE: maximum; HIGHER_OR_ZERO_SAFE: 0 if any host
+ * has 0, else the maximum; EXACT: the safe value if every host accepts
+ * it).  Fields equal everywhere are pinned too, so that the model fully
+ * describes the guest.  What keeps hosts apart goes to @blocking (fields
+ * that differ and are not writable somewhere, EXACT/no-policy fields,
+ * differing bits no property names, and whatever the validator then finds
+ * on a host); @notes gets choices worth knowing (e.g. MIDR taken from the
+ * first host).  Returns the number of blocking messages.
+ */
+unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
+			    unsigned int nr, struct idreg_model *m,
+			    struct idreg_msgs *blocking,
+			    struct idreg_msgs *notes);
+
+/*
+ * "-cpu host,SYSREG_A=0x1,SYSREG_B=0x2" (sorted by name, hex values),
+ * malloc'ed, or NULL on ENOMEM.
+ */
+char *idreg_model_qemu_args(const struct idreg_model *m);
+
+/* JSON (lib/json/model_json.c); errors as for profiles. */
+int idreg_model_from_json(struct idreg_model *m, const char *text,
+			  size_t len, char *err);
+int idreg_model_load(struct idreg_model *m, const char *path, char *err);
+char *idreg_model_to_json(const struct idreg_model *m);
+
+#endif /* IDREGS_MODEL_H */

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Host profiles: what one KVM/arm64 host offers a new VM in the feature ID
+ * space, i.e. every readable ID register's default value and writable mask,
+ * plus the kernel release and MIDR for people reading the file.  A profile
+ * is dumped on the host (lib/kvm/host.c) and compared, baselined and
+ * checked anywhere (lib/profile.c, lib/model.c).
+ *
+ * JSON, "idregs-profile-1" (64-bit numbers as "0x..." strings, because
+ * JSON integers stop being exact at 2^53 and jansson's at 2^63):
+ *
+ *   { "format": "idregs-profile-1", "kernel": "7.3.0-1-arm64",
+ *     "midr": "0x410fd0c0", "writable_imp_id_regs": true,
+ *     "registers": { "ID_AA64ISAR0_EL1": { "value": "0x...", "mask": "0x..." },
+ *                    "S3_0_C0_C3_3": { ... }, ... } }
+ *
+ * Registers the tables do not name are keyed S3_<op1>_C0_C<crm>_<op2>.
+ * The JSON half lives in lib/json/ (links jansson), so that the rest of
+ * lib/ stays dependency-free for the selftests.
+ */
+#ifndef IDREGS_PROFILE_H
+#define IDREGS_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idregs/kvm_rules.h"
+#include "idregs/table.h"
+
+#define IDREG_PROFILE_FORMAT	"idregs-profile-1"
+/* Size of the error buffers the parsers fill: one line, no newline. */
+#define IDREG_ERR_LEN		320
+
+struct idreg_profile {
+	char label[128];		/* where it came from, for messages */
+	char release[96];		/* the host's uname -r */
+	uint64_t midr;			/* the host's MIDR_EL1 as the VM sees it */
+	/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS exists (apply enables it) */
+	bool imp_id_cap;
+	bool readable[IDREG_NR_SLOTS];
+	uint64_t value[IDREG_NR_SLOTS];	/* KVM's default for a new VM */
+	uint64_t mask[IDREG_NR_SLOTS];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
+};
+
+/* A growing list of one-line messages (problems, differences, notes). */
+struct idreg_msgs {
+	char **v;
+	unsigned int nr;
+	bool oom;			/* a message was lost to ENOMEM */
+};
+
+__attribute__((format(printf, 2, 3)))
+void idreg_msgs_add(struct idreg_msgs *m, const char *fmt, ...);
+void idreg_msgs_free(struct idreg_msgs *m);
+
+void idreg_profile_init(struct idreg_profile *p, const char *label);
+/* What a VM made from @p looks like to idreg_kvm_predict(). */
+void idreg_profile_traits(const struct idreg_profile *p,
+			  struct idreg_vm_traits *t);
+/* Is @field of the register in @slot wholly inside the writable mask? */
+bool idreg_profile_field_writable(const struct idreg_profile *p,
+				  unsigned int slot,
+				  const struct idreg_field *field);
+/* Fields that carry a value; RES0/RES1/RAZ/UNKN do not. */
+bool idreg_field_is_named(const struct idreg_field *field);
+
+/*
+ * Differences from @a to @b: field values by SYSREG_ name with both values,
+ * bits no named field covers, and writable-mask changes by field.  Returns
+ * the number of messages added to @out.
+ */
+unsigned int idreg_profile_diff(const struct idreg_profile *a,
+				const struct idreg_profile *b,
+				struct idreg_msgs *out);
+
+/*
+ * JSON (lib/json/profile_json.c).  The parsers return 0, or -1 with a one
+ * line message in @err (IDREG_ERR_LEN bytes) naming the JSON path.
+ */
+int idreg_profile_from_json(struct idreg_profile *p, const char *text,
+			    size_t len, char *err);
+/* Read @path ("-" is stdin); the label becomes @path. */
+int idreg_profile_load(struct idreg_profile *p, const char *path, char *err);
+/* A malloc'ed JSON text ending in a newline, or NULL on ENOMEM. */
+char *idreg_profile_to_json(const struct idreg_profile *p);
+
+/* The table's register name of @slot, or "S3_<op1>_C0_C<crm>_<op2>". */
+const char *idreg_slot_name_buf(unsigned int slot, char *buf, size_t size);
+/* Read a whole file ("-" is stdin) into a NUL-terminated malloc'ed buffer. */
+char *idreg_read_file(const char *path, size_t *len, char *err);
+
+#endif /* IDREGS_PROFILE_H */

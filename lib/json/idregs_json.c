@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * JSON in and out for profiles and models, on jansson.  Kept out of the
+ * lib/ top directory so that only the CLI and its tests link jansson.
+ *
+ * Every error is one line, "<JSON path>: <what is wrong>", or for text that
+ * is no JSON at all "line L column C: <jansson's words>".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "idregs/field.h"
+#include "idregs/model.h"
+#include "idregs/profile.h"
+
+__attribute__((format(printf, 3, 4)))
+static int jerr(char *err, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, IDREG_ERR_LEN, "%s: ", path);
+
+	if (n < 0 || n >= IDREG_ERR_LEN)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err + n, IDREG_ERR_LEN - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *type_name(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "something else";
+}
+
+/* The key whose value starts before @pos, to name a number jansson refused. */
+static void key_before(const char *text, size_t pos, char *buf, size_t size)
+{
+	const char *end, *start;
+	size_t n;
+
+	buf[0] = '\0';
+	while (pos > 0 && text[pos - 1] != ':')
+		pos--;
+	if (!pos)
+		return;
+	end = text + pos - 1;
+	while (end > text && end[-1] != '"')
+		end--;
+	if (end <= text + 1)
+		return;
+	end--;
+	start = end;
+	while (start > text && start[-1] != '"')
+		start--;
+	n = end - start < (long)size - 1 ? (size_t)(end - start) : size - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+}
+
+static json_t *parse(const char *text, size_t len, char *err)
+{
+	json_error_t je;
+	char key[96];
+	size_t i;
+	json_t *root;
+
+	for (i = 0; i < len && isspace((unsigned char)text[i]); i++)
+		;
+	if (i == len) {
+		snprintf(err, IDREG_ERR_LEN, "empty input: expected a JSON object");
+		return NULL;
+	}
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (root)
+		return root;
+	if (json_error_code(&je) == json_error_numeric_overflow) {
+		key_before(text, je.position, key, sizeof(key));
+		snprintf(err, IDREG_ERR_LEN,
+			 "line %d column %d%s%s%s: %s (JSON integers stop at 2^63-1: write 64-bit values as \"0x...\" strings)",
+			 je.line, je.column, key[0] ? " (\"" : "", key,
+			 key[0] ? "\")" : "", je.text);
+	} else {
+		snprintf(err, IDREG_ERR_LEN, "line %d column %d: %s",
+			 je.line, je.column, je.text);
+	}
+	return NULL;
+}
+
+/* An integer, or a string "0x<hex>" / "<decimal>", as 64 unsigned bits. */
+static int get_u64(const json_t *j, const char *path, uint64_t *out, char *err)
+{
+	const char *s, *digits;
+	unsigned long long v;
+	char *end;
+	int base;
+
+	if (json_is_integer(j)) {
+		json_int_t i = json_integer_value(j);
+
+		if (i < 0)
+			return jerr(err, path, "negative value %" JSON_INTEGER_FORMAT, i);
+		*out = (uint64_t)i;
+		return 0;
+	}
+	if (!json_is_string(j))
+		return jerr(err, path, "expected an integer or a \"0x...\" string, got %s",
+			    type_name(j));
+	s = json_string_value(j);
+	base = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+	digits = base == 16 ? s + 2 : s;
+	if (!isxdigit((unsigned char)digits[0]) ||
+	    (base == 10 && !isdigit((unsigned char)digits[0])))
+		return jerr(err, path, "\"%s\" is not a number (0x<hex> or decimal)", s);
+	errno = 0;
+	v = strtoull(digits, &end, base);
+	if (*end)
+		return jerr(err, path, "\"%s\" is not a number (0x<hex> or decimal)", s);
+	if (errno == ERANGE)
+		return jerr(err, path, "value %s does not fit in 64 bits", s);
+	*out = v;
+	return 0;
+}
+
+static int get_object(json_t *parent, const char *key, const char *path,
+		      json_t **out, bool required, char *err)
+{
+	json_t *j = json_object_get(parent, key);
+
+	*out = j;
+	if (!j)
+		return required ? jerr(err, path, "missing \"%s\"", key) : 0;
+	if (!json_is_object(j))
+		return jerr(err, path, "\"%s\" must be an object, got %s", key,
+			    type_name(j));
+	return 0;
+}
+
+static int check_keys(json_t *obj, const char *path, const char *const *known,
+		      char *err)
+{
+	const char *key;
+	json_t *v;
+	unsigned int i;
+
+	json_object_foreach(obj, key, v) {
+		for (i = 0; known[i] && strcmp(known[i], key); i++)
+			;
+		if (!known[i])
+			return jerr(err, path, "unknown key \"%s\"", key);
+	}
+	return 0;
+}
+
+/* A register name of the tables, or S3_<op1>_C0_C<crm>_<op2>. */
+static int slot_by_name(const char *name)
+{
+	const struct idreg_reg *reg = idreg_reg_by_name(name);
+	unsigned int op1, crm, op2;
+	char buf[32];
+	int slot, n = 0;
+
+	if (reg)
+		return idreg_reg_slot(reg);
+	if (sscanf(name, "S3_%u_C0_C%u_%u%n", &op1, &crm, &op2, &n) != 3 ||
+	    name[n] || op1 > 7 || crm > 15 || op2 > 7)
+		return -1;
+	slot = idreg_slot_index(3, op1, 0, crm, op2);
+	/* One spelling per slot, so that files compare textually. */
+	if (slot < 0 || strcmp(idreg_slot_name_buf(slot, buf, sizeof(buf)), name))
+		return -1;
+	return slot;
+}
+
+static int profile_reg(struct idreg_profile *p, const char *name, json_t *j,
+		       char *err)
+{
+	static const char *const keys[] = { "value", "mask", NULL };
+	char path[160], sub[176];
+	int slot = slot_by_name(name);
+	json_t *v;
+
+	snprintf(path, sizeof(path), "registers.%s", name);
+	if (slot < 0)
+		return jerr(err, path, "unknown register (not a table name or S3_<op1>_C0_C<crm>_<op2> of the ID space)");
+	if (p->readable[slot])
+		return jerr(err, path, "register given twice");
+	if (!json_is_object(j))
+		return jerr(err, path, "expected an object, got %s", type_name(j));
+	if (check_keys(j, path, keys, err))
+		return -1;
+	v = json_object_get(j, "value");
+	snprintf(sub, sizeof(sub), "%s.value", path);
+	if (!v)
+		return jerr(err, path, "missing \"value\"");
+	if (get_u64(v, sub, &p->value[slot], err))
+		return -1;
+	v = json_object_get(j, "mask");
+	snprintf(sub, sizeof(sub), "%s.mask", path);
+	if (!v)
+		return jerr(err, path, "missing \"mask\"");
+	if (get_u64(v, sub, &p->mask[slot], err))
+		return -1;
+	p->readable[slot] = true;
+	return 0;
+}
+
+static int profile_root(struct idreg_profile *p, json_t *root, char *err)
+{
+	static const char *const keys[] = {
+		"format", "kernel", "midr", "writable_imp_id_regs", "registers", NULL
+	};
+	json_t *j, *regs;
+	const char *key;
+
+	if (!json_is_object(root))
+		return jerr(err, "$", "expected an object, got %s", type_name(root));
+	if (check_keys(root, "$", keys, err))
+		return -1;
+	j = json_object_get(root, "format");
+	if (!json_is_string(j) || strcmp(json_string_value(j), IDREG_PROFILE_FORMAT))
+		return jerr(err, "format", "expected \"%s\"", IDREG_PROFILE_FORMAT);
+	j = json_object_get(root, "kernel");
+	if (j && !json_is_string(j))
+		return jerr(err, "kernel", "expected a string, got %s", type_name(j));
+	if (j)
+		snprintf(p->release, sizeof(p->release), "%s", json_string_value(j));
+	j = json_object_get(root, "midr");
+	if (j && get_u64(j, "midr", &p->midr, err))
+		return -1;
+	j = json_object_get(root, "writable_imp_id_regs");
+	if (j && !json_is_boolean(j))
+		return jerr(err, "writable_imp_id_regs", "expected a boolean, got %s",
+			    type_name(j));
+	p->imp_id_cap = json_is_true(j);
+	if (get_object(root, "registers", "$", &regs, true, err))
+		return -1;
+	json_object_foreach(regs, key, j)
+		if (profile_reg(p, key, j, err))
+			return -1;
+	return 0;
+}
+
+int idreg_profile_from_json(struct idreg_profile *p, const char *text,
+			    size_t len, char *err)
+{
+	json_t *root = parse(text, len, err);
+	int r;
+
+	if (!root)
+		return -1;
+	r = profile_root(p, root, err);
+	json_decref(root);
+	return r;
+}
+
+/* "<path>: <error>" for everything read from a file. */
+static void prefix_err(char *err, const char *path)
+{
+	char tmp[IDREG_ERR_LEN];
+	int n = snprintf(tmp, sizeof(tmp), "%s: ", path);
+
+	if (n > 0 && n < IDREG_ERR_LEN)
+		memccpy(tmp + n, err, '\0', IDREG_ERR_LEN - n);
+	tmp[IDREG_ERR_LEN - 1] = '\0';
+	memcpy(err, tmp, IDREG_ERR_LEN);
+}
+
+int idreg_profile_load(struct idreg_profile *p, const char *path, char *err)
+{
+	size_t len;
+	char *text = idreg_read_file(path, &len, err);
+	int r;
+
+	if (!text)
+		return -1;
+	idreg_profile_init(p, path);
+	r = idreg_profile_from_json(p, text, len, err);
+	if (r)
+		prefix_err(err, path);
+	free(text);
+	return r;
+}
+
+static json_t *hex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%016" PRIx64, v);
+	return json_string(buf);
+}
+
+static char *dump(json_t *root, size_t flags)
+{
+	char *s, *nl;
+	size_t n;
+
+	if (!root)
+		return NULL;
+	s = json_dumps(root, flags);
+	json_decref(root);
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	nl = realloc(s, n + 2);
+	if (!nl) {
+		free(s);
+		return NULL;
+	}
+	memcpy(nl + n, "\n", 2);
+	return nl;
+}
+
+char *idreg_profile_to_json(const struct idreg_profile *p)
+{
+	json_t *root = json_object(), *regs = json_object(), *r;
+	unsigned int slot;
+	char buf[32];
+	int bad = !root || !regs;
+
+	bad |= json_object_set_new(root, "format", json_string(IDREG_PROFILE_FORMAT));
+	bad |= json_object_set_new(root, "kernel", json_string(p->release));
+	bad |= json_object_set_new(root, "midr", hex(p->midr));
+	bad |= json_object_set_new(root, "writable_imp_id_regs",
+				   json_boolean(p->imp_id_cap));
+	for (slot = 0; !bad && slot < IDREG_NR_SLOTS; slot++) {
+		if (!p->readable[slot])
+			continue;
+		r = json_pack("{s:o, s:o}", "value", hex(p->value[slot]),
+			      "mask", hex(p->mask[slot]));
+		bad |= json_object_set_new(regs, idreg_slot_name_buf(slot, buf, sizeof(buf)), r);
+	}
+	bad |= json_object_set_new(root, "registers", regs);
+	if (bad) {
+		json_decref(root);
+		return NULL;
+	}
+	return dump(root, JSON_INDENT(1));
+}
+
+static int model_props(struct idreg_model *m, json_t *props, const char *prefix,
+		       char *err)
+{
+	char path[200], why[IDREG_ERR_LEN];
+	const char *key;
+	uint64_t v;
+	json_t *j;
+
+	json_object_foreach(props, key, j) {
+		/* QEMU's expansion also lists pauth, sve, pmu...: not ours. */
+		if (strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX))) {
+			m->nr_ignored++;
+			continue;
+		}
+		snprintf(path, sizeof(path), "%smodel.props.%s", prefix, key);
+		if (get_u64(j, path, &v, err))
+			return -1;
+		if (idreg_model_set(m, key, v, why))
+			return jerr(err, path, "%s", why + strlen(key) + 2);
+	}
+	return 0;
+}
+
+static int model_root(struct idreg_model *m, json_t *root, char *err)
+{
+	const char *prefix = "";
+	json_t *model, *props, *name, *ret;
+
+	if (!json_is_object(root))
+		return jerr(err, "$", "expected an object, got %s", type_name(root));
+	ret = json_object_get(root, "return");
+	if (ret) {
+		if (!json_is_object(ret))
+			return jerr(err, "return", "expected an object, got %s",
+				    type_name(ret));
+		root = ret;
+		prefix = "return.";
+	}
+	if (get_object(root, "model", ret ? "return" : "$", &model, true, err))
+		return -1;
+	name = json_object_get(model, "name");
+	if (name && !json_is_string(name))
+		return jerr(err, ret ? "return.model.name" : "model.name",
+			    "expected a string, got %s", type_name(name));
+	if (name)
+		snprintf(m->name, sizeof(m->name), "%s", json_string_value(name));
+	if (get_object(model, "props", ret ? "return.model" : "model", &props,
+		       true, err))
+		return -1;
+	return model_props(m, props, prefix, err);
+}
+
+int idreg_model_from_json(struct idreg_model *m, const char *text, size_t len,
+			  char *err)
+{
+	json_t *root = parse(text, len, err);
+	int r;
+
+	if (!root)
+		return -1;
+	r = model_root(m, root, err);
+	json_decref(root);
+	return r;
+}
+
+int idreg_model_load(struct idreg_model *m, const char *path, char *err)
+{
+	size_t len;
+	char *text = idreg_read_file(path, &len, err);
+	int r;
+
+	if (!text)
+		return -1;
+	r = idreg_model_from_json(m, text, len, err);
+	if (r)
+		prefix_err(err, path);
+	free(text);
+	return r;
+}
+
+char *idreg_model_to_json(const struct idreg_model *m)
+{
+	json_t *props = json_object(), *v;
+	unsigned int i;
+	char prop[128];
+	int bad = !props;
+
+	for (i = 0; !bad && i < m->nr; i++) {
+		idreg_assign_prop(&m->items[i], prop, sizeof(prop));
+		/* QMP gives integers; only a 64-bit field can need a string. */
+		v = m->items[i].value <= INT64_MAX ?
+			json_integer((json_int_t)m->items[i].value) :
+			hex(m->items[i].value);
+		bad |= json_object_set_new(props, prop, v);
+	}
+	if (bad) {
+		json_decref(props);
+		return NULL;
+	}
+	return dump(json_pack("{s:{s:s, s:o}}", "model", "name", m->name,
+			      "props", props),
+		    JSON_INDENT(2) | JSON_SORT_KEYS);
+}

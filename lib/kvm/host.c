@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Profiles and models on a real KVM/arm64 host.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <linux/kvm.h>
+
+#include "idregs/field.h"
+#include "idregs/host.h"
+
+int idreg_host_vm_open(struct idreg_vm *vm, bool imp_id, bool *imp_id_on)
+{
+	int r = idreg_vm_create(vm);
+
+	*imp_id_on = false;
+	if (r)
+		return r;
+	/* Only before the first vCPU: KVM refuses it afterwards. */
+	if (imp_id && idreg_kvm_check_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0) {
+		r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
+		if (r)
+			return r;
+		*imp_id_on = true;
+	}
+	return idreg_vcpu_add(vm);
+}
+
+int idreg_host_dump(struct idreg_profile *p, char *err)
+{
+	struct utsname u;
+	struct idreg_vm vm;
+	unsigned int slot;
+	bool imp_id_on;
+	int r;
+
+	idreg_profile_init(p, "this host");
+	if (!uname(&u))
+		snprintf(p->release, sizeof(p->release), "%s", u.release);
+	/* Without the capability: what a VMM that does not ask for it sees. */
+	r = idreg_host_vm_open(&vm, false, &imp_id_on);
+	if (!r)
+		r = idreg_get_writable_masks(&vm, p->mask);
+	if (r) {
+		snprintf(err, IDREG_ERR_LEN, "%s", vm.last_error);
+		idreg_vm_destroy(&vm);
+		return r;
+	}
+	p->imp_id_cap = idreg_kvm_check_cap(&vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		p->readable[slot] = !idreg_get_slot(&vm, 0, slot, &p->value[slot]);
+	p->midr = p->value[idreg_slot_index(3, 0, 0, 0, 0)];
+	idreg_vm_destroy(&vm);
+	return 0;
+}
+
+static int fail(struct idreg_apply_result *res, int err, const char *prop,
+		const char *msg)
+{
+	res->err = err;
+	snprintf(res->prop, sizeof(res->prop), "%s", prop);
+	snprintf(res->msg, sizeof(res->msg), "%s", msg);
+	return err;
+}
+
+/*
+ * The register as a whole was refused: find the first field, in the
+ * register's own order, that KVM refuses alone.  Every accepted try is
+ * undone by writing @cur back, which KVM always accepts before a run.
+ */
+static int blame_field(struct idreg_vm *vm, const struct idreg_model *m,
+		       unsigned int slot, uint64_t cur, int whole,
+		       struct idreg_apply_result *res)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	char prop[128], msg[sizeof(res->msg)];
+	const struct idreg_assign *a;
+	unsigned int i;
+	int r;
+
+	for (i = 0; reg && i < reg->nr_fields; i++) {
+		a = idreg_model_find(m, reg, &reg->fields[i]);
+		if (!a)
+			continue;
+		idreg_assign_prop(a, prop, sizeof(prop));
+		r = idreg_set_slot(vm, 0, slot, idreg_field_set(cur, a->field->lsb,
+								 a->field->width,
+								 a->value));
+		if (r) {
+			snprintf(msg, sizeof(msg), "%s=0x%" PRIx64 " refused by KVM: %s",
+				 prop, a->value, vm->last_error);
+			return fail(res, r, prop, msg);
+		}
+		idreg_set_slot(vm, 0, slot, cur);
+	}
+	snprintf(msg, sizeof(msg), "%s: every field is accepted alone, the combination is not: %s",
+		 reg ? reg->name : "register", vm->last_error);
+	return fail(res, whole, "", msg);
+}
+
+static int apply_slot(struct idreg_vm *vm, const struct idreg_model *m,
+		      unsigned int slot, struct idreg_apply_result *res)
+{
+	uint64_t cur, val, touched, back;
+	char msg[sizeof(res->msg)];
+	int r;
+
+	r = idreg_get_slot(vm, 0, slot, &cur);
+	if (r)
+		return fail(res, r, "", vm->last_error);
+	val = idreg_model_merge(m, slot, cur, &touched);
+	r = idreg_set_slot(vm, 0, slot, val);
+	if (r)
+		return blame_field(vm, m, slot, cur, r, res);
+	r = idreg_get_slot(vm, 0, slot, &back);
+	if (r)
+		return fail(res, r, "", vm->last_error);
+	if (back != val) {
+		char buf[32];
+
+		snprintf(msg, sizeof(msg), "%s: wrote 0x%016" PRIx64 ", KVM kept 0x%016" PRIx64,
+			 idreg_slot_name_buf(slot, buf, sizeof(buf)), val, back);
+		return fail(res, -EIO, "", msg);
+	}
+	res->nr_regs++;
+	return 0;
+}
+
+int idreg_host_apply(struct idreg_vm *vm, const struct idreg_model *m,
+		     struct idreg_apply_result *res)
+{
+	unsigned int slot;
+	uint64_t touched;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		idreg_model_merge(m, slot, 0, &touched);
+		if (!touched)
+			continue;
+		r = apply_slot(vm, m, slot, res);
+		if (r)
+			return r;
+	}
+	return 0;
+}

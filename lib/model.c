@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * CPU models: assignments by property name, validation against a host
+ * profile, the baseline of several hosts, QEMU arguments.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idregs/field.h"
+#include "idregs/kvm_rules.h"
+#include "idregs/model.h"
+#include "idregs/predict.h"
+
+void idreg_model_init(struct idreg_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "host");
+}
+
+void idreg_model_free(struct idreg_model *m)
+{
+	free(m->items);
+	idreg_model_init(m);
+}
+
+int idreg_assign_prop(const struct idreg_assign *a, char *buf, size_t size)
+{
+	return idreg_prop_format(buf, size, a->reg, a->field);
+}
+
+static int cmp_assign(const struct idreg_assign *a, const struct idreg_assign *b)
+{
+	char pa[128], pb[128];
+
+	idreg_assign_prop(a, pa, sizeof(pa));
+	idreg_assign_prop(b, pb, sizeof(pb));
+	return strcmp(pa, pb);
+}
+
+const struct idreg_assign *idreg_model_find(const struct idreg_model *m,
+					    const struct idreg_reg *reg,
+					    const struct idreg_field *field)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++)
+		if (m->items[i].reg == reg && m->items[i].field == field)
+			return &m->items[i];
+	return NULL;
+}
+
+int idreg_model_set_field(struct idreg_model *m, const struct idreg_reg *reg,
+			  const struct idreg_field *field, uint64_t value,
+			  char *err)
+{
+	struct idreg_assign a = { .reg = reg, .field = field, .value = value };
+	struct idreg_assign *items;
+	char prop[128];
+	int slot = idreg_reg_slot(reg);
+	unsigned int i;
+
+	idreg_prop_format(prop, sizeof(prop), reg, field);
+	if (slot < 0) {
+		snprintf(err, IDREG_ERR_LEN, "%s: %s is outside the feature ID space",
+			 prop, reg->name);
+		return -ENOENT;
+	}
+	if (!idreg_field_is_named(field)) {
+		snprintf(err, IDREG_ERR_LEN, "%s: reserved bits, not a field", prop);
+		return -EINVAL;
+	}
+	if (!idreg_value_fits(value, field->width)) {
+		snprintf(err, IDREG_ERR_LEN,
+			 "%s: value 0x%" PRIx64 " wider than %u-bit field",
+			 prop, value, field->width);
+		return -ERANGE;
+	}
+	if (idreg_model_find(m, reg, field)) {
+		snprintf(err, IDREG_ERR_LEN, "%s: set twice", prop);
+		return -EEXIST;
+	}
+	if (m->nr == m->alloc) {
+		unsigned int n = m->alloc ? m->alloc * 2 : 64;
+
+		items = realloc(m->items, n * sizeof(*items));
+		if (!items) {
+			snprintf(err, IDREG_ERR_LEN, "%s: out of memory", prop);
+			return -ENOMEM;
+		}
+		m->items = items;
+		m->alloc = n;
+	}
+	a.slot = slot;
+	/* Insertion keeps the order QEMU arguments and JSON are printed in. */
+	for (i = m->nr; i > 0 && cmp_assign(&m->items[i - 1], &a) > 0; i--)
+		m->items[i] = m->items[i - 1];
+	m->items[i] = a;
+	m->nr++;
+	return 0;
+}
+
+int idreg_model_set(struct idreg_model *m, const char *prop, uint64_t value,
+		    char *err)
+{
+	const struct idreg_field *field;
+	const struct idreg_reg *reg;
+	int r = idreg_prop_parse(prop, &reg, &field);
+
+	if (r == -EINVAL) {
+		snprintf(err, IDREG_ERR_LEN, "%s: unknown property (no %s prefix)",
+			 prop, IDREG_PROP_PREFIX);
+		return -ENOENT;
+	}
+	if (r) {
+		if (reg)
+			snprintf(err, IDREG_ERR_LEN,
+				 "%s: unknown property (%s has no such field)",
+				 prop, reg->name);
+		else
+			snprintf(err, IDREG_ERR_LEN,
+				 "%s: unknown property (no such register)", prop);
+		return -ENOENT;
+	}
+	return idreg_model_set_field(m, reg, field, value, err);
+}
+
+uint64_t idreg_model_merge(const struct idreg_model *m, unsigned int slot,
+			   uint64_t base, uint64_t *touched)
+{
+	uint64_t t = 0;
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct idreg_assign *a = &m->items[i];
+
+		if (a->slot != slot)
+			continue;
+		base = idreg_field_set(base, a->field->lsb, a->field->width, a->value);
+		t |= idreg_field_mask(a->field->lsb, a->field->width);
+	}
+	if (touched)
+		*touched = t;
+	return base;
+}
+
+static bool value_is_reserved(const struct idreg_field *f, uint64_t v)
+{
+	unsigned int i;
+
+	if (f->kind == IDREG_FIELD_PLAIN || !f->nr_values)
+		return false;
+	for (i = 0; i < f->nr_values; i++)
+		if (f->values[i].value == v)
+			return false;
+	return true;
+}
+
+static void describe_verdict(char *buf, size_t size,
+			     const struct idreg_kvm_verdict *v)
+{
+	if (!strcmp(v->path, "arm64_check_features") &&
+	    v->pred.reason != IDREG_REASON_OK)
+		idreg_prediction_describe(buf, size, &v->pred);
+	else
+		snprintf(buf, size, "%s: %s", v->path, v->why ? v->why : "refused");
+}
+
+/* The table checks, and the host checks when @p is given; true if fine. */
+static bool check_assign(const struct idreg_assign *a,
+			 const struct idreg_profile *p,
+			 const struct idreg_vm_traits *t, struct idreg_msgs *out)
+{
+	const struct idreg_field *f = a->field;
+	struct idreg_kvm_verdict v;
+	uint64_t cur, val;
+	char prop[128], why[256];
+
+	idreg_assign_prop(a, prop, sizeof(prop));
+	if (!idreg_value_fits(a->value, f->width)) {
+		idreg_msgs_add(out, "%s: value 0x%" PRIx64 " wider than %u-bit field",
+			       prop, a->value, f->width);
+		return false;
+	}
+	cur = p ? idreg_field_get(p->value[a->slot], f->lsb, f->width) : 0;
+	/* A host's own value is never refused, named or not. */
+	if (value_is_reserved(f, a->value) && !(p && a->value == cur)) {
+		idreg_msgs_add(out, "%s: value 0x%" PRIx64 " is reserved (%s names no such value)",
+			       prop, a->value, f->name);
+		return false;
+	}
+	if (!p)
+		return true;
+	if (!p->readable[a->slot]) {
+		idreg_msgs_add(out, "%s: %s is not readable on %s", prop,
+			       a->reg->name, p->label);
+		return false;
+	}
+	if (a->value == cur)
+		return true;
+	if (!idreg_profile_field_writable(p, a->slot, f)) {
+		idreg_msgs_add(out, "%s: value 0x%" PRIx64 " but the field is not writable on %s (value there 0x%" PRIx64 ", mask 0x%016" PRIx64 ")",
+			       prop, a->value, p->label, cur, p->mask[a->slot]);
+		return false;
+	}
+	val = idreg_field_set(p->value[a->slot], f->lsb, f->width, a->value);
+	idreg_kvm_predict(a->slot, a->reg, p->mask[a->slot], p->value[a->slot],
+			  val, t, &v);
+	if (v.effect == IDREG_WRITE_STORED)
+		return true;
+	describe_verdict(why, sizeof(why), &v);
+	idreg_msgs_add(out, "%s: value 0x%" PRIx64 " %s against %s's 0x%" PRIx64 ": %s",
+		       prop, a->value,
+		       v.effect == IDREG_WRITE_IGNORED ? "would be ignored" : "is unsafe",
+		       p->label, cur, why);
+	return false;
+}
+
+/* Each field may be fine alone and the register still refused as a whole. */
+static unsigned int check_registers(const struct idreg_model *m,
+				    const struct idreg_profile *p,
+				    const struct idreg_vm_traits *t,
+				    struct idreg_msgs *out)
+{
+	unsigned int slot, bad = 0;
+	struct idreg_kvm_verdict v;
+	uint64_t val, touched;
+	char why[256], buf[32];
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		val = idreg_model_merge(m, slot, p->value[slot], &touched);
+		if (!touched || !p->readable[slot] || val == p->value[slot])
+			continue;
+		idreg_kvm_predict(slot, idreg_reg_by_slot(slot), p->mask[slot],
+				  p->value[slot], val, t, &v);
+		if (v.effect == IDREG_WRITE_STORED)
+			continue;
+		describe_verdict(why, sizeof(why), &v);
+		idreg_msgs_add(out, "%s: 0x%016" PRIx64 " as a whole refused on %s: %s",
+			       idreg_slot_name_buf(slot, buf, sizeof(buf)),
+			       val, p->label, why);
+		bad++;
+	}
+	return bad;
+}
+
+unsigned int idreg_model_check(const struct idreg_model *m,
+			       const struct idreg_profile *p,
+			       struct idreg_msgs *out)
+{
+	struct idreg_vm_traits t;
+	unsigned int i, bad = 0;
+
+	if (p)
+		idreg_profile_traits(p, &t);
+	for (i = 0; i < m->nr; i++)
+		bad += !check_assign(&m->items[i], p, p ? &t : NULL, out);
+	if (p && !bad)
+		bad += check_registers(m, p, &t, out);
+	return bad;
+}
+
+/* Per-field facts of all hosts, for the baseline. */
+struct field_view {
+	const struct idreg_reg *reg;
+	const struct idreg_field *f;
+	unsigned int slot;
+	char prop[128];
+	bool all_writable, all_equal;
+	unsigned int not_writable;	/* index of one host where it is not */
+};
+
+static uint64_t host_field(const struct idreg_profile *p,
+			   const struct field_view *fv)
+{
+	return idreg_field_get(p->value[fv->slot], fv->f->lsb, fv->f->width);
+}
+
+static int64_t ordered(const struct field_view *fv, uint64_t raw)
+{
+	bool s = fv->f->is_signed || fv->f->policy.is_signed;
+
+	return idreg_ftr_value(raw, fv->f->width, s);
+}
+
+static bool host_accepts(const struct idreg_profile *p,
+			 const struct field_view *fv, uint64_t raw)
+{
+	struct idreg_vm_traits t;
+	struct idreg_kvm_verdict v;
+	uint64_t val = idreg_field_set(p->value[fv->slot], fv->f->lsb,
+				       fv->f->width, raw);
+
+	idreg_profile_traits(p, &t);
+	return idreg_kvm_predict(fv->slot, fv->reg, p->mask[fv->slot],
+				 p->value[fv->slot], val, &t, &v) ==
+	       IDREG_WRITE_STORED;
+}
+
+static const char *policy_name(uint8_t type)
+{
+	switch (type) {
+	case IDREG_POLICY_EXACT:
+		return "EXACT";
+	case IDREG_POLICY_LOWER_SAFE:
+		return "LOWER_SAFE";
+	case IDREG_POLICY_HIGHER_SAFE:
+		return "HIGHER_SAFE";
+	case IDREG_POLICY_HIGHER_OR_ZERO_SAFE:
+		return "HIGHER_OR_ZERO_SAFE";
+	}
+	return "no KVM policy";
+}
+
+static void host_values(const struct idreg_profile *const *ps, unsigned int nr,
+			const struct field_view *fv, char *buf, size_t size)
+{
+	unsigned int i;
+	int n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nr && n >= 0 && (size_t)n < size; i++)
+		n += snprintf(buf + n, size - n, "%s%s=0x%" PRIx64, i ? ", " : "",
+			      ps[i]->label, host_field(ps[i], fv));
+}
+
+/*
+ * The value every host can take for a field that differs, by its policy.
+ * Returns false (and says why in @why) when there is none.
+ */
+static bool pick_value(const struct idreg_profile *const *ps, unsigned int nr,
+		       const struct field_view *fv, uint64_t *out,
+		       const char **why)
+{
+	uint8_t type = fv->f->policy.type;
+	uint64_t best = host_field(ps[0], fv), v;
+	bool zero = false;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		v = host_field(ps[i], fv);
+		zero |= v == 0;
+		if (type == IDREG_POLICY_LOWER_SAFE && ordered(fv, v) < ordered(fv, best))
+			best = v;
+		if ((type == IDREG_POLICY_HIGHER_SAFE ||
+		     type == IDREG_POLICY_HIGHER_OR_ZERO_SAFE) &&
+		    ordered(fv, v) > ordered(fv, best))
+			best = v;
+	}
+	switch (type) {
+	case IDREG_POLICY_HIGHER_OR_ZERO_SAFE:
+		*out = zero ? 0 : best;
+		return true;
+	case IDREG_POLICY_LOWER_SAFE:
+	case IDREG_POLICY_HIGHER_SAFE:
+		*out = best;
+		return true;
+	case IDREG_POLICY_EXACT:
+		for (i = 0; i < nr; i++)
+			if (!host_accepts(ps[i], fv, fv->f->policy.safe_val)) {
+				*why = "EXACT field: a host refuses its safe value";
+				return false;
+			}
+		*out = fv->f->policy.safe_val;
+		return true;
+	}
+	/*
+	 * No order (MIDR with the capability, CLIDR's own setter): any value
+	 * every host accepts will do, so take the first host's.
+	 */
+	for (i = 0; i < nr; i++)
+		if (!host_accepts(ps[i], fv, host_field(ps[0], fv))) {
+			*why = "no KVM policy and a host refuses the first host's value";
+			return false;
+		}
+	*out = host_field(ps[0], fv);
+	return true;
+}
+
+static void baseline_field(const struct idreg_profile *const *ps,
+			   unsigned int nr, struct field_view *fv,
+			   struct idreg_model *m, struct idreg_msgs *blocking,
+			   struct idreg_msgs *notes)
+{
+	const char *why = NULL;
+	char vals[512], err[IDREG_ERR_LEN];
+	uint64_t v = host_field(ps[0], fv);
+	unsigned int i;
+
+	fv->all_writable = fv->all_equal = true;
+	for (i = 0; i < nr; i++) {
+		if (!idreg_profile_field_writable(ps[i], fv->slot, fv->f) ||
+		    !ps[i]->readable[fv->slot]) {
+			fv->all_writable = false;
+			fv->not_writable = i;
+		}
+		if (host_field(ps[i], fv) != v)
+			fv->all_equal = false;
+	}
+	if (fv->all_equal) {
+		/* Not writable everywhere: every host has the value anyway. */
+		if (fv->all_writable && idreg_model_set_field(m, fv->reg, fv->f, v, err))
+			idreg_msgs_add(blocking, "%s", err);
+		return;
+	}
+	host_values(ps, nr, fv, vals, sizeof(vals));
+	if (!fv->all_writable) {
+		idreg_msgs_add(blocking, "%s: differs (%s) and is not writable on %s",
+			       fv->prop, vals, ps[fv->not_writable]->label);
+		return;
+	}
+	if (!pick_value(ps, nr, fv, &v, &why)) {
+		idreg_msgs_add(blocking, "%s: differs (%s): %s", fv->prop, vals, why);
+		return;
+	}
+	if (idreg_model_set_field(m, fv->reg, fv->f, v, err))
+		idreg_msgs_add(blocking, "%s", err);
+	else if (fv->f->policy.type == IDREG_POLICY_NONE)
+		idreg_msgs_add(notes, "%s: differs (%s); no KVM policy, every host accepts %s's 0x%" PRIx64,
+			       fv->prop, vals, ps[0]->label, v);
+	else
+		idreg_msgs_add(notes, "%s: differs (%s); %s gives 0x%" PRIx64,
+			       fv->prop, vals, policy_name(fv->f->policy.type), v);
+}
+
+/* Bits no property can set must agree, or the guests differ. */
+static void baseline_unnamed(const struct idreg_profile *const *ps,
+			     unsigned int nr, unsigned int slot,
+			     uint64_t covered, struct idreg_msgs *blocking)
+{
+	char buf[32];
+	uint64_t diff = 0;
+	unsigned int i;
+
+	for (i = 1; i < nr; i++) {
+		if (ps[i]->readable[slot] != ps[0]->readable[slot]) {
+			idreg_msgs_add(blocking, "%s: readable on %s but not on %s",
+				       idreg_slot_name_buf(slot, buf, sizeof(buf)),
+				       ps[ps[0]->readable[slot] ? 0 : i]->label,
+				       ps[ps[0]->readable[slot] ? i : 0]->label);
+			return;
+		}
+		diff |= (ps[i]->value[slot] ^ ps[0]->value[slot]) & ~covered;
+	}
+	if (diff)
+		idreg_msgs_add(blocking, "%s: bits 0x%016" PRIx64 " differ and no SYSREG_ property names them",
+			       idreg_slot_name_buf(slot, buf, sizeof(buf)), diff);
+}
+
+unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
+			    unsigned int nr, struct idreg_model *m,
+			    struct idreg_msgs *blocking,
+			    struct idreg_msgs *notes)
+{
+	unsigned int before = blocking->nr, slot, i;
+	struct idreg_msgs problems = { 0 };
+
+	for (slot = 0; nr && slot < IDREG_NR_SLOTS; slot++) {
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+		uint64_t covered = 0;
+
+		for (i = 0; reg && i < reg->nr_fields; i++) {
+			struct field_view fv = {
+				.reg = reg, .f = &reg->fields[i], .slot = slot,
+			};
+
+			if (!idreg_field_is_named(fv.f))
+				continue;
+			covered |= idreg_field_mask(fv.f->lsb, fv.f->width);
+			idreg_prop_format(fv.prop, sizeof(fv.prop), reg, fv.f);
+			baseline_field(profiles, nr, &fv, m, blocking, notes);
+		}
+		baseline_unnamed(profiles, nr, slot, covered, blocking);
+	}
+	for (i = 0; i < nr; i++) {
+		unsigned int j;
+
+		idreg_model_check(m, profiles[i], &problems);
+		for (j = 0; j < problems.nr; j++)
+			idreg_msgs_add(blocking, "%s", problems.v[j]);
+		idreg_msgs_free(&problems);
+	}
+	return blocking->nr - before;
+}
+
+char *idreg_model_qemu_args(const struct idreg_model *m)
+{
+	size_t size = 16 + strlen(m->name), n;
+	char prop[128], *s;
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++)
+		size += 128 + 24;
+	s = malloc(size);
+	if (!s)
+		return NULL;
+	n = snprintf(s, size, "-cpu %s", m->name);
+	for (i = 0; i < m->nr; i++) {
+		idreg_assign_prop(&m->items[i], prop, sizeof(prop));
+		n += snprintf(s + n, size - n, ",%s=0x%" PRIx64, prop,
+			      m->items[i].value);
+	}
+	return s;
+}

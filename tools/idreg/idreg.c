@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * idreg: host profiles and CPU models for KVM/arm64 ID registers, for
+ * people and scripts configuring a VMM.  Built natively (no dump/apply)
+ * and as a static arm64 binary with KVM (IDREG_HAVE_KVM).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idregs/field.h"
+#include "idregs/model.h"
+#include "idregs/predict.h"
+#include "idregs/profile.h"
+#ifdef IDREG_HAVE_KVM
+#include "idregs/guest.h"
+#include "idregs/host.h"
+#endif
+
+enum {
+	EXIT_YES = 0,
+	EXIT_NO = 1,		/* cannot run / differences / blocked */
+	EXIT_USAGE = 2,		/* bad input or usage */
+	EXIT_KVM = 3,		/* KVM refused or is missing */
+};
+
+#define EXIT_CODES \
+	"exit: 0 ok, 1 the answer is no (differences, blocked, cannot run),\n" \
+	"      2 bad input or usage, 3 KVM error or no KVM\n"
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+};
+
+static const struct cmd *find_cmd(const char *name);
+
+static int usage_of(const char *name, FILE *f, int code)
+{
+	const struct cmd *c = find_cmd(name);
+
+	fprintf(f, "usage: idreg %s\n%s", c->usage, EXIT_CODES);
+	return code;
+}
+
+/* Subcommand options: only --help, and the ones a command names. */
+static bool want_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
+}
+
+static void print_msgs(FILE *f, const char *prefix, const struct idreg_msgs *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++)
+		fprintf(f, "%s%s\n", prefix, m->v[i]);
+	if (m->oom)
+		fprintf(f, "%sout of memory: messages lost\n", prefix);
+}
+
+static int load_profile(struct idreg_profile *p, const char *path)
+{
+	char err[IDREG_ERR_LEN];
+
+	if (idreg_profile_load(p, path, err)) {
+		fprintf(stderr, "idreg: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_model(struct idreg_model *m, const char *path)
+{
+	char err[IDREG_ERR_LEN];
+
+	idreg_model_init(m);
+	if (idreg_model_load(m, path, err)) {
+		fprintf(stderr, "idreg: %s\n", err);
+		idreg_model_free(m);
+		return -1;
+	}
+	if (m->nr_ignored)
+		fprintf(stderr, "idreg: note: %s: %u non-SYSREG_ properties ignored\n",
+			path, m->nr_ignored);
+	return 0;
+}
+
+static int print_owned(char *s)
+{
+	if (!s) {
+		fprintf(stderr, "idreg: out of memory formatting the output\n");
+		return EXIT_USAGE;
+	}
+	fputs(s, stdout);
+	free(s);
+	return EXIT_YES;
+}
+
+static const char *policy_str(const struct idreg_policy *p)
+{
+	static const char *const names[] = {
+		[IDREG_POLICY_NONE] = "none",
+		[IDREG_POLICY_EXACT] = "exact",
+		[IDREG_POLICY_LOWER_SAFE] = "lower-safe",
+		[IDREG_POLICY_HIGHER_SAFE] = "higher-safe",
+		[IDREG_POLICY_HIGHER_OR_ZERO_SAFE] = "higher-or-zero-safe",
+	};
+
+	return p->type < sizeof(names) / sizeof(names[0]) ? names[p->type] : "?";
+}
+
+static void list_field(const struct idreg_reg *reg, const struct idreg_field *f,
+		       const struct idreg_profile *p, unsigned int slot)
+{
+	char prop[128];
+	unsigned int i;
+
+	idreg_prop_format(prop, sizeof(prop), reg, f);
+	printf("  %-48s [%u:%u] %s%s", prop, f->lsb + f->width - 1, f->lsb,
+	       policy_str(&f->policy), f->is_signed ? " signed" : "");
+	if (p)
+		printf(" value 0x%" PRIx64,
+		       idreg_field_get(p->value[slot], f->lsb, f->width));
+	printf("\n");
+	for (i = 0; i < f->nr_values; i++)
+		printf("      0x%-4" PRIx64 " %s%s%s\n", f->values[i].value,
+		       f->values[i].name, f->values[i].meaning ? ": " : "",
+		       f->values[i].meaning ? f->values[i].meaning : "");
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	struct idreg_profile *p = NULL;
+	unsigned int r, i;
+	int slot, shown;
+
+	if (argc == 3 && !strcmp(argv[1], "--writable")) {
+		p = malloc(sizeof(*p));
+		if (!p || load_profile(p, argv[2])) {
+			free(p);
+			return EXIT_USAGE;
+		}
+	} else if (argc != 1) {
+		return usage_of("list", stderr, EXIT_USAGE);
+	}
+	for (r = 0; r < idreg_nr_regs; r++) {
+		const struct idreg_reg *reg = &idreg_regs[r];
+
+		slot = idreg_reg_slot(reg);
+		if (slot < 0 || (p && !p->readable[slot]))
+			continue;
+		shown = 0;
+		for (i = 0; i < reg->nr_fields; i++) {
+			const struct idreg_field *f = &reg->fields[i];
+
+			if (!idreg_field_is_named(f) ||
+			    (p && !idreg_profile_field_writable(p, slot, f)))
+				continue;
+			if (!shown++)
+				printf("%s (op0 3 op1 %u CRn 0 CRm %u op2 %u)\n",
+				       reg->name, reg->op1, reg->crm, reg->op2);
+			list_field(reg, f, p, slot);
+		}
+	}
+	free(p);
+	return EXIT_YES;
+}
+
+static int cmd_baseline(int argc, char **argv)
+{
+	const struct idreg_profile **ps;
+	struct idreg_profile *all;
+	struct idreg_msgs blocking = { 0 }, notes = { 0 };
+	struct idreg_model m;
+	int i, n = argc - 1, rc;
+
+	if (n < 1)
+		return usage_of("baseline", stderr, EXIT_USAGE);
+	all = calloc(n, sizeof(*all));
+	ps = calloc(n, sizeof(*ps));
+	if (!all || !ps) {
+		fprintf(stderr, "idreg: out of memory for %d profiles\n", n);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (load_profile(&all[i], argv[i + 1])) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		ps[i] = &all[i];
+	}
+	idreg_model_init(&m);
+	idreg_baseline(ps, n, &m, &blocking, &notes);
+	print_msgs(stderr, "note: ", &notes);
+	print_msgs(stderr, "blocking: ", &blocking);
+	rc = print_owned(idreg_model_to_json(&m));
+	if (rc == EXIT_YES && blocking.nr)
+		rc = EXIT_NO;
+	fprintf(stderr, "idreg: baseline of %d hosts: %u properties, %u blocking\n",
+		n, m.nr, blocking.nr);
+	idreg_model_free(&m);
+	idreg_msgs_free(&blocking);
+	idreg_msgs_free(&notes);
+out:
+	free(all);
+	free(ps);
+	return rc;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	struct idreg_msgs problems = { 0 };
+	struct idreg_profile *p;
+	struct idreg_model m;
+	int rc;
+
+	if (argc != 3)
+		return usage_of("compare", stderr, EXIT_USAGE);
+	p = malloc(sizeof(*p));
+	if (!p || load_profile(p, argv[2])) {
+		free(p);
+		return EXIT_USAGE;
+	}
+	if (load_model(&m, argv[1])) {
+		free(p);
+		return EXIT_USAGE;
+	}
+	idreg_model_check(&m, p, &problems);
+	print_msgs(stdout, "", &problems);
+	printf("%s %s run %s (%u properties, %u problems)\n", argv[2],
+	       problems.nr ? "cannot" : "can", argv[1], m.nr, problems.nr);
+	rc = problems.nr ? EXIT_NO : EXIT_YES;
+	idreg_msgs_free(&problems);
+	idreg_model_free(&m);
+	free(p);
+	return rc;
+}
+
+static int cmd_qemu_args(int argc, char **argv)
+{
+	struct idreg_msgs problems = { 0 };
+	struct idreg_model m;
+	char *s;
+	int rc;
+
+	if (argc != 2)
+		return usage_of("qemu-args", stderr, EXIT_USAGE);
+	if (load_model(&m, argv[1]))
+		return EXIT_USAGE;
+	/*
+	 * Only a warning: a baseline carries hosts' own values, and those
+	 * may be unnamed in the tables yet fine on those hosts ('compare').
+	 */
+	idreg_model_check(&m, NULL, &problems);
+	print_msgs(stderr, "idreg: warning: ", &problems);
+	idreg_msgs_free(&problems);
+	s = idreg_model_qemu_args(&m);
+	rc = print_owned(s);
+	if (rc == EXIT_YES)
+		printf("\n");
+	idreg_model_free(&m);
+	return rc;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	struct idreg_msgs d = { 0 };
+	struct idreg_profile *p;
+	int rc;
+
+	if (argc != 3)
+		return usage_of("diff", stderr, EXIT_USAGE);
+	p = calloc(2, sizeof(*p));
+	if (!p || load_profile(&p[0], argv[1]) || load_profile(&p[1], argv[2])) {
+		free(p);
+		return EXIT_USAGE;
+	}
+	printf("--- %s: kernel %s, MIDR 0x%" PRIx64 "\n", argv[1], p[0].release, p[0].midr);
+	printf("+++ %s: kernel %s, MIDR 0x%" PRIx64 "\n", argv[2], p[1].release, p[1].midr);
+	if (p[0].imp_id_cap != p[1].imp_id_cap)
+		printf("KVM_CAP_ARM_WRITABLE_IMP_ID_REGS: %s -> %s\n",
+		       p[0].imp_id_cap ? "yes" : "no", p[1].imp_id_cap ? "yes" : "no");
+	idreg_profile_diff(&p[0], &p[1], &d);
+	print_msgs(stdout, "", &d);
+	printf("%u differences\n", d.nr);
+	rc = d.nr || p[0].imp_id_cap != p[1].imp_id_cap ? EXIT_NO : EXIT_YES;
+	idreg_msgs_free(&d);
+	free(p);
+	return rc;
+}
+
+#ifdef IDREG_HAVE_KVM
+static int cmd_dump(int argc, char **argv)
+{
+	char err[IDREG_ERR_LEN];
+	struct idreg_profile *p;
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return usage_of("dump", stderr, EXIT_USAGE);
+	p = malloc(sizeof(*p));
+	if (!p) {
+		fprintf(stderr, "idreg: out of memory\n");
+		return EXIT_KVM;
+	}
+	if (idreg_host_dump(p, err)) {
+		fprintf(stderr, "idreg: dump: %s\n", err);
+		free(p);
+		return EXIT_KVM;
+	}
+	rc = print_owned(idreg_profile_to_json(p));
+	free(p);
+	return rc;
+}
+
+static int guest_view(struct idreg_vm *vm, const struct idreg_model *m)
+{
+	static unsigned int slots[IDREG_NR_SLOTS];
+	static struct idreg_guest_view view;
+	struct idreg_guest g;
+	unsigned int nr, i, bad = 0;
+	uint64_t host, touched;
+	char buf[32];
+	int r;
+
+	nr = idreg_guest_readable_slots(vm, 0, slots);
+	r = idreg_guest_init(&g, vm);
+	if (!r)
+		r = idreg_guest_read_slots(&g, 0, slots, nr, NULL, &view);
+	if (r) {
+		fprintf(stderr, "idreg: apply --guest-view: %s\n", vm->last_error);
+		idreg_guest_free(&g);
+		return EXIT_KVM;
+	}
+	for (i = 0; i < nr; i++) {
+		unsigned int s = slots[i];
+		const char *name = idreg_slot_name_buf(s, buf, sizeof(buf));
+
+		idreg_model_merge(m, s, 0, &touched);
+		if (idreg_get_slot(vm, 0, s, &host))
+			host = 0;
+		if (!view.read[s]) {
+			printf("guest %-20s trapped (ESR 0x%" PRIx64 ")\n", name, view.esr[s]);
+			bad++;
+			continue;
+		}
+		bad += view.val[s] != host;
+		printf("guest %-20s 0x%016" PRIx64 "%s%s\n", name, view.val[s],
+		       view.val[s] != host ? " != GET_ONE_REG" : "",
+		       touched ? " (model)" : "");
+	}
+	printf("guest view: %u registers, %u differ from GET_ONE_REG\n", nr, bad);
+	idreg_guest_free(&g);
+	return bad ? EXIT_NO : EXIT_YES;
+}
+
+static int cmd_apply(int argc, char **argv)
+{
+	struct idreg_apply_result res;
+	struct idreg_model m;
+	struct idreg_vm vm;
+	bool imp_id_on, gv = false;
+	int rc;
+
+	if (argc == 3 && !strcmp(argv[1], "--guest-view")) {
+		gv = true;
+		argv++;
+		argc--;
+	}
+	if (argc != 2)
+		return usage_of("apply", stderr, EXIT_USAGE);
+	if (load_model(&m, argv[1]))
+		return EXIT_USAGE;
+	if (idreg_host_vm_open(&vm, true, &imp_id_on)) {
+		fprintf(stderr, "idreg: apply: %s\n", vm.last_error);
+		idreg_vm_destroy(&vm);
+		idreg_model_free(&m);
+		return EXIT_KVM;
+	}
+	if (idreg_host_apply(&vm, &m, &res)) {
+		fprintf(stderr, "idreg: apply %s: %s\n", argv[1], res.msg);
+		rc = EXIT_KVM;
+	} else {
+		printf("applied %s: %u properties in %u registers (KVM_CAP_ARM_WRITABLE_IMP_ID_REGS %s)\n",
+		       argv[1], m.nr, res.nr_regs, imp_id_on ? "on" : "off");
+		rc = gv ? guest_view(&vm, &m) : EXIT_YES;
+	}
+	idreg_vm_destroy(&vm);
+	idreg_model_free(&m);
+	return rc;
+}
+#else
+static int no_kvm(const char *name)
+{
+	fprintf(stderr, "idreg: %s needs KVM: this build has none (use the arm64 build on an arm64 host)\n",
+		name);
+	return EXIT_KVM;
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return no_kvm("dump");
+}
+
+static int cmd_apply(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return no_kvm("apply");
+}
+#endif
+
+static const struct cmd cmds[] = {
+	{ "dump", cmd_dump, "dump\n"
+	  "  Print this host's profile as JSON: kernel, MIDR, every readable ID\n"
+	  "  register's value and writable mask (needs /dev/kvm).\n" },
+	{ "list", cmd_list, "list [--writable PROFILE]\n"
+	  "  Registers, fields (SYSREG_ names, bits, KVM policy) and named values;\n"
+	  "  with --writable only the fields writable on PROFILE, with its values.\n" },
+	{ "baseline", cmd_baseline, "baseline PROFILE...\n"
+	  "  Print the model (JSON) every host can run; notes and blocking fields\n"
+	  "  on stderr.  Exit 1 if something blocks migration between the hosts.\n" },
+	{ "compare", cmd_compare, "compare MODEL PROFILE\n"
+	  "  Can the host of PROFILE run MODEL?  Prints each problem; exit 1 if not.\n" },
+	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL\n"
+	  "  Print MODEL as QEMU arguments: -cpu host,SYSREG_<REG>_<FIELD>=0x...\n" },
+	{ "diff", cmd_diff, "diff PROFILE PROFILE\n"
+	  "  Fields whose values differ (SYSREG_ name, both values) and writable-mask\n"
+	  "  changes by field; exit 1 if there are any.\n" },
+	{ "apply", cmd_apply, "apply [--guest-view] MODEL\n"
+	  "  Create a VM and vCPU on this host's KVM, write MODEL (one SET_ONE_REG per\n"
+	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"
+	  "  --guest-view: then run a guest that reads every ID register and compare.\n" },
+};
+
+#define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const struct cmd *find_cmd(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_CMDS; i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static int usage(FILE *f, int code)
+{
+	unsigned int i;
+
+	fprintf(f, "usage: idreg COMMAND [ARGS]   (idreg COMMAND --help for one)\n");
+	for (i = 0; i < NR_CMDS; i++)
+		fprintf(f, "  %s", cmds[i].usage);
+	fprintf(f, "MODEL is {\"model\": {\"name\": \"host\", \"props\": {\"SYSREG_...\": N}}}\n"
+		   "or a QMP query-cpu-model-expansion answer {\"return\": {...}};\n"
+		   "PROFILE is what 'idreg dump' prints.  \"-\" reads stdin.\n%s",
+		EXIT_CODES);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2)
+		return usage(stderr, EXIT_USAGE);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help"))
+		return usage(stdout, EXIT_YES);
+	c = find_cmd(argv[1]);
+	if (!c) {
+		fprintf(stderr, "idreg: unknown command '%s'\n", argv[1]);
+		return usage(stderr, EXIT_USAGE);
+	}
+	if (want_help(argc - 1, argv + 1))
+		return usage_of(c->name, stdout, EXIT_YES);
+	return c->run(argc - 1, argv + 1);
+}
