@@ -129,14 +129,6 @@ enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
 		return verdict(v, why ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
 			       "set_clidr", why);
 	}
-	if (idreg_is_mpidr_slot(slot))
-		return verdict(v, IDREG_WRITE_STORED, "MPIDR_EL1 (no ID check)", NULL);
-	if (idreg_is_clidr_slot(slot) && reg) {
-		const char *why = clidr_refusal(reg, val, t);
-
-		return verdict(v, why ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
-			       "set_clidr", why);
-	}
 	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot))
 		return verdict(v, IDREG_WRITE_IGNORED, "aa32_id_visibility",
 			       "AArch32 ID register is RAZ/WI without AArch32 EL0");

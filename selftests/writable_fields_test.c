@@ -249,52 +249,67 @@ static const struct idreg_field *field_at(const struct idreg_reg *reg, unsigned 
 	return NULL;
 }
 
+/* Bits of the walkable named fields: the rest of the mask is "unnamed". */
+static uint64_t walkable_bits(const struct idreg_reg *reg, uint64_t mask)
+{
+	uint64_t covered = 0;
+	unsigned int i;
+
+	for (i = 0; reg && i < reg->nr_fields; i++)
+		if (walkable(&reg->fields[i], mask))
+			covered |= idreg_field_mask(reg->fields[i].lsb, reg->fields[i].width);
+	return covered;
+}
+
+/*
+ * The next run of @bits, from *@bit up, that lies in one and the same table
+ * field (or in none): [*lo, *bit).  Returns false when no bit is left.
+ */
+static bool next_run(const struct idreg_reg *reg, uint64_t bits, unsigned int *bit,
+		     unsigned int *lo, const struct idreg_field **f)
+{
+	while (*bit < 64 && !(bits & (1ULL << *bit)))
+		(*bit)++;
+	if (*bit >= 64)
+		return false;
+	*lo = *bit;
+	*f = field_at(reg, *bit);
+	while (*bit < 64 && (bits & (1ULL << *bit)) && field_at(reg, *bit) == *f)
+		(*bit)++;
+	return true;
+}
+
+static const char *unnamed_what(const struct idreg_reg *reg, const struct idreg_field *f)
+{
+	if (!reg)
+		return "register not described by any table";
+	if (!f)
+		return "no field of the tables";
+	if (f->kind >= IDREG_FIELD_RES0)
+		return kind_name(f->kind);
+	return "part of a field the mask covers only partly";
+}
+
 /*
  * Writable bits that no walkable field covers, grouped by what the tables
  * say of them: each group is one result, tried a bit at a time.
  */
 static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg)
 {
-	uint64_t mask = w->mask[slot], covered = 0;
-	unsigned int i, bit;
+	uint64_t bits = w->mask[slot] & ~walkable_bits(reg, w->mask[slot]);
+	const struct idreg_field *f;
+	unsigned int bit = 0, lo, i;
+	char buf[32];
 
-	for (i = 0; reg && i < reg->nr_fields; i++)
-		if (walkable(&reg->fields[i], mask))
-			covered |= idreg_field_mask(reg->fields[i].lsb, reg->fields[i].width);
-
-	for (bit = 0; bit < 64;) {
-		const struct idreg_field *f;
-		unsigned int lo = bit, acc = 0, tried = 0, bad = 0;
+	while (next_run(reg, bits, &bit, &lo, &f)) {
+		unsigned int acc = 0, bad = 0;
 		char target[128], detail[DETAIL_LEN] = "", summary[DETAIL_LEN + 200];
-		const char *what;
 
-		if (!(mask & ~covered & (1ULL << bit))) {
-			bit++;
-			continue;
-		}
-		f = field_at(reg, bit);
-		while (bit < 64 && (mask & ~covered & (1ULL << bit)) && field_at(reg, bit) == f)
-			bit++;
-		if (!reg)
-			what = "register not described by any table";
-		else if (!f)
-			what = "no field of the tables";
-		else if (f->kind >= IDREG_FIELD_RES0)
-			what = kind_name(f->kind);
-		else
-			what = "part of a field the mask covers only partly";
-		snprintf(target, sizeof(target), "%s%s.bits[%u:%u]%s",
-			 reg ? reg->name : "", reg ? "" : "S3_?", bit - 1, lo, w->label);
-		if (!reg) {
-			char buf[32];
-
-			snprintf(target, sizeof(target), "%s.bits[%u:%u]%s",
-				 idreg_slot_name(slot, buf, sizeof(buf)), bit - 1, lo, w->label);
-		}
+		snprintf(target, sizeof(target), "%s.bits[%u:%u]%s",
+			 idreg_slot_name(slot, buf, sizeof(buf)), bit - 1, lo, w->label);
 		for (i = lo; i < bit; i++) {
 			bool accepted;
 
-			tried++;
 			if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << i), &accepted,
 				       detail, sizeof(detail)))
 				bad++;
@@ -304,7 +319,7 @@ static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idre
 		stats.mismatches += bad;
 		snprintf(summary, sizeof(summary),
 			 "writable bits in %s%s%s: %u of %u single-bit flips accepted%s%s",
-			 what, f ? " " : "", f ? f->name : "", acc, tried,
+			 unnamed_what(reg, f), f ? " " : "", f ? f->name : "", acc, bit - lo,
 			 bad ? "; mismatches:" : "", detail);
 		report(target, bad == 0, summary);
 	}
@@ -358,29 +373,16 @@ static void walk_register(struct walk_vm *w, unsigned int slot)
 static unsigned int count_results(const struct walk_vm *w, unsigned int slot)
 {
 	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	uint64_t mask = w->mask[slot], covered = 0;
-	unsigned int i, n = 0, bit;
+	uint64_t mask = w->mask[slot], covered = walkable_bits(reg, mask);
+	const struct idreg_field *f;
+	unsigned int i, n = 0, bit = 0, lo;
 
 	if (!w->readable[slot])
 		return 0;
-	for (i = 0; mask && reg && i < reg->nr_fields; i++) {
-		if (walkable(&reg->fields[i], mask)) {
-			n++;
-			covered |= idreg_field_mask(reg->fields[i].lsb, reg->fields[i].width);
-		}
-	}
-	for (bit = 0; bit < 64;) {
-		const struct idreg_field *f;
-
-		if (!(mask & ~covered & (1ULL << bit))) {
-			bit++;
-			continue;
-		}
-		f = field_at(reg, bit);
-		while (bit < 64 && (mask & ~covered & (1ULL << bit)) && field_at(reg, bit) == f)
-			bit++;
+	for (i = 0; mask && reg && i < reg->nr_fields; i++)
+		n += walkable(&reg->fields[i], mask);
+	while (next_run(reg, mask & ~covered, &bit, &lo, &f))
 		n++;
-	}
 	return n + (mask != ~0ULL);
 }
 
