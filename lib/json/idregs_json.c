@@ -99,10 +99,12 @@ static json_t *parse(const char *text, size_t len, char *err)
 		return root;
 	if (json_error_code(&je) == json_error_numeric_overflow) {
 		key_before(text, je.position, key, sizeof(key));
-		snprintf(err, IDREG_ERR_LEN,
-			 "line %d column %d%s%s%s: %s (JSON integers stop at 2^63-1: write 64-bit values as \"0x...\" strings)",
-			 je.line, je.column, key[0] ? " (\"" : "", key,
-			 key[0] ? "\")" : "", je.text);
+		/* The result is used so that a long key may truncate quietly. */
+		if (snprintf(err, IDREG_ERR_LEN,
+			     "line %d column %d%s%s%s: %s (JSON integers stop at 2^63-1: write 64-bit values as \"0x...\" strings)",
+			     je.line, je.column, key[0] ? " (\"" : "", key,
+			     key[0] ? "\")" : "", je.text) < 0)
+			err[0] = '\0';
 	} else {
 		snprintf(err, IDREG_ERR_LEN, "line %d column %d: %s",
 			 je.line, je.column, je.text);

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Models: assignments, the validator, baseline policies (on synthetic
+ * hosts and on the real profiles in lib/tests/data/), QEMU/QMP output and
+ * bad model JSON.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "idregs/field.h"
+#include "idregs/model.h"
+#include "unit.h"
+
+#define DATA	"lib/tests/data/"
+
+static struct idreg_profile max, n1, h1, h2;
+
+static const struct idreg_field *field(const char *reg, const char *name,
+				       unsigned int *slot)
+{
+	const struct idreg_reg *r = idreg_reg_by_name(reg);
+
+	*slot = idreg_reg_slot(r);
+	return idreg_field_by_name(r, name);
+}
+
+/* Give host @p @value in REG.FIELD, writable or not. */
+static void put(struct idreg_profile *p, const char *reg, const char *name,
+		uint64_t value, bool writable)
+{
+	unsigned int slot;
+	const struct idreg_field *f = field(reg, name, &slot);
+	uint64_t fm = idreg_field_mask(f->lsb, f->width);
+
+	p->value[slot] = idreg_field_set(p->value[slot], f->lsb, f->width, value);
+	p->mask[slot] = writable ? p->mask[slot] | fm : p->mask[slot] & ~fm;
+}
+
+static uint64_t model_value(const struct idreg_model *m, const char *reg,
+			    const char *name)
+{
+	unsigned int slot;
+	const struct idreg_field *f = field(reg, name, &slot);
+	const struct idreg_assign *a = idreg_model_find(m, idreg_reg_by_name(reg), f);
+
+	return a ? a->value : 0xdead;
+}
+
+static bool has_msg(const struct idreg_msgs *m, const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++)
+		if (strstr(m->v[i], s))
+			return true;
+	for (i = 0; i < m->nr; i++)
+		printf("#   message: %s\n", m->v[i]);
+	printf("#   none has \"%s\"\n", s);
+	return false;
+}
+
+static void test_set(void)
+{
+	char err[IDREG_ERR_LEN] = "";
+	struct idreg_model m;
+
+	idreg_model_init(&m);
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC", 2, err), 0,
+		    "set LRCPC");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC", 1, err), -EEXIST,
+		    "set twice");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC_X", 1, err), -ENOENT,
+		    "unknown field");
+	UNIT_OK(strstr(err, "ID_AA64ISAR1_EL1 has no such field") != NULL,
+		"the message names the register");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_NOPE_EL1_X", 1, err), -ENOENT,
+		    "unknown register");
+	UNIT_EQ_I64(idreg_model_set(&m, "ID_AA64ISAR1_EL1_LRCPC", 1, err), -ENOENT,
+		    "no SYSREG_ prefix");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64ISAR0_EL1_AES", 0x10, err), -ERANGE,
+		    "value wider than the field");
+	UNIT_EQ_STR(err, "SYSREG_ID_AA64ISAR0_EL1_AES: value 0x10 wider than 4-bit field",
+		    "width message");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_MIDR_EL1_RES0_63_32", 0, err), -EINVAL,
+		    "reserved bits are no property");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64ISAR0_EL1_AES", 1, err), 0, "set AES");
+	UNIT_EQ_U64(m.nr, 2, "two assignments");
+	UNIT_EQ_U64(idreg_model_merge(&m, idreg_slot_index(3, 0, 0, 6, 1), 0, NULL),
+		    2 << 20, "merge puts LRCPC at bits 23:20");
+	idreg_model_free(&m);
+}
+
+static void test_emit(void)
+{
+	char err[IDREG_ERR_LEN] = "", *s, *j;
+	struct idreg_model m, back;
+
+	idreg_model_init(&m);
+	idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC", 2, err);
+	idreg_model_set(&m, "SYSREG_ID_AA64ISAR0_EL1_AES", 1, err);
+	idreg_model_set(&m, "SYSREG_CTR_EL0_L1Ip", 3, err);
+	s = idreg_model_qemu_args(&m);
+	UNIT_EQ_STR(s, "-cpu host,SYSREG_CTR_EL0_L1Ip=0x3,SYSREG_ID_AA64ISAR0_EL1_AES=0x1,"
+		       "SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2", "QEMU arguments, sorted");
+	free(s);
+	j = idreg_model_to_json(&m);
+	UNIT_EQ_STR(j, "{\n  \"model\": {\n    \"name\": \"host\",\n    \"props\": {\n"
+		       "      \"SYSREG_CTR_EL0_L1Ip\": 3,\n"
+		       "      \"SYSREG_ID_AA64ISAR0_EL1_AES\": 1,\n"
+		       "      \"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 2\n    }\n  }\n}\n",
+		    "QMP-style JSON");
+	idreg_model_init(&back);
+	UNIT_OK(j && !idreg_model_from_json(&back, j, strlen(j), err), "read it back");
+	UNIT_EQ_U64(back.nr, 3, "three properties back");
+	UNIT_EQ_U64(model_value(&back, "ID_AA64ISAR1_EL1", "LRCPC"), 2, "LRCPC back");
+	free(j);
+	idreg_model_free(&back);
+	idreg_model_free(&m);
+}
+
+static void test_qmp_answer(void)
+{
+	static const char answer[] =
+		"{\"return\": {\"model\": {\"name\": \"host\", \"props\": {"
+		"\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 2, \"pauth\": true, "
+		"\"SYSREG_REVIDR_EL1_IMPLEMENTATION_DEFINED\": \"0xffffffffffffffff\", "
+		"\"sve\": false}}}}";
+	char err[IDREG_ERR_LEN] = "";
+	struct idreg_model m;
+
+	idreg_model_init(&m);
+	UNIT_OK(!idreg_model_from_json(&m, answer, strlen(answer), err),
+		"the whole QMP answer is read");
+	UNIT_EQ_U64(m.nr, 2, "its SYSREG_ properties");
+	UNIT_EQ_U64(m.nr_ignored, 2, "pauth and sve skipped");
+	UNIT_EQ_U64(model_value(&m, "REVIDR_EL1", "IMPLEMENTATION_DEFINED"),
+		    UINT64_MAX, "a 64-bit value as a string");
+	idreg_model_free(&m);
+}
+
+static void bad_model(const char *text, const char *want, const char *desc)
+{
+	char err[IDREG_ERR_LEN] = "";
+	struct idreg_model m;
+	int r;
+
+	idreg_model_init(&m);
+	r = idreg_model_from_json(&m, text, strlen(text), err);
+	UNIT_OK(r == -1 && strstr(err, want) && !strchr(err, '\n'), desc);
+	if (r != -1 || !strstr(err, want))
+		printf("#   error: \"%s\", want \"%s\"\n", err, want);
+	idreg_model_free(&m);
+}
+
+#define PROPS(x) "{\"model\": {\"name\": \"host\", \"props\": {" x "}}}"
+
+static void test_bad_json(void)
+{
+	bad_model("", "empty input", "empty model");
+	bad_model("{\"model\": {", "line 1 column", "malformed JSON");
+	bad_model("{}", "$: missing \"model\"", "no model");
+	bad_model("{\"model\": []}", "\"model\" must be an object, got an array", "model is an array");
+	bad_model("{\"model\": {\"name\": 1, \"props\": {}}}", "model.name: expected a string",
+		  "name is a number");
+	bad_model("{\"model\": {\"props\": 1}}", "\"props\" must be an object", "props not an object");
+	bad_model("{\"return\": 3}", "return: expected an object", "return not an object");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 256"),
+		  "model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x100 wider than 4-bit field",
+		  "value wider than the field, with its JSON path");
+	bad_model("{\"return\": " PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 16") "}",
+		  "return.model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x10 wider",
+		  "the path of a QMP answer");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": -1"),
+		  "model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPC: negative value -1", "negative");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": \"0x1ffffffffffffffff\""),
+		  "SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x1ffffffffffffffff does not fit in 64 bits",
+		  "string beyond 64 bits");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 99999999999999999999999"),
+		  "(\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\"): too big integer", "integer beyond 64 bits");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": true"),
+		  "LRCPC: expected an integer or a \"0x...\" string, got a boolean", "boolean value");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": \"two\""),
+		  "\"two\" is not a number", "word for a number");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPD\": 1"),
+		  "model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPD: unknown property", "unknown name");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 1, \"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 2"),
+		  "duplicate object key", "duplicate property");
+	bad_model("{\"model\": {\"props\": {}}} x", "line 1 column", "trailing garbage");
+}
+
+static void test_check(void)
+{
+	struct idreg_msgs p = { 0 };
+	char err[IDREG_ERR_LEN] = "";
+	struct idreg_model m;
+
+	idreg_model_init(&m);
+	idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC", 0, err);
+	UNIT_EQ_U64(idreg_model_check(&m, &n1, &p), 0, "lower LRCPC is safe on neoverse-n1");
+	idreg_msgs_free(&p);
+	idreg_model_free(&m);
+
+	idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC", 3, err);
+	UNIT_EQ_U64(idreg_model_check(&m, &n1, &p), 1, "higher LRCPC is not");
+	UNIT_OK(has_msg(&p, "SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x3 is unsafe against neoverse-n1.json's 0x1"),
+		"unsafe, named with both values");
+	idreg_msgs_free(&p);
+	idreg_model_free(&m);
+
+	idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC", 7, err);
+	UNIT_EQ_U64(idreg_model_check(&m, NULL, &p), 1, "reserved value, tables only");
+	UNIT_OK(has_msg(&p, "LRCPC: value 0x7 is reserved"), "reserved message");
+	idreg_msgs_free(&p);
+	idreg_model_free(&m);
+
+	idreg_model_set(&m, "SYSREG_ID_AA64MMFR2_EL1_FWB", 1, err);
+	UNIT_EQ_U64(idreg_model_check(&m, &n1, &p), 1, "FWB=1 on neoverse-n1");
+	UNIT_OK(has_msg(&p, "SYSREG_ID_AA64MMFR2_EL1_FWB: value 0x1 but the field is not writable on neoverse-n1.json"),
+		"not-writable message");
+	idreg_msgs_free(&p);
+	idreg_model_free(&m);
+
+	idreg_model_set(&m, "SYSREG_ID_AA64MMFR2_EL1_FWB", 0, err);
+	UNIT_EQ_U64(idreg_model_check(&m, &n1, &p), 0,
+		    "a host's own value is fine even where not writable");
+	idreg_msgs_free(&p);
+	idreg_model_free(&m);
+
+	idreg_model_set(&m, "SYSREG_MIDR_EL1_PartNum", 0xd0c, err);
+	UNIT_EQ_U64(idreg_model_check(&m, &max, &p), 0, "MIDR writable with the 7.3 capability");
+	idreg_msgs_free(&p);
+	idreg_model_free(&m);
+}
+
+static void test_baseline_policies(void)
+{
+	const struct idreg_profile *ps[] = { &h1, &h2 };
+	struct idreg_msgs blocking = { 0 }, notes = { 0 };
+	struct idreg_model m;
+
+	h1 = max;
+	h2 = max;
+	snprintf(h1.label, sizeof(h1.label), "h1");
+	snprintf(h2.label, sizeof(h2.label), "h2");
+	/* FP is signed: 0xf is -1, "not implemented", below 0. */
+	put(&h1, "ID_AA64PFR0_EL1", "FP", 0, true);
+	put(&h2, "ID_AA64PFR0_EL1", "FP", 0xf, true);
+	put(&h1, "ID_AA64PFR0_EL1", "AdvSIMD", 0, true);
+	put(&h2, "ID_AA64PFR0_EL1", "AdvSIMD", 0xf, true);
+	put(&h1, "ID_AA64MMFR1_EL1", "SpecSEI", 0, true);
+	put(&h2, "ID_AA64MMFR1_EL1", "SpecSEI", 1, true);
+	put(&h1, "CTR_EL0", "CWG", 4, true);
+	put(&h2, "CTR_EL0", "CWG", 3, true);
+	put(&h1, "CTR_EL0", "ERG", 4, true);
+	put(&h2, "CTR_EL0", "ERG", 0, true);
+	put(&h1, "ID_AA64ISAR1_EL1", "API", 1, true);
+	put(&h2, "ID_AA64ISAR1_EL1", "API", 0, true);
+	put(&h1, "ID_AA64ISAR0_EL1", "RNDR", 1, true);
+	put(&h2, "ID_AA64ISAR0_EL1", "RNDR", 0, false);
+	idreg_model_init(&m);
+	idreg_baseline(ps, 2, &m, &blocking, &notes);
+	UNIT_EQ_U64(model_value(&m, "ID_AA64PFR0_EL1", "FP"), 0xf,
+		    "LOWER_SAFE signed: -1 is below 0");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64MMFR1_EL1", "SpecSEI"), 1, "HIGHER_SAFE: maximum");
+	UNIT_EQ_U64(model_value(&m, "CTR_EL0", "CWG"), 4, "HIGHER_OR_ZERO_SAFE: maximum");
+	UNIT_EQ_U64(model_value(&m, "CTR_EL0", "ERG"), 0, "HIGHER_OR_ZERO_SAFE: 0 if any is 0");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64ISAR1_EL1", "API"), 0, "EXACT: the safe value");
+	UNIT_EQ_U64(blocking.nr, 1, "one blocking field");
+	UNIT_OK(has_msg(&blocking, "SYSREG_ID_AA64ISAR0_EL1_RNDR: differs (h1=0x1, h2=0x0) and is not writable on h2"),
+		"blocking by name, with the host");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64ISAR0_EL1", "RNDR"), 0xdead, "and left out of the model");
+	idreg_msgs_free(&blocking);
+	idreg_msgs_free(&notes);
+	idreg_model_free(&m);
+}
+
+static void test_baseline_real(void)
+{
+	const struct idreg_profile *ps[] = { &max, &n1 };
+	struct idreg_msgs blocking = { 0 }, notes = { 0 }, p = { 0 };
+	struct idreg_model m;
+
+	idreg_model_init(&m);
+	UNIT_EQ_U64(idreg_baseline(ps, 1, &m, &blocking, &notes), 0,
+		    "one host blocks nothing");
+	UNIT_EQ_U64(idreg_model_check(&m, &max, &p), 0, "and runs its own baseline");
+	idreg_model_free(&m);
+	idreg_msgs_free(&p);
+
+	UNIT_EQ_U64(idreg_baseline(ps, 2, &m, &blocking, &notes), 3,
+		    "max + neoverse-n1: three blocking fields");
+	UNIT_OK(has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_FWB: differs") &&
+		has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_IDS: differs") &&
+		has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_EVT: differs"),
+		"MMFR2 FWB, IDS, EVT: not writable on neoverse-n1");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64ISAR1_EL1", "LRCPC"), 1, "LRCPC: the lower");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64MMFR0_EL1", "PARANGE"), 5, "PARange: the lower");
+	UNIT_EQ_U64(model_value(&m, "MIDR_EL1", "PartNum"), 0x51,
+		    "MIDR: the first host's, with a note");
+	UNIT_OK(has_msg(&notes, "SYSREG_MIDR_EL1_PartNum: differs"), "the MIDR note");
+	UNIT_EQ_U64(idreg_model_check(&m, &max, &p), 0, "max runs the baseline");
+	UNIT_EQ_U64(idreg_model_check(&m, &n1, &p), 0, "neoverse-n1 runs the baseline");
+	idreg_msgs_free(&p);
+	idreg_msgs_free(&blocking);
+	idreg_msgs_free(&notes);
+	idreg_model_free(&m);
+}
+
+int main(void)
+{
+	char err[IDREG_ERR_LEN] = "";
+
+	if (idreg_profile_load(&max, DATA "max.json", err) ||
+	    idreg_profile_load(&n1, DATA "neoverse-n1.json", err)) {
+		printf("Bail out! %s\n", err);
+		return 1;
+	}
+	snprintf(max.label, sizeof(max.label), "max.json");
+	snprintf(n1.label, sizeof(n1.label), "neoverse-n1.json");
+	test_set();
+	test_emit();
+	test_qmp_answer();
+	test_bad_json();
+	test_check();
+	test_baseline_policies();
+	test_baseline_real();
+	return unit_done();
+}
