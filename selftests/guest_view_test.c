@@ -283,8 +283,10 @@ static void check_view(struct view_vm *w, enum model_kind kind, unsigned int slo
 			 (unsigned long long)view->val[slot], (unsigned long long)now,
 			 (unsigned long long)(view->val[slot] ^ now));
 	else
-		ok = snprintf(detail, sizeof(detail), "guest reads GET_ONE_REG's 0x%016llx",
-			      (unsigned long long)now) > 0;
+		ok = true;
+	if (ok)
+		snprintf(detail, sizeof(detail), "guest reads GET_ONE_REG's 0x%016llx",
+			 (unsigned long long)now);
 	report(target, ok, detail);
 }
 
