@@ -87,6 +87,7 @@ CHECK_CPUS	?= max,neoverse-n1
 # closes the output.
 check: deps gen-check unit
 	./run_tests.sh --kernel 6.1 --expect-skip
+	tools/migration-check.sh --cpus $(CHECK_CPUS)
 	./run_tests.sh --kernel $(CHECK_KERNELS) --cpu $(CHECK_CPUS)
 
 clean:

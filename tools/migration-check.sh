@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# End-to-end migration check on the emulated fleet: dump the profiles of two
+# different emulated CPUs (same kernel), compute their baseline model with
+# `idreg baseline`, then on each host apply the model and run a guest that
+# reads every ID register.  Both guests must see the same ID registers; the
+# only bits allowed to differ are those of fields the baseline reported as
+# blocking migration (they differ and KVM does not let us write them).
+#
+#   tools/migration-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]
+#
+# Prints one KTAP result per step and a closing "N passed, N failed" line.
+# Exit: 0 all passed, 1 a failure.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+kernel=
+cpus=max,neoverse-n1
+keep=
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2:?}; shift ;;
+	--cpus) cpus=${2:?}; shift ;;
+	--keep) keep=${2:?}; shift ;;
+	-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "usage: tools/migration-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]" >&2; exit 2 ;;
+	esac
+	shift
+done
+IFS=, read -r cpu_a cpu_b <<<"$cpus"
+[ -n "$cpu_a" ] && [ -n "$cpu_b" ] || { echo "migration-check: --cpus needs two models" >&2; exit 2; }
+
+work=${keep:-$(mktemp -d "${TMPDIR:-/tmp}/idregs-migrate.XXXXXX")}
+mkdir -p "$work"
+[ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+
+nr=0 passed=0 failed=0
+result() {
+	local ok=$1
+	shift
+	nr=$((nr + 1))
+	if [ "$ok" = 0 ]; then
+		echo "ok $nr $*"
+		passed=$((passed + 1))
+	else
+		echo "not ok $nr $*"
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	echo "# migration between -cpu $cpu_a and -cpu $cpu_b: $passed passed, $failed failed"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+echo "TAP version 13"
+make -s -C "$TOP" idreg >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; echo "Bail out! building idreg failed"; exit 1; }
+idreg="$TOP/build/idreg"
+host=("$TOP/tools/emu/run-on-host" ${kernel:+--kernel "$kernel"})
+
+for cpu in "$cpu_a" "$cpu_b"; do
+	"${host[@]}" --cpu "$cpu" -- "$TOP/build/arm64/idreg" dump >"$work/$cpu.json" 2>"$work/$cpu.dump.err"
+	rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.dump.err" "$work/$cpu.json" | tail -n 20
+	result "$rc" "dump profile on -cpu $cpu"
+done
+[ "$failed" = 0 ] || finish
+
+"$idreg" baseline "$work/$cpu_a.json" "$work/$cpu_b.json" >"$work/model.json" 2>"$work/baseline.err"
+rc=$?
+# The per-field notes are many; the blocking fields and the count are enough here.
+grep -v '^note: ' "$work/baseline.err" | sed 's/^/# /'
+echo "# $(grep -c '^note: ' "$work/baseline.err") fields differ and take the baseline's value (idreg baseline prints them)"
+# 1 means "computed, but something blocks": the check below accounts for it.
+[ "$rc" -le 1 ]
+result $? "baseline of the two profiles (idreg exit $rc)"
+[ "$failed" = 0 ] || finish
+blocking=$(sed -n 's/^blocking: \(SYSREG_[A-Za-z0-9_]*\):.*/\1/p' "$work/baseline.err")
+
+for cpu in "$cpu_a" "$cpu_b"; do
+	"$idreg" compare "$work/model.json" "$work/$cpu.json" >"$work/$cpu.compare" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.compare"
+	result "$rc" "-cpu $cpu can run the baseline (idreg compare)"
+done
+
+for cpu in "$cpu_a" "$cpu_b"; do
+	"${host[@]}" --cpu "$cpu" --put "$work/model.json" -- \
+		"$TOP/build/arm64/idreg" apply --guest-view /bin/model.json >"$work/$cpu.view" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.view" | tail -n 20
+	result "$rc" "-cpu $cpu applies the baseline and its guest reads what GET_ONE_REG gives"
+done
+[ "$failed" = 0 ] || finish
+
+# Bits of the blocking fields, per register: "REG mask".
+"$idreg" list >"$work/list.txt"
+blocking_masks() {
+	local prop reg hi lo
+	for prop in $blocking; do
+		read -r hi lo <<<"$(sed -n "s/^  $prop  *\\[\\([0-9]*\\):\\([0-9]*\\)\\].*/\\1 \\2/p" "$work/list.txt" | head -n 1)"
+		reg=$(awk -v p="$prop" '/^[A-Z]/ { r = $1 } $1 == p { print r; exit }' "$work/list.txt")
+		printf '%s %d\n' "$reg" $(( ((1 << (hi - lo + 1)) - 1) << lo ))
+	done
+}
+declare -A allowed=()
+while read -r reg m; do
+	[ -n "$reg" ] && allowed[$reg]=$(( ${allowed[$reg]:-0} | m ))
+done < <(blocking_masks)
+
+declare -A view_a=()
+while read -r _ reg val _; do view_a[$reg]=$val; done < <(grep '^guest ' "$work/$cpu_a.view")
+same=0 differ=0
+while read -r _ reg val _; do
+	a=${view_a[$reg]:-}
+	if [ -z "$a" ]; then
+		echo "# $reg: read by the guest on -cpu $cpu_b only"
+		differ=$((differ + 1))
+		continue
+	fi
+	x=$(( a ^ val ))
+	if [ $(( x & ~${allowed[$reg]:-0} )) != 0 ]; then
+		printf '# %s: -cpu %s guest 0x%016x, -cpu %s guest 0x%016x (differing bits 0x%016x)\n' \
+			"$reg" "$cpu_a" "$a" "$cpu_b" "$val" "$(( x & ~${allowed[$reg]:-0} ))"
+		differ=$((differ + 1))
+	else
+		same=$((same + 1))
+	fi
+done < <(grep '^guest ' "$work/$cpu_b.view")
+[ "$differ" = 0 ] && [ "$same" -gt 0 ]
+result $? "both guests see the same $same ID registers (outside $(wc -w <<<"$blocking") blocking field(s): ${blocking//$'\n'/ })"
+finish
