@@ -21,6 +21,7 @@
 #include <linux/kvm.h>
 
 #include "kselftest.h"
+#include "idreg_test.h"
 #include "idregs/expect.h"
 #include "idregs/field.h"
 #include "idregs/guest.h"
@@ -56,40 +57,7 @@ static unsigned int slots[IDREG_NR_SLOTS], nr_slots;
 
 static void report(const char *target, bool ok, const char *detail)
 {
-	const struct idreg_expectation *e = idreg_expect_find(&view_expect, target,
-							      kernel_release);
-
-	if (e && !ok)
-		ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, e->reason);
-	else if (e)
-		ksft_test_result_xpass("%s: %s (an expectation names it: %s)\n",
-				       target, detail, e->reason);
-	else
-		ksft_test_result(ok, "%s: %s\n", target, detail);
-}
-
-static __attribute__((format(printf, 3, 4)))
-void add_detail(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used >= size - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, size - used, fmt, ap);
-	va_end(ap);
-}
-
-static void read_release(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
-
-	if (f) {
-		if (fgets(kernel_release, sizeof(kernel_release), f))
-			kernel_release[strcspn(kernel_release, "\n")] = 0;
-		fclose(f);
-	}
+	idreg_test_report(&view_expect, kernel_release, target, ok, detail);
 }
 
 static int view_vm_open(struct view_vm *w)
@@ -104,10 +72,7 @@ static int view_vm_open(struct view_vm *w)
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		idreg_get_slot(&w->vm, 0, slot, &w->limit[slot]);
 	w->vm.last_error[0] = 0;
-	/* As writable_fields_test: AArch32 at EL0, and CTR_EL0.IDC. */
-	w->traits.aarch32_el0 = idreg_field_get(w->limit[idreg_slot_index(3, 0, 0, 4, 0)],
-						0, 4) >= 2;
-	w->traits.ctr_idc = w->limit[idreg_slot_index(3, 3, 0, 0, 1)] >> 28 & 1;
+	idreg_vm_traits_init(&w->traits, w->limit, false);
 	memcpy(w->applied, w->limit, sizeof(w->applied));
 	return 0;
 }
@@ -207,13 +172,13 @@ static void apply_field(struct view_vm *w, unsigned int slot, const struct idreg
 		return;
 	}
 	if (r) {
-		add_detail(detail, size, " [%s = 0x%llx: %s]", target,
+		idreg_append(detail, size, " [%s = 0x%llx: %s]", target,
 			   (unsigned long long)raw, w->vm.last_error);
 		st->bad++;
 		return;
 	}
 	if (idreg_get_slot(&w->vm, 0, slot, &back)) {
-		add_detail(detail, size, " [%s: %s]", target, w->vm.last_error);
+		idreg_append(detail, size, " [%s: %s]", target, w->vm.last_error);
 		st->bad++;
 		return;
 	}
@@ -223,7 +188,7 @@ static void apply_field(struct view_vm *w, unsigned int slot, const struct idreg
 			       (unsigned long long)idreg_field_get(back, f->lsb, f->width),
 			       special->reason);
 	} else if (back != val) {
-		add_detail(detail, size, " [%s: wrote 0x%016llx, read back 0x%016llx]",
+		idreg_append(detail, size, " [%s: wrote 0x%016llx, read back 0x%016llx]",
 			   reg->name, (unsigned long long)val, (unsigned long long)back);
 		st->bad++;
 	}
@@ -303,12 +268,12 @@ static void describe_fields(const struct idreg_reg *reg, uint64_t a, uint64_t b,
 
 		covered |= fm;
 		if ((a ^ b) & fm)
-			add_detail(detail, size, " %s 0x%llx -> 0x%llx;", f->name,
+			idreg_append(detail, size, " %s 0x%llx -> 0x%llx;", f->name,
 				   (unsigned long long)idreg_field_get(a, f->lsb, f->width),
 				   (unsigned long long)idreg_field_get(b, f->lsb, f->width));
 	}
 	if ((a ^ b) & ~covered)
-		add_detail(detail, size, " bits 0x%016llx outside named fields;",
+		idreg_append(detail, size, " bits 0x%016llx outside named fields;",
 			   (unsigned long long)((a ^ b) & ~covered));
 }
 
@@ -359,7 +324,7 @@ static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int sl
 	snprintf(detail, sizeof(detail), "0x%016llx as configured (%u bits in configured fields)",
 		 (unsigned long long)now, nr_bits);
 	if (want != w->applied[slot]) {
-		add_detail(detail, sizeof(detail), "; first run without irqchip cleared:");
+		idreg_append(detail, sizeof(detail), "; first run without irqchip cleared:");
 		describe_fields(reg, w->applied[slot], want, detail, sizeof(detail));
 	}
 	if (now != want) {
@@ -449,7 +414,7 @@ int main(int argc, char **argv)
 	why = idreg_kvm_unavailable();
 	if (why)
 		ksft_exit_skip("%s\n", why);
-	read_release();
+	idreg_test_read_release(kernel_release, sizeof(kernel_release));
 	if (idreg_expect_load_beside(&view_expect, argv[0], "guest_view.expect"))
 		ksft_exit_fail_msg("%s\n", view_expect.error);
 	if (idreg_expect_load_beside(&setter_expect, argv[0], "writable_fields.expect"))

@@ -23,6 +23,7 @@
 #include <linux/kvm.h>
 
 #include "kselftest.h"
+#include "idreg_test.h"
 #include "idregs/expect.h"
 #include "idregs/field.h"
 #include "idregs/guest.h"
@@ -52,40 +53,7 @@ static struct change changes[IDREG_NR_SLOTS];
 
 static void report(const char *target, bool ok, const char *detail)
 {
-	const struct idreg_expectation *e = idreg_expect_find(&expectations, target,
-							      kernel_release);
-
-	if (e && !ok)
-		ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, e->reason);
-	else if (e)
-		ksft_test_result_xpass("%s: %s (an expectation names it: %s)\n",
-				       target, detail, e->reason);
-	else
-		ksft_test_result(ok, "%s: %s\n", target, detail);
-}
-
-static __attribute__((format(printf, 3, 4)))
-void add_detail(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used >= size - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, size - used, fmt, ap);
-	va_end(ap);
-}
-
-static void read_release(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
-
-	if (f) {
-		if (fgets(kernel_release, sizeof(kernel_release), f))
-			kernel_release[strcspn(kernel_release, "\n")] = 0;
-		fclose(f);
-	}
+	idreg_test_report(&expectations, kernel_release, target, ok, detail);
 }
 
 static void open_vm(void)
@@ -97,8 +65,7 @@ static void open_vm(void)
 		ksft_exit_fail_msg("%s\n", vm.last_error);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		readable[slot] = !idreg_get_slot(&vm, 0, slot, &limit[slot]);
-	traits.aarch32_el0 = idreg_field_get(limit[idreg_slot_index(3, 0, 0, 4, 0)], 0, 4) >= 2;
-	traits.ctr_idc = limit[idreg_slot_index(3, 3, 0, 0, 1)] >> 28 & 1;
+	idreg_vm_traits_init(&traits, limit, false);
 }
 
 /* Write @val; true when KVM stores it and the limit can be written back. */
@@ -166,10 +133,10 @@ static bool all_vcpus_read(struct idreg_vm *v, unsigned int slot, uint64_t want,
 		uint64_t now = 0;
 
 		if (idreg_get_slot(v, i, slot, &now)) {
-			add_detail(detail, size, "; vcpu %d: %s", i, v->last_error);
+			idreg_append(detail, size, "; vcpu %d: %s", i, v->last_error);
 			ok = false;
 		} else if (now != want) {
-			add_detail(detail, size, "; vcpu %d reads 0x%016llx", i,
+			idreg_append(detail, size, "; vcpu %d reads 0x%016llx", i,
 				   (unsigned long long)now);
 			ok = false;
 		}
@@ -189,16 +156,16 @@ static void check_vm_wide(unsigned int slot, const struct change *c)
 		 (unsigned long long)c->val);
 	ok = all_vcpus_read(&vm, slot, c->val, detail, sizeof(detail));
 	if (ok)
-		add_detail(detail, sizeof(detail), ", read back through vcpu 1 (created before) and 2 (after)");
+		idreg_append(detail, sizeof(detail), ", read back through vcpu 1 (created before) and 2 (after)");
 	if (idreg_get_slot(&other, 0, slot, &in_other)) {
-		add_detail(detail, sizeof(detail), "; second VM: %s", other.last_error);
+		idreg_append(detail, sizeof(detail), "; second VM: %s", other.last_error);
 		ok = false;
 	} else if (in_other != limit[slot]) {
-		add_detail(detail, sizeof(detail), "; second VM reads 0x%016llx, not the default 0x%016llx",
+		idreg_append(detail, sizeof(detail), "; second VM reads 0x%016llx, not the default 0x%016llx",
 			   (unsigned long long)in_other, (unsigned long long)limit[slot]);
 		ok = false;
 	} else {
-		add_detail(detail, sizeof(detail), "; a second VM keeps the default 0x%016llx",
+		idreg_append(detail, sizeof(detail), "; a second VM keeps the default 0x%016llx",
 			   (unsigned long long)limit[slot]);
 	}
 	report(target_of(target, sizeof(target), c, "vm_wide"), ok, detail);
@@ -231,17 +198,17 @@ static void check_reset(unsigned int slot, const struct change *c)
 		uint64_t now = 0;
 
 		if (idreg_get_slot(&vm, i, slot, &now)) {
-			add_detail(detail, sizeof(detail), "; vcpu %d: %s", i, vm.last_error);
+			idreg_append(detail, sizeof(detail), "; vcpu %d: %s", i, vm.last_error);
 			ok = false;
 		} else if (now != before_reset[i][slot]) {
-			add_detail(detail, sizeof(detail), "; vcpu %d: 0x%016llx before, 0x%016llx after",
+			idreg_append(detail, sizeof(detail), "; vcpu %d: 0x%016llx before, 0x%016llx after",
 				   i, (unsigned long long)before_reset[i][slot],
 				   (unsigned long long)now);
 			ok = false;
 		}
 	}
 	if (ok)
-		add_detail(detail, sizeof(detail), "; all %d vCPUs read what they read before",
+		idreg_append(detail, sizeof(detail), "; all %d vCPUs read what they read before",
 			   vm.nr_vcpus);
 	report(target_of(target, sizeof(target), c, "reset"), ok, detail);
 }
@@ -264,27 +231,27 @@ static void check_frozen(unsigned int slot, const struct change *c)
 			      idreg_field_get(limit[slot], f->lsb, f->width));
 	r = idreg_set_slot(&vm, 0, slot, val);
 	if (r != -EBUSY) {
-		add_detail(detail, sizeof(detail), "%s 0x%llx -> 0x%llx (0x%016llx) returned %d (%s), want EBUSY",
+		idreg_append(detail, sizeof(detail), "%s 0x%llx -> 0x%llx (0x%016llx) returned %d (%s), want EBUSY",
 			   f->name, (unsigned long long)idreg_field_get(now, f->lsb, f->width),
 			   (unsigned long long)idreg_field_get(val, f->lsb, f->width),
 			   (unsigned long long)val, r, r ? strerror(-r) : "success");
 		ok = false;
 	} else {
-		add_detail(detail, sizeof(detail), "%s 0x%llx -> 0x%llx refused with EBUSY",
+		idreg_append(detail, sizeof(detail), "%s 0x%llx -> 0x%llx refused with EBUSY",
 			   f->name, (unsigned long long)idreg_field_get(now, f->lsb, f->width),
 			   (unsigned long long)idreg_field_get(val, f->lsb, f->width));
 	}
 	if (idreg_get_slot(&vm, 0, slot, &after) || after != now) {
-		add_detail(detail, sizeof(detail), "; register 0x%016llx before, 0x%016llx after",
+		idreg_append(detail, sizeof(detail), "; register 0x%016llx before, 0x%016llx after",
 			   (unsigned long long)now, (unsigned long long)after);
 		ok = false;
 	}
 	r = idreg_set_slot(&vm, 0, slot, after);
 	if (r) {
-		add_detail(detail, sizeof(detail), "; writing the current value: %s", vm.last_error);
+		idreg_append(detail, sizeof(detail), "; writing the current value: %s", vm.last_error);
 		ok = false;
 	} else {
-		add_detail(detail, sizeof(detail), "; the current value 0x%016llx is accepted",
+		idreg_append(detail, sizeof(detail), "; the current value 0x%016llx is accepted",
 			   (unsigned long long)after);
 	}
 	report(target, ok, detail);
@@ -303,7 +270,7 @@ static void check_current_values(void)
 			continue;
 		n++;
 		if (idreg_set_slot(&vm, 0, slot, now)) {
-			add_detail(detail, sizeof(detail), " [%s: %s]",
+			idreg_append(detail, sizeof(detail), " [%s: %s]",
 				   idreg_slot_name(slot, buf, sizeof(buf)), vm.last_error);
 			bad++;
 		}
@@ -342,7 +309,7 @@ int main(int argc, char **argv)
 	why = idreg_kvm_unavailable();
 	if (why)
 		ksft_exit_skip("%s\n", why);
-	read_release();
+	idreg_test_read_release(kernel_release, sizeof(kernel_release));
 	if (idreg_expect_load_beside(&expectations, argv[0], "guest_view.expect"))
 		ksft_exit_fail_msg("%s\n", expectations.error);
 

@@ -23,6 +23,7 @@
 #include <linux/kvm.h>
 
 #include "kselftest.h"
+#include "idreg_test.h"
 #include "idregs/expect.h"
 #include "idregs/field.h"
 #include "idregs/kvm.h"
@@ -51,39 +52,14 @@ static struct {
 static struct idreg_expectations expectations;
 static char kernel_release[128];
 
-/* One result: pass, fail, or XFAIL/XPASS when the expectation file names it. */
 static void report(const char *target, bool ok, const char *detail)
 {
-	const struct idreg_expectation *e = idreg_expect_find(&expectations, target,
-							      kernel_release);
-
-	if (e && !ok)
-		ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, e->reason);
-	else if (e)
-		ksft_test_result_xpass("%s: %s (an expectation names it: %s)\n",
-				       target, detail, e->reason);
-	else
-		ksft_test_result(ok, "%s: %s\n", target, detail);
-}
-
-/* Append printf-style text to a bounded detail buffer. */
-static __attribute__((format(printf, 3, 4)))
-void add_detail(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used >= size - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, size - used, fmt, ap);
-	va_end(ap);
+	idreg_test_report(&expectations, kernel_release, target, ok, detail);
 }
 
 static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *label)
 {
 	unsigned int slot;
-	uint64_t pfr0;
 
 	memset(w, 0, sizeof(*w));
 	w->label = label;
@@ -92,16 +68,11 @@ static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *lab
 	if (imp_id_writable &&
 	    idreg_vm_enable_cap(&w->vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0))
 		return -1;
-	w->traits.imp_id_writable = imp_id_writable;
 	if (idreg_vcpu_add(&w->vm) || idreg_get_writable_masks(&w->vm, w->mask))
 		return -1;
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		w->readable[slot] = !idreg_get_slot(&w->vm, 0, slot, &w->limit[slot]);
-	/* AArch32 ID registers are RAZ/WI unless EL0 can run AArch32. */
-	pfr0 = w->limit[idreg_slot_index(3, 0, 0, 4, 0)];
-	w->traits.aarch32_el0 = idreg_field_get(pfr0, 0, 4) >= 2;
-	/* CTR_EL0.IDC, bit 28: set_clidr() compares against the host's. */
-	w->traits.ctr_idc = w->limit[idreg_slot_index(3, 3, 0, 0, 1)] >> 28 & 1;
+	idreg_vm_traits_init(&w->traits, w->limit, imp_id_writable);
 	return 0;
 }
 
@@ -127,19 +98,19 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 		stats.rejected++;
 
 	if (want == IDREG_WRITE_REJECTED && r == 0) {
-		add_detail(detail, size, " [0x%016llx accepted, predicted %s: %s]",
+		idreg_append(detail, size, " [0x%016llx accepted, predicted %s: %s]",
 			   (unsigned long long)val, v.path, v.why);
 		idreg_set_slot(&w->vm, 0, slot, limit);
 		return false;
 	}
 	if (want != IDREG_WRITE_REJECTED && r) {
-		add_detail(detail, size, " [0x%016llx rejected errno %d, predicted accept by %s]",
+		idreg_append(detail, size, " [0x%016llx rejected errno %d, predicted accept by %s]",
 			   (unsigned long long)val, -r, v.path);
 		return false;
 	}
 	if (r) {
 		if (r != v.err) {
-			add_detail(detail, size, " [0x%016llx rejected errno %d, predicted errno %d]",
+			idreg_append(detail, size, " [0x%016llx rejected errno %d, predicted errno %d]",
 				   (unsigned long long)val, -r, -v.err);
 			return false;
 		}
@@ -147,14 +118,14 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	}
 	if (idreg_get_slot(&w->vm, 0, slot, &back) ||
 	    back != (want == IDREG_WRITE_IGNORED ? limit : val)) {
-		add_detail(detail, size, " [wrote 0x%016llx, read back 0x%016llx]",
+		idreg_append(detail, size, " [wrote 0x%016llx, read back 0x%016llx]",
 			   (unsigned long long)val, (unsigned long long)back);
 		idreg_set_slot(&w->vm, 0, slot, limit);
 		return false;
 	}
 	if (idreg_set_slot(&w->vm, 0, slot, limit) ||
 	    idreg_get_slot(&w->vm, 0, slot, &back) || back != limit) {
-		add_detail(detail, size, " [restoring 0x%016llx failed: %s]",
+		idreg_append(detail, size, " [restoring 0x%016llx failed: %s]",
 			   (unsigned long long)limit, w->vm.last_error);
 		return false;
 	}
@@ -386,17 +357,6 @@ static unsigned int count_results(const struct walk_vm *w, unsigned int slot)
 	return n + (mask != ~0ULL);
 }
 
-static void read_release(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
-
-	if (f) {
-		if (fgets(kernel_release, sizeof(kernel_release), f))
-			kernel_release[strcspn(kernel_release, "\n")] = 0;
-		fclose(f);
-	}
-}
-
 static bool snapshot_unchanged(struct walk_vm *w)
 {
 	unsigned int slot, changed = 0;
@@ -432,7 +392,7 @@ int main(int argc, char **argv)
 	why = idreg_kvm_unavailable();
 	if (why)
 		ksft_exit_skip("%s\n", why);
-	read_release();
+	idreg_test_read_release(kernel_release, sizeof(kernel_release));
 	if (idreg_expect_load_beside(&expectations, argv[0], "writable_fields.expect"))
 		ksft_exit_fail_msg("%s\n", expectations.error);
 

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the idregs selftests.  Static inline, like kselftest.h
+ * itself: its result counters are per translation unit, so reporting has
+ * to happen in the test's own file.  Include after kselftest.h.
+ */
+#ifndef IDREGS_SELFTEST_H
+#define IDREGS_SELFTEST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "idregs/expect.h"
+
+/* The running kernel's release, for the expectation files' version ranges. */
+static inline void idreg_test_read_release(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (fgets(buf, size, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+}
+
+/*
+ * One KTAP result: pass or fail, or XFAIL/XPASS when an expectation names
+ * @target on this kernel (its reason is printed either way).
+ */
+static inline void idreg_test_report(const struct idreg_expectations *e,
+				     const char *release, const char *target,
+				     bool ok, const char *detail)
+{
+	const struct idreg_expectation *x = idreg_expect_find(e, target, release);
+
+	if (x && !ok)
+		ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, x->reason);
+	else if (x)
+		ksft_test_result_xpass("%s: %s (an expectation names it: %s)\n",
+				       target, detail, x->reason);
+	else
+		ksft_test_result(ok, "%s: %s\n", target, detail);
+}
+
+/* Append printf-style text to a bounded diagnostics buffer. */
+static inline __attribute__((format(printf, 3, 4)))
+void idreg_append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used >= size - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
+#endif /* IDREGS_SELFTEST_H */
