@@ -187,6 +187,16 @@ download_deb() {
 	echo "$file"
 }
 
+# Set $newest to the newest version of package $1 whose upstream version
+# starts with $2, or die.  Not a $(...) helper: apt_update has to run in
+# this shell so that it runs once.
+resolve_newest() {
+	setup_apt
+	apt_update
+	newest=$(newest_version "$1" "$2")
+	[ -n "$newest" ] || die "no $1 $2.x in the configured suites"
+}
+
 deb_depends() {
 	apt-cache show "$1" | sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
 		sed -n 's/^ *\([^ |]*\) *(= *\([^)]*\)).*/\1=\2/p'
@@ -200,11 +210,8 @@ fetch_kernel() {
 	if [ -s "$dest/vmlinuz" ] && [ "$refresh" = 0 ]; then
 		return 0
 	fi
-	setup_apt
-	apt_update
-	local ver
-	ver=$(newest_version linux-image-arm64:arm64 "$series")
-	[ -n "$ver" ] || die "no linux-image-arm64 $series.x in the configured suites"
+	resolve_newest linux-image-arm64:arm64 "$series"
+	local ver=$newest
 	if [ -s "$dest/vmlinuz" ] && [ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ]; then
 		return 0
 	fi
@@ -247,11 +254,9 @@ fetch_uapi() {
 	if [ -d "$dest/usr/include/linux" ] && [ "$refresh" = 0 ]; then
 		return 0
 	fi
-	setup_apt
-	apt_update
-	local ver
-	ver=$(newest_version linux-libc-dev 7)
-	[ -n "$ver" ] || die "no linux-libc-dev 7.x in the configured suites"
+	resolve_newest linux-libc-dev 7
+	local ver=$newest
+	[ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
 	local deb
 	deb=$(download_deb "linux-libc-dev:all=$ver")
 	rm -rf "$dest.new"
@@ -303,16 +308,11 @@ fetch_source() {
 	if [ -f "$dest/arch/arm64/tools/sysreg" ] && [ "$refresh" = 0 ]; then
 		return 0
 	fi
-	setup_apt
-	apt_update
-	local ver
-	ver=$(newest_version linux-source "$series")
-	[ -n "$ver" ] || die "no linux-source $series.x in the configured suites"
+	resolve_newest linux-source "$series"
+	local ver=$newest
 	[ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
-	local deb
-	deb=$(download_deb "linux-source:all=$ver")
 	# linux-source is a meta package: the tarball is in linux-source-X.Y.
-	local real
+	local real deb
 	real=$(deb_depends "linux-source=$ver" | grep '^linux-source-' | head -n 1)
 	[ -n "$real" ] || die "linux-source=$ver depends on no linux-source-X.Y"
 	deb=$(download_deb "${real%%=*}:all=${real#*=}")
