@@ -36,7 +36,7 @@ ARM64_CC	:= aarch64-linux-gnu-gcc
 ARM64_SYSROOT	:= $(CACHE)/sysroot-arm64
 ARM64_UAPI	:= $(CACHE)/uapi/usr/include
 
-.PHONY: all deps gen gen-check unit unit-py unit-c selftests check clean idreg
+.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli selftests check clean idreg
 
 all: unit-build selftests idreg
 
@@ -59,7 +59,11 @@ unit-build: $(UNIT_PLAIN) $(UNIT_SAN)
 unit-c: unit-build
 	@set -e; for t in $(UNIT_PLAIN) $(UNIT_SAN); do echo "# $$t"; $$t; done
 
-unit: unit-c unit-py
+# The CLI as scripts use it: exit codes and messages.
+unit-cli: $(IDREG_NATIVE)
+	tools/idreg/test_cli.sh $(IDREG_NATIVE)
+
+unit: unit-c unit-py unit-cli
 
 idreg: $(IDREG_NATIVE) $(IDREG_ARM64)
 

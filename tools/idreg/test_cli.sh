@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The idreg CLI as a script sees it: exit codes and the first line of what
+# it says, on the real profiles in lib/tests/data and on bad input.
+#
+#   tools/idreg/test_cli.sh [IDREG]      (default build/idreg)
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+IDREG=${1:-$TOP/build/idreg}
+DATA=$TOP/lib/tests/data
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+nr=0 failed=0
+
+# expect WANT_EXIT PATTERN DESC -- ARGS...: PATTERN (grep -E) must match the
+# combined output, or be empty.
+expect() {
+	local want=$1 pattern=$2 desc=$3 rc
+	shift 4
+	"$IDREG" "$@" >"$work/out" 2>&1
+	rc=$?
+	nr=$((nr + 1))
+	if [ "$rc" = "$want" ] && { [ -z "$pattern" ] || grep -qE "$pattern" "$work/out"; }; then
+		echo "ok $nr - $desc"
+	else
+		echo "not ok $nr - $desc: exit $rc (want $want)${pattern:+, output should match '$pattern'}"
+		sed 's/^/#   /' "$work/out" | head -n 5
+		failed=$((failed + 1))
+	fi
+}
+
+model() {
+	printf '{"model": {"name": "host", "props": {%s}}}\n' "$1" >"$work/$2"
+	echo "$work/$2"
+}
+
+expect 0 '^usage: idreg' "--help" -- --help
+expect 2 'usage' "unknown command" -- frobnicate
+expect 0 'SYSREG_ID_AA64ISAR0_EL1_AES' "list" -- list
+expect 0 'SYSREG_' "list --writable" -- list --writable "$DATA/max.json"
+expect 3 'needs KVM' "dump without KVM says so" -- dump
+expect 0 '' "baseline of one host" -- baseline "$DATA/max.json"
+expect 1 '^blocking: SYSREG_ID_AA64MMFR2_EL1_(EVT|FWB|IDS)' "baseline max + neoverse-n1 is blocked by MMFR2" \
+	-- baseline "$DATA/max.json" "$DATA/neoverse-n1.json"
+"$IDREG" baseline "$DATA/max.json" "$DATA/neoverse-n1.json" >"$work/base.json" 2>/dev/null
+expect 0 '' "max can run the baseline" -- compare "$work/base.json" "$DATA/max.json"
+expect 0 '' "neoverse-n1 can run the baseline" -- compare "$work/base.json" "$DATA/neoverse-n1.json"
+expect 0 '^-cpu host,SYSREG_' "qemu-args of the baseline" -- qemu-args "$work/base.json"
+expect 1 'SYSREG_ID_AA64ISAR1_EL1_LRCPC' "neoverse-n1 cannot run max's LRCPC" \
+	-- compare "$(model '"SYSREG_ID_AA64ISAR1_EL1_LRCPC": 2' lrcpc.json)" "$DATA/neoverse-n1.json"
+expect 0 '' "a profile equals itself" -- diff "$DATA/max.json" "$DATA/max.json"
+expect 1 'SYSREG_MIDR_EL1_PartNum: not writable -> writable' "6.12 -> 7.3 makes MIDR writable" \
+	-- diff "$DATA/max-6.12.json" "$DATA/max.json"
+expect 2 'model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x100 wider than 4-bit field' "value too wide" \
+	-- qemu-args "$(model '"SYSREG_ID_AA64ISAR1_EL1_LRCPC": 256' wide.json)"
+expect 2 'SYSREG_NO_SUCH' "unknown property" -- qemu-args "$(model '"SYSREG_NO_SUCH_FIELD": 1' unknown.json)"
+expect 2 'duplicate' "duplicate property" \
+	-- qemu-args "$(model '"SYSREG_ID_AA64ISAR1_EL1_LRCPC": 1, "SYSREG_ID_AA64ISAR1_EL1_LRCPC": 2' dup.json)"
+expect 2 'model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPC' "wrong type" \
+	-- qemu-args "$(model '"SYSREG_ID_AA64ISAR1_EL1_LRCPC": [1]' type.json)"
+: >"$work/empty.json"
+expect 2 'empty' "empty file" -- qemu-args "$work/empty.json"
+echo '{"model": {"name": "host", "props": {' >"$work/broken.json"
+expect 2 'broken.json' "malformed JSON" -- qemu-args "$work/broken.json"
+expect 2 '' "a model where a profile is expected" -- diff "$work/base.json" "$DATA/max.json"
+expect 2 'No such file|cannot open' "missing file" -- qemu-args "$work/nonexistent.json"
+
+echo "$((nr - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
