@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Profiles: JSON round trip, bad input (one line with the JSON path, no
- * crash), traits and diff on the real profiles in lib/tests/data/.
+ * crash), traits, diff, its structured form and the markdown report on the
+ * real profiles in lib/tests/data/.
  */
 #include <stdlib.h>
 
@@ -148,6 +149,171 @@ static void test_diff(void)
 	idreg_msgs_free(&d);
 }
 
+/* The change of @kind for @prop (a SYSREG_ name or a register), or NULL. */
+static const struct idreg_change *find_change(const struct idreg_diff *d,
+					      enum idreg_change_kind kind,
+					      const char *prop)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr; i++)
+		if (d->v[i].kind == kind && !strcmp(d->v[i].prop, prop))
+			return &d->v[i];
+	return NULL;
+}
+
+static unsigned int count_kind(const struct idreg_diff *d,
+			       enum idreg_change_kind kind, const char *reg)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < d->nr; i++)
+		nr += d->v[i].kind == kind && (!reg || !strcmp(d->v[i].reg, reg));
+	return nr;
+}
+
+static void test_changes(void)
+{
+	const enum idreg_change_kind became = IDREG_CHANGE_BECAME_WRITABLE;
+	const struct idreg_change *c;
+	struct idreg_msgs m = { 0 };
+	struct idreg_diff d;
+	char err[IDREG_ERR_LEN] = "", line[256];
+	unsigned int i, same = 0, nr_text = 0;
+
+	UNIT_OK(!idreg_profile_load(&a, DATA "max-6.12.json", err) &&
+		!idreg_profile_load(&b, DATA "max.json", err), "load 6.12 and 7.3 max");
+	UNIT_OK(!idreg_profile_changes(&a, &b, &d), "structured diff 6.12 -> 7.3");
+	c = d.nr ? &d.v[0] : NULL;
+	UNIT_OK(c && c->kind == IDREG_CHANGE_CAP && !c->before && c->after,
+		"first change: the imp-id capability appeared");
+	UNIT_EQ_U64(count_kind(&d, became, "MIDR_EL1"), 5,
+		    "MIDR_EL1: 5 fields became writable");
+	UNIT_OK(find_change(&d, became, "SYSREG_REVIDR_EL1_IMPLEMENTATION_DEFINED") &&
+		find_change(&d, became, "SYSREG_AIDR_EL1_IMPLEMENTATION_DEFINED"),
+		"REVIDR_EL1 and AIDR_EL1 became writable");
+	c = find_change(&d, became, "SYSREG_CTR_EL0_L1Ip");
+	UNIT_OK(c && c->bits == 0xc000 && !c->before && c->after == 0xc000 &&
+		!strcmp(c->reg, "CTR_EL0") && c->field,
+		"CTR_EL0_L1Ip became writable, with its bits and register");
+	UNIT_OK(find_change(&d, became, "SYSREG_ID_AA64MMFR0_EL1_TGRAN4_2") != NULL,
+		"ID_AA64MMFR0_EL1_TGRAN4_2 became writable");
+	UNIT_EQ_U64(count_kind(&d, became, NULL), 31, "31 fields became writable");
+	UNIT_EQ_U64(count_kind(&d, IDREG_CHANGE_NO_LONGER_WRITABLE, NULL), 0,
+		    "no named field stopped being writable");
+	c = find_change(&d, IDREG_CHANGE_UNNAMED_WRITABLE, "ID_AA64ISAR0_EL1");
+	UNIT_OK(c && c->bits == 0xf000000 && c->before == 0xf000000 && !c->after,
+		"ISAR0 unnamed bits 27:24 no longer writable");
+	c = find_change(&d, IDREG_CHANGE_VALUE, "SYSREG_ID_AA64MMFR2_EL1_NV");
+	UNIT_OK(c && c->before == 2 && c->after == 0 && !idreg_change_is_writability(c),
+		"MMFR2.NV value change, not a writability change");
+
+	/* The text lines are the structured changes, formatted, in order. */
+	idreg_profile_diff(&a, &b, &m);
+	for (i = 0; i < d.nr; i++) {
+		if (d.v[i].kind == IDREG_CHANGE_CAP)
+			continue;
+		idreg_change_format(&d.v[i], line, sizeof(line));
+		same += nr_text < m.nr && !strcmp(line, m.v[nr_text]);
+		nr_text++;
+	}
+	UNIT_OK(nr_text == m.nr && same == m.nr && m.nr == 34,
+		"text diff = formatted changes (34 lines)");
+	idreg_msgs_free(&m);
+	idreg_diff_free(&d);
+
+	UNIT_OK(!idreg_profile_changes(&b, &a, &d), "structured diff 7.3 -> 6.12");
+	UNIT_EQ_U64(count_kind(&d, IDREG_CHANGE_NO_LONGER_WRITABLE, "MIDR_EL1"), 5,
+		    "backwards: MIDR_EL1 fields no longer writable");
+	UNIT_EQ_U64(count_kind(&d, became, NULL), 0, "backwards: nothing became writable");
+	idreg_diff_free(&d);
+
+	UNIT_OK(!idreg_profile_changes(&b, &b, &d) && d.nr == 0 && !d.v,
+		"no changes from a profile to itself");
+	idreg_diff_free(&d);
+}
+
+/* Partial masks: more writable bits is "became", losing any is "no longer". */
+static void test_changes_partial(void)
+{
+	int slot = slot_of("ID_AA64ISAR1_EL1");
+	const struct idreg_reg *reg = idreg_reg_by_name("ID_AA64ISAR1_EL1");
+	const struct idreg_field *f = idreg_field_by_name(reg, "LRCPC");
+	struct idreg_diff d;
+	char line[256];
+
+	idreg_profile_init(&a, "a");
+	idreg_profile_init(&b, "b");
+	a.readable[slot] = b.readable[slot] = true;
+	a.mask[slot] = 0x1ull << f->lsb;
+	b.mask[slot] = 0xfull << f->lsb;
+	UNIT_OK(!idreg_profile_changes(&a, &b, &d) && d.nr == 1 &&
+		d.v[0].kind == IDREG_CHANGE_BECAME_WRITABLE, "partly -> wholly: became");
+	if (d.nr) {
+		idreg_change_format(&d.v[0], line, sizeof(line));
+		UNIT_EQ_STR(line, "SYSREG_ID_AA64ISAR1_EL1_LRCPC: partly writable -> writable",
+			    "partial writability in the text");
+	}
+	idreg_diff_free(&d);
+	b.mask[slot] = 0x6ull << f->lsb;
+	UNIT_OK(!idreg_profile_changes(&a, &b, &d) && d.nr == 1 &&
+		d.v[0].kind == IDREG_CHANGE_NO_LONGER_WRITABLE,
+		"partly -> partly losing a bit: no longer");
+	idreg_diff_free(&d);
+	b.readable[slot] = false;
+	UNIT_OK(!idreg_profile_changes(&a, &b, &d) && d.nr == 1 &&
+		d.v[0].kind == IDREG_CHANGE_READABLE &&
+		idreg_change_is_writability(&d.v[0]),
+		"a register that stops being readable is one writability change");
+	idreg_diff_free(&d);
+}
+
+static void test_markdown(void)
+{
+	char err[IDREG_ERR_LEN] = "";
+	const char *no_longer, *unnamed, *values;
+	struct idreg_diff d;
+	char *md, *wo;
+
+	UNIT_OK(!idreg_profile_load(&a, DATA "max-6.12.json", err) &&
+		!idreg_profile_load(&b, DATA "max.json", err), "load 6.12 and 7.3 max");
+	UNIT_OK(!idreg_profile_changes(&a, &b, &d), "changes for the report");
+	md = idreg_diff_markdown(&a, &b, &d, false);
+	wo = idreg_diff_markdown(&a, &b, &d, true);
+	UNIT_OK(md && wo, "markdown printed");
+	if (!md || !wo)
+		goto out;
+	UNIT_OK(!strncmp(md, "# ", 2) && strstr(md, "6.12.117+deb13-arm64 → 7.3.4+deb13-arm64") &&
+		strstr(md, "MIDR 0xf0510\n"), "heading names both kernels and the MIDR");
+	UNIT_OK(strstr(md, "| `SYSREG_MIDR_EL1_PartNum` | 15:4 | not writable | writable |") &&
+		strstr(md, "| `SYSREG_REVIDR_EL1_IMPLEMENTATION_DEFINED` | 63:0 |") &&
+		strstr(md, "| `SYSREG_AIDR_EL1_IMPLEMENTATION_DEFINED` |") &&
+		strstr(md, "| `SYSREG_CTR_EL0_L1Ip` | 15:14 |") &&
+		strstr(md, "| `SYSREG_ID_AA64MMFR0_EL1_TGRAN4_2` | 43:40 |"),
+		"became writable: MIDR, REVIDR, AIDR, CTR_EL0_L1Ip, TGRAN4_2 by name");
+	no_longer = strstr(md, "## No longer writable\n\nnone\n");
+	unnamed = strstr(md, "## Writable bits no table names\n");
+	values = strstr(md, "## Values changed\n");
+	UNIT_OK(no_longer && unnamed && values && no_longer < unnamed && unnamed < values,
+		"sections in order, an empty one says none");
+	UNIT_OK(strstr(md, "| `ID_AA64ISAR0_EL1` | 27:24 | 0x000000000f000000 | writable | not writable |") &&
+		strstr(md, "| `ID_AA64FPFR0_EL1` | 7:2 | 0x00000000000000fc | not writable | writable |"),
+		"unnamed bits: ISAR0 27:24 lost, FPFR0 7:2 gained");
+	UNIT_OK(strstr(md, "| `SYSREG_ID_AA64MMFR2_EL1_NV` | 27:24 | 0x2 | 0x0 |") != NULL,
+		"value change listed");
+	UNIT_OK(strstr(md, "**Totals:** became writable 31, no longer writable 0, "
+			   "unnamed writable bit runs 2, values changed 1, "
+			   "capability/readability 1.\n") != NULL, "totals line");
+	UNIT_OK(!strstr(wo, "## Values changed") && !strstr(wo, "MMFR2_EL1_NV") &&
+		strstr(wo, "SYSREG_MIDR_EL1_PartNum") &&
+		strstr(wo, "values not compared (--writable-only)"),
+		"writable-only: no values section, writability kept");
+out:
+	free(md);
+	free(wo);
+	idreg_diff_free(&d);
+}
+
 static void test_load_errors(void)
 {
 	char err[IDREG_ERR_LEN] = "";
@@ -163,6 +329,9 @@ int main(void)
 	test_round_trip();
 	test_traits();
 	test_diff();
+	test_changes();
+	test_changes_partial();
+	test_markdown();
 	test_load_errors();
 	return unit_done();
 }

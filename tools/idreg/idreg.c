@@ -272,29 +272,75 @@ static int cmd_qemu_args(int argc, char **argv)
 	return rc;
 }
 
+/* The text 'idreg diff' has always printed; the capability first. */
+static void print_diff_text(const struct idreg_profile *p,
+			    const char *const *paths,
+			    const struct idreg_diff *d, bool writable_only)
+{
+	unsigned int i, nr = 0;
+	char line[256];
+
+	for (i = 0; i < 2; i++)
+		printf("%s %s: kernel %s, MIDR 0x%" PRIx64 "\n",
+		       i ? "+++" : "---", paths[i], p[i].release, p[i].midr);
+	for (i = 0; i < d->nr; i++) {
+		if (writable_only && !idreg_change_is_writability(&d->v[i]))
+			continue;
+		idreg_change_format(&d->v[i], line, sizeof(line));
+		printf("%s\n", line);
+		/* Not counted, as before: it is the host's, not a field. */
+		nr += d->v[i].kind != IDREG_CHANGE_CAP;
+	}
+	printf("%u %sdifferences\n", nr, writable_only ? "writability " : "");
+}
+
+static unsigned int nr_shown(const struct idreg_diff *d, bool writable_only)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < d->nr; i++)
+		nr += !writable_only || idreg_change_is_writability(&d->v[i]);
+	return nr;
+}
+
 static int cmd_diff(int argc, char **argv)
 {
-	struct idreg_msgs d = { 0 };
+	bool markdown = false, writable_only = false;
+	const char *paths[2];
 	struct idreg_profile *p;
-	int rc;
+	struct idreg_diff d;
+	int i, n = 0, rc;
 
-	if (argc != 3)
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--markdown"))
+			markdown = true;
+		else if (!strcmp(argv[i], "--writable-only"))
+			writable_only = true;
+		else if (n < 2 && (argv[i][0] != '-' || !argv[i][1]))
+			paths[n++] = argv[i];
+		else
+			return usage_of("diff", stderr, EXIT_USAGE);
+	}
+	if (n != 2)
 		return usage_of("diff", stderr, EXIT_USAGE);
 	p = calloc(2, sizeof(*p));
-	if (!p || load_profile(&p[0], argv[1]) || load_profile(&p[1], argv[2])) {
+	if (!p || load_profile(&p[0], paths[0]) || load_profile(&p[1], paths[1])) {
 		free(p);
 		return EXIT_USAGE;
 	}
-	printf("--- %s: kernel %s, MIDR 0x%" PRIx64 "\n", argv[1], p[0].release, p[0].midr);
-	printf("+++ %s: kernel %s, MIDR 0x%" PRIx64 "\n", argv[2], p[1].release, p[1].midr);
-	if (p[0].imp_id_cap != p[1].imp_id_cap)
-		printf("KVM_CAP_ARM_WRITABLE_IMP_ID_REGS: %s -> %s\n",
-		       p[0].imp_id_cap ? "yes" : "no", p[1].imp_id_cap ? "yes" : "no");
-	idreg_profile_diff(&p[0], &p[1], &d);
-	print_msgs(stdout, "", &d);
-	printf("%u differences\n", d.nr);
-	rc = d.nr || p[0].imp_id_cap != p[1].imp_id_cap ? EXIT_NO : EXIT_YES;
-	idreg_msgs_free(&d);
+	if (idreg_profile_changes(&p[0], &p[1], &d)) {
+		free(p);
+		return print_owned(NULL);
+	}
+	rc = nr_shown(&d, writable_only) ? EXIT_NO : EXIT_YES;
+	if (markdown) {
+		if (print_owned(idreg_diff_markdown(&p[0], &p[1], &d,
+						    writable_only)))
+			rc = EXIT_USAGE;
+	} else {
+		print_diff_text(p, paths, &d, writable_only);
+	}
+	idreg_diff_free(&d);
 	free(p);
 	return rc;
 }
@@ -437,9 +483,11 @@ static const struct cmd cmds[] = {
 	  "  Can the host of PROFILE run MODEL?  Prints each problem; exit 1 if not.\n" },
 	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL\n"
 	  "  Print MODEL as QEMU arguments: -cpu host,SYSREG_<REG>_<FIELD>=0x...\n" },
-	{ "diff", cmd_diff, "diff PROFILE PROFILE\n"
+	{ "diff", cmd_diff, "diff [--writable-only] [--markdown] PROFILE PROFILE\n"
 	  "  Fields whose values differ (SYSREG_ name, both values) and writable-mask\n"
-	  "  changes by field; exit 1 if there are any.\n" },
+	  "  changes by field; exit 1 if there are any.  --writable-only: only what\n"
+	  "  became or stopped being writable (and readable).  --markdown: a report\n"
+	  "  with a section per kind of change and totals.\n" },
 	{ "apply", cmd_apply, "apply [--guest-view] MODEL\n"
 	  "  Create a VM and vCPU on this host's KVM, write MODEL (one SET_ONE_REG per\n"
 	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"

@@ -75,6 +75,64 @@ unsigned int idreg_profile_diff(const struct idreg_profile *a,
 				struct idreg_msgs *out);
 
 /*
+ * The same differences, structured, for reports.  A named field whose
+ * writable bits changed is "became writable" when it ends up more writable
+ * (not -> partly -> wholly) and "no longer writable" when less; between two
+ * partial masks, losing any bit counts as "no longer", since a VMM that set
+ * those bits before cannot now.
+ */
+enum idreg_change_kind {
+	IDREG_CHANGE_CAP,		/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
+	IDREG_CHANGE_READABLE,		/* a register became (un)readable */
+	IDREG_CHANGE_BECAME_WRITABLE,	/* a named field */
+	IDREG_CHANGE_NO_LONGER_WRITABLE,	/* a named field */
+	IDREG_CHANGE_UNNAMED_WRITABLE,	/* writable bits no named field covers */
+	IDREG_CHANGE_VALUE,		/* a named field's value */
+	IDREG_CHANGE_UNNAMED_VALUE,	/* value bits no named field covers */
+};
+
+struct idreg_change {
+	enum idreg_change_kind kind;
+	unsigned int slot;		/* IDREG_NR_SLOTS for the capability */
+	const struct idreg_field *field;	/* named-field kinds, else NULL */
+	char reg[40];			/* table name or S3_<op1>_C0_C<crm>_<op2> */
+	char prop[128];			/* SYSREG_ name; reg for the other kinds */
+	uint64_t bits;			/* the field's bits, or the unnamed ones */
+	/*
+	 * Before and after: a field's value; for writability kinds the
+	 * writable mask & bits; for the register-level kinds (capability,
+	 * readable) 0 or 1.
+	 */
+	uint64_t before, after;
+};
+
+struct idreg_diff {
+	struct idreg_change *v;
+	unsigned int nr;
+};
+
+/* Writable-mask, readability and capability changes; not values. */
+bool idreg_change_is_writability(const struct idreg_change *c);
+/*
+ * Fill @d (zeroed or freed) with every change from @a to @b, in slot order
+ * after the capability.  Returns 0, or -1 on ENOMEM (@d is then freed).
+ */
+int idreg_profile_changes(const struct idreg_profile *a,
+			  const struct idreg_profile *b, struct idreg_diff *d);
+void idreg_diff_free(struct idreg_diff *d);
+/* The one-line text 'idreg diff' prints for @c. */
+void idreg_change_format(const struct idreg_change *c, char *buf, size_t size);
+/*
+ * A markdown report of @d: a heading naming both kernels and MIDRs, then
+ * "Became writable", "No longer writable", "Writable bits no table names"
+ * and (unless @writable_only) "Values changed", and a totals line.
+ * Malloc'ed, or NULL on ENOMEM.
+ */
+char *idreg_diff_markdown(const struct idreg_profile *a,
+			  const struct idreg_profile *b,
+			  const struct idreg_diff *d, bool writable_only);
+
+/*
  * JSON (lib/json/profile_json.c).  The parsers return 0, or -1 with a one
  * line message in @err (IDREG_ERR_LEN bytes) naming the JSON path.
  */
