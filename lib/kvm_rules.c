@@ -21,6 +21,22 @@
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
 
+void idreg_vm_traits_init(struct idreg_vm_traits *t,
+			  const uint64_t limit[IDREG_NR_SLOTS],
+			  bool imp_id_writable)
+{
+	uint64_t pfr0 = limit[idreg_slot_index(3, 0, 0, 4, 0)];
+	uint64_t ctr = limit[idreg_slot_index(3, 3, 0, 0, 1)];
+
+	memset(t, 0, sizeof(*t));
+	t->imp_id_writable = imp_id_writable;
+	t->sve = false;
+	/* ID_AA64PFR0_EL1.EL0 is 2 when EL0 can run AArch32. */
+	t->aarch32_el0 = idreg_field_get(pfr0, 0, 4) >= 2;
+	/* CTR_EL0.IDC, bit 28: set_clidr() compares against the host's. */
+	t->ctr_idc = ctr >> 28 & 1;
+}
+
 bool idreg_is_imp_id_slot(unsigned int slot)
 {
 	return slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 0) ||	/* MIDR_EL1 */

@@ -40,6 +40,15 @@ struct idreg_kvm_verdict {
 	struct idreg_prediction pred;	/* when path is arm64_check_features */
 };
 
+/*
+ * The traits of a VM whose ID registers read @limit right after creation
+ * (unreadable slots as 0): idregs never asks for SVE on its vCPUs, and
+ * @imp_id_writable says whether the capability was enabled.
+ */
+void idreg_vm_traits_init(struct idreg_vm_traits *t,
+			  const uint64_t limit[IDREG_NR_SLOTS],
+			  bool imp_id_writable);
+
 /* MIDR_EL1, REVIDR_EL1, AIDR_EL1: KVM's set_imp_id_reg(). */
 bool idreg_is_imp_id_slot(unsigned int slot);
 /* MPIDR_EL1: a per-vCPU register without any ID check. */
