@@ -59,16 +59,8 @@ void idreg_profile_init(struct idreg_profile *p, const char *label)
 void idreg_profile_traits(const struct idreg_profile *p,
 			  struct idreg_vm_traits *t)
 {
-	uint64_t pfr0 = p->value[idreg_slot_index(3, 0, 0, 4, 0)];
-	uint64_t ctr = p->value[idreg_slot_index(3, 3, 0, 0, 1)];
-
-	memset(t, 0, sizeof(*t));
 	/* idreg apply enables the capability whenever KVM has it. */
-	t->imp_id_writable = p->imp_id_cap;
-	/* Neither dump nor apply asks for SVE on the vCPU. */
-	t->sve = false;
-	t->aarch32_el0 = idreg_field_get(pfr0, 0, 4) >= 2;
-	t->ctr_idc = ctr >> 28 & 1;
+	idreg_vm_traits_init(t, p->value, p->imp_id_cap);
 }
 
 bool idreg_profile_field_writable(const struct idreg_profile *p,
