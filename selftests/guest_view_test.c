@@ -406,17 +406,11 @@ static void check_bounds(void)
 int main(int argc, char **argv)
 {
 	struct view_vm probe;
-	const char *why;
 	int kind;
 
 	(void)argc;
-	ksft_print_header();
-	why = idreg_kvm_unavailable();
-	if (why)
-		ksft_exit_skip("%s\n", why);
-	idreg_test_read_release(kernel_release, sizeof(kernel_release));
-	if (idreg_expect_load_beside(&view_expect, argv[0], "guest_view.expect"))
-		ksft_exit_fail_msg("%s\n", view_expect.error);
+	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &view_expect,
+			 "guest_view.expect");
 	if (idreg_expect_load_beside(&setter_expect, argv[0], "writable_fields.expect"))
 		ksft_exit_fail_msg("%s\n", setter_expect.error);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "idregs/expect.h"
+#include "idregs/kvm.h"
 
 /* The running kernel's release, for the expectation files' version ranges. */
 static inline void idreg_test_read_release(char *buf, size_t size)
@@ -44,6 +45,25 @@ static inline void idreg_test_report(const struct idreg_expectations *e,
 				       target, detail, x->reason);
 	else
 		ksft_test_result(ok, "%s: %s\n", target, detail);
+}
+
+/*
+ * The common start of a test: KTAP header; a skip (exit 4) with the reason
+ * where KVM or its writable masks are missing; the running kernel's release
+ * into @release; the expectation file @file from beside the test binary.
+ */
+static inline void idreg_test_start(const char *argv0, char *release, size_t size,
+				    struct idreg_expectations *e, const char *file)
+{
+	const char *why;
+
+	ksft_print_header();
+	why = idreg_kvm_unavailable();
+	if (why)
+		ksft_exit_skip("%s\n", why);
+	idreg_test_read_release(release, size);
+	if (idreg_expect_load_beside(e, argv0, file))
+		ksft_exit_fail_msg("%s\n", e->error);
 }
 
 /* Append printf-style text to a bounded diagnostics buffer. */

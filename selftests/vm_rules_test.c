@@ -301,17 +301,11 @@ static void run_guest(void)
 int main(int argc, char **argv)
 {
 	unsigned int slot, nr = 0;
-	const char *why;
 	int i;
 
 	(void)argc;
-	ksft_print_header();
-	why = idreg_kvm_unavailable();
-	if (why)
-		ksft_exit_skip("%s\n", why);
-	idreg_test_read_release(kernel_release, sizeof(kernel_release));
-	if (idreg_expect_load_beside(&expectations, argv[0], "guest_view.expect"))
-		ksft_exit_fail_msg("%s\n", expectations.error);
+	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expectations,
+			 "guest_view.expect");
 
 	open_vm();
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)

@@ -383,18 +383,12 @@ int main(int argc, char **argv)
 	struct walk_vm plain, imp;
 	bool have_imp_cap;
 	unsigned int slot, plan = 0, writable_fields;
-	const char *why;
 	struct timespec t0, t1;
 
 	(void)argc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ksft_print_header();
-	why = idreg_kvm_unavailable();
-	if (why)
-		ksft_exit_skip("%s\n", why);
-	idreg_test_read_release(kernel_release, sizeof(kernel_release));
-	if (idreg_expect_load_beside(&expectations, argv[0], "writable_fields.expect"))
-		ksft_exit_fail_msg("%s\n", expectations.error);
+	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expectations,
+			 "writable_fields.expect");
 
 	if (walk_vm_open(&plain, false, ""))
 		ksft_exit_fail_msg("%s\n", plain.vm.last_error);
