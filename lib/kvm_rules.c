@@ -10,8 +10,9 @@
  *  - AArch32 ID registers on a host without AArch32 EL0 are RAZ/WI: every
  *    write succeeds and is dropped (aa32_id_visibility());
  *  - everything else reaches arm64_check_features(), where a register
- *    visible as RAZ (unallocated, hidden, ID_AA64ZFR0_EL1 without SVE)
- *    accepts only 0.
+ *    visible as RAZ (ID_UNALLOCATED, ID_HIDDEN, ID_AA64ZFR0_EL1 without
+ *    SVE) accepts only 0 -- also in AArch32's CRm 1..3 on a host without
+ *    AArch32, where only the AA32_ID_WRITABLE registers are write-ignored.
  * Register-specific setters that run before arm64_check_features() are not
  * modelled here: where they differ the walk's expectation file says so.
  */
@@ -63,11 +64,30 @@ bool idreg_is_aarch32_slot(unsigned int slot)
 	return e.op1 == 0 && e.crm >= 1 && e.crm <= 3;
 }
 
+/*
+ * Registers KVM describes with ID_HIDDEN in sys_reg_descs[] (6.12 and 7.3):
+ * architecturally allocated, but always RAZ for userspace and guest.
+ */
+static const char *const kvm_hidden_regs[] = {
+	"ID_AFR0_EL1", "ID_DFR1_EL1", "ID_AA64SMFR0_EL1",
+	"ID_AA64AFR0_EL1", "ID_AA64AFR1_EL1",
+};
+
+static bool kvm_hides(const struct idreg_reg *reg)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(kvm_hidden_regs) / sizeof(kvm_hidden_regs[0]); i++)
+		if (!strcmp(reg->name, kvm_hidden_regs[i]))
+			return true;
+	return false;
+}
+
 bool idreg_slot_hidden(unsigned int slot, const struct idreg_reg *reg,
 		       const struct idreg_vm_traits *t)
 {
 	/* No table knows the slot: KVM's ID_UNALLOCATED (RAZ) entries. */
-	if (!reg)
+	if (!reg || kvm_hides(reg))
 		return true;
 	if (!t->sve && slot == (unsigned int)idreg_slot_index(3, 0, 0, 4, 4))
 		return true;	/* ID_AA64ZFR0_EL1 */
@@ -145,12 +165,13 @@ enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
 		return verdict(v, why ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
 			       "set_clidr", why);
 	}
+	/* ID_UNALLOCATED and ID_HIDDEN are RAZ whatever the host runs. */
+	if (!reg || kvm_hides(reg))
+		return verdict(v, val ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
+			       "arm64_check_features", val ? "register is RAZ" : NULL);
 	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot))
 		return verdict(v, IDREG_WRITE_IGNORED, "aa32_id_visibility",
 			       "AArch32 ID register is RAZ/WI without AArch32 EL0");
-	if (!reg)
-		return verdict(v, val ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
-			       "arm64_check_features", val ? "unallocated register is RAZ" : NULL);
 	if (idreg_predict_reg(reg, mask, limit, val, idreg_slot_hidden(slot, reg, t), &v->pred))
 		return verdict(v, IDREG_WRITE_STORED, "arm64_check_features", NULL);
 	return verdict(v, IDREG_WRITE_REJECTED, "arm64_check_features",

@@ -304,6 +304,12 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 
 	snprintf(target, sizeof(target), "%s.outside_mask%s",
 		 idreg_slot_name(slot, buf, sizeof(buf)), w->label);
+	/* The current value itself must always be accepted. */
+	if (idreg_set_slot(&w->vm, 0, slot, w->limit[slot])) {
+		idreg_append(detail, sizeof(detail), " [writing the current value 0x%016llx: %s]",
+			     (unsigned long long)w->limit[slot], w->vm.last_error);
+		bad++;
+	}
 	for (bit = 0; bit < 64; bit++) {
 		bool accepted;
 

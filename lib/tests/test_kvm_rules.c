@@ -59,6 +59,10 @@ static void test_paths(void)
 		"CLIDR: LoC 0 refused when the host lacks IDC");
 	UNIT_OK(predict(PFR0_SLOT, 0xffffffff, 0, 0x1234, &no32) == IDREG_WRITE_IGNORED,
 		"AArch32 register without AArch32 EL0: written and ignored");
+	UNIT_OK(predict(idreg_slot_index(3, 0, 0, 1, 3), 0, 0, 1, &no32) == IDREG_WRITE_REJECTED,
+		"ID_AFR0_EL1 (ID_HIDDEN) is RAZ, not write-ignored, even without AArch32");
+	UNIT_OK(predict(idreg_slot_index(3, 0, 0, 1, 3), 0, 0, 0, &t) == IDREG_WRITE_STORED,
+		"ID_AFR0_EL1 takes its current value 0");
 	UNIT_OK(predict(ZFR0_SLOT, 0x0fffff0f0ffff0ffULL, 0, 1, &t) == IDREG_WRITE_REJECTED,
 		"ZFR0 without SVE is RAZ: only 0");
 	UNIT_OK(idreg_kvm_predict(idreg_slot_index(3, 0, 0, 3, 7), NULL, 0, 0, 1, &t, &v) ==

@@ -19,7 +19,7 @@
 struct idreg_expectation {
 	char target[96];
 	unsigned int from, to;		/* major << 16 | minor, inclusive */
-	char reason[320];
+	char reason[640];
 };
 
 struct idreg_expectations {
