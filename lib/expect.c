@@ -55,15 +55,60 @@ static int parse_kernels(const char *s, unsigned int *from, unsigned int *to)
 	return 0;
 }
 
+/* "values=0-5,0xf" into @x's ranges; -1 if malformed or too many. */
+static int parse_values(struct idreg_expectation *x, const char *list)
+{
+	const char *p = list;
+
+	x->nr_ranges = 0;
+	while (*p) {
+		unsigned long long lo, hi;
+		char *end;
+
+		if (x->nr_ranges == IDREG_EXPECT_MAX_RANGES)
+			return -1;
+		errno = 0;
+		lo = strtoull(p, &end, 0);
+		if (end == p || errno)
+			return -1;
+		hi = lo;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtoull(p, &end, 0);
+			if (end == p || errno || hi < lo)
+				return -1;
+		}
+		x->values[x->nr_ranges].lo = lo;
+		x->values[x->nr_ranges].hi = hi;
+		x->nr_ranges++;
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -1;
+		p = end;
+	}
+	return x->nr_ranges ? 0 : -1;
+}
+
 static int parse_line(struct idreg_expectation *x, char *line)
 {
 	char *target, *kernels, *reason, *save;
 
+	memset(x, 0, sizeof(*x));
 	target = strtok_r(line, " \t", &save);
 	kernels = strtok_r(NULL, " \t", &save);
 	reason = strtok_r(NULL, "", &save);
 	while (reason && (*reason == ' ' || *reason == '\t'))
 		reason++;
+	if (reason && !strncmp(reason, "values=", 7)) {
+		char *list = strtok_r(reason + 7, " \t", &save);
+
+		if (!list || parse_values(x, list))
+			return -4;
+		reason = strtok_r(NULL, "", &save);
+		while (reason && (*reason == ' ' || *reason == '\t'))
+			reason++;
+	}
 	if (!target || !kernels || !reason || !*reason)
 		return -1;
 	if (strlen(target) >= sizeof(x->target) || strlen(reason) >= sizeof(x->reason))
@@ -80,6 +125,7 @@ int idreg_expect_parse(struct idreg_expectations *e, const char *text, const cha
 	static const char *const what[] = {
 		"", "need TARGET KERNELS REASON", "target or reason too long",
 		"KERNELS must be *, X.Y, X.Y- or X.Y-A.B",
+		"values= must be a list of numbers and ranges, e.g. values=0-5,0xf (at most 8)",
 	};
 	char *copy = strdup(text), *line, *save;
 	unsigned int lineno = 0;
@@ -178,6 +224,18 @@ idreg_expect_find(const struct idreg_expectations *e, const char *target, const 
 		    v >= e->items[i].from && v <= e->items[i].to)
 			return &e->items[i];
 	return NULL;
+}
+
+int idreg_expect_covers(const struct idreg_expectation *x, unsigned long long value)
+{
+	unsigned int i;
+
+	if (!x->nr_ranges)
+		return 1;
+	for (i = 0; i < x->nr_ranges; i++)
+		if (value >= x->values[i].lo && value <= x->values[i].hi)
+			return 1;
+	return 0;
 }
 
 void idreg_expect_free(struct idreg_expectations *e)

@@ -52,9 +52,12 @@ static struct {
 static struct idreg_expectations expectations;
 static char kernel_release[128];
 
-static void report(const char *target, bool ok, const char *detail)
+/* @diff: the field values (or bit numbers) where KVM and the prediction differed. */
+static void report_values(const char *target, const char *detail,
+			  const uint64_t *diff, unsigned int nr)
 {
-	idreg_test_report(&expectations, kernel_release, target, ok, detail);
+	idreg_test_report_values(&expectations, kernel_release, target, nr == 0, detail,
+				 diff, nr);
 }
 
 static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *label)
@@ -135,7 +138,7 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
 		       const struct idreg_field *f)
 {
-	uint64_t cand[WALK_MAX_CANDIDATES], limit = w->limit[slot];
+	uint64_t cand[WALK_MAX_CANDIDATES], diff[WALK_MAX_CANDIDATES], limit = w->limit[slot];
 	uint64_t lim_raw = idreg_field_get(limit, f->lsb, f->width);
 	unsigned int n, i, acc = 0, rej = 0, reserved_acc = 0, bad = 0;
 	char target[96], detail[DETAIL_LEN] = "";
@@ -146,7 +149,8 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 	if (idreg_set_slot(&w->vm, 0, slot, limit)) {
 		snprintf(detail, sizeof(detail), "writing the current value 0x%016llx: %s",
 			 (unsigned long long)limit, w->vm.last_error);
-		report(target, false, detail);
+		diff[0] = UINT64_MAX;	/* no values= list can excuse it */
+		report_values(target, detail, diff, 1);
 		return;
 	}
 	n = idreg_pick_candidates(f, lim_raw, WALK_RANDOM,
@@ -157,7 +161,7 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 		bool accepted;
 
 		if (!try_value(w, slot, reg, val, &accepted, detail, sizeof(detail)))
-			bad++;
+			diff[bad++] = cand[i];
 		if (!accepted) {
 			rej++;
 			continue;
@@ -181,7 +185,7 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 			 "limit 0x%llx, %u values, %u accepted, %u rejected, %u reserved accepted%s%s",
 			 (unsigned long long)lim_raw, n, acc, rej, reserved_acc,
 			 bad ? "; mismatches:" : "", detail);
-		report(target, bad == 0, summary);
+		report_values(target, summary, diff, bad);
 	}
 }
 
@@ -274,6 +278,7 @@ static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idre
 
 	while (next_run(reg, bits, &bit, &lo, &f)) {
 		unsigned int acc = 0, bad = 0;
+		uint64_t diff[64];
 		char target[128], detail[DETAIL_LEN] = "", summary[DETAIL_LEN + 200];
 
 		snprintf(target, sizeof(target), "%s.bits[%u:%u]%s",
@@ -283,7 +288,7 @@ static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idre
 
 			if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << i), &accepted,
 				       detail, sizeof(detail)))
-				bad++;
+				diff[bad++] = i;
 			acc += accepted;
 		}
 		stats.findings++;
@@ -292,7 +297,7 @@ static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idre
 			 "writable bits in %s%s%s: %u of %u single-bit flips accepted%s%s",
 			 unnamed_what(reg, f), f ? " " : "", f ? f->name : "", acc, bit - lo,
 			 bad ? "; mismatches:" : "", detail);
-		report(target, bad == 0, summary);
+		report_values(target, summary, diff, bad);
 	}
 }
 
@@ -301,6 +306,7 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 {
 	char target[96], buf[32], detail[DETAIL_LEN] = "";
 	unsigned int bit, tried = 0, bad = 0;
+	uint64_t diff[65];
 
 	snprintf(target, sizeof(target), "%s.outside_mask%s",
 		 idreg_slot_name(slot, buf, sizeof(buf)), w->label);
@@ -308,7 +314,8 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 	if (idreg_set_slot(&w->vm, 0, slot, w->limit[slot])) {
 		idreg_append(detail, sizeof(detail), " [writing the current value 0x%016llx: %s]",
 			     (unsigned long long)w->limit[slot], w->vm.last_error);
-		bad++;
+		/* No bit: no values= list can excuse it. */
+		diff[bad++] = UINT64_MAX;
 	}
 	for (bit = 0; bit < 64; bit++) {
 		bool accepted;
@@ -318,7 +325,7 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 		tried++;
 		if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << bit), &accepted,
 			       detail, sizeof(detail)))
-			bad++;
+			diff[bad++] = bit;
 	}
 	stats.mismatches += bad;
 	{
@@ -327,7 +334,7 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 		snprintf(summary, sizeof(summary), "mask 0x%016llx, %u bits flipped, %u as predicted%s%s",
 			 (unsigned long long)w->mask[slot], tried, tried - bad,
 			 bad ? "; mismatches:" : "", detail);
-		report(target, bad == 0, summary);
+		report_values(target, summary, diff, bad);
 	}
 }
 

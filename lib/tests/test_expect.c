@@ -39,11 +39,35 @@ static void test_bad(const char *text, const char *want, const char *desc)
 	UNIT_OK(e.items == NULL && e.nr == 0, "nothing kept after an error");
 }
 
+static void test_values(void)
+{
+	struct idreg_expectations e;
+	const struct idreg_expectation *x;
+
+	UNIT_OK(idreg_expect_parse(&e, "A.F 6.12- values=0-5,0xf why\nB.F * because\n", "t") == 0,
+		"values= parses");
+	x = idreg_expect_find(&e, "A.F", "7.3.4");
+	UNIT_OK(x && x->nr_ranges == 2, "two ranges");
+	UNIT_OK(x && idreg_expect_covers(x, 0) && idreg_expect_covers(x, 5) &&
+		idreg_expect_covers(x, 0xf), "range ends and a single value are covered");
+	UNIT_OK(x && !idreg_expect_covers(x, 6) && !idreg_expect_covers(x, 0xe),
+		"values outside the list are not");
+	UNIT_EQ_STR(x ? x->reason : NULL, "why", "the reason follows the list");
+	x = idreg_expect_find(&e, "B.F", "7.3.4");
+	UNIT_OK(x && x->nr_ranges == 0 && idreg_expect_covers(x, 12345),
+		"without values= every value is covered");
+	idreg_expect_free(&e);
+}
+
 int main(void)
 {
 	test_ranges();
+	test_values();
 	test_bad("A.F 6.12-\n", "f.expect:1: need TARGET KERNELS REASON", "a reason is required");
 	test_bad("# c\nA.F 6.x why\n", "f.expect:2: KERNELS", "a malformed kernel range");
 	test_bad("A.F 7.3-6.12 why\n", "f.expect:1: KERNELS", "a backwards range");
+	test_bad("A.F 6.12 values=5-1 why\n", "f.expect:1: values=", "a backwards value range");
+	test_bad("A.F 6.12 values=x why\n", "f.expect:1: values=", "a value that is no number");
+	test_bad("A.F 6.12 values=0-5\n", "f.expect:1: need TARGET KERNELS REASON", "values= without a reason");
 	return unit_done();
 }

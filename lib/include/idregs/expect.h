@@ -3,11 +3,15 @@
  * Expectation files: known, explained differences between KVM and the
  * prediction.  One per line:
  *
- *     TARGET  KERNELS  REASON...
+ *     TARGET  KERNELS  [values=LIST]  REASON...
  *
  * TARGET is a result name as the test prints it (REG.FIELD, REG.bits[h:l],
  * REG.outside_mask, with an @variant suffix where the test adds one).
  * KERNELS is "*", "X.Y" (that series), "X.Y-" (from it on) or "X.Y-A.B".
+ * values=LIST (optional) narrows the expectation to the values where KVM
+ * may differ: numbers and ranges, e.g. "values=0-5,0xf" -- field values for
+ * a field's result, bit numbers for REG.outside_mask and REG.bits[h:l].  A
+ * difference at any other value is then a failure, not an XFAIL.
  * REASON is free text and required: an expectation without a reason is
  * refused.  '#' starts a comment line.
  */
@@ -16,9 +20,15 @@
 
 #include <stddef.h>
 
+#define IDREG_EXPECT_MAX_RANGES	8
+
 struct idreg_expectation {
 	char target[96];
 	unsigned int from, to;		/* major << 16 | minor, inclusive */
+	unsigned int nr_ranges;		/* 0: every value */
+	struct {
+		unsigned long long lo, hi;
+	} values[IDREG_EXPECT_MAX_RANGES];
 	char reason[640];
 };
 
@@ -39,6 +49,8 @@ int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0,
 const struct idreg_expectation *
 idreg_expect_find(const struct idreg_expectations *e, const char *target,
 		  const char *release);
+/* Does @x allow a difference at @value (always, without a values= list)? */
+int idreg_expect_covers(const struct idreg_expectation *x, unsigned long long value);
 void idreg_expect_free(struct idreg_expectations *e);
 
 #endif /* IDREGS_EXPECT_H */
