@@ -12,6 +12,11 @@
  *   frozen   after the first KVM_RUN, writing that field back to the value
  *            it had before (accepted then) fails with EBUSY and changes
  *            nothing, and writing the current value succeeds.
+ * MIDR_EL1, REVIDR_EL1 and AIDR_EL1 accept no change without
+ * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so where the kernel has it a second
+ * pass checks the same rules for them in a VM that enabled it (results
+ * suffixed @imp_id_writable; its second VM has no capability and keeps the
+ * boot CPU's values, reset_imp_id_reg()).
  * Known, explained exceptions are in guest_view.expect.
  */
 #include <errno.h>
@@ -43,69 +48,90 @@ struct change {
 	uint64_t val;			/* the register with the field changed */
 };
 
+/* One VM and what is checked in it. */
+struct rules_pass {
+	const char *suffix;		/* appended to result names */
+	bool imp_id_writable;		/* capability 239 enabled before vCPUs */
+	struct idreg_vm vm, other;
+	struct idreg_vm_traits traits;
+	uint64_t mask[IDREG_NR_SLOTS], limit[IDREG_NR_SLOTS];
+	bool readable[IDREG_NR_SLOTS];
+	struct change changes[IDREG_NR_SLOTS];
+	unsigned int nr_changes;
+	/* What each vCPU read before the second KVM_ARM_VCPU_INIT. */
+	uint64_t before_reset[NR_RULE_VCPUS][IDREG_NR_SLOTS];
+};
+
 static struct idreg_expectations expectations;
 static char kernel_release[128];
-static struct idreg_vm vm, other;
-static struct idreg_vm_traits traits;
-static uint64_t mask[IDREG_NR_SLOTS], limit[IDREG_NR_SLOTS];
-static bool readable[IDREG_NR_SLOTS];
-static struct change changes[IDREG_NR_SLOTS];
+static struct rules_pass plain = { .suffix = "" };
+static struct rules_pass imp = { .suffix = "@imp_id_writable", .imp_id_writable = true };
 
 static void report(const char *target, bool ok, const char *detail)
 {
 	idreg_test_report(&expectations, kernel_release, target, ok, detail);
 }
 
-static void open_vm(void)
+/* The imp-id pass is only about what the capability makes writable. */
+static bool pass_covers(const struct rules_pass *p, unsigned int slot)
 {
+	return !p->imp_id_writable || idreg_is_imp_id_slot(slot);
+}
+
+static void open_vm(struct rules_pass *p)
+{
+	struct idreg_vm *vm = &p->vm;
 	unsigned int slot;
 
-	if (idreg_vm_create(&vm) || idreg_vcpu_add(&vm) ||
-	    idreg_get_writable_masks(&vm, mask))
-		ksft_exit_fail_msg("%s\n", vm.last_error);
+	if (idreg_vm_create(vm) ||
+	    (p->imp_id_writable &&
+	     idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0)) ||
+	    idreg_vcpu_add(vm) || idreg_get_writable_masks(vm, p->mask))
+		ksft_exit_fail_msg("%s\n", vm->last_error);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		readable[slot] = !idreg_get_slot(&vm, 0, slot, &limit[slot]);
-	idreg_vm_traits_init(&traits, limit, false);
+		p->readable[slot] = !idreg_get_slot(vm, 0, slot, &p->limit[slot]);
+	idreg_vm_traits_init(&p->traits, p->limit, p->imp_id_writable);
 }
 
 /* Write @val; true when KVM stores it and the limit can be written back. */
-static bool accepted_and_restored(unsigned int slot, uint64_t val)
+static bool accepted_and_restored(struct rules_pass *p, unsigned int slot, uint64_t val)
 {
 	uint64_t back = 0;
 	bool stored;
 
-	if (idreg_set_slot(&vm, 0, slot, val))
+	if (idreg_set_slot(&p->vm, 0, slot, val))
 		return false;
-	stored = !idreg_get_slot(&vm, 0, slot, &back) && back == val;
-	if (idreg_set_slot(&vm, 0, slot, limit[slot]))
-		ksft_exit_fail_msg("restoring the default: %s\n", vm.last_error);
+	stored = !idreg_get_slot(&p->vm, 0, slot, &back) && back == val;
+	if (idreg_set_slot(&p->vm, 0, slot, p->limit[slot]))
+		ksft_exit_fail_msg("restoring the default: %s\n", p->vm.last_error);
 	return stored;
 }
 
-static bool pick_change(unsigned int slot, struct change *c)
+static bool pick_change(struct rules_pass *p, unsigned int slot, struct change *c)
 {
 	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	bool hidden = idreg_slot_hidden(slot, reg, &traits);
+	bool hidden = idreg_slot_hidden(slot, reg, &p->traits);
+	uint64_t limit = p->limit[slot], mask = p->mask[slot];
 	unsigned int i, j, n;
 
 	for (i = 0; reg && !hidden && i < reg->nr_fields; i++) {
 		const struct idreg_field *f = &reg->fields[i];
 		uint64_t fm = idreg_field_mask(f->lsb, f->width), cand[MAX_CANDIDATES];
-		uint64_t lim_raw = idreg_field_get(limit[slot], f->lsb, f->width);
+		uint64_t lim_raw = idreg_field_get(limit, f->lsb, f->width);
 
-		if (f->kind >= IDREG_FIELD_RES0 || (mask[slot] & fm) != fm)
+		if (f->kind >= IDREG_FIELD_RES0 || (mask & fm) != fm)
 			continue;
 		n = idreg_pick_candidates(f, lim_raw, RULES_RANDOM,
 					  RULES_SEED ^ ((uint64_t)slot << 8) ^ f->lsb,
 					  cand, MAX_CANDIDATES);
 		for (j = 0; j < n; j++) {
-			uint64_t val = idreg_field_set(limit[slot], f->lsb, f->width, cand[j]);
+			uint64_t val = idreg_field_set(limit, f->lsb, f->width, cand[j]);
 			struct idreg_kvm_verdict v;
 
 			if (cand[j] == lim_raw ||
-			    idreg_kvm_predict(slot, reg, mask[slot], limit[slot], val, &traits,
+			    idreg_kvm_predict(slot, reg, mask, limit, val, &p->traits,
 					      &v) != IDREG_WRITE_STORED ||
-			    !accepted_and_restored(slot, val))
+			    !accepted_and_restored(p, slot, val))
 				continue;
 			c->reg = reg;
 			c->field = f;
@@ -116,9 +142,20 @@ static bool pick_change(unsigned int slot, struct change *c)
 	return false;
 }
 
-static const char *target_of(char *buf, size_t size, const struct change *c, const char *rule)
+static void pick_changes(struct rules_pass *p)
 {
-	snprintf(buf, size, "%s.%s", c->reg->name, rule);
+	unsigned int slot;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (pass_covers(p, slot) && p->readable[slot] && p->mask[slot] &&
+		    pick_change(p, slot, &p->changes[slot]))
+			p->nr_changes++;
+}
+
+static const char *target_of(char *buf, size_t size, const struct rules_pass *p,
+			     const struct change *c, const char *rule)
+{
+	snprintf(buf, size, "%s.%s%s", c->reg->name, rule, p->suffix);
 	return buf;
 }
 
@@ -144,92 +181,90 @@ static bool all_vcpus_read(struct idreg_vm *v, unsigned int slot, uint64_t want,
 	return ok;
 }
 
-static void check_vm_wide(unsigned int slot, const struct change *c)
+static void check_vm_wide(struct rules_pass *p, unsigned int slot, const struct change *c)
 {
 	char target[96], detail[DETAIL_LEN];
-	uint64_t in_other = 0;
+	uint64_t in_other = 0, limit = p->limit[slot];
 	bool ok;
 
 	snprintf(detail, sizeof(detail), "%s = 0x%llx: 0x%016llx written through vcpu 0",
 		 c->field->name,
 		 (unsigned long long)idreg_field_get(c->val, c->field->lsb, c->field->width),
 		 (unsigned long long)c->val);
-	ok = all_vcpus_read(&vm, slot, c->val, detail, sizeof(detail));
+	ok = all_vcpus_read(&p->vm, slot, c->val, detail, sizeof(detail));
 	if (ok)
 		idreg_append(detail, sizeof(detail), ", read back through vcpu 1 (created before) and 2 (after)");
-	if (idreg_get_slot(&other, 0, slot, &in_other)) {
-		idreg_append(detail, sizeof(detail), "; second VM: %s", other.last_error);
+	if (idreg_get_slot(&p->other, 0, slot, &in_other)) {
+		idreg_append(detail, sizeof(detail), "; second VM: %s", p->other.last_error);
 		ok = false;
-	} else if (in_other != limit[slot]) {
+	} else if (in_other != limit) {
 		idreg_append(detail, sizeof(detail), "; second VM reads 0x%016llx, not the default 0x%016llx",
-			   (unsigned long long)in_other, (unsigned long long)limit[slot]);
+			   (unsigned long long)in_other, (unsigned long long)limit);
 		ok = false;
 	} else {
 		idreg_append(detail, sizeof(detail), "; a second VM keeps the default 0x%016llx",
-			   (unsigned long long)limit[slot]);
+			   (unsigned long long)limit);
 	}
-	report(target_of(target, sizeof(target), c, "vm_wide"), ok, detail);
+	report(target_of(target, sizeof(target), p, c, "vm_wide"), ok, detail);
 }
 
-/* What each vCPU read before the second KVM_ARM_VCPU_INIT. */
-static uint64_t before_reset[NR_RULE_VCPUS][IDREG_NR_SLOTS];
-
-static void snapshot_before_reset(void)
+static void snapshot_before_reset(struct rules_pass *p)
 {
 	unsigned int slot;
 	int i;
 
-	for (i = 0; i < vm.nr_vcpus; i++)
+	for (i = 0; i < p->vm.nr_vcpus; i++)
 		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-			if (changes[slot].reg && idreg_get_slot(&vm, i, slot, &before_reset[i][slot]))
-				ksft_exit_fail_msg("%s\n", vm.last_error);
+			if (p->changes[slot].reg &&
+			    idreg_get_slot(&p->vm, i, slot, &p->before_reset[i][slot]))
+				ksft_exit_fail_msg("%s\n", p->vm.last_error);
 }
 
 /* Each vCPU reads after the reset what it read before. */
-static void check_reset(unsigned int slot, const struct change *c)
+static void check_reset(struct rules_pass *p, unsigned int slot, const struct change *c)
 {
 	char target[96], detail[DETAIL_LEN];
 	bool ok = true;
 	int i;
 
 	snprintf(detail, sizeof(detail), "vcpu 0 reads 0x%016llx after KVM_ARM_VCPU_INIT again",
-		 (unsigned long long)before_reset[0][slot]);
-	for (i = 0; i < vm.nr_vcpus; i++) {
-		uint64_t now = 0;
+		 (unsigned long long)p->before_reset[0][slot]);
+	for (i = 0; i < p->vm.nr_vcpus; i++) {
+		uint64_t now = 0, before = p->before_reset[i][slot];
 
-		if (idreg_get_slot(&vm, i, slot, &now)) {
-			idreg_append(detail, sizeof(detail), "; vcpu %d: %s", i, vm.last_error);
+		if (idreg_get_slot(&p->vm, i, slot, &now)) {
+			idreg_append(detail, sizeof(detail), "; vcpu %d: %s", i, p->vm.last_error);
 			ok = false;
-		} else if (now != before_reset[i][slot]) {
+		} else if (now != before) {
 			idreg_append(detail, sizeof(detail), "; vcpu %d: 0x%016llx before, 0x%016llx after",
-				   i, (unsigned long long)before_reset[i][slot],
-				   (unsigned long long)now);
+				   i, (unsigned long long)before, (unsigned long long)now);
 			ok = false;
 		}
 	}
 	if (ok)
 		idreg_append(detail, sizeof(detail), "; all %d vCPUs read what they read before",
-			   vm.nr_vcpus);
-	report(target_of(target, sizeof(target), c, "reset"), ok, detail);
+			   p->vm.nr_vcpus);
+	report(target_of(target, sizeof(target), p, c, "reset"), ok, detail);
 }
 
-static void check_frozen(unsigned int slot, const struct change *c)
+static void check_frozen(struct rules_pass *p, unsigned int slot, const struct change *c)
 {
 	const struct idreg_field *f = c->field;
+	struct idreg_vm *vm = &p->vm;
 	uint64_t now = 0, after = 0, val;
 	char target[96], detail[DETAIL_LEN] = "";
 	bool ok = true;
 	int r;
 
-	target_of(target, sizeof(target), c, "frozen");
-	if (idreg_get_slot(&vm, 0, slot, &now)) {
-		report(target, false, vm.last_error);
+	target_of(target, sizeof(target), p, c, "frozen");
+	if (idreg_get_slot(vm, 0, slot, &now)) {
+		report(target, false, vm->last_error);
 		return;
 	}
 	/* The field's default, accepted before the run when it was restored. */
 	val = idreg_field_set(now, f->lsb, f->width,
-			      idreg_field_get(limit[slot], f->lsb, f->width));
-	r = idreg_set_slot(&vm, 0, slot, val);
+			      idreg_field_get(p->limit[slot], f->lsb, f->width));
+	r = idreg_set_slot(vm, 0, slot, val);
 	if (r != -EBUSY) {
 		idreg_append(detail, sizeof(detail), "%s 0x%llx -> 0x%llx (0x%016llx) returned %d (%s), want EBUSY",
 			   f->name, (unsigned long long)idreg_field_get(now, f->lsb, f->width),
@@ -241,14 +276,14 @@ static void check_frozen(unsigned int slot, const struct change *c)
 			   f->name, (unsigned long long)idreg_field_get(now, f->lsb, f->width),
 			   (unsigned long long)idreg_field_get(val, f->lsb, f->width));
 	}
-	if (idreg_get_slot(&vm, 0, slot, &after) || after != now) {
+	if (idreg_get_slot(vm, 0, slot, &after) || after != now) {
 		idreg_append(detail, sizeof(detail), "; register 0x%016llx before, 0x%016llx after",
 			   (unsigned long long)now, (unsigned long long)after);
 		ok = false;
 	}
-	r = idreg_set_slot(&vm, 0, slot, after);
+	r = idreg_set_slot(vm, 0, slot, after);
 	if (r) {
-		idreg_append(detail, sizeof(detail), "; writing the current value: %s", vm.last_error);
+		idreg_append(detail, sizeof(detail), "; writing the current value: %s", vm->last_error);
 		ok = false;
 	} else {
 		idreg_append(detail, sizeof(detail), "; the current value 0x%016llx is accepted",
@@ -257,8 +292,8 @@ static void check_frozen(unsigned int slot, const struct change *c)
 	report(target, ok, detail);
 }
 
-/* After the run, every readable ID register accepts its current value. */
-static void check_current_values(void)
+/* After the run, every readable ID register the pass covers accepts its current value. */
+static void check_current_values(struct rules_pass *p)
 {
 	char detail[DETAIL_LEN] = "", buf[32];
 	unsigned int slot, n = 0, bad = 0;
@@ -266,20 +301,21 @@ static void check_current_values(void)
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
 		uint64_t now;
 
-		if (!readable[slot] || idreg_get_slot(&vm, 0, slot, &now))
+		if (!pass_covers(p, slot) || !p->readable[slot] ||
+		    idreg_get_slot(&p->vm, 0, slot, &now))
 			continue;
 		n++;
-		if (idreg_set_slot(&vm, 0, slot, now)) {
+		if (idreg_set_slot(&p->vm, 0, slot, now)) {
 			idreg_append(detail, sizeof(detail), " [%s: %s]",
-				   idreg_slot_name(slot, buf, sizeof(buf)), vm.last_error);
+				   idreg_slot_name(slot, buf, sizeof(buf)), p->vm.last_error);
 			bad++;
 		}
 	}
-	ksft_test_result(!bad, "current_values: %u of %u ID registers accept their current value after the run%s\n",
-			 n - bad, n, detail);
+	ksft_test_result(!bad, "current_values%s: %u of %u ID registers accept their current value after the run%s\n",
+			 p->suffix, n - bad, n, detail);
 }
 
-static void run_guest(void)
+static void run_guest(struct rules_pass *p)
 {
 	static struct idreg_guest_view view;
 	static unsigned int slots[IDREG_NR_SLOTS];
@@ -287,60 +323,88 @@ static void run_guest(void)
 	unsigned int nr;
 	int r;
 
-	nr = idreg_guest_readable_slots(&vm, 0, slots);
-	r = idreg_guest_init(&guest, &vm);
+	nr = idreg_guest_readable_slots(&p->vm, 0, slots);
+	r = idreg_guest_init(&guest, &p->vm);
 	r = r ?: idreg_guest_read_slots(&guest, 0, slots, nr, NULL, &view);
 	if (r)
-		ksft_test_result_fail("run: the first KVM_RUN: %s\n", vm.last_error);
+		ksft_test_result_fail("run%s: the first KVM_RUN: %s\n", p->suffix, p->vm.last_error);
 	else
-		ksft_test_result_pass("run: vcpu 0 ran a guest reading %u ID registers, %u exits\n",
-				      nr, view.exits);
+		ksft_test_result_pass("run%s: vcpu 0 ran a guest reading %u ID registers, %u exits\n",
+				      p->suffix, nr, view.exits);
 	idreg_guest_free(&guest);
+}
+
+/*
+ * vCPU 1 exists before the writes through vCPU 0, vCPU 2 and a second VM
+ * (without any capability) only after them.
+ */
+static void write_changes(struct rules_pass *p)
+{
+	unsigned int slot;
+
+	if (idreg_vcpu_add(&p->vm))
+		ksft_exit_fail_msg("%s\n", p->vm.last_error);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (p->changes[slot].reg && idreg_set_slot(&p->vm, 0, slot, p->changes[slot].val))
+			ksft_exit_fail_msg("accepted before, now: %s\n", p->vm.last_error);
+	if (idreg_vcpu_add(&p->vm) || idreg_vm_create(&p->other) || idreg_vcpu_add(&p->other))
+		ksft_exit_fail_msg("%s%s\n", p->vm.last_error, p->other.last_error);
+}
+
+static void run_pass(struct rules_pass *p)
+{
+	unsigned int slot;
+	int i;
+
+	write_changes(p);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (p->changes[slot].reg)
+			check_vm_wide(p, slot, &p->changes[slot]);
+	snapshot_before_reset(p);
+	for (i = 0; i < p->vm.nr_vcpus; i++)
+		if (idreg_vcpu_reinit(&p->vm, i))
+			ksft_exit_fail_msg("%s\n", p->vm.last_error);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (p->changes[slot].reg)
+			check_reset(p, slot, &p->changes[slot]);
+
+	run_guest(p);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (p->changes[slot].reg)
+			check_frozen(p, slot, &p->changes[slot]);
+	check_current_values(p);
+
+	idreg_vm_destroy(&p->vm);
+	idreg_vm_destroy(&p->other);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned int slot, nr = 0;
-	int i;
+	bool have_imp_cap;
 
 	(void)argc;
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expectations,
 			 "guest_view.expect");
 
-	open_vm();
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (readable[slot] && mask[slot] && pick_change(slot, &changes[slot]))
-			nr++;
-	ksft_print_msg("kernel %s: %u ID registers with a value to change\n", kernel_release, nr);
-	ksft_set_plan(3 * nr + 2);
+	open_vm(&plain);
+	pick_changes(&plain);
+	ksft_print_msg("kernel %s: %u ID registers with a value to change\n", kernel_release,
+		       plain.nr_changes);
+	have_imp_cap = idreg_kvm_check_cap(&plain.vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
+	if (have_imp_cap) {
+		open_vm(&imp);
+		pick_changes(&imp);
+		ksft_print_msg("imp-id capability present: %u implementation ID registers with a value to change\n",
+			       imp.nr_changes);
+	} else {
+		ksft_print_msg("imp-id capability absent: no @imp_id_writable pass\n");
+	}
+	ksft_set_plan(3 * plain.nr_changes + 2 + (have_imp_cap ? 3 * imp.nr_changes + 2 : 0));
 
-	if (idreg_vcpu_add(&vm))
-		ksft_exit_fail_msg("%s\n", vm.last_error);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (changes[slot].reg && idreg_set_slot(&vm, 0, slot, changes[slot].val))
-			ksft_exit_fail_msg("accepted before, now: %s\n", vm.last_error);
-	if (idreg_vcpu_add(&vm) || idreg_vm_create(&other) || idreg_vcpu_add(&other))
-		ksft_exit_fail_msg("%s%s\n", vm.last_error, other.last_error);
+	run_pass(&plain);
+	if (have_imp_cap)
+		run_pass(&imp);
 
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (changes[slot].reg)
-			check_vm_wide(slot, &changes[slot]);
-	snapshot_before_reset();
-	for (i = 0; i < vm.nr_vcpus; i++)
-		if (idreg_vcpu_reinit(&vm, i))
-			ksft_exit_fail_msg("%s\n", vm.last_error);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (changes[slot].reg)
-			check_reset(slot, &changes[slot]);
-
-	run_guest();
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (changes[slot].reg)
-			check_frozen(slot, &changes[slot]);
-	check_current_values();
-
-	idreg_vm_destroy(&vm);
-	idreg_vm_destroy(&other);
 	idreg_expect_free(&expectations);
 	ksft_finished();
 }
