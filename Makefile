@@ -36,7 +36,7 @@ ARM64_CC	:= aarch64-linux-gnu-gcc
 ARM64_SYSROOT	:= $(CACHE)/sysroot-arm64
 ARM64_UAPI	:= $(CACHE)/uapi/usr/include
 
-.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli selftests check clean idreg
+.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli selftests check clean idreg style
 
 all: unit-build selftests idreg
 
@@ -83,6 +83,18 @@ $(IDREG_ARM64): $(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/kvm/
 selftests: deps
 	$(MAKE) -C selftests ARCH=arm64
 
+# The kernel's checkpatch.pl (from the cache's linux-source) on our C code.
+# Ignored: VOLATILE (a signal handler's flag is volatile sig_atomic_t in
+# userspace) and PREFER_DEFINED_ATTRIBUTE_MACRO (lib/include/idregs/util.h
+# is where __printf is defined).  Generated tables and the generator's
+# kernel-file fixtures are not ours to style.
+CHECKPATCH	:= $(CACHE)/src/7/scripts/checkpatch.pl
+STYLE_SRC	= $(filter-out lib/generated/% gen/tests/fixtures/%,$(shell git ls-files '*.c' '*.h'))
+
+style: deps
+	perl $(CHECKPATCH) --no-tree --quiet --terse --show-types \
+		--ignore VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO -f $(STYLE_SRC)
+
 # make check: the clean skip of a kernel without writable masks, the
 # migration check between two emulated CPUs, then the kernel x CPU matrix
 # (every cached kernel x max, neoverse-n1, cortex-a72, two hosts at a time;
@@ -90,7 +102,7 @@ selftests: deps
 # line closes the output.
 MIGRATION_CPUS	?= max,neoverse-n1
 
-check: deps gen-check unit
+check: deps style gen-check unit
 	./run_tests.sh --kernel 6.1 --expect-skip
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)
 	./run_tests.sh --matrix

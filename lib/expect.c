@@ -115,8 +115,9 @@ static int parse_line(struct idreg_expectation *x, char *line)
 		return -2;
 	if (parse_kernels(kernels, &x->from, &x->to))
 		return -3;
-	strcpy(x->target, target);
-	strcpy(x->reason, reason);
+	/* Both fit: their lengths were checked above. */
+	memcpy(x->target, target, strlen(target) + 1);
+	memcpy(x->reason, reason, strlen(reason) + 1);
 	return 0;
 }
 
@@ -206,7 +207,7 @@ int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0, co
 	if (slash)
 		*slash = 0;
 	else
-		strcpy(exe, ".");
+		snprintf(exe, sizeof(exe), ".");
 	snprintf(path, sizeof(path), "%s/%s", exe, file);
 	return idreg_expect_load(e, path);
 }

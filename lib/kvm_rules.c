@@ -21,6 +21,7 @@
 
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/util.h"
 
 void idreg_vm_traits_init(struct idreg_vm_traits *t,
 			  const uint64_t limit[IDREG_NR_SLOTS],
@@ -77,7 +78,7 @@ static bool kvm_hides(const struct idreg_reg *reg)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(kvm_hidden_regs) / sizeof(kvm_hidden_regs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(kvm_hidden_regs); i++)
 		if (!strcmp(reg->name, kvm_hidden_regs[i]))
 			return true;
 	return false;

@@ -460,8 +460,8 @@ char *idreg_diff_markdown(const struct idreg_profile *a,
 		md_unnamed_value_rows(f, d, &values);
 		md_none(f, values);
 	}
-	fprintf(f, "**Totals:** became writable %u, no longer writable %u, "
-		   "unnamed writable bit runs %u, ", became, lost, unnamed);
+	fprintf(f, "**Totals:** became writable %u, no longer writable %u, unnamed writable bit runs %u, ",
+		became, lost, unnamed);
 	if (writable_only)
 		fprintf(f, "values not compared (--writable-only), ");
 	else

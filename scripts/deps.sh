@@ -32,6 +32,10 @@ SOURCE_FILES=(
 	arch/arm64/kvm/sys_regs.h
 	# arm64/ since 6.15, aarch64/ before.
 	'tools/testing/selftests/kvm/*/set_id_regs.c'
+	# make style: the kernel's own style checker and its data.
+	scripts/checkpatch.pl
+	scripts/spelling.txt
+	scripts/const_structs.checkpatch
 )
 
 refresh=0
@@ -302,15 +306,24 @@ fetch_jansson_arm64() {
 	say "arm64 sysroot: jansson $ver"
 }
 
+# Every file of SOURCE_FILES is there (a cache made before a file was
+# added to the list gets it on the next run).
+source_complete() {
+	local f
+	for f in "${SOURCE_FILES[@]}"; do
+		compgen -G "$1/$f" >/dev/null || return 1
+	done
+}
+
 fetch_source() {
 	local series=$1
 	local dest="$CACHE/src/$series"
-	if [ -f "$dest/arch/arm64/tools/sysreg" ] && [ "$refresh" = 0 ]; then
+	if source_complete "$dest" && [ "$refresh" = 0 ]; then
 		return 0
 	fi
 	resolve_newest linux-source "$series"
 	local ver=$newest
-	[ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
+	source_complete "$dest" && [ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
 	# linux-source is a meta package: the tarball is in linux-source-X.Y.
 	local real deb
 	real=$(deb_depends "linux-source=$ver" | grep '^linux-source-' | head -n 1)

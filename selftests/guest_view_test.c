@@ -294,7 +294,7 @@ static uint64_t value_after_run(const struct idreg_reg *reg, uint64_t configured
 	const struct idreg_field *f;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cleared_at_run) / sizeof(cleared_at_run[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cleared_at_run); i++) {
 		if (!reg || strcmp(reg->name, cleared_at_run[i].reg))
 			continue;
 		f = idreg_field_by_name(reg, cleared_at_run[i].field);

@@ -86,7 +86,7 @@ static inline void idreg_test_start(const char *argv0, char *release, size_t siz
 }
 
 /* Append printf-style text to a bounded diagnostics buffer. */
-static inline __attribute__((format(printf, 3, 4)))
+static inline __printf(3, 4)
 void idreg_append(char *buf, size_t size, const char *fmt, ...)
 {
 	size_t used = strlen(buf);

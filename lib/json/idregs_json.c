@@ -19,9 +19,9 @@
 #include "idregs/field.h"
 #include "idregs/model.h"
 #include "idregs/profile.h"
+#include "idregs/util.h"
 
-__attribute__((format(printf, 3, 4)))
-static int jerr(char *err, const char *path, const char *fmt, ...)
+static __printf(3, 4) int jerr(char *err, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(err, IDREG_ERR_LEN, "%s: ", path);

@@ -18,6 +18,7 @@
 
 #include "idregs/field.h"
 #include "idregs/guest.h"
+#include "idregs/util.h"
 
 #define CORE_REG(name)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 			 KVM_REG_ARM_CORE_REG(name))
@@ -41,7 +42,7 @@
 /* Exits beyond one per step: the "done" store and some spurious ones. */
 #define EXIT_SLACK		64
 
-static __attribute__((format(printf, 3, 4)))
+static __printf(3, 4)
 int fail(struct idreg_vm *vm, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -174,7 +175,7 @@ static int set_start_state(struct idreg_guest *g, int vcpu)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(regs); i++) {
 		uint64_t val = regs[i].val;
 		int r = vcpu_reg(g->vm, vcpu, KVM_SET_ONE_REG, regs[i].id, &val);
 

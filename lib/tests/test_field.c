@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <idregs/field.h>
+#include <idregs/util.h>
 
 #include "unit.h"
 
@@ -41,7 +42,7 @@ static const struct idreg_reg regs[] = {
 	  .op2 = 0, .fields = x_a_fields, .nr_fields = 1 },
 };
 
-#define NR_REGS	(sizeof(regs) / sizeof(regs[0]))
+#define NR_REGS	ARRAY_SIZE(regs)
 
 static void test_masks(void)
 {

@@ -100,8 +100,8 @@ static void test_emit(void)
 	idreg_model_set(&m, "SYSREG_ID_AA64ISAR0_EL1_AES", 1, err);
 	idreg_model_set(&m, "SYSREG_CTR_EL0_L1Ip", 3, err);
 	s = idreg_model_qemu_args(&m);
-	UNIT_EQ_STR(s, "-cpu host,SYSREG_CTR_EL0_L1Ip=0x3,SYSREG_ID_AA64ISAR0_EL1_AES=0x1,"
-		       "SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2", "QEMU arguments, sorted");
+	UNIT_EQ_STR(s, "-cpu host,SYSREG_CTR_EL0_L1Ip=0x3,SYSREG_ID_AA64ISAR0_EL1_AES=0x1,SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2",
+		    "QEMU arguments, sorted");
 	free(s);
 	j = idreg_model_to_json(&m);
 	UNIT_EQ_STR(j, "{\n  \"model\": {\n    \"name\": \"host\",\n    \"props\": {\n"
@@ -121,10 +121,10 @@ static void test_emit(void)
 static void test_qmp_answer(void)
 {
 	static const char answer[] =
-		"{\"return\": {\"model\": {\"name\": \"host\", \"props\": {"
-		"\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 2, \"pauth\": true, "
-		"\"SYSREG_REVIDR_EL1_IMPLEMENTATION_DEFINED\": \"0xffffffffffffffff\", "
-		"\"sve\": false}}}}";
+		"{\"return\": {\"model\": {\"name\": \"host\", \"props\": {\n"
+		"\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 2, \"pauth\": true,\n"
+		"\"SYSREG_REVIDR_EL1_IMPLEMENTATION_DEFINED\": \"0xffffffffffffffff\",\n"
+		"\"sve\": false}}}}\n";
 	char err[IDREG_ERR_LEN] = "";
 	struct idreg_model m;
 

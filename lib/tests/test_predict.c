@@ -7,10 +7,10 @@
 
 #include <idregs/field.h>
 #include <idregs/predict.h>
+#include <idregs/util.h>
 
 #include "unit.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define POLICY(t, s, safe)	{ .type = (t), .is_signed = (s), .safe_val = (safe) }
 

@@ -17,6 +17,7 @@
 #ifdef IDREG_HAVE_KVM
 #include "idregs/guest.h"
 #include "idregs/host.h"
+#include "idregs/util.h"
 #endif
 
 enum {
@@ -115,7 +116,7 @@ static const char *policy_str(const struct idreg_policy *p)
 		[IDREG_POLICY_HIGHER_OR_ZERO_SAFE] = "higher-or-zero-safe",
 	};
 
-	return p->type < sizeof(names) / sizeof(names[0]) ? names[p->type] : "?";
+	return p->type < ARRAY_SIZE(names) ? names[p->type] : "?";
 }
 
 static void list_field(const struct idreg_reg *reg, const struct idreg_field *f,
@@ -494,7 +495,7 @@ static const struct cmd cmds[] = {
 	  "  --guest-view: then run a guest that reads every ID register and compare.\n" },
 };
 
-#define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+#define NR_CMDS ARRAY_SIZE(cmds)
 
 static const struct cmd *find_cmd(const char *name)
 {
@@ -506,7 +507,7 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-static int usage(FILE *f, int code)
+static int print_usage(FILE *f, int code)
 {
 	unsigned int i;
 
@@ -525,14 +526,14 @@ int main(int argc, char **argv)
 	const struct cmd *c;
 
 	if (argc < 2)
-		return usage(stderr, EXIT_USAGE);
+		return print_usage(stderr, EXIT_USAGE);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help"))
-		return usage(stdout, EXIT_YES);
+		return print_usage(stdout, EXIT_YES);
 	c = find_cmd(argv[1]);
 	if (!c) {
 		fprintf(stderr, "idreg: unknown command '%s'\n", argv[1]);
-		return usage(stderr, EXIT_USAGE);
+		return print_usage(stderr, EXIT_USAGE);
 	}
 	if (want_help(argc - 1, argv + 1))
 		return usage_of(c->name, stdout, EXIT_YES);

@@ -27,6 +27,7 @@
 
 #include "idregs/kvm_rules.h"
 #include "idregs/table.h"
+#include "idregs/util.h"
 
 #define IDREG_PROFILE_FORMAT	"idregs-profile-1"
 /* Size of the error buffers the parsers fill: one line, no newline. */
@@ -50,7 +51,7 @@ struct idreg_msgs {
 	bool oom;			/* a message was lost to ENOMEM */
 };
 
-__attribute__((format(printf, 2, 3)))
+__printf(2, 3)
 void idreg_msgs_add(struct idreg_msgs *m, const char *fmt, ...);
 void idreg_msgs_free(struct idreg_msgs *m);
 
