@@ -39,6 +39,34 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
 	t->ctr_idc = ctr >> 28 & 1;
 }
 
+/*
+ * The GIC fields kvm_finalize_sys_regs() clears without an in-kernel
+ * GICv3 (GCIE from 7.x, where a host without GICv5 has it 0 anyway).
+ */
+static const struct {
+	const char *reg, *field;
+} cleared_without_vgic[] = {
+	{ "ID_AA64PFR0_EL1", "GIC" },
+	{ "ID_AA64PFR2_EL1", "GCIE" },
+	{ "ID_PFR1_EL1", "GIC" },
+};
+
+uint64_t idreg_value_after_first_run(const struct idreg_reg *reg, uint64_t val,
+				     const struct idreg_vm_traits *t)
+{
+	const struct idreg_field *f;
+	unsigned int i;
+
+	for (i = 0; reg && !t->vgic_v3 && i < ARRAY_SIZE(cleared_without_vgic); i++) {
+		if (strcmp(reg->name, cleared_without_vgic[i].reg))
+			continue;
+		f = idreg_field_by_name(reg, cleared_without_vgic[i].field);
+		if (f)
+			val = idreg_field_set(val, f->lsb, f->width, 0);
+	}
+	return val;
+}
+
 bool idreg_is_imp_id_slot(unsigned int slot)
 {
 	return slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 0) ||	/* MIDR_EL1 */

@@ -277,38 +277,11 @@ static void describe_fields(const struct idreg_reg *reg, uint64_t a, uint64_t b,
 			   (unsigned long long)((a ^ b) & ~covered));
 }
 
-/*
- * The GIC feature fields KVM clears at the first KVM_RUN of a VM without an
- * in-kernel GICv3 (kvm_finalize_sys_regs(), 6.12 and 7.x; GCIE from 7.x,
- * where the host without GICv5 has it 0 anyway).  This test creates no
- * irqchip, so they read 0 after the run whatever was configured.
- */
-static const struct { const char *reg, *field; } cleared_at_run[] = {
-	{ "ID_AA64PFR0_EL1", "GIC" },
-	{ "ID_AA64PFR2_EL1", "GCIE" },
-	{ "ID_PFR1_EL1", "GIC" },
-};
-
-static uint64_t value_after_run(const struct idreg_reg *reg, uint64_t configured)
-{
-	const struct idreg_field *f;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(cleared_at_run); i++) {
-		if (!reg || strcmp(reg->name, cleared_at_run[i].reg))
-			continue;
-		f = idreg_field_by_name(reg, cleared_at_run[i].field);
-		if (f)
-			configured = idreg_field_set(configured, f->lsb, f->width, 0);
-	}
-	return configured;
-}
-
 static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int slot,
 			bool have_now, uint64_t now)
 {
 	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	uint64_t want = value_after_run(reg, w->applied[slot]);
+	uint64_t want = idreg_value_after_first_run(reg, w->applied[slot], &w->traits);
 	char target[96], detail[DETAIL_LEN] = "", buf[32];
 	const char *name = idreg_slot_name(slot, buf, sizeof(buf));
 	unsigned int nr_bits = 0, bit;

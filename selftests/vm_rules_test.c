@@ -323,14 +323,34 @@ static void run_guest(struct rules_pass *p)
 	unsigned int nr;
 	int r;
 
+	char detail[512] = "";
+	unsigned int slot, seen = 0;
+	uint64_t want;
+
 	nr = idreg_guest_readable_slots(&p->vm, 0, slots);
 	r = idreg_guest_init(&guest, &p->vm);
 	r = r ?: idreg_guest_read_slots(&guest, 0, slots, nr, NULL, &view);
-	if (r)
+	if (r) {
 		ksft_test_result_fail("run%s: the first KVM_RUN: %s\n", p->suffix, p->vm.last_error);
-	else
-		ksft_test_result_pass("run%s: vcpu 0 ran a guest reading %u ID registers, %u exits\n",
-				      p->suffix, nr, view.exits);
+		idreg_guest_free(&guest);
+		return;
+	}
+	/* vCPU 0 wrote the changes, so even per-vCPU CLIDR_EL1 must show them. */
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		const struct change *c = &p->changes[slot];
+
+		if (!c->reg || !view.read[slot])
+			continue;
+		want = idreg_value_after_first_run(c->reg, c->val, &p->traits);
+		if (view.val[slot] == want)
+			seen++;
+		else
+			idreg_append(detail, sizeof(detail), "; %s: guest reads 0x%016llx, want 0x%016llx (written 0x%016llx)",
+				     c->reg->name, (unsigned long long)view.val[slot],
+				     (unsigned long long)want, (unsigned long long)c->val);
+	}
+	ksft_test_result(!detail[0], "run%s: vcpu 0 ran a guest reading %u ID registers (%u exits); it sees the %u written values%s\n",
+			 p->suffix, nr, view.exits, seen, detail);
 	idreg_guest_free(&guest);
 }
 

@@ -71,8 +71,24 @@ static void test_paths(void)
 		IDREG_WRITE_STORED, "an unallocated slot takes 0");
 }
 
+static void test_first_run(void)
+{
+	const struct idreg_reg *pfr0 = idreg_reg_by_name("ID_AA64PFR0_EL1");
+	const struct idreg_reg *isar0 = idreg_reg_by_name("ID_AA64ISAR0_EL1");
+	struct idreg_vm_traits t = { 0 }, gic = { .vgic_v3 = true };
+	uint64_t val = 0x1101001021110222ULL;	/* GIC (27:24) = 1 */
+
+	UNIT_EQ_U64(idreg_value_after_first_run(pfr0, val, &t), 0x1101001020110222ULL,
+		    "without a vGICv3 the first run clears ID_AA64PFR0_EL1.GIC");
+	UNIT_EQ_U64(idreg_value_after_first_run(pfr0, val, &gic), val,
+		    "with one it stays");
+	UNIT_EQ_U64(idreg_value_after_first_run(isar0, 0x1221, &t), 0x1221,
+		    "other registers are untouched");
+}
+
 int main(void)
 {
+	test_first_run();
 	test_imp_id();
 	test_paths();
 	return unit_done();

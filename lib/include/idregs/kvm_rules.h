@@ -24,6 +24,8 @@ struct idreg_vm_traits {
 	bool aarch32_el0;
 	/* the host's sanitised CTR_EL0.IDC (the VM's default CTR_EL0 has it) */
 	bool ctr_idc;
+	/* an in-kernel GICv3 exists when the VM first runs (never, in idregs) */
+	bool vgic_v3;
 };
 
 enum idreg_write_effect {
@@ -48,6 +50,14 @@ struct idreg_kvm_verdict {
 void idreg_vm_traits_init(struct idreg_vm_traits *t,
 			  const uint64_t limit[IDREG_NR_SLOTS],
 			  bool imp_id_writable);
+
+/*
+ * What a register configured to @val reads once the VM has run: KVM's
+ * kvm_finalize_sys_regs() (6.12, 7.x) clears the GIC fields at the first
+ * KVM_RUN of a VM without an in-kernel GICv3.
+ */
+uint64_t idreg_value_after_first_run(const struct idreg_reg *reg, uint64_t val,
+				     const struct idreg_vm_traits *t);
 
 /* MIDR_EL1, REVIDR_EL1, AIDR_EL1: KVM's set_imp_id_reg(). */
 bool idreg_is_imp_id_slot(unsigned int slot);
