@@ -239,7 +239,7 @@ static unsigned int check_registers(const struct idreg_model *m,
 			continue;
 		describe_verdict(why, sizeof(why), &v);
 		idreg_msgs_add(out, "%s: 0x%016" PRIx64 " as a whole refused on %s: %s",
-			       idreg_slot_name_buf(slot, buf, sizeof(buf)),
+			       idreg_slot_name(slot, buf, sizeof(buf)),
 			       val, p->label, why);
 		bad++;
 	}
@@ -437,7 +437,7 @@ static void baseline_unnamed(const struct idreg_profile *const *ps,
 	for (i = 1; i < nr; i++) {
 		if (ps[i]->readable[slot] != ps[0]->readable[slot]) {
 			idreg_msgs_add(blocking, "%s: readable on %s but not on %s",
-				       idreg_slot_name_buf(slot, buf, sizeof(buf)),
+				       idreg_slot_name(slot, buf, sizeof(buf)),
 				       ps[ps[0]->readable[slot] ? 0 : i]->label,
 				       ps[ps[0]->readable[slot] ? i : 0]->label);
 			return;
@@ -446,7 +446,7 @@ static void baseline_unnamed(const struct idreg_profile *const *ps,
 	}
 	if (diff)
 		idreg_msgs_add(blocking, "%s: bits 0x%016" PRIx64 " differ and no SYSREG_ property names them",
-			       idreg_slot_name_buf(slot, buf, sizeof(buf)), diff);
+			       idreg_slot_name(slot, buf, sizeof(buf)), diff);
 }
 
 unsigned int idreg_baseline(const struct idreg_profile *const *profiles,

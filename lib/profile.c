@@ -116,7 +116,7 @@ static struct idreg_change *change_add(struct changes *cs,
 	c->after = after;
 	if (slot < IDREG_NR_SLOTS)
 		snprintf(c->reg, sizeof(c->reg), "%s",
-			 idreg_slot_name_buf(slot, buf, sizeof(buf)));
+			 idreg_slot_name(slot, buf, sizeof(buf)));
 	snprintf(c->prop, sizeof(c->prop), "%s", c->reg);
 	return c;
 }
@@ -472,20 +472,6 @@ char *idreg_diff_markdown(const struct idreg_profile *a,
 		return NULL;
 	}
 	return s;
-}
-
-const char *idreg_slot_name_buf(unsigned int slot, char *buf, size_t size)
-{
-	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	struct idreg_encoding e;
-
-	if (reg)
-		return reg->name;
-	if (idreg_slot_encoding(slot, &e))
-		snprintf(buf, size, "slot %u", slot);
-	else
-		snprintf(buf, size, "S3_%u_C0_C%u_%u", e.op1, e.crm, e.op2);
-	return buf;
 }
 
 char *idreg_read_file(const char *path, size_t *len, char *err)

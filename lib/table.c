@@ -157,3 +157,17 @@ int idreg_prop_parse(const char *prop, const struct idreg_reg **reg,
 {
 	return idreg_prop_parse_in(idreg_regs, idreg_nr_regs, prop, reg, field);
 }
+
+const char *idreg_slot_name(unsigned int slot, char *buf, size_t size)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	struct idreg_encoding e;
+
+	if (reg)
+		return reg->name;
+	if (idreg_slot_encoding(slot, &e))
+		snprintf(buf, size, "slot %u", slot);
+	else
+		snprintf(buf, size, "S3_%u_C0_C%u_%u", e.op1, e.crm, e.op2);
+	return buf;
+}

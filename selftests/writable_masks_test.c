@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kselftest.h"
+#include "idregs/field.h"
 #include "idregs/kvm.h"
 
 int main(void)

@@ -192,7 +192,7 @@ static int slot_by_name(const char *name)
 		return -1;
 	slot = idreg_slot_index(3, op1, 0, crm, op2);
 	/* One spelling per slot, so that files compare textually. */
-	if (slot < 0 || strcmp(idreg_slot_name_buf(slot, buf, sizeof(buf)), name))
+	if (slot < 0 || strcmp(idreg_slot_name(slot, buf, sizeof(buf)), name))
 		return -1;
 	return slot;
 }
@@ -353,7 +353,7 @@ char *idreg_profile_to_json(const struct idreg_profile *p)
 			continue;
 		r = json_pack("{s:o, s:o}", "value", hex(p->value[slot]),
 			      "mask", hex(p->mask[slot]));
-		bad |= json_object_set_new(regs, idreg_slot_name_buf(slot, buf, sizeof(buf)), r);
+		bad |= json_object_set_new(regs, idreg_slot_name(slot, buf, sizeof(buf)), r);
 	}
 	bad |= json_object_set_new(root, "registers", regs);
 	if (bad) {

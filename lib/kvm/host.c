@@ -123,7 +123,7 @@ static int apply_slot(struct idreg_vm *vm, const struct idreg_model *m,
 		char buf[32];
 
 		snprintf(msg, sizeof(msg), "%s: wrote 0x%016" PRIx64 ", KVM kept 0x%016" PRIx64,
-			 idreg_slot_name_buf(slot, buf, sizeof(buf)), val, back);
+			 idreg_slot_name(slot, buf, sizeof(buf)), val, back);
 		return fail(res, -EIO, "", msg);
 	}
 	res->nr_regs++;

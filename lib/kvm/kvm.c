@@ -161,20 +161,6 @@ int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS]
 	return 0;
 }
 
-const char *idreg_slot_name(int slot, char *buf, unsigned int len)
-{
-	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	struct idreg_encoding e;
-
-	if (reg)
-		return reg->name;
-	if (idreg_slot_encoding(slot, &e))
-		snprintf(buf, len, "slot %d", slot);
-	else
-		snprintf(buf, len, "S3_%u_C0_C%u_%u", e.op1, e.crm, e.op2);
-	return buf;
-}
-
 static uint64_t one_reg_id(int op1, int crm, int op2)
 {
 	return ARM64_SYS_REG(3, op1, 0, crm, op2);

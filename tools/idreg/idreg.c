@@ -392,7 +392,7 @@ static int guest_view(struct idreg_vm *vm, const struct idreg_model *m)
 	}
 	for (i = 0; i < nr; i++) {
 		unsigned int s = slots[i];
-		const char *name = idreg_slot_name_buf(s, buf, sizeof(buf));
+		const char *name = idreg_slot_name(s, buf, sizeof(buf));
 
 		idreg_model_merge(m, s, 0, &touched);
 		if (idreg_get_slot(vm, 0, s, &host))

@@ -61,6 +61,12 @@ const struct idreg_reg *idreg_reg_by_slot(unsigned int idx);
 
 const struct idreg_field *idreg_field_by_name(const struct idreg_reg *reg,
 					      const char *name);
+/*
+ * A slot's name for messages: the table's register name, or
+ * "S3_<op1>_C0_C<crm>_<op2>" (written into @buf) for a slot no table knows.
+ */
+const char *idreg_slot_name(unsigned int slot, char *buf, size_t size);
+
 /* The named value of @raw in @field, or NULL if it has none. */
 const char *idreg_enum_name(const struct idreg_field *field, uint64_t raw);
 

@@ -50,7 +50,5 @@ int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t
 int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val);
 int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val);
 
-/* Name of a slot for messages: the table's register name or "S3_op1_C0_Ccrm_op2". */
-const char *idreg_slot_name(int slot, char *buf, unsigned int len);
 
 #endif /* IDREGS_KVM_H */

@@ -144,8 +144,6 @@ int idreg_profile_load(struct idreg_profile *p, const char *path, char *err);
 /* A malloc'ed JSON text ending in a newline, or NULL on ENOMEM. */
 char *idreg_profile_to_json(const struct idreg_profile *p);
 
-/* The table's register name of @slot, or "S3_<op1>_C0_C<crm>_<op2>". */
-const char *idreg_slot_name_buf(unsigned int slot, char *buf, size_t size);
 /* Read a whole file ("-" is stdin) into a NUL-terminated malloc'ed buffer. */
 char *idreg_read_file(const char *path, size_t *len, char *err);
 
