@@ -161,12 +161,20 @@ boot_one() {
 	echo "${pass:-0} ${fail:-0} ${skip:-0} $((SECONDS - start)) ${fields:--}|$verdict" >"$log.sum"
 }
 
+# The host's line in the run's KTAP stream ($4 = its number), its row.
 report_host() {
-	local kdir=$1 cpu=$2 log=$3 counts verdict pass fail skip secs fields release
+	local kdir=$1 cpu=$2 log=$3 nr=$4 counts verdict pass fail skip secs fields release
 	release=$(emu_release "$kdir")
 	IFS='|' read -r counts verdict <"$log.sum"
 	read -r pass fail skip secs fields <<<"$counts"
 	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu"
+	if [ "$fail" -gt 0 ]; then
+		echo "not ok $nr $release -cpu $cpu${verdict:+ # $verdict}"
+	elif [ "$pass" = 0 ]; then
+		echo "ok $nr $release -cpu $cpu # SKIP"
+	else
+		echo "ok $nr $release -cpu $cpu"
+	fi
 	add_summary "$release" "$cpu" "$pass" "$fail" "$skip" "$secs" "$verdict" "$fields"
 }
 
@@ -187,13 +195,17 @@ run_emulated() {
 		read -r k c <<<"$h"
 		logs+=("${log_dir:-$out}/console-$k-$c.log")
 	done
+	# One KTAP stream: every host is a subtest with the runner's own
+	# stream nested inside.
+	echo "TAP version 13"
+	echo "1..${#hosts[@]}"
 	if [ "$jobs" -le 1 ]; then
 		for h in "${hosts[@]}"; do
 			read -r k c <<<"$h"
-			echo "# host: kernel $(emu_release "$k"), -cpu $c"
+			echo "    # Subtest: $(emu_release "$k") -cpu $c"
 			boot_one "$k" "$c" "$img" "${logs[$i]}"
-			report_host "$k" "$c" "${logs[$i]}"
 			i=$((i + 1))
+			report_host "$k" "$c" "${logs[$((i - 1))]}" "$i"
 		done
 		return
 	fi
@@ -211,10 +223,10 @@ run_emulated() {
 	i=0
 	for h in "${hosts[@]}"; do
 		read -r k c <<<"$h"
-		echo "# host: kernel $(emu_release "$k"), -cpu $c"
-		cat "${logs[$i]}"
-		report_host "$k" "$c" "${logs[$i]}"
+		echo "    # Subtest: $(emu_release "$k") -cpu $c"
+		emu_ktap_nest <"${logs[$i]}"
 		i=$((i + 1))
+		report_host "$k" "$c" "${logs[$((i - 1))]}" "$i"
 	done
 }
 

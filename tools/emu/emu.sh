@@ -93,7 +93,7 @@ emu_boot() {
 			-append "console=ttyAMA0 rdinit=/init panic=-1 quiet" \
 			</dev/null 2>&1
 		echo $? >"$log.rc"
-	} 2>/dev/null | tr -d '\r' | if [ "${EMU_QUIET:-0}" = 1 ]; then cat >"$log"; else tee "$log"; fi &
+	} 2>/dev/null | tr -d '\r' | if [ "${EMU_QUIET:-0}" = 1 ]; then cat >"$log"; else tee "$log" | emu_ktap_nest; fi &
 	local pipe=$! start=$SECONDS
 	while kill -0 "$pipe" 2>/dev/null; do
 		sleep 0.2
@@ -124,6 +124,18 @@ emu_verdict() {
 	elif grep -aqE "$EMU_CRASH_RE" "$log"; then
 		echo "host kernel crash/warning"
 	fi
+}
+
+# A host's console as a KTAP subtest of the run: indented four spaces,
+# the kernel's own lines (and anything else not KTAP) turned into comments.
+emu_ktap_nest() {
+	awk '{
+		if ($0 ~ /^(TAP version|KTAP version|1\.\.|ok |not ok |#)/)
+			print "    " $0
+		else
+			print "    # " $0
+		fflush()
+	}'
 }
 
 # "pass fail skip seconds" from the runner's result line in $1.
