@@ -36,7 +36,7 @@ ARM64_CC	:= aarch64-linux-gnu-gcc
 ARM64_SYSROOT	:= $(CACHE)/sysroot-arm64
 ARM64_UAPI	:= $(CACHE)/uapi/usr/include
 
-.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli selftests check clean idreg style
+.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli unit-runner selftests check clean idreg style
 
 all: unit-build selftests idreg
 
@@ -63,7 +63,11 @@ unit-c: unit-build
 unit-cli: $(IDREG_NATIVE)
 	tools/idreg/test_cli.sh $(IDREG_NATIVE)
 
-unit: unit-c unit-py unit-cli
+# ktap_runner, natively: pass, fail, skip, signal, timeouts.
+unit-runner:
+	tools/runner/test_runner.sh
+
+unit: unit-c unit-py unit-cli unit-runner
 
 idreg: $(IDREG_NATIVE) $(IDREG_ARM64)
 

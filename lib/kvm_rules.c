@@ -17,15 +17,26 @@
  * modelled here: where they differ the walk's expectation file says so.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
 #include "idregs/util.h"
 
+unsigned int idreg_kernel_version(const char *release)
+{
+	unsigned int major, minor;
+
+	if (!release || sscanf(release, "%u.%u", &major, &minor) != 2 ||
+	    major > 0xffff || minor > 0xffff)
+		return 0;
+	return major << 16 | minor;
+}
+
 void idreg_vm_traits_init(struct idreg_vm_traits *t,
 			  const uint64_t limit[IDREG_NR_SLOTS],
-			  bool imp_id_writable)
+			  bool imp_id_writable, const char *release)
 {
 	uint64_t pfr0 = limit[idreg_slot_index(3, 0, 0, 4, 0)];
 	uint64_t ctr = limit[idreg_slot_index(3, 3, 0, 0, 1)];
@@ -37,11 +48,60 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
 	t->aarch32_el0 = idreg_field_get(pfr0, 0, 4) >= 2;
 	/* CTR_EL0.IDC, bit 28: set_clidr() compares against the host's. */
 	t->ctr_idc = ctr >> 28 & 1;
+	t->kernel = idreg_kernel_version(release);
+}
+
+/* kvm_idregs_enforce_dependencies(): in 7.3, not in 6.12 (between: unchecked). */
+#define ENFORCES_DEPS_SINCE	(6 << 16 | 13)
+
+/* The field @name of register @reg and its slot, or NULL if no table has it. */
+static const struct idreg_field *reg_field(const char *reg, const char *name, int *slot)
+{
+	const struct idreg_reg *r = idreg_reg_by_name(reg);
+
+	*slot = r ? idreg_reg_slot(r) : -1;
+	return r && *slot >= 0 ? idreg_field_by_name(r, name) : NULL;
+}
+
+/* kvm_has_feat(): the field is at least @min (all these are unsigned). */
+static bool has_feat(const uint64_t regs[IDREG_NR_SLOTS], const char *reg,
+		     const char *name, uint64_t min)
+{
+	int slot;
+	const struct idreg_field *f = reg_field(reg, name, &slot);
+
+	return f && idreg_field_get(regs[slot], f->lsb, f->width) >= min;
+}
+
+static void clear_field(uint64_t regs[IDREG_NR_SLOTS], const char *reg, const char *name)
+{
+	int slot;
+	const struct idreg_field *f = reg_field(reg, name, &slot);
+
+	if (f)
+		regs[slot] = idreg_field_set(regs[slot], f->lsb, f->width, 0);
 }
 
 /*
- * The GIC fields kvm_finalize_sys_regs() clears without an in-kernel
- * GICv3 (GCIE from 7.x, where a host without GICv5 has it 0 anyway).
+ * config.c's id_aa64mmfr3_el1_feat_map: S1PIE needs TCR2 and ATS1A, S1POE
+ * also HPDS (feat_s1pie(), feat_s1poe()); a field whose needs are not met
+ * reads 0.  Nothing it clears feeds another rule, so one pass is the fixed
+ * point the kernel loops to.
+ */
+static void enforce_dependencies(uint64_t regs[IDREG_NR_SLOTS])
+{
+	bool base = has_feat(regs, "ID_AA64MMFR3_EL1", "TCRX", 1) &&
+		    has_feat(regs, "ID_AA64ISAR2_EL1", "ATS1A", 1);
+
+	if (!base)
+		clear_field(regs, "ID_AA64MMFR3_EL1", "S1PIE");
+	if (!base || !has_feat(regs, "ID_AA64MMFR1_EL1", "HPDS", 1))
+		clear_field(regs, "ID_AA64MMFR3_EL1", "S1POE");
+}
+
+/*
+ * The GIC fields cleared without an in-kernel GICv3 (GCIE from 7.x, where
+ * a host without GICv5 has it 0 anyway).
  */
 static const struct {
 	const char *reg, *field;
@@ -51,20 +111,15 @@ static const struct {
 	{ "ID_PFR1_EL1", "GIC" },
 };
 
-uint64_t idreg_value_after_first_run(const struct idreg_reg *reg, uint64_t val,
-				     const struct idreg_vm_traits *t)
+void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
+			   const struct idreg_vm_traits *t)
 {
-	const struct idreg_field *f;
 	unsigned int i;
 
-	for (i = 0; reg && !t->vgic_v3 && i < ARRAY_SIZE(cleared_without_vgic); i++) {
-		if (strcmp(reg->name, cleared_without_vgic[i].reg))
-			continue;
-		f = idreg_field_by_name(reg, cleared_without_vgic[i].field);
-		if (f)
-			val = idreg_field_set(val, f->lsb, f->width, 0);
-	}
-	return val;
+	if (t->kernel >= ENFORCES_DEPS_SINCE)
+		enforce_dependencies(regs);
+	for (i = 0; !t->vgic_v3 && i < ARRAY_SIZE(cleared_without_vgic); i++)
+		clear_field(regs, cleared_without_vgic[i].reg, cleared_without_vgic[i].field);
 }
 
 bool idreg_is_imp_id_slot(unsigned int slot)

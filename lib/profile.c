@@ -60,7 +60,7 @@ void idreg_profile_traits(const struct idreg_profile *p,
 			  struct idreg_vm_traits *t)
 {
 	/* idreg apply enables the capability whenever KVM has it. */
-	idreg_vm_traits_init(t, p->value, p->imp_id_cap);
+	idreg_vm_traits_init(t, p->value, p->imp_id_cap, p->release);
 }
 
 bool idreg_profile_field_writable(const struct idreg_profile *p,

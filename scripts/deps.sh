@@ -28,7 +28,8 @@ SOURCE_FILES=(
 	arch/arm64/tools/gen-sysreg.awk
 	arch/arm64/kernel/cpufeature.c
 	arch/arm64/include/asm/cpufeature.h
-	arch/arm64/kvm/sys_regs.c
+	# KVM's own code, for reading its rules (config.c exists from 6.13 on).
+	'arch/arm64/kvm/*.c'
 	arch/arm64/kvm/sys_regs.h
 	# arm64/ since 6.15, aarch64/ before.
 	'tools/testing/selftests/kvm/*/set_id_regs.c'
@@ -306,13 +307,11 @@ fetch_jansson_arm64() {
 	say "arm64 sysroot: jansson $ver"
 }
 
-# Every file of SOURCE_FILES is there (a cache made before a file was
-# added to the list gets it on the next run).
+# The tree in $1 was extracted with today's SOURCE_FILES (a cache made
+# before the list changed is extracted again on the next run).
 source_complete() {
-	local f
-	for f in "${SOURCE_FILES[@]}"; do
-		compgen -G "$1/$f" >/dev/null || return 1
-	done
+	[ -f "$1/arch/arm64/tools/sysreg" ] &&
+		[ "$(cat "$1/source-files" 2>/dev/null)" = "${SOURCE_FILES[*]}" ]
 }
 
 fetch_source() {
@@ -343,6 +342,7 @@ fetch_source() {
 	mkdir -p "$(dirname "$dest")"
 	mv "$tmp/$top" "$dest"
 	echo "$ver" >"$dest/package-version"
+	echo "${SOURCE_FILES[*]}" >"$dest/source-files"
 	rm -rf "$tmp"
 	say "kernel source $series: $ver"
 }

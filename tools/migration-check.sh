@@ -102,7 +102,12 @@ blocking_masks() {
 	for prop in $blocking; do
 		read -r hi lo <<<"$(sed -n "s/^  $prop  *\\[\\([0-9]*\\):\\([0-9]*\\)\\].*/\\1 \\2/p" "$work/list.txt" | head -n 1)"
 		reg=$(awk -v p="$prop" '/^[A-Z]/ { r = $1 } $1 == p { print r; exit }' "$work/list.txt")
-		printf '%s %d\n' "$reg" $(( ((1 << (hi - lo + 1)) - 1) << lo ))
+		# 1 << 64 is 1 in bash: a whole-register field is every bit.
+		if [ $((hi - lo + 1)) -ge 64 ]; then
+			printf '%s %d\n' "$reg" -1
+		else
+			printf '%s %d\n' "$reg" $(( ((1 << (hi - lo + 1)) - 1) << lo ))
+		fi
 	done
 }
 declare -A allowed=()

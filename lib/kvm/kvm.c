@@ -104,7 +104,7 @@ static int vcpu_init(struct idreg_vm *vm, int vcpu)
 
 int idreg_vcpu_add(struct idreg_vm *vm)
 {
-	int id = vm->nr_vcpus, fd, size;
+	int id = vm->nr_vcpus, fd, size, err;
 	void *run;
 
 	if (id >= IDREG_MAX_VCPUS)
@@ -114,14 +114,17 @@ int idreg_vcpu_add(struct idreg_vm *vm)
 		return fail(vm, errno, "KVM_CREATE_VCPU %d", id);
 	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size < 0) {
+		err = errno;
 		close(fd);
-		return fail(vm, errno, "KVM_GET_VCPU_MMAP_SIZE");
+		return fail(vm, err, "KVM_GET_VCPU_MMAP_SIZE");
 	}
 	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (run == MAP_FAILED) {
+		err = errno;
 		close(fd);
-		return fail(vm, errno, "mmap kvm_run of vcpu %d", id);
+		return fail(vm, err, "mmap kvm_run of vcpu %d", id);
 	}
+	vm->run_size = size;
 	vm->vcpu_fd[id] = fd;
 	vm->vcpu_run[id] = run;
 	vm->nr_vcpus++;
@@ -137,9 +140,11 @@ void idreg_vm_destroy(struct idreg_vm *vm)
 {
 	int i;
 
-	for (i = 0; i < vm->nr_vcpus; i++)
+	/* A kvm_run mapping holds its vCPU, and so the VM, until unmapped. */
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		munmap(vm->vcpu_run[i], vm->run_size);
 		close(vm->vcpu_fd[i]);
-	/* kvm_run mappings go with the process or the next munmap-less exit. */
+	}
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)

@@ -73,17 +73,33 @@ static void test_paths(void)
 
 static void test_first_run(void)
 {
-	const struct idreg_reg *pfr0 = idreg_reg_by_name("ID_AA64PFR0_EL1");
-	const struct idreg_reg *isar0 = idreg_reg_by_name("ID_AA64ISAR0_EL1");
-	struct idreg_vm_traits t = { 0 }, gic = { .vgic_v3 = true };
-	uint64_t val = 0x1101001021110222ULL;	/* GIC (27:24) = 1 */
+	struct idreg_vm_traits t = { .kernel = 7 << 16 | 3 }, gic = t, old = t;
+	int pfr0 = idreg_slot_index(3, 0, 0, 4, 0), mmfr3 = idreg_slot_index(3, 0, 0, 7, 3);
+	int isar2 = idreg_slot_index(3, 0, 0, 6, 2), mmfr1 = idreg_slot_index(3, 0, 0, 7, 1);
+	uint64_t regs[IDREG_NR_SLOTS] = { 0 };
 
-	UNIT_EQ_U64(idreg_value_after_first_run(pfr0, val, &t), 0x1101001020110222ULL,
+	gic.vgic_v3 = true;
+	old.kernel = 6 << 16 | 12;
+	regs[pfr0] = 0x1101001021110222ULL;	/* GIC (27:24) = 1 */
+	regs[mmfr3] = 0x00010101;		/* S1POE (19:16), S1PIE (11:8), TCRX (3:0) = 1 */
+	regs[isar2] = 1ULL << 60;		/* ATS1A = 1 */
+	regs[mmfr1] = 1ULL << 12;		/* HPDS = 1 */
+	idreg_after_first_run(regs, &gic);
+	UNIT_EQ_U64(regs[pfr0], 0x1101001021110222ULL, "with a vGICv3 the GIC field stays");
+	UNIT_EQ_U64(regs[mmfr3], 0x00010101, "S1PIE/S1POE stay when TCRX, ATS1A, HPDS are there");
+	idreg_after_first_run(regs, &t);
+	UNIT_EQ_U64(regs[pfr0], 0x1101001020110222ULL,
 		    "without a vGICv3 the first run clears ID_AA64PFR0_EL1.GIC");
-	UNIT_EQ_U64(idreg_value_after_first_run(pfr0, val, &gic), val,
-		    "with one it stays");
-	UNIT_EQ_U64(idreg_value_after_first_run(isar0, 0x1221, &t), 0x1221,
-		    "other registers are untouched");
+	regs[mmfr1] = 0;
+	idreg_after_first_run(regs, &t);
+	UNIT_EQ_U64(regs[mmfr3], 0x00000101, "S1POE cleared without HPDS, S1PIE kept");
+	regs[mmfr3] = 0x00010100;		/* TCRX = 0 */
+	idreg_after_first_run(regs, &old);
+	UNIT_EQ_U64(regs[mmfr3], 0x00010100, "6.12 enforces no dependencies");
+	idreg_after_first_run(regs, &t);
+	UNIT_EQ_U64(regs[mmfr3], 0, "7.x clears S1PIE and S1POE without TCRX");
+	UNIT_EQ_U64(idreg_kernel_version("7.3.4+deb13-arm64"), 7 << 16 | 3, "release parsed");
+	UNIT_EQ_U64(idreg_kernel_version("garbage"), 0, "unknown release is 0");
 }
 
 int main(void)

@@ -81,12 +81,32 @@ static void print_kernel_log_tail(void)
 	}
 }
 
+/*
+ * Wait for the test, still bound by its deadline: one that closed its
+ * output and went on running must not escape the timeout.
+ */
+static int reap(pid_t pid, double deadline, int *timed_out)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (now() >= deadline) {
+			*timed_out = 1;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		usleep(10000);
+	}
+	return status;
+}
+
 /* Copy the child's output line by line, indented; kill it at the deadline. */
 static int pump_output(int fd, pid_t pid, double deadline, int *timed_out)
 {
 	char buf[LINE_MAX_LEN];
 	size_t used = 0;
-	int status = 0;
 
 	*timed_out = 0;
 	for (;;) {
@@ -121,8 +141,7 @@ static int pump_output(int fd, pid_t pid, double deadline, int *timed_out)
 	}
 	if (used)
 		printf("# %.*s\n", (int)used, buf);
-	waitpid(pid, &status, 0);
-	return status;
+	return reap(pid, deadline, timed_out);
 }
 
 static int run_one(int nr, char *name, int timeout_s, char **argv, struct totals *t)

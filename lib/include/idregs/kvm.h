@@ -23,6 +23,7 @@ struct idreg_vm {
 	int nr_vcpus;
 	int vcpu_fd[IDREG_MAX_VCPUS];
 	void *vcpu_run[IDREG_MAX_VCPUS];	/* mmap'ed struct kvm_run */
+	size_t run_size;			/* KVM_GET_VCPU_MMAP_SIZE */
 	char last_error[256];
 };
 

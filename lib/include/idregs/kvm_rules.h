@@ -26,6 +26,8 @@ struct idreg_vm_traits {
 	bool ctr_idc;
 	/* an in-kernel GICv3 exists when the VM first runs (never, in idregs) */
 	bool vgic_v3;
+	/* the host kernel, major << 16 | minor (0: unknown) */
+	unsigned int kernel;
 };
 
 enum idreg_write_effect {
@@ -44,20 +46,25 @@ struct idreg_kvm_verdict {
 
 /*
  * The traits of a VM whose ID registers read @limit right after creation
- * (unreadable slots as 0): idregs never asks for SVE on its vCPUs, and
- * @imp_id_writable says whether the capability was enabled.
+ * (unreadable slots as 0) on kernel @release: idregs never asks for SVE on
+ * its vCPUs, and @imp_id_writable says whether the capability was enabled.
  */
 void idreg_vm_traits_init(struct idreg_vm_traits *t,
 			  const uint64_t limit[IDREG_NR_SLOTS],
-			  bool imp_id_writable);
+			  bool imp_id_writable, const char *release);
 
 /*
- * What a register configured to @val reads once the VM has run: KVM's
- * kvm_finalize_sys_regs() (6.12, 7.x) clears the GIC fields at the first
- * KVM_RUN of a VM without an in-kernel GICv3.
+ * What the VM's ID registers (@regs, as configured) read once it has run:
+ * KVM's kvm_finalize_sys_regs() at the first KVM_RUN enforces feature
+ * dependencies (7.x: kvm_idregs_enforce_dependencies() in config.c clears
+ * ID_AA64MMFR3_EL1.S1PIE/S1POE when TCRX, ATS1A or HPDS are missing) and,
+ * without an in-kernel GICv3, clears the GIC fields (6.12 and 7.x).
  */
-uint64_t idreg_value_after_first_run(const struct idreg_reg *reg, uint64_t val,
-				     const struct idreg_vm_traits *t);
+void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
+			   const struct idreg_vm_traits *t);
+
+/* "7.3.4+deb13-arm64" -> 7 << 16 | 3; 0 when it does not parse. */
+unsigned int idreg_kernel_version(const char *release);
 
 /* MIDR_EL1, REVIDR_EL1, AIDR_EL1: KVM's set_imp_id_reg(). */
 bool idreg_is_imp_id_slot(unsigned int slot);
