@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "idregs/expect.h"
+#include "idregs/util.h"
 
 #define VERSION_MAX	0xffffffffU
 
@@ -167,27 +168,14 @@ fail:
 
 int idreg_expect_load(struct idreg_expectations *e, const char *path)
 {
-	FILE *f = fopen(path, "r");
+	size_t len;
 	char *text;
-	long size;
 	int r;
 
 	memset(e, 0, sizeof(*e));
-	if (!f) {
-		snprintf(e->error, sizeof(e->error), "%s: %s (errno %d)", path, strerror(errno), errno);
+	text = idreg_read_file(path, &len, e->error);
+	if (!text)
 		return -1;
-	}
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	text = calloc(1, size > 0 ? size + 1 : 1);
-	if (!text || (size > 0 && fread(text, 1, size, f) != (size_t)size)) {
-		snprintf(e->error, sizeof(e->error), "%s: cannot read", path);
-		free(text);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
 	r = idreg_expect_parse(e, text, path);
 	free(text);
 	return r;
@@ -212,13 +200,20 @@ int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0, co
 	return idreg_expect_load(e, path);
 }
 
+unsigned int idreg_kernel_version(const char *release)
+{
+	const char *end;
+	unsigned int v;
+
+	return release && !parse_version(release, &end, &v) ? v : 0;
+}
+
 const struct idreg_expectation *
 idreg_expect_find(const struct idreg_expectations *e, const char *target, const char *release)
 {
-	unsigned int v = 0, i;
-	const char *end;
+	unsigned int v = idreg_kernel_version(release), i;
 
-	if (parse_version(release, &end, &v))
+	if (!v)
 		return NULL;
 	for (i = 0; i < e->nr; i++)
 		if (!strcmp(e->items[i].target, target) &&

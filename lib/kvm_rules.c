@@ -17,22 +17,11 @@
  * modelled here: where they differ the walk's expectation file says so.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
 #include "idregs/util.h"
-
-unsigned int idreg_kernel_version(const char *release)
-{
-	unsigned int major, minor;
-
-	if (!release || sscanf(release, "%u.%u", &major, &minor) != 2 ||
-	    major > 0xffff || minor > 0xffff)
-		return 0;
-	return major << 16 | minor;
-}
 
 void idreg_vm_traits_init(struct idreg_vm_traits *t,
 			  const uint64_t limit[IDREG_NR_SLOTS],

@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "idregs/util.h"
+
 #define IDREG_EXPECT_MAX_RANGES	8
 
 struct idreg_expectation {
@@ -35,7 +37,7 @@ struct idreg_expectation {
 struct idreg_expectations {
 	struct idreg_expectation *items;
 	unsigned int nr;
-	char error[320];		/* file:line: what is wrong */
+	char error[IDREG_ERR_LEN];	/* file:line: what is wrong */
 };
 
 /* Parse @text (named @name in errors).  Returns 0 or -1 with .error set. */
@@ -45,6 +47,9 @@ int idreg_expect_load(struct idreg_expectations *e, const char *path);
 /* Load @file from the directory of the running executable. */
 int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0,
 			     const char *file);
+/* "7.3.4+deb13-arm64" -> 7 << 16 | 3; 0 when it does not parse. */
+unsigned int idreg_kernel_version(const char *release);
+
 /* The expectation for @target on kernel @release ("7.3.4+deb13-arm64"). */
 const struct idreg_expectation *
 idreg_expect_find(const struct idreg_expectations *e, const char *target,

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "idregs/expect.h"
 #include "idregs/predict.h"
 #include "idregs/table.h"
 
@@ -62,9 +63,6 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
  */
 void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
 			   const struct idreg_vm_traits *t);
-
-/* "7.3.4+deb13-arm64" -> 7 << 16 | 3; 0 when it does not parse. */
-unsigned int idreg_kernel_version(const char *release);
 
 /* MIDR_EL1, REVIDR_EL1, AIDR_EL1: KVM's set_imp_id_reg(). */
 bool idreg_is_imp_id_slot(unsigned int slot);

@@ -30,8 +30,6 @@
 #include "idregs/util.h"
 
 #define IDREG_PROFILE_FORMAT	"idregs-profile-1"
-/* Size of the error buffers the parsers fill: one line, no newline. */
-#define IDREG_ERR_LEN		320
 
 struct idreg_profile {
 	char label[128];		/* where it came from, for messages */
@@ -143,8 +141,5 @@ int idreg_profile_from_json(struct idreg_profile *p, const char *text,
 int idreg_profile_load(struct idreg_profile *p, const char *path, char *err);
 /* A malloc'ed JSON text ending in a newline, or NULL on ENOMEM. */
 char *idreg_profile_to_json(const struct idreg_profile *p);
-
-/* Read a whole file ("-" is stdin) into a NUL-terminated malloc'ed buffer. */
-char *idreg_read_file(const char *path, size_t *len, char *err);
 
 #endif /* IDREGS_PROFILE_H */
