@@ -63,16 +63,10 @@ static void report(const char *target, bool ok, const char *detail)
 
 static int view_vm_open(struct view_vm *w)
 {
-	unsigned int slot;
-
 	memset(w, 0, sizeof(*w));
-	if (idreg_vm_create(&w->vm) || idreg_vcpu_add(&w->vm) ||
-	    idreg_get_writable_masks(&w->vm, w->mask) ||
-	    idreg_guest_init(&w->guest, &w->vm))
+	if (idreg_vm_open(&w->vm, false) || idreg_guest_init(&w->guest, &w->vm) ||
+	    idreg_vm_read_all(&w->vm, w->mask, w->limit, NULL))
 		return -1;
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		idreg_get_slot(&w->vm, 0, slot, &w->limit[slot]);
-	w->vm.last_error[0] = 0;
 	idreg_vm_traits_init(&w->traits, w->limit, false, kernel_release);
 	memcpy(w->applied, w->limit, sizeof(w->applied));
 	return 0;

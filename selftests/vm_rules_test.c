@@ -81,15 +81,10 @@ static bool pass_covers(const struct rules_pass *p, unsigned int slot)
 static void open_vm(struct rules_pass *p)
 {
 	struct idreg_vm *vm = &p->vm;
-	unsigned int slot;
 
-	if (idreg_vm_create(vm) ||
-	    (p->imp_id_writable &&
-	     idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0)) ||
-	    idreg_vcpu_add(vm) || idreg_get_writable_masks(vm, p->mask))
+	if (idreg_vm_open(vm, p->imp_id_writable) ||
+	    idreg_vm_read_all(vm, p->mask, p->limit, p->readable))
 		ksft_exit_fail_msg("%s\n", vm->last_error);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		p->readable[slot] = !idreg_get_slot(vm, 0, slot, &p->limit[slot]);
 	idreg_vm_traits_init(&p->traits, p->limit, p->imp_id_writable, kernel_release);
 }
 

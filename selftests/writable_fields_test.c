@@ -62,19 +62,11 @@ static void report_values(const char *target, const char *detail,
 
 static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *label)
 {
-	unsigned int slot;
-
 	memset(w, 0, sizeof(*w));
 	w->label = label;
-	if (idreg_vm_create(&w->vm))
+	if (idreg_vm_open(&w->vm, imp_id_writable) ||
+	    idreg_vm_read_all(&w->vm, w->mask, w->limit, w->readable))
 		return -1;
-	if (imp_id_writable &&
-	    idreg_vm_enable_cap(&w->vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0))
-		return -1;
-	if (idreg_vcpu_add(&w->vm) || idreg_get_writable_masks(&w->vm, w->mask))
-		return -1;
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		w->readable[slot] = !idreg_get_slot(&w->vm, 0, slot, &w->limit[slot]);
 	idreg_vm_traits_init(&w->traits, w->limit, imp_id_writable, kernel_release);
 	return 0;
 }

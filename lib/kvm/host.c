@@ -34,7 +34,6 @@ int idreg_host_dump(struct idreg_profile *p, char *err)
 {
 	struct utsname u;
 	struct idreg_vm vm;
-	unsigned int slot;
 	bool imp_id_on;
 	int r;
 
@@ -44,15 +43,13 @@ int idreg_host_dump(struct idreg_profile *p, char *err)
 	/* Without the capability: what a VMM that does not ask for it sees. */
 	r = idreg_host_vm_open(&vm, false, &imp_id_on);
 	if (!r)
-		r = idreg_get_writable_masks(&vm, p->mask);
+		r = idreg_vm_read_all(&vm, p->mask, p->value, p->readable);
 	if (r) {
 		snprintf(err, IDREG_ERR_LEN, "%s", vm.last_error);
 		idreg_vm_destroy(&vm);
 		return r;
 	}
 	p->imp_id_cap = idreg_kvm_check_cap(&vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		p->readable[slot] = !idreg_get_slot(&vm, 0, slot, &p->value[slot]);
 	p->midr = p->value[idreg_slot_index(3, 0, 0, 0, 0)];
 	idreg_vm_destroy(&vm);
 	return 0;

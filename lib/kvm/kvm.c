@@ -136,6 +136,32 @@ int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu)
 	return vcpu_init(vm, vcpu);
 }
 
+int idreg_vm_open(struct idreg_vm *vm, bool imp_id_writable)
+{
+	int r = idreg_vm_create(vm);
+
+	if (!r && imp_id_writable)
+		r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
+	return r ?: idreg_vcpu_add(vm);
+}
+
+int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],
+		      uint64_t val[IDREG_NR_SLOTS], bool readable[IDREG_NR_SLOTS])
+{
+	int slot, r = idreg_get_writable_masks(vm, mask);
+
+	if (r)
+		return r;
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		bool ok = !idreg_get_slot(vm, 0, slot, &val[slot]);
+
+		if (readable)
+			readable[slot] = ok;
+	}
+	vm->last_error[0] = 0;
+	return 0;
+}
+
 void idreg_vm_destroy(struct idreg_vm *vm)
 {
 	int i;

@@ -41,6 +41,20 @@ int idreg_vcpu_add(struct idreg_vm *vm);
 int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu);
 void idreg_vm_destroy(struct idreg_vm *vm);
 
+/*
+ * A VM with its first vCPU initialised; with @imp_id_writable,
+ * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS is enabled first (KVM takes it only
+ * before any vCPU exists).
+ */
+int idreg_vm_open(struct idreg_vm *vm, bool imp_id_writable);
+/*
+ * The 192 writable masks and every slot's value as vCPU 0 reads it now;
+ * @readable (may be NULL) says which slots GET_ONE_REG knows.  Slots it
+ * does not know are expected, so they leave no last_error behind.
+ */
+int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],
+		      uint64_t val[IDREG_NR_SLOTS], bool readable[IDREG_NR_SLOTS]);
+
 /* The 192 writable masks, indexed as KVM_ARM_FEATURE_ID_RANGE_IDX. */
 int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS]);
 
