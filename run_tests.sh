@@ -13,6 +13,8 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")" && pwd)
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
+# Each test's timeout, kselftest's way (selftests/settings).
+TEST_TIMEOUT=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
 
 kernels=
 cpus=max
@@ -113,10 +115,9 @@ build() {
 
 # NAME TIMEOUT PATH lines for ktap_runner, binaries found under $1.
 write_list() {
-	local dir=$1 timeout t
-	timeout=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
+	local dir=$1 t
 	for t in "${tests[@]}"; do
-		echo "$t $timeout $dir/$t"
+		echo "$t $TEST_TIMEOUT $dir/$t"
 	done
 }
 
@@ -149,9 +150,8 @@ writable_fields() {
 # Boot one host and leave "pass fail skip seconds fields|verdict" in $log.sum.
 boot_one() {
 	local kdir=$1 cpu=$2 img=$3 log=$4
-	local timeout start=$SECONDS rc verdict pass fail skip secs fields
-	timeout=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
-	local bound=$((EMU_BOOT_ALLOWANCE + timeout * ${#tests[@]}))
+	local start=$SECONDS rc verdict pass fail skip secs fields
+	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * ${#tests[@]}))
 	emu_boot "$kdir" "$cpu" "$img" "$log" "$bound"
 	rc=$?
 	verdict=$(emu_verdict "$rc" "$log")
