@@ -6,7 +6,8 @@ reserved ranges, no values, only what QEMU's property names need.
 """
 import re
 
-from .model import Field, GenError, Register, SRC_AARCHMRS, check_layout
+from .model import (Field, GenError, Register, SRC_AARCHMRS, check_layout,
+                    data_lines)
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -29,15 +30,8 @@ def _line_field(words, where):
 
 def load_arm_fields(path, text=None):
     """Return {name: Register} with enc None and only named fields."""
-    if text is None:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
     regs = {}
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        where = f"{path}:{lineno}"
+    for where, line in data_lines(path, text):
         name, f = _line_field(line.split("\t"), where)
         reg = regs.setdefault(name, Register(name, None, SRC_AARCHMRS,
                                              where=where))

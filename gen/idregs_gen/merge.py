@@ -17,7 +17,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import List
 
 from .model import (Alias, Field, GenError, RESERVED_KINDS, SRC_AARCHMRS,
-                    check_layout, reserved_name)
+                    check_layout, data_lines, reserved_name)
 
 
 @dataclass
@@ -168,15 +168,8 @@ def merge_arm_names(reg, arm, replace_reason=None):
 
 def parse_layouts(path, text=None):
     """gen/arm_layouts.txt: {register: (reason, where)}."""
-    if text is None:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
     out = {}
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        where = f"{path}:{lineno}"
+    for where, line in data_lines(path, text):
         words = line.split(None, 1)
         if len(words) < 2:
             raise GenError(where, "expected 'REGISTER reason'")

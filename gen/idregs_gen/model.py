@@ -134,6 +134,18 @@ class Register:
         self.fields.sort(key=lambda f: -f.lsb)
 
 
+def data_lines(path, text=None):
+    """The lines of a hand-written or tabular input that say something:
+    (path:line, stripped line), blank lines and # comments skipped."""
+    if text is None:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            yield f"{path}:{lineno}", line
+
+
 def reserved_name(kind, msb, lsb):
     # Reserved ranges have no name in any source; this one is unique per
     # register, which keeps lookups and generated symbols unambiguous.

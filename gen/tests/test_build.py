@@ -25,6 +25,15 @@ def fixture_build(**kw):
     return {r.name: r for r in regs}, regs, inputs, notes
 
 
+def write_temp(test, text, suffix):
+    """A file holding @text, removed when @test ends."""
+    fd, path = tempfile.mkstemp(suffix=suffix)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    test.addCleanup(os.unlink, path)
+    return path
+
+
 class Build(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -111,11 +120,7 @@ class ArmNames(unittest.TestCase):
 
 class ArmDisagreements(unittest.TestCase):
     def write(self, text, suffix):
-        fd, path = tempfile.mkstemp(suffix=suffix)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        self.addCleanup(os.unlink, path)
-        return path
+        return write_temp(self, text, suffix)
 
     def arm(self, extra):
         with open(ARM_FIELDS) as fh:
@@ -197,11 +202,7 @@ class WithJson(unittest.TestCase):
 
 class BadCombination(unittest.TestCase):
     def write(self, text):
-        fd, path = tempfile.mkstemp(suffix=".txt")
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        self.addCleanup(os.unlink, path)
-        return path
+        return write_temp(self, text, ".txt")
 
     def test_override_of_unknown_field(self):
         ov = self.write("ID_AA64DFR0_EL1 Nope LOWER_SAFE why\n")

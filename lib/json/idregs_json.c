@@ -452,15 +452,18 @@ char *idreg_model_to_json(const struct idreg_model *m)
 {
 	json_t *props = json_object(), *v;
 	unsigned int i;
+	uint64_t value;
 	char prop[128];
-	int bad = !props;
+	int bad = !props, r;
 
 	for (i = 0; !bad && i < m->nr; i++) {
-		idreg_assign_prop(&m->items[i], prop, sizeof(prop));
+		r = idreg_model_prop_at(m, i, prop, sizeof(prop), &value);
+		if (r <= 0) {
+			bad |= r < 0;
+			continue;
+		}
 		/* QMP gives integers; only a 64-bit field can need a string. */
-		v = m->items[i].value <= INT64_MAX ?
-			json_integer((json_int_t)m->items[i].value) :
-			hex(m->items[i].value);
+		v = value <= INT64_MAX ? json_integer((json_int_t)value) : hex(value);
 		bad |= json_object_set_new(props, prop, v);
 	}
 	if (bad) {
