@@ -24,7 +24,6 @@ from .model import (Alias, Field, GenError, RESERVED_KINDS, SRC_AARCHMRS,
 class Pairing:
     same: list = dc_field(default_factory=list)       # [(k, a)]
     splits: list = dc_field(default_factory=list)     # [(k, [a, ...])]
-    only_k: list = dc_field(default_factory=list)
     only_a: list = dc_field(default_factory=list)
     overlaps: List[str] = dc_field(default_factory=list)
     moved: List[str] = dc_field(default_factory=list)   # a name at other bits
@@ -47,20 +46,20 @@ def pair_fields(kfields, afields, lk="kernel", la="Arm"):
     ks, as_ = _named(kfields), _named(afields)
     p = Pairing()
     by_bounds = {(a.lsb, a.width): a for a in as_}
-    paired = set()
+    paired = set()                # ids of Arm fields already placed
+    done = set()                  # ids of kernel fields with an equal one
     for k in ks:
         a = by_bounds.get((k.lsb, k.width))
         if a is not None:
             p.same.append((k, a))
-            paired.update((id(k), id(a)))
+            paired.add(id(a))
+            done.add(id(k))
     for k in ks:
-        if id(k) in paired:
-            continue
         hit = [a for a in as_ if id(a) not in paired and _overlaps(k, a)]
+        if id(k) in done or not hit:
+            continue              # paired, or only the kernel names the bits
         inside = [a for a in hit if a.lsb >= k.lsb and a.msb <= k.msb]
-        if not hit:
-            p.only_k.append(k)
-        elif len(hit) >= 2 and hit == inside and \
+        if len(hit) >= 2 and hit == inside and \
                 sum(a.width for a in hit) == k.width:
             p.splits.append((k, sorted(hit, key=lambda a: -a.lsb)))
             paired.update(id(a) for a in hit)
@@ -68,7 +67,6 @@ def pair_fields(kfields, afields, lk="kernel", la="Arm"):
             p.overlaps.append(
                 f"{k.name} ({k.bounds}) in {lk} overlaps " +
                 ", ".join(f"{a.name} ({a.bounds})" for a in hit) + f" in {la}")
-        paired.add(id(k))
     for a in as_:
         if id(a) in paired:
             continue
