@@ -404,5 +404,5 @@ const struct idreg_declared_series idreg_declared_series[] = {
 const unsigned int idreg_nr_declared_series = 2;
 
 const char idreg_declared_inputs[] =
-	"7.3: linux-source 7.3.4-1~bpo13+1, sys_regs.c sha256:6470cfdcead2fe5b39c56eecf83d8703eb1167f030e5ae2d3f20ff1b43d389d6, sysreg sha256:1895c425cb1cca5d3c45bdcf9e6668768e1381fb88ac5ffd64692bd599b48548, supplement sha256:fb2ba5b3ad5e71d476c852ddc07ab4fdaac9cfdf9c1e85be15701258bea25be3\n"
-	"6.12: linux-source 6.12.117-1, sys_regs.c sha256:50f01aacd69572b72ae2c512037a29d0094405463f596e6e0efea58b94fedd45, sysreg sha256:fd0908f8945623af74f6602fb375d072dd2dc1d2158952ba49b92c4701a73c49, supplement sha256:fb2ba5b3ad5e71d476c852ddc07ab4fdaac9cfdf9c1e85be15701258bea25be3\n";
+	"7.3: linux-source 7.3.4-1~bpo13+1, sys_regs.c sha256:6470cfdcead2fe5b39c56eecf83d8703eb1167f030e5ae2d3f20ff1b43d389d6, sysreg sha256:1895c425cb1cca5d3c45bdcf9e6668768e1381fb88ac5ffd64692bd599b48548, supplement sha256:90500e7be05a47c9ff60f4f68b28fe2b20b94972d67fd6c079ec7b8fae3abdd8\n"
+	"6.12: linux-source 6.12.117-1, sys_regs.c sha256:50f01aacd69572b72ae2c512037a29d0094405463f596e6e0efea58b94fedd45, sysreg sha256:fd0908f8945623af74f6602fb375d072dd2dc1d2158952ba49b92c4701a73c49, supplement sha256:90500e7be05a47c9ff60f4f68b28fe2b20b94972d67fd6c079ec7b8fae3abdd8\n";
