@@ -71,19 +71,58 @@ static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *lab
 	return 0;
 }
 
+/* Say in @detail how KVM's answer @r, @back differs from the verdict @v. */
+static void describe_mismatch(const struct idreg_kvm_verdict *v, uint64_t val, uint64_t before,
+			      int r, uint64_t back, char *detail, size_t size)
+{
+	if (v->effect == IDREG_WRITE_REJECTED && r == 0)
+		idreg_append(detail, size, " [0x%016llx accepted (reads 0x%016llx), predicted refused by %s: %s]",
+			     (unsigned long long)val, (unsigned long long)back, v->path, v->why);
+	else if (v->effect != IDREG_WRITE_REJECTED && r)
+		idreg_append(detail, size, " [0x%016llx refused with errno %d, predicted accepted by %s]",
+			     (unsigned long long)val, -r, v->path);
+	else if (r && r != v->err)
+		idreg_append(detail, size, " [0x%016llx refused with errno %d, predicted errno %d]",
+			     (unsigned long long)val, -r, -v->err);
+	else if (r)
+		idreg_append(detail, size, " [0x%016llx refused with errno %d but the register changed: 0x%016llx -> 0x%016llx]",
+			     (unsigned long long)val, -r, (unsigned long long)before,
+			     (unsigned long long)back);
+	else
+		idreg_append(detail, size, " [wrote 0x%016llx, read back 0x%016llx, predicted 0x%016llx by %s]",
+			     (unsigned long long)val, (unsigned long long)back,
+			     (unsigned long long)v->stored, v->path);
+}
+
+/* Write the default back and check it took. */
+static bool restore(struct walk_vm *w, unsigned int slot, char *detail, size_t size)
+{
+	uint64_t limit = w->limit[slot], back = 0;
+
+	if (!idreg_set_slot(&w->vm, 0, slot, limit) &&
+	    !idreg_get_slot(&w->vm, 0, slot, &back) && back == limit)
+		return true;
+	idreg_append(detail, size, " [restoring 0x%016llx failed (reads 0x%016llx): %s]",
+		     (unsigned long long)limit, (unsigned long long)back, w->vm.last_error);
+	return false;
+}
+
 /*
- * Write @val, compare with the prediction, read back, restore.  Returns
- * true when KVM did what was predicted; @detail collects what differed.
+ * Write @val, compare KVM's answer and the register read back with the
+ * prediction (a refused write must leave the register as it was), restore.
+ * Returns true when KVM did what was predicted; @detail collects what
+ * differed.
  */
 static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
 		      uint64_t val, bool *accepted, char *detail, size_t size)
 {
 	struct idreg_kvm_verdict v;
 	uint64_t limit = w->limit[slot], back = 0;
-	enum idreg_write_effect want;
+	enum idreg_answer a;
+	char buf[32];
 	int r;
 
-	want = idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v);
+	idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v);
 	r = idreg_set_slot(&w->vm, 0, slot, val);
 	*accepted = r == 0;
 	stats.values++;
@@ -92,39 +131,23 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	else
 		stats.rejected++;
 
-	if (want == IDREG_WRITE_REJECTED && r == 0) {
-		idreg_append(detail, size, " [0x%016llx accepted, predicted %s: %s]",
-			   (unsigned long long)val, v.path, v.why);
-		idreg_set_slot(&w->vm, 0, slot, limit);
+	if (idreg_get_slot(&w->vm, 0, slot, &back)) {
+		idreg_append(detail, size, " [reading back after writing 0x%016llx: %s]",
+			     (unsigned long long)val, w->vm.last_error);
+		restore(w, slot, detail, size);
 		return false;
 	}
-	if (want != IDREG_WRITE_REJECTED && r) {
-		idreg_append(detail, size, " [0x%016llx rejected errno %d, predicted accept by %s]",
-			   (unsigned long long)val, -r, v.path);
+	a = idreg_kvm_answer(&w->traits, &v, limit, r, back);
+	if (a == IDREG_ANSWER_MISMATCH)
+		describe_mismatch(&v, val, limit, r, back, detail, size);
+	else if (a == IDREG_ANSWER_LEARNT)
+		ksft_print_msg("%s%s: 0x%016llx accepted, read back 0x%016llx: %s() dropped a field equal to the host's sanitised value, so that value is 0x%x\n",
+			       idreg_slot_name(slot, buf, sizeof(buf)), w->label,
+			       (unsigned long long)val, (unsigned long long)back, v.host_setter,
+			       v.host_guess);
+	if (back != limit && !restore(w, slot, detail, size))
 		return false;
-	}
-	if (r) {
-		if (r != v.err) {
-			idreg_append(detail, size, " [0x%016llx rejected errno %d, predicted errno %d]",
-				   (unsigned long long)val, -r, -v.err);
-			return false;
-		}
-		return true;
-	}
-	if (idreg_get_slot(&w->vm, 0, slot, &back) ||
-	    back != (want == IDREG_WRITE_IGNORED ? limit : val)) {
-		idreg_append(detail, size, " [wrote 0x%016llx, read back 0x%016llx]",
-			   (unsigned long long)val, (unsigned long long)back);
-		idreg_set_slot(&w->vm, 0, slot, limit);
-		return false;
-	}
-	if (idreg_set_slot(&w->vm, 0, slot, limit) ||
-	    idreg_get_slot(&w->vm, 0, slot, &back) || back != limit) {
-		idreg_append(detail, size, " [restoring 0x%016llx failed: %s]",
-			   (unsigned long long)limit, w->vm.last_error);
-		return false;
-	}
-	return true;
+	return a != IDREG_ANSWER_MISMATCH;
 }
 
 static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
