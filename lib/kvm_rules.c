@@ -40,6 +40,14 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
 	/* CTR_EL0.IDC, bit 28: set_clidr() compares against the host's. */
 	t->ctr_idc = ctr >> 28 & 1;
 	t->kernel = idreg_kernel_version(release);
+	/* ID_AA64MMFR2_EL1.EVT, bits 59:56 (ARM64_HAS_EVT: at least IMP). */
+	t->evt = idreg_field_get(limit[idreg_slot_index(3, 0, 0, 7, 2)], 56, 4) >= 1;
+}
+
+uint64_t idreg_guest_ctr_view(const struct idreg_vm_traits *t, uint64_t val, uint64_t limit,
+			      uint64_t hw)
+{
+	return t->evt && val == limit ? hw : val;
 }
 
 /*

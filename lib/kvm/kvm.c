@@ -242,3 +242,11 @@ int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val)
 		return fail(vm, EINVAL, "no ID register slot %d", slot);
 	return idreg_set(vm, vcpu, e.op1, e.crm, e.op2, val);
 }
+
+uint64_t idreg_host_ctr_el0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(v));
+	return v;
+}

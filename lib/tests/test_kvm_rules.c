@@ -219,6 +219,19 @@ static void test_ctr(void)
 		IDREG_WRITE_STORED, "CTR_EL0: L1Ip VIPT accepted");
 }
 
+static void test_ctr_view(void)
+{
+	struct idreg_vm_traits evt = { .evt = true }, none = { .evt = false };
+	uint64_t limit = 0x9444c004ULL, hw = 0x49444c004ULL, lowered = 0x8440c000ULL;
+
+	UNIT_EQ_U64(idreg_guest_ctr_view(&evt, limit, limit, hw), hw,
+		    "FEAT_EVT and the host's CTR_EL0: TID4, the guest reads the hardware");
+	UNIT_EQ_U64(idreg_guest_ctr_view(&evt, lowered, limit, hw), lowered,
+		    "FEAT_EVT and a changed CTR_EL0: TID2, the guest reads the VM's");
+	UNIT_EQ_U64(idreg_guest_ctr_view(&none, limit, limit, hw), limit,
+		    "no FEAT_EVT: TID2, the guest reads the VM's");
+}
+
 static void test_per_vcpu(void)
 {
 	UNIT_OK(!idreg_slot_vm_wide(CLIDR_SLOT) && !idreg_slot_frozen_after_run(CLIDR_SLOT),
@@ -235,6 +248,7 @@ int main(void)
 	test_aa64pfr0();
 	test_host_values();
 	test_ctr();
+	test_ctr_view();
 	test_per_vcpu();
 	test_first_run();
 	test_imp_id();

@@ -65,5 +65,8 @@ int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t
 int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val);
 int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val);
 
+/* CTR_EL0 as this process reads it with MRS (see idreg_guest_ctr_view()). */
+uint64_t idreg_host_ctr_el0(void);
+
 
 #endif /* IDREGS_KVM_H */

@@ -35,6 +35,8 @@ struct idreg_vm_traits {
 	unsigned int kernel;
 	/* the vCPUs have EL2 (KVM_ARM_VCPU_HAS_EL2; never in idregs) */
 	bool nv;
+	/* the host has FEAT_EVT: ID_AA64MMFR2_EL1.EVT >= 1, which KVM passes on */
+	bool evt;
 	/*
 	 * The host's sanitised value of a field that a setter drops when
 	 * userspace writes exactly that value (ID_AA64PFR0_EL1.MPAM,
@@ -117,6 +119,19 @@ enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
 					  uint64_t val,
 					  const struct idreg_vm_traits *t,
 					  struct idreg_kvm_verdict *v);
+
+/*
+ * What the guest reads for CTR_EL0 when the VM's value is @val and the
+ * host's sanitised one (the VM's default) @limit: KVM traps CTR_EL0
+ * (HCR_EL2.TID2) and answers @val, unless the host has FEAT_EVT and @val
+ * is @limit; then it traps only the cache ID registers (TID4) and the
+ * guest reads the hardware's CTR_EL0, @hw (vcpu_set_hcr() in 7.3, at the
+ * first run; the same choice in 6.12).  @hw is what MRS CTR_EL0 returns to
+ * a host process: where Linux traps that (mismatched cache types) it
+ * returns the sanitised value, and KVM then takes TID2 anyway.
+ */
+uint64_t idreg_guest_ctr_view(const struct idreg_vm_traits *t, uint64_t val, uint64_t limit,
+			      uint64_t hw);
 
 /* How KVM's answer to a write compares with the verdict. */
 enum idreg_answer {
