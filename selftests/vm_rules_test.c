@@ -69,14 +69,14 @@ struct rules_pass {
 	uint64_t mpidr[NR_RULE_VCPUS];	/* written with MPIDR_MARK */
 };
 
-static struct idreg_expectations expectations;
 static char kernel_release[128];
 static struct rules_pass plain = { .suffix = "" };
 static struct rules_pass imp = { .suffix = "@imp_id_writable", .imp_id_writable = true };
 
+/* No expectation file: every rule checked here is KVM's and predicted. */
 static void report(const char *target, bool ok, const char *detail)
 {
-	idreg_test_report(&expectations, kernel_release, target, ok, detail);
+	ksft_test_result(ok, "%s: %s\n", target, detail);
 }
 
 /* The imp-id pass is only about what the capability makes writable. */
@@ -462,8 +462,7 @@ int main(int argc, char **argv)
 	bool have_imp_cap;
 
 	(void)argc;
-	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expectations,
-			 "guest_view.expect");
+	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), NULL, NULL);
 
 	open_vm(&plain);
 	pick_changes(&plain);
@@ -485,6 +484,5 @@ int main(int argc, char **argv)
 	if (have_imp_cap)
 		run_pass(&imp);
 
-	idreg_expect_free(&expectations);
 	ksft_finished();
 }
