@@ -16,6 +16,7 @@
 
 #include "idregs/field.h"
 #include "idregs/kvm.h"
+#include "idregs/util.h"
 
 /* Record what failed and return -errno. */
 static int fail(struct idreg_vm *vm, int err, const char *fmt, ...)
@@ -179,17 +180,29 @@ void idreg_vm_destroy(struct idreg_vm *vm)
 	vm->vm_fd = vm->kvm_fd = -1;
 }
 
-int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS])
+int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS],
+				  uint32_t range_id, int word, uint32_t val)
 {
 	struct reg_mask_range range;
 
 	memset(&range, 0, sizeof(range));
-	memset(masks, 0, IDREG_NR_SLOTS * sizeof(masks[0]));
 	range.addr = (uint64_t)(uintptr_t)masks;
-	range.range = KVM_ARM_FEATURE_ID_RANGE;
+	range.range = range_id;
+	if (word >= (int)ARRAY_SIZE(range.reserved))
+		return fail(vm, EINVAL, "reserved word %d: struct reg_mask_range has %zu",
+			    word, ARRAY_SIZE(range.reserved));
+	if (word >= 0)
+		range.reserved[word] = val;
 	if (ioctl(vm->vm_fd, KVM_ARM_GET_REG_WRITABLE_MASKS, &range))
-		return fail(vm, errno, "KVM_ARM_GET_REG_WRITABLE_MASKS");
+		return fail(vm, errno, "KVM_ARM_GET_REG_WRITABLE_MASKS range %u, reserved[%d] = 0x%x",
+			    range_id, word, val);
 	return 0;
+}
+
+int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS])
+{
+	memset(masks, 0, IDREG_NR_SLOTS * sizeof(masks[0]));
+	return idreg_get_writable_masks_with(vm, masks, KVM_ARM_FEATURE_ID_RANGE, -1, 0);
 }
 
 static uint64_t one_reg_id(int op1, int crm, int op2)
