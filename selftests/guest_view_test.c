@@ -236,6 +236,8 @@ static void check_view(struct view_vm *w, enum model_kind kind, unsigned int slo
 	/* CTR_EL0 may be the hardware's: KVM's choice between TID4 and TID2. */
 	if (slot == (unsigned int)idreg_slot_index(3, 3, 0, 0, 1))
 		want = idreg_guest_ctr_view(&w->traits, now, w->limit[slot], host_ctr);
+	if (have_now && !view->trapped[slot] && view->read[slot])
+		differ = view->val[slot] ^ want;
 	snprintf(target, sizeof(target), "%s.view@%s", name, model_names[kind]);
 	if (!have_now)
 		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s",
@@ -247,7 +249,7 @@ static void check_view(struct view_vm *w, enum model_kind kind, unsigned int slo
 	else if (!view->read[slot])
 		snprintf(detail, sizeof(detail), "the guest did not get to read it; GET_ONE_REG 0x%016llx",
 			 (unsigned long long)now);
-	else if ((differ = view->val[slot] ^ want))
+	else if (differ)
 		snprintf(detail, sizeof(detail), "guest reads 0x%016llx, want 0x%016llx (differ 0x%016llx); GET_ONE_REG 0x%016llx",
 			 (unsigned long long)view->val[slot], (unsigned long long)want,
 			 (unsigned long long)differ, (unsigned long long)now);
