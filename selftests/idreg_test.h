@@ -16,19 +16,6 @@
 #include "idregs/expect.h"
 #include "idregs/kvm.h"
 
-/* The running kernel's release, for the expectation files' version ranges. */
-static inline void idreg_test_read_release(char *buf, size_t size)
-{
-	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
-
-	buf[0] = 0;
-	if (f) {
-		if (fgets(buf, size, f))
-			buf[strcspn(buf, "\n")] = 0;
-		fclose(f);
-	}
-}
-
 /* One value (or bit) where KVM differed from the prediction, and how. */
 struct idreg_test_diff {
 	uint64_t value;
@@ -90,7 +77,7 @@ static inline void idreg_test_start(const char *argv0, char *release, size_t siz
 	why = idreg_kvm_unavailable();
 	if (why)
 		ksft_exit_skip("%s\n", why);
-	idreg_test_read_release(release, size);
+	idreg_kernel_release(release, size);
 	if (file && idreg_expect_load_beside(e, argv0, file))
 		ksft_exit_fail_msg("%s\n", e->error);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -262,4 +263,13 @@ uint64_t idreg_host_ctr_el0(void)
 
 	__asm__ volatile("mrs %0, ctr_el0" : "=r"(v));
 	return v;
+}
+
+void idreg_kernel_release(char *buf, size_t size)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		u.release[0] = 0;
+	snprintf(buf, size, "%s", u.release);
 }

@@ -11,6 +11,7 @@
 #define IDREGS_KVM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "idregs/table.h"
@@ -71,6 +72,9 @@ int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t
 /* The same for a slot index 0..191. */
 int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val);
 int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val);
+
+/* The running kernel's release (uname -r) into @buf; "" if unknown. */
+void idreg_kernel_release(char *buf, size_t size);
 
 /* CTR_EL0 as this process reads it with MRS (see idreg_guest_ctr_view()). */
 uint64_t idreg_host_ctr_el0(void);
