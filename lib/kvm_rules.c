@@ -267,6 +267,28 @@ _Static_assert(ARRAY_SIZE(setter_rules) <= IDREG_NR_SETTER_RULES,
 	       "IDREG_NR_SETTER_RULES too small");
 _Static_assert(IDREG_NR_SETTER_RULES <= 32, "host_known has 32 bits");
 
+/*
+ * The register and field of each rule, looked up once: the walk predicts
+ * thousands of writes, and on an emulated host every name compare counts.
+ */
+static const struct idreg_field *rule_field(unsigned int i, const struct idreg_reg *reg)
+{
+	static const struct idreg_reg *regs[ARRAY_SIZE(setter_rules)];
+	static const struct idreg_field *fields[ARRAY_SIZE(setter_rules)];
+	static bool resolved;
+	unsigned int j;
+
+	if (!resolved) {
+		for (j = 0; j < ARRAY_SIZE(setter_rules); j++) {
+			regs[j] = idreg_reg_by_name(setter_rules[j].reg);
+			fields[j] = regs[j] ? idreg_field_by_name(regs[j], setter_rules[j].field) :
+				    NULL;
+		}
+		resolved = true;
+	}
+	return regs[i] == reg ? fields[i] : NULL;
+}
+
 /* The setter's verdict: NULL when it passes *@val on, rewritten. */
 static const struct setter_rule *run_setter(const struct idreg_reg *reg, uint64_t *val,
 					    const struct idreg_vm_traits *t,
@@ -276,14 +298,10 @@ static const struct setter_rule *run_setter(const struct idreg_reg *reg, uint64_
 
 	for (i = 0; i < ARRAY_SIZE(setter_rules); i++) {
 		const struct setter_rule *rule = &setter_rules[i];
-		const struct idreg_field *f;
+		const struct idreg_field *f = rule_field(i, reg);
 		uint64_t x;
 
-		if (strcmp(rule->reg, reg->name) || t->kernel < rule->since ||
-		    (rule->nv_only && !t->nv))
-			continue;
-		f = idreg_field_by_name(reg, rule->field);
-		if (!f)
+		if (!f || t->kernel < rule->since || (rule->nv_only && !t->nv))
 			continue;
 		x = idreg_field_get(*val, f->lsb, f->width);
 		switch (rule->kind) {
