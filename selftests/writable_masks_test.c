@@ -10,16 +10,68 @@
  * a writable bit nothing declares both fail, naming the fields.  For a
  * kernel newer than (or between) the series read, a declared bit lost
  * fails and a writable bit gained is reported as a new writable field.
+ *
+ * The ioctl refuses (EINVAL, writing nothing) a nonzero reserved word and
+ * a range other than KVM_ARM_FEATURE_ID_RANGE
+ * (kvm_vm_ioctl_get_reg_writable_masks()).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <linux/kvm.h>
 
 #include "kselftest.h"
 #include "idreg_test.h"
 #include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+
+#define POISON			0x5a5a5a5a5a5a5a5aULL
+#define NR_RESERVED_WORDS	(sizeof(((struct reg_mask_range *)0)->reserved) / sizeof(__u32))
+
+/*
+ * Ask with @range_id and reserved word @word = @val: true when KVM refuses
+ * with EINVAL and leaves the buffer as it was.  @detail says otherwise.
+ */
+static bool refused_untouched(struct idreg_vm *vm, uint32_t range_id, int word, uint32_t val,
+			      char *detail, size_t size)
+{
+	static uint64_t buf[IDREG_NR_SLOTS];
+	unsigned int i, touched = 0;
+	int r;
+
+	for (i = 0; i < IDREG_NR_SLOTS; i++)
+		buf[i] = POISON;
+	r = idreg_get_writable_masks_with(vm, buf, range_id, word, val);
+	for (i = 0; i < IDREG_NR_SLOTS; i++)
+		touched += buf[i] != POISON;
+	if (r == -EINVAL && !touched)
+		return true;
+	snprintf(detail, size, "; range %u, reserved[%d] = 0x%x: returned %d (%s), %u masks written",
+		 range_id, word, val, r, r ? strerror(-r) : "success", touched);
+	return false;
+}
+
+static void check_refusals(struct idreg_vm *vm)
+{
+	char detail[256] = "";
+	unsigned int word, bad = 0;
+
+	for (word = 0; word < NR_RESERVED_WORDS; word++) {
+		bad += !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE, word, 1,
+					  detail, sizeof(detail));
+		bad += !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE, word, 0x80000000U,
+					  detail, sizeof(detail));
+	}
+	ksft_test_result(!bad, "masks.reserved: each of the %zu reserved words set to 1 or 0x80000000 is refused with EINVAL, nothing written%s\n",
+			 NR_RESERVED_WORDS, detail);
+	detail[0] = 0;
+	bad = !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE + 1, -1, 0, detail, sizeof(detail));
+	bad += !refused_untouched(vm, 0xffffffffU, -1, 0, detail, sizeof(detail));
+	ksft_test_result(!bad, "masks.range: ranges %u and 0xffffffff are refused with EINVAL, nothing written%s\n",
+			 KVM_ARM_FEATURE_ID_RANGE + 1, detail);
+}
 
 struct masks_run {
 	struct idreg_vm vm;
@@ -103,11 +155,12 @@ int main(int argc, char **argv)
 				       idreg_declared_mask(m.decl, slot, m.traits.aarch32_el0));
 	}
 
-	ksft_set_plan(2 + nonzero + (m.decl ? declared : 1));
+	ksft_set_plan(4 + nonzero + (m.decl ? declared : 1));
 	ksft_test_result(r == 0, "KVM_ARM_GET_REG_WRITABLE_MASKS%s%s\n",
 			 r ? ": " : "", r ? m.vm.last_error : "");
 	ksft_test_result(nonzero > 0, "%u of %d slots have writable bits\n",
 			 nonzero, IDREG_NR_SLOTS);
+	check_refusals(&m.vm);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		if (m.mask[slot])
 			check_readable(&m, slot);
