@@ -7,8 +7,8 @@ import re
 from .aarchmrs import load_registers_json
 from .armfields import load_arm_fields
 from .cpufeature import parse_cpufeature, sysreg_macros
-from .model import (GenError, RESERVED_KINDS, SRC_CPUFEATURE,
-                    SRC_KVM_OVERRIDE, SRC_SUPPLEMENT, in_id_space)
+from .model import (EnumValue, GenError, RESERVED_KINDS, SRC_CPUFEATURE,
+                    SRC_KVM_OVERRIDE, SRC_SUPPLEMENT, data_lines, in_id_space)
 from .merge import merge_arm_names, parse_layouts
 from .overrides import parse_overrides
 from .sysreg import id_space, parse_sysreg
@@ -16,6 +16,7 @@ from .sysreg import id_space, parse_sysreg
 GEN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUPPLEMENT = os.path.join(GEN_DIR, "supplement.txt")
 OVERRIDES = os.path.join(GEN_DIR, "kvm_overrides.txt")
+ARM_VALUES = os.path.join(GEN_DIR, "arm_values.txt")
 ARM_FIELDS = os.path.join(GEN_DIR, "arm_fields.tsv")
 LAYOUTS = os.path.join(GEN_DIR, "arm_layouts.txt")
 SYSREG_REL = "arch/arm64/tools/sysreg"
@@ -105,6 +106,34 @@ def _apply_overrides(regs, overrides):
         p.override_reason = ov.reason
 
 
+_ENUM_KINDS = ("ENUM", "UNSIGNED_ENUM", "SIGNED_ENUM")
+
+
+def _apply_arm_values(regs, path, notes):
+    """gen/arm_values.txt: allocated values the kernel's file does not name."""
+    by_name = {r.name: r for r in regs}
+    for where, line in data_lines(path):
+        words = line.split(None, 4)
+        if len(words) < 5 or not re.fullmatch(r"0b[01]+", words[2]):
+            raise GenError(where, "expected 'REGISTER FIELD 0bVALUE NAME reason'")
+        rname, fname, value, name, reason = words
+        reg = by_name.get(rname)
+        if reg is None:
+            notes.append(f"{where}: no {rname} in the table; the entry is unused")
+            continue
+        f = reg.field(fname)
+        if f is None or f.kind not in _ENUM_KINDS:
+            raise GenError(where, f"{rname}.{fname} is not an enumerated field of the table")
+        value = int(value[2:], 2)
+        if value >> f.width:
+            raise GenError(where, f"{rname}.{fname}: 0x{value:x} wider than {f.width} bits")
+        if any(v.value == value for v in f.values):
+            notes.append(f"{where}: {rname}.{fname} already names 0x{value:x}; the entry is unused")
+            continue
+        f.values.append(EnumValue(value, name, reason))
+        f.values.sort(key=lambda v: v.value)
+
+
 def _add_extra(regs, all_regs, jregs, supplement, notes):
     """The supplement's registers the sysreg file lacks (Registers.json's
     description when it has one), and every other ID-space register
@@ -190,6 +219,7 @@ def build(kernel_src, registers_json=None, supplement=None, overrides=None,
     tables, reg_map = parse_cpufeature(cpufeature_path, macros)
     _apply_cpufeature(regs, tables, reg_map, notes)
     _apply_overrides(regs, parse_overrides(_need(overrides)))
+    _apply_arm_values(regs, _need(ARM_VALUES), notes)
 
     inputs = [
         ("generator", "gen/idregs-gen generate"),
@@ -202,6 +232,7 @@ def build(kernel_src, registers_json=None, supplement=None, overrides=None,
         ("arm_fields", "none (Registers.json)" if registers_json else
          f"{os.path.basename(arm_fields)} sha256:{sha256(arm_fields)}"),
         ("arm_layouts", f"{os.path.basename(layouts)} sha256:{sha256(layouts)}"),
+        ("arm_values", f"{os.path.basename(ARM_VALUES)} sha256:{sha256(ARM_VALUES)}"),
         ("registers_json", "none" if not registers_json else
          f"{os.path.basename(registers_json)} edition:{edition} "
          f"sha256:{sha256(registers_json)}"),

@@ -169,6 +169,7 @@ static const struct idreg_enum_value ID_PFR0_EL1_State1_values[] = {
 	{ 0x0, "NI", NULL },
 	{ 0x1, "THUMB", NULL },
 	{ 0x2, "THUMB2", NULL },
+	{ 0x3, "THUMB2_ALL", "T32 with Thumb-2 for all 16- and 32-bit basic instructions, the value Armv8 CPUs report (Cortex-A72 TRM: ID_PFR0_EL1 0x00000131); the kernel's file names 0b0010 THUMB2 instead" },
 };
 
 static const struct idreg_enum_value ID_PFR0_EL1_State0_values[] = {
@@ -270,7 +271,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
 		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
-		.values = ID_PFR0_EL1_State1_values, .nr_values = 3,
+		.values = ID_PFR0_EL1_State1_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -4509,6 +4510,8 @@ static const struct idreg_enum_value ID_MMFR5_EL1_nTLBPA_values[] = {
 static const struct idreg_enum_value ID_MMFR5_EL1_ETS_values[] = {
 	{ 0x0, "NI", NULL },
 	{ 0x1, "IMP", NULL },
+	{ 0x2, "ETS2", "FEAT_ETS2, as ID_AA64MMFR1_EL1.ETS names it in the same file" },
+	{ 0x3, "ETS3", "FEAT_ETS3, as ID_AA64MMFR1_EL1.ETS names it in the same file" },
 };
 
 static const struct idreg_field ID_MMFR5_EL1_fields[] = {
@@ -4533,7 +4536,7 @@ static const struct idreg_field ID_MMFR5_EL1_fields[] = {
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
 		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
-		.values = ID_MMFR5_EL1_ETS_values, .nr_values = 2,
+		.values = ID_MMFR5_EL1_ETS_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -12062,4 +12065,5 @@ const char idreg_table_inputs[] =
 	"kvm_overrides: kvm_overrides.txt sha256:e01cbbf396566002300c578ac04dbd2e92dc883696dfdcd5696131652486bda7\n"
 	"arm_fields: arm_fields.tsv sha256:9f58b218bf74ee3a6ce5ac011051bc4e181a68f631f0daad5e8fbf67a72949e8\n"
 	"arm_layouts: arm_layouts.txt sha256:d503ff5bd753cfbd8d6dbcb51311d6059b2e5ff7ea66c964552b26da3911d909\n"
+	"arm_values: arm_values.txt sha256:a78261960b9d12787e3be31ed066d0aafaeb075910f1b4371617306278598155\n"
 	"registers_json: none\n";

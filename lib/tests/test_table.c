@@ -143,6 +143,9 @@ int main(void)
 	      streq(value_name(aes, 2), "PMULL"),
 	      "ID_AA64ISAR0_EL1.AES values 0/1/2 are NI/AES/PMULL");
 	check(dl && dl->is_signed, "ID_AA64DFR0_EL1.DoubleLock is signed");
+	/* gen/arm_values.txt: what Armv8 CPUs report, the kernel's file lacks. */
+	check(streq(value_name(field("ID_PFR0_EL1", "State1"), 3), "THUMB2_ALL"),
+	      "ID_PFR0_EL1.State1 names 0b0011 (gen/arm_values.txt)");
 	check(field("CTR_EL0", "L1Ip") != NULL, "CTR_EL0.L1Ip exists");
 	check(midr && (midr->source & IDREG_SRC_SUPPLEMENT) &&
 	      midr->op0 == 3 && midr->op1 == 0 && midr->crn == 0 &&
