@@ -52,7 +52,8 @@ usage: scripts/deps.sh [--refresh] [--quiet] [--print-cache]
   Installs the cross compiler and qemu-system-arm >= $QEMU_MIN (as root, from
   Debian; extra suites are pinned at priority 50 so nothing else upgrades) and
   libjansson-dev, and fetches arm64 kernels ($KERNEL_SERIES), uapi headers,
-  kernel source files and an arm64 jansson sysroot (sysroot-arm64/) into
+  kernel source files, an arm64 jansson sysroot (sysroot-arm64/) and a
+  static arm64 busybox (busybox-arm64/) into
   \$IDREGS_CACHE (now: $CACHE).
   --refresh      look for newer kernels/sources even if the cache is complete
   --print-cache  print the cache directory and exit
@@ -146,7 +147,7 @@ newest_version() {
 
 install_tools() {
 	local missing=()
-	for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio xz-utils python3 make gcc; do
+	for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio xz-utils python3 make gcc rsync; do
 		pkg_installed "$p" || missing+=("$p")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -307,6 +308,32 @@ fetch_jansson_arm64() {
 	say "arm64 sysroot: jansson $ver"
 }
 
+# A static arm64 busybox (Debian's busybox-static, extracted, not installed):
+# the shell and tools of the emulated host that runs an installed kselftest
+# tree's run_kselftest.sh (tools/kselftest-check.sh).
+fetch_busybox_arm64() {
+	local dest="$CACHE/busybox-arm64"
+	if [ -x "$dest/busybox" ] && [ "$refresh" = 0 ]; then
+		return 0
+	fi
+	setup_apt
+	apt_update
+	local ver
+	ver=$(apt-cache policy busybox-static:arm64 | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no busybox-static:arm64 candidate"
+	[ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
+	local deb tmp
+	deb=$(download_deb "busybox-static:arm64=$ver")
+	tmp=$(mktemp -d)
+	dpkg-deb -x "$deb" "$tmp"
+	[ -x "$tmp/bin/busybox" ] || die "busybox-static:arm64 $ver has no bin/busybox"
+	mkdir -p "$dest"
+	cp "$tmp/bin/busybox" "$dest/busybox"
+	echo "$ver" >"$dest/package-version"
+	rm -rf "$tmp"
+	say "arm64 busybox: busybox-static $ver"
+}
+
 # The tree in $1 was extracted with today's SOURCE_FILES (a cache made
 # before the list changed is extracted again on the next run).
 source_complete() {
@@ -351,6 +378,7 @@ mkdir -p "$CACHE"
 install_tools
 install_jansson
 fetch_jansson_arm64
+fetch_busybox_arm64
 for s in $KERNEL_SERIES; do
 	fetch_kernel "$s"
 done
