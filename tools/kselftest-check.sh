@@ -159,8 +159,8 @@ check() {
 		failed=$((failed + 1))
 	fi
 }
-listed=$(tr '\n' ' ' <"$stage/kselftest/kselftest-list.txt")
-expected=$(printf 'idregs:%s ' "${tests[@]}")
+listed=$(paste -sd " " "$stage/kselftest/kselftest-list.txt")
+expected=$(printf "idregs:%s\n" "${tests[@]}" | paste -sd " ")
 nr=$((nr + 1))
 if [ "$listed" = "$expected" ]; then
 	echo "ok $nr - kselftest-list.txt lists the suite: $listed"
