@@ -203,6 +203,20 @@ resolve_newest() {
 	[ -n "$newest" ] || die "no $1 $2.x in the configured suites"
 }
 
+# Whether file $1, extracted from package $2 whose version is in file $3,
+# has to be fetched: it is missing, or --refresh finds a newer candidate.
+# Sets $candidate to the version apt would fetch (like resolve_newest, not
+# a $(...) helper).
+need_fetch() {
+	local made=$1 pkg=$2 version_file=$3
+	[ -e "$made" ] && [ "$refresh" = 0 ] && return 1
+	setup_apt
+	apt_update
+	candidate=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
+	[ -n "$candidate" ] && [ "$candidate" != "(none)" ] || die "no $pkg candidate"
+	! [ -e "$made" ] || [ "$(cat "$version_file" 2>/dev/null)" != "$candidate" ]
+}
+
 deb_depends() {
 	apt-cache show "$1" | sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
 		sed -n 's/^ *\([^ |]*\) *(= *\([^)]*\)).*/\1=\2/p'
@@ -287,16 +301,9 @@ install_jansson() {
 
 fetch_jansson_arm64() {
 	local dest="$CACHE/sysroot-arm64"
-	if [ -f "$dest/usr/lib/aarch64-linux-gnu/libjansson.a" ] && [ "$refresh" = 0 ]; then
-		return 0
-	fi
-	setup_apt
-	apt_update
-	local ver
-	ver=$(apt-cache policy libjansson-dev:arm64 | sed -n 's/^ *Candidate: //p')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no libjansson-dev:arm64 candidate"
-	[ "$(cat "$dest/jansson-version" 2>/dev/null)" = "$ver" ] && return 0
-	local p deb
+	need_fetch "$dest/usr/lib/aarch64-linux-gnu/libjansson.a" libjansson-dev:arm64 \
+		"$dest/jansson-version" || return 0
+	local ver=$candidate p deb
 	mkdir -p "$dest"
 	for p in libjansson-dev libjansson4; do
 		deb=$(download_deb "$p:arm64=$ver")
@@ -313,16 +320,8 @@ fetch_jansson_arm64() {
 # tree's run_kselftest.sh (tools/kselftest-check.sh).
 fetch_busybox_arm64() {
 	local dest="$CACHE/busybox-arm64"
-	if [ -x "$dest/busybox" ] && [ "$refresh" = 0 ]; then
-		return 0
-	fi
-	setup_apt
-	apt_update
-	local ver
-	ver=$(apt-cache policy busybox-static:arm64 | sed -n 's/^ *Candidate: //p')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no busybox-static:arm64 candidate"
-	[ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
-	local deb tmp
+	need_fetch "$dest/busybox" busybox-static:arm64 "$dest/package-version" || return 0
+	local ver=$candidate deb tmp
 	deb=$(download_deb "busybox-static:arm64=$ver")
 	tmp=$(mktemp -d)
 	dpkg-deb -x "$deb" "$tmp"
