@@ -183,7 +183,8 @@ download_deb() {
 	local name=${spec%%=*} ver=${spec#*=}
 	local base=${name%%:*} arch=${name#*:}
 	[ "$arch" = "$name" ] && arch=$(apt-cache show "$spec" 2>/dev/null | sed -n 's/^Architecture: //p' | head -n 1)
-	local file="$dir/${base}_${ver/*:/}_${arch}.deb"
+	# apt-get download spells an epoch "N%3a".
+	local file="$dir/${base}_${ver/:/%3a}_${arch}.deb"
 	if [ ! -s "$file" ]; then
 		say "download $spec"
 		(cd "$dir" && apt-get download -qq "$spec" >/dev/null 2>"$CACHE/apt-download.log") ||
