@@ -6,6 +6,8 @@
 #   make unit    portable unit tests, natively, plain and under ASan/UBSan
 #   make check   everything: deps, generator check, unit tests, the suite
 #                on the emulated hosts (./run_tests.sh)
+#   make mutation  the suite and the kernel's set_id_regs on mutated test
+#                kernels (tools/mutate/run.sh; MUTANTS="a b" for some)
 
 CACHE		:= $(shell scripts/deps.sh --print-cache)
 BUILD		?= build
@@ -36,7 +38,7 @@ ARM64_CC	:= aarch64-linux-gnu-gcc
 ARM64_SYSROOT	:= $(CACHE)/sysroot-arm64
 ARM64_UAPI	:= $(CACHE)/uapi/usr/include
 
-.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli unit-runner selftests check clean idreg style
+.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli unit-runner selftests check clean idreg style mutation
 
 all: unit-build selftests idreg
 
@@ -113,6 +115,13 @@ check: deps style gen-check unit
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)
 	tools/kselftest-check.sh
 	./run_tests.sh --matrix
+
+# Mutation testing: builds the test kernel (cached outside the work tree),
+# then every mutant of tools/mutate/mutants/ (or MUTANTS="NAME ...").
+MUTANTS		?=
+
+mutation: deps
+	tools/mutate/run.sh --out $(BUILD)/mutation.md $(MUTANTS)
 
 clean:
 	rm -rf $(BUILD)

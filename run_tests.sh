@@ -17,6 +17,7 @@ CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 TEST_TIMEOUT=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
 
 kernels=
+images=()
 cpus=max
 filters=()
 list_only=0
@@ -32,6 +33,11 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
   --kernel VER|all   emulated host kernel: a cached series (7, 6.12, 6.1) or a
                      release prefix (7.3); 'all' = every cached kernel; a
                      comma-separated list is accepted.  Default: the newest.
+  --kernel-image PATH
+                     boot this arm64 kernel Image (raw or gzip'd; e.g. one
+                     you just built: arch/arm64/boot/Image) instead of a
+                     cached one; repeatable.  The release comes from the
+                     booted kernel.
   --cpu MODEL|all    qemu -cpu model (default max); 'all' = $EMU_ALL_CPUS;
                      a comma-separated list is accepted too
   --matrix           every cached kernel x $MATRIX_CPUS, two hosts at a time
@@ -54,6 +60,8 @@ die() { echo "run_tests: error: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernels=${2:?--kernel needs a value}; shift ;;
+	--kernel-image) img_tok=$(emu_check_image "${2:?--kernel-image needs a path}") || exit 2
+		images+=("$img_tok"); shift ;;
 	--cpu) cpus=${2:?--cpu needs a value}; shift ;;
 	--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2 ;;
 	--jobs) jobs=${2:?--jobs needs a value}; shift ;;
@@ -69,6 +77,13 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+if [ ${#images[@]} -gt 0 ]; then
+	if [ -n "$kernels" ] || [ "$mode" = native ]; then
+		echo "run_tests: error: --kernel-image boots an emulated host: not with --kernel, --matrix or --native" >&2
+		exit 2
+	fi
+	mode=emulated
+fi
 if [ "$mode" = auto ]; then
 	if [ "$(uname -m)" = aarch64 ] && [ -w /dev/kvm ]; then
 		mode=native
@@ -164,7 +179,8 @@ boot_one() {
 # The host's line in the run's KTAP stream ($4 = its number), its row.
 report_host() {
 	local kdir=$1 cpu=$2 log=$3 nr=$4 counts verdict pass fail skip secs fields release
-	release=$(emu_release "$kdir")
+	release=$(emu_booted_release "$log")
+	[ -n "$release" ] || release=$(emu_release "$kdir")
 	IFS='|' read -r counts verdict <"$log.sum"
 	read -r pass fail skip secs fields <<<"$counts"
 	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu"
@@ -183,8 +199,13 @@ report_host() {
 # per host, in matrix order).
 run_emulated() {
 	local img=$1 k c i=0 running=0
-	local hosts=()
-	for k in $(emu_resolve_kernels "$kernels") ; do
+	local hosts=() host_kernels
+	if [ ${#images[@]} -gt 0 ]; then
+		host_kernels=${images[*]}
+	else
+		host_kernels=$(emu_resolve_kernels "$kernels")
+	fi
+	for k in $host_kernels; do
 		for c in $(emu_resolve_cpus "$cpus"); do
 			hosts+=("$k $c")
 		done
@@ -193,7 +214,7 @@ run_emulated() {
 	local logs=()
 	for h in "${hosts[@]}"; do
 		read -r k c <<<"$h"
-		logs+=("${log_dir:-$out}/console-$k-$c.log")
+		logs+=("${log_dir:-$out}/console-$(basename "${k#image:}")-$c.log")
 	done
 	# One KTAP stream: every host is a subtest with the runner's own
 	# stream nested inside.
@@ -261,7 +282,7 @@ if [ "$mode" = native ]; then
 else
 	img="$out/initramfs.cpio.gz"
 	stage_initramfs "$out" "$img"
-	emu_resolve_kernels "$kernels" >/dev/null || exit 1
+	[ ${#images[@]} -gt 0 ] || emu_resolve_kernels "$kernels" >/dev/null || exit 1
 	run_emulated "$img"
 fi
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "idregs/expect.h"
+#include "idregs/field.h"
 #include "idregs/util.h"
 
 #define VERSION_MAX	0xffffffffU
@@ -91,45 +92,99 @@ static int parse_values(struct idreg_expectation *x, const char *list)
 	return x->nr_ranges ? 0 : -1;
 }
 
-static int parse_line(struct idreg_expectation *x, char *line)
+static const char *const dir_names[] = {
+	[IDREG_EXPECT_ACCEPTS] = "accepts",
+	[IDREG_EXPECT_REFUSES] = "refuses",
+	[IDREG_EXPECT_READS] = "reads",
+};
+
+const char *idreg_expect_dir_name(enum idreg_expect_dir dir)
 {
-	char *target, *kernels, *reason, *save;
+	return (unsigned int)dir < ARRAY_SIZE(dir_names) ? dir_names[dir] : "?";
+}
+
+static int parse_dir(const char *s, enum idreg_expect_dir *dir)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dir_names); i++) {
+		if (!strcmp(s, dir_names[i])) {
+			*dir = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+enum line_error {
+	LINE_OK,
+	LINE_FIELDS,
+	LINE_LONG,
+	LINE_KERNELS,
+	LINE_VALUES,
+	LINE_DIR,
+	LINE_DUPLICATE,
+};
+
+static const char *const line_errors[] = {
+	[LINE_FIELDS] = "need TARGET KERNELS values=LIST direction=DIR REASON",
+	[LINE_LONG] = "target or reason too long",
+	[LINE_KERNELS] = "KERNELS must be *, X.Y, X.Y- or X.Y-A.B",
+	[LINE_VALUES] = "values= must be a list of numbers and ranges, e.g. values=0-5,0xf (at most 8): the values where KVM differs",
+	[LINE_DIR] = "direction= must be accepts, refuses or reads: which way KVM differs from the prediction",
+	[LINE_DUPLICATE] = "a second entry for the same target and kernels",
+};
+
+/* The next blank-separated word of *@save, or NULL. */
+static char *next_word(char **save)
+{
+	return strtok_r(NULL, " \t", save);
+}
+
+static enum line_error parse_line(struct idreg_expectation *x, char *line)
+{
+	char *target, *kernels, *values, *dir, *reason, *save;
 
 	memset(x, 0, sizeof(*x));
 	target = strtok_r(line, " \t", &save);
-	kernels = strtok_r(NULL, " \t", &save);
+	kernels = next_word(&save);
+	values = next_word(&save);
+	dir = next_word(&save);
 	reason = strtok_r(NULL, "", &save);
 	while (reason && (*reason == ' ' || *reason == '\t'))
 		reason++;
-	if (reason && !strncmp(reason, "values=", 7)) {
-		char *list = strtok_r(reason + 7, " \t", &save);
-
-		if (!list || parse_values(x, list))
-			return -4;
-		reason = strtok_r(NULL, "", &save);
-		while (reason && (*reason == ' ' || *reason == '\t'))
-			reason++;
-	}
-	if (!target || !kernels || !reason || !*reason)
-		return -1;
+	if (!target || !kernels)
+		return LINE_FIELDS;
+	if (!values || strncmp(values, "values=", 7) || parse_values(x, values + 7))
+		return LINE_VALUES;
+	if (!dir || strncmp(dir, "direction=", 10) || parse_dir(dir + 10, &x->dir))
+		return LINE_DIR;
+	if (!reason || !*reason)
+		return LINE_FIELDS;
 	if (strlen(target) >= sizeof(x->target) || strlen(reason) >= sizeof(x->reason))
-		return -2;
+		return LINE_LONG;
 	if (parse_kernels(kernels, &x->from, &x->to))
-		return -3;
+		return LINE_KERNELS;
 	/* Both fit: their lengths were checked above. */
 	memcpy(x->target, target, strlen(target) + 1);
 	memcpy(x->reason, reason, strlen(reason) + 1);
-	return 0;
+	return LINE_OK;
+}
+
+static bool duplicate(const struct idreg_expectations *e, const struct idreg_expectation *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nr; i++)
+		if (!strcmp(e->items[i].target, x->target) &&
+		    x->from <= e->items[i].to && e->items[i].from <= x->to)
+			return true;
+	return false;
 }
 
 int idreg_expect_parse(struct idreg_expectations *e, const char *text, const char *name)
 {
-	static const char *const what[] = {
-		"", "need TARGET KERNELS REASON", "target or reason too long",
-		"KERNELS must be *, X.Y, X.Y- or X.Y-A.B",
-		"values= must be a list of numbers and ranges, e.g. values=0-5,0xf (at most 8)",
-	};
-	char *copy = strdup(text), *line, *save;
+	char *copy = strdup(text), *line, *rest = copy;
 	unsigned int lineno = 0;
 
 	memset(e, 0, sizeof(*e));
@@ -137,19 +192,24 @@ int idreg_expect_parse(struct idreg_expectations *e, const char *text, const cha
 		snprintf(e->error, sizeof(e->error), "%s: out of memory", name);
 		return -1;
 	}
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	/* strsep, not strtok: blank lines count for the line numbers. */
+	while ((line = strsep(&rest, "\n"))) {
 		struct idreg_expectation x, *items;
-		int r;
+		enum line_error r;
 
 		lineno++;
 		line += strspn(line, " \t");
 		if (!*line || *line == '#')
 			continue;
 		r = parse_line(&x, line);
+		if (!r && duplicate(e, &x))
+			r = LINE_DUPLICATE;
 		if (r) {
-			snprintf(e->error, sizeof(e->error), "%s:%u: %s", name, lineno, what[-r]);
+			snprintf(e->error, sizeof(e->error), "%s:%u: %s", name, lineno,
+				 line_errors[r]);
 			goto fail;
 		}
+		x.line = lineno;
 		items = realloc(e->items, (e->nr + 1) * sizeof(*items));
 		if (!items) {
 			snprintf(e->error, sizeof(e->error), "%s: out of memory", name);
@@ -208,29 +268,133 @@ unsigned int idreg_kernel_version(const char *release)
 	return release && !parse_version(release, &end, &v) ? v : 0;
 }
 
-const struct idreg_expectation *
-idreg_expect_find(const struct idreg_expectations *e, const char *target, const char *release)
+static bool applies(const struct idreg_expectation *x, unsigned int v)
+{
+	return v && v >= x->from && v <= x->to;
+}
+
+struct idreg_expectation *
+idreg_expect_find(struct idreg_expectations *e, const char *target, const char *release)
 {
 	unsigned int v = idreg_kernel_version(release), i;
 
-	if (!v)
-		return NULL;
 	for (i = 0; i < e->nr; i++)
-		if (!strcmp(e->items[i].target, target) &&
-		    v >= e->items[i].from && v <= e->items[i].to)
+		if (!strcmp(e->items[i].target, target) && applies(&e->items[i], v))
 			return &e->items[i];
 	return NULL;
 }
 
-int idreg_expect_covers(const struct idreg_expectation *x, unsigned long long value)
+bool idreg_expect_covers(const struct idreg_expectation *x, unsigned long long value,
+			 enum idreg_expect_dir dir)
 {
 	unsigned int i;
 
-	if (!x->nr_ranges)
-		return 1;
+	if (dir != x->dir)
+		return false;
 	for (i = 0; i < x->nr_ranges; i++)
 		if (value >= x->values[i].lo && value <= x->values[i].hi)
-			return 1;
+			return true;
+	return false;
+}
+
+unsigned int idreg_expect_stale(const struct idreg_expectations *e, const char *release,
+				char *err)
+{
+	unsigned int v = idreg_kernel_version(release), i, n = 0;
+
+	err[0] = 0;
+	for (i = 0; i < e->nr; i++) {
+		const struct idreg_expectation *x = &e->items[i];
+
+		if (!applies(x, v) || x->matched)
+			continue;
+		if (!n++)
+			snprintf(err, IDREG_ERR_LEN, "line %u: %s (direction=%s) matched nothing on %s",
+				 x->line, x->target, idreg_expect_dir_name(x->dir), release);
+	}
+	return n;
+}
+
+/* Result kinds after "REG." that are not field names. */
+static const char *const reg_results[] = {
+	"outside_mask", "view", "holds", "vm_wide", "per_vcpu", "reset", "frozen",
+	"writable_after_run",
+};
+/* Results that name no register. */
+static const char *const test_results[] = {
+	"apply", "run", "changes", "current_values", "snapshot",
+};
+static const char *const variants[] = {
+	"imp_id_writable", "default", "seeded", "lowest",
+};
+
+static bool in_list(const char *s, size_t len, const char *const *list, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (strlen(list[i]) == len && !strncmp(s, list[i], len))
+			return true;
+	return false;
+}
+
+/* A register of the tables by name, or an S3_op1_C0_Ccrm_op2 slot name. */
+static bool reg_known(const char *s, size_t len, const struct idreg_reg **reg)
+{
+	unsigned int op1, crm, op2;
+	char name[64], tail;
+
+	*reg = NULL;
+	if (len >= sizeof(name))
+		return false;
+	memcpy(name, s, len);
+	name[len] = 0;
+	*reg = idreg_reg_by_name(name);
+	if (*reg)
+		return true;
+	return sscanf(name, "S3_%u_C0_C%u_%u%c", &op1, &crm, &op2, &tail) == 3 &&
+	       idreg_slot_index(3, op1, 0, crm, op2) >= 0;
+}
+
+static bool bits_result(const char *s)
+{
+	unsigned int hi, lo;
+	char tail;
+
+	return sscanf(s, "bits[%u:%u%c", &hi, &lo, &tail) == 3 && tail == ']' &&
+	       !s[strcspn(s, "]") + 1] && hi < 64 && lo <= hi;
+}
+
+static bool target_known(const char *target)
+{
+	const char *at = strchr(target, '@'), *dot = strchr(target, '.');
+	size_t len = at ? (size_t)(at - target) : strlen(target);
+	const struct idreg_reg *reg;
+	char rest[96];
+
+	if (at && !in_list(at + 1, strlen(at + 1), variants, ARRAY_SIZE(variants)))
+		return false;
+	if (!dot || dot > target + len)
+		return in_list(target, len, test_results, ARRAY_SIZE(test_results));
+	if (!reg_known(target, dot - target, &reg))
+		return false;
+	snprintf(rest, sizeof(rest), "%.*s", (int)(len - (dot + 1 - target)), dot + 1);
+	return in_list(rest, strlen(rest), reg_results, ARRAY_SIZE(reg_results)) ||
+	       bits_result(rest) || (reg && idreg_field_by_name(reg, rest));
+}
+
+int idreg_expect_check_targets(struct idreg_expectations *e, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nr; i++) {
+		if (!target_known(e->items[i].target)) {
+			snprintf(e->error, sizeof(e->error),
+				 "%s:%u: %s names no register, field or result a test reports",
+				 name, e->items[i].line, e->items[i].target);
+			return -1;
+		}
+	}
 	return 0;
 }
 

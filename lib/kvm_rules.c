@@ -9,12 +9,14 @@
  *    LoUIS and LoUU both 0) unless the host's CTR_EL0.IDC is set;
  *  - AArch32 ID registers on a host without AArch32 EL0 are RAZ/WI: every
  *    write succeeds and is dropped (aa32_id_visibility());
+ *  - the register-specific setters (set_id_dfr0_el1(), set_id_aa64dfr0_el1(),
+ *    set_id_aa64pfr0_el1(), set_id_aa64pfr1_el1(), set_id_aa64mmfr2_el1(),
+ *    set_ctr_el0()) rewrite or refuse some field values first: setter_rules
+ *    below;
  *  - everything else reaches arm64_check_features(), where a register
  *    visible as RAZ (ID_UNALLOCATED, ID_HIDDEN, ID_AA64ZFR0_EL1 without
  *    SVE) accepts only 0 -- also in AArch32's CRm 1..3 on a host without
  *    AArch32, where only the AA32_ID_WRITABLE registers are write-ignored.
- * Register-specific setters that run before arm64_check_features() are not
- * modelled here: where they differ the walk's expectation file says so.
  */
 #include <errno.h>
 #include <string.h>
@@ -38,10 +40,26 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
 	/* CTR_EL0.IDC, bit 28: set_clidr() compares against the host's. */
 	t->ctr_idc = ctr >> 28 & 1;
 	t->kernel = idreg_kernel_version(release);
+	/* ID_AA64MMFR2_EL1.EVT, bits 59:56 (ARM64_HAS_EVT: at least IMP). */
+	t->evt = idreg_field_get(limit[idreg_slot_index(3, 0, 0, 7, 2)], 56, 4) >= 1;
 }
 
-/* kvm_idregs_enforce_dependencies(): in 7.3, not in 6.12 (between: unchecked). */
-#define ENFORCES_DEPS_SINCE	(6 << 16 | 13)
+uint64_t idreg_guest_ctr_view(const struct idreg_vm_traits *t, uint64_t val, uint64_t limit,
+			      uint64_t hw)
+{
+	return t->evt && val == limit ? hw : val;
+}
+
+/*
+ * Rules seen in the 7.3 sources and not in 6.12 apply from 6.13 on; the
+ * versions between are not checked.  Rules seen in both apply to every
+ * kernel (those before 6.12 are not checked either).
+ */
+#define SINCE_6_13		(6 << 16 | 13)
+#define ALWAYS			0
+
+/* kvm_idregs_enforce_dependencies(): in 7.3, not in 6.12. */
+#define ENFORCES_DEPS_SINCE	SINCE_6_13
 
 /* The field @name of register @reg and its slot, or NULL if no table has it. */
 static const struct idreg_field *reg_field(const char *reg, const char *name, int *slot)
@@ -200,6 +218,118 @@ static const char *clidr_refusal(const struct idreg_reg *reg, uint64_t val,
 	return NULL;
 }
 
+enum rule_kind {
+	RULE_REWRITE,		/* field == lo: stored as hi */
+	RULE_DROP_HOST,		/* field == the host's sanitised value: stored as 0 */
+	RULE_REFUSE,		/* lo <= field <= hi: -EINVAL */
+};
+
+/*
+ * What the register-specific setters of sys_regs.c do before set_id_reg()
+ * (and so before arm64_check_features()).  The rules of one register are
+ * in the setter's own order: every setter rewrites first, then refuses.
+ */
+static const struct setter_rule {
+	const char *reg, *field, *fn;
+	enum rule_kind kind;
+	uint8_t lo, hi;
+	unsigned int since;	/* kernel version */
+	bool nv_only;		/* only for vCPUs with EL2 */
+	const char *why;
+} setter_rules[] = {
+	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, false,
+	  "PerfMon IMPDEF (0xf) is stored as 0" },
+	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REFUSE, 1, 2, ALWAYS, false,
+	  "PerfMon must be 0 or PMUv3 (3) and later" },
+	{ "ID_DFR0_EL1", "CopDbg", "set_id_dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, false,
+	  "CopDbg below Armv8 (6)" },
+	{ "ID_AA64DFR0_EL1", "PMUVer", "set_id_aa64dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, false,
+	  "PMUVer IMP_DEF (0xf) is stored as 0" },
+	{ "ID_AA64DFR0_EL1", "DebugVer", "set_id_aa64dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, false,
+	  "DebugVer below IMP (6)" },
+	{ "ID_AA64PFR0_EL1", "MPAM", "set_id_aa64pfr0_el1", RULE_DROP_HOST, 0, 0, ALWAYS, false,
+	  "MPAM equal to the host's sanitised MPAM is stored as 0" },
+	{ "ID_AA64PFR0_EL1", "EL0", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, false,
+	  "EL0 not implemented" },
+	{ "ID_AA64PFR0_EL1", "EL1", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, false,
+	  "EL1 not implemented" },
+	{ "ID_AA64PFR0_EL1", "EL2", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, true,
+	  "EL2 not implemented for a vCPU with EL2" },
+	{ "ID_AA64PFR1_EL1", "MPAM_frac", "set_id_aa64pfr1_el1", RULE_DROP_HOST, 0, 0, ALWAYS,
+	  false, "MPAM_frac equal to the host's sanitised MPAM_frac is stored as 0" },
+	{ "ID_AA64MMFR2_EL1", "NV", "set_id_aa64mmfr2_el1", RULE_DROP_HOST, 0, 0, SINCE_6_13,
+	  false, "NV equal to the host's sanitised NV is stored as 0" },
+	{ "CTR_EL0", "L1Ip", "set_ctr_el0", RULE_REFUSE, 0, 1, SINCE_6_13, false,
+	  "L1Ip VPIPT (0) and AIVIVT (1) are reserved" },
+};
+
+_Static_assert(ARRAY_SIZE(setter_rules) <= IDREG_NR_SETTER_RULES,
+	       "IDREG_NR_SETTER_RULES too small");
+_Static_assert(IDREG_NR_SETTER_RULES <= 32, "host_known has 32 bits");
+
+/*
+ * The register and field of each rule, looked up once: the walk predicts
+ * thousands of writes, and on an emulated host every name compare counts.
+ */
+static const struct idreg_field *rule_field(unsigned int i, const struct idreg_reg *reg)
+{
+	static const struct idreg_reg *regs[ARRAY_SIZE(setter_rules)];
+	static const struct idreg_field *fields[ARRAY_SIZE(setter_rules)];
+	static bool resolved;
+	unsigned int j;
+
+	if (!resolved) {
+		for (j = 0; j < ARRAY_SIZE(setter_rules); j++) {
+			regs[j] = idreg_reg_by_name(setter_rules[j].reg);
+			fields[j] = regs[j] ? idreg_field_by_name(regs[j], setter_rules[j].field) :
+				    NULL;
+		}
+		resolved = true;
+	}
+	return regs[i] == reg ? fields[i] : NULL;
+}
+
+/* The setter's verdict: NULL when it passes *@val on, rewritten. */
+static const struct setter_rule *run_setter(const struct idreg_reg *reg, uint64_t *val,
+					    const struct idreg_vm_traits *t,
+					    struct idreg_kvm_verdict *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(setter_rules); i++) {
+		const struct setter_rule *rule = &setter_rules[i];
+		const struct idreg_field *f = rule_field(i, reg);
+		uint64_t x;
+
+		if (!f || t->kernel < rule->since || (rule->nv_only && !t->nv))
+			continue;
+		x = idreg_field_get(*val, f->lsb, f->width);
+		switch (rule->kind) {
+		case RULE_REWRITE:
+			if (x == rule->lo)
+				*val = idreg_field_set(*val, f->lsb, f->width, rule->hi);
+			break;
+		case RULE_DROP_HOST:
+			if (!(t->host_known & 1U << i)) {
+				/* Unknown: assume it differs, unless 0 (the same either way). */
+				if (x) {
+					v->host_rule = i;
+					v->host_setter = rule->fn;
+					v->host_guess = x;
+				}
+			} else if (x == t->host_value[i]) {
+				*val = idreg_field_set(*val, f->lsb, f->width, 0);
+			}
+			break;
+		case RULE_REFUSE:
+			if (x >= rule->lo && x <= rule->hi)
+				return rule;
+			break;
+		}
+	}
+	return NULL;
+}
+
 static enum idreg_write_effect verdict(struct idreg_kvm_verdict *v,
 				       enum idreg_write_effect effect,
 				       const char *path, const char *why)
@@ -211,15 +341,42 @@ static enum idreg_write_effect verdict(struct idreg_kvm_verdict *v,
 	return effect;
 }
 
-enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
-					  const struct idreg_reg *reg,
-					  uint64_t mask, uint64_t limit,
-					  uint64_t val,
-					  const struct idreg_vm_traits *t,
-					  struct idreg_kvm_verdict *v)
+/* What reads back after an accepted write: STORED or ALTERED by a setter. */
+static enum idreg_write_effect stored(struct idreg_kvm_verdict *v, uint64_t val,
+				      uint64_t rewritten, const char *path)
 {
-	memset(v, 0, sizeof(*v));
+	v->stored = rewritten;
+	if (rewritten == val)
+		return verdict(v, IDREG_WRITE_STORED, path, NULL);
+	return verdict(v, IDREG_WRITE_ALTERED, path, "a setter rewrote a field");
+}
+
+/* set_id_reg() after the setter: arm64_check_features() on the rewritten value. */
+static enum idreg_write_effect predict_id_reg(unsigned int slot, const struct idreg_reg *reg,
+					      uint64_t mask, uint64_t limit, uint64_t val,
+					      const struct idreg_vm_traits *t,
+					      struct idreg_kvm_verdict *v)
+{
+	const struct setter_rule *refused;
+	uint64_t user = val;
+
+	refused = run_setter(reg, &val, t, v);
+	if (refused)
+		return verdict(v, IDREG_WRITE_REJECTED, refused->fn, refused->why);
+	if (!idreg_predict_reg(reg, mask, limit, val, idreg_slot_hidden(slot, reg, t), &v->pred))
+		return verdict(v, IDREG_WRITE_REJECTED, "arm64_check_features",
+			       idreg_reason_name(v->pred.reason));
+	return stored(v, user, val, val == user ? "arm64_check_features" :
+		      "arm64_check_features after a setter's rewrite");
+}
+
+static enum idreg_write_effect predict_path(unsigned int slot, const struct idreg_reg *reg,
+					   uint64_t mask, uint64_t limit, uint64_t val,
+					   const struct idreg_vm_traits *t,
+					   struct idreg_kvm_verdict *v)
+{
 	if (idreg_is_imp_id_slot(slot)) {
+		v->stored = val;
 		if (val == limit)
 			return verdict(v, IDREG_WRITE_STORED, "set_imp_id_reg", NULL);
 		if (!t->imp_id_writable)
@@ -230,6 +387,7 @@ enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
 				       "bits outside the writable mask");
 		return verdict(v, IDREG_WRITE_STORED, "set_imp_id_reg", NULL);
 	}
+	v->stored = val;
 	if (idreg_is_mpidr_slot(slot))
 		return verdict(v, IDREG_WRITE_STORED, "MPIDR_EL1 (no ID check)", NULL);
 	if (idreg_is_clidr_slot(slot) && reg) {
@@ -242,11 +400,72 @@ enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
 	if (!reg || kvm_hides(reg))
 		return verdict(v, val ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
 			       "arm64_check_features", val ? "register is RAZ" : NULL);
-	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot))
+	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot)) {
+		v->stored = limit;
 		return verdict(v, IDREG_WRITE_IGNORED, "aa32_id_visibility",
 			       "AArch32 ID register is RAZ/WI without AArch32 EL0");
-	if (idreg_predict_reg(reg, mask, limit, val, idreg_slot_hidden(slot, reg, t), &v->pred))
-		return verdict(v, IDREG_WRITE_STORED, "arm64_check_features", NULL);
-	return verdict(v, IDREG_WRITE_REJECTED, "arm64_check_features",
-		       idreg_reason_name(v->pred.reason));
+	}
+	return predict_id_reg(slot, reg, mask, limit, val, t, v);
+}
+
+enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
+					  const struct idreg_reg *reg,
+					  uint64_t mask, uint64_t limit,
+					  uint64_t val,
+					  const struct idreg_vm_traits *t,
+					  struct idreg_kvm_verdict *v)
+{
+	struct idreg_kvm_verdict alt;
+	struct idreg_vm_traits known;
+
+	memset(v, 0, sizeof(*v));
+	v->host_rule = -1;
+	predict_path(slot, reg, mask, limit, val, t, v);
+	if (v->host_rule < 0)
+		return v->effect;
+	/* What KVM would answer were the host's value the one written. */
+	known = *t;
+	known.host_known |= 1U << v->host_rule;
+	known.host_value[v->host_rule] = v->host_guess;
+	memset(&alt, 0, sizeof(alt));
+	alt.host_rule = -1;
+	predict_path(slot, reg, mask, limit, val, &known, &alt);
+	v->if_host_equal.effect = alt.effect;
+	v->if_host_equal.err = alt.err;
+	v->if_host_equal.stored = alt.stored;
+	return v->effect;
+}
+
+static bool answer_is(enum idreg_write_effect effect, int err, uint64_t stored,
+		      uint64_t before, int r, uint64_t back)
+{
+	if (effect == IDREG_WRITE_REJECTED)
+		return r == err && back == before;
+	return r == 0 && back == stored;
+}
+
+enum idreg_answer idreg_kvm_answer(struct idreg_vm_traits *t,
+				   const struct idreg_kvm_verdict *v,
+				   uint64_t before, int r, uint64_t back)
+{
+	if (answer_is(v->effect, v->err, v->stored, before, r, back))
+		return IDREG_ANSWER_MATCH;
+	if (v->host_rule < 0 ||
+	    !answer_is(v->if_host_equal.effect, v->if_host_equal.err,
+		       v->if_host_equal.stored, before, r, back))
+		return IDREG_ANSWER_MISMATCH;
+	t->host_known |= 1U << v->host_rule;
+	t->host_value[v->host_rule] = v->host_guess;
+	return IDREG_ANSWER_LEARNT;
+}
+
+bool idreg_slot_vm_wide(unsigned int slot)
+{
+	return !idreg_is_clidr_slot(slot) && !idreg_is_mpidr_slot(slot);
+}
+
+/* The per-vCPU ones are exactly those that bypass set_id_reg(). */
+bool idreg_slot_frozen_after_run(unsigned int slot)
+{
+	return idreg_slot_vm_wide(slot);
 }

@@ -52,17 +52,16 @@ const struct idreg_assign *idreg_model_find(const struct idreg_model *m,
 	return NULL;
 }
 
-int idreg_model_set_field(struct idreg_model *m, const struct idreg_reg *reg,
-			  const struct idreg_field *field, uint64_t value,
-			  char *err)
+/* As idreg_model_set_field(), messages naming the property @prop. */
+static int set_field(struct idreg_model *m, const struct idreg_reg *reg,
+		     const struct idreg_field *field, uint64_t value,
+		     const char *prop, char *err)
 {
 	struct idreg_assign a = { .reg = reg, .field = field, .value = value };
 	struct idreg_assign *items;
-	char prop[128];
 	int slot = idreg_reg_slot(reg);
 	unsigned int i;
 
-	idreg_prop_format(prop, sizeof(prop), reg, field);
 	if (slot < 0) {
 		snprintf(err, IDREG_ERR_LEN, "%s: %s is outside the feature ID space",
 			 prop, reg->name);
@@ -79,7 +78,8 @@ int idreg_model_set_field(struct idreg_model *m, const struct idreg_reg *reg,
 		return -ERANGE;
 	}
 	if (idreg_model_find(m, reg, field)) {
-		snprintf(err, IDREG_ERR_LEN, "%s: set twice", prop);
+		snprintf(err, IDREG_ERR_LEN, "%s: set twice (%s.%s)", prop,
+			 reg->name, field->name);
 		return -EEXIST;
 	}
 	if (m->nr == m->alloc) {
@@ -102,29 +102,87 @@ int idreg_model_set_field(struct idreg_model *m, const struct idreg_reg *reg,
 	return 0;
 }
 
+int idreg_model_set_field(struct idreg_model *m, const struct idreg_reg *reg,
+			  const struct idreg_field *field, uint64_t value,
+			  char *err)
+{
+	char prop[128];
+
+	idreg_prop_format(prop, sizeof(prop), reg, field);
+	return set_field(m, reg, field, value, prop, err);
+}
+
+static bool field_in_alias(const struct idreg_field *f,
+			   const struct idreg_alias *a)
+{
+	return f->lsb >= a->lsb && f->lsb + f->width <= a->lsb + a->width;
+}
+
+/* An alias's value goes to the fields its bits are split into. */
+static int set_alias(struct idreg_model *m, const struct idreg_reg *reg,
+		     const struct idreg_alias *alias, uint64_t value,
+		     const char *prop, char *err)
+{
+	unsigned int i;
+	int r;
+
+	if (!idreg_value_fits(value, alias->width)) {
+		snprintf(err, IDREG_ERR_LEN,
+			 "%s: value 0x%" PRIx64 " wider than %u-bit field",
+			 prop, value, alias->width);
+		return -ERANGE;
+	}
+	for (i = 0; i < reg->nr_fields; i++) {
+		const struct idreg_field *f = &reg->fields[i];
+
+		if (!field_in_alias(f, alias))
+			continue;
+		r = set_field(m, reg, f, idreg_field_get(value << alias->lsb,
+							  f->lsb, f->width),
+			      prop, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int unknown_prop(const char *prop, const struct idreg_reg *reg,
+			char *err)
+{
+	char near[128];
+	const char *hint = idreg_prop_suggest(prop, near, sizeof(near));
+	int n;
+
+	if (reg)
+		n = snprintf(err, IDREG_ERR_LEN,
+			     "%s: unknown property (%s has no such field)",
+			     prop, reg->name);
+	else
+		n = snprintf(err, IDREG_ERR_LEN,
+			     "%s: unknown property (no such register)", prop);
+	if (hint && n >= 0 && n < IDREG_ERR_LEN)
+		snprintf(err + n, IDREG_ERR_LEN - n, "; did you mean %s?", hint);
+	return -ENOENT;
+}
+
 int idreg_model_set(struct idreg_model *m, const char *prop, uint64_t value,
 		    char *err)
 {
+	const struct idreg_alias *alias;
 	const struct idreg_field *field;
 	const struct idreg_reg *reg;
-	int r = idreg_prop_parse(prop, &reg, &field);
+	int r = idreg_prop_lookup(prop, &reg, &field, &alias);
 
 	if (r == -EINVAL) {
 		snprintf(err, IDREG_ERR_LEN, "%s: unknown property (no %s prefix)",
 			 prop, IDREG_PROP_PREFIX);
 		return -ENOENT;
 	}
-	if (r) {
-		if (reg)
-			snprintf(err, IDREG_ERR_LEN,
-				 "%s: unknown property (%s has no such field)",
-				 prop, reg->name);
-		else
-			snprintf(err, IDREG_ERR_LEN,
-				 "%s: unknown property (no such register)", prop);
-		return -ENOENT;
-	}
-	return idreg_model_set_field(m, reg, field, value, err);
+	if (r)
+		return unknown_prop(prop, reg, err);
+	if (alias)
+		return set_alias(m, reg, alias, value, prop, err);
+	return set_field(m, reg, field, value, prop, err);
 }
 
 uint64_t idreg_model_merge(const struct idreg_model *m, unsigned int slot,
@@ -485,11 +543,69 @@ unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
 	return blocking->nr - before;
 }
 
+static const struct idreg_alias *alias_of(const struct idreg_assign *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->reg->nr_aliases; i++)
+		if (field_in_alias(a->field, &a->reg->aliases[i]))
+			return &a->reg->aliases[i];
+	return NULL;
+}
+
+/*
+ * The model's value of @alias's bits if it assigns every field there;
+ * *@first gets the index of the first of those assignments.
+ */
+static bool alias_value(const struct idreg_model *m, const struct idreg_reg *reg,
+			const struct idreg_alias *alias, uint64_t *value,
+			unsigned int *first)
+{
+	const struct idreg_assign *a;
+	unsigned int i;
+	uint64_t v = 0;
+
+	*first = m->nr;
+	for (i = 0; i < reg->nr_fields; i++) {
+		const struct idreg_field *f = &reg->fields[i];
+
+		if (!field_in_alias(f, alias))
+			continue;
+		a = idreg_model_find(m, reg, f);
+		if (!a)
+			return false;
+		v = idreg_field_set(v, f->lsb - alias->lsb, f->width, a->value);
+		if ((unsigned int)(a - m->items) < *first)
+			*first = a - m->items;
+	}
+	*value = v;
+	return true;
+}
+
+int idreg_model_prop_at(const struct idreg_model *m, unsigned int i,
+			char *buf, size_t size, uint64_t *value)
+{
+	const struct idreg_assign *a = &m->items[i];
+	const struct idreg_alias *alias = NULL;
+	unsigned int first;
+
+	if (idreg_get_names() == IDREG_NAMES_KERNEL && !a->field->kernel_name)
+		alias = alias_of(a);
+	if (alias && alias_value(m, a->reg, alias, value, &first)) {
+		if (first != i)
+			return 0;
+		return idreg_prop_format_alias(buf, size, a->reg, alias) < 0 ? -1 : 1;
+	}
+	*value = a->value;
+	return idreg_assign_prop(a, buf, size) < 0 ? -1 : 1;
+}
+
 char *idreg_model_qemu_args(const struct idreg_model *m)
 {
 	size_t size = 16 + strlen(m->name), n;
 	char prop[128], *s;
 	unsigned int i;
+	uint64_t v;
 
 	for (i = 0; i < m->nr; i++)
 		size += 128 + 24;
@@ -498,9 +614,8 @@ char *idreg_model_qemu_args(const struct idreg_model *m)
 		return NULL;
 	n = snprintf(s, size, "-cpu %s", m->name);
 	for (i = 0; i < m->nr; i++) {
-		idreg_assign_prop(&m->items[i], prop, sizeof(prop));
-		n += snprintf(s + n, size - n, ",%s=0x%" PRIx64, prop,
-			      m->items[i].value);
+		if (idreg_model_prop_at(m, i, prop, sizeof(prop), &v) > 0)
+			n += snprintf(s + n, size - n, ",%s=0x%" PRIx64, prop, v);
 	}
 	return s;
 }

@@ -72,18 +72,6 @@ bool idreg_profile_field_writable(const struct idreg_profile *p,
 	return slot < IDREG_NR_SLOTS && (p->mask[slot] & fm) == fm;
 }
 
-bool idreg_field_is_named(const struct idreg_field *field)
-{
-	switch (field->kind) {
-	case IDREG_FIELD_PLAIN:
-	case IDREG_FIELD_ENUM:
-	case IDREG_FIELD_UNSIGNED_ENUM:
-	case IDREG_FIELD_SIGNED_ENUM:
-		return true;
-	}
-	return false;
-}
-
 /* A growing array of changes; on ENOMEM it is freed and stays so. */
 struct changes {
 	struct idreg_diff *d;

@@ -147,7 +147,10 @@ newest_version() {
 
 install_tools() {
 	local missing=()
-	for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio xz-utils python3 make gcc rsync; do
+	# flex, bison, bc, libelf-dev: the mutation test kernel (make mutation);
+	# rsync: the kernel's kselftest install (tools/kselftest-check.sh).
+	for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio xz-utils python3 make gcc \
+		 flex bison bc libelf-dev rsync; do
 		pkg_installed "$p" || missing+=("$p")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then

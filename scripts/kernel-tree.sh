@@ -49,6 +49,8 @@ rm -rf "$dest"
 mkdir -p "$(dirname "$dest")"
 mv "$tmp/$top" "$dest"
 git -C "$dest" init -q
+# No background gc of 90,000 loose objects: it would take both cores.
+git -C "$dest" config gc.auto 0
 # -f: Debian's tarball .gitignore ignores everything at the top level.
 git -C "$dest" add -A -f .
 git -C "$dest" -c user.name=idregs -c user.email=idregs@localhost \

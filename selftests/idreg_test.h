@@ -16,60 +16,57 @@
 #include "idregs/expect.h"
 #include "idregs/kvm.h"
 
-/* The running kernel's release, for the expectation files' version ranges. */
-static inline void idreg_test_read_release(char *buf, size_t size)
-{
-	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
-
-	buf[0] = 0;
-	if (f) {
-		if (fgets(buf, size, f))
-			buf[strcspn(buf, "\n")] = 0;
-		fclose(f);
-	}
-}
+/* One value (or bit) where KVM differed from the prediction, and how. */
+struct idreg_test_diff {
+	uint64_t value;
+	enum idreg_expect_dir dir;
+};
 
 /*
- * One KTAP result: pass or fail, or XFAIL/XPASS when an expectation names
- * @target on this kernel (its reason is printed either way).  @diff lists
- * the @nr values where KVM differed: an expectation with a values= list
- * turns a failure into XFAIL only if it covers every one of them.
+ * One KTAP result: pass when KVM did what was predicted (@nr == 0), else
+ * XFAIL if an expectation names @target on this kernel and covers every
+ * one of the @nr differences (value and direction), else fail.
  */
-static inline void idreg_test_report_values(const struct idreg_expectations *e,
-					    const char *release, const char *target,
-					    bool ok, const char *detail,
-					    const uint64_t *diff, unsigned int nr)
+static inline void idreg_test_report_diffs(struct idreg_expectations *e, const char *release,
+					   const char *target, const char *detail,
+					   const struct idreg_test_diff *diff, unsigned int nr)
 {
-	const struct idreg_expectation *x = idreg_expect_find(e, target, release);
+	struct idreg_expectation *x = nr ? idreg_expect_find(e, target, release) : NULL;
 	unsigned int i;
 
-	for (i = 0; x && !ok && i < nr; i++) {
-		if (!idreg_expect_covers(x, diff[i])) {
-			ksft_test_result_fail("%s: %s (an expectation names it, but not value 0x%llx: %s)\n",
-					      target, detail, (unsigned long long)diff[i], x->reason);
+	if (!nr || !x) {
+		ksft_test_result(!nr, "%s: %s\n", target, detail);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		if (!idreg_expect_covers(x, diff[i].value, diff[i].dir)) {
+			ksft_test_result_fail("%s: %s (expectation line %u names it, but not value 0x%llx with direction=%s: %s)\n",
+					      target, detail, x->line,
+					      (unsigned long long)diff[i].value,
+					      idreg_expect_dir_name(diff[i].dir), x->reason);
 			return;
 		}
 	}
-	if (x && !ok)
-		ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, x->reason);
-	else if (x)
-		ksft_test_result_xpass("%s: %s (an expectation names it: %s)\n",
-				       target, detail, x->reason);
-	else
-		ksft_test_result(ok, "%s: %s\n", target, detail);
+	x->matched += nr;
+	ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, x->reason);
 }
 
-static inline void idreg_test_report(const struct idreg_expectations *e,
-				     const char *release, const char *target,
-				     bool ok, const char *detail)
+/* The result that fails on a stale expectation: one that matched nothing. */
+static inline void idreg_test_report_stale(const struct idreg_expectations *e,
+					   const char *release, const char *file)
 {
-	idreg_test_report_values(e, release, target, ok, detail, NULL, 0);
+	char err[IDREG_ERR_LEN];
+	unsigned int n = idreg_expect_stale(e, release, err);
+
+	ksft_test_result(!n, "expectations: %u entries of %s, %u for this kernel stale%s%s\n",
+			 e->nr, file, n, n ? " (an excuse for nothing is a failure): " : "", err);
 }
 
 /*
  * The common start of a test: KTAP header; a skip (exit 4) with the reason
  * where KVM or its writable masks are missing; the running kernel's release
- * into @release; the expectation file @file from beside the test binary.
+ * into @release; the expectation file @file (if not NULL) from beside the
+ * test binary.
  */
 static inline void idreg_test_start(const char *argv0, char *release, size_t size,
 				    struct idreg_expectations *e, const char *file)
@@ -80,8 +77,8 @@ static inline void idreg_test_start(const char *argv0, char *release, size_t siz
 	why = idreg_kvm_unavailable();
 	if (why)
 		ksft_exit_skip("%s\n", why);
-	idreg_test_read_release(release, size);
-	if (idreg_expect_load_beside(e, argv0, file))
+	idreg_kernel_release(release, size);
+	if (file && idreg_expect_load_beside(e, argv0, file))
 		ksft_exit_fail_msg("%s\n", e->error);
 }
 

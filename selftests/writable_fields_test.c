@@ -54,10 +54,9 @@ static char kernel_release[128];
 
 /* @diff: the field values (or bit numbers) where KVM and the prediction differed. */
 static void report_values(const char *target, const char *detail,
-			  const uint64_t *diff, unsigned int nr)
+			  const struct idreg_test_diff *diff, unsigned int nr)
 {
-	idreg_test_report_values(&expectations, kernel_release, target, nr == 0, detail,
-				 diff, nr);
+	idreg_test_report_diffs(&expectations, kernel_release, target, detail, diff, nr);
 }
 
 static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *label)
@@ -72,18 +71,69 @@ static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *lab
 }
 
 /*
- * Write @val, compare with the prediction, read back, restore.  Returns
- * true when KVM did what was predicted; @detail collects what differed.
+ * Say in @detail how KVM's answer @r, @back differs from the verdict @v;
+ * returns the direction of the difference.
+ */
+static enum idreg_expect_dir describe_mismatch(const struct idreg_kvm_verdict *v, uint64_t val,
+					       uint64_t before, int r, uint64_t back,
+					       char *detail, size_t size)
+{
+	if (v->effect == IDREG_WRITE_REJECTED && r == 0) {
+		idreg_append(detail, size, " [0x%016llx accepted (reads 0x%016llx), predicted refused by %s: %s]",
+			     (unsigned long long)val, (unsigned long long)back, v->path, v->why);
+		return IDREG_EXPECT_ACCEPTS;
+	}
+	if (v->effect != IDREG_WRITE_REJECTED && r) {
+		idreg_append(detail, size, " [0x%016llx refused with errno %d, predicted accepted by %s]",
+			     (unsigned long long)val, -r, v->path);
+		return IDREG_EXPECT_REFUSES;
+	}
+	if (r && r != v->err) {
+		idreg_append(detail, size, " [0x%016llx refused with errno %d, predicted errno %d]",
+			     (unsigned long long)val, -r, -v->err);
+		return IDREG_EXPECT_REFUSES;
+	}
+	if (r)
+		idreg_append(detail, size, " [0x%016llx refused with errno %d but the register changed: 0x%016llx -> 0x%016llx]",
+			     (unsigned long long)val, -r, (unsigned long long)before,
+			     (unsigned long long)back);
+	else
+		idreg_append(detail, size, " [wrote 0x%016llx, read back 0x%016llx, predicted 0x%016llx by %s]",
+			     (unsigned long long)val, (unsigned long long)back,
+			     (unsigned long long)v->stored, v->path);
+	return IDREG_EXPECT_READS;
+}
+
+/* Write the default back and check it took. */
+static bool restore(struct walk_vm *w, unsigned int slot, char *detail, size_t size)
+{
+	uint64_t limit = w->limit[slot], back = 0;
+
+	if (!idreg_set_slot(&w->vm, 0, slot, limit) &&
+	    !idreg_get_slot(&w->vm, 0, slot, &back) && back == limit)
+		return true;
+	idreg_append(detail, size, " [restoring 0x%016llx failed (reads 0x%016llx): %s]",
+		     (unsigned long long)limit, (unsigned long long)back, w->vm.last_error);
+	return false;
+}
+
+/*
+ * Write @val, compare KVM's answer and the register read back with the
+ * prediction (a refused write must leave the register as it was), restore.
+ * Returns true when KVM did what was predicted; else @dir says how it
+ * differed and @detail collects what differed.
  */
 static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
-		      uint64_t val, bool *accepted, char *detail, size_t size)
+		      uint64_t val, bool *accepted, enum idreg_expect_dir *dir,
+		      char *detail, size_t size)
 {
 	struct idreg_kvm_verdict v;
 	uint64_t limit = w->limit[slot], back = 0;
-	enum idreg_write_effect want;
+	enum idreg_answer a;
+	char buf[32];
 	int r;
 
-	want = idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v);
+	idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v);
 	r = idreg_set_slot(&w->vm, 0, slot, val);
 	*accepted = r == 0;
 	stats.values++;
@@ -92,45 +142,31 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	else
 		stats.rejected++;
 
-	if (want == IDREG_WRITE_REJECTED && r == 0) {
-		idreg_append(detail, size, " [0x%016llx accepted, predicted %s: %s]",
-			   (unsigned long long)val, v.path, v.why);
-		idreg_set_slot(&w->vm, 0, slot, limit);
+	*dir = IDREG_EXPECT_READS;
+	if (idreg_get_slot(&w->vm, 0, slot, &back)) {
+		idreg_append(detail, size, " [reading back after writing 0x%016llx: %s]",
+			     (unsigned long long)val, w->vm.last_error);
+		restore(w, slot, detail, size);
 		return false;
 	}
-	if (want != IDREG_WRITE_REJECTED && r) {
-		idreg_append(detail, size, " [0x%016llx rejected errno %d, predicted accept by %s]",
-			   (unsigned long long)val, -r, v.path);
+	a = idreg_kvm_answer(&w->traits, &v, limit, r, back);
+	if (a == IDREG_ANSWER_MISMATCH)
+		*dir = describe_mismatch(&v, val, limit, r, back, detail, size);
+	else if (a == IDREG_ANSWER_LEARNT)
+		ksft_print_msg("%s%s: 0x%016llx accepted, read back 0x%016llx: %s() dropped a field equal to the host's sanitised value, so that value is 0x%x\n",
+			       idreg_slot_name(slot, buf, sizeof(buf)), w->label,
+			       (unsigned long long)val, (unsigned long long)back, v.host_setter,
+			       v.host_guess);
+	if (back != limit && !restore(w, slot, detail, size))
 		return false;
-	}
-	if (r) {
-		if (r != v.err) {
-			idreg_append(detail, size, " [0x%016llx rejected errno %d, predicted errno %d]",
-				   (unsigned long long)val, -r, -v.err);
-			return false;
-		}
-		return true;
-	}
-	if (idreg_get_slot(&w->vm, 0, slot, &back) ||
-	    back != (want == IDREG_WRITE_IGNORED ? limit : val)) {
-		idreg_append(detail, size, " [wrote 0x%016llx, read back 0x%016llx]",
-			   (unsigned long long)val, (unsigned long long)back);
-		idreg_set_slot(&w->vm, 0, slot, limit);
-		return false;
-	}
-	if (idreg_set_slot(&w->vm, 0, slot, limit) ||
-	    idreg_get_slot(&w->vm, 0, slot, &back) || back != limit) {
-		idreg_append(detail, size, " [restoring 0x%016llx failed: %s]",
-			   (unsigned long long)limit, w->vm.last_error);
-		return false;
-	}
-	return true;
+	return a != IDREG_ANSWER_MISMATCH;
 }
 
 static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
 		       const struct idreg_field *f)
 {
-	uint64_t cand[WALK_MAX_CANDIDATES], diff[WALK_MAX_CANDIDATES], limit = w->limit[slot];
+	uint64_t cand[WALK_MAX_CANDIDATES], limit = w->limit[slot];
+	struct idreg_test_diff diff[WALK_MAX_CANDIDATES];
 	uint64_t lim_raw = idreg_field_get(limit, f->lsb, f->width);
 	unsigned int n, i, acc = 0, rej = 0, reserved_acc = 0, bad = 0;
 	char target[96], detail[DETAIL_LEN] = "";
@@ -141,7 +177,8 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 	if (idreg_set_slot(&w->vm, 0, slot, limit)) {
 		snprintf(detail, sizeof(detail), "writing the current value 0x%016llx: %s",
 			 (unsigned long long)limit, w->vm.last_error);
-		diff[0] = UINT64_MAX;	/* no values= list can excuse it */
+		/* No values= list can excuse it. */
+		diff[0] = (struct idreg_test_diff){ UINT64_MAX, IDREG_EXPECT_REFUSES };
 		report_values(target, detail, diff, 1);
 		return;
 	}
@@ -150,10 +187,11 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 				  cand, WALK_MAX_CANDIDATES);
 	for (i = 0; i < n; i++) {
 		uint64_t val = idreg_field_set(limit, f->lsb, f->width, cand[i]);
+		enum idreg_expect_dir dir;
 		bool accepted;
 
-		if (!try_value(w, slot, reg, val, &accepted, detail, sizeof(detail)))
-			diff[bad++] = cand[i];
+		if (!try_value(w, slot, reg, val, &accepted, &dir, detail, sizeof(detail)))
+			diff[bad++] = (struct idreg_test_diff){ cand[i], dir };
 		if (!accepted) {
 			rej++;
 			continue;
@@ -270,17 +308,18 @@ static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idre
 
 	while (next_run(reg, bits, &bit, &lo, &f)) {
 		unsigned int acc = 0, bad = 0;
-		uint64_t diff[64];
+		struct idreg_test_diff diff[64];
 		char target[128], detail[DETAIL_LEN] = "", summary[DETAIL_LEN + 200];
 
 		snprintf(target, sizeof(target), "%s.bits[%u:%u]%s",
 			 idreg_slot_name(slot, buf, sizeof(buf)), bit - 1, lo, w->label);
 		for (i = lo; i < bit; i++) {
+			enum idreg_expect_dir dir;
 			bool accepted;
 
 			if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << i), &accepted,
-				       detail, sizeof(detail)))
-				diff[bad++] = i;
+				       &dir, detail, sizeof(detail)))
+				diff[bad++] = (struct idreg_test_diff){ i, dir };
 			acc += accepted;
 		}
 		/* A finding only when KVM took a value the tables do not name. */
@@ -299,7 +338,7 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 {
 	char target[96], buf[32], detail[DETAIL_LEN] = "";
 	unsigned int bit, tried = 0, bad = 0;
-	uint64_t diff[65];
+	struct idreg_test_diff diff[65];
 
 	snprintf(target, sizeof(target), "%s.outside_mask%s",
 		 idreg_slot_name(slot, buf, sizeof(buf)), w->label);
@@ -308,17 +347,18 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 		idreg_append(detail, sizeof(detail), " [writing the current value 0x%016llx: %s]",
 			     (unsigned long long)w->limit[slot], w->vm.last_error);
 		/* No bit: no values= list can excuse it. */
-		diff[bad++] = UINT64_MAX;
+		diff[bad++] = (struct idreg_test_diff){ UINT64_MAX, IDREG_EXPECT_REFUSES };
 	}
 	for (bit = 0; bit < 64; bit++) {
+		enum idreg_expect_dir dir;
 		bool accepted;
 
 		if (w->mask[slot] & (1ULL << bit))
 			continue;
 		tried++;
 		if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << bit), &accepted,
-			       detail, sizeof(detail)))
-			diff[bad++] = bit;
+			       &dir, detail, sizeof(detail)))
+			diff[bad++] = (struct idreg_test_diff){ bit, dir };
 	}
 	stats.mismatches += bad;
 	{
@@ -409,7 +449,7 @@ int main(int argc, char **argv)
 	}
 	ksft_print_msg("kernel %s, imp-id capability %s\n", kernel_release,
 		       have_imp_cap ? "present" : "absent");
-	ksft_set_plan(plan + 1 + have_imp_cap);
+	ksft_set_plan(plan + 2 + have_imp_cap);
 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		if (plain.readable[slot])
@@ -425,6 +465,7 @@ int main(int argc, char **argv)
 		ksft_test_result(snapshot_unchanged(&imp),
 				 "snapshot@imp_id_writable: every ID register as at start\n");
 
+	idreg_test_report_stale(&expectations, kernel_release, "writable_fields.expect");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* run_tests.sh reads "writable fields" off this line. */
 	ksft_print_msg("%u writable fields; walked %u fields, tried %u values: %u accepted, %u rejected; "

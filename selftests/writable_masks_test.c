@@ -1,61 +1,176 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * writable_masks_test: KVM_ARM_GET_REG_WRITABLE_MASKS answers, and what it
- * answers is consistent with KVM_GET_ONE_REG: a register with writable
- * bits must be readable through ONE_REG.
+ * writable_masks_test: KVM_ARM_GET_REG_WRITABLE_MASKS answers, every slot
+ * with writable bits is readable through ONE_REG, and the masks are the
+ * ones the kernel's own sys_regs.c declares (lib/generated/idreg_declared.c,
+ * read by gen/ from each kernel series we have the source of), not merely
+ * whatever the ioctl says.
+ *
+ * For a kernel of a series we read, a declared bit that is not writable and
+ * a writable bit nothing declares both fail, naming the fields.  For a
+ * kernel newer than (or between) the series read, a declared bit lost
+ * fails and a writable bit gained is reported as a new writable field.
+ *
+ * The ioctl refuses (EINVAL, writing nothing) a nonzero reserved word and
+ * a range other than KVM_ARM_FEATURE_ID_RANGE
+ * (kvm_vm_ioctl_get_reg_writable_masks()).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/kvm.h>
+
 #include "kselftest.h"
+#include "idreg_test.h"
+#include "idregs/declared.h"
 #include "idregs/field.h"
-#include "idregs/kvm.h"
+#include "idregs/kvm_rules.h"
 
-int main(void)
+#define POISON			0x5a5a5a5a5a5a5a5aULL
+#define NR_RESERVED_WORDS	(sizeof(((struct reg_mask_range *)0)->reserved) / sizeof(__u32))
+
+/*
+ * Ask with @range_id and reserved word @word = @val: true when KVM refuses
+ * with EINVAL and leaves the buffer as it was.  @detail says otherwise.
+ */
+static bool refused_untouched(struct idreg_vm *vm, uint32_t range_id, int word, uint32_t val,
+			      char *detail, size_t size)
 {
-	uint64_t masks[IDREG_NR_SLOTS];
-	struct idreg_vm vm;
-	const char *why;
-	int slot, nonzero = 0, r;
+	static uint64_t buf[IDREG_NR_SLOTS];
+	unsigned int i, touched = 0;
+	int r;
 
-	ksft_print_header();
-	why = idreg_kvm_unavailable();
-	if (why)
-		ksft_exit_skip("%s\n", why);
+	for (i = 0; i < IDREG_NR_SLOTS; i++)
+		buf[i] = POISON;
+	r = idreg_get_writable_masks_with(vm, buf, range_id, word, val);
+	for (i = 0; i < IDREG_NR_SLOTS; i++)
+		touched += buf[i] != POISON;
+	if (r == -EINVAL && !touched)
+		return true;
+	snprintf(detail, size, "; range %u, reserved[%d] = 0x%x: returned %d (%s), %u masks written",
+		 range_id, word, val, r, r ? strerror(-r) : "success", touched);
+	return false;
+}
 
-	if (idreg_vm_create(&vm) || idreg_vcpu_add(&vm))
-		ksft_exit_fail_msg("%s\n", vm.last_error);
+static void check_refusals(struct idreg_vm *vm)
+{
+	char detail[256] = "";
+	unsigned int word, bad = 0;
 
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		masks[slot] = 0;
-	r = idreg_get_writable_masks(&vm, masks);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		nonzero += masks[slot] != 0;
-
-	ksft_set_plan(2 + nonzero);
-	ksft_test_result(r == 0, "KVM_ARM_GET_REG_WRITABLE_MASKS%s%s\n",
-			 r ? ": " : "", r ? vm.last_error : "");
-	ksft_test_result(nonzero > 0, "%d of %d slots have writable bits\n",
-			 nonzero, IDREG_NR_SLOTS);
-
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
-		char buf[32];
-		const char *name = idreg_slot_name(slot, buf, sizeof(buf));
-		uint64_t val;
-
-		if (!masks[slot])
-			continue;
-		r = idreg_get_slot(&vm, 0, slot, &val);
-		if (r)
-			ksft_test_result_fail("%s: writable mask 0x%016llx but %s\n",
-					      name, (unsigned long long)masks[slot],
-					      vm.last_error);
-		else
-			ksft_test_result_pass("%s: mask 0x%016llx value 0x%016llx\n",
-					      name, (unsigned long long)masks[slot],
-					      (unsigned long long)val);
+	for (word = 0; word < NR_RESERVED_WORDS; word++) {
+		bad += !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE, word, 1,
+					  detail, sizeof(detail));
+		bad += !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE, word, 0x80000000U,
+					  detail, sizeof(detail));
 	}
-	idreg_vm_destroy(&vm);
+	ksft_test_result(!bad, "masks.reserved: each of the %zu reserved words set to 1 or 0x80000000 is refused with EINVAL, nothing written%s\n",
+			 NR_RESERVED_WORDS, detail);
+	detail[0] = 0;
+	bad = !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE + 1, -1, 0, detail, sizeof(detail));
+	bad += !refused_untouched(vm, 0xffffffffU, -1, 0, detail, sizeof(detail));
+	ksft_test_result(!bad, "masks.range: ranges %u and 0xffffffff are refused with EINVAL, nothing written%s\n",
+			 KVM_ARM_FEATURE_ID_RANGE + 1, detail);
+}
+
+struct masks_run {
+	struct idreg_vm vm;
+	uint64_t mask[IDREG_NR_SLOTS];
+	uint64_t val[IDREG_NR_SLOTS];
+	bool readable[IDREG_NR_SLOTS];
+	struct idreg_vm_traits traits;
+	const struct idreg_declared_series *decl;
+	enum idreg_decl_match match;
+};
+
+static const char *match_words(enum idreg_decl_match m)
+{
+	switch (m) {
+	case IDREG_DECL_EXACT:
+		return "as";
+	case IDREG_DECL_NEWER:
+		return "newer than the newest series read,";
+	default:
+		return "between the series read, held to";
+	}
+}
+
+/* One slot against its declaration: the result line says which fields. */
+static void check_slot(const struct masks_run *m, unsigned int slot)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	const struct idreg_declared_reg *d = idreg_declared_reg(m->decl, slot);
+	uint64_t want = idreg_declared_mask(m->decl, slot, m->traits.aarch32_el0);
+	uint64_t got = m->mask[slot];
+	uint64_t lost = want & ~got, gained = got & ~want;
+	char buf32[32], buf[512], what[256];
+	const char *name = idreg_slot_name(slot, buf32, sizeof(buf32));
+	snprintf(what, sizeof(what), "%s %s sys_regs.c%s%s", match_words(m->match),
+		 m->decl->series, d ? " " : "", d ? d->setter : "");
+	if (lost) {
+		ksft_test_result_fail("%s: mask 0x%016llx: declared writable but not: %s (%s)\n",
+				      name, (unsigned long long)got,
+				      idreg_describe_bits(reg, lost, buf, sizeof(buf)), what);
+	} else if (gained && m->match == IDREG_DECL_EXACT) {
+		ksft_test_result_fail("%s: mask 0x%016llx: writable but not declared: %s (%s)\n",
+				      name, (unsigned long long)got,
+				      idreg_describe_bits(reg, gained, buf, sizeof(buf)), what);
+	} else if (gained) {
+		ksft_test_result_pass("%s: mask 0x%016llx: new writable field: %s (%s)\n",
+				      name, (unsigned long long)got,
+				      idreg_describe_bits(reg, gained, buf, sizeof(buf)), what);
+	} else {
+		ksft_test_result_pass("%s: mask 0x%016llx %s\n", name,
+				      (unsigned long long)got, what);
+	}
+}
+
+static void check_readable(const struct masks_run *m, unsigned int slot)
+{
+	char buf[32];
+	const char *name = idreg_slot_name(slot, buf, sizeof(buf));
+	ksft_test_result(m->readable[slot], "%s: readable through ONE_REG%s%s\n", name,
+			 m->readable[slot] ? "" : ": ",
+			 m->readable[slot] ? "" : "KVM_GET_ONE_REG fails on a slot with writable bits");
+}
+
+int main(int argc, char **argv)
+{
+	static struct masks_run m;
+	char release[128];
+	unsigned int slot, nonzero = 0, declared = 0;
+	int r;
+
+	(void)argc;
+	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
+
+	if (idreg_vm_open(&m.vm, false))
+		ksft_exit_fail_msg("%s\n", m.vm.last_error);
+	r = idreg_vm_read_all(&m.vm, m.mask, m.val, m.readable);
+	idreg_vm_traits_init(&m.traits, m.val, false, release);
+	m.decl = idreg_declared_for(m.traits.kernel, &m.match);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		nonzero += m.mask[slot] != 0;
+		declared += m.decl && (m.mask[slot] ||
+				       idreg_declared_mask(m.decl, slot, m.traits.aarch32_el0));
+	}
+
+	ksft_set_plan(4 + nonzero + (m.decl ? declared : 1));
+	ksft_test_result(r == 0, "KVM_ARM_GET_REG_WRITABLE_MASKS%s%s\n",
+			 r ? ": " : "", r ? m.vm.last_error : "");
+	ksft_test_result(nonzero > 0, "%u of %d slots have writable bits\n",
+			 nonzero, IDREG_NR_SLOTS);
+	check_refusals(&m.vm);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (m.mask[slot])
+			check_readable(&m, slot);
+	if (!m.decl)
+		ksft_test_result_skip("declared masks: kernel %s is older than every series read (oldest: %s)\n",
+				      release,
+				      idreg_declared_series[idreg_nr_declared_series - 1].series);
+	for (slot = 0; m.decl && slot < IDREG_NR_SLOTS; slot++)
+		if (m.mask[slot] || idreg_declared_mask(m.decl, slot, m.traits.aarch32_el0))
+			check_slot(&m, slot);
+	idreg_vm_destroy(&m.vm);
 	ksft_finished();
 }

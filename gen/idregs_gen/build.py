@@ -5,15 +5,19 @@ import os
 import re
 
 from .aarchmrs import load_registers_json
+from .armfields import load_arm_fields
 from .cpufeature import parse_cpufeature, sysreg_macros
-from .model import (GenError, RESERVED_KINDS, SRC_AARCHMRS, SRC_CPUFEATURE,
+from .model import (GenError, RESERVED_KINDS, SRC_CPUFEATURE,
                     SRC_KVM_OVERRIDE, SRC_SUPPLEMENT, in_id_space)
+from .merge import merge_arm_names, parse_layouts
 from .overrides import parse_overrides
 from .sysreg import id_space, parse_sysreg
 
 GEN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUPPLEMENT = os.path.join(GEN_DIR, "supplement.txt")
 OVERRIDES = os.path.join(GEN_DIR, "kvm_overrides.txt")
+ARM_FIELDS = os.path.join(GEN_DIR, "arm_fields.tsv")
+LAYOUTS = os.path.join(GEN_DIR, "arm_layouts.txt")
 SYSREG_REL = "arch/arm64/tools/sysreg"
 CPUFEATURE_REL = "arch/arm64/kernel/cpufeature.c"
 
@@ -47,15 +51,13 @@ def _need(path):
 
 
 def merge_json(reg, jreg):
-    """Registers.json adds its source bit and value meanings; the sysreg
-    layout stays (differences are compare mode's business)."""
-    reg.source |= SRC_AARCHMRS
+    """Registers.json adds the value meanings of fields with the same bits
+    (names and bits were merged before)."""
     by_bounds = {(f.lsb, f.width): f for f in jreg.fields}
     for f in reg.fields:
         jf = by_bounds.get((f.lsb, f.width))
         if jf is None or (jf.kind in RESERVED_KINDS) != (f.kind in RESERVED_KINDS):
             continue
-        f.source |= SRC_AARCHMRS
         meanings = {v.value: v.meaning for v in jf.values}
         for v in f.values:
             v.meaning = meanings.get(v.value, v.meaning)
@@ -103,26 +105,11 @@ def _apply_overrides(regs, overrides):
         p.override_reason = ov.reason
 
 
-def build(kernel_src, registers_json=None, supplement=None, overrides=None,
-          notes=None):
-    """Return (registers sorted by encoding, inputs as [(key, value)])."""
-    supplement = supplement or SUPPLEMENT
-    overrides = overrides or OVERRIDES
-    if notes is None:
-        notes = []
-    sysreg_path = _need(os.path.join(kernel_src, SYSREG_REL))
-    cpufeature_path = _need(os.path.join(kernel_src, CPUFEATURE_REL))
-    all_regs = parse_sysreg(sysreg_path, notes=notes)
-    regs = id_space(all_regs)
+def _add_extra(regs, all_regs, jregs, supplement, notes):
+    """The supplement's registers the sysreg file lacks (Registers.json's
+    description when it has one), and every other ID-space register
+    Registers.json describes."""
     slots = {r.enc: r.name for r in regs}
-
-    jregs, edition = ({}, None)
-    if registers_json:
-        jregs, edition = load_registers_json(_need(registers_json), notes)
-        for r in regs:
-            if r.name in jregs:
-                merge_json(r, jregs[r.name])
-
     extra = parse_sysreg(_need(supplement), source=SRC_SUPPLEMENT, notes=notes)
     for name, sreg in extra.items():
         if name in all_regs:
@@ -139,9 +126,67 @@ def build(kernel_src, registers_json=None, supplement=None, overrides=None,
             raise GenError(sreg.where, f"{name} uses the slot of {slots[chosen.enc]}")
         slots[chosen.enc] = name
         regs.append(chosen)
-    regs.sort(key=lambda r: r.enc)
+    for name, jreg in sorted(jregs.items()):
+        if name in all_regs or name in extra or not in_id_space(jreg.enc):
+            continue
+        if jreg.enc in slots:
+            raise GenError(jreg.where, f"{name} uses the slot of {slots[jreg.enc]}")
+        slots[jreg.enc] = name
+        regs.append(jreg)
 
+
+def _merge_names(regs, arm_regs, arm_path, layouts_path):
+    """Arm's names onto the table's registers (see merge.py)."""
+    layouts = parse_layouts(_need(layouts_path))
+    by_name = {r.name: r for r in regs}
+    for name, arm in sorted(arm_regs.items()):
+        reg = by_name.get(name)
+        if reg is None:
+            if arm.enc is None:
+                raise GenError(arm.where, f"{name} is in neither the sysreg "
+                               f"file nor {os.path.basename(SUPPLEMENT)}, "
+                               f"which would give its encoding")
+            continue            # Registers.json outside the ID space
+        if reg is arm:
+            continue
+        if arm.enc is not None and arm.enc != reg.enc:
+            raise GenError(arm.where, f"{name}: encoding {arm.enc} in {arm_path}, "
+                                      f"{reg.enc} in {reg.where}")
+        reason = layouts.pop(name, (None, None))[0]
+        merge_arm_names(reg, arm, reason)
+    for name, (_, where) in layouts.items():
+        raise GenError(where, f"{name}: no register both sources describe")
+
+
+def build(kernel_src, registers_json=None, supplement=None, overrides=None,
+          notes=None, arm_fields=None, layouts=None):
+    """Return (registers sorted by encoding, inputs as [(key, value)])."""
+    supplement = supplement or SUPPLEMENT
+    overrides = overrides or OVERRIDES
+    arm_fields = arm_fields or ARM_FIELDS
+    layouts = layouts or LAYOUTS
+    if notes is None:
+        notes = []
+    sysreg_path = _need(os.path.join(kernel_src, SYSREG_REL))
+    cpufeature_path = _need(os.path.join(kernel_src, CPUFEATURE_REL))
+    all_regs = parse_sysreg(sysreg_path, notes=notes)
+    # cpufeature.c spells fields as the sysreg file does; before the merge.
     macros = sysreg_macros(all_regs)
+    regs = id_space(all_regs)
+
+    jregs, edition = ({}, None)
+    if registers_json:
+        jregs, edition = load_registers_json(_need(registers_json), notes)
+        arm_regs, arm_path = jregs, registers_json
+    else:
+        arm_regs, arm_path = load_arm_fields(_need(arm_fields)), arm_fields
+    _add_extra(regs, all_regs, jregs, supplement, notes)
+    regs.sort(key=lambda r: r.enc)
+    _merge_names(regs, arm_regs, arm_path, layouts)
+    for r in regs:
+        if r.name in jregs and r is not jregs[r.name]:
+            merge_json(r, jregs[r.name])
+
     tables, reg_map = parse_cpufeature(cpufeature_path, macros)
     _apply_cpufeature(regs, tables, reg_map, notes)
     _apply_overrides(regs, parse_overrides(_need(overrides)))
@@ -154,6 +199,9 @@ def build(kernel_src, registers_json=None, supplement=None, overrides=None,
                        f"sha256:{sha256(cpufeature_path)}"),
         ("supplement", f"{os.path.basename(supplement)} sha256:{sha256(supplement)}"),
         ("kvm_overrides", f"{os.path.basename(overrides)} sha256:{sha256(overrides)}"),
+        ("arm_fields", "none (Registers.json)" if registers_json else
+         f"{os.path.basename(arm_fields)} sha256:{sha256(arm_fields)}"),
+        ("arm_layouts", f"{os.path.basename(layouts)} sha256:{sha256(layouts)}"),
         ("registers_json", "none" if not registers_json else
          f"{os.path.basename(registers_json)} edition:{edition} "
          f"sha256:{sha256(registers_json)}"),

@@ -1,4 +1,4 @@
-"""Command line: generate, check, compare."""
+"""Command line: generate, check, compare, declared, declared-check."""
 import argparse
 import difflib
 import glob
@@ -6,6 +6,7 @@ import os
 import re
 import sys
 
+from . import declared
 from .build import build
 from .compare import compare_regs, load_source
 from .emit import parse_inputs, render, write_atomic
@@ -51,6 +52,20 @@ def _cache_sources(cache):
     return found
 
 
+def _out_of_date(path, committed, fresh):
+    """Print how @fresh differs from the committed text; True if it does."""
+    if fresh == committed:
+        return False
+    diff = list(difflib.unified_diff(
+        committed.splitlines(), fresh.splitlines(),
+        path + " (committed)", "regenerated", lineterm="", n=1))
+    changed = sum(1 for d in diff if d[:1] in "+-" and d[:3] not in ("+++", "---"))
+    print(f"gen-check: {path} is out of date ({changed} lines "
+          f"differ); run 'make gen' and commit. First differences:")
+    print("\n".join(diff[:60]))
+    return True
+
+
 def cmd_check(args):
     with open(args.committed, encoding="utf-8") as fh:
         committed = fh.read()
@@ -69,14 +84,7 @@ def cmd_check(args):
     regs, inputs = build(ksrc, args.registers_json, notes=[])
     fresh = render(regs, inputs)
     status = 0
-    if fresh != committed:
-        diff = list(difflib.unified_diff(
-            committed.splitlines(), fresh.splitlines(),
-            args.committed + " (committed)", "regenerated", lineterm="", n=1))
-        changed = sum(1 for d in diff if d[:1] in "+-" and d[:3] not in ("+++", "---"))
-        print(f"gen-check: {args.committed} is out of date ({changed} lines "
-              f"differ); run 'make gen' and commit. First differences:")
-        print("\n".join(diff[:60]))
+    if _out_of_date(args.committed, committed, fresh):
         for k, v in inputs:
             if recorded.get(k) != v:
                 print(f"gen-check: input {k}: committed '{recorded.get(k)}', now '{v}'")
@@ -88,6 +96,41 @@ def cmd_check(args):
         print(f"gen-check: note: the cache has a newer kernel source {v} "
               f"({sources[v]}); 'make gen KERNEL_SRC={sources[v]}' to move to it")
     return status
+
+
+def _declared_sources(args):
+    """read_source() of every --kernel-src, else of every cache source."""
+    dirs = args.kernel_src or sorted(_cache_sources(args.cache).values())
+    if not dirs:
+        raise GenError(args.cache, "no kernel sources in the cache's src/ "
+                       "(run scripts/deps.sh)")
+    return [declared.read_source(d) for d in dirs]
+
+
+def cmd_declared(args):
+    sources = _declared_sources(args)
+    write_atomic(args.output, declared.render(sources))
+    print(f"idregs-gen: wrote {args.output}: "
+          + ", ".join(f"{s[0]} ({len(s[2])} registers)" for s in sources),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_declared_check(args):
+    with open(args.committed, encoding="utf-8") as fh:
+        committed = fh.read()
+    recorded = declared.recorded_packages(committed)
+    sources = _declared_sources(args)
+    now = {s[0]: s[1] for s in sources}
+    if now != recorded:
+        print(f"gen-check: {args.committed} was made from {recorded}, the "
+              f"sources here are {now}; run 'make gen' and commit")
+        return 1
+    if _out_of_date(args.committed, committed, declared.render(sources)):
+        return 1
+    print(f"gen-check: {args.committed} is up to date ("
+          + ", ".join(f"{s[0]}: {len(s[2])} registers" for s in sources) + ")")
+    return 0
 
 
 def cmd_compare(args):
@@ -135,6 +178,21 @@ def main(argv=None):
     m.add_argument("--all", action="store_true",
                    help="all registers, not just the feature ID space")
     m.set_defaults(func=cmd_compare)
+
+    d = sub.add_parser("declared", help="write lib/generated/idreg_declared.c: "
+                                         "the writable masks sys_regs.c declares")
+    d.add_argument("--cache", help="idregs cache: every src/SERIES in it")
+    d.add_argument("--kernel-src", action="append",
+                   help="a source tree with package-version (repeatable)")
+    d.add_argument("-o", "--output", required=True)
+    d.set_defaults(func=cmd_declared)
+
+    dc = sub.add_parser("declared-check", help="regenerate idreg_declared.c "
+                                               "and compare with the committed file")
+    dc.add_argument("--cache")
+    dc.add_argument("--kernel-src", action="append")
+    dc.add_argument("committed")
+    dc.set_defaults(func=cmd_declared_check)
 
     args = p.parse_args(argv)
     try:

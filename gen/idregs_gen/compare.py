@@ -3,17 +3,31 @@ kernel, or sysreg vs Registers.json) and list what differs."""
 import os
 
 from .aarchmrs import load_registers_json
+from .armfields import load_arm_fields
+from .merge import pair_fields
 from .model import RESERVED_KINDS, in_id_space
 from .sysreg import parse_sysreg
 
 
 def load_source(spec, notes=None):
-    """A kernel tree, a sysreg-syntax file or a Registers.json."""
+    """A kernel tree, a sysreg-syntax file, a Registers.json or an Arm
+    field list (.tsv: named fields only, no encodings)."""
     if os.path.isdir(spec):
         spec = os.path.join(spec, "arch/arm64/tools/sysreg")
     if spec.endswith(".json"):
         return load_registers_json(spec, notes)[0]
+    if spec.endswith(".tsv"):
+        return load_arm_fields(spec)
     return parse_sysreg(spec, notes=notes)
+
+
+def _in_id_space(reg):
+    # A field list has no encodings: all its registers are ID registers.
+    return reg.enc is None or in_id_space(reg.enc)
+
+
+def _enc_key(reg):
+    return reg.enc or (99,)
 
 
 def _mask(reg, kind):
@@ -35,12 +49,12 @@ def _fmt_value(f, value, name):
 
 def compare_regs(a, b, label_a="A", label_b="B", all_regs=False):
     """Return a list of difference lines (empty when identical)."""
-    pick = (lambda r: True) if all_regs else (lambda r: in_id_space(r.enc))
+    pick = (lambda r: True) if all_regs else _in_id_space
     ra = {n: r for n, r in a.items() if pick(r)}
     rb = {n: r for n, r in b.items() if pick(r)}
     out = []
     for name in sorted(set(ra) | set(rb),
-                       key=lambda n: ((ra.get(n) or rb.get(n)).enc, n)):
+                       key=lambda n: (_enc_key(ra.get(n) or rb.get(n)), n)):
         if name not in rb:
             out.append(f"{name}: only in {label_a}")
             continue
@@ -54,7 +68,7 @@ def compare_regs(a, b, label_a="A", label_b="B", all_regs=False):
 def _compare_reg(x, y, la, lb):
     out = []
     n = x.name
-    if x.enc != y.enc:
+    if x.enc != y.enc and None not in (x.enc, y.enc):
         out.append(f"{n}: encoding {x.enc} in {la}, {y.enc} in {lb}")
     fx = {f.name: f for f in x.fields if f.kind not in RESERVED_KINDS}
     fy = {f.name: f for f in y.fields if f.kind not in RESERVED_KINDS}
@@ -78,6 +92,14 @@ def _compare_reg(x, y, la, lb):
         if (f.lsb, f.width) != (g.lsb, g.width):
             out.append(f"{n}.{k}: bits {f.bounds} in {la}, {g.bounds} in {lb}")
         out += _compare_field(n, f, g, la, lb)
+    p = pair_fields(x.fields, y.fields, la, lb)
+    for k, parts in p.splits:
+        out.append(f"{n}.{k.name} ({k.bounds}) in {la} is " +
+                   ", ".join(f"{a.name} ({a.bounds})" for a in parts) + f" in {lb}")
+    for line in p.overlaps:
+        out.append(f"{n}: bits disagree: {line}")
+    if None in (x.enc, y.enc):
+        return out              # a field list says nothing of reserved bits
     for kind in sorted(RESERVED_KINDS):
         mx, my = _mask(x, kind), _mask(y, kind)
         if mx != my:

@@ -100,6 +100,8 @@ def render(regs, inputs):
             for f, vsym in zip(reg.fields, field_syms):
                 w(f"\t{{ /* {f.bounds} */")
                 w(f"\t\t.name = {c_string(f.name)},")
+                if f.kernel_name:
+                    w(f"\t\t.kernel_name = {c_string(f.kernel_name)},")
                 w(f"\t\t.lsb = {f.lsb}, .width = {f.width},")
                 w(f"\t\t.kind = IDREG_FIELD_{f.kind},")
                 w(f"\t\t.is_signed = {c_bool(f.is_signed)},")
@@ -123,10 +125,19 @@ def render(regs, inputs):
                 w("\t} },")
             w("};")
             w("")
-        reg_syms.append((fsym, bsym))
+        asym = None
+        if reg.aliases:
+            asym = unique(_symbol(reg.name, "aliases"))
+            w(f"static const struct idreg_alias {asym}[] = {{")
+            for a in reg.aliases:
+                w(f"\t{{ /* {a.bounds} */ .name = {c_string(a.name)}, "
+                  f".lsb = {a.lsb}, .width = {a.width} }},")
+            w("};")
+            w("")
+        reg_syms.append((fsym, bsym, asym))
 
     w("const struct idreg_reg idreg_regs[] = {")
-    for reg, (fsym, bsym) in zip(regs, reg_syms):
+    for reg, (fsym, bsym, asym) in zip(regs, reg_syms):
         w("\t{")
         w(f"\t\t.name = {c_string(reg.name)},")
         w("\t\t.op0 = %d, .op1 = %d, .crn = %d, .crm = %d, .op2 = %d," % reg.enc)
@@ -134,6 +145,8 @@ def render(regs, inputs):
         w(f"\t\t.fields = {fsym or 'NULL'}, .nr_fields = {len(reg.fields)},")
         w(f"\t\t.has_ftr_reg = {c_bool(reg.has_ftr_reg)},")
         w(f"\t\t.ftr_bits = {bsym or 'NULL'}, .nr_ftr_bits = {len(reg.ftr_bits)},")
+        if asym:
+            w(f"\t\t.aliases = {asym}, .nr_aliases = {len(reg.aliases)},")
         w("\t},")
     w("};")
     w("")

@@ -76,7 +76,7 @@ class FtrBits:
 
 @dataclass
 class Field:
-    name: str
+    name: str                    # Arm's spelling where Arm names the field
     lsb: int
     width: int
     kind: str = "PLAIN"
@@ -85,6 +85,11 @@ class Field:
     values: List[EnumValue] = dc_field(default_factory=list)
     policy: Policy = dc_field(default_factory=Policy)
     where: str = ""
+    kernel_name: Optional[str] = None   # the sysreg file's, when it differs
+
+    @property
+    def names(self):
+        return [self.name] + ([self.kernel_name] if self.kernel_name else [])
 
     @property
     def msb(self):
@@ -96,6 +101,18 @@ class Field:
 
 
 @dataclass
+class Alias:
+    """A sysreg name for bits the table splits into several Arm fields."""
+    name: str
+    lsb: int
+    width: int
+
+    @property
+    def bounds(self):
+        return f"{self.lsb + self.width - 1}:{self.lsb}"
+
+
+@dataclass
 class Register:
     name: str
     enc: tuple                   # (op0, op1, CRn, CRm, op2)
@@ -104,15 +121,29 @@ class Register:
     has_ftr_reg: bool = False
     ftr_bits: List[FtrBits] = dc_field(default_factory=list)
     where: str = ""
+    aliases: List[Alias] = dc_field(default_factory=list)
 
     def field(self, name):
+        """The field spelt @name in either source."""
         for f in self.fields:
-            if f.name == name:
+            if name in f.names:
                 return f
         return None
 
     def sort_fields(self):
         self.fields.sort(key=lambda f: -f.lsb)
+
+
+def data_lines(path, text=None):
+    """The lines of a hand-written or tabular input that say something:
+    (path:line, stripped line), blank lines and # comments skipped."""
+    if text is None:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            yield f"{path}:{lineno}", line
 
 
 def reserved_name(kind, msb, lsb):

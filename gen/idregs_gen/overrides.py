@@ -1,7 +1,7 @@
 """Reader for gen/kvm_overrides.txt: KVM's changes to cpufeature.c types."""
 from dataclasses import dataclass
 
-from .model import GenError, POLICY_TYPES
+from .model import GenError, POLICY_TYPES, data_lines
 
 
 @dataclass
@@ -14,16 +14,9 @@ class Override:
 
 
 def parse_overrides(path, text=None):
-    if text is None:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
     result = []
     seen = set()
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        where = f"{path}:{lineno}"
+    for where, line in data_lines(path, text):
         words = line.split(None, 3)
         if len(words) < 4:
             raise GenError(where, "expected 'REGISTER FIELD TYPE reason'")

@@ -7,6 +7,8 @@ CPUFEATURE = os.path.join(KERNEL, "arch/arm64/kernel/cpufeature.c")
 JSON = os.path.join(FIXTURES, "registers.json")
 SUPPLEMENT = os.path.join(FIXTURES, "supplement.txt")
 OVERRIDES = os.path.join(FIXTURES, "overrides.txt")
+ARM_FIELDS = os.path.join(FIXTURES, "arm_fields.tsv")
+LAYOUTS = os.path.join(FIXTURES, "arm_layouts.txt")
 
 
 def fixture(name):

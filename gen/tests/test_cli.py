@@ -7,7 +7,8 @@ import unittest
 
 from idregs_gen import build as build_mod
 from idregs_gen.cli import main
-from tests.common import JSON, KERNEL, OVERRIDES, SUPPLEMENT, fixture
+from tests.common import (ARM_FIELDS, JSON, KERNEL, LAYOUTS, OVERRIDES,
+                          SUPPLEMENT, fixture)
 
 
 def run(*argv):
@@ -22,7 +23,8 @@ class Cli(unittest.TestCase):
         self.dir = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, self.dir)
         # The generator's hand-written inputs, pointed at the fixtures.
-        for name, value in (("SUPPLEMENT", SUPPLEMENT), ("OVERRIDES", OVERRIDES)):
+        for name, value in (("SUPPLEMENT", SUPPLEMENT), ("OVERRIDES", OVERRIDES),
+                            ("ARM_FIELDS", ARM_FIELDS), ("LAYOUTS", LAYOUTS)):
             old = getattr(build_mod, name)
             setattr(build_mod, name, value)
             self.addCleanup(setattr, build_mod, name, old)
@@ -101,6 +103,30 @@ class Cli(unittest.TestCase):
     def test_compare_identical(self):
         rc, out, _ = run("compare", KERNEL, os.path.join(KERNEL, "arch/arm64/tools/sysreg"))
         self.assertEqual((rc, out), (0, "identical\n"))
+
+    def test_compare_with_arm_fields(self):
+        bad = os.path.join(self.dir, "bad.tsv")
+        with open(ARM_FIELDS) as fh, open(bad, "w") as out:
+            out.write(fh.read().replace("PMUVer\t11\t8", "PMUVer\t13\t8"))
+        rc, out, _ = run("compare", KERNEL, bad, "--label-a", "k", "--label-b", "arm")
+        self.assertEqual(rc, 1)
+        lines = out.splitlines()
+        for expected in [
+                "ID_AA64ISAR0_EL1: field 11:8 named SHA1 in k, Sha1 in arm",
+                "ID_AA64ISAR0_EL1.RDM (31:28): only in arm",
+                "ID_AA64DFR0_EL1.PMUVer: bits 11:8 in k, 13:8 in arm",
+                "ID_AA64DFR0_EL1: bits disagree: PMUVer (11:8) in k overlaps "
+                "PMUVer (13:8) in arm",
+                "MIDR_EL1: only in arm"]:
+            self.assertIn(expected, lines)
+        self.assertFalse(any("RES0" in l or "encoding" in l for l in lines))
+        rc, out, err = self.generate()
+        self.assertEqual(rc, 0, err)
+        build_mod.ARM_FIELDS = bad
+        rc, _, err = self.generate()
+        self.assertEqual(rc, 2)
+        self.assertIn("ID_AA64DFR0_EL1: the sysreg file and the Arm field list "
+                      "disagree in bits", err)
 
     def test_compare_with_json(self):
         rc, out, _ = run("compare", KERNEL, JSON, "--label-a", "s", "--label-b", "j")

@@ -23,35 +23,101 @@ static const struct idreg_field MIDR_EL1_fields[] = {
 		.lsb = 24, .width = 8,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SUPPLEMENT,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
 	},
 	{ /* 23:20 */
 		.name = "Variant",
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SUPPLEMENT,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
 	},
 	{ /* 19:16 */
 		.name = "Architecture",
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SUPPLEMENT,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
 	},
 	{ /* 15:4 */
 		.name = "PartNum",
 		.lsb = 4, .width = 12,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SUPPLEMENT,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
 	},
 	{ /* 3:0 */
 		.name = "Revision",
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
+	},
+};
+
+static const struct idreg_field MPIDR_EL1_fields[] = {
+	{ /* 63:40 */
+		.name = "RES0_63_40",
+		.lsb = 40, .width = 24,
+		.kind = IDREG_FIELD_RES0,
+		.is_signed = false,
 		.source = IDREG_SRC_SUPPLEMENT,
+	},
+	{ /* 39:32 */
+		.name = "Aff3",
+		.lsb = 32, .width = 8,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
+	},
+	{ /* 31:31 */
+		.name = "RES1_31_31",
+		.lsb = 31, .width = 1,
+		.kind = IDREG_FIELD_RES1,
+		.is_signed = false,
+		.source = IDREG_SRC_SUPPLEMENT,
+	},
+	{ /* 30:30 */
+		.name = "U",
+		.lsb = 30, .width = 1,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
+	},
+	{ /* 29:25 */
+		.name = "RES0_29_25",
+		.lsb = 25, .width = 5,
+		.kind = IDREG_FIELD_RES0,
+		.is_signed = false,
+		.source = IDREG_SRC_SUPPLEMENT,
+	},
+	{ /* 24:24 */
+		.name = "MT",
+		.lsb = 24, .width = 1,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
+	},
+	{ /* 23:16 */
+		.name = "Aff2",
+		.lsb = 16, .width = 8,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
+	},
+	{ /* 15:8 */
+		.name = "Aff1",
+		.lsb = 8, .width = 8,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
+	},
+	{ /* 7:0 */
+		.name = "Aff0",
+		.lsb = 0, .width = 8,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
 	},
 };
 
@@ -123,7 +189,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR0_EL1_RAS_values, .nr_values = 3,
 	},
 	{ /* 27:24 */
@@ -131,7 +197,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR0_EL1_DIT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -147,7 +213,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR0_EL1_AMU_values, .nr_values = 3,
 	},
 	{ /* 19:16 */
@@ -155,7 +221,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR0_EL1_CSV2_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -171,7 +237,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR0_EL1_State3_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -187,7 +253,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR0_EL1_State2_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -203,7 +269,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR0_EL1_State1_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -219,7 +285,7 @@ static const struct idreg_field ID_PFR0_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR0_EL1_State0_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -340,7 +406,7 @@ static const struct idreg_field ID_PFR1_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR1_EL1_GIC_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -356,7 +422,7 @@ static const struct idreg_field ID_PFR1_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR1_EL1_Virt_frac_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -372,7 +438,7 @@ static const struct idreg_field ID_PFR1_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR1_EL1_Sec_frac_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -388,7 +454,7 @@ static const struct idreg_field ID_PFR1_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR1_EL1_GenTimer_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -404,7 +470,7 @@ static const struct idreg_field ID_PFR1_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR1_EL1_Virtualization_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -420,7 +486,7 @@ static const struct idreg_field ID_PFR1_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR1_EL1_MProgMod_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -436,7 +502,7 @@ static const struct idreg_field ID_PFR1_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR1_EL1_Security_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -452,7 +518,7 @@ static const struct idreg_field ID_PFR1_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR1_EL1_ProgMod_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -599,7 +665,7 @@ static const struct idreg_field ID_DFR0_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR0_EL1_TraceFilt_values, .nr_values = 2,
 	},
 	{ /* 27:24 */
@@ -607,7 +673,7 @@ static const struct idreg_field ID_DFR0_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR0_EL1_PerfMon_values, .nr_values = 11,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -624,7 +690,7 @@ static const struct idreg_field ID_DFR0_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR0_EL1_MProfDbg_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -640,7 +706,7 @@ static const struct idreg_field ID_DFR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR0_EL1_MMapTrc_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -656,7 +722,7 @@ static const struct idreg_field ID_DFR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR0_EL1_CopTrc_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -672,7 +738,7 @@ static const struct idreg_field ID_DFR0_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR0_EL1_MMapDbg_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -688,7 +754,7 @@ static const struct idreg_field ID_DFR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -703,7 +769,7 @@ static const struct idreg_field ID_DFR0_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR0_EL1_CopDbg_values, .nr_values = 11,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -878,7 +944,7 @@ static const struct idreg_field ID_MMFR0_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR0_EL1_InnerShr_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -894,7 +960,7 @@ static const struct idreg_field ID_MMFR0_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR0_EL1_FCSE_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -910,7 +976,7 @@ static const struct idreg_field ID_MMFR0_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR0_EL1_AuxReg_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -926,7 +992,7 @@ static const struct idreg_field ID_MMFR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR0_EL1_TCM_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -942,7 +1008,7 @@ static const struct idreg_field ID_MMFR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR0_EL1_ShareLvl_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -958,7 +1024,7 @@ static const struct idreg_field ID_MMFR0_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR0_EL1_OuterShr_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -974,7 +1040,7 @@ static const struct idreg_field ID_MMFR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR0_EL1_PMSA_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -990,7 +1056,7 @@ static const struct idreg_field ID_MMFR0_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR0_EL1_VMSA_values, .nr_values = 6,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1136,7 +1202,7 @@ static const struct idreg_field ID_MMFR1_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR1_EL1_BPred_values, .nr_values = 5,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1152,7 +1218,7 @@ static const struct idreg_field ID_MMFR1_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR1_EL1_L1TstCln_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1168,7 +1234,7 @@ static const struct idreg_field ID_MMFR1_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR1_EL1_L1Uni_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1184,7 +1250,7 @@ static const struct idreg_field ID_MMFR1_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR1_EL1_L1Hvd_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1200,7 +1266,7 @@ static const struct idreg_field ID_MMFR1_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR1_EL1_L1UniSW_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1216,7 +1282,7 @@ static const struct idreg_field ID_MMFR1_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR1_EL1_L1HvdSW_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1232,7 +1298,7 @@ static const struct idreg_field ID_MMFR1_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR1_EL1_L1UniVA_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1248,7 +1314,7 @@ static const struct idreg_field ID_MMFR1_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR1_EL1_L1HvdVA_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1386,7 +1452,7 @@ static const struct idreg_field ID_MMFR2_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR2_EL1_HWAccFlg_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1402,7 +1468,7 @@ static const struct idreg_field ID_MMFR2_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR2_EL1_WFIStall_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1418,7 +1484,7 @@ static const struct idreg_field ID_MMFR2_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR2_EL1_MemBarr_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1434,7 +1500,7 @@ static const struct idreg_field ID_MMFR2_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR2_EL1_UniTLB_values, .nr_values = 7,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1450,7 +1516,7 @@ static const struct idreg_field ID_MMFR2_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR2_EL1_HvdTLB_values, .nr_values = 1,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1466,7 +1532,7 @@ static const struct idreg_field ID_MMFR2_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR2_EL1_L1HvdRng_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1482,7 +1548,7 @@ static const struct idreg_field ID_MMFR2_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR2_EL1_L1HvdBG_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1498,7 +1564,7 @@ static const struct idreg_field ID_MMFR2_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR2_EL1_L1HvdFG_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1635,7 +1701,7 @@ static const struct idreg_field ID_MMFR3_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR3_EL1_Supersec_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1651,7 +1717,7 @@ static const struct idreg_field ID_MMFR3_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR3_EL1_CMemSz_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1667,7 +1733,7 @@ static const struct idreg_field ID_MMFR3_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR3_EL1_CohWalk_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1683,7 +1749,7 @@ static const struct idreg_field ID_MMFR3_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR3_EL1_PAN_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1699,7 +1765,7 @@ static const struct idreg_field ID_MMFR3_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR3_EL1_MaintBcst_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1715,7 +1781,7 @@ static const struct idreg_field ID_MMFR3_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR3_EL1_BPMaint_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1731,7 +1797,7 @@ static const struct idreg_field ID_MMFR3_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR3_EL1_CMaintSW_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1747,7 +1813,7 @@ static const struct idreg_field ID_MMFR3_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR3_EL1_CMaintVA_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1879,7 +1945,7 @@ static const struct idreg_field ID_ISAR0_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR0_EL1_Divide_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1895,7 +1961,7 @@ static const struct idreg_field ID_ISAR0_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR0_EL1_Debug_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1911,7 +1977,7 @@ static const struct idreg_field ID_ISAR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR0_EL1_Coproc_values, .nr_values = 5,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1927,7 +1993,7 @@ static const struct idreg_field ID_ISAR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR0_EL1_CmpBranch_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1943,7 +2009,7 @@ static const struct idreg_field ID_ISAR0_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR0_EL1_BitField_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1959,7 +2025,7 @@ static const struct idreg_field ID_ISAR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR0_EL1_BitCount_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -1975,7 +2041,7 @@ static const struct idreg_field ID_ISAR0_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR0_EL1_Swap_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2103,7 +2169,7 @@ static const struct idreg_field ID_ISAR1_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR1_EL1_Jazelle_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2119,7 +2185,7 @@ static const struct idreg_field ID_ISAR1_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR1_EL1_Interwork_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2135,7 +2201,7 @@ static const struct idreg_field ID_ISAR1_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR1_EL1_Immediate_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2151,7 +2217,7 @@ static const struct idreg_field ID_ISAR1_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR1_EL1_IfThen_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2167,7 +2233,7 @@ static const struct idreg_field ID_ISAR1_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR1_EL1_Extend_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2183,7 +2249,7 @@ static const struct idreg_field ID_ISAR1_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR1_EL1_Except_AR_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2199,7 +2265,7 @@ static const struct idreg_field ID_ISAR1_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR1_EL1_Except_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2215,7 +2281,7 @@ static const struct idreg_field ID_ISAR1_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR1_EL1_Endian_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2358,7 +2424,7 @@ static const struct idreg_field ID_ISAR2_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR2_EL1_Reversal_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2374,7 +2440,7 @@ static const struct idreg_field ID_ISAR2_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR2_EL1_PSR_AR_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2390,7 +2456,7 @@ static const struct idreg_field ID_ISAR2_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR2_EL1_MultU_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2406,7 +2472,7 @@ static const struct idreg_field ID_ISAR2_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR2_EL1_MultS_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2422,7 +2488,7 @@ static const struct idreg_field ID_ISAR2_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR2_EL1_Mult_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2438,7 +2504,7 @@ static const struct idreg_field ID_ISAR2_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR2_EL1_MultiAccessInt_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2454,7 +2520,7 @@ static const struct idreg_field ID_ISAR2_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR2_EL1_MemHint_values, .nr_values = 5,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2470,7 +2536,7 @@ static const struct idreg_field ID_ISAR2_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR2_EL1_LoadStore_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2605,7 +2671,7 @@ static const struct idreg_field ID_ISAR3_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR3_EL1_T32EE_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2621,7 +2687,7 @@ static const struct idreg_field ID_ISAR3_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR3_EL1_TrueNOP_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2637,7 +2703,7 @@ static const struct idreg_field ID_ISAR3_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR3_EL1_T32Copy_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2653,7 +2719,7 @@ static const struct idreg_field ID_ISAR3_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR3_EL1_TabBranch_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2669,7 +2735,7 @@ static const struct idreg_field ID_ISAR3_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR3_EL1_SynchPrim_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2685,7 +2751,7 @@ static const struct idreg_field ID_ISAR3_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR3_EL1_SVC_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2701,7 +2767,7 @@ static const struct idreg_field ID_ISAR3_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR3_EL1_SIMD_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2717,7 +2783,7 @@ static const struct idreg_field ID_ISAR3_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR3_EL1_Saturate_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2853,7 +2919,7 @@ static const struct idreg_field ID_ISAR4_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR4_EL1_SWP_frac_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2869,7 +2935,7 @@ static const struct idreg_field ID_ISAR4_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR4_EL1_PSR_M_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2885,7 +2951,7 @@ static const struct idreg_field ID_ISAR4_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR4_EL1_SynchPrim_frac_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2901,7 +2967,7 @@ static const struct idreg_field ID_ISAR4_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR4_EL1_Barrier_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2917,7 +2983,7 @@ static const struct idreg_field ID_ISAR4_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR4_EL1_SMC_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2933,7 +2999,7 @@ static const struct idreg_field ID_ISAR4_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR4_EL1_Writeback_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2949,7 +3015,7 @@ static const struct idreg_field ID_ISAR4_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR4_EL1_WithShifts_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -2965,7 +3031,7 @@ static const struct idreg_field ID_ISAR4_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR4_EL1_Unpriv_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3094,7 +3160,7 @@ static const struct idreg_field ID_ISAR5_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR5_EL1_VCMA_values, .nr_values = 2,
 	},
 	{ /* 27:24 */
@@ -3102,7 +3168,7 @@ static const struct idreg_field ID_ISAR5_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR5_EL1_RDM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3125,7 +3191,7 @@ static const struct idreg_field ID_ISAR5_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR5_EL1_CRC32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3141,7 +3207,7 @@ static const struct idreg_field ID_ISAR5_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR5_EL1_SHA2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3157,7 +3223,7 @@ static const struct idreg_field ID_ISAR5_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR5_EL1_SHA1_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3173,7 +3239,7 @@ static const struct idreg_field ID_ISAR5_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR5_EL1_AES_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3189,7 +3255,7 @@ static const struct idreg_field ID_ISAR5_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR5_EL1_SEVL_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3308,7 +3374,7 @@ static const struct idreg_field ID_MMFR4_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR4_EL1_EVT_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3324,7 +3390,7 @@ static const struct idreg_field ID_MMFR4_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR4_EL1_CCIDX_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3340,7 +3406,7 @@ static const struct idreg_field ID_MMFR4_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR4_EL1_LSM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3356,7 +3422,7 @@ static const struct idreg_field ID_MMFR4_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR4_EL1_HPDS_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3372,7 +3438,7 @@ static const struct idreg_field ID_MMFR4_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR4_EL1_CnP_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3388,7 +3454,7 @@ static const struct idreg_field ID_MMFR4_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR4_EL1_XNX_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3404,7 +3470,7 @@ static const struct idreg_field ID_MMFR4_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR4_EL1_AC2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3420,7 +3486,7 @@ static const struct idreg_field ID_MMFR4_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR4_EL1_SpecSEI_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_HIGHER_SAFE,
@@ -3536,19 +3602,26 @@ static const struct idreg_enum_value ID_ISAR6_EL1_JSCVT_values[] = {
 };
 
 static const struct idreg_field ID_ISAR6_EL1_fields[] = {
-	{ /* 63:28 */
-		.name = "RES0_63_28",
-		.lsb = 28, .width = 36,
+	{ /* 63:32 */
+		.name = "RES0_63_32",
+		.lsb = 32, .width = 32,
 		.kind = IDREG_FIELD_RES0,
 		.is_signed = false,
 		.source = IDREG_SRC_SYSREG,
+	},
+	{ /* 31:28 */
+		.name = "CLRBHB",
+		.lsb = 28, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
 	},
 	{ /* 27:24 */
 		.name = "I8MM",
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR6_EL1_I8MM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3564,7 +3637,7 @@ static const struct idreg_field ID_ISAR6_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR6_EL1_BF16_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3580,7 +3653,7 @@ static const struct idreg_field ID_ISAR6_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR6_EL1_SPECRES_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3596,7 +3669,7 @@ static const struct idreg_field ID_ISAR6_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR6_EL1_SB_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3612,7 +3685,7 @@ static const struct idreg_field ID_ISAR6_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR6_EL1_FHM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3628,7 +3701,7 @@ static const struct idreg_field ID_ISAR6_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR6_EL1_DP_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3644,7 +3717,7 @@ static const struct idreg_field ID_ISAR6_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_ISAR6_EL1_JSCVT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3772,7 +3845,7 @@ static const struct idreg_field MVFR0_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR0_EL1_FPRound_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3788,7 +3861,7 @@ static const struct idreg_field MVFR0_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR0_EL1_FPShVec_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3804,7 +3877,7 @@ static const struct idreg_field MVFR0_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR0_EL1_FPSqrt_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3820,7 +3893,7 @@ static const struct idreg_field MVFR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR0_EL1_FPDivide_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3836,7 +3909,7 @@ static const struct idreg_field MVFR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR0_EL1_FPTrap_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3852,7 +3925,7 @@ static const struct idreg_field MVFR0_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR0_EL1_FPDP_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3868,7 +3941,7 @@ static const struct idreg_field MVFR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR0_EL1_FPSP_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -3884,7 +3957,7 @@ static const struct idreg_field MVFR0_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR0_EL1_SIMDReg_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4020,7 +4093,7 @@ static const struct idreg_field MVFR1_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR1_EL1_SIMDFMAC_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4036,7 +4109,7 @@ static const struct idreg_field MVFR1_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR1_EL1_FPHP_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4052,7 +4125,7 @@ static const struct idreg_field MVFR1_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR1_EL1_SIMDHP_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4068,7 +4141,7 @@ static const struct idreg_field MVFR1_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR1_EL1_SIMDSP_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4084,7 +4157,7 @@ static const struct idreg_field MVFR1_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR1_EL1_SIMDInt_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4100,7 +4173,7 @@ static const struct idreg_field MVFR1_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR1_EL1_SIMDLS_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4116,7 +4189,7 @@ static const struct idreg_field MVFR1_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR1_EL1_FPDNaN_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4132,7 +4205,7 @@ static const struct idreg_field MVFR1_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR1_EL1_FPFtZ_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4240,7 +4313,7 @@ static const struct idreg_field MVFR2_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR2_EL1_FPMisc_values, .nr_values = 5,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4256,7 +4329,7 @@ static const struct idreg_field MVFR2_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = MVFR2_EL1_SIMDMisc_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4316,7 +4389,7 @@ static const struct idreg_field ID_PFR2_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR2_EL1_RAS_frac_values, .nr_values = 2,
 	},
 	{ /* 7:4 */
@@ -4324,7 +4397,7 @@ static const struct idreg_field ID_PFR2_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR2_EL1_SSBS_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4340,7 +4413,7 @@ static const struct idreg_field ID_PFR2_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_PFR2_EL1_CSV3_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4396,7 +4469,7 @@ static const struct idreg_field ID_DFR1_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR1_EL1_HPMN0_values, .nr_values = 2,
 	},
 	{ /* 3:0 */
@@ -4404,7 +4477,7 @@ static const struct idreg_field ID_DFR1_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_DFR1_EL1_MTPMU_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4451,7 +4524,7 @@ static const struct idreg_field ID_MMFR5_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR5_EL1_nTLBPA_values, .nr_values = 2,
 	},
 	{ /* 3:0 */
@@ -4459,7 +4532,7 @@ static const struct idreg_field ID_MMFR5_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_MMFR5_EL1_ETS_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4579,7 +4652,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_CSV3_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4595,7 +4668,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_CSV2_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4611,7 +4684,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_RME_values, .nr_values = 2,
 	},
 	{ /* 51:48 */
@@ -4619,7 +4692,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_DIT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4635,7 +4708,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_AMU_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4651,7 +4724,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_MPAM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4667,7 +4740,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_SEL2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4683,7 +4756,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_SVE_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4699,7 +4772,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_RAS_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4715,7 +4788,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_GIC_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4731,7 +4804,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_SIGNED_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_AdvSIMD_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4747,7 +4820,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_SIGNED_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_FP_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4763,7 +4836,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_EL3_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4779,7 +4852,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_EL2_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4795,7 +4868,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_EL1_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -4811,7 +4884,7 @@ static const struct idreg_field ID_AA64PFR0_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR0_EL1_EL0_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5033,7 +5106,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_PFAR_values, .nr_values = 2,
 	},
 	{ /* 59:56 */
@@ -5041,7 +5114,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_DF2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5057,7 +5130,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_MTEX_values, .nr_values = 2,
 	},
 	{ /* 51:48 */
@@ -5065,7 +5138,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_THE_values, .nr_values = 2,
 	},
 	{ /* 47:44 */
@@ -5073,7 +5146,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_GCS_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5089,7 +5162,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_MTE_frac_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5105,7 +5178,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_NMI_values, .nr_values = 2,
 	},
 	{ /* 35:32 */
@@ -5113,7 +5186,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_CSV2_frac_values, .nr_values = 3,
 	},
 	{ /* 31:28 */
@@ -5121,7 +5194,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_RNDR_trap_values, .nr_values = 2,
 	},
 	{ /* 27:24 */
@@ -5129,7 +5202,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_SME_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5152,7 +5225,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_MPAM_frac_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5168,7 +5241,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_RAS_frac_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5184,7 +5257,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_MTE_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5200,7 +5273,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_SSBS_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5216,7 +5289,7 @@ static const struct idreg_field ID_AA64PFR1_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR1_EL1_BT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5335,19 +5408,40 @@ static const struct idreg_enum_value ID_AA64PFR2_EL1_MTEPERM_values[] = {
 };
 
 static const struct idreg_field ID_AA64PFR2_EL1_fields[] = {
-	{ /* 63:36 */
-		.name = "RES0_63_36",
-		.lsb = 36, .width = 28,
+	{ /* 63:48 */
+		.name = "RES0_63_48",
+		.lsb = 48, .width = 16,
 		.kind = IDREG_FIELD_RES0,
 		.is_signed = false,
 		.source = IDREG_SRC_SYSREG,
+	},
+	{ /* 47:44 */
+		.name = "VMTETCL",
+		.lsb = 44, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 43:40 */
+		.name = "VMTETC",
+		.lsb = 40, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 39:36 */
+		.name = "VMTE",
+		.lsb = 36, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
 	},
 	{ /* 35:32 */
 		.name = "FPMR",
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR2_EL1_FPMR_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5358,19 +5452,33 @@ static const struct idreg_field ID_AA64PFR2_EL1_fields[] = {
 			.source = IDREG_SRC_CPUFEATURE,
 		},
 	},
-	{ /* 31:20 */
-		.name = "RES0_31_20",
-		.lsb = 20, .width = 12,
-		.kind = IDREG_FIELD_RES0,
+	{ /* 31:28 */
+		.name = "MPAM2",
+		.lsb = 28, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 27:24 */
+		.name = "FGDT",
+		.lsb = 24, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 23:20 */
+		.name = "MTEEIRG",
+		.lsb = 20, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
 	},
 	{ /* 19:16 */
 		.name = "UINJ",
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR2_EL1_UINJ_values, .nr_values = 2,
 	},
 	{ /* 15:12 */
@@ -5378,7 +5486,7 @@ static const struct idreg_field ID_AA64PFR2_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR2_EL1_GCIE_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5394,7 +5502,7 @@ static const struct idreg_field ID_AA64PFR2_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR2_EL1_MTEFAR_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5410,7 +5518,7 @@ static const struct idreg_field ID_AA64PFR2_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR2_EL1_MTESTOREONLY_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5426,7 +5534,7 @@ static const struct idreg_field ID_AA64PFR2_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64PFR2_EL1_MTEPERM_values, .nr_values = 2,
 	},
 };
@@ -5547,7 +5655,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_F64MM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5563,7 +5671,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_F32MM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5579,7 +5687,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_F16MM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5595,7 +5703,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_I8MM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5611,7 +5719,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_SM4_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5634,7 +5742,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_SHA3_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5657,7 +5765,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_B16B16_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5673,7 +5781,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_BF16_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5689,7 +5797,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_BitPerm_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5705,7 +5813,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_EltPerm_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5728,7 +5836,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_AES_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5744,7 +5852,7 @@ static const struct idreg_field ID_AA64ZFR0_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ZFR0_EL1_SVEver_values, .nr_values = 5,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -5985,7 +6093,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 63, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_FA64_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6008,7 +6116,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 61, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_LUT6_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6024,7 +6132,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 60, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_LUTv2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6040,7 +6148,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_SMEver_values, .nr_values = 5,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6056,7 +6164,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_I16I64_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6079,7 +6187,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 48, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_F64F64_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6095,7 +6203,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_I16I32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6111,7 +6219,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 43, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_B16B16_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6127,7 +6235,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 42, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_F16F16_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6143,7 +6251,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 41, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_F8F16_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6159,7 +6267,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 40, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_F8F32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6175,7 +6283,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_I8I32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6191,7 +6299,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 35, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_F16F32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6207,7 +6315,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 34, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_B16F32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6223,7 +6331,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 33, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_BI32I32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6239,7 +6347,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 32, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_F32F32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6262,7 +6370,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 30, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_SF8FMA_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6278,7 +6386,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 29, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_SF8DP4_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6294,7 +6402,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 28, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_SF8DP2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6317,7 +6425,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 25, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_SBitPerm_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6333,7 +6441,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 24, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_AES_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6349,7 +6457,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 23, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_SFEXPA_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6372,7 +6480,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 16, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_STMOP_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6395,7 +6503,7 @@ static const struct idreg_field ID_AA64SMFR0_EL1_fields[] = {
 		.lsb = 0, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64SMFR0_EL1_SMOP4_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6661,7 +6769,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 31, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F8CVT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6677,7 +6785,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 30, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F8FMA_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6693,7 +6801,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 29, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F8DP4_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6709,7 +6817,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 28, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F8DP2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6725,7 +6833,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 27, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F8MM8_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6741,7 +6849,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 26, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F8MM4_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6764,7 +6872,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 15, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F16MM2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6794,7 +6902,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 1, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F8E4M3_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6810,7 +6918,7 @@ static const struct idreg_field ID_AA64FPFR0_EL1_fields[] = {
 		.lsb = 0, .width = 1,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64FPFR0_EL1_F8E5M2_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -6988,7 +7096,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_HPMN0_values, .nr_values = 2,
 	},
 	{ /* 59:56 */
@@ -6996,7 +7104,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_ExtTrcBuff_values, .nr_values = 2,
 	},
 	{ /* 55:52 */
@@ -7004,7 +7112,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_BRBE_values, .nr_values = 3,
 	},
 	{ /* 51:48 */
@@ -7012,7 +7120,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_SIGNED_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_MTPMU_values, .nr_values = 3,
 	},
 	{ /* 47:44 */
@@ -7020,7 +7128,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_TraceBuffer_values, .nr_values = 3,
 	},
 	{ /* 43:40 */
@@ -7028,7 +7136,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_TraceFilt_values, .nr_values = 2,
 	},
 	{ /* 39:36 */
@@ -7036,7 +7144,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_SIGNED_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_DoubleLock_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7052,7 +7160,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_PMSVer_values, .nr_values = 7,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7068,7 +7176,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -7091,7 +7199,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -7106,7 +7214,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_PMSS_values, .nr_values = 2,
 	},
 	{ /* 15:12 */
@@ -7114,7 +7222,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -7129,7 +7237,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_PMUVer_values, .nr_values = 9,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7146,7 +7254,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_TraceVer_values, .nr_values = 2,
 	},
 	{ /* 3:0 */
@@ -7154,7 +7262,7 @@ static const struct idreg_field ID_AA64DFR0_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR0_EL1_DebugVer_values, .nr_values = 6,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7266,14 +7374,14 @@ static const struct idreg_field ID_AA64DFR1_EL1_fields[] = {
 		.lsb = 56, .width = 8,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 55:52 */
 		.name = "DPFZS",
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR1_EL1_DPFZS_values, .nr_values = 2,
 	},
 	{ /* 51:48 */
@@ -7281,7 +7389,7 @@ static const struct idreg_field ID_AA64DFR1_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR1_EL1_EBEP_values, .nr_values = 2,
 	},
 	{ /* 47:44 */
@@ -7289,7 +7397,7 @@ static const struct idreg_field ID_AA64DFR1_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR1_EL1_ITE_values, .nr_values = 2,
 	},
 	{ /* 43:40 */
@@ -7297,7 +7405,7 @@ static const struct idreg_field ID_AA64DFR1_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR1_EL1_ABLE_values, .nr_values = 2,
 	},
 	{ /* 39:36 */
@@ -7305,7 +7413,7 @@ static const struct idreg_field ID_AA64DFR1_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR1_EL1_PMICNTR_values, .nr_values = 2,
 	},
 	{ /* 35:32 */
@@ -7313,7 +7421,7 @@ static const struct idreg_field ID_AA64DFR1_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR1_EL1_SPMU_values, .nr_values = 3,
 	},
 	{ /* 31:24 */
@@ -7321,28 +7429,28 @@ static const struct idreg_field ID_AA64DFR1_EL1_fields[] = {
 		.lsb = 24, .width = 8,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 23:16 */
 		.name = "WRPs",
 		.lsb = 16, .width = 8,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 15:8 */
 		.name = "BRPs",
 		.lsb = 8, .width = 8,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 7:0 */
 		.name = "SYSPMUID",
 		.lsb = 0, .width = 8,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 };
 
@@ -7385,7 +7493,7 @@ static const struct idreg_field ID_AA64DFR2_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR2_EL1_TRBE_EXC_values, .nr_values = 2,
 	},
 	{ /* 23:20 */
@@ -7393,7 +7501,7 @@ static const struct idreg_field ID_AA64DFR2_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR2_EL1_SPE_nVM_values, .nr_values = 2,
 	},
 	{ /* 19:16 */
@@ -7401,7 +7509,7 @@ static const struct idreg_field ID_AA64DFR2_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR2_EL1_SPE_EXC_values, .nr_values = 2,
 	},
 	{ /* 15:8 */
@@ -7416,7 +7524,7 @@ static const struct idreg_field ID_AA64DFR2_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR2_EL1_BWE_values, .nr_values = 3,
 	},
 	{ /* 3:0 */
@@ -7424,7 +7532,7 @@ static const struct idreg_field ID_AA64DFR2_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64DFR2_EL1_STEP_values, .nr_values = 2,
 	},
 };
@@ -7554,7 +7662,7 @@ static const struct idreg_enum_value ID_AA64ISAR0_EL1_RDM_values[] = {
 	{ 0x1, "IMP", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64ISAR0_EL1_ATOMIC_values[] = {
+static const struct idreg_enum_value ID_AA64ISAR0_EL1_Atomic_values[] = {
 	{ 0x0, "NI", NULL },
 	{ 0x2, "IMP", NULL },
 	{ 0x3, "FEAT_LSE128", NULL },
@@ -7588,7 +7696,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_RNDR_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7604,7 +7712,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_TLB_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7620,7 +7728,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_TS_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7636,7 +7744,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_FHM_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7652,7 +7760,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_DP_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7668,7 +7776,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_SM4_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7684,7 +7792,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_SM3_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7700,7 +7808,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_SHA3_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7716,7 +7824,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_RDM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7735,12 +7843,13 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.source = IDREG_SRC_SYSREG,
 	},
 	{ /* 23:20 */
-		.name = "ATOMIC",
+		.name = "Atomic",
+		.kernel_name = "ATOMIC",
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64ISAR0_EL1_ATOMIC_values, .nr_values = 3,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64ISAR0_EL1_Atomic_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -7755,7 +7864,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_CRC32_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7771,7 +7880,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_SHA2_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7787,7 +7896,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_SHA1_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -7803,7 +7912,7 @@ static const struct idreg_field ID_AA64ISAR0_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR0_EL1_AES_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8042,7 +8151,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_LS64_values, .nr_values = 5,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8058,7 +8167,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_XS_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8074,7 +8183,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_I8MM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8090,7 +8199,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_DGH_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8106,7 +8215,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_BF16_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8122,7 +8231,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_SPECRES_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8138,7 +8247,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_SB_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8154,7 +8263,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_FRINTTS_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8170,7 +8279,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_GPI_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8186,7 +8295,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_GPA_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8202,7 +8311,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_LRCPC_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8218,7 +8327,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_FCMA_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8234,7 +8343,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_JSCVT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8250,7 +8359,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_API_values, .nr_values = 7,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -8266,7 +8375,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_APA_values, .nr_values = 7,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -8282,7 +8391,7 @@ static const struct idreg_field ID_AA64ISAR1_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR1_EL1_DPB_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8519,7 +8628,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_ATS1A_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8535,7 +8644,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_LUT_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8551,7 +8660,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_CSSC_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8567,7 +8676,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_RPRFM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8583,7 +8692,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_PCDPHINT_values, .nr_values = 2,
 	},
 	{ /* 43:40 */
@@ -8591,7 +8700,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_PRFMSLC_values, .nr_values = 2,
 	},
 	{ /* 39:36 */
@@ -8599,7 +8708,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_SYSINSTR_128_values, .nr_values = 2,
 	},
 	{ /* 35:32 */
@@ -8607,7 +8716,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_SYSREG_128_values, .nr_values = 2,
 	},
 	{ /* 31:28 */
@@ -8615,7 +8724,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_CLRBHB_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8631,7 +8740,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_PAC_frac_values, .nr_values = 2,
 	},
 	{ /* 23:20 */
@@ -8639,7 +8748,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_BC_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8655,7 +8764,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_MOPS_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8671,7 +8780,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_APA3_values, .nr_values = 7,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -8687,7 +8796,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_GPA3_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8703,7 +8812,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_RPRES_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8719,7 +8828,7 @@ static const struct idreg_field ID_AA64ISAR2_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR2_EL1_WFxT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8866,19 +8975,47 @@ static const struct idreg_enum_value ID_AA64ISAR3_EL1_CPA_values[] = {
 };
 
 static const struct idreg_field ID_AA64ISAR3_EL1_fields[] = {
-	{ /* 63:32 */
-		.name = "RES0_63_32",
-		.lsb = 32, .width = 32,
+	{ /* 63:48 */
+		.name = "RES0_63_48",
+		.lsb = 48, .width = 16,
 		.kind = IDREG_FIELD_RES0,
 		.is_signed = false,
 		.source = IDREG_SRC_SYSREG,
+	},
+	{ /* 47:44 */
+		.name = "LSCP",
+		.lsb = 44, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 43:40 */
+		.name = "LSCSHINT",
+		.lsb = 40, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 39:36 */
+		.name = "MTETC",
+		.lsb = 36, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 35:32 */
+		.name = "PAC_frac2",
+		.lsb = 32, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
 	},
 	{ /* 31:28 */
 		.name = "FPRCVT",
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR3_EL1_FPRCVT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8894,7 +9031,7 @@ static const struct idreg_field ID_AA64ISAR3_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR3_EL1_LSUI_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8910,7 +9047,7 @@ static const struct idreg_field ID_AA64ISAR3_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR3_EL1_OCCMO_values, .nr_values = 2,
 	},
 	{ /* 19:16 */
@@ -8918,7 +9055,7 @@ static const struct idreg_field ID_AA64ISAR3_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR3_EL1_LSFE_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8934,7 +9071,7 @@ static const struct idreg_field ID_AA64ISAR3_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR3_EL1_PACM_values, .nr_values = 3,
 	},
 	{ /* 11:8 */
@@ -8942,7 +9079,7 @@ static const struct idreg_field ID_AA64ISAR3_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR3_EL1_TLBIW_values, .nr_values = 2,
 	},
 	{ /* 7:4 */
@@ -8950,7 +9087,7 @@ static const struct idreg_field ID_AA64ISAR3_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR3_EL1_FAMINMAX_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -8966,7 +9103,7 @@ static const struct idreg_field ID_AA64ISAR3_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64ISAR3_EL1_CPA_values, .nr_values = 3,
 	},
 };
@@ -9018,69 +9155,69 @@ static const struct idreg_enum_value ID_AA64MMFR0_EL1_FGT_values[] = {
 	{ 0x2, "FGT2", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_EXS_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_ExS_values[] = {
 	{ 0x0, "NI", NULL },
 	{ 0x1, "IMP", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGRAN4_2_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGran4_2_values[] = {
 	{ 0x0, "TGRAN4", NULL },
 	{ 0x1, "NI", NULL },
 	{ 0x2, "IMP", NULL },
 	{ 0x3, "52_BIT", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGRAN64_2_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGran64_2_values[] = {
 	{ 0x0, "TGRAN64", NULL },
 	{ 0x1, "NI", NULL },
 	{ 0x2, "IMP", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGRAN16_2_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGran16_2_values[] = {
 	{ 0x0, "TGRAN16", NULL },
 	{ 0x1, "NI", NULL },
 	{ 0x2, "IMP", NULL },
 	{ 0x3, "52_BIT", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGRAN4_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGran4_values[] = {
 	{ 0x0, "IMP", NULL },
 	{ 0x1, "52_BIT", NULL },
 	{ 0xf, "NI", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGRAN64_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGran64_values[] = {
 	{ 0x0, "IMP", NULL },
 	{ 0xf, "NI", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGRAN16_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_TGran16_values[] = {
 	{ 0x0, "NI", NULL },
 	{ 0x1, "IMP", NULL },
 	{ 0x2, "52_BIT", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_BIGENDEL0_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_BigEndEL0_values[] = {
 	{ 0x0, "NI", NULL },
 	{ 0x1, "IMP", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_SNSMEM_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_SNSMem_values[] = {
 	{ 0x0, "NI", NULL },
 	{ 0x1, "IMP", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_BIGEND_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_BigEnd_values[] = {
 	{ 0x0, "NI", NULL },
 	{ 0x1, "IMP", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_ASIDBITS_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_ASIDBits_values[] = {
 	{ 0x0, "8", NULL },
 	{ 0x2, "16", NULL },
 };
 
-static const struct idreg_enum_value ID_AA64MMFR0_EL1_PARANGE_values[] = {
+static const struct idreg_enum_value ID_AA64MMFR0_EL1_PARange_values[] = {
 	{ 0x0, "32", NULL },
 	{ 0x1, "36", NULL },
 	{ 0x2, "40", NULL },
@@ -9097,7 +9234,7 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR0_EL1_ECV_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9113,7 +9250,7 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR0_EL1_FGT_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9132,12 +9269,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		.source = IDREG_SRC_SYSREG,
 	},
 	{ /* 47:44 */
-		.name = "EXS",
+		.name = "ExS",
+		.kernel_name = "EXS",
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_EXS_values, .nr_values = 2,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_ExS_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -9148,12 +9286,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 43:40 */
-		.name = "TGRAN4_2",
+		.name = "TGran4_2",
+		.kernel_name = "TGRAN4_2",
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_TGRAN4_2_values, .nr_values = 4,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_TGran4_2_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
 			.is_signed = false,
@@ -9164,12 +9303,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 39:36 */
-		.name = "TGRAN64_2",
+		.name = "TGran64_2",
+		.kernel_name = "TGRAN64_2",
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_TGRAN64_2_values, .nr_values = 3,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_TGran64_2_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
 			.is_signed = false,
@@ -9180,12 +9320,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 35:32 */
-		.name = "TGRAN16_2",
+		.name = "TGran16_2",
+		.kernel_name = "TGRAN16_2",
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_TGRAN16_2_values, .nr_values = 4,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_TGran16_2_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
 			.is_signed = false,
@@ -9196,12 +9337,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 31:28 */
-		.name = "TGRAN4",
+		.name = "TGran4",
+		.kernel_name = "TGRAN4",
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_SIGNED_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_TGRAN4_values, .nr_values = 3,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_TGran4_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = true,
@@ -9212,12 +9354,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 27:24 */
-		.name = "TGRAN64",
+		.name = "TGran64",
+		.kernel_name = "TGRAN64",
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_SIGNED_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_TGRAN64_values, .nr_values = 2,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_TGran64_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = true,
@@ -9228,12 +9371,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 23:20 */
-		.name = "TGRAN16",
+		.name = "TGran16",
+		.kernel_name = "TGRAN16",
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_TGRAN16_values, .nr_values = 3,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_TGran16_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -9244,12 +9388,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 19:16 */
-		.name = "BIGENDEL0",
+		.name = "BigEndEL0",
+		.kernel_name = "BIGENDEL0",
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_BIGENDEL0_values, .nr_values = 2,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_BigEndEL0_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -9260,12 +9405,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 15:12 */
-		.name = "SNSMEM",
+		.name = "SNSMem",
+		.kernel_name = "SNSMEM",
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_SNSMEM_values, .nr_values = 2,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_SNSMem_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -9276,12 +9422,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 11:8 */
-		.name = "BIGEND",
+		.name = "BigEnd",
+		.kernel_name = "BIGEND",
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_BIGEND_values, .nr_values = 2,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_BigEnd_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -9292,12 +9439,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 7:4 */
-		.name = "ASIDBITS",
+		.name = "ASIDBits",
+		.kernel_name = "ASIDBITS",
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_ASIDBITS_values, .nr_values = 2,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_ASIDBits_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -9308,12 +9456,13 @@ static const struct idreg_field ID_AA64MMFR0_EL1_fields[] = {
 		},
 	},
 	{ /* 3:0 */
-		.name = "PARANGE",
+		.name = "PARange",
+		.kernel_name = "PARANGE",
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-		.values = ID_AA64MMFR0_EL1_PARANGE_values, .nr_values = 8,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.values = ID_AA64MMFR0_EL1_PARange_values, .nr_values = 8,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -9534,7 +9683,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_ECBHB_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9550,7 +9699,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_CMOW_values, .nr_values = 2,
 	},
 	{ /* 55:52 */
@@ -9558,7 +9707,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_TIDCP1_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9574,7 +9723,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_nTLBPA_values, .nr_values = 2,
 	},
 	{ /* 47:44 */
@@ -9582,7 +9731,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_AFP_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9598,7 +9747,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_HCX_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9614,7 +9763,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_ETS_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9630,7 +9779,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_TWED_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9646,7 +9795,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_XNX_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9662,7 +9811,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_SpecSEI_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_HIGHER_SAFE,
@@ -9678,7 +9827,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_PAN_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9694,7 +9843,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_LO_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9710,7 +9859,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_HPDS_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9726,7 +9875,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_VH_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9742,7 +9891,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_VMIDBits_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9758,7 +9907,7 @@ static const struct idreg_field ID_AA64MMFR1_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR1_EL1_HAFDBS_values, .nr_values = 5,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9972,7 +10121,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_E0PD_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -9988,7 +10137,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_EVT_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10004,7 +10153,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_BBM_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10020,7 +10169,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_TTL_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10043,7 +10192,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_FWB_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10059,7 +10208,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_IDS_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10075,7 +10224,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_AT_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10091,7 +10240,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_ST_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10107,7 +10256,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_NV_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10123,7 +10272,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_CCIDX_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10139,7 +10288,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_VARange_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10155,7 +10304,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_IESB_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10171,7 +10320,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_LSM_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10187,7 +10336,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_UAO_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10203,7 +10352,7 @@ static const struct idreg_field ID_AA64MMFR2_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR2_EL1_CnP_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10428,7 +10577,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_Spec_FPACC_values, .nr_values = 2,
 	},
 	{ /* 59:56 */
@@ -10436,7 +10585,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_ADERR_values, .nr_values = 4,
 	},
 	{ /* 55:52 */
@@ -10444,7 +10593,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_SDERR_values, .nr_values = 4,
 	},
 	{ /* 51:48 */
@@ -10459,7 +10608,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_ANERR_values, .nr_values = 4,
 	},
 	{ /* 43:40 */
@@ -10467,7 +10616,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_SNERR_values, .nr_values = 4,
 	},
 	{ /* 39:36 */
@@ -10475,7 +10624,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_D128_2_values, .nr_values = 2,
 	},
 	{ /* 35:32 */
@@ -10483,7 +10632,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_D128_values, .nr_values = 2,
 	},
 	{ /* 31:28 */
@@ -10491,7 +10640,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_MEC_values, .nr_values = 2,
 	},
 	{ /* 27:24 */
@@ -10499,7 +10648,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_AIE_values, .nr_values = 2,
 	},
 	{ /* 23:20 */
@@ -10507,7 +10656,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_S2POE_values, .nr_values = 2,
 	},
 	{ /* 19:16 */
@@ -10515,7 +10664,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_S1POE_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10531,7 +10680,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_S2PIE_values, .nr_values = 2,
 	},
 	{ /* 11:8 */
@@ -10539,7 +10688,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_S1PIE_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10555,7 +10704,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_SCTLRX_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10571,7 +10720,7 @@ static const struct idreg_field ID_AA64MMFR3_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR3_EL1_TCRX_values, .nr_values = 2,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10712,7 +10861,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 60, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_MTEFGT_values, .nr_values = 2,
 	},
 	{ /* 59:56 */
@@ -10720,7 +10869,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_SCRX_values, .nr_values = 2,
 	},
 	{ /* 55:52 */
@@ -10728,7 +10877,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_TEV_values, .nr_values = 2,
 	},
 	{ /* 51:48 */
@@ -10736,7 +10885,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 48, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_TPS_values, .nr_values = 3,
 	},
 	{ /* 47:44 */
@@ -10744,7 +10893,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 44, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_SRMASK_values, .nr_values = 3,
 	},
 	{ /* 43:40 */
@@ -10752,7 +10901,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 40, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_TLBID_values, .nr_values = 2,
 	},
 	{ /* 39:36 */
@@ -10760,7 +10909,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 36, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_E3DSE_values, .nr_values = 2,
 	},
 	{ /* 35:32 */
@@ -10768,7 +10917,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 32, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_EAESR_values, .nr_values = 2,
 	},
 	{ /* 31:28 */
@@ -10776,7 +10925,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 28, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_RMEGDI_values, .nr_values = 2,
 	},
 	{ /* 27:24 */
@@ -10784,7 +10933,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_SIGNED_ENUM,
 		.is_signed = true,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_E2H0_values, .nr_values = 3,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10800,7 +10949,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_NV_frac_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
@@ -10816,7 +10965,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_FGWTE3_values, .nr_values = 2,
 	},
 	{ /* 15:12 */
@@ -10824,7 +10973,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 12, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_HACDBS_values, .nr_values = 2,
 	},
 	{ /* 11:8 */
@@ -10832,7 +10981,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 8, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_ASID2_values, .nr_values = 2,
 	},
 	{ /* 7:4 */
@@ -10840,7 +10989,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 4, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_EIESB_values, .nr_values = 4,
 	},
 	{ /* 3:0 */
@@ -10848,7 +10997,7 @@ static const struct idreg_field ID_AA64MMFR4_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_UNSIGNED_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = ID_AA64MMFR4_EL1_PoPS_values, .nr_values = 2,
 	},
 };
@@ -10873,40 +11022,40 @@ static const struct idreg_ftr_bits ID_AA64MMFR4_EL1_ftr_bits[] = {
 };
 
 static const struct idreg_field CCSIDR_EL1_fields[] = {
-	{ /* 63:32 */
-		.name = "RES0_63_32",
-		.lsb = 32, .width = 32,
+	{ /* 63:56 */
+		.name = "RES0_63_56",
+		.lsb = 56, .width = 8,
 		.kind = IDREG_FIELD_RES0,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_AARCHMRS,
 	},
-	{ /* 31:28 */
-		.name = "UNKN_31_28",
-		.lsb = 28, .width = 4,
-		.kind = IDREG_FIELD_UNKN,
-		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
-	},
-	{ /* 27:13 */
+	{ /* 55:32 */
 		.name = "NumSets",
-		.lsb = 13, .width = 15,
+		.lsb = 32, .width = 24,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_AARCHMRS,
 	},
-	{ /* 12:3 */
+	{ /* 31:24 */
+		.name = "RES0_31_24",
+		.lsb = 24, .width = 8,
+		.kind = IDREG_FIELD_RES0,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 23:3 */
 		.name = "Associativity",
-		.lsb = 3, .width = 10,
+		.lsb = 3, .width = 21,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_AARCHMRS,
 	},
 	{ /* 2:0 */
 		.name = "LineSize",
 		.lsb = 0, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 };
 
@@ -10918,90 +11067,136 @@ static const struct idreg_field CLIDR_EL1_fields[] = {
 		.is_signed = false,
 		.source = IDREG_SRC_SYSREG,
 	},
-	{ /* 46:33 */
-		.name = "Ttypen",
-		.lsb = 33, .width = 14,
+	{ /* 46:45 */
+		.name = "Ttype7",
+		.lsb = 45, .width = 2,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 44:43 */
+		.name = "Ttype6",
+		.lsb = 43, .width = 2,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 42:41 */
+		.name = "Ttype5",
+		.lsb = 41, .width = 2,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 40:39 */
+		.name = "Ttype4",
+		.lsb = 39, .width = 2,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 38:37 */
+		.name = "Ttype3",
+		.lsb = 37, .width = 2,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 36:35 */
+		.name = "Ttype2",
+		.lsb = 35, .width = 2,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
+	},
+	{ /* 34:33 */
+		.name = "Ttype1",
+		.lsb = 33, .width = 2,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
 	},
 	{ /* 32:30 */
 		.name = "ICB",
 		.lsb = 30, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 29:27 */
 		.name = "LoUU",
 		.lsb = 27, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 26:24 */
 		.name = "LoC",
 		.lsb = 24, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 23:21 */
 		.name = "LoUIS",
 		.lsb = 21, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 20:18 */
 		.name = "Ctype7",
 		.lsb = 18, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 17:15 */
 		.name = "Ctype6",
 		.lsb = 15, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 14:12 */
 		.name = "Ctype5",
 		.lsb = 12, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 11:9 */
 		.name = "Ctype4",
 		.lsb = 9, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 8:6 */
 		.name = "Ctype3",
 		.lsb = 6, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 5:3 */
 		.name = "Ctype2",
 		.lsb = 3, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 2:0 */
 		.name = "Ctype1",
 		.lsb = 0, .width = 3,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
+};
+
+static const struct idreg_alias CLIDR_EL1_aliases[] = {
+	{ /* 46:33 */ .name = "Ttypen", .lsb = 33, .width = 14 },
 };
 
 static const struct idreg_field CCSIDR2_EL1_fields[] = {
@@ -11017,7 +11212,7 @@ static const struct idreg_field CCSIDR2_EL1_fields[] = {
 		.lsb = 0, .width = 24,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 };
 
@@ -11034,7 +11229,7 @@ static const struct idreg_field GMID_EL1_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -11070,49 +11265,52 @@ static const struct idreg_field SMIDR_EL1_fields[] = {
 		.lsb = 56, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 55:52 */
 		.name = "HIP",
 		.lsb = 52, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 51:32 */
-		.name = "AFFINITY2",
+		.name = "Affinity2",
+		.kernel_name = "AFFINITY2",
 		.lsb = 32, .width = 20,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 31:24 */
-		.name = "IMPLEMENTER",
+		.name = "Implementer",
+		.kernel_name = "IMPLEMENTER",
 		.lsb = 24, .width = 8,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 23:16 */
-		.name = "REVISION",
+		.name = "Revision",
+		.kernel_name = "REVISION",
 		.lsb = 16, .width = 8,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 15:15 */
 		.name = "SMPS",
 		.lsb = 15, .width = 1,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 14:13 */
 		.name = "SH",
 		.lsb = 13, .width = 2,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 12:12 */
 		.name = "RES0_12_12",
@@ -11122,11 +11320,12 @@ static const struct idreg_field SMIDR_EL1_fields[] = {
 		.source = IDREG_SRC_SYSREG,
 	},
 	{ /* 11:0 */
-		.name = "AFFINITY",
+		.name = "Affinity",
+		.kernel_name = "AFFINITY",
 		.lsb = 0, .width = 12,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 };
 
@@ -11160,7 +11359,7 @@ static const struct idreg_field CTR_EL0_fields[] = {
 		.lsb = 32, .width = 6,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 	},
 	{ /* 31:31 */
 		.name = "RES1_31_31",
@@ -11181,7 +11380,7 @@ static const struct idreg_field CTR_EL0_fields[] = {
 		.lsb = 29, .width = 1,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -11196,7 +11395,7 @@ static const struct idreg_field CTR_EL0_fields[] = {
 		.lsb = 28, .width = 1,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -11211,7 +11410,7 @@ static const struct idreg_field CTR_EL0_fields[] = {
 		.lsb = 24, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_HIGHER_OR_ZERO_SAFE,
 			.is_signed = false,
@@ -11226,7 +11425,7 @@ static const struct idreg_field CTR_EL0_fields[] = {
 		.lsb = 20, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_HIGHER_OR_ZERO_SAFE,
 			.is_signed = false,
@@ -11241,7 +11440,7 @@ static const struct idreg_field CTR_EL0_fields[] = {
 		.lsb = 16, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -11256,7 +11455,7 @@ static const struct idreg_field CTR_EL0_fields[] = {
 		.lsb = 14, .width = 2,
 		.kind = IDREG_FIELD_ENUM,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.values = CTR_EL0_L1Ip_values, .nr_values = 4,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
@@ -11279,7 +11478,7 @@ static const struct idreg_field CTR_EL0_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -11359,19 +11558,26 @@ static const struct idreg_ftr_bits CTR_EL0_ftr_bits[] = {
 };
 
 static const struct idreg_field DCZID_EL0_fields[] = {
-	{ /* 63:5 */
-		.name = "RES0_63_5",
-		.lsb = 5, .width = 59,
+	{ /* 63:9 */
+		.name = "RES0_63_9",
+		.lsb = 9, .width = 55,
 		.kind = IDREG_FIELD_RES0,
 		.is_signed = false,
 		.source = IDREG_SRC_SYSREG,
+	},
+	{ /* 8:5 */
+		.name = "TBS",
+		.lsb = 5, .width = 4,
+		.kind = IDREG_FIELD_PLAIN,
+		.is_signed = false,
+		.source = IDREG_SRC_AARCHMRS,
 	},
 	{ /* 4:4 */
 		.name = "DZP",
 		.lsb = 4, .width = 1,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_EXACT,
 			.is_signed = false,
@@ -11386,7 +11592,7 @@ static const struct idreg_field DCZID_EL0_fields[] = {
 		.lsb = 0, .width = 4,
 		.kind = IDREG_FIELD_PLAIN,
 		.is_signed = false,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.policy = {
 			.type = IDREG_POLICY_LOWER_SAFE,
 			.is_signed = false,
@@ -11421,8 +11627,16 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "MIDR_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 0, .op2 = 0,
-		.source = IDREG_SRC_SUPPLEMENT,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
 		.fields = MIDR_EL1_fields, .nr_fields = 6,
+		.has_ftr_reg = false,
+		.ftr_bits = NULL, .nr_ftr_bits = 0,
+	},
+	{
+		.name = "MPIDR_EL1",
+		.op0 = 3, .op1 = 0, .crn = 0, .crm = 0, .op2 = 5,
+		.source = IDREG_SRC_AARCHMRS | IDREG_SRC_SUPPLEMENT,
+		.fields = MPIDR_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = false,
 		.ftr_bits = NULL, .nr_ftr_bits = 0,
 	},
@@ -11437,7 +11651,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_PFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 1, .op2 = 0,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_PFR0_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_PFR0_EL1_ftr_bits, .nr_ftr_bits = 6,
@@ -11445,7 +11659,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_PFR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 1, .op2 = 1,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_PFR1_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_PFR1_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11453,7 +11667,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_DFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 1, .op2 = 2,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_DFR0_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_DFR0_EL1_ftr_bits, .nr_ftr_bits = 7,
@@ -11469,7 +11683,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_MMFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 1, .op2 = 4,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_MMFR0_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_MMFR0_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11477,7 +11691,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_MMFR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 1, .op2 = 5,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_MMFR1_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_MMFR1_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11485,7 +11699,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_MMFR2_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 1, .op2 = 6,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_MMFR2_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_MMFR2_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11493,7 +11707,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_MMFR3_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 1, .op2 = 7,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_MMFR3_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_MMFR3_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11501,7 +11715,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_ISAR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 2, .op2 = 0,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_ISAR0_EL1_fields, .nr_fields = 8,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_ISAR0_EL1_ftr_bits, .nr_ftr_bits = 7,
@@ -11509,7 +11723,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_ISAR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 2, .op2 = 1,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_ISAR1_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_ISAR1_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11517,7 +11731,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_ISAR2_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 2, .op2 = 2,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_ISAR2_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_ISAR2_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11525,7 +11739,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_ISAR3_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 2, .op2 = 3,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_ISAR3_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_ISAR3_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11533,7 +11747,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_ISAR4_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 2, .op2 = 4,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_ISAR4_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_ISAR4_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11541,7 +11755,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_ISAR5_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 2, .op2 = 5,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_ISAR5_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_ISAR5_EL1_ftr_bits, .nr_ftr_bits = 6,
@@ -11549,7 +11763,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_MMFR4_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 2, .op2 = 6,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_MMFR4_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_MMFR4_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11557,15 +11771,15 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_ISAR6_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 2, .op2 = 7,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
-		.fields = ID_ISAR6_EL1_fields, .nr_fields = 8,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
+		.fields = ID_ISAR6_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_ISAR6_EL1_ftr_bits, .nr_ftr_bits = 7,
 	},
 	{
 		.name = "MVFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 3, .op2 = 0,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = MVFR0_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = MVFR0_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11573,7 +11787,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "MVFR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 3, .op2 = 1,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = MVFR1_EL1_fields, .nr_fields = 9,
 		.has_ftr_reg = true,
 		.ftr_bits = MVFR1_EL1_ftr_bits, .nr_ftr_bits = 8,
@@ -11581,7 +11795,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "MVFR2_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 3, .op2 = 2,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = MVFR2_EL1_fields, .nr_fields = 3,
 		.has_ftr_reg = true,
 		.ftr_bits = MVFR2_EL1_ftr_bits, .nr_ftr_bits = 2,
@@ -11589,7 +11803,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_PFR2_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 3, .op2 = 4,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_PFR2_EL1_fields, .nr_fields = 4,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_PFR2_EL1_ftr_bits, .nr_ftr_bits = 2,
@@ -11597,7 +11811,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_DFR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 3, .op2 = 5,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_DFR1_EL1_fields, .nr_fields = 3,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_DFR1_EL1_ftr_bits, .nr_ftr_bits = 1,
@@ -11605,7 +11819,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_MMFR5_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 3, .op2 = 6,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_MMFR5_EL1_fields, .nr_fields = 3,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_MMFR5_EL1_ftr_bits, .nr_ftr_bits = 1,
@@ -11613,7 +11827,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64PFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 4, .op2 = 0,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64PFR0_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64PFR0_EL1_ftr_bits, .nr_ftr_bits = 15,
@@ -11621,7 +11835,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64PFR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 4, .op2 = 1,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64PFR1_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64PFR1_EL1_ftr_bits, .nr_ftr_bits = 9,
@@ -11629,15 +11843,15 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64PFR2_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 4, .op2 = 2,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
-		.fields = ID_AA64PFR2_EL1_fields, .nr_fields = 8,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
+		.fields = ID_AA64PFR2_EL1_fields, .nr_fields = 13,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64PFR2_EL1_ftr_bits, .nr_ftr_bits = 4,
 	},
 	{
 		.name = "ID_AA64ZFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 4, .op2 = 4,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64ZFR0_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64ZFR0_EL1_ftr_bits, .nr_ftr_bits = 12,
@@ -11645,7 +11859,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64SMFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 4, .op2 = 5,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64SMFR0_EL1_fields, .nr_fields = 30,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64SMFR0_EL1_ftr_bits, .nr_ftr_bits = 24,
@@ -11653,7 +11867,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64FPFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 4, .op2 = 7,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64FPFR0_EL1_fields, .nr_fields = 13,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64FPFR0_EL1_ftr_bits, .nr_ftr_bits = 9,
@@ -11661,7 +11875,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64DFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 5, .op2 = 0,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64DFR0_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64DFR0_EL1_ftr_bits, .nr_ftr_bits = 7,
@@ -11669,7 +11883,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64DFR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 5, .op2 = 1,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64DFR1_EL1_fields, .nr_fields = 11,
 		.has_ftr_reg = true,
 		.ftr_bits = NULL, .nr_ftr_bits = 0,
@@ -11677,7 +11891,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64DFR2_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 5, .op2 = 2,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.fields = ID_AA64DFR2_EL1_fields, .nr_fields = 7,
 		.has_ftr_reg = false,
 		.ftr_bits = NULL, .nr_ftr_bits = 0,
@@ -11701,7 +11915,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64ISAR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 6, .op2 = 0,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64ISAR0_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64ISAR0_EL1_ftr_bits, .nr_ftr_bits = 14,
@@ -11709,7 +11923,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64ISAR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 6, .op2 = 1,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64ISAR1_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64ISAR1_EL1_ftr_bits, .nr_ftr_bits = 16,
@@ -11717,7 +11931,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64ISAR2_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 6, .op2 = 2,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64ISAR2_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64ISAR2_EL1_ftr_bits, .nr_ftr_bits = 11,
@@ -11725,15 +11939,15 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64ISAR3_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 6, .op2 = 3,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
-		.fields = ID_AA64ISAR3_EL1_fields, .nr_fields = 9,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
+		.fields = ID_AA64ISAR3_EL1_fields, .nr_fields = 13,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64ISAR3_EL1_ftr_bits, .nr_ftr_bits = 4,
 	},
 	{
 		.name = "ID_AA64MMFR0_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 7, .op2 = 0,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64MMFR0_EL1_fields, .nr_fields = 15,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64MMFR0_EL1_ftr_bits, .nr_ftr_bits = 14,
@@ -11741,7 +11955,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64MMFR1_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 7, .op2 = 1,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64MMFR1_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64MMFR1_EL1_ftr_bits, .nr_ftr_bits = 14,
@@ -11749,7 +11963,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64MMFR2_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 7, .op2 = 2,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64MMFR2_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64MMFR2_EL1_ftr_bits, .nr_ftr_bits = 15,
@@ -11757,7 +11971,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64MMFR3_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 7, .op2 = 3,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64MMFR3_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64MMFR3_EL1_ftr_bits, .nr_ftr_bits = 4,
@@ -11765,7 +11979,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "ID_AA64MMFR4_EL1",
 		.op0 = 3, .op1 = 0, .crn = 0, .crm = 7, .op2 = 4,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = ID_AA64MMFR4_EL1_fields, .nr_fields = 16,
 		.has_ftr_reg = true,
 		.ftr_bits = ID_AA64MMFR4_EL1_ftr_bits, .nr_ftr_bits = 2,
@@ -11773,7 +11987,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "CCSIDR_EL1",
 		.op0 = 3, .op1 = 1, .crn = 0, .crm = 0, .op2 = 0,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.fields = CCSIDR_EL1_fields, .nr_fields = 5,
 		.has_ftr_reg = false,
 		.ftr_bits = NULL, .nr_ftr_bits = 0,
@@ -11781,15 +11995,16 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "CLIDR_EL1",
 		.op0 = 3, .op1 = 1, .crn = 0, .crm = 0, .op2 = 1,
-		.source = IDREG_SRC_SYSREG,
-		.fields = CLIDR_EL1_fields, .nr_fields = 13,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
+		.fields = CLIDR_EL1_fields, .nr_fields = 19,
 		.has_ftr_reg = false,
 		.ftr_bits = NULL, .nr_ftr_bits = 0,
+		.aliases = CLIDR_EL1_aliases, .nr_aliases = 1,
 	},
 	{
 		.name = "CCSIDR2_EL1",
 		.op0 = 3, .op1 = 1, .crn = 0, .crm = 0, .op2 = 2,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.fields = CCSIDR2_EL1_fields, .nr_fields = 2,
 		.has_ftr_reg = false,
 		.ftr_bits = NULL, .nr_ftr_bits = 0,
@@ -11797,7 +12012,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "GMID_EL1",
 		.op0 = 3, .op1 = 1, .crn = 0, .crm = 0, .op2 = 4,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = GMID_EL1_fields, .nr_fields = 2,
 		.has_ftr_reg = true,
 		.ftr_bits = GMID_EL1_ftr_bits, .nr_ftr_bits = 1,
@@ -11805,7 +12020,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "SMIDR_EL1",
 		.op0 = 3, .op1 = 1, .crn = 0, .crm = 0, .op2 = 6,
-		.source = IDREG_SRC_SYSREG,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS,
 		.fields = SMIDR_EL1_fields, .nr_fields = 10,
 		.has_ftr_reg = false,
 		.ftr_bits = NULL, .nr_ftr_bits = 0,
@@ -11821,7 +12036,7 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "CTR_EL0",
 		.op0 = 3, .op1 = 3, .crn = 0, .crm = 0, .op2 = 1,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
 		.fields = CTR_EL0_fields, .nr_fields = 12,
 		.has_ftr_reg = true,
 		.ftr_bits = CTR_EL0_ftr_bits, .nr_ftr_bits = 8,
@@ -11829,20 +12044,22 @@ const struct idreg_reg idreg_regs[] = {
 	{
 		.name = "DCZID_EL0",
 		.op0 = 3, .op1 = 3, .crn = 0, .crm = 0, .op2 = 7,
-		.source = IDREG_SRC_SYSREG | IDREG_SRC_CPUFEATURE,
-		.fields = DCZID_EL0_fields, .nr_fields = 3,
+		.source = IDREG_SRC_SYSREG | IDREG_SRC_AARCHMRS | IDREG_SRC_CPUFEATURE,
+		.fields = DCZID_EL0_fields, .nr_fields = 4,
 		.has_ftr_reg = true,
 		.ftr_bits = DCZID_EL0_ftr_bits, .nr_ftr_bits = 2,
 	},
 };
 
-const unsigned int idreg_nr_regs = 52;
+const unsigned int idreg_nr_regs = 53;
 
 const char idreg_table_inputs[] =
 	"generator: gen/idregs-gen generate\n"
 	"kernel: 7.3.4-1~bpo13+1\n"
 	"sysreg: sysreg sha256:1895c425cb1cca5d3c45bdcf9e6668768e1381fb88ac5ffd64692bd599b48548\n"
 	"cpufeature: cpufeature.c sha256:08e2e8d4d78e16008b6abb4338ffb344655e5bf21ffa67532e586b20c00dc352\n"
-	"supplement: supplement.txt sha256:fb2ba5b3ad5e71d476c852ddc07ab4fdaac9cfdf9c1e85be15701258bea25be3\n"
+	"supplement: supplement.txt sha256:90500e7be05a47c9ff60f4f68b28fe2b20b94972d67fd6c079ec7b8fae3abdd8\n"
 	"kvm_overrides: kvm_overrides.txt sha256:e01cbbf396566002300c578ac04dbd2e92dc883696dfdcd5696131652486bda7\n"
+	"arm_fields: arm_fields.tsv sha256:9f58b218bf74ee3a6ce5ac011051bc4e181a68f631f0daad5e8fbf67a72949e8\n"
+	"arm_layouts: arm_layouts.txt sha256:d503ff5bd753cfbd8d6dbcb51311d6059b2e5ff7ea66c964552b26da3911d909\n"
 	"registers_json: none\n";

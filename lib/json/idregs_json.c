@@ -177,7 +177,11 @@ static int check_keys(json_t *obj, const char *path, const char *const *known,
 	return 0;
 }
 
-/* A register name of the tables, or S3_<op1>_C0_C<crm>_<op2>. */
+/*
+ * A register name of the tables, or S3_<op1>_C0_C<crm>_<op2> as
+ * idreg_slot_name() spells it: also for a slot the tables name now
+ * (MPIDR_EL1 was S3_0_C0_C0_5 in profiles dumped before it was described).
+ */
 static int slot_by_name(const char *name)
 {
 	const struct idreg_reg *reg = idreg_reg_by_name(name);
@@ -191,10 +195,11 @@ static int slot_by_name(const char *name)
 	    name[n] || op1 > 7 || crm > 15 || op2 > 7)
 		return -1;
 	slot = idreg_slot_index(3, op1, 0, crm, op2);
-	/* One spelling per slot, so that files compare textually. */
-	if (slot < 0 || strcmp(idreg_slot_name(slot, buf, sizeof(buf)), name))
+	if (slot < 0)
 		return -1;
-	return slot;
+	/* No leading zeros or other variants: one spelling per slot. */
+	snprintf(buf, sizeof(buf), "S3_%u_C0_C%u_%u", op1, crm, op2);
+	return strcmp(buf, name) ? -1 : slot;
 }
 
 static int profile_reg(struct idreg_profile *p, const char *name, json_t *j,
@@ -447,15 +452,18 @@ char *idreg_model_to_json(const struct idreg_model *m)
 {
 	json_t *props = json_object(), *v;
 	unsigned int i;
+	uint64_t value;
 	char prop[128];
-	int bad = !props;
+	int bad = !props, r;
 
 	for (i = 0; !bad && i < m->nr; i++) {
-		idreg_assign_prop(&m->items[i], prop, sizeof(prop));
+		r = idreg_model_prop_at(m, i, prop, sizeof(prop), &value);
+		if (r <= 0) {
+			bad |= r < 0;
+			continue;
+		}
 		/* QMP gives integers; only a 64-bit field can need a string. */
-		v = m->items[i].value <= INT64_MAX ?
-			json_integer((json_int_t)m->items[i].value) :
-			hex(m->items[i].value);
+		v = value <= INT64_MAX ? json_integer((json_int_t)value) : hex(value);
 		bad |= json_object_set_new(props, prop, v);
 	}
 	if (bad) {

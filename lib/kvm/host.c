@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include <linux/kvm.h>
 
@@ -32,14 +31,12 @@ int idreg_host_vm_open(struct idreg_vm *vm, bool imp_id, bool *imp_id_on)
 
 int idreg_host_dump(struct idreg_profile *p, char *err)
 {
-	struct utsname u;
 	struct idreg_vm vm;
 	bool imp_id_on;
 	int r;
 
 	idreg_profile_init(p, "this host");
-	if (!uname(&u))
-		snprintf(p->release, sizeof(p->release), "%s", u.release);
+	idreg_kernel_release(p->release, sizeof(p->release));
 	/* Without the capability: what a VMM that does not ask for it sees. */
 	r = idreg_host_vm_open(&vm, false, &imp_id_on);
 	if (!r)

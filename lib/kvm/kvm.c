@@ -10,12 +10,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
 
 #include "idregs/field.h"
 #include "idregs/kvm.h"
+#include "idregs/util.h"
 
 /* Record what failed and return -errno. */
 static int fail(struct idreg_vm *vm, int err, const char *fmt, ...)
@@ -179,17 +181,29 @@ void idreg_vm_destroy(struct idreg_vm *vm)
 	vm->vm_fd = vm->kvm_fd = -1;
 }
 
-int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS])
+int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS],
+				  uint32_t range_id, int word, uint32_t val)
 {
 	struct reg_mask_range range;
 
 	memset(&range, 0, sizeof(range));
-	memset(masks, 0, IDREG_NR_SLOTS * sizeof(masks[0]));
 	range.addr = (uint64_t)(uintptr_t)masks;
-	range.range = KVM_ARM_FEATURE_ID_RANGE;
+	range.range = range_id;
+	if (word >= (int)ARRAY_SIZE(range.reserved))
+		return fail(vm, EINVAL, "reserved word %d: struct reg_mask_range has %zu",
+			    word, ARRAY_SIZE(range.reserved));
+	if (word >= 0)
+		range.reserved[word] = val;
 	if (ioctl(vm->vm_fd, KVM_ARM_GET_REG_WRITABLE_MASKS, &range))
-		return fail(vm, errno, "KVM_ARM_GET_REG_WRITABLE_MASKS");
+		return fail(vm, errno, "KVM_ARM_GET_REG_WRITABLE_MASKS range %u, reserved[%d] = 0x%x",
+			    range_id, word, val);
 	return 0;
+}
+
+int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS])
+{
+	memset(masks, 0, IDREG_NR_SLOTS * sizeof(masks[0]));
+	return idreg_get_writable_masks_with(vm, masks, KVM_ARM_FEATURE_ID_RANGE, -1, 0);
 }
 
 static uint64_t one_reg_id(int op1, int crm, int op2)
@@ -241,4 +255,21 @@ int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val)
 	if (idreg_slot_encoding(slot, &e))
 		return fail(vm, EINVAL, "no ID register slot %d", slot);
 	return idreg_set(vm, vcpu, e.op1, e.crm, e.op2, val);
+}
+
+uint64_t idreg_host_ctr_el0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(v));
+	return v;
+}
+
+void idreg_kernel_release(char *buf, size_t size)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		u.release[0] = 0;
+	snprintf(buf, size, "%s", u.release);
 }

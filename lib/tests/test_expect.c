@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Expectation files: parsing, kernel ranges, refusal of bad lines. */
+/*
+ * Expectation files: parsing, kernel ranges, values and direction, stale
+ * entries, refusal of bad lines, and the project's own files (every target
+ * known, none twice).
+ */
 #include "unit.h"
 
 #include "idregs/expect.h"
+#include "idregs/util.h"
+
+#define V	"values=0 direction=accepts"
 
 static void test_ranges(void)
 {
@@ -10,14 +17,16 @@ static void test_ranges(void)
 	const char *text =
 		"# comment\n"
 		"\n"
-		"A.F\t6.13-\tfrom 6.13 on\n"
-		"B.F 6.12 only 6.12\n"
-		"C.F  6.12-7.2  a closed range\n"
-		"D.F * always\n";
+		"A.F\t6.13-\t" V "\tfrom 6.13 on\n"
+		"B.F 6.12 " V " only 6.12\n"
+		"C.F  6.12-7.2  " V "  a closed range\n"
+		"D.F * " V " always\n";
 
 	UNIT_OK(idreg_expect_parse(&e, text, "t") == 0, "a valid file parses");
 	UNIT_EQ_U64(e.nr, 4, "four expectations, comments and blank lines skipped");
+	UNIT_EQ_U64(e.nr ? e.items[0].line : 0, 3, "line numbers count blank lines");
 	UNIT_OK(idreg_expect_find(&e, "A.F", "7.3.4+deb13-arm64") != NULL, "open range matches 7.3");
+	UNIT_OK(idreg_expect_find(&e, "A.F", "7.3.4") != NULL, "a plain release (self-built) too");
 	UNIT_OK(idreg_expect_find(&e, "A.F", "6.12.117+deb13-arm64") == NULL, "open range excludes 6.12");
 	UNIT_OK(idreg_expect_find(&e, "B.F", "6.12.117") != NULL, "single series matches");
 	UNIT_OK(idreg_expect_find(&e, "B.F", "6.1.0-56-arm64") == NULL, "6.1 is not 6.12");
@@ -44,18 +53,63 @@ static void test_values(void)
 	struct idreg_expectations e;
 	const struct idreg_expectation *x;
 
-	UNIT_OK(idreg_expect_parse(&e, "A.F 6.12- values=0-5,0xf why\nB.F * because\n", "t") == 0,
-		"values= parses");
+	UNIT_OK(idreg_expect_parse(&e, "A.F 6.12- values=0-5,0xf direction=refuses why\n", "t") == 0,
+		"values= and direction= parse");
 	x = idreg_expect_find(&e, "A.F", "7.3.4");
-	UNIT_OK(x && x->nr_ranges == 2, "two ranges");
-	UNIT_OK(x && idreg_expect_covers(x, 0) && idreg_expect_covers(x, 5) &&
-		idreg_expect_covers(x, 0xf), "range ends and a single value are covered");
-	UNIT_OK(x && !idreg_expect_covers(x, 6) && !idreg_expect_covers(x, 0xe),
+	UNIT_OK(x && x->nr_ranges == 2 && x->dir == IDREG_EXPECT_REFUSES, "two ranges, refuses");
+	UNIT_OK(x && idreg_expect_covers(x, 0, IDREG_EXPECT_REFUSES) &&
+		idreg_expect_covers(x, 5, IDREG_EXPECT_REFUSES) &&
+		idreg_expect_covers(x, 0xf, IDREG_EXPECT_REFUSES),
+		"range ends and a single value are covered");
+	UNIT_OK(x && !idreg_expect_covers(x, 6, IDREG_EXPECT_REFUSES) &&
+		!idreg_expect_covers(x, 0xe, IDREG_EXPECT_REFUSES),
 		"values outside the list are not");
-	UNIT_EQ_STR(x ? x->reason : NULL, "why", "the reason follows the list");
-	x = idreg_expect_find(&e, "B.F", "7.3.4");
-	UNIT_OK(x && x->nr_ranges == 0 && idreg_expect_covers(x, 12345),
-		"without values= every value is covered");
+	UNIT_OK(x && !idreg_expect_covers(x, 0, IDREG_EXPECT_ACCEPTS) &&
+		!idreg_expect_covers(x, 0, IDREG_EXPECT_READS),
+		"the other directions are not");
+	UNIT_EQ_STR(x ? x->reason : NULL, "why", "the reason follows the direction");
+	idreg_expect_free(&e);
+}
+
+static void test_stale(void)
+{
+	struct idreg_expectations e;
+	struct idreg_expectation *x;
+	char err[IDREG_ERR_LEN];
+
+	UNIT_OK(idreg_expect_parse(&e, "A.F 6.13- " V " new\nB.F 6.12 " V " old\n", "t") == 0,
+		"two entries");
+	UNIT_EQ_U64(idreg_expect_stale(&e, "7.3.4", err), 1, "on 7.3 the 6.13- entry is stale");
+	UNIT_OK(strstr(err, "line 1: A.F") != NULL, err);
+	UNIT_EQ_U64(idreg_expect_stale(&e, "6.12.117", err), 1, "on 6.12 the 6.12 entry is");
+	x = idreg_expect_find(&e, "A.F", "7.3.4");
+	if (x)
+		x->matched++;
+	UNIT_EQ_U64(idreg_expect_stale(&e, "7.3.4", err), 0, "once it matched, it is not");
+	idreg_expect_free(&e);
+}
+
+static void test_targets(const char *target, bool known)
+{
+	struct idreg_expectations e;
+	char text[256];
+
+	snprintf(text, sizeof(text), "%s * " V " why\n", target);
+	UNIT_OK(idreg_expect_parse(&e, text, "t") == 0, target);
+	UNIT_OK((idreg_expect_check_targets(&e, "t") == 0) == known,
+		known ? "a target the tests report" : e.error);
+	idreg_expect_free(&e);
+}
+
+/* The project's own files: they parse, and every target is one a test reports. */
+static void test_file(const char *path)
+{
+	struct idreg_expectations e;
+	int r = idreg_expect_load(&e, path);
+
+	UNIT_OK(r == 0, r ? e.error : path);
+	r = r ?: idreg_expect_check_targets(&e, path);
+	UNIT_OK(r == 0, r ? e.error : path);
 	idreg_expect_free(&e);
 }
 
@@ -63,11 +117,29 @@ int main(void)
 {
 	test_ranges();
 	test_values();
-	test_bad("A.F 6.12-\n", "f.expect:1: need TARGET KERNELS REASON", "a reason is required");
-	test_bad("# c\nA.F 6.x why\n", "f.expect:2: KERNELS", "a malformed kernel range");
-	test_bad("A.F 7.3-6.12 why\n", "f.expect:1: KERNELS", "a backwards range");
-	test_bad("A.F 6.12 values=5-1 why\n", "f.expect:1: values=", "a backwards value range");
-	test_bad("A.F 6.12 values=x why\n", "f.expect:1: values=", "a value that is no number");
-	test_bad("A.F 6.12 values=0-5\n", "f.expect:1: need TARGET KERNELS REASON", "values= without a reason");
+	test_stale();
+	test_bad("A.F 6.12- values=0 direction=reads\n", "f.expect:1: need TARGET", "a reason is required");
+	test_bad("# c\nA.F 6.x " V " why\n", "f.expect:2: KERNELS", "a malformed kernel range");
+	test_bad("A.F 7.3-6.12 " V " why\n", "f.expect:1: KERNELS", "a backwards range");
+	test_bad("A.F 6.12 values=5-1 direction=reads why\n", "f.expect:1: values=", "a backwards value range");
+	test_bad("A.F 6.12 values=x direction=reads why\n", "f.expect:1: values=", "a value that is no number");
+	test_bad("A.F 6.12 direction=reads why\n", "f.expect:1: values=", "values= is required");
+	test_bad("A.F 6.12 values=0 why\n", "f.expect:1: direction=", "direction= is required");
+	test_bad("A.F 6.12 values=0 direction=maybe why\n", "f.expect:1: direction=", "an unknown direction");
+	test_bad("A.F 6.12- " V " a\n\nA.F 7.3 " V " b\n", "f.expect:3: a second entry", "overlapping duplicates");
+	test_targets("ID_AA64PFR0_EL1.EL0", true);
+	test_targets("ID_AA64PFR0_EL1.outside_mask", true);
+	test_targets("ID_AA64PFR0_EL1.bits[63:60]", true);
+	test_targets("MIDR_EL1.outside_mask@imp_id_writable", true);
+	test_targets("S3_0_C0_C3_7.outside_mask", true);
+	test_targets("CTR_EL0.view@default", true);
+	test_targets("apply@seeded", true);
+	test_targets("ID_AA64PFR0_EL1.NoSuchField", false);
+	test_targets("ID_NOSUCH_EL1.EL0", false);
+	test_targets("ID_AA64PFR0_EL1.EL0@nosuchvariant", false);
+	test_targets("ID_AA64PFR0_EL1.bits[60:63]", false);
+	test_targets("whatever", false);
+	test_file("selftests/writable_fields.expect");
+	test_file("selftests/guest_view.expect");
 	return unit_done();
 }

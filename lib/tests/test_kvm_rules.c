@@ -2,7 +2,8 @@
 /*
  * KVM's set paths (lib/kvm_rules.c) on the generated tables: implementation
  * ID registers with and without the capability, MPIDR, CLIDR, RAZ/WI
- * AArch32 registers, hidden ZFR0, unallocated slots.
+ * AArch32 registers, hidden ZFR0, unallocated slots, the register-specific
+ * setters and the host values they compare with.
  */
 #include <errno.h>
 
@@ -102,8 +103,153 @@ static void test_first_run(void)
 	UNIT_EQ_U64(idreg_kernel_version("garbage"), 0, "unknown release is 0");
 }
 
+#define DFR0_SLOT	idreg_slot_index(3, 0, 0, 1, 2)
+#define AA64PFR0_SLOT	idreg_slot_index(3, 0, 0, 4, 0)
+#define AA64DFR0_SLOT	idreg_slot_index(3, 0, 0, 5, 0)
+#define MMFR2_SLOT	idreg_slot_index(3, 0, 0, 7, 2)
+#define CTR_SLOT	idreg_slot_index(3, 3, 0, 0, 1)
+#define V7_3		(7 << 16 | 3)
+#define V6_12		(6 << 16 | 12)
+
+static void test_dfr0(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = V6_12 };
+	uint64_t mask = 0xffffffff, limit = 0x0300000a;	/* PerfMon 3 (27:24), CopDbg 0xa */
+	struct idreg_kvm_verdict v;
+
+	idreg_kvm_predict(DFR0_SLOT, idreg_reg_by_slot(DFR0_SLOT), mask, limit,
+			  0x0f00000a, &t, &v);
+	UNIT_OK(v.effect == IDREG_WRITE_ALTERED && v.stored == 0x0000000a,
+		"DFR0: PerfMon IMPDEF accepted and stored as 0 (set_id_dfr0_el1)");
+	UNIT_OK(predict(DFR0_SLOT, mask, limit, 0x0200000a, &t) == IDREG_WRITE_REJECTED,
+		"DFR0: PerfMon 2 refused although lower is safe");
+	UNIT_OK(predict(DFR0_SLOT, mask, limit, 0x0000000a, &t) == IDREG_WRITE_STORED,
+		"DFR0: PerfMon 0 accepted");
+	UNIT_OK(predict(DFR0_SLOT, mask, limit, 0x03000005, &t) == IDREG_WRITE_REJECTED,
+		"DFR0: CopDbg 5 refused (floor Armv8)");
+	UNIT_OK(predict(DFR0_SLOT, mask, limit, 0x03000006, &t) == IDREG_WRITE_STORED,
+		"DFR0: CopDbg 6 accepted");
+}
+
+static void test_aa64dfr0(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = V7_3 };
+	uint64_t mask = 0x000000f000f00f0fULL, limit = 0x1030510aULL;	/* PMUVer 1, DebugVer 0xa */
+	struct idreg_kvm_verdict v;
+
+	idreg_kvm_predict(AA64DFR0_SLOT, idreg_reg_by_slot(AA64DFR0_SLOT), mask, limit,
+			  0x10305f0aULL, &t, &v);
+	UNIT_OK(v.effect == IDREG_WRITE_ALTERED && v.stored == 0x1030500aULL,
+		"AA64DFR0: PMUVer IMP_DEF accepted and stored as 0 (set_id_aa64dfr0_el1)");
+	UNIT_OK(predict(AA64DFR0_SLOT, mask, limit, 0x10305105ULL, &t) == IDREG_WRITE_REJECTED,
+		"AA64DFR0: DebugVer 5 refused (floor IMP)");
+	UNIT_OK(predict(AA64DFR0_SLOT, mask, limit, 0x10305106ULL, &t) == IDREG_WRITE_STORED,
+		"AA64DFR0: DebugVer 6 accepted");
+}
+
+static void test_aa64pfr0(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = V7_3 }, old = t;
+	uint64_t mask = 0xffff00f0ff00ffffULL, limit = 0x1101001021110222ULL;
+
+	old.kernel = V6_12;
+	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xfULL, &t) == IDREG_WRITE_REJECTED,
+		"AA64PFR0: EL0 = 0 refused from 6.13 on");
+	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xf0ULL, &t) == IDREG_WRITE_REJECTED,
+		"AA64PFR0: EL1 = 0 refused from 6.13 on");
+	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xfULL, &old) == IDREG_WRITE_STORED,
+		"AA64PFR0: EL0 = 0 accepted on 6.12 (lower is safe)");
+	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xf00ULL, &t) == IDREG_WRITE_STORED,
+		"AA64PFR0: EL2 = 0 accepted without a vCPU with EL2");
+	t.nv = true;
+	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xf00ULL, &t) == IDREG_WRITE_REJECTED,
+		"AA64PFR0: EL2 = 0 refused for a vCPU with EL2");
+}
+
+/* MPAM: refused unless equal to the host's value, which a dropped write shows. */
+static void test_host_values(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = V7_3 };
+	uint64_t mask = 0xffff00f0ff00ffffULL, limit = 0x1101001021110222ULL;
+	uint64_t mpam1 = limit | 1ULL << 40, mpam2 = limit | 2ULL << 40;
+	struct idreg_kvm_verdict v;
+
+	idreg_kvm_predict(AA64PFR0_SLOT, idreg_reg_by_slot(AA64PFR0_SLOT), mask, limit, mpam1,
+			  &t, &v);
+	UNIT_OK(v.effect == IDREG_WRITE_REJECTED && v.host_rule >= 0 && v.host_guess == 1,
+		"MPAM 1, host unknown: refused unless the host has MPAM 1");
+	UNIT_OK(v.if_host_equal.effect == IDREG_WRITE_ALTERED && v.if_host_equal.stored == limit,
+		"MPAM 1 on a host with MPAM 1: accepted, stored as 0");
+	UNIT_OK(idreg_kvm_answer(&t, &v, limit, -EINVAL, limit) == IDREG_ANSWER_MATCH,
+		"a refusal that leaves the register matches");
+	UNIT_OK(idreg_kvm_answer(&t, &v, limit, -EINVAL, mpam1) == IDREG_ANSWER_MISMATCH,
+		"a refusal that changed the register does not");
+	UNIT_OK(idreg_kvm_answer(&t, &v, limit, 0, mpam1) == IDREG_ANSWER_MISMATCH,
+		"accepted and stored as written: no rule says so");
+	UNIT_OK(t.host_known == 0, "nothing learnt from a mismatch");
+	UNIT_OK(idreg_kvm_answer(&t, &v, limit, 0, limit) == IDREG_ANSWER_LEARNT,
+		"accepted and dropped: the host's MPAM is 1");
+	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, mpam2, &t) == IDREG_WRITE_REJECTED,
+		"then MPAM 2 is refused, with no doubt left");
+	idreg_kvm_predict(AA64PFR0_SLOT, idreg_reg_by_slot(AA64PFR0_SLOT), mask, limit, mpam2,
+			  &t, &v);
+	UNIT_OK(v.host_rule < 0, "no unknown left for MPAM");
+	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, mpam1, &t) == IDREG_WRITE_ALTERED,
+		"and MPAM 1 is dropped");
+	UNIT_OK(predict(MMFR2_SLOT, 0xf0ff000ff00fffffULL, 0, 2ULL << 24, &t) == IDREG_WRITE_REJECTED,
+		"MMFR2: NV, host unknown: refused");
+	t.kernel = V6_12;
+	idreg_kvm_predict(MMFR2_SLOT, idreg_reg_by_slot(MMFR2_SLOT), 0xf0ff000ff00fffffULL, 0,
+			  2ULL << 24, &t, &v);
+	UNIT_OK(v.effect == IDREG_WRITE_REJECTED && v.host_rule < 0,
+		"MMFR2: 6.12 has no NV setter: refused whatever the host");
+}
+
+static void test_ctr(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = V7_3 };
+	struct idreg_kvm_verdict v;
+	uint64_t limit = 0xb444c004ULL, mask = 0x300fc00fULL;	/* L1Ip (15:14) PIPT */
+
+	idreg_kvm_predict(CTR_SLOT, idreg_reg_by_slot(CTR_SLOT), mask, limit,
+			  limit & ~0xc000ULL, &t, &v);
+	UNIT_OK(v.effect == IDREG_WRITE_REJECTED && !strcmp(v.path, "set_ctr_el0"),
+		"CTR_EL0: L1Ip VPIPT refused by set_ctr_el0");
+	UNIT_OK(predict(CTR_SLOT, mask, limit, (limit & ~0xc000ULL) | 0x8000, &t) ==
+		IDREG_WRITE_STORED, "CTR_EL0: L1Ip VIPT accepted");
+}
+
+static void test_ctr_view(void)
+{
+	struct idreg_vm_traits evt = { .evt = true }, none = { .evt = false };
+	uint64_t limit = 0x9444c004ULL, hw = 0x49444c004ULL, lowered = 0x8440c000ULL;
+
+	UNIT_EQ_U64(idreg_guest_ctr_view(&evt, limit, limit, hw), hw,
+		    "FEAT_EVT and the host's CTR_EL0: TID4, the guest reads the hardware");
+	UNIT_EQ_U64(idreg_guest_ctr_view(&evt, lowered, limit, hw), lowered,
+		    "FEAT_EVT and a changed CTR_EL0: TID2, the guest reads the VM's");
+	UNIT_EQ_U64(idreg_guest_ctr_view(&none, limit, limit, hw), limit,
+		    "no FEAT_EVT: TID2, the guest reads the VM's");
+}
+
+static void test_per_vcpu(void)
+{
+	UNIT_OK(!idreg_slot_vm_wide(CLIDR_SLOT) && !idreg_slot_frozen_after_run(CLIDR_SLOT),
+		"CLIDR_EL1 is per vCPU and stays writable after the run");
+	UNIT_OK(!idreg_slot_vm_wide(MPIDR_SLOT), "MPIDR_EL1 is per vCPU");
+	UNIT_OK(idreg_slot_vm_wide(AA64PFR0_SLOT) && idreg_slot_frozen_after_run(AA64PFR0_SLOT),
+		"ID_AA64PFR0_EL1 is per VM and frozen after the run");
+}
+
 int main(void)
 {
+	test_dfr0();
+	test_aa64dfr0();
+	test_aa64pfr0();
+	test_host_values();
+	test_ctr();
+	test_ctr_view();
+	test_per_vcpu();
 	test_first_run();
 	test_imp_id();
 	test_paths();

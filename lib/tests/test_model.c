@@ -118,6 +118,70 @@ static void test_emit(void)
 	idreg_model_free(&m);
 }
 
+/* Arm's spelling, the kernel's, and the kernel's Ttypen for CLIDR_EL1's Ttype<n>. */
+static void test_names(void)
+{
+	char err[IDREG_ERR_LEN] = "", *s;
+	struct idreg_model m;
+
+	idreg_model_init(&m);
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64MMFR0_EL1_BIGEND", 0, err), 0,
+		    "the kernel's spelling is accepted");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64MMFR0_EL1_BigEnd", 0, err), -EEXIST,
+		    "Arm's spelling names the same field");
+	UNIT_EQ_STR(err, "SYSREG_ID_AA64MMFR0_EL1_BigEnd: set twice (ID_AA64MMFR0_EL1.BigEnd)",
+		    "set twice names the field");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64MMFR0_EL1_Bigend", 0, err), -ENOENT,
+		    "no case folding beyond the two spellings");
+	UNIT_EQ_STR(err, "SYSREG_ID_AA64MMFR0_EL1_Bigend: unknown property (ID_AA64MMFR0_EL1 has no such field); did you mean SYSREG_ID_AA64MMFR0_EL1_BigEnd?",
+		    "and the nearest name is suggested");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64ISAR0_EL1_ATOMIK", 2, err), -ENOENT,
+		    "a misspelt kernel name");
+	UNIT_OK(strstr(err, "did you mean SYSREG_ID_AA64ISAR0_EL1_ATOMIC?") != NULL,
+		"suggests the kernel spelling it is nearest to");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64MMFR0_EL1_Nothing_like_it", 0, err), -ENOENT,
+		    "far from every name");
+	UNIT_OK(!strstr(err, "did you mean"), "no suggestion then");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_ID_AA64ISAR0_EL1_Atomic", 2, err), 0, "Atomic");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_CLIDR_EL1_Ttypen", 0x1234, err), 0,
+		    "the kernel's Ttypen (bits 46:33)");
+	UNIT_EQ_U64(model_value(&m, "CLIDR_EL1", "Ttype1"), 0,
+		    "goes to Ttype1 (bits 34:33)");
+	UNIT_EQ_U64(model_value(&m, "CLIDR_EL1", "Ttype3"), 3, "and Ttype3");
+	UNIT_EQ_U64(idreg_model_merge(&m, idreg_slot_index(3, 1, 0, 0, 1), 0, NULL),
+		    0x1234ULL << 33, "Ttypen's bits as given");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_CLIDR_EL1_Ttype2", 1, err), -EEXIST,
+		    "Ttype2 was set through Ttypen");
+	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_CLIDR_EL1_Ttypen", 0x4000, err), -ERANGE,
+		    "Ttypen is 14 bits wide");
+	s = idreg_model_qemu_args(&m);
+	UNIT_EQ_STR(s, "-cpu host,SYSREG_CLIDR_EL1_Ttype1=0x0,SYSREG_CLIDR_EL1_Ttype2=0x1,SYSREG_CLIDR_EL1_Ttype3=0x3,SYSREG_CLIDR_EL1_Ttype4=0x0,SYSREG_CLIDR_EL1_Ttype5=0x2,SYSREG_CLIDR_EL1_Ttype6=0x0,SYSREG_CLIDR_EL1_Ttype7=0x1,SYSREG_ID_AA64ISAR0_EL1_Atomic=0x2,SYSREG_ID_AA64MMFR0_EL1_BigEnd=0x0",
+		    "QEMU arguments in Arm's spelling");
+	free(s);
+	idreg_set_names(IDREG_NAMES_KERNEL);
+	s = idreg_model_qemu_args(&m);
+	UNIT_EQ_STR(s, "-cpu host,SYSREG_CLIDR_EL1_Ttypen=0x1234,SYSREG_ID_AA64ISAR0_EL1_ATOMIC=0x2,SYSREG_ID_AA64MMFR0_EL1_BIGEND=0x0",
+		    "and in the kernel's, Ttype<n> as one Ttypen");
+	free(s);
+	s = idreg_model_to_json(&m);
+	UNIT_OK(s && strstr(s, "\"SYSREG_CLIDR_EL1_Ttypen\": 4660") &&
+		strstr(s, "\"SYSREG_ID_AA64MMFR0_EL1_BIGEND\": 0") && !strstr(s, "Ttype1"),
+		"JSON in the kernel's spelling too");
+	free(s);
+	idreg_set_names(IDREG_NAMES_ARM);
+	idreg_model_free(&m);
+
+	idreg_model_init(&m);
+	idreg_model_set(&m, "SYSREG_CLIDR_EL1_Ttype2", 1, err);
+	idreg_set_names(IDREG_NAMES_KERNEL);
+	s = idreg_model_qemu_args(&m);
+	UNIT_EQ_STR(s, "-cpu host,SYSREG_CLIDR_EL1_Ttype2=0x1",
+		    "part of Ttypen stays Arm's Ttype2 (the kernel has no name for it)");
+	free(s);
+	idreg_set_names(IDREG_NAMES_ARM);
+	idreg_model_free(&m);
+}
+
 static void test_qmp_answer(void)
 {
 	static const char answer[] =
@@ -319,6 +383,7 @@ int main(void)
 	snprintf(n1.label, sizeof(n1.label), "neoverse-n1.json");
 	test_set();
 	test_emit();
+	test_names();
 	test_qmp_answer();
 	test_bad_json();
 	test_check();

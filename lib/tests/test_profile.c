@@ -48,9 +48,12 @@ static void test_bad_input(void)
 		    "registers.FOO_EL1: unknown register", "unknown register");
 	bad_profile("{\"format\": \"idregs-profile-1\", \"registers\": {\"S3_0_C0_C9_0\": {}}}",
 		    "registers.S3_0_C0_C9_0: unknown register", "CRm outside the ID space");
-	bad_profile("{\"format\": \"idregs-profile-1\", \"registers\": {\"S3_0_C0_C4_1\": {\"value\": 0, \"mask\": 0}}}",
-		    "registers.S3_0_C0_C4_1: unknown register",
-		    "encoding spelled instead of its table name");
+	bad_profile("{\"format\": \"idregs-profile-1\", \"registers\": {\"S3_0_C0_C4_1\": {\"value\": 0, \"mask\": 0}, \"ID_AA64PFR1_EL1\": {\"value\": 0, \"mask\": 0}}}",
+		    "register given twice",
+		    "a register by its encoding and by its table name");
+	bad_profile("{\"format\": \"idregs-profile-1\", \"registers\": {\"S3_0_C0_C04_1\": {\"value\": 0, \"mask\": 0}}}",
+		    "registers.S3_0_C0_C04_1: unknown register",
+		    "an encoding spelled with a leading zero");
 	bad_profile("{\"format\": \"idregs-profile-1\", \"registers\": {\"ID_AA64ISAR0_EL1\": {\"value\": 1}}}",
 		    "registers.ID_AA64ISAR0_EL1: missing \"mask\"", "no mask");
 	bad_profile("{\"format\": \"idregs-profile-1\", \"registers\": {\"ID_AA64ISAR0_EL1\": {\"value\": [], \"mask\": 0}}}",
@@ -93,6 +96,12 @@ static void test_round_trip(void)
 	UNIT_EQ_U64(b.midr, 0xf0510, "MIDR of -cpu max");
 	UNIT_OK(b.imp_id_cap, "7.3 has KVM_CAP_ARM_WRITABLE_IMP_ID_REGS");
 	UNIT_EQ_STR(b.release, "7.3.4+deb13-arm64", "kernel release");
+	/* Dumped before the tables described MPIDR_EL1: S3_0_C0_C0_5 then. */
+	UNIT_OK(b.readable[slot_of("MPIDR_EL1")] &&
+		b.value[slot_of("MPIDR_EL1")] == 0x80000000,
+		"an older profile's S3_0_C0_C0_5 is MPIDR_EL1");
+	UNIT_OK(text && !strstr(text, "S3_0_C0_C0_5") && strstr(text, "\"MPIDR_EL1\""),
+		"and is written back as MPIDR_EL1");
 	free(text);
 	free(again);
 }
@@ -196,8 +205,8 @@ static void test_changes(void)
 	UNIT_OK(c && c->bits == 0xc000 && !c->before && c->after == 0xc000 &&
 		!strcmp(c->reg, "CTR_EL0") && c->field,
 		"CTR_EL0_L1Ip became writable, with its bits and register");
-	UNIT_OK(find_change(&d, became, "SYSREG_ID_AA64MMFR0_EL1_TGRAN4_2") != NULL,
-		"ID_AA64MMFR0_EL1_TGRAN4_2 became writable");
+	UNIT_OK(find_change(&d, became, "SYSREG_ID_AA64MMFR0_EL1_TGran4_2") != NULL,
+		"ID_AA64MMFR0_EL1_TGran4_2 (kernel: TGRAN4_2) became writable");
 	UNIT_EQ_U64(count_kind(&d, became, NULL), 31, "31 fields became writable");
 	UNIT_EQ_U64(count_kind(&d, IDREG_CHANGE_NO_LONGER_WRITABLE, NULL), 0,
 		    "no named field stopped being writable");
@@ -289,8 +298,8 @@ static void test_markdown(void)
 		strstr(md, "| `SYSREG_REVIDR_EL1_IMPLEMENTATION_DEFINED` | 63:0 |") &&
 		strstr(md, "| `SYSREG_AIDR_EL1_IMPLEMENTATION_DEFINED` |") &&
 		strstr(md, "| `SYSREG_CTR_EL0_L1Ip` | 15:14 |") &&
-		strstr(md, "| `SYSREG_ID_AA64MMFR0_EL1_TGRAN4_2` | 43:40 |"),
-		"became writable: MIDR, REVIDR, AIDR, CTR_EL0_L1Ip, TGRAN4_2 by name");
+		strstr(md, "| `SYSREG_ID_AA64MMFR0_EL1_TGran4_2` | 43:40 |"),
+		"became writable: MIDR, REVIDR, AIDR, CTR_EL0_L1Ip, TGran4_2 by name");
 	no_longer = strstr(md, "## No longer writable\n\nnone\n");
 	unnamed = strstr(md, "## Writable bits no table names\n");
 	values = strstr(md, "## Values changed\n");

@@ -51,6 +51,57 @@ static int streq(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
+/* The same field by its kernel spelling. */
+static const struct idreg_field *kernel_field(const char *rname, const char *kname)
+{
+	const struct idreg_reg *r = reg(rname);
+
+	for (unsigned int i = 0; r && i < r->nr_fields; i++)
+		if (streq(r->fields[i].kernel_name, kname))
+			return &r->fields[i];
+	return NULL;
+}
+
+/*
+ * Every (register, field, msb, lsb) line of Arm's list is a field of the
+ * tables under that name and at those bits.  Returns the lines checked,
+ * or -1 if the file cannot be read.
+ */
+#define ARM_FIELDS	"gen/arm_fields.tsv"
+
+static int arm_fields_present(int *missing)
+{
+	char line[256], rname[64], fname[64];
+	unsigned int msb, lsb;
+	int nr = 0;
+	FILE *f = fopen(ARM_FIELDS, "r");
+
+	if (!f)
+		return -1;
+	*missing = 0;
+	while (fgets(line, sizeof(line), f)) {
+		const struct idreg_field *fld;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		nr++;
+		if (sscanf(line, "%63s %63s %u %u", rname, fname, &msb, &lsb) != 4) {
+			printf("# %s: bad line: %s", ARM_FIELDS, line);
+			(*missing)++;
+			continue;
+		}
+		fld = field(rname, fname);
+		if (!fld || fld->lsb != lsb || fld->lsb + fld->width - 1U != msb ||
+		    !(fld->source & IDREG_SRC_AARCHMRS)) {
+			printf("# %s.%s [%u:%u] is not in the tables as Arm names it\n",
+			       rname, fname, msb, lsb);
+			(*missing)++;
+		}
+	}
+	fclose(f);
+	return nr;
+}
+
 /* Fields within 0..63, sorted by lsb descending, and no bit claimed twice. */
 static int layout_ok(const struct idreg_reg *r)
 {
@@ -79,7 +130,9 @@ int main(void)
 	const struct idreg_field *pmu = field("ID_AA64DFR0_EL1", "PMUVer");
 	const struct idreg_reg *midr = reg("MIDR_EL1");
 	const struct idreg_reg *dfr0 = reg("ID_AA64DFR0_EL1");
-	int all_ok = 1, pmu_ftr_ok = 0;
+	const struct idreg_field *bigend, *tbs;
+	const struct idreg_reg *clidr, *mpidr;
+	int all_ok = 1, pmu_ftr_ok = 0, nr_arm, missing = 0;
 
 	check(aes && aes->lsb == 4 && aes->width == 4,
 	      "ID_AA64ISAR0_EL1.AES is bits 7:4");
@@ -109,6 +162,27 @@ int main(void)
 	check(dfr0 && dfr0->has_ftr_reg && pmu_ftr_ok,
 	      "ID_AA64DFR0_EL1 ftr_bits carry the PMUVer override too");
 	check(idreg_nr_regs >= 50, "at least 50 registers");
+	nr_arm = arm_fields_present(&missing);
+	printf("# %d lines of %s\n", nr_arm, ARM_FIELDS);
+	check(nr_arm >= 449 && !missing,
+	      "every field of Arm's list is in the tables, by its Arm name and bits");
+	bigend = field("ID_AA64MMFR0_EL1", "BigEnd");
+	check(bigend && bigend == kernel_field("ID_AA64MMFR0_EL1", "BIGEND") &&
+	      bigend->lsb == 8 && bigend->width == 4,
+	      "ID_AA64MMFR0_EL1.BigEnd is the kernel's BIGEND, bits 11:8");
+	clidr = reg("CLIDR_EL1");
+	check(clidr && clidr->nr_aliases == 1 &&
+	      streq(clidr->aliases[0].name, "Ttypen") &&
+	      clidr->aliases[0].lsb == 33 && clidr->aliases[0].width == 14 &&
+	      field("CLIDR_EL1", "Ttype1") && field("CLIDR_EL1", "Ttype7"),
+	      "CLIDR_EL1: Arm's Ttype1..7, the kernel's Ttypen an alias of 46:33");
+	mpidr = reg("MPIDR_EL1");
+	check(mpidr && mpidr->op2 == 5 && field("MPIDR_EL1", "Aff3") &&
+	      (mpidr->source & IDREG_SRC_SUPPLEMENT),
+	      "MPIDR_EL1 at 3,0,0,0,5 with its fields");
+	tbs = field("DCZID_EL0", "TBS");
+	check(tbs && tbs->source == IDREG_SRC_AARCHMRS && !tbs->kernel_name,
+	      "DCZID_EL0.TBS, newer than the sysreg file, from Arm's list only");
 	for (unsigned int i = 0; i < idreg_nr_regs; i++) {
 		if (!layout_ok(&idreg_regs[i])) {
 			printf("# bad layout: %s\n", idreg_regs[i].name);

@@ -18,8 +18,74 @@ emu_cached_kernels() {
 	done | sort -rV
 }
 
+# A host kernel is named by a token: a cache series ("7", "6.12") or
+# "image:/abs/path" for a kernel image given by the user (--kernel-image).
+emu_is_image() {
+	case "$1" in image:*) return 0 ;; esac
+	return 1
+}
+
+emu_kernel_file() {
+	if emu_is_image "$1"; then
+		echo "${1#image:}"
+	else
+		echo "$CACHE/kernels/$1/vmlinuz"
+	fi
+}
+
+# The first bytes of an image, gunzipped if it is gzip'd.
+emu_image_head() {
+	if [ "$(od -A n -t x1 -N 2 "$1" | tr -d ' ')" = 1f8b ]; then
+		gzip -dc "$1" 2>/dev/null | head -c 4096
+	else
+		head -c 4096 "$1"
+	fi
+}
+
+# Check a user's kernel image: an arm64 Image (magic "ARMd" at 0x38), raw
+# or gzip'd, or an EFI zboot image ("zimg" at 4), which qemu unpacks.
+# Prints the "image:PATH" token, or a one-line reason on stderr (status 2).
+emu_check_image() {
+	local path=$1 magic
+	if [ ! -f "$path" ] || [ ! -r "$path" ]; then
+		echo "kernel image $path: no such readable file" >&2
+		return 2
+	fi
+	case "$path" in *[[:space:]]*)
+		echo "kernel image $path: white space in the path is not supported" >&2
+		return 2 ;;
+	esac
+	magic=$(emu_image_head "$path" | od -A n -c -j 56 -N 4 | tr -d ' ')
+	if [ "$magic" != ARMd ] &&
+	   [ "$(od -A n -c -j 4 -N 4 "$path" | tr -d ' ')" != zimg ]; then
+		echo "kernel image $path: not an arm64 kernel Image (no ARM64 magic at offset 0x38, raw or gzip'd, nor an EFI zboot image)" >&2
+		return 2
+	fi
+	echo "image:$(cd "$(dirname "$path")" && pwd)/$(basename "$path")"
+}
+
+# The release: from the cache, or from an image's "Linux version" banner
+# (the tests themselves read the booted kernel's /proc).
 emu_release() {
-	cat "$CACHE/kernels/$1/release" 2>/dev/null || echo "$1"
+	local file rel=
+	if ! emu_is_image "$1"; then
+		cat "$CACHE/kernels/$1/release" 2>/dev/null || echo "$1"
+		return
+	fi
+	file=${1#image:}
+	if [ "$(od -A n -t x1 -N 2 "$file" | tr -d ' ')" = 1f8b ]; then
+		rel=$(gzip -dc "$file" 2>/dev/null | grep -a -m 1 -o 'Linux version [^ ]*')
+	else
+		rel=$(grep -a -m 1 -o 'Linux version [^ ]*' "$file")
+	fi
+	rel=${rel#Linux version }
+	echo "${rel:-$(basename "$file")}"
+}
+
+# The release the booted kernel reported on console log $1 (ktap_runner's
+# "# host kernel:" line), or nothing.
+emu_booted_release() {
+	sed -n 's/^# host kernel: \([^ ]*\).*/\1/p' "$1" 2>/dev/null | head -n 1
 }
 
 # --kernel value -> cache series directories, one a line.  Empty: the newest.
@@ -78,7 +144,8 @@ emu_pack() {
 EMU_BOOT_LIMIT=${EMU_BOOT_LIMIT:-60}
 emu_boot() {
 	local kdir=$1 cpu=$2 img=$3 log=$4 bound=$5
-	local vmlinuz="$CACHE/kernels/$kdir/vmlinuz"
+	local vmlinuz
+	vmlinuz=$(emu_kernel_file "$kdir")
 	rm -f "$log" "$log.killed" "$log.pid" "$log.rc"
 	if [ ! -s "$vmlinuz" ]; then
 		echo "kernel image missing: $vmlinuz (run scripts/deps.sh --refresh)" >"$log.killed"

@@ -131,11 +131,29 @@ static void list_field(const struct idreg_reg *reg, const struct idreg_field *f,
 	if (p)
 		printf(" value 0x%" PRIx64,
 		       idreg_field_get(p->value[slot], f->lsb, f->width));
+	if (f->kernel_name)
+		printf(" (%s: %s)", idreg_get_names() == IDREG_NAMES_ARM ?
+		       "kernel" : "Arm",
+		       idreg_get_names() == IDREG_NAMES_ARM ? f->kernel_name : f->name);
 	printf("\n");
 	for (i = 0; i < f->nr_values; i++)
 		printf("      0x%-4" PRIx64 " %s%s%s\n", f->values[i].value,
 		       f->values[i].name, f->values[i].meaning ? ": " : "",
 		       f->values[i].meaning ? f->values[i].meaning : "");
+}
+
+static void list_aliases(const struct idreg_reg *reg)
+{
+	unsigned int i;
+	char prop[128];
+
+	for (i = 0; i < reg->nr_aliases; i++) {
+		const struct idreg_alias *a = &reg->aliases[i];
+
+		idreg_prop_format_alias(prop, sizeof(prop), reg, a);
+		printf("  %-48s [%u:%u] kernel name of the fields above in these bits\n",
+		       prop, a->lsb + a->width - 1, a->lsb);
+	}
 }
 
 static int cmd_list(int argc, char **argv)
@@ -171,6 +189,8 @@ static int cmd_list(int argc, char **argv)
 				       reg->name, reg->op1, reg->crm, reg->op2);
 			list_field(reg, f, p, slot);
 		}
+		if (shown)
+			list_aliases(reg);
 	}
 	free(p);
 	return EXIT_YES;
@@ -511,7 +531,10 @@ static int print_usage(FILE *f, int code)
 {
 	unsigned int i;
 
-	fprintf(f, "usage: idreg COMMAND [ARGS]   (idreg COMMAND --help for one)\n");
+	fprintf(f, "usage: idreg [--names arm|kernel] COMMAND [ARGS]   (idreg COMMAND --help for one)\n"
+		   "  --names: field names in output as Arm spells them (default; QEMU's\n"
+		   "  properties) or as the kernel's sysreg file does (earlier QEMU revisions);\n"
+		   "  input takes either.  It may come anywhere on the line.\n");
 	for (i = 0; i < NR_CMDS; i++)
 		fprintf(f, "  %s", cmds[i].usage);
 	fprintf(f, "MODEL is {\"model\": {\"name\": \"host\", \"props\": {\"SYSREG_...\": N}}}\n"
@@ -521,9 +544,41 @@ static int print_usage(FILE *f, int code)
 	return code;
 }
 
+/* Take "--names arm|kernel" out of argv, wherever it is; -1 if bad. */
+static int take_names(int *argc, char **argv)
+{
+	int i, j;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--names"))
+			continue;
+		if (i + 1 >= *argc) {
+			fprintf(stderr, "idreg: --names needs 'arm' or 'kernel'\n");
+			return -1;
+		}
+		if (!strcmp(argv[i + 1], "arm")) {
+			idreg_set_names(IDREG_NAMES_ARM);
+		} else if (!strcmp(argv[i + 1], "kernel")) {
+			idreg_set_names(IDREG_NAMES_KERNEL);
+		} else {
+			fprintf(stderr, "idreg: --names %s: expected 'arm' or 'kernel'\n",
+				argv[i + 1]);
+			return -1;
+		}
+		for (j = i; j + 2 <= *argc; j++)
+			argv[j] = argv[j + 2];
+		*argc -= 2;
+		i--;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
+
+	if (take_names(&argc, argv))
+		return EXIT_USAGE;
 
 	if (argc < 2)
 		return print_usage(stderr, EXIT_USAGE);

@@ -54,6 +54,24 @@ expect 1 'SYSREG_MIDR_EL1_PartNum: not writable -> writable' "6.12 -> 7.3 makes 
 expect 2 'model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x100 wider than 4-bit field' "value too wide" \
 	-- qemu-args "$(model '"SYSREG_ID_AA64ISAR1_EL1_LRCPC": 256' wide.json)"
 expect 2 'SYSREG_NO_SUCH' "unknown property" -- qemu-args "$(model '"SYSREG_NO_SUCH_FIELD": 1' unknown.json)"
+arm=$(model '"SYSREG_ID_AA64MMFR0_EL1_BigEnd": 0, "SYSREG_ID_AA64ISAR0_EL1_Atomic": 2' arm.json)
+kern=$(model '"SYSREG_ID_AA64MMFR0_EL1_BIGEND": 0, "SYSREG_ID_AA64ISAR0_EL1_ATOMIC": 2' kernel.json)
+want_arm='^-cpu host,SYSREG_ID_AA64ISAR0_EL1_Atomic=0x2,SYSREG_ID_AA64MMFR0_EL1_BigEnd=0x0$'
+want_kern='^-cpu host,SYSREG_ID_AA64ISAR0_EL1_ATOMIC=0x2,SYSREG_ID_AA64MMFR0_EL1_BIGEND=0x0$'
+expect 0 "$want_arm" "qemu-args in Arm's names" -- qemu-args "$arm"
+expect 0 "$want_arm" "the kernel's names in, Arm's out" -- qemu-args "$kern"
+expect 0 "$want_kern" "--names kernel" -- qemu-args --names kernel "$arm"
+expect 0 "$want_kern" "--names kernel before the command" -- --names kernel qemu-args "$kern"
+expect 0 '"SYSREG_CLIDR_EL1_Ttypen": 0' "baseline JSON with --names kernel: Ttypen" \
+	-- --names kernel baseline "$DATA/max.json"
+expect 0 '"SYSREG_ID_AA64MMFR0_EL1_BIGEND": 1' "baseline JSON with --names kernel: BIGEND" \
+	-- --names kernel baseline "$DATA/max.json"
+expect 0 'SYSREG_ID_AA64MMFR0_EL1_BigEnd .*\(kernel: BIGEND\)' "list shows both spellings" -- list
+expect 0 'SYSREG_CLIDR_EL1_Ttypen +\[46:33\]' "list shows the kernel's Ttypen" -- list
+expect 2 'needs .arm. or .kernel.' "--names without a spelling" -- qemu-args "$arm" --names
+expect 2 'expected .arm. or .kernel.' "--names of something else" -- --names qemu qemu-args "$arm"
+expect 2 'SYSREG_ID_AA64MMFR0_EL1_bigend: unknown property .*did you mean SYSREG_ID_AA64MMFR0_EL1_BigEnd\?' \
+	"a near miss gets a suggestion" -- qemu-args "$(model '"SYSREG_ID_AA64MMFR0_EL1_bigend": 0' near.json)"
 expect 2 'duplicate' "duplicate property" \
 	-- qemu-args "$(model '"SYSREG_ID_AA64ISAR1_EL1_LRCPC": 1, "SYSREG_ID_AA64ISAR1_EL1_LRCPC": 2' dup.json)"
 expect 2 'model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPC' "wrong type" \

@@ -1,37 +1,55 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Expectation files: known, explained differences between KVM and the
- * prediction.  One per line:
+ * Expectation files: differences between KVM and the prediction that
+ * userspace truly cannot predict.  One per line:
  *
- *     TARGET  KERNELS  [values=LIST]  REASON...
+ *     TARGET  KERNELS  values=LIST  direction=DIR  REASON...
  *
  * TARGET is a result name as the test prints it (REG.FIELD, REG.bits[h:l],
- * REG.outside_mask, with an @variant suffix where the test adds one).
- * KERNELS is "*", "X.Y" (that series), "X.Y-" (from it on) or "X.Y-A.B".
- * values=LIST (optional) narrows the expectation to the values where KVM
- * may differ: numbers and ranges, e.g. "values=0-5,0xf" -- field values for
- * a field's result, bit numbers for REG.outside_mask and REG.bits[h:l].  A
- * difference at any other value is then a failure, not an XFAIL.
- * REASON is free text and required: an expectation without a reason is
- * refused.  '#' starts a comment line.
+ * REG.outside_mask, REG.view@MODEL, ..., with an @variant suffix where the
+ * test adds one).  KERNELS is "*", "X.Y" (that series), "X.Y-" (from it
+ * on) or "X.Y-A.B"; a release such as "7.3.4" or "7.3.4+deb13-arm64" is
+ * in X.Y = 7.3.  values=LIST is required: the values where KVM differs,
+ * numbers and ranges, e.g. "values=0-5,0xf" -- field values for a field's
+ * result, bit numbers for REG.outside_mask, REG.bits[h:l] and the guest's
+ * view.  direction=DIR is required: "accepts" (KVM accepts where refusal
+ * was predicted), "refuses" (KVM refuses where acceptance was predicted) or
+ * "reads" (the answer was as predicted, but the register reads back, or
+ * the guest sees, another value).  REASON is free text and required.  '#'
+ * starts a comment line.  One target may not have two entries for the same
+ * kernel.
+ *
+ * A difference at a value or in a direction the entry does not name is a
+ * failure; so is an entry that applies to the running kernel and matched
+ * nothing in the run (a stale excuse).
  */
 #ifndef IDREGS_EXPECT_H
 #define IDREGS_EXPECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "idregs/util.h"
 
 #define IDREG_EXPECT_MAX_RANGES	8
 
+enum idreg_expect_dir {
+	IDREG_EXPECT_ACCEPTS,		/* KVM accepts where refusal was predicted */
+	IDREG_EXPECT_REFUSES,		/* KVM refuses where acceptance was predicted */
+	IDREG_EXPECT_READS,		/* another value reads back / the guest sees */
+};
+
 struct idreg_expectation {
 	char target[96];
 	unsigned int from, to;		/* major << 16 | minor, inclusive */
-	unsigned int nr_ranges;		/* 0: every value */
+	enum idreg_expect_dir dir;
+	unsigned int nr_ranges;		/* at least 1 */
 	struct {
 		unsigned long long lo, hi;
 	} values[IDREG_EXPECT_MAX_RANGES];
 	char reason[640];
+	unsigned int line;		/* in its file */
+	unsigned int matched;		/* differences it excused in this run */
 };
 
 struct idreg_expectations {
@@ -51,11 +69,26 @@ int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0,
 unsigned int idreg_kernel_version(const char *release);
 
 /* The expectation for @target on kernel @release ("7.3.4+deb13-arm64"). */
-const struct idreg_expectation *
-idreg_expect_find(const struct idreg_expectations *e, const char *target,
+struct idreg_expectation *
+idreg_expect_find(struct idreg_expectations *e, const char *target,
 		  const char *release);
-/* Does @x allow a difference at @value (always, without a values= list)? */
-int idreg_expect_covers(const struct idreg_expectation *x, unsigned long long value);
+/* Does @x allow a difference at @value in direction @dir? */
+bool idreg_expect_covers(const struct idreg_expectation *x, unsigned long long value,
+			 enum idreg_expect_dir dir);
+const char *idreg_expect_dir_name(enum idreg_expect_dir dir);
+/*
+ * The entries that apply to kernel @release and matched nothing (stale):
+ * their number; the first is named in @err (IDREG_ERR_LEN).
+ */
+unsigned int idreg_expect_stale(const struct idreg_expectations *e, const char *release,
+				char *err);
+/*
+ * Does every target name something a test reports: a register of the
+ * tables (or an S3_... slot name) with one of its fields or a result kind,
+ * or a test-wide result?  0, or -1 with e->error naming the first that
+ * does not.
+ */
+int idreg_expect_check_targets(struct idreg_expectations *e, const char *name);
 void idreg_expect_free(struct idreg_expectations *e);
 
 #endif /* IDREGS_EXPECT_H */

@@ -15,6 +15,24 @@
 /* The property name prefix: SYSREG_<REG>_<FIELD>. */
 #define IDREG_PROP_PREFIX	"SYSREG_"
 
+/*
+ * The spelling field names are printed in (properties, messages, JSON):
+ * Arm's, as QEMU's host-model properties are named, or the kernel's sysreg
+ * file's, as earlier revisions of that QEMU series named them.  Input
+ * accepts either.  One setting for the process; Arm's by default.
+ */
+enum idreg_names {
+	IDREG_NAMES_ARM,
+	IDREG_NAMES_KERNEL,
+};
+
+void idreg_set_names(enum idreg_names names);
+enum idreg_names idreg_get_names(void);
+/* @field's name in the chosen spelling. */
+const char *idreg_field_name(const struct idreg_field *field);
+/* Fields that carry a value; RES0/RES1/RAZ/UNKN do not. */
+bool idreg_field_is_named(const struct idreg_field *field);
+
 struct idreg_encoding {
 	uint8_t op0, op1, crn, crm, op2;
 };
@@ -59,7 +77,11 @@ const struct idreg_reg *idreg_reg_by_name(const char *name);
 const struct idreg_reg *idreg_reg_by_encoding(const struct idreg_encoding *enc);
 const struct idreg_reg *idreg_reg_by_slot(unsigned int idx);
 
+/* By either spelling, exactly (idreg_field.name or .kernel_name). */
 const struct idreg_field *idreg_field_by_name(const struct idreg_reg *reg,
+					      const char *name);
+/* A kernel name of bits several Arm fields share (idreg_alias), or NULL. */
+const struct idreg_alias *idreg_alias_by_name(const struct idreg_reg *reg,
 					      const char *name);
 /*
  * A slot's name for messages: the table's register name, or
@@ -71,11 +93,14 @@ const char *idreg_slot_name(unsigned int slot, char *buf, size_t size);
 const char *idreg_enum_name(const struct idreg_field *field, uint64_t raw);
 
 /*
- * Format "SYSREG_<REG>_<FIELD>" into @buf.  Returns the length, or -1 if
- * it does not fit in @size (then @buf holds a truncated string if size > 0).
+ * Format "SYSREG_<REG>_<FIELD>" into @buf, FIELD in the chosen spelling.
+ * Returns the length, or -1 if it does not fit in @size (then @buf holds a
+ * truncated string if size > 0).
  */
 int idreg_prop_format(char *buf, size_t size, const struct idreg_reg *reg,
 		      const struct idreg_field *field);
+int idreg_prop_format_alias(char *buf, size_t size, const struct idreg_reg *reg,
+			    const struct idreg_alias *alias);
 /*
  * Split a property name into register and field.  Register names contain
  * underscores, so the split is found by matching against the table; when
@@ -89,5 +114,25 @@ int idreg_prop_parse_in(const struct idreg_reg *regs, unsigned int nr,
 			const struct idreg_field **field);
 int idreg_prop_parse(const char *prop, const struct idreg_reg **reg,
 		     const struct idreg_field **field);
+/*
+ * As idreg_prop_parse(), and a register's aliases match too: on success
+ * exactly one of *@field and *@alias is set.
+ */
+int idreg_prop_lookup_in(const struct idreg_reg *regs, unsigned int nr,
+			 const char *prop, const struct idreg_reg **reg,
+			 const struct idreg_field **field,
+			 const struct idreg_alias **alias);
+int idreg_prop_lookup(const char *prop, const struct idreg_reg **reg,
+		      const struct idreg_field **field,
+		      const struct idreg_alias **alias);
+/*
+ * The property name nearest to @prop (either spelling, or an alias; a
+ * change of case counts half an edit), written into @buf; NULL when none
+ * is within three edits.
+ */
+const char *idreg_prop_suggest_in(const struct idreg_reg *regs,
+				  unsigned int nr, const char *prop,
+				  char *buf, size_t size);
+const char *idreg_prop_suggest(const char *prop, char *buf, size_t size);
 
 #endif /* IDREGS_FIELD_H */

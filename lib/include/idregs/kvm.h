@@ -11,6 +11,7 @@
 #define IDREGS_KVM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "idregs/table.h"
@@ -57,6 +58,13 @@ int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],
 
 /* The 192 writable masks, indexed as KVM_ARM_FEATURE_ID_RANGE_IDX. */
 int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS]);
+/*
+ * The same ioctl as asked: struct reg_mask_range with .range = @range_id
+ * and, when @word >= 0, .reserved[@word] = @val (to check that KVM refuses
+ * what it must).  @masks is not cleared first.
+ */
+int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS],
+				  uint32_t range_id, int word, uint32_t val);
 
 /* GET/SET_ONE_REG on an ID register by encoding (op0 is always 3). */
 int idreg_get(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t *val);
@@ -64,6 +72,12 @@ int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t
 /* The same for a slot index 0..191. */
 int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val);
 int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val);
+
+/* The running kernel's release (uname -r) into @buf; "" if unknown. */
+void idreg_kernel_release(char *buf, size_t size);
+
+/* CTR_EL0 as this process reads it with MRS (see idreg_guest_ctr_view()). */
+uint64_t idreg_host_ctr_el0(void);
 
 
 #endif /* IDREGS_KVM_H */

@@ -3,8 +3,9 @@
  * Which of KVM's paths handles a KVM_SET_ONE_REG on an ID register, and
  * what it does with the value.  idreg_predict_reg() mirrors the common path
  * (arm64_check_features()); this layer adds the registers that take another
- * path in arch/arm64/kvm/sys_regs.c and the per-VM facts those depend on.
- * Portable: the traits are read off a real VM by the caller.
+ * path in arch/arm64/kvm/sys_regs.c, the register-specific setters that
+ * refuse or rewrite a value before that check, and the per-VM facts those
+ * depend on.  Portable: the traits are read off a real VM by the caller.
  */
 #ifndef IDREGS_KVM_RULES_H
 #define IDREGS_KVM_RULES_H
@@ -15,6 +16,9 @@
 #include "idregs/expect.h"
 #include "idregs/predict.h"
 #include "idregs/table.h"
+
+/* At least the number of rules in kvm_rules.c's setter table. */
+#define IDREG_NR_SETTER_RULES	16
 
 struct idreg_vm_traits {
 	/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS enabled before the first vCPU */
@@ -29,20 +33,48 @@ struct idreg_vm_traits {
 	bool vgic_v3;
 	/* the host kernel, major << 16 | minor (0: unknown) */
 	unsigned int kernel;
+	/* the vCPUs have EL2 (KVM_ARM_VCPU_HAS_EL2; never in idregs) */
+	bool nv;
+	/* the host has FEAT_EVT: ID_AA64MMFR2_EL1.EVT >= 1, which KVM passes on */
+	bool evt;
+	/*
+	 * The host's sanitised value of a field that a setter drops when
+	 * userspace writes exactly that value (ID_AA64PFR0_EL1.MPAM,
+	 * ID_AA64PFR1_EL1.MPAM_frac, ID_AA64MMFR2_EL1.NV): userspace cannot
+	 * read it, so it is unknown until KVM's answer shows it (bit i of
+	 * host_known for host_value[i], i the setter rule's index).
+	 */
+	uint32_t host_known;
+	uint8_t host_value[IDREG_NR_SETTER_RULES];
 };
 
 enum idreg_write_effect {
 	IDREG_WRITE_REJECTED,	/* KVM_SET_ONE_REG fails with .err */
 	IDREG_WRITE_STORED,	/* succeeds and the value reads back */
 	IDREG_WRITE_IGNORED,	/* succeeds and nothing changes (RAZ/WI) */
+	IDREG_WRITE_ALTERED,	/* succeeds; a setter rewrote a field: .stored */
 };
 
 struct idreg_kvm_verdict {
 	enum idreg_write_effect effect;
 	int err;			/* -EINVAL when rejected */
+	uint64_t stored;		/* accepted: what reads back afterwards */
 	const char *path;		/* the KVM code path that decided */
-	const char *why;		/* short reason when rejected/ignored */
+	const char *why;		/* short reason when rejected/ignored/altered */
 	struct idreg_prediction pred;	/* when path is arm64_check_features */
+	/*
+	 * -1, or the setter rule whose host value (unknown to userspace) the
+	 * verdict assumed differs from @host_guess, the written field; were
+	 * they equal, KVM would answer @if_host_equal instead.
+	 */
+	int host_rule;
+	const char *host_setter;	/* the sys_regs.c function of host_rule */
+	uint8_t host_guess;
+	struct {
+		enum idreg_write_effect effect;
+		int err;
+		uint64_t stored;
+	} if_host_equal;
 };
 
 /*
@@ -87,5 +119,48 @@ enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
 					  uint64_t val,
 					  const struct idreg_vm_traits *t,
 					  struct idreg_kvm_verdict *v);
+
+/*
+ * What the guest reads for CTR_EL0 when the VM's value is @val and the
+ * host's sanitised one (the VM's default) @limit: KVM traps CTR_EL0
+ * (HCR_EL2.TID2) and answers @val, unless the host has FEAT_EVT and @val
+ * is @limit; then it traps only the cache ID registers (TID4) and the
+ * guest reads the hardware's CTR_EL0, @hw (vcpu_set_hcr() in 7.3, at the
+ * first run; the same choice in 6.12).  @hw is what MRS CTR_EL0 returns to
+ * a host process: where Linux traps that (mismatched cache types) it
+ * returns the sanitised value, and KVM then takes TID2 anyway.
+ */
+uint64_t idreg_guest_ctr_view(const struct idreg_vm_traits *t, uint64_t val, uint64_t limit,
+			      uint64_t hw);
+
+/* How KVM's answer to a write compares with the verdict. */
+enum idreg_answer {
+	IDREG_ANSWER_MISMATCH,
+	IDREG_ANSWER_MATCH,
+	/* it matches only if the host's value is v->host_guess: now known */
+	IDREG_ANSWER_LEARNT,
+};
+
+/*
+ * Compare KVM's answer with @v: @r is KVM_SET_ONE_REG's result (0 or
+ * -errno), @back what KVM_GET_ONE_REG read right after it, @before what it
+ * read before.  A refused write must leave @before; an accepted one must
+ * read v->stored.  On IDREG_ANSWER_LEARNT the host's value is recorded in
+ * @t, so that every later prediction of that field is exact.
+ */
+enum idreg_answer idreg_kvm_answer(struct idreg_vm_traits *t,
+				   const struct idreg_kvm_verdict *v,
+				   uint64_t before, int r, uint64_t back);
+
+/*
+ * Is @slot one value per VM (set_id_reg(), set_imp_id_reg())?  False for
+ * the per-vCPU CLIDR_EL1 and MPIDR_EL1 (is_vm_ftr_id_reg()).
+ */
+bool idreg_slot_vm_wide(unsigned int slot);
+/*
+ * Does a change after the VM's first KVM_RUN fail with EBUSY?  False for
+ * CLIDR_EL1 (set_clidr() has no kvm_vm_has_ran_once() check) and MPIDR_EL1.
+ */
+bool idreg_slot_frozen_after_run(unsigned int slot);
 
 #endif /* IDREGS_KVM_RULES_H */

@@ -91,6 +91,16 @@ unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
 			    struct idreg_msgs *notes);
 
 /*
+ * The property of item @i as printed (idreg_set_names()): its field's, or,
+ * with kernel names, the alias (CLIDR_EL1.Ttypen) whose fields the model
+ * all assigns, given once at the first of them.  Returns 1 with @buf and
+ * *@value set, 0 when the item is printed as part of such an alias, -1 if
+ * the name does not fit in @size.
+ */
+int idreg_model_prop_at(const struct idreg_model *m, unsigned int i,
+			char *buf, size_t size, uint64_t *value);
+
+/*
  * "-cpu host,SYSREG_A=0x1,SYSREG_B=0x2" (sorted by name, hex values),
  * malloc'ed, or NULL on ENOMEM.
  */

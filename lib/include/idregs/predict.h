@@ -4,12 +4,10 @@
  * KVM_SET_ONE_REG: a mirror of arm64_check_features() in
  * arch/arm64/kvm/sys_regs.c (Linux 7.3), driven by the ftr_bits tables.
  *
- * What this does NOT model (see the register-specific .set_user hooks in
- * sys_regs.c): the checks and rewrites that run before arm64_check_features()
- * for ID_AA64PFR0/PFR1/PFR2, ID_AA64DFR0, ID_DFR0, ID_AA64MMFR0/MMFR2 and
- * CTR_EL0; the implementation ID registers (MIDR, REVIDR, AIDR) and
- * CLIDR_EL1, which never reach arm64_check_features(); and AArch32 ID
- * registers on hosts without AArch32 EL0, whose writes are ignored.
+ * The checks and rewrites of the register-specific .set_user hooks that run
+ * before arm64_check_features(), the implementation ID registers, CLIDR_EL1
+ * and the write-ignored AArch32 ID registers are lib/kvm_rules.c's
+ * (idreg_kvm_predict()), on top of this.
  *
  * All functions are pure: no global state, no allocation.
  */

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idregs/field.h"
 #include "idregs/kvm_rules.h"
 #include "idregs/table.h"
 #include "idregs/util.h"
@@ -61,8 +62,6 @@ void idreg_profile_traits(const struct idreg_profile *p,
 bool idreg_profile_field_writable(const struct idreg_profile *p,
 				  unsigned int slot,
 				  const struct idreg_field *field);
-/* Fields that carry a value; RES0/RES1/RAZ/UNKN do not. */
-bool idreg_field_is_named(const struct idreg_field *field);
 
 /*
  * Differences from @a to @b: field values by SYSREG_ name with both values,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The ID register tables: what gen/ produces from the kernel's sysreg file,
- * its cpufeature.c policy tables and (optionally) Arm's Registers.json.
+ * its cpufeature.c policy tables and Arm's field names (gen/arm_fields.tsv,
+ * or Arm's Registers.json when given).
  * The data lives in lib/generated/idreg_table.c; this header is written by
  * hand and is the contract between the generator and the rest of idregs.
  */
@@ -17,7 +18,7 @@
 /* Where a register, field or policy was described (a bit mask). */
 enum idreg_source {
 	IDREG_SRC_SYSREG	= 1 << 0,	/* arch/arm64/tools/sysreg */
-	IDREG_SRC_AARCHMRS	= 1 << 1,	/* Arm's Registers.json */
+	IDREG_SRC_AARCHMRS	= 1 << 1,	/* Arm's field list or Registers.json */
 	IDREG_SRC_CPUFEATURE	= 1 << 2,	/* arch/arm64/kernel/cpufeature.c */
 	IDREG_SRC_SUPPLEMENT	= 1 << 3,	/* gen/supplement.txt, by hand */
 	IDREG_SRC_KVM_OVERRIDE	= 1 << 4,	/* gen/kvm_overrides.txt, by hand */
@@ -59,8 +60,14 @@ struct idreg_enum_value {
 	const char *meaning;		/* Registers.json meaning, or NULL */
 };
 
+/*
+ * Names: @name is Arm's spelling (AARCHMRS, QEMU's property names) wherever
+ * Arm names the field, else the sysreg file's; @kernel_name is the sysreg
+ * file's spelling when it differs (e.g. "BIGEND" for "BigEnd"), else NULL.
+ */
 struct idreg_field {
 	const char *name;		/* Arm ARM spelling, e.g. "PAC_frac" */
+	const char *kernel_name;	/* the sysreg file's, if different */
 	uint8_t lsb;
 	uint8_t width;
 	uint8_t kind;			/* enum idreg_field_kind */
@@ -83,6 +90,17 @@ struct idreg_ftr_bits {
 	struct idreg_policy policy;
 };
 
+/*
+ * A sysreg-file name for bits the table splits into several Arm fields
+ * (CLIDR_EL1.Ttypen, bits 46:33, is Arm's Ttype1..Ttype7): accepted in
+ * input, and the kernel's spelling of those bits in output.
+ */
+struct idreg_alias {
+	const char *name;
+	uint8_t lsb;
+	uint8_t width;
+};
+
 struct idreg_reg {
 	const char *name;		/* e.g. "ID_AA64ISAR0_EL1" */
 	uint8_t op0, op1, crn, crm, op2;
@@ -92,6 +110,8 @@ struct idreg_reg {
 	bool has_ftr_reg;		/* cpufeature.c has an ARM64_FTR_REG for it */
 	const struct idreg_ftr_bits *ftr_bits;
 	uint16_t nr_ftr_bits;
+	const struct idreg_alias *aliases;	/* sorted by lsb, descending */
+	uint16_t nr_aliases;
 };
 
 extern const struct idreg_reg idreg_regs[];

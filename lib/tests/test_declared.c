@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The declared writable masks (lib/generated/idreg_declared.c, read from
+ * sys_regs.c) against the masks KVM reported on the emulated hosts
+ * (shared/masks.md: Linux 6.12.117 and 7.3.4, -cpu max), and the look-ups
+ * of lib/declared.c.
+ */
+#include "unit.h"
+
+#include "idregs/declared.h"
+#include "idregs/field.h"
+
+#define V(maj, min)	((maj) << 16 | (min))
+#define PFR0_SLOT	idreg_slot_index(3, 0, 0, 4, 0)
+#define AA64PFR1_SLOT	idreg_slot_index(3, 0, 0, 4, 1)
+#define ISAR1_SLOT	idreg_slot_index(3, 0, 0, 6, 1)
+#define MIDR_SLOT	idreg_slot_index(3, 0, 0, 0, 0)
+#define ID_PFR0_SLOT	idreg_slot_index(3, 0, 0, 1, 0)
+#define CTR_SLOT	idreg_slot_index(3, 3, 0, 0, 1)
+
+static void test_series(void)
+{
+	enum idreg_decl_match m;
+	const struct idreg_declared_series *s;
+
+	s = idreg_declared_for(V(7, 3), &m);
+	UNIT_OK(s && m == IDREG_DECL_EXACT && !strcmp(s->series, "7.3"), "7.3 is read exactly");
+	s = idreg_declared_for(V(7, 9), &m);
+	UNIT_OK(s && m == IDREG_DECL_NEWER && !strcmp(s->series, "7.3"),
+		"7.9 is held to the newest series, 7.3");
+	s = idreg_declared_for(V(6, 13), &m);
+	UNIT_OK(s && m == IDREG_DECL_BETWEEN && !strcmp(s->series, "6.12"),
+		"6.13 is held to the older neighbour, 6.12");
+	s = idreg_declared_for(V(6, 8), &m);
+	UNIT_OK(!s && m == IDREG_DECL_OLDER, "6.8 is older than every series read");
+}
+
+/* Masks KVM reported on the emulated hosts (shared/masks.md). */
+static void test_masks(void)
+{
+	enum idreg_decl_match m;
+	const struct idreg_declared_series *s73 = idreg_declared_for(V(7, 3), &m);
+	const struct idreg_declared_series *s612 = idreg_declared_for(V(6, 12), &m);
+
+	UNIT_EQ_U64(idreg_declared_mask(s73, PFR0_SLOT, true), 0xffff00f0ff00ffffULL,
+		    "7.3 ID_AA64PFR0_EL1 as KVM reported it");
+	UNIT_EQ_U64(idreg_declared_mask(s612, PFR0_SLOT, true), 0xffff00f00f00ffffULL,
+		    "6.12 ID_AA64PFR0_EL1 as KVM reported it");
+	UNIT_EQ_U64(idreg_declared_mask(s73, AA64PFR1_SLOT, true), 0x0f00000f0000f0ffULL,
+		    "7.3 ID_AA64PFR1_EL1 as KVM reported it");
+	UNIT_EQ_U64(idreg_declared_mask(s73, MIDR_SLOT, true), 0xffffffffULL,
+		    "7.3 declares MIDR_EL1 31:0 (IMPLEMENTATION_ID)");
+	UNIT_EQ_U64(idreg_declared_mask(s612, MIDR_SLOT, true), 0,
+		    "6.12 declares nothing of MIDR_EL1");
+	UNIT_EQ_U64(idreg_declared_mask(s73, ID_PFR0_SLOT, true), 0xffffffffULL,
+		    "AArch32 ID_PFR0_EL1 is wholly writable with AArch32 EL0");
+	UNIT_EQ_U64(idreg_declared_mask(s73, ID_PFR0_SLOT, false), 0,
+		    "and not reported without it");
+	UNIT_EQ_U64(idreg_declared_mask(s73, CTR_SLOT, true), 0x300fc00fULL,
+		    "7.3 CTR_EL0: DIC, IDC, DminLine, L1Ip, IminLine");
+	UNIT_OK(idreg_declared_reg(s73, PFR0_SLOT)->kind == IDREG_DECL_FILTERED &&
+		!strcmp(idreg_declared_reg(s73, PFR0_SLOT)->setter, "set_id_aa64pfr0_el1"),
+		"7.3 ID_AA64PFR0_EL1 is ID_FILTERED with set_id_aa64pfr0_el1");
+}
+
+static void test_describe(void)
+{
+	const struct idreg_reg *isar1 = idreg_reg_by_slot(ISAR1_SLOT);
+	char buf[128];
+
+	UNIT_EQ_STR(idreg_describe_bits(isar1, 0xfULL << 24, buf, sizeof(buf)), "GPA (27:24)",
+		    "one named field");
+	UNIT_EQ_STR(idreg_describe_bits(NULL, 0xcULL | 1ULL << 63, buf, sizeof(buf)),
+		    "bits 63:63, bits 3:2", "runs of unnamed bits, high to low");
+	UNIT_EQ_STR(idreg_describe_bits(isar1, 0, buf, sizeof(buf)), "", "no bits, no words");
+}
+
+int main(void)
+{
+	test_series();
+	test_masks();
+	test_describe();
+	return unit_done();
+}

@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# Mutation testing: run idregs' suite and the kernel's own set_id_regs on
+# kernels with deliberate bugs in KVM's ID-register code, and count what
+# each suite catches.
+#
+#   tools/mutate/run.sh [--out FILE] [--cpu MODEL] [--list] [MUTANT...]
+#
+# For the unmutated kernel and then each mutant (default: every
+# tools/mutate/mutants/*.patch): apply it to the test kernel's tree, rebuild
+# (tools/mutate/build-kernel.sh: incremental), revert, boot the kernel on
+# the emulated host and run both suites in it.  A suite kills a mutant when
+# one of its tests fails (or the host crashes or hangs in it).  Prints a
+# line per mutant, a table and the scores; writes the table as markdown to
+# FILE (default build/mutation.md).
+#
+# Exit: 0 the catalogue held; 1 the unmutated kernel fails a suite, a mutant
+# marked "Expect: killed" survives idregs, or one marked equivalent is
+# killed; 2 bad input (unknown mutant, a patch without its header, a patch
+# that no longer applies or builds: which and why).
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=$("$TOP/scripts/deps.sh" --print-cache)
+. "$TOP/tools/emu/emu.sh"
+DIR=${IDREGS_MUTATION_DIR:-$CACHE/mutation}
+TREE=$DIR/linux
+MUTANTS=$TOP/tools/mutate/mutants
+# Per test inside a mutant's host: a mutant that hangs a test costs this.
+TEST_TIMEOUT=${MUTATION_TEST_TIMEOUT:-60}
+IDREGS_TESTS=
+SET_ID_REGS=set_id_regs
+
+out_md=$TOP/build/mutation.md
+cpu=max
+list_only=0
+names=()
+
+usage() {
+	cat <<USAGE
+usage: tools/mutate/run.sh [--out FILE] [--cpu MODEL] [--list] [MUTANT...]
+  MUTANT   a patch of tools/mutate/mutants/, by name (with or without
+           .patch); default: all of them
+  --out    the markdown table (default: build/mutation.md)
+  --cpu    qemu -cpu model of the emulated host (default: max)
+  --list   list the catalogue (name, class, expectation, what it models)
+Exit: 0 the catalogue held, 1 a suite lost a mutant it must kill (or the
+unmutated kernel fails), 2 bad input.
+USAGE
+}
+
+die() { echo "mutation: error: $*" >&2; exit "${2:-1}"; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out_md=${2:?--out needs a file}; shift ;;
+	--cpu) cpu=${2:?--cpu needs a model}; shift ;;
+	--list) list_only=1 ;;
+	-h|--help) usage; exit 0 ;;
+	-*) usage >&2; exit 2 ;;
+	*) names+=("${1%.patch}") ;;
+	esac
+	shift
+done
+
+# A header line "# KEY: value" of patch $1.
+header() {
+	sed -n "s/^# $2: *//p" "$1" | head -n 1
+}
+
+# The catalogue, checked: every patch has its Mutant/Class/Expect header.
+declare -a patches=()
+select_patches() {
+	local n p all=()
+	for p in "$MUTANTS"/*.patch; do
+		[ -f "$p" ] && all+=("$p")
+	done
+	[ ${#all[@]} -gt 0 ] || die "no mutants in $MUTANTS" 2
+	if [ ${#names[@]} = 0 ]; then
+		patches=("${all[@]}")
+	else
+		for n in "${names[@]}"; do
+			p=$MUTANTS/$(basename "$n").patch
+			[ -f "$p" ] || die "unknown mutant '$n' (see tools/mutate/run.sh --list)" 2
+			patches+=("$p")
+		done
+	fi
+	for p in "${patches[@]}"; do
+		[ -n "$(header "$p" Mutant)" ] && [ -n "$(header "$p" Class)" ] ||
+			die "$(basename "$p"): no '# Mutant:' or '# Class:' header" 2
+		case "$(header "$p" Expect)" in
+		killed|equivalent:?*) ;;
+		*) die "$(basename "$p"): '# Expect:' must be 'killed' or 'equivalent: REASON'" 2 ;;
+		esac
+	done
+}
+
+list_catalogue() {
+	local p
+	for p in "${patches[@]}"; do
+		printf '%-34s %-16s %-10s %s\n' "$(basename "$p" .patch)" "$(header "$p" Class)" \
+			"$(header "$p" Expect | cut -d: -f1)" "$(header "$p" Mutant)"
+	done
+}
+
+# Return the tree to its pristine commit (a run that was interrupted may
+# have left a mutant in it).
+revert_tree() {
+	git -C "$TREE" checkout -q -- . 2>/dev/null
+}
+
+# Every selected patch applies to the pristine tree, or exit 2 naming it.
+check_patches() {
+	local p why
+	revert_tree
+	for p in "${patches[@]}"; do
+		why=$(git -C "$TREE" apply --check "$p" 2>&1) ||
+			die "$(basename "$p") no longer applies to $(git -C "$TREE" log -1 --format=%s): $(head -n 2 <<<"$why" | tr '\n' ' ')" 2
+	done
+}
+
+# The suites, static for arm64, and one initramfs per test list: both
+# suites, idregs only, set_id_regs only.
+stage() {
+	local t
+	make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$work/ksft" all >"$work/build.log" 2>&1 || {
+		cat "$work/build.log" >&2
+		die "building the selftests failed"
+	}
+	IDREGS_TESTS=$(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-TEST_GEN_PROGS)
+	mkdir -p "$work/stage/bin"
+	cp "$work/ksft/ktap_runner" "$work/stage/init"
+	for t in $IDREGS_TESTS $(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-TEST_FILES); do
+		cp "$work/ksft/$t" "$work/stage/bin/"
+	done
+	cp "$set_id_regs_bin" "$work/stage/bin/$SET_ID_REGS"
+	pack all $IDREGS_TESTS $SET_ID_REGS
+	pack idregs $IDREGS_TESTS
+	pack set_id_regs $SET_ID_REGS
+}
+
+pack() {
+	local name=$1 t
+	shift
+	for t in "$@"; do
+		echo "$t $TEST_TIMEOUT /bin/$t"
+	done >"$work/stage/tests.list"
+	emu_pack "$work/stage" "$work/$name.cpio.gz" || die "packing the initramfs failed"
+}
+
+# "NAME STATUS DETAIL" per test from console log $1: STATUS ok, skip or
+# fail; DETAIL the first failing result inside the test, or the runner's
+# directive; a test that started but never ended is "crash".
+test_results() {
+	awk '
+	function flush_open() { if (cur != "") print cur, "crash", (first != "" ? first : "the host stopped during this test") }
+	/^# selftests: [^:]*: / { cur = $0; sub(/^# selftests: [^:]*: /, "", cur); first = ""; next }
+	cur != "" && /^# (# )*not ok / && first == "" { first = $0; sub(/^# (# )*/, "", first); next }
+	cur != "" && /^(not )?ok [0-9]+ selftests: / {
+		st = ($0 ~ /^not ok/) ? "fail" : ($0 ~ /# SKIP/ ? "skip" : "ok")
+		dir = $0; if (!sub(/.* # /, "", dir)) dir = ""
+		if (st == "fail" && first == "") first = (dir != "" ? dir : "exit status")
+		print cur, st, first; cur = ""; next
+	}
+	END { flush_open() }' "$1"
+}
+
+# Verdict of the tests $2... on log $1: "killed DETAIL", "survived" or
+# "notrun".
+suite_verdict() {
+	local log=$1 t name st detail seen=0
+	shift
+	for t in "$@"; do
+		while read -r name st detail; do
+			[ "$name" = "$t" ] || continue
+			seen=$((seen + 1))
+			case "$st" in
+			fail|crash) echo "killed $t: $detail"; return ;;
+			esac
+		done <"$log.results"
+	done
+	[ "$seen" -ge $# ] && echo survived || echo notrun
+}
+
+# Boot image $1 with initramfs $2; leaves $3 (console) and $3.results.
+boot() {
+	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * 6)) verdict
+	EMU_QUIET=1 emu_boot "image:$1" "$cpu" "$work/$2.cpio.gz" "$3" "$bound"
+	verdict=$(emu_verdict $? "$3")
+	test_results "$3" >"$3.results"
+	[ -n "$verdict" ] && echo "host: $verdict" >"$3.host" || rm -f "$3.host"
+}
+
+# Run both suites on image $1; sets v_idregs and v_sir.  A suite the other
+# one's crash kept from running gets a boot of its own.
+run_suites() {
+	local img=$1 log=$work/console-$2.log
+	boot "$img" all "$log"
+	v_idregs=$(suite_verdict "$log" $IDREGS_TESTS)
+	v_sir=$(suite_verdict "$log" $SET_ID_REGS)
+	if [ "$v_idregs" = notrun ]; then
+		boot "$img" idregs "$log.idregs"
+		v_idregs=$(suite_verdict "$log.idregs" $IDREGS_TESTS)
+	fi
+	if [ "$v_sir" = notrun ]; then
+		boot "$img" set_id_regs "$log.sir"
+		v_sir=$(suite_verdict "$log.sir" $SET_ID_REGS)
+	fi
+	# A host that never ran anything: the verdict of the boot itself.
+	[ "$v_idregs" = notrun ] && v_idregs="killed $(cat "$log.host" 2>/dev/null || echo 'no result')"
+	[ "$v_sir" = notrun ] && v_sir="killed $(cat "$log.host" 2>/dev/null || echo 'no result')"
+}
+
+build() {
+	local r
+	r=$("$TOP/tools/mutate/build-kernel.sh" --quiet 2>"$work/kbuild.err") || return 1
+	image=$(sed -n 's/^image //p' <<<"$r")
+	set_id_regs_bin=$(sed -n 's/^set_id_regs //p' <<<"$r")
+}
+
+md_escape() {
+	sed 's/|/\\|/g' <<<"$1"
+}
+
+select_patches
+if [ "$list_only" = 1 ]; then
+	list_catalogue
+	exit 0
+fi
+
+mkdir -p "$DIR"
+exec 9>"$DIR/lock"
+flock -n 9 || { echo "mutation: waiting for another run on $DIR" >&2; flock 9; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/idregs-mutation.XXXXXX")
+trap 'revert_tree; rm -rf "$work"' EXIT
+
+"$TOP/scripts/kernel-tree.sh" 7 "$TREE" >/dev/null || die "no kernel tree"
+check_patches
+start=$SECONDS
+echo "mutation: building the test kernel ($(git -C "$TREE" log -1 --format=%s))" >&2
+build || { cat "$work/kbuild.err" >&2; die "the unmutated test kernel does not build"; }
+stage
+echo "mutation: built in $((SECONDS - start)) s; cpu $cpu; ${#patches[@]} mutants" >&2
+
+rc=0
+t0=$SECONDS
+run_suites "$image" unmutated
+echo "[0/${#patches[@]}] unmutated: idregs ${v_idregs%% *}, set_id_regs ${v_sir%% *} ($((SECONDS - t0)) s)"
+if [ "$v_idregs" != survived ] || [ "$v_sir" != survived ]; then
+	echo "mutation: the unmutated kernel fails: idregs: $v_idregs; set_id_regs: $v_sir" >&2
+	sed 's/^/mutation:   /' "$work/console-unmutated.log" | grep -a 'not ok' | head -n 20 >&2
+	exit 1
+fi
+
+# Judge the image of mutant $1 (built in $2 s): both suites, then one
+# line "IDREGS_VERDICT<TAB>SET_ID_REGS_VERDICT<TAB>BUILD_S<TAB>RUN_S" in
+# $work/$1.verdict.  Runs in the background while the next mutant builds.
+judge() {
+	local name=$1 build_s=$2 t0=$SECONDS v_idregs v_sir
+	run_suites "$work/$name.Image" "$name"
+	rm -f "$work/$name.Image"
+	printf '%s\t%s\t%s\t%s\n' "$v_idregs" "$v_sir" "$build_s" $((SECONDS - t0)) \
+		>"$work/$name.verdict"
+}
+
+rows=() n=0 killed_i=0 killed_s=0 nonequiv=0 missed=() lost=() bad=()
+
+# Count and print the verdict of patch number $1 once its judge is done.
+record() {
+	local i=$1 p=${patches[$(($1 - 1))]} name expect v_idregs v_sir build_s run_s ki ks
+	name=$(basename "$p" .patch)
+	expect=$(header "$p" Expect)
+	IFS=$'\t' read -r v_idregs v_sir build_s run_s <"$work/$name.verdict"
+	ki=${v_idregs%% *} ks=${v_sir%% *}
+	echo "[$i/${#patches[@]}] $name: idregs $v_idregs; set_id_regs $v_sir (build $build_s s, run $run_s s)"
+	case "$expect" in
+	equivalent*)
+		[ "$ki" = killed ] && lost+=("$name (marked equivalent, killed by idregs)") ;;
+	*)
+		nonequiv=$((nonequiv + 1))
+		[ "$ki" = killed ] && killed_i=$((killed_i + 1))
+		[ "$ks" = killed ] && killed_s=$((killed_s + 1))
+		[ "$ki" != killed ] && [ "$ks" != killed ] && missed+=("$name")
+		[ "$ki" != killed ] && lost+=("$name (marked killed, survived idregs)") ;;
+	esac
+	rows+=("| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | $(md_escape "$v_idregs") | $(md_escape "$v_sir") | $((build_s + run_s)) |")
+	n=$((n + 1))
+}
+
+# One mutant builds while the one before it boots (a build takes one core
+# for a few seconds, the TCG host the other).
+judging=0 judge_pid=
+for i in $(seq 1 ${#patches[@]}); do
+	p=${patches[$((i - 1))]}
+	name=$(basename "$p" .patch)
+	t0=$SECONDS
+	git -C "$TREE" apply "$p" || die "$name: git apply failed" 2
+	if build; then
+		revert_tree
+		cp "$image" "$work/$name.Image"
+		built=1
+	else
+		revert_tree
+		bad+=("$name")
+		echo "[$i/${#patches[@]}] $name: does not build: $(grep -m 1 -a 'error' "$work/kbuild.err" | head -c 200)"
+		built=0
+	fi
+	if [ -n "$judge_pid" ]; then
+		wait "$judge_pid"
+		record "$judging"
+		judge_pid=
+	fi
+	if [ "$built" = 1 ]; then
+		judge "$name" $((SECONDS - t0)) &
+		judge_pid=$! judging=$i
+	fi
+done
+if [ -n "$judge_pid" ]; then
+	wait "$judge_pid"
+	record "$judging"
+fi
+[ ${#lost[@]} = 0 ] || rc=1
+
+pct=0
+[ "$nonequiv" -gt 0 ] && pct=$((100 * killed_i / nonequiv))
+mkdir -p "$(dirname "$out_md")"
+{
+	echo "# Mutation run: $(git -C "$TREE" log -1 --format=%s), -cpu $cpu"
+	echo
+	echo "| mutant | class | models | expect | idregs | set_id_regs | s |"
+	echo "|---|---|---|---|---|---|---|"
+	printf '%s\n' ${rows[@]+"${rows[@]}"}
+	echo
+	echo "- idregs killed $killed_i/$nonequiv ($pct%)"
+	echo "- set_id_regs killed $killed_s/$nonequiv"
+	echo "- missed by both: ${missed[*]:-none}"
+} >"$out_md"
+echo "#"
+sed -n '/^| /p' "$out_md" | sed 's/^/# /'
+echo "idregs killed $killed_i/$nonequiv ($pct%)"
+echo "set_id_regs killed $killed_s/$nonequiv"
+echo "missed by both: ${missed[*]:-none}"
+echo "mutation: $n mutants in $((SECONDS - start)) s; table: $out_md" >&2
+for l in ${lost[@]+"${lost[@]}"}; do
+	echo "mutation: catalogue broken: $l" >&2
+done
+# The closing line: the unmutated kernel and each mutant whose expectation
+# held pass; a lost mutant or one that does not build fails.
+echo "mutation: $((1 + n - ${#lost[@]})) passed, $((${#lost[@]} + ${#bad[@]})) failed"
+if [ ${#bad[@]} -gt 0 ]; then
+	echo "mutation: error: these mutants do not build: ${bad[*]}" >&2
+	exit 2
+fi
+exit "$rc"
