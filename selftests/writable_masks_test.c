@@ -105,6 +105,7 @@ static void check_slot(const struct masks_run *m, unsigned int slot)
 	uint64_t lost = want & ~got, gained = got & ~want;
 	char buf32[32], buf[512], what[256];
 	const char *name = idreg_slot_name(slot, buf32, sizeof(buf32));
+
 	snprintf(what, sizeof(what), "%s %s sys_regs.c%s%s", match_words(m->match),
 		 m->decl->series, d ? " " : "", d ? d->setter : "");
 	if (lost) {
@@ -129,6 +130,7 @@ static void check_readable(const struct masks_run *m, unsigned int slot)
 {
 	char buf[32];
 	const char *name = idreg_slot_name(slot, buf, sizeof(buf));
+
 	ksft_test_result(m->readable[slot], "%s: readable through ONE_REG%s%s\n", name,
 			 m->readable[slot] ? "" : ": ",
 			 m->readable[slot] ? "" : "KVM_GET_ONE_REG fails on a slot with writable bits");
