@@ -81,6 +81,13 @@ if [ "$rc" -gt 1 ]; then
 fi
 cat "$work/diff.err" >&2
 
+# What the newer kernel makes writable beyond (or short of) what its
+# series' sys_regs.c declares (idreg declared: the newest series read for
+# a kernel newer than all of them).  Exit 2: no declarations that old.
+echo >>"$work/report"
+(cd "$dir" && "$TOP/build/idreg" declared $markdown "$prof_b") >>"$work/report" 2>"$work/decl.err"
+[ $? -le 1 ] || sed 's/^/writable-report: note: /' "$work/decl.err" >&2
+
 # The report compares kernels; a different MIDR means different CPUs.
 midrs=$(cd "$dir" && grep -ho '"midr": *"[^"]*"' "$prof_a" "$prof_b" | sort -u | wc -l)
 [ "$midrs" -le 1 ] ||

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idregs/declared.h"
+#include "idregs/expect.h"
 #include "idregs/field.h"
 #include "idregs/model.h"
 #include "idregs/predict.h"
@@ -366,6 +368,54 @@ static int cmd_diff(int argc, char **argv)
 	return rc;
 }
 
+/* One register's writable bits against the declarations; true if it differs. */
+static bool print_declared_slot(const struct idreg_profile *p,
+				const struct idreg_declared_series *s,
+				unsigned int slot, bool aarch32_el0, bool markdown)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	uint64_t want = idreg_declared_mask(s, slot, aarch32_el0);
+	uint64_t lost = want & ~p->mask[slot], gained = p->mask[slot] & ~want;
+	char name[32], bits[512];
+	const char *rname = idreg_slot_name(slot, name, sizeof(name));
+
+	if (gained)
+		printf("%s%s: writable, not declared: %s\n", markdown ? "- " : "", rname,
+		       idreg_describe_bits(reg, gained, bits, sizeof(bits)));
+	if (lost)
+		printf("%s%s: declared, not writable: %s\n", markdown ? "- " : "", rname,
+		       idreg_describe_bits(reg, lost, bits, sizeof(bits)));
+	return lost || gained;
+}
+
+static int cmd_declared(int argc, char **argv)
+{
+	bool markdown = argc == 3 && !strcmp(argv[1], "--markdown");
+	const struct idreg_declared_series *s;
+	enum idreg_decl_match match;
+	struct idreg_vm_traits t;
+	struct idreg_profile p;
+	unsigned int slot, nr = 0;
+
+	if (argc != 2 + markdown)
+		return usage_of("declared", stderr, EXIT_USAGE);
+	if (load_profile(&p, argv[argc - 1]))
+		return EXIT_USAGE;
+	idreg_profile_traits(&p, &t);
+	s = idreg_declared_for(idreg_kernel_version(p.release), &match);
+	if (!s) {
+		fprintf(stderr, "idreg: %s: kernel %s is older than every series whose sys_regs.c was read\n",
+			argv[argc - 1], p.release);
+		return EXIT_USAGE;
+	}
+	printf("%sKernel %s against the writable masks Linux %s's sys_regs.c declares (%s)%s\n",
+	       markdown ? "## " : "", p.release, s->series, s->package, markdown ? "\n" : "");
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		nr += print_declared_slot(&p, s, slot, t.aarch32_el0, markdown);
+	printf("%s%u registers differ\n", markdown && nr ? "\n" : "", nr);
+	return nr ? EXIT_NO : EXIT_YES;
+}
+
 #ifdef IDREG_HAVE_KVM
 static int cmd_dump(int argc, char **argv)
 {
@@ -509,6 +559,10 @@ static const struct cmd cmds[] = {
 	  "  changes by field; exit 1 if there are any.  --writable-only: only what\n"
 	  "  became or stopped being writable (and readable).  --markdown: a report\n"
 	  "  with a section per kind of change and totals.\n" },
+	{ "declared", cmd_declared, "declared [--markdown] PROFILE\n"
+	  "  PROFILE's writable masks against those its kernel series' sys_regs.c\n"
+	  "  declares (a newer kernel: the newest series read): fields writable but\n"
+	  "  not declared, declared but not writable; exit 1 if there are any.\n" },
 	{ "apply", cmd_apply, "apply [--guest-view] MODEL\n"
 	  "  Create a VM and vCPU on this host's KVM, write MODEL (one SET_ONE_REG per\n"
 	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"

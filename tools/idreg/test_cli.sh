@@ -83,5 +83,18 @@ expect 2 'broken.json' "malformed JSON" -- qemu-args "$work/broken.json"
 expect 2 '' "a model where a profile is expected" -- diff "$work/base.json" "$DATA/max.json"
 expect 2 'No such file|cannot open' "missing file" -- qemu-args "$work/nonexistent.json"
 
+# declared: the profile's masks against what sys_regs.c declares.
+expect 0 '0 registers differ' "declared: 7.3 -cpu max as declared" -- declared "$DATA/max.json"
+expect 0 'Linux 6.12' "declared: a 6.12 profile is held to 6.12" -- declared "$DATA/max-6.12.json"
+sed 's/"0xffffffff00fff00f"/"0xffffffff0ffff00f"/' "$DATA/max.json" >"$work/gpa.json"
+expect 1 'ID_AA64ISAR1_EL1: writable, not declared: GPA \(27:24\)' \
+	"declared: a field writable by mistake is named" -- declared "$work/gpa.json"
+sed 's/"0xffffffff00fff00f"/"0xffffffff00fff000"/' "$DATA/max.json" >"$work/lost.json"
+expect 1 'ID_AA64ISAR1_EL1: declared, not writable: DPB \(3:0\)' \
+	"declared: a declared field lost is named" -- declared "$work/lost.json"
+sed 's/"kernel": "7.3.4+deb13-arm64"/"kernel": "6.7.1"/' "$DATA/max.json" >"$work/old.json"
+expect 2 'older than every series' "declared: a kernel older than every series read" \
+	-- declared "$work/old.json"
+
 echo "$((nr - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

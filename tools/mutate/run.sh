@@ -153,8 +153,11 @@ pack() {
 test_results() {
 	awk '
 	function flush_open() { if (cur != "") print cur, "crash", (first != "" ? first : "the host stopped during this test") }
-	/^# selftests: [^:]*: / { cur = $0; sub(/^# selftests: [^:]*: /, "", cur); first = ""; next }
+	/^# selftests: [^:]*: / { cur = $0; sub(/^# selftests: [^:]*: /, "", cur); first = ""; assertion = 0; next }
 	cur != "" && /^# (# )*not ok / && first == "" { first = $0; sub(/^# (# )*/, "", first); next }
+	# The kernel selftests library aborts with an assertion block instead.
+	cur != "" && assertion == 1 && first == "" { first = $0; sub(/^# *(# )*/, "", first); assertion = 0; next }
+	cur != "" && /Test Assertion Failure/ { assertion = 1; next }
 	cur != "" && /^(not )?ok [0-9]+ selftests: / {
 		st = ($0 ~ /^not ok/) ? "fail" : ($0 ~ /# SKIP/ ? "skip" : "ok")
 		dir = $0; if (!sub(/.* # /, "", dir)) dir = ""
