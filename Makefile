@@ -102,7 +102,9 @@ style: deps
 		--ignore VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO -f $(STYLE_SRC)
 
 # make check: the clean skip of a kernel without writable masks, the
-# migration check between two emulated CPUs, then the kernel x CPU matrix
+# migration check between two emulated CPUs, the suite as a kernel CI runs
+# it (exported into a kernel tree, packaged by the kernel's selftests
+# Makefile, run by its run_kselftest.sh), then the kernel x CPU matrix
 # (every cached kernel x max, neoverse-n1, cortex-a72, two hosts at a time;
 # ~30 s here).  The matrix comes last so that its "N passed, N failed"
 # line closes the output.
@@ -111,6 +113,7 @@ MIGRATION_CPUS	?= max,neoverse-n1
 check: deps style gen-check unit
 	./run_tests.sh --kernel 6.1 --expect-skip
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)
+	tools/kselftest-check.sh
 	./run_tests.sh --matrix
 
 # Mutation testing: builds the test kernel (cached outside the work tree),

@@ -52,7 +52,8 @@ usage: scripts/deps.sh [--refresh] [--quiet] [--print-cache]
   Installs the cross compiler and qemu-system-arm >= $QEMU_MIN (as root, from
   Debian; extra suites are pinned at priority 50 so nothing else upgrades) and
   libjansson-dev, and fetches arm64 kernels ($KERNEL_SERIES), uapi headers,
-  kernel source files and an arm64 jansson sysroot (sysroot-arm64/) into
+  kernel source files, an arm64 jansson sysroot (sysroot-arm64/) and a
+  static arm64 busybox (busybox-arm64/) into
   \$IDREGS_CACHE (now: $CACHE).
   --refresh      look for newer kernels/sources even if the cache is complete
   --print-cache  print the cache directory and exit
@@ -146,9 +147,10 @@ newest_version() {
 
 install_tools() {
 	local missing=()
-	# flex, bison, bc, libelf-dev: the mutation test kernel (make mutation).
+	# flex, bison, bc, libelf-dev: the mutation test kernel (make mutation);
+	# rsync: the kernel's kselftest install (tools/kselftest-check.sh).
 	for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio xz-utils python3 make gcc \
-		 flex bison bc libelf-dev; do
+		 flex bison bc libelf-dev rsync; do
 		pkg_installed "$p" || missing+=("$p")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -184,7 +186,8 @@ download_deb() {
 	local name=${spec%%=*} ver=${spec#*=}
 	local base=${name%%:*} arch=${name#*:}
 	[ "$arch" = "$name" ] && arch=$(apt-cache show "$spec" 2>/dev/null | sed -n 's/^Architecture: //p' | head -n 1)
-	local file="$dir/${base}_${ver/*:/}_${arch}.deb"
+	# apt-get download spells an epoch "N%3a".
+	local file="$dir/${base}_${ver/:/%3a}_${arch}.deb"
 	if [ ! -s "$file" ]; then
 		say "download $spec"
 		(cd "$dir" && apt-get download -qq "$spec" >/dev/null 2>"$CACHE/apt-download.log") ||
@@ -202,6 +205,20 @@ resolve_newest() {
 	apt_update
 	newest=$(newest_version "$1" "$2")
 	[ -n "$newest" ] || die "no $1 $2.x in the configured suites"
+}
+
+# Whether file $1, extracted from package $2 whose version is in file $3,
+# has to be fetched: it is missing, or --refresh finds a newer candidate.
+# Sets $candidate to the version apt would fetch (like resolve_newest, not
+# a $(...) helper).
+need_fetch() {
+	local made=$1 pkg=$2 version_file=$3
+	[ -e "$made" ] && [ "$refresh" = 0 ] && return 1
+	setup_apt
+	apt_update
+	candidate=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
+	[ -n "$candidate" ] && [ "$candidate" != "(none)" ] || die "no $pkg candidate"
+	! [ -e "$made" ] || [ "$(cat "$version_file" 2>/dev/null)" != "$candidate" ]
 }
 
 deb_depends() {
@@ -288,16 +305,9 @@ install_jansson() {
 
 fetch_jansson_arm64() {
 	local dest="$CACHE/sysroot-arm64"
-	if [ -f "$dest/usr/lib/aarch64-linux-gnu/libjansson.a" ] && [ "$refresh" = 0 ]; then
-		return 0
-	fi
-	setup_apt
-	apt_update
-	local ver
-	ver=$(apt-cache policy libjansson-dev:arm64 | sed -n 's/^ *Candidate: //p')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no libjansson-dev:arm64 candidate"
-	[ "$(cat "$dest/jansson-version" 2>/dev/null)" = "$ver" ] && return 0
-	local p deb
+	need_fetch "$dest/usr/lib/aarch64-linux-gnu/libjansson.a" libjansson-dev:arm64 \
+		"$dest/jansson-version" || return 0
+	local ver=$candidate p deb
 	mkdir -p "$dest"
 	for p in libjansson-dev libjansson4; do
 		deb=$(download_deb "$p:arm64=$ver")
@@ -307,6 +317,24 @@ fetch_jansson_arm64() {
 		die "libjansson-dev:arm64 $ver has no usr/lib/aarch64-linux-gnu/libjansson.a"
 	echo "$ver" >"$dest/jansson-version"
 	say "arm64 sysroot: jansson $ver"
+}
+
+# A static arm64 busybox (Debian's busybox-static, extracted, not installed):
+# the shell and tools of the emulated host that runs an installed kselftest
+# tree's run_kselftest.sh (tools/kselftest-check.sh).
+fetch_busybox_arm64() {
+	local dest="$CACHE/busybox-arm64"
+	need_fetch "$dest/busybox" busybox-static:arm64 "$dest/package-version" || return 0
+	local ver=$candidate deb tmp
+	deb=$(download_deb "busybox-static:arm64=$ver")
+	tmp=$(mktemp -d)
+	dpkg-deb -x "$deb" "$tmp"
+	[ -x "$tmp/bin/busybox" ] || die "busybox-static:arm64 $ver has no bin/busybox"
+	mkdir -p "$dest"
+	cp "$tmp/bin/busybox" "$dest/busybox"
+	echo "$ver" >"$dest/package-version"
+	rm -rf "$tmp"
+	say "arm64 busybox: busybox-static $ver"
 }
 
 # The tree in $1 was extracted with today's SOURCE_FILES (a cache made
@@ -353,6 +381,7 @@ mkdir -p "$CACHE"
 install_tools
 install_jansson
 fetch_jansson_arm64
+fetch_busybox_arm64
 for s in $KERNEL_SERIES; do
 	fetch_kernel "$s"
 done

@@ -181,12 +181,13 @@ emu_boot() {
 }
 
 # What went wrong with a boot, from qemu's status $1 and the log $2, or
-# nothing when the runner reported its result and the kernel stayed sane.
+# nothing when /init reported its end (a line matching EMU_DONE_RE, by
+# default ktap_runner's result line) and the kernel stayed sane.
 emu_verdict() {
 	local rc=$1 log=$2
 	if [ -s "$log.killed" ]; then
 		cat "$log.killed"
-	elif ! grep -aq '^# IDREGS-RESULT ' "$log"; then
+	elif ! grep -aq "${EMU_DONE_RE:-^# IDREGS-RESULT }" "$log"; then
 		echo "emulated host ended without a result (qemu exit status $rc)"
 	elif grep -aqE "$EMU_CRASH_RE" "$log"; then
 		echo "host kernel crash/warning"

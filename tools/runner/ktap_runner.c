@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * ktap_runner: run selftest binaries one after another and print one KTAP
- * stream, the way kselftest's runner.sh does (each test's own output
- * indented with "# ", exit code 4 reported as SKIP), with a per-test
- * timeout.  Also watches the kernel taint flags: a WARN or BUG inside the
- * host kernel while a test runs fails that test even if the test passed.
+ * stream with the lines kselftest's runner.sh prints for them: each test's
+ * own output indented with "# ", its exit code 0 "ok", 4 "ok ... # SKIP",
+ * 2 "ok ... # XFAIL", a timeout "not ok ... # TIMEOUT N seconds", any other
+ * status (a signal as a shell reports it, 128 + N) "not ok ... # exit=N",
+ * and the "# Totals" line counted.  Also watches the kernel taint flags: a
+ * WARN or BUG inside the host kernel while a test runs fails that test even
+ * if the test passed.
  *
  * As PID 1 of the emulated host's initramfs it also mounts devtmpfs, proc
  * and sysfs, takes the test list from /tests.list and powers off at the end.
@@ -29,12 +32,15 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A test's exit codes, as kselftest.h defines them. */
+#define KSFT_PASS	0
+#define KSFT_XFAIL	2
 #define KSFT_SKIP	4
 #define MAX_ARGS	32
 #define LINE_MAX_LEN	4096
 
 struct totals {
-	int pass, fail, skip;
+	int pass, fail, xfail, skip;
 };
 
 static double now(void)
@@ -144,18 +150,65 @@ static int pump_output(int fd, pid_t pid, double deadline, int *timed_out)
 	return reap(pid, deadline, timed_out);
 }
 
+/*
+ * One KTAP result line as runner.sh prints it ("ok"/"not ok", the number,
+ * "selftests: idregs: NAME", " # " and the directive if any), counted.
+ */
+static void result(int nr, const char *name, int ok, const char *directive, int *count)
+{
+	printf("%s %d selftests: idregs: %s%s%s\n", ok ? "ok" : "not ok", nr, name,
+	       directive[0] ? " # " : "", directive);
+	(*count)++;
+}
+
+/*
+ * A finished test's status as runner.sh reads it: its exit code, or for a
+ * signal the code a shell gives it (128 + N), explained in a comment.
+ */
+static void report_status(int nr, const char *name, int status, struct totals *t)
+{
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	char directive[32];
+
+	if (WIFSIGNALED(status))
+		printf("# %s: killed by signal %d\n", name, WTERMSIG(status));
+	if (code == KSFT_PASS) {
+		result(nr, name, 1, "", &t->pass);
+	} else if (code == KSFT_SKIP) {
+		result(nr, name, 1, "SKIP", &t->skip);
+	} else if (code == KSFT_XFAIL) {
+		result(nr, name, 1, "XFAIL", &t->xfail);
+	} else {
+		snprintf(directive, sizeof(directive), "exit=%d", code);
+		result(nr, name, 0, directive, &t->fail);
+	}
+}
+
+/* A test that could not start: a comment says why, then "not ok". */
+static void not_started(int nr, const char *name, const char *what, struct totals *t)
+{
+	printf("# %s: %s: %s\n", name, what, strerror(errno));
+	result(nr, name, 0, "", &t->fail);
+}
+
 static int run_one(int nr, char *name, int timeout_s, char **argv, struct totals *t)
 {
 	unsigned long taint_before = read_taint(), taint_after;
 	double start = now();
 	int pipefd[2], status, timed_out;
+	char directive[64];
 	pid_t pid;
 
+	printf("# timeout set to %d\n", timeout_s);
 	printf("# selftests: idregs: %s\n", name);
 	fflush(stdout);
+	if (access(argv[0], F_OK)) {
+		printf("# Warning: file %s is missing!\n", name);
+		result(nr, name, 0, "", &t->fail);
+		return 0;
+	}
 	if (pipe(pipefd)) {
-		printf("not ok %d selftests: idregs: %s # pipe: %s\n", nr, name, strerror(errno));
-		t->fail++;
+		not_started(nr, name, "pipe", t);
 		return 0;
 	}
 	pid = fork();
@@ -172,8 +225,7 @@ static int run_one(int nr, char *name, int timeout_s, char **argv, struct totals
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
-		printf("not ok %d selftests: idregs: %s # fork: %s\n", nr, name, strerror(errno));
-		t->fail++;
+		not_started(nr, name, "fork", t);
 		return 0;
 	}
 	status = pump_output(pipefd[0], pid, start + timeout_s, &timed_out);
@@ -181,27 +233,15 @@ static int run_one(int nr, char *name, int timeout_s, char **argv, struct totals
 	taint_after = read_taint();
 
 	if (timed_out) {
-		printf("not ok %d selftests: idregs: %s # TIMEOUT %d seconds\n", nr, name, timeout_s);
-		t->fail++;
+		snprintf(directive, sizeof(directive), "TIMEOUT %d seconds", timeout_s);
+		result(nr, name, 0, directive, &t->fail);
 	} else if (taint_after != taint_before) {
 		printf("# kernel taint changed 0x%lx -> 0x%lx during %s\n",
 		       taint_before, taint_after, name);
 		print_kernel_log_tail();
-		printf("not ok %d selftests: idregs: %s # kernel tainted\n", nr, name);
-		t->fail++;
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		printf("ok %d selftests: idregs: %s\n", nr, name);
-		t->pass++;
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == KSFT_SKIP) {
-		printf("ok %d selftests: idregs: %s # SKIP\n", nr, name);
-		t->skip++;
-	} else if (WIFSIGNALED(status)) {
-		printf("not ok %d selftests: idregs: %s # killed by signal %d\n",
-		       nr, name, WTERMSIG(status));
-		t->fail++;
+		result(nr, name, 0, "kernel tainted", &t->fail);
 	} else {
-		printf("not ok %d selftests: idregs: %s # exit=%d\n", nr, name, WEXITSTATUS(status));
-		t->fail++;
+		report_status(nr, name, status, t);
 	}
 	printf("# %s: %.2f s\n", name, now() - start);
 	fflush(stdout);
@@ -253,6 +293,16 @@ static int run_list(const char *list, struct totals *t)
 	}
 	fclose(f);
 	return 0;
+}
+
+/* The closing lines of runner.sh's stream (ktap_helpers.sh). */
+static void print_totals(const struct totals *t)
+{
+	if (t->skip)
+		printf("# %d skipped test(s) detected.  Consider enabling relevant config options to improve coverage.\n",
+		       t->skip);
+	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:0\n",
+	       t->pass, t->fail, t->xfail, t->skip);
 }
 
 static void init_mounts(void)
@@ -316,10 +366,10 @@ int main(int argc, char **argv)
 	start = now();
 	print_host();
 	run_list(list, &t);
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
-	       t.pass, t.fail, t.skip);
-	printf("# IDREGS-RESULT pass=%d fail=%d skip=%d seconds=%.2f\n",
-	       t.pass, t.fail, t.skip, now() - start);
+	print_totals(&t);
+	/* pass counts every "ok" but skips: XFAIL included, also in xfail. */
+	printf("# IDREGS-RESULT pass=%d fail=%d skip=%d seconds=%.2f xfail=%d\n",
+	       t.pass + t.xfail, t.fail, t.skip, now() - start, t.xfail);
 	fflush(stdout);
 	if (as_init) {
 		sync();
@@ -327,5 +377,5 @@ int main(int argc, char **argv)
 	}
 	if (t.fail)
 		return 1;
-	return t.pass ? 0 : KSFT_SKIP;
+	return t.pass + t.xfail ? 0 : KSFT_SKIP;
 }

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The idregs selftests as a kernel CI runs them, end to end:
+#
+#   tools/kselftest-check.sh [--kernel VER] [--cpu MODEL] [--log FILE]
+#
+# 1. exports the suite into the cached linux-source 7.x tree
+#    (tools/kselftest-export.sh, tree from scripts/kernel-tree.sh);
+# 2. builds and packages it with the kernel's own selftests Makefile for
+#    arm64: make TARGETS=idregs gen_tar (install, emit_tests, the tarball);
+# 3. boots an emulated arm64 host (tools/emu/emu.sh) whose initramfs holds
+#    the unpacked package and Debian's static busybox, with a shell script
+#    as /init: it runs the installed run_kselftest.sh, then runs
+#    writable_fields_test again through it with an excuse for a difference
+#    that does not happen added to writable_fields.expect, which the test
+#    must fail as stale, and powers off;
+# 4. checks the KTAP: in the first run every test of the suite (the
+#    Makefile's TESTS, which kselftest-list.txt must list) is "ok" without
+#    SKIP, the totals count them and run_kselftest.sh exits 0; in the second
+#    the stale-excuse result inside writable_fields_test and the test itself
+#    are "not ok" and run_kselftest.sh exits 1.
+#
+# Exit: 0 all checks passed, 1 a check or a step failed, 2 usage.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=$("$TOP/scripts/deps.sh" --print-cache)
+. "$TOP/tools/emu/emu.sh"
+
+kernel=
+cpu=max
+log=
+# What the failing run adds to writable_fields.expect: an excuse for a
+# difference KVM does not make (lib/include/idregs/expect.h), which
+# writable_fields_test must report "not ok" as stale.
+STALE_EXCUSE="ID_AA64ISAR0_EL1.AES	*	values=0xf	direction=accepts	kselftest-check: an excuse for nothing"
+
+usage() {
+	cat <<USAGE
+usage: tools/kselftest-check.sh [--kernel VER] [--cpu MODEL] [--log FILE]
+  --kernel VER   emulated host kernel (default: the newest cached)
+  --cpu MODEL    qemu -cpu model (default: max)
+  --log FILE     keep the host's console log in FILE
+USAGE
+}
+
+die() { echo "kselftest-check: error: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
+	--cpu) cpu=${2:?--cpu needs a value}; shift ;;
+	--log) log=${2:?--log needs a value}; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+[ -x "$CACHE/busybox-arm64/busybox" ] && command -v rsync >/dev/null ||
+	"$TOP/scripts/deps.sh" --quiet || die "scripts/deps.sh failed"
+tree=$("$TOP/scripts/kernel-tree.sh" 7 "$CACHE/kselftest/linux-7") ||
+	die "no kernel tree (scripts/kernel-tree.sh 7)"
+"$TOP/tools/kselftest-export.sh" "$tree" >/dev/null || die "export into $tree failed"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/idregs-ksft.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+uapi="$CACHE/uapi/usr/include"
+echo "# kselftest-check: make -C $tree/tools/testing/selftests TARGETS=idregs gen_tar"
+make -j2 -C "$tree/tools/testing/selftests" TARGETS=idregs ARCH=arm64 \
+	CROSS_COMPILE=aarch64-linux-gnu- O="$work/build" KSFT_INSTALL_PATH="$work/install" \
+	KHDR_INCLUDES="-isystem $uapi -isystem $uapi/aarch64-linux-gnu" \
+	USERCFLAGS=-Werror USERLDFLAGS=-static gen_tar >"$work/build.log" 2>&1 || {
+	cat "$work/build.log" >&2
+	die "the kernel's selftests Makefile failed to build and package idregs"
+}
+tarball="$work/install/kselftest-packages/kselftest.tar.gz"
+[ -s "$tarball" ] || die "gen_tar made no $tarball"
+
+# The host's root: busybox, /init, and the package as a CI unpacks it.
+stage="$work/stage"
+mkdir -p "$stage/bin" "$stage/kselftest"
+cp "$CACHE/busybox-arm64/busybox" "$stage/bin/busybox"
+tar -xzf "$tarball" -C "$stage/kselftest" || die "cannot unpack $tarball"
+# run_kselftest.sh calls GNU timeout with --foreground, which busybox's
+# lacks: this stand-in drops it (a test killed at its timeout then ends
+# with exit=143 rather than runner.sh's TIMEOUT line).
+mkdir -p "$stage/usr/bin"
+cat >"$stage/usr/bin/timeout" <<'TIMEOUT'
+#!/bin/sh
+[ "$1" = --foreground ] && shift
+exec /bin/busybox timeout "$@"
+TIMEOUT
+chmod +x "$stage/usr/bin/timeout"
+cat >"$stage/init" <<INIT
+#!/bin/busybox sh
+# PID 1: devtmpfs first (it holds the console), busybox's applets as the
+# tools run_kselftest.sh calls, and the /dev links udev would make
+# (runner.sh writes to /dev/stdout).
+/bin/busybox mkdir -p /dev /proc /sys /tmp /sbin /usr/sbin
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/0 /dev/stdin
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
+echo "# host kernel: \$(uname -r) (uptime \$(cut -d' ' -f1 /proc/uptime) s)"
+cd /kselftest
+echo "# kselftest-check: run 1"
+./run_kselftest.sh
+echo "# kselftest-check: run 1 exit=\$?"
+echo '$STALE_EXCUSE' >>idregs/writable_fields.expect
+echo "# kselftest-check: run 2"
+./run_kselftest.sh -t idregs:writable_fields_test
+echo "# kselftest-check: run 2 exit=\$?"
+echo "# kselftest-check: done"
+poweroff -f
+INIT
+chmod +x "$stage/init"
+emu_pack "$stage" "$work/initramfs.cpio.gz" || die "packing the initramfs failed"
+
+kdir=$(emu_resolve_kernels "$kernel") || exit 1
+kdir=$(head -n 1 <<<"$kdir")
+timeout=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
+mapfile -t tests < <(make -s -C "$TOP/selftests" --no-print-directory print-TESTS | tr ' ' '\n')
+console="$work/console.log"
+bound=$((EMU_BOOT_ALLOWANCE + timeout * (${#tests[@]} + 1)))
+EMU_QUIET=1 emu_boot "$kdir" "$cpu" "$work/initramfs.cpio.gz" "$console" "$bound"
+rc=$?
+[ -n "$log" ] && cp "$console" "$log"
+who="kselftest-check: kernel $(emu_release "$kdir") -cpu $cpu"
+verdict=$(EMU_DONE_RE='^# kselftest-check: done$' emu_verdict "$rc" "$console")
+if [ -n "$verdict" ]; then
+	emu_explain "$verdict" "$console" "$who"
+	exit 1
+fi
+
+# Run N's lines of the console.
+run() {
+	awk -v n="$1" '$0 == "# kselftest-check: run " n { on = 1; next }
+		on && /^# kselftest-check: / { exit } on' "$console"
+}
+run 1 >"$work/run1"
+run 2 >"$work/run2"
+for n in 1 2; do
+	echo "# run_kselftest.sh, run $n:"
+	grep -E '^(TAP version|1\.\.|ok |not ok |# Totals)' "$work/run$n" | sed 's/^/#   /'
+done
+
+nr=0 failed=0
+check() {
+	nr=$((nr + 1))
+	if grep -qxE "$2" "$work/$1"; then
+		echo "ok $nr - $3"
+	else
+		echo "not ok $nr - $3: no line '$2' in $1"
+		failed=$((failed + 1))
+	fi
+}
+listed=$(paste -sd " " "$stage/kselftest/kselftest-list.txt")
+expected=$(printf "idregs:%s\n" "${tests[@]}" | paste -sd " ")
+nr=$((nr + 1))
+if [ "$listed" = "$expected" ]; then
+	echo "ok $nr - kselftest-list.txt lists the suite: $listed"
+else
+	echo "not ok $nr - kselftest-list.txt lists '$listed', expected '$expected'"
+	failed=$((failed + 1))
+fi
+i=0
+for t in "${tests[@]}"; do
+	i=$((i + 1))
+	check run1 "ok $i selftests: idregs: $t" "run_kselftest.sh: $t passed"
+done
+check run1 "# Totals: pass:${#tests[@]} fail:0 xfail:0 xpass:0 skip:0 error:0" \
+	"run_kselftest.sh: totals, every test passed"
+check console.log "# kselftest-check: run 1 exit=0" "run_kselftest.sh exit status 0"
+check run2 "# not ok [0-9]+ expectations: .* 1 for this kernel stale.*" \
+	"writable_fields_test fails an excuse for nothing as stale"
+check run2 "not ok 1 selftests: idregs: writable_fields_test # exit=1" \
+	"and run_kselftest.sh reports the test not ok"
+check console.log "# kselftest-check: run 2 exit=1" "run_kselftest.sh exit status 1"
+if [ "$failed" != 0 ]; then
+	echo "$who: console:" >&2
+	sed 's/^/  /' "$console" | tail -n 60 >&2
+fi
+echo "$((nr - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
