@@ -26,6 +26,11 @@ src="$CACHE/src/$series"
 [ -f "$src/package-version" ] || die "no kernel source $series in $CACHE/src (SOURCE_SERIES of scripts/deps.sh)"
 ver=$(cat "$src/package-version")
 
+# One extraction of DEST at a time: a second caller waits, then finds it done.
+mkdir -p "$(dirname "$dest")"
+exec 8>"$dest.lock"
+flock 8
+
 if [ "$(cat "$dest/.git/idregs-package-version" 2>/dev/null)" = "$ver" ] &&
    [ -f "$dest/Makefile" ]; then
 	echo "$dest"
