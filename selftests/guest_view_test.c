@@ -82,7 +82,7 @@ static void report_bits(const char *target, uint64_t differ, const char *detail)
 static int view_vm_open(struct view_vm *w)
 {
 	memset(w, 0, sizeof(*w));
-	if (idreg_vm_open(&w->vm, false) || idreg_guest_init(&w->guest, &w->vm) ||
+	if (idreg_vm_open(&w->vm, NULL, 0) || idreg_guest_init(&w->guest, &w->vm) ||
 	    idreg_vm_read_all(&w->vm, w->mask, w->limit, NULL))
 		return -1;
 	idreg_vm_traits_init(&w->traits, w->limit, false, kernel_release);

@@ -63,7 +63,7 @@ static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *lab
 {
 	memset(w, 0, sizeof(*w));
 	w->label = label;
-	if (idreg_vm_open(&w->vm, imp_id_writable) ||
+	if (idreg_vm_open(&w->vm, NULL, imp_id_writable ? IDREG_VM_IMP_ID : 0) ||
 	    idreg_vm_read_all(&w->vm, w->mask, w->limit, w->readable))
 		return -1;
 	idreg_vm_traits_init(&w->traits, w->limit, imp_id_writable, kernel_release);
