@@ -17,6 +17,7 @@
 
 #include "idregs/field.h"
 #include "idregs/kvm.h"
+#include "idregs/kvm_rules.h"
 #include "idregs/util.h"
 #include "idregs/vcpu_config.h"
 
@@ -249,12 +250,45 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
 		snprintf(vm->last_error, sizeof(vm->last_error),
 			 "vCPU configuration %s: KVM does not offer %s on this host", cfg->name,
 			 missing);
+		idreg_vm_destroy(vm);
 		return IDREG_VM_UNAVAILABLE;
 	}
 	r = enable_imp_id(vm, flags);
 	if (!r && (vm->features & IDREG_VCPU_MTE))
 		r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_MTE, 0);
 	return r ?: idreg_vcpu_add(vm);
+}
+
+/*
+ * Does the host run AArch32 at EL0 (KVM's kvm_supports_32bit_el0(), which
+ * decides whether the AArch32 ID registers are visible)?  A VM with EL2
+ * reads ID_AA64PFR0_EL1.EL0 as AArch64 only (limit_nv_id_reg()), so ask a
+ * VM without features.
+ */
+static int host_aarch32_el0(struct idreg_vm *vm, bool *yes)
+{
+	struct idreg_vm probe;
+	uint64_t pfr0;
+	int r = idreg_vm_open(&probe, NULL, 0) ?:
+		idreg_get(&probe, 0, 0, 4, 0, &pfr0);
+
+	if (r)
+		snprintf(vm->last_error, sizeof(vm->last_error), "a VM without features: %.200s",
+			 probe.last_error);
+	else
+		*yes = (pfr0 & 0xf) >= 2;
+	idreg_vm_destroy(&probe);
+	return r;
+}
+
+int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
+		    const char *release, struct idreg_vm_traits *t)
+{
+	idreg_vm_traits_init(t, limit, vm->imp_id_on, release);
+	idreg_vm_traits_set_features(t, vm->features);
+	if (vm->features & IDREG_VCPU_EL2)
+		return host_aarch32_el0(vm, &t->aarch32_el0);
+	return 0;
 }
 
 int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],

@@ -71,7 +71,8 @@ void idreg_vm_destroy(struct idreg_vm *vm);
  * KVM_ARM_VCPU_INIT with the configuration's feature bits, SVE finalized,
  * the PMU initialised.  Every vCPU added later (idreg_vcpu_add()) gets the
  * same.  Returns 0, a negative errno, or IDREG_VM_UNAVAILABLE when KVM
- * does not offer a feature the configuration needs.
+ * does not offer a feature the configuration needs (the VM is destroyed
+ * then; last_error stays).
  */
 int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags);
 /* The features (enum idreg_vcpu_feature) KVM offers for @vm's vCPUs. */
@@ -83,6 +84,16 @@ unsigned int idreg_vcpu_features_offered(struct idreg_vm *vm);
  */
 int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],
 		      uint64_t val[IDREG_NR_SLOTS], bool readable[IDREG_NR_SLOTS]);
+
+struct idreg_vm_traits;
+/*
+ * The traits of @vm, whose defaults are @limit, on kernel @release: its
+ * features and the imp-id capability as idreg_vm_open() set them up, and
+ * the host's (for a VM with EL2, from a second VM without features: its
+ * own defaults say AArch64 only).  Returns 0 or a negative errno.
+ */
+int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
+		    const char *release, struct idreg_vm_traits *t);
 
 /* The 192 writable masks, indexed as KVM_ARM_FEATURE_ID_RANGE_IDX. */
 int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS]);
