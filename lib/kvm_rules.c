@@ -247,6 +247,12 @@ enum rule_needs {
 	NEEDS_MTE,		/* KVM_CAP_ARM_MTE: kvm_has_mte() */
 };
 
+/* A stage-2 granule field for a vCPU with EL2: the default, or NI (1). */
+#define TGRAN2_RULE(f)								\
+	{ "ID_AA64MMFR0_EL1", f, "set_id_aa64mmfr0_el1", RULE_LIMIT_OR, 1, 1,	\
+	  SINCE_6_13, NEEDS_NV, f " neither the default nor NI (1) for a vCPU with EL2",	\
+	  NULL, 0 }
+
 /*
  * What the register-specific setters of sys_regs.c do before set_id_reg()
  * (and so before arm64_check_features()).  The rules of one register are
@@ -295,15 +301,9 @@ static const struct setter_rule {
 	  SINCE_6_13, NEEDS_MTE,
 	  "MTE_frac ASYNC (0) on an MTE2 host without it (0xf) is stored as 0xf", "MTE", 2 },
 	/* set_id_aa64mmfr0_el1(): tgran2_val_allowed() against the VM's default. */
-	{ "ID_AA64MMFR0_EL1", "TGran4_2", "set_id_aa64mmfr0_el1", RULE_LIMIT_OR, 1, 1,
-	  SINCE_6_13, NEEDS_NV,
-	  "TGran4_2 neither the default nor NI (1) for a vCPU with EL2", NULL, 0 },
-	{ "ID_AA64MMFR0_EL1", "TGran16_2", "set_id_aa64mmfr0_el1", RULE_LIMIT_OR, 1, 1,
-	  SINCE_6_13, NEEDS_NV,
-	  "TGran16_2 neither the default nor NI (1) for a vCPU with EL2", NULL, 0 },
-	{ "ID_AA64MMFR0_EL1", "TGran64_2", "set_id_aa64mmfr0_el1", RULE_LIMIT_OR, 1, 1,
-	  SINCE_6_13, NEEDS_NV,
-	  "TGran64_2 neither the default nor NI (1) for a vCPU with EL2", NULL, 0 },
+	TGRAN2_RULE("TGran4_2"),
+	TGRAN2_RULE("TGran16_2"),
+	TGRAN2_RULE("TGran64_2"),
 	{ "ID_AA64MMFR2_EL1", "NV", "set_id_aa64mmfr2_el1", RULE_DROP_HOST, 0, 0, SINCE_6_13,
 	  NEEDS_NOTHING, "NV equal to the host's sanitised NV is stored as 0", NULL, 0 },
 	{ "CTR_EL0", "L1Ip", "set_ctr_el0", RULE_REFUSE, 0, 1, SINCE_6_13, NEEDS_NOTHING,
