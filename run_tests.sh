@@ -25,7 +25,11 @@ log_dir=
 mode=auto
 expect_skip=0
 jobs=1
+host_flavour=
+vcpus=default
 MATRIX_CPUS="max,neoverse-n1,cortex-a72"
+# The tests that take --vcpu: each runs its checks once per configuration.
+VCPU_TESTS="writable_fields_test guest_view_test vm_rules_test"
 
 usage() {
 	cat <<USAGE
@@ -44,6 +48,12 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
                      (same as --kernel all --cpu $MATRIX_CPUS --jobs 2)
   --jobs N           boot N hosts at a time (their consoles are printed whole,
                      in order, when done)
+  --host FLAVOUR     emulated host flavour, comma-separated: mte (-M virt,mte=on),
+                     nested (kernel parameter kvm-arm.mode=nested); default: none
+  --vcpu LIST        vCPU configurations the walk, the guest view and the VM
+                     rules run in (comma-separated, or all): default, pmu, sve,
+                     pauth, mte, el2, el2-e2h0, aarch32-el1, qemu-host.
+                     Default: default.  One the host cannot give skips.
   --list             list tests, cached kernels and cpu models, then exit
   --log-dir DIR      keep each host's console log in DIR
   --emulated         use the emulated host even on arm64 with /dev/kvm
@@ -63,6 +73,10 @@ while [ $# -gt 0 ]; do
 	--kernel-image) img_tok=$(emu_check_image "${2:?--kernel-image needs a path}") || exit 2
 		images+=("$img_tok"); shift ;;
 	--cpu) cpus=${2:?--cpu needs a value}; shift ;;
+	--host) host_flavour=${2:?--host needs a value}; shift
+		emu_check_host "$host_flavour" || exit 2 ;;
+	--vcpu) vcpus=${2:?--vcpu needs a value}; shift
+		case "$vcpus" in *[!a-z0-9,-]*) echo "run_tests: --vcpu $vcpus: not a list of names" >&2; exit 2 ;; esac ;;
 	--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2 ;;
 	--jobs) jobs=${2:?--jobs needs a value}; shift ;;
 	--list) list_only=1 ;;
@@ -128,11 +142,24 @@ build() {
 	}
 }
 
-# NAME TIMEOUT PATH lines for ktap_runner, binaries found under $1.
+# NAME TIMEOUT PATH [ARGS] lines for ktap_runner, binaries found under $1;
+# the tests that take --vcpu get the configurations, and as many timeouts.
+nr_vcpus() {
+	if [ "$vcpus" = all ]; then
+		echo 9
+	else
+		echo "${vcpus//,/ }" | wc -w
+	fi
+}
+
 write_list() {
-	local dir=$1 t
+	local dir=$1 t n
+	n=$(nr_vcpus)
 	for t in "${tests[@]}"; do
-		echo "$t $TEST_TIMEOUT $dir/$t"
+		case " $VCPU_TESTS " in
+		*" $t "*) echo "$t $((TEST_TIMEOUT * n)) $dir/$t --vcpu $vcpus" ;;
+		*) echo "$t $TEST_TIMEOUT $dir/$t" ;;
+		esac
 	done
 }
 
@@ -166,7 +193,7 @@ writable_fields() {
 boot_one() {
 	local kdir=$1 cpu=$2 img=$3 log=$4
 	local start=$SECONDS rc verdict pass fail skip secs fields
-	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * ${#tests[@]}))
+	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * ${#tests[@]} * $(nr_vcpus)))
 	emu_boot "$kdir" "$cpu" "$img" "$log" "$bound"
 	rc=$?
 	verdict=$(emu_verdict "$rc" "$log")
@@ -183,15 +210,15 @@ report_host() {
 	[ -n "$release" ] || release=$(emu_release "$kdir")
 	IFS='|' read -r counts verdict <"$log.sum"
 	read -r pass fail skip secs fields <<<"$counts"
-	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu"
+	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu$host_tag"
 	if [ "$fail" -gt 0 ]; then
-		echo "not ok $nr $release -cpu $cpu${verdict:+ # $verdict}"
+		echo "not ok $nr $release -cpu $cpu$host_tag${verdict:+ # $verdict}"
 	elif [ "$pass" = 0 ]; then
-		echo "ok $nr $release -cpu $cpu # SKIP"
+		echo "ok $nr $release -cpu $cpu$host_tag # SKIP"
 	else
-		echo "ok $nr $release -cpu $cpu"
+		echo "ok $nr $release -cpu $cpu$host_tag"
 	fi
-	add_summary "$release" "$cpu" "$pass" "$fail" "$skip" "$secs" "$verdict" "$fields"
+	add_summary "$release" "$cpu${host_flavour:+/$host_flavour}" "$pass" "$fail" "$skip" "$secs" "$verdict" "$fields"
 }
 
 # Hosts one after another with the console streamed, or $jobs at a time
@@ -214,7 +241,7 @@ run_emulated() {
 	local logs=()
 	for h in "${hosts[@]}"; do
 		read -r k c <<<"$h"
-		logs+=("${log_dir:-$out}/console-$(basename "${k#image:}")-$c.log")
+		logs+=("${log_dir:-$out}/console-$(basename "${k#image:}")-$c${host_flavour:+-${host_flavour//,/-}}.log")
 	done
 	# One KTAP stream: every host is a subtest with the runner's own
 	# stream nested inside.
@@ -223,7 +250,7 @@ run_emulated() {
 	if [ "$jobs" -le 1 ]; then
 		for h in "${hosts[@]}"; do
 			read -r k c <<<"$h"
-			echo "    # Subtest: $(emu_release "$k") -cpu $c"
+			echo "    # Subtest: $(emu_release "$k") -cpu $c$host_tag"
 			boot_one "$k" "$c" "$img" "${logs[$i]}"
 			i=$((i + 1))
 			report_host "$k" "$c" "${logs[$((i - 1))]}" "$i"
@@ -244,7 +271,7 @@ run_emulated() {
 	i=0
 	for h in "${hosts[@]}"; do
 		read -r k c <<<"$h"
-		echo "    # Subtest: $(emu_release "$k") -cpu $c"
+		echo "    # Subtest: $(emu_release "$k") -cpu $c$host_tag"
 		emu_ktap_nest <"${logs[$i]}"
 		i=$((i + 1))
 		report_host "$k" "$c" "${logs[$((i - 1))]}" "$i"
@@ -262,6 +289,8 @@ run_native() {
 }
 
 mapfile -t tests < <(selected_tests)
+export EMU_HOST=$host_flavour
+host_tag=${host_flavour:+ host=$host_flavour}
 
 if [ "$list_only" = 1 ]; then
 	echo "tests: $(selftests_var TEST_GEN_PROGS)"

@@ -24,6 +24,7 @@
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
 #include "idregs/util.h"
+#include "idregs/vcpu_config.h"
 
 void idreg_vm_traits_init(struct idreg_vm_traits *t,
 			  const uint64_t limit[IDREG_NR_SLOTS],
@@ -34,7 +35,6 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
 
 	memset(t, 0, sizeof(*t));
 	t->imp_id_writable = imp_id_writable;
-	t->sve = false;
 	/* ID_AA64PFR0_EL1.EL0 is 2 when EL0 can run AArch32. */
 	t->aarch32_el0 = idreg_field_get(pfr0, 0, 4) >= 2;
 	/* CTR_EL0.IDC, bit 28: set_clidr() compares against the host's. */
@@ -42,6 +42,14 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
 	t->kernel = idreg_kernel_version(release);
 	/* ID_AA64MMFR2_EL1.EVT, bits 59:56 (ARM64_HAS_EVT: at least IMP). */
 	t->evt = idreg_field_get(limit[idreg_slot_index(3, 0, 0, 7, 2)], 56, 4) >= 1;
+}
+
+void idreg_vm_traits_set_features(struct idreg_vm_traits *t, unsigned int features)
+{
+	t->features = features;
+	t->sve = features & IDREG_VCPU_SVE;
+	t->mte = features & IDREG_VCPU_MTE;
+	t->nv = features & IDREG_VCPU_EL2;
 }
 
 uint64_t idreg_guest_ctr_view(const struct idreg_vm_traits *t, uint64_t val, uint64_t limit,
@@ -220,9 +228,30 @@ static const char *clidr_refusal(const struct idreg_reg *reg, uint64_t val,
 
 enum rule_kind {
 	RULE_REWRITE,		/* field == lo: stored as hi */
+	/*
+	 * field == lo and the VM's default of the field is hi (and of
+	 * cond_field is cond_val): stored as hi.  The rules of this kind
+	 * compare with the host's sanitised value, which the VM's default
+	 * shows in the configuration the rule needs.
+	 */
+	RULE_REWRITE_IF_LIMIT,
 	RULE_DROP_HOST,		/* field == the host's sanitised value: stored as 0 */
 	RULE_REFUSE,		/* lo <= field <= hi: -EINVAL */
+	RULE_LIMIT_OR,		/* field neither the VM's default nor lo: -EINVAL */
 };
+
+/* The vCPU configuration a rule applies to. */
+enum rule_needs {
+	NEEDS_NOTHING,
+	NEEDS_NV,		/* vCPUs with EL2: vcpu_has_nv() */
+	NEEDS_MTE,		/* KVM_CAP_ARM_MTE: kvm_has_mte() */
+};
+
+/* A stage-2 granule field for a vCPU with EL2: the default, or NI (1). */
+#define TGRAN2_RULE(f)								\
+	{ "ID_AA64MMFR0_EL1", f, "set_id_aa64mmfr0_el1", RULE_LIMIT_OR, 1, 1,	\
+	  SINCE_6_13, NEEDS_NV, f " neither the default nor NI (1) for a vCPU with EL2",	\
+	  NULL, 0 }
 
 /*
  * What the register-specific setters of sys_regs.c do before set_id_reg()
@@ -234,33 +263,51 @@ static const struct setter_rule {
 	enum rule_kind kind;
 	uint8_t lo, hi;
 	unsigned int since;	/* kernel version */
-	bool nv_only;		/* only for vCPUs with EL2 */
+	enum rule_needs needs;
 	const char *why;
+	/* RULE_REWRITE_IF_LIMIT: another field of the default, or NULL */
+	const char *cond_field;
+	uint8_t cond_val;
 } setter_rules[] = {
-	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, false,
-	  "PerfMon IMPDEF (0xf) is stored as 0" },
-	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REFUSE, 1, 2, ALWAYS, false,
-	  "PerfMon must be 0 or PMUv3 (3) and later" },
-	{ "ID_DFR0_EL1", "CopDbg", "set_id_dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, false,
-	  "CopDbg below Armv8 (6)" },
-	{ "ID_AA64DFR0_EL1", "PMUVer", "set_id_aa64dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, false,
-	  "PMUVer IMP_DEF (0xf) is stored as 0" },
-	{ "ID_AA64DFR0_EL1", "DebugVer", "set_id_aa64dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, false,
-	  "DebugVer below IMP (6)" },
-	{ "ID_AA64PFR0_EL1", "MPAM", "set_id_aa64pfr0_el1", RULE_DROP_HOST, 0, 0, ALWAYS, false,
-	  "MPAM equal to the host's sanitised MPAM is stored as 0" },
-	{ "ID_AA64PFR0_EL1", "EL0", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, false,
-	  "EL0 not implemented" },
-	{ "ID_AA64PFR0_EL1", "EL1", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, false,
-	  "EL1 not implemented" },
-	{ "ID_AA64PFR0_EL1", "EL2", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, true,
-	  "EL2 not implemented for a vCPU with EL2" },
+	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, NEEDS_NOTHING,
+	  "PerfMon IMPDEF (0xf) is stored as 0", NULL, 0 },
+	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REFUSE, 1, 2, ALWAYS, NEEDS_NOTHING,
+	  "PerfMon must be 0 or PMUv3 (3) and later", NULL, 0 },
+	{ "ID_DFR0_EL1", "CopDbg", "set_id_dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, NEEDS_NOTHING,
+	  "CopDbg below Armv8 (6)", NULL, 0 },
+	{ "ID_AA64DFR0_EL1", "PMUVer", "set_id_aa64dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, NEEDS_NOTHING,
+	  "PMUVer IMP_DEF (0xf) is stored as 0", NULL, 0 },
+	{ "ID_AA64DFR0_EL1", "DebugVer", "set_id_aa64dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, NEEDS_NOTHING,
+	  "DebugVer below IMP (6)", NULL, 0 },
+	/* ignore_feat_doublelock(): the NV VM's default shows the host's value. */
+	{ "ID_AA64DFR0_EL1", "DoubleLock", "set_id_aa64dfr0_el1", RULE_REWRITE_IF_LIMIT, 0, 0xf,
+	  SINCE_6_13, NEEDS_NV,
+	  "DoubleLock IMP (0) on a host without it (0xf) is stored as 0xf for a vCPU with EL2", NULL, 0 },
+	{ "ID_AA64PFR0_EL1", "MPAM", "set_id_aa64pfr0_el1", RULE_DROP_HOST, 0, 0, ALWAYS, NEEDS_NOTHING,
+	  "MPAM equal to the host's sanitised MPAM is stored as 0", NULL, 0 },
+	{ "ID_AA64PFR0_EL1", "EL0", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, NEEDS_NOTHING,
+	  "EL0 not implemented", NULL, 0 },
+	{ "ID_AA64PFR0_EL1", "EL1", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, NEEDS_NOTHING,
+	  "EL1 not implemented", NULL, 0 },
+	{ "ID_AA64PFR0_EL1", "EL2", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, NEEDS_NV,
+	  "EL2 not implemented for a vCPU with EL2", NULL, 0 },
 	{ "ID_AA64PFR1_EL1", "MPAM_frac", "set_id_aa64pfr1_el1", RULE_DROP_HOST, 0, 0, ALWAYS,
-	  false, "MPAM_frac equal to the host's sanitised MPAM_frac is stored as 0" },
+	  NEEDS_NOTHING, "MPAM_frac equal to the host's sanitised MPAM_frac is stored as 0", NULL, 0 },
+	/*
+	 * With MTE, sanitise_id_aa64pfr1_el1() leaves the host's MTE and
+	 * MTE_frac in the VM's default.
+	 */
+	{ "ID_AA64PFR1_EL1", "MTE_frac", "set_id_aa64pfr1_el1", RULE_REWRITE_IF_LIMIT, 0, 0xf,
+	  SINCE_6_13, NEEDS_MTE,
+	  "MTE_frac ASYNC (0) on an MTE2 host without it (0xf) is stored as 0xf", "MTE", 2 },
+	/* set_id_aa64mmfr0_el1(): tgran2_val_allowed() against the VM's default. */
+	TGRAN2_RULE("TGran4_2"),
+	TGRAN2_RULE("TGran16_2"),
+	TGRAN2_RULE("TGran64_2"),
 	{ "ID_AA64MMFR2_EL1", "NV", "set_id_aa64mmfr2_el1", RULE_DROP_HOST, 0, 0, SINCE_6_13,
-	  false, "NV equal to the host's sanitised NV is stored as 0" },
-	{ "CTR_EL0", "L1Ip", "set_ctr_el0", RULE_REFUSE, 0, 1, SINCE_6_13, false,
-	  "L1Ip VPIPT (0) and AIVIVT (1) are reserved" },
+	  NEEDS_NOTHING, "NV equal to the host's sanitised NV is stored as 0", NULL, 0 },
+	{ "CTR_EL0", "L1Ip", "set_ctr_el0", RULE_REFUSE, 0, 1, SINCE_6_13, NEEDS_NOTHING,
+	  "L1Ip VPIPT (0) and AIVIVT (1) are reserved", NULL, 0 },
 };
 
 _Static_assert(ARRAY_SIZE(setter_rules) <= IDREG_NR_SETTER_RULES,
@@ -271,43 +318,84 @@ _Static_assert(IDREG_NR_SETTER_RULES <= 32, "host_known has 32 bits");
  * The register and field of each rule, looked up once: the walk predicts
  * thousands of writes, and on an emulated host every name compare counts.
  */
-static const struct idreg_field *rule_field(unsigned int i, const struct idreg_reg *reg)
+static const struct idreg_field *rule_field(unsigned int i, const struct idreg_reg *reg,
+					    const struct idreg_field **cond)
 {
 	static const struct idreg_reg *regs[ARRAY_SIZE(setter_rules)];
 	static const struct idreg_field *fields[ARRAY_SIZE(setter_rules)];
+	static const struct idreg_field *conds[ARRAY_SIZE(setter_rules)];
 	static bool resolved;
+	const struct setter_rule *rule;
 	unsigned int j;
 
 	if (!resolved) {
 		for (j = 0; j < ARRAY_SIZE(setter_rules); j++) {
-			regs[j] = idreg_reg_by_name(setter_rules[j].reg);
-			fields[j] = regs[j] ? idreg_field_by_name(regs[j], setter_rules[j].field) :
-				    NULL;
+			rule = &setter_rules[j];
+			regs[j] = idreg_reg_by_name(rule->reg);
+			if (!regs[j])
+				continue;
+			fields[j] = idreg_field_by_name(regs[j], rule->field);
+			if (rule->cond_field)
+				conds[j] = idreg_field_by_name(regs[j], rule->cond_field);
 		}
 		resolved = true;
 	}
+	*cond = conds[i];
 	return regs[i] == reg ? fields[i] : NULL;
 }
 
+static bool rule_applies(const struct setter_rule *rule, const struct idreg_vm_traits *t)
+{
+	if (t->kernel < rule->since)
+		return false;
+	switch (rule->needs) {
+	case NEEDS_NV:
+		return t->nv;
+	case NEEDS_MTE:
+		return t->mte;
+	default:
+		return true;
+	}
+}
+
+/* RULE_REWRITE_IF_LIMIT: does the VM's default meet the rule's condition? */
+static bool limit_meets(const struct setter_rule *rule, const struct idreg_field *f,
+			const struct idreg_field *cond, uint64_t limit)
+{
+	if (idreg_field_get(limit, f->lsb, f->width) != rule->hi)
+		return false;
+	if (!rule->cond_field)
+		return true;
+	return cond && idreg_field_get(limit, cond->lsb, cond->width) == rule->cond_val;
+}
+
 /* The setter's verdict: NULL when it passes *@val on, rewritten. */
-static const struct setter_rule *run_setter(const struct idreg_reg *reg, uint64_t *val,
-					    const struct idreg_vm_traits *t,
+static const struct setter_rule *run_setter(const struct idreg_reg *reg, uint64_t limit,
+					    uint64_t *val, const struct idreg_vm_traits *t,
 					    struct idreg_kvm_verdict *v)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(setter_rules); i++) {
 		const struct setter_rule *rule = &setter_rules[i];
-		const struct idreg_field *f = rule_field(i, reg);
+		const struct idreg_field *cond, *f = rule_field(i, reg, &cond);
 		uint64_t x;
 
-		if (!f || t->kernel < rule->since || (rule->nv_only && !t->nv))
+		if (!f || !rule_applies(rule, t))
 			continue;
 		x = idreg_field_get(*val, f->lsb, f->width);
 		switch (rule->kind) {
 		case RULE_REWRITE:
 			if (x == rule->lo)
 				*val = idreg_field_set(*val, f->lsb, f->width, rule->hi);
+			break;
+		case RULE_REWRITE_IF_LIMIT:
+			if (x == rule->lo && limit_meets(rule, f, cond, limit))
+				*val = idreg_field_set(*val, f->lsb, f->width, rule->hi);
+			break;
+		case RULE_LIMIT_OR:
+			if (x != rule->lo && x != idreg_field_get(limit, f->lsb, f->width))
+				return rule;
 			break;
 		case RULE_DROP_HOST:
 			if (!(t->host_known & 1U << i)) {
@@ -360,7 +448,7 @@ static enum idreg_write_effect predict_id_reg(unsigned int slot, const struct id
 	const struct setter_rule *refused;
 	uint64_t user = val;
 
-	refused = run_setter(reg, &val, t, v);
+	refused = run_setter(reg, limit, &val, t, v);
 	if (refused)
 		return verdict(v, IDREG_WRITE_REJECTED, refused->fn, refused->why);
 	if (!idreg_predict_reg(reg, mask, limit, val, idreg_slot_hidden(slot, reg, t), &v->pred))

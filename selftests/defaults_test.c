@@ -90,7 +90,7 @@ static void check_imp_id_cap_order(uint64_t midr_mask)
 	uint64_t before, after;
 	int r, w;
 
-	if (idreg_vm_open(&vm, false) || idreg_get_slot(&vm, 0, midr, &before)) {
+	if (idreg_vm_open(&vm, NULL, 0) || idreg_get_slot(&vm, 0, midr, &before)) {
 		ksft_test_result_fail("order.imp_id_cap_after_vcpu: %s\n", vm.last_error);
 		idreg_vm_destroy(&vm);
 		return;
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
-	if (idreg_vm_open(&vm, false) || idreg_vm_read_all(&vm, mask, val, readable))
+	if (idreg_vm_open(&vm, NULL, 0) || idreg_vm_read_all(&vm, mask, val, readable))
 		ksft_exit_fail_msg("%s\n", vm.last_error);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		nr += readable[slot] && idreg_reg_by_slot(slot);

@@ -55,6 +55,9 @@ struct view_vm {
 
 static struct idreg_expectations view_expect;
 static char kernel_release[128];
+/* The vCPU configuration being run, and "@name" for its results. */
+static const struct idreg_vcpu_config *cfg;
+static char cfg_suffix[48];
 static unsigned int slots[IDREG_NR_SLOTS], nr_slots;
 static uint64_t host_ctr;	/* CTR_EL0 as this process reads it */
 
@@ -79,13 +82,19 @@ static void report_bits(const char *target, uint64_t differ, const char *detail)
 	idreg_test_report_diffs(&view_expect, kernel_release, target, detail, diff, nr);
 }
 
-static int view_vm_open(struct view_vm *w)
+/* A VM of configuration @c: 0, -1, or IDREG_VM_UNAVAILABLE. */
+static int view_vm_open(struct view_vm *w, const struct idreg_vcpu_config *c)
 {
+	int r;
+
 	memset(w, 0, sizeof(*w));
-	if (idreg_vm_open(&w->vm, false) || idreg_guest_init(&w->guest, &w->vm) ||
-	    idreg_vm_read_all(&w->vm, w->mask, w->limit, NULL))
+	r = idreg_vm_open(&w->vm, c, 0);
+	if (r == IDREG_VM_UNAVAILABLE)
+		return r;
+	if (r || idreg_guest_init(&w->guest, &w->vm) ||
+	    idreg_vm_read_all(&w->vm, w->mask, w->limit, NULL) ||
+	    idreg_vm_traits(&w->vm, w->limit, kernel_release, &w->traits))
 		return -1;
-	idreg_vm_traits_init(&w->traits, w->limit, false, kernel_release);
 	memcpy(w->applied, w->limit, sizeof(w->applied));
 	return 0;
 }
@@ -238,7 +247,7 @@ static void check_view(struct view_vm *w, enum model_kind kind, unsigned int slo
 		want = idreg_guest_ctr_view(&w->traits, now, w->limit[slot], host_ctr);
 	if (have_now && !view->trapped[slot] && view->read[slot])
 		differ = view->val[slot] ^ want;
-	snprintf(target, sizeof(target), "%s.view@%s", name, model_names[kind]);
+	snprintf(target, sizeof(target), "%s.view@%s%s", name, model_names[kind], cfg_suffix);
 	if (!have_now)
 		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s",
 			 w->vm.last_error);
@@ -295,7 +304,7 @@ static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int sl
 
 	for (bit = 0; bit < 64; bit++)
 		nr_bits += w->configured[slot] >> bit & 1;
-	snprintf(target, sizeof(target), "%s.holds@%s", name, model_names[kind]);
+	snprintf(target, sizeof(target), "%s.holds@%s%s", name, model_names[kind], cfg_suffix);
 	if (!have_now) {
 		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s", w->vm.last_error);
 		report_bits(target, ~0ULL, detail);
@@ -325,13 +334,14 @@ static void run_model(enum model_kind kind)
 	unsigned int i;
 	int r;
 
-	if (view_vm_open(&w))
-		ksft_exit_fail_msg("model %s: %s\n", model_names[kind], w.vm.last_error);
+	if (view_vm_open(&w, cfg))
+		ksft_exit_fail_msg("model %s%s: %s\n", model_names[kind], cfg_suffix,
+				   w.vm.last_error);
 	apply_model(&w, kind);
 	memcpy(w.after_run, w.applied, sizeof(w.after_run));
 	idreg_after_first_run(w.after_run, &w.traits);
 	r = idreg_guest_read_slots(&w.guest, 0, slots, nr_slots, NULL, &view);
-	snprintf(target, sizeof(target), "run@%s", model_names[kind]);
+	snprintf(target, sizeof(target), "run@%s%s", model_names[kind], cfg_suffix);
 	if (r)
 		snprintf(detail, sizeof(detail), "%s", w.vm.last_error);
 	else
@@ -363,7 +373,7 @@ static void check_bound(const char *target, const uint32_t *insns, unsigned int 
 	unsigned int i;
 	int r = 0;
 
-	if (view_vm_open(&w))
+	if (view_vm_open(&w, NULL))
 		ksft_exit_fail_msg("runner bounds: %s\n", w.vm.last_error);
 	idreg_guest_reset_program(&w.guest);
 	for (i = 0; i < n && !r; i++)
@@ -389,26 +399,68 @@ static void check_bounds(void)
 		    store_loop, 2, &exit_bound, -ELOOP);
 }
 
-int main(int argc, char **argv)
+/*
+ * Why configuration @c cannot run here (the host lacks it, or the guest
+ * program cannot run in it), or NULL; the readable slots of its VM.
+ */
+static const char *probe_config(const struct idreg_vcpu_config *c, unsigned int *out,
+				unsigned int *nr, char *why, size_t size)
 {
 	struct view_vm probe;
+	int r = view_vm_open(&probe, c);
+
+	if (r < 0)
+		ksft_exit_fail_msg("vcpu %s: %s\n", c->name, probe.vm.last_error);
+	if (r == IDREG_VM_UNAVAILABLE) {
+		snprintf(why, size, "%s", probe.vm.last_error);
+		return why;
+	}
+	*nr = idreg_guest_readable_slots(&probe.vm, 0, out);
+	view_vm_close(&probe);
+	if (c->features & IDREG_VCPU_AARCH32)
+		return "the guest program is AArch64 code; an AArch32 EL1 vCPU cannot run it";
+	/* Measured on 7.3 -cpu max, kvm-arm.mode=nested: KVM_RUN fails with EAGAIN. */
+	if (c->features & IDREG_VCPU_EL2)
+		return "a vCPU with EL2 starts at vEL2 and the guest program is written for EL1 (EL1 vectors, no in-kernel vGIC): KVM_RUN fails with EAGAIN; not supported yet";
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned int cfg_slots[IDREG_TEST_MAX_CONFIGS][IDREG_NR_SLOTS];
+	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
+	const char *skip[IDREG_TEST_MAX_CONFIGS];
+	unsigned int cfg_nr[IDREG_TEST_MAX_CONFIGS];
+	static char why[IDREG_TEST_MAX_CONFIGS][256];
+	unsigned int i, nr_cfgs, plan = 3;
 	int kind;
 
-	(void)argc;
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &view_expect,
 			 "guest_view.expect");
-
-	if (view_vm_open(&probe))
-		ksft_exit_fail_msg("%s\n", probe.vm.last_error);
-	nr_slots = idreg_guest_readable_slots(&probe.vm, 0, slots);
+	nr_cfgs = idreg_test_configs(argc, argv, cfgs);
 	host_ctr = idreg_host_ctr_el0();
-	view_vm_close(&probe);
-	ksft_print_msg("kernel %s: the guest reads %u ID registers\n", kernel_release, nr_slots);
-	ksft_set_plan(3 + NR_MODELS * (2 + 2 * nr_slots));
+	for (i = 0; i < nr_cfgs; i++) {
+		cfg_nr[i] = 0;
+		skip[i] = probe_config(cfgs[i], cfg_slots[i], &cfg_nr[i], why[i], sizeof(why[i]));
+		plan += skip[i] ? 1 : NR_MODELS * (2 + 2 * cfg_nr[i]);
+		ksft_print_msg("kernel %s, vcpu %s: %s%u ID registers\n", kernel_release,
+			       cfgs[i]->name, skip[i] ? "skipped; " : "the guest reads ", cfg_nr[i]);
+	}
+	ksft_set_plan(plan);
 
 	check_bounds();
-	for (kind = 0; kind < NR_MODELS; kind++)
-		run_model(kind);
+	for (i = 0; i < nr_cfgs; i++) {
+		cfg = cfgs[i];
+		idreg_test_config_suffix(cfg, cfg_suffix, sizeof(cfg_suffix));
+		if (skip[i]) {
+			ksft_test_result_skip("vcpu@%s: %s\n", cfg->name, skip[i]);
+			continue;
+		}
+		memcpy(slots, cfg_slots[i], sizeof(slots));
+		nr_slots = cfg_nr[i];
+		for (kind = 0; kind < NR_MODELS; kind++)
+			run_model(kind);
+	}
 	idreg_test_report_stale(&view_expect, kernel_release, "guest_view.expect");
 	idreg_expect_free(&view_expect);
 	ksft_finished();

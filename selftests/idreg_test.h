@@ -15,6 +15,8 @@
 
 #include "idregs/expect.h"
 #include "idregs/kvm.h"
+#include "idregs/util.h"
+#include "idregs/vcpu_config.h"
 
 /* One value (or bit) where KVM differed from the prediction, and how. */
 struct idreg_test_diff {
@@ -80,6 +82,44 @@ static inline void idreg_test_start(const char *argv0, char *release, size_t siz
 	idreg_kernel_release(release, size);
 	if (file && idreg_expect_load_beside(e, argv0, file))
 		ksft_exit_fail_msg("%s\n", e->error);
+}
+
+/* At most every configuration once. */
+#define IDREG_TEST_MAX_CONFIGS	16
+
+/*
+ * The vCPU configurations a test runs: "--vcpu LIST" (comma-separated
+ * names, or "all") on the command line, else "default".  A bad list ends
+ * the test (exit 1, the reason on the KTAP stream).
+ */
+static inline unsigned int idreg_test_configs(int argc, char **argv,
+					      const struct idreg_vcpu_config **out)
+{
+	const char *list = "default";
+	char err[IDREG_ERR_LEN];
+	int i, n;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--vcpu") && i + 1 < argc)
+			list = argv[++i];
+		else
+			ksft_exit_fail_msg("usage: %s [--vcpu CONFIG[,CONFIG...]|all]: bad argument '%s'\n",
+					   argv[0], argv[i]);
+	}
+	n = idreg_vcpu_config_parse(list, out, IDREG_TEST_MAX_CONFIGS, err);
+	if (n < 0)
+		ksft_exit_fail_msg("--vcpu %s: %s\n", list, err);
+	return n;
+}
+
+/* "@name" for a result of configuration @c; "" for the default one. */
+static inline const char *idreg_test_config_suffix(const struct idreg_vcpu_config *c,
+						   char *buf, size_t size)
+{
+	if (idreg_vcpu_config_is_default(c))
+		return "";
+	snprintf(buf, size, "@%s", c->name);
+	return buf;
 }
 
 /* Append printf-style text to a bounded diagnostics buffer. */

@@ -89,7 +89,7 @@ static void open_vm(struct rules_pass *p)
 {
 	struct idreg_vm *vm = &p->vm;
 
-	if (idreg_vm_open(vm, p->imp_id_writable) ||
+	if (idreg_vm_open(vm, NULL, p->imp_id_writable ? IDREG_VM_IMP_ID : 0) ||
 	    idreg_vm_read_all(vm, p->mask, p->limit, p->readable))
 		ksft_exit_fail_msg("%s\n", vm->last_error);
 	idreg_vm_traits_init(&p->traits, p->limit, p->imp_id_writable, kernel_release);

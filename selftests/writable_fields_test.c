@@ -38,7 +38,14 @@
 struct walk_vm {
 	struct idreg_vm vm;
 	struct idreg_vm_traits traits;
-	const char *label;		/* appended to result names */
+	const struct idreg_vcpu_config *cfg;
+	char label[64];			/* appended to result names */
+	bool open;			/* false: the host cannot give cfg */
+	unsigned int fields, values;	/* walked in this VM */
+	/* The default configuration's VM, or NULL (this one, or none walked). */
+	const struct walk_vm *base;
+	/* Fields walked here with another default or mask than in base's. */
+	unsigned int new_fields, new_values;
 	uint64_t mask[IDREG_NR_SLOTS];
 	uint64_t limit[IDREG_NR_SLOTS];
 	bool readable[IDREG_NR_SLOTS];
@@ -59,14 +66,25 @@ static void report_values(const char *target, const char *detail,
 	idreg_test_report_diffs(&expectations, kernel_release, target, detail, diff, nr);
 }
 
-static int walk_vm_open(struct walk_vm *w, bool imp_id_writable, const char *label)
+/*
+ * A VM of configuration @cfg: 0, -1 on a failure, IDREG_VM_UNAVAILABLE
+ * when the host cannot give it (w->vm.last_error says why).
+ */
+static int walk_vm_open(struct walk_vm *w, const struct idreg_vcpu_config *cfg,
+			bool imp_id_writable, const char *label)
 {
+	int r;
+
 	memset(w, 0, sizeof(*w));
-	w->label = label;
-	if (idreg_vm_open(&w->vm, imp_id_writable) ||
-	    idreg_vm_read_all(&w->vm, w->mask, w->limit, w->readable))
+	snprintf(w->label, sizeof(w->label), "%s", label);
+	w->cfg = cfg;
+	r = idreg_vm_open(&w->vm, cfg, imp_id_writable ? IDREG_VM_IMP_ID : 0);
+	if (r == IDREG_VM_UNAVAILABLE)
+		return r;
+	if (r || idreg_vm_read_all(&w->vm, w->mask, w->limit, w->readable) ||
+	    idreg_vm_traits(&w->vm, w->limit, kernel_release, &w->traits))
 		return -1;
-	idreg_vm_traits_init(&w->traits, w->limit, imp_id_writable, kernel_release);
+	w->open = true;
 	return 0;
 }
 
@@ -162,6 +180,16 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	return a != IDREG_ANSWER_MISMATCH;
 }
 
+/* A named field the walk can use: a real field, wholly writable. */
+static bool walkable(const struct idreg_field *f, uint64_t mask)
+{
+	uint64_t fm = idreg_field_mask(f->lsb, f->width);
+
+	if (f->kind >= IDREG_FIELD_RES0)
+		return false;
+	return (mask & fm) == fm;
+}
+
 static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
 		       const struct idreg_field *f)
 {
@@ -202,6 +230,11 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 			reserved_acc++;
 	}
 	stats.mismatches += bad;
+	if (w->base && ((w->limit[slot] ^ w->base->limit[slot]) & idreg_field_mask(f->lsb, f->width) ||
+			!walkable(f, w->base->mask[slot]))) {
+		w->new_fields++;
+		w->new_values += n;
+	}
 	if (reserved_acc) {
 		stats.findings++;
 		stats.reserved_accepted += reserved_acc;
@@ -217,16 +250,6 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 			 bad ? "; mismatches:" : "", detail);
 		report_values(target, summary, diff, bad);
 	}
-}
-
-/* A named field the walk can use: a real field, wholly writable. */
-static bool walkable(const struct idreg_field *f, uint64_t mask)
-{
-	uint64_t fm = idreg_field_mask(f->lsb, f->width);
-
-	if (f->kind >= IDREG_FIELD_RES0)
-		return false;
-	return (mask & fm) == fm;
 }
 
 static const char *kind_name(uint8_t kind)
@@ -424,56 +447,139 @@ static bool snapshot_unchanged(struct walk_vm *w)
 	return changed == 0;
 }
 
+/* Walk every register of @w; the fields and values it added to the totals. */
+static void walk_all(struct walk_vm *w, bool imp_id_only)
+{
+	unsigned int slot, fields = stats.fields, values = stats.values;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (w->readable[slot] && (!imp_id_only || idreg_is_imp_id_slot(slot)))
+			walk_register(w, slot);
+	w->fields = stats.fields - fields;
+	w->values = stats.values - values;
+}
+
+/*
+ * What configuration @w changes against @base: the walkable fields whose
+ * default differs (SVE's with their real limits, PMUVer, the PAuth
+ * fields...), named.
+ */
+static void report_config(const struct walk_vm *w, const struct walk_vm *base)
+{
+	char names[DETAIL_LEN] = "", fixed[DETAIL_LEN] = "", features[64];
+	unsigned int slot, i, changed = 0, other = 0;
+
+	for (slot = 0; base && slot < IDREG_NR_SLOTS; slot++) {
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+
+		for (i = 0; reg && w->readable[slot] && i < reg->nr_fields; i++) {
+			const struct idreg_field *f = &reg->fields[i];
+			uint64_t fm = idreg_field_mask(f->lsb, f->width);
+			bool wk = walkable(f, w->mask[slot]);
+
+			if (!((w->limit[slot] ^ base->limit[slot]) & fm))
+				continue;
+			*(wk ? &changed : &other) += 1;
+			idreg_append(wk ? names : fixed, DETAIL_LEN, " %s.%s=0x%llx", reg->name,
+				     f->name,
+				     (unsigned long long)idreg_field_get(w->limit[slot], f->lsb,
+									 f->width));
+		}
+	}
+	idreg_vcpu_features_describe(w->vm.features, features, sizeof(features));
+	if (!base || base == w) {
+		ksft_print_msg("vcpu %s (features %s): walked %u fields, %u values\n",
+			       w->cfg->name, features, w->fields, w->values);
+		return;
+	}
+	ksft_print_msg("vcpu %s (features %s): walked %u fields, %u values; over %s it adds %u fields (%u values) walked with another default or mask%s%s\n",
+		       w->cfg->name, features, w->fields, w->values, base->cfg->name,
+		       w->new_fields, w->new_values, changed ? ":" : "", names);
+	if (other)
+		ksft_print_msg("vcpu %s: %u fields outside the writable mask have another default (their bits are flipped as outside_mask):%s\n",
+			       w->cfg->name, other, fixed);
+}
+
 int main(int argc, char **argv)
 {
-	struct walk_vm plain, imp;
-	bool have_imp_cap;
-	unsigned int slot, plan = 0, writable_fields;
+	static struct walk_vm walks[IDREG_TEST_MAX_CONFIGS], imp;
+	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
+	struct walk_vm *base = NULL, *w;
+	unsigned int i, nr_cfgs, slot, plan = 0, writable_fields = 0;
+	bool have_imp_cap = false;
+	char suffix[48];
 	struct timespec t0, t1;
 
-	(void)argc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expectations,
 			 "writable_fields.expect");
+	nr_cfgs = idreg_test_configs(argc, argv, cfgs);
 
-	if (walk_vm_open(&plain, false, ""))
-		ksft_exit_fail_msg("%s\n", plain.vm.last_error);
-	have_imp_cap = idreg_kvm_check_cap(&plain.vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
-	if (have_imp_cap && walk_vm_open(&imp, true, "@imp_id_writable"))
-		ksft_exit_fail_msg("%s\n", imp.vm.last_error);
-
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
-		plan += count_results(&plain, slot);
-		if (have_imp_cap && idreg_is_imp_id_slot(slot))
-			plan += count_results(&imp, slot);
+	for (i = 0; i < nr_cfgs; i++) {
+		w = &walks[i];
+		if (walk_vm_open(w, cfgs[i], false,
+				 idreg_test_config_suffix(cfgs[i], suffix, sizeof(suffix))) < 0)
+			ksft_exit_fail_msg("vcpu %s: %s\n", cfgs[i]->name, w->vm.last_error);
+		if (!w->open) {
+			plan++;
+			continue;
+		}
+		if (idreg_vcpu_config_is_default(cfgs[i]))
+			base = w;
+		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+			plan += count_results(w, slot);
+		plan++;		/* snapshot */
 	}
+	for (i = 0; i < nr_cfgs; i++)
+		if (walks[i].open && &walks[i] != base)
+			walks[i].base = base;
+	/* The capability's pass is about MIDR/REVIDR/AIDR: once, with the default vCPU. */
+	if (base)
+		have_imp_cap = idreg_kvm_check_cap(&base->vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
+	if (have_imp_cap && walk_vm_open(&imp, base->cfg, true, "@imp_id_writable"))
+		ksft_exit_fail_msg("%s\n", imp.vm.last_error);
+	for (slot = 0; have_imp_cap && slot < IDREG_NR_SLOTS; slot++)
+		if (idreg_is_imp_id_slot(slot))
+			plan += count_results(&imp, slot);
 	ksft_print_msg("kernel %s, imp-id capability %s\n", kernel_release,
 		       have_imp_cap ? "present" : "absent");
-	ksft_set_plan(plan + 2 + have_imp_cap);
+	ksft_set_plan(plan + 1 + have_imp_cap);
 
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (plain.readable[slot])
-			walk_register(&plain, slot);
-	writable_fields = stats.fields;
-	if (have_imp_cap)
-		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-			if (imp.readable[slot] && idreg_is_imp_id_slot(slot))
-				walk_register(&imp, slot);
-
-	ksft_test_result(snapshot_unchanged(&plain), "snapshot: every ID register as at start\n");
-	if (have_imp_cap)
+	for (i = 0; i < nr_cfgs; i++) {
+		w = &walks[i];
+		if (!w->open) {
+			ksft_test_result_skip("vcpu%s: %s\n",
+					      idreg_test_config_suffix(cfgs[i], suffix,
+								       sizeof(suffix)),
+					      w->vm.last_error);
+			continue;
+		}
+		walk_all(w, false);
+		if (!writable_fields)
+			writable_fields = w->fields;
+		ksft_test_result(snapshot_unchanged(w),
+				 "snapshot%s: every ID register as at start\n", w->label);
+	}
+	if (have_imp_cap) {
+		walk_all(&imp, true);
 		ksft_test_result(snapshot_unchanged(&imp),
 				 "snapshot@imp_id_writable: every ID register as at start\n");
+	}
+	for (i = 0; i < nr_cfgs; i++)
+		if (walks[i].open)
+			report_config(&walks[i], base);
 
 	idreg_test_report_stale(&expectations, kernel_release, "writable_fields.expect");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* run_tests.sh reads "writable fields" off this line. */
+	/* run_tests.sh reads "writable fields" off this line: the first configuration's. */
 	ksft_print_msg("%u writable fields; walked %u fields, tried %u values: %u accepted, %u rejected; "
 		       "%u findings (%u reserved values accepted); %u mismatches; %.2f s\n",
 		       writable_fields, stats.fields, stats.values, stats.accepted, stats.rejected,
 		       stats.findings, stats.reserved_accepted, stats.mismatches,
 		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	idreg_vm_destroy(&plain.vm);
+	for (i = 0; i < nr_cfgs; i++)
+		if (walks[i].open)
+			idreg_vm_destroy(&walks[i].vm);
 	if (have_imp_cap)
 		idreg_vm_destroy(&imp.vm);
 	ksft_finished();

@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
 
-	if (idreg_vm_open(&m.vm, false))
+	if (idreg_vm_open(&m.vm, NULL, 0))
 		ksft_exit_fail_msg("%s\n", m.vm.last_error);
 	r = idreg_vm_read_all(&m.vm, m.mask, m.val, m.readable);
 	idreg_vm_traits_init(&m.traits, m.val, false, release);

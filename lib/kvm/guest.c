@@ -42,17 +42,6 @@
 /* Exits beyond one per step: the "done" store and some spurious ones. */
 #define EXIT_SLACK		64
 
-static __printf(3, 4)
-int fail(struct idreg_vm *vm, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(vm->last_error, sizeof(vm->last_error), fmt, ap);
-	va_end(ap);
-	return -err;
-}
-
 uint32_t idreg_insn_mrs_id(unsigned int op1, unsigned int crm, unsigned int op2,
 			   unsigned int rt)
 {
@@ -96,7 +85,7 @@ int idreg_guest_init(struct idreg_guest *g, struct idreg_vm *vm)
 	mem = mmap(NULL, IDREG_GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
-		return fail(vm, errno, "mmap guest memory: %s", strerror(errno));
+		return idreg_vm_fail(vm, errno, "mmap guest memory");
 	memset(&region, 0, sizeof(region));
 	region.slot = 0;
 	region.guest_phys_addr = IDREG_GUEST_MEM_GPA;
@@ -106,8 +95,8 @@ int idreg_guest_init(struct idreg_guest *g, struct idreg_vm *vm)
 		int err = errno;
 
 		munmap(mem, IDREG_GUEST_MEM_SIZE);
-		return fail(vm, err, "KVM_SET_USER_MEMORY_REGION 0x%llx+0x%lx: %s (errno %d)",
-			    IDREG_GUEST_MEM_GPA, IDREG_GUEST_MEM_SIZE, strerror(err), err);
+		return idreg_vm_fail(vm, err, "KVM_SET_USER_MEMORY_REGION 0x%llx+0x%lx",
+				     IDREG_GUEST_MEM_GPA, IDREG_GUEST_MEM_SIZE);
 	}
 	g->mem = mem;
 	write_vectors(mem);
@@ -133,7 +122,7 @@ void idreg_guest_reset_program(struct idreg_guest *g)
 int idreg_guest_emit(struct idreg_guest *g, uint32_t insn)
 {
 	if (g->nr_insns >= g->max_insns)
-		return fail(g->vm, ENOSPC, "guest program: more than %u instructions",
+		return idreg_vm_fail(g->vm, ENOSPC, "guest program: more than %u instructions",
 			    g->max_insns);
 	g->code[g->nr_insns++] = insn;
 	return 0;
@@ -144,7 +133,7 @@ int idreg_guest_emit_read_slot(struct idreg_guest *g, unsigned int slot)
 	struct idreg_encoding e;
 
 	if (idreg_slot_encoding(slot, &e))
-		return fail(g->vm, EINVAL, "no ID register slot %u", slot);
+		return idreg_vm_fail(g->vm, EINVAL, "no ID register slot %u", slot);
 	return idreg_guest_emit(g, idreg_insn_mrs_id(e.op1, e.crm, e.op2, 0)) ?:
 	       idreg_guest_emit(g, idreg_insn_str(0, 1, 0));
 }
@@ -180,9 +169,8 @@ static int set_start_state(struct idreg_guest *g, int vcpu)
 		int r = vcpu_reg(g->vm, vcpu, KVM_SET_ONE_REG, regs[i].id, &val);
 
 		if (r)
-			return fail(g->vm, -r, "KVM_SET_ONE_REG %s = 0x%llx on vcpu %d: %s (errno %d)",
-				    regs[i].name, (unsigned long long)val, vcpu,
-				    strerror(-r), -r);
+			return idreg_vm_fail(g->vm, -r, "KVM_SET_ONE_REG %s = 0x%llx on vcpu %d",
+					     regs[i].name, (unsigned long long)val, vcpu);
 	}
 	return 0;
 }
@@ -224,19 +212,19 @@ static int watchdog_arm(struct watchdog *w, struct idreg_vm *vm, struct kvm_run 
 	timer_fired = 0;
 	watched_run = run;
 	if (sigaction(SIGALRM, &sa, &w->old))
-		return fail(vm, errno, "sigaction SIGALRM: %s", strerror(errno));
+		return idreg_vm_fail(vm, errno, "sigaction SIGALRM");
 	if (timer_create(CLOCK_MONOTONIC, &sev, &w->timer)) {
 		int err = errno;
 
 		sigaction(SIGALRM, &w->old, NULL);
-		return fail(vm, err, "timer_create: %s", strerror(err));
+		return idreg_vm_fail(vm, err, "timer_create");
 	}
 	if (timer_settime(w->timer, 0, &its, NULL)) {
 		int err = errno;
 
 		timer_delete(w->timer);
 		sigaction(SIGALRM, &w->old, NULL);
-		return fail(vm, err, "timer_settime: %s", strerror(err));
+		return idreg_vm_fail(vm, err, "timer_settime");
 	}
 	w->armed = true;
 	return 0;
@@ -305,7 +293,7 @@ static int handle_mmio(struct idreg_guest *g, int vcpu, struct kvm_run *run,
 	if (run->mmio.is_write && (addr == IDREG_GUEST_DATA_GPA ||
 				   addr == IDREG_GUEST_EXC_GPA + 8 * VECTOR_SYNC_EL1H)) {
 		if (n >= IDREG_GUEST_MAX_STEPS)
-			return fail(g->vm, ENOSPC, "guest reported more than %u values",
+			return idreg_vm_fail(g->vm, ENOSPC, "guest reported more than %u values",
 				    IDREG_GUEST_MAX_STEPS);
 		res->trapped[n] = addr != IDREG_GUEST_DATA_GPA;
 		if (res->trapped[n])
@@ -318,11 +306,11 @@ static int handle_mmio(struct idreg_guest *g, int vcpu, struct kvm_run *run,
 	describe_guest(g->vm, vcpu, where, sizeof(where));
 	if (run->mmio.is_write && addr >= IDREG_GUEST_EXC_GPA &&
 	    addr < IDREG_GUEST_EXC_GPA + 8 * NR_VECTORS)
-		return fail(g->vm, EFAULT,
+		return idreg_vm_fail(g->vm, EFAULT,
 			    "guest on vcpu %d took exception vector 0x%llx, ESR_EL1 0x%llx, after %u values (%s)",
 			    vcpu, (unsigned long long)(addr - IDREG_GUEST_EXC_GPA) / 8 * VECTOR_STRIDE,
 			    (unsigned long long)data, n, where);
-	return fail(g->vm, EIO, "guest on vcpu %d: unexpected MMIO %s of %u bytes at 0x%llx (%s)",
+	return idreg_vm_fail(g->vm, EIO, "guest on vcpu %d: unexpected MMIO %s of %u bytes at 0x%llx (%s)",
 		    vcpu, run->mmio.is_write ? "write" : "read", run->mmio.len,
 		    (unsigned long long)addr, where);
 }
@@ -337,14 +325,14 @@ static int run_loop(struct idreg_guest *g, int vcpu, struct kvm_run *run,
 	for (;;) {
 		if (res->exits >= max_exits) {
 			describe_guest(g->vm, vcpu, where, sizeof(where));
-			return fail(g->vm, ELOOP,
+			return idreg_vm_fail(g->vm, ELOOP,
 				    "guest on vcpu %d: %u exits without finishing (bound %u), %u values (%s)",
 				    vcpu, res->exits, max_exits, res->nr_steps, where);
 		}
 		r = ioctl(g->vm->vcpu_fd[vcpu], KVM_RUN, 0);
 		if (r && errno == EINTR && timer_fired) {
 			describe_guest(g->vm, vcpu, where, sizeof(where));
-			return fail(g->vm, ETIMEDOUT,
+			return idreg_vm_fail(g->vm, ETIMEDOUT,
 				    "guest on vcpu %d stalled: stopped after %u ms, %u exits, %u values (%s)",
 				    vcpu, timeout_ms, res->exits, res->nr_steps, where);
 		}
@@ -354,8 +342,7 @@ static int run_loop(struct idreg_guest *g, int vcpu, struct kvm_run *run,
 			int err = errno;
 
 			describe_guest(g->vm, vcpu, where, sizeof(where));
-			return fail(g->vm, err, "KVM_RUN vcpu %d: %s (errno %d; %s)",
-				    vcpu, strerror(err), err, where);
+			return idreg_vm_fail(g->vm, err, "KVM_RUN vcpu %d (%s)", vcpu, where);
 		}
 		res->exits++;
 		if (run->exit_reason == KVM_EXIT_MMIO) {
@@ -366,11 +353,11 @@ static int run_loop(struct idreg_guest *g, int vcpu, struct kvm_run *run,
 		}
 		describe_guest(g->vm, vcpu, where, sizeof(where));
 		if (run->exit_reason == KVM_EXIT_FAIL_ENTRY)
-			return fail(g->vm, EIO, "guest on vcpu %d: exit FAIL_ENTRY, reason 0x%llx (%s)",
+			return idreg_vm_fail(g->vm, EIO, "guest on vcpu %d: exit FAIL_ENTRY, reason 0x%llx (%s)",
 				    vcpu,
 				    (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
 				    where);
-		return fail(g->vm, EIO, "guest on vcpu %d: unexpected exit reason %u (%s) (%s)",
+		return idreg_vm_fail(g->vm, EIO, "guest on vcpu %d: unexpected exit reason %u (%s) (%s)",
 			    vcpu, run->exit_reason, exit_reason_name(run->exit_reason), where);
 	}
 }
@@ -388,7 +375,7 @@ int idreg_guest_run(struct idreg_guest *g, int vcpu, const struct idreg_guest_li
 
 	memset(res, 0, sizeof(*res));
 	if (vcpu < 0 || vcpu >= g->vm->nr_vcpus)
-		return fail(g->vm, EINVAL, "vcpu %d does not exist", vcpu);
+		return idreg_vm_fail(g->vm, EINVAL, "vcpu %d does not exist", vcpu);
 	run = g->vm->vcpu_run[vcpu];
 	r = set_start_state(g, vcpu);
 	if (r)
@@ -442,7 +429,7 @@ int idreg_guest_read_slots(struct idreg_guest *g, int vcpu, const unsigned int *
 	view->exits = res.exits;
 	view->seconds = res.seconds;
 	if (!r && res.nr_steps != nr)
-		r = fail(g->vm, EPROTO, "guest on vcpu %d reported %u values for %u registers",
+		r = idreg_vm_fail(g->vm, EPROTO, "guest on vcpu %d reported %u values for %u registers",
 			 vcpu, res.nr_steps, nr);
 	return r;
 }

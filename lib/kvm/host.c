@@ -12,33 +12,15 @@
 #include "idregs/field.h"
 #include "idregs/host.h"
 
-int idreg_host_vm_open(struct idreg_vm *vm, bool imp_id, bool *imp_id_on)
-{
-	int r = idreg_vm_create(vm);
-
-	*imp_id_on = false;
-	if (r)
-		return r;
-	/* Only before the first vCPU: KVM refuses it afterwards. */
-	if (imp_id && idreg_kvm_check_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0) {
-		r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
-		if (r)
-			return r;
-		*imp_id_on = true;
-	}
-	return idreg_vcpu_add(vm);
-}
-
 int idreg_host_dump(struct idreg_profile *p, char *err)
 {
 	struct idreg_vm vm;
-	bool imp_id_on;
 	int r;
 
 	idreg_profile_init(p, "this host");
 	idreg_kernel_release(p->release, sizeof(p->release));
 	/* Without the capability: what a VMM that does not ask for it sees. */
-	r = idreg_host_vm_open(&vm, false, &imp_id_on);
+	r = idreg_vm_open(&vm, NULL, 0);
 	if (!r)
 		r = idreg_vm_read_all(&vm, p->mask, p->value, p->readable);
 	if (r) {
@@ -52,7 +34,7 @@ int idreg_host_dump(struct idreg_profile *p, char *err)
 	return 0;
 }
 
-static int fail(struct idreg_apply_result *res, int err, const char *prop,
+static int apply_failed(struct idreg_apply_result *res, int err, const char *prop,
 		const char *msg)
 {
 	res->err = err;
@@ -87,13 +69,13 @@ static int blame_field(struct idreg_vm *vm, const struct idreg_model *m,
 		if (r) {
 			snprintf(msg, sizeof(msg), "%s=0x%" PRIx64 " refused by KVM: %s",
 				 prop, a->value, vm->last_error);
-			return fail(res, r, prop, msg);
+			return apply_failed(res, r, prop, msg);
 		}
 		idreg_set_slot(vm, 0, slot, cur);
 	}
 	snprintf(msg, sizeof(msg), "%s: every field is accepted alone, the combination is not: %s",
 		 reg ? reg->name : "register", vm->last_error);
-	return fail(res, whole, "", msg);
+	return apply_failed(res, whole, "", msg);
 }
 
 static int apply_slot(struct idreg_vm *vm, const struct idreg_model *m,
@@ -105,20 +87,20 @@ static int apply_slot(struct idreg_vm *vm, const struct idreg_model *m,
 
 	r = idreg_get_slot(vm, 0, slot, &cur);
 	if (r)
-		return fail(res, r, "", vm->last_error);
+		return apply_failed(res, r, "", vm->last_error);
 	val = idreg_model_merge(m, slot, cur, &touched);
 	r = idreg_set_slot(vm, 0, slot, val);
 	if (r)
 		return blame_field(vm, m, slot, cur, r, res);
 	r = idreg_get_slot(vm, 0, slot, &back);
 	if (r)
-		return fail(res, r, "", vm->last_error);
+		return apply_failed(res, r, "", vm->last_error);
 	if (back != val) {
 		char buf[32];
 
 		snprintf(msg, sizeof(msg), "%s: wrote 0x%016" PRIx64 ", KVM kept 0x%016" PRIx64,
 			 idreg_slot_name(slot, buf, sizeof(buf)), val, back);
-		return fail(res, -EIO, "", msg);
+		return apply_failed(res, -EIO, "", msg);
 	}
 	res->nr_regs++;
 	return 0;

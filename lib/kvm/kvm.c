@@ -17,10 +17,11 @@
 
 #include "idregs/field.h"
 #include "idregs/kvm.h"
+#include "idregs/kvm_rules.h"
 #include "idregs/util.h"
+#include "idregs/vcpu_config.h"
 
-/* Record what failed and return -errno. */
-static int fail(struct idreg_vm *vm, int err, const char *fmt, ...)
+int idreg_vm_fail(struct idreg_vm *vm, int err, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -69,10 +70,10 @@ int idreg_vm_create(struct idreg_vm *vm)
 	vm->vm_fd = -1;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
-		return fail(vm, errno, "open /dev/kvm");
+		return idreg_vm_fail(vm, errno, "open /dev/kvm");
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
-		return fail(vm, errno, "KVM_CREATE_VM");
+		return idreg_vm_fail(vm, errno, "KVM_CREATE_VM");
 	return 0;
 }
 
@@ -88,8 +89,52 @@ int idreg_vm_enable_cap(struct idreg_vm *vm, uint32_t cap, uint64_t arg0)
 	struct kvm_enable_cap ec = { .cap = cap, .args = { arg0 } };
 
 	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &ec))
-		return fail(vm, errno, "KVM_ENABLE_CAP %u", cap);
+		return idreg_vm_fail(vm, errno, "KVM_ENABLE_CAP %u", cap);
 	return 0;
+}
+
+/* Each feature of a configuration: KVM's capability and vCPU feature bits. */
+static const struct {
+	unsigned int feature;
+	long cap, cap2;			/* KVM_CHECK_EXTENSION; cap2 0: none */
+	const char *caps;		/* for messages */
+	uint32_t init;			/* kvm_vcpu_init.features[0] */
+} feature_kvm[] = {
+	{ IDREG_VCPU_PMU, KVM_CAP_ARM_PMU_V3, 0, "KVM_CAP_ARM_PMU_V3",
+	  1U << KVM_ARM_VCPU_PMU_V3 },
+	{ IDREG_VCPU_SVE, KVM_CAP_ARM_SVE, 0, "KVM_CAP_ARM_SVE", 1U << KVM_ARM_VCPU_SVE },
+	{ IDREG_VCPU_PAUTH, KVM_CAP_ARM_PTRAUTH_ADDRESS, KVM_CAP_ARM_PTRAUTH_GENERIC,
+	  "KVM_CAP_ARM_PTRAUTH_ADDRESS and _GENERIC",
+	  1U << KVM_ARM_VCPU_PTRAUTH_ADDRESS | 1U << KVM_ARM_VCPU_PTRAUTH_GENERIC },
+	/* A VM capability, enabled before the first vCPU. */
+	{ IDREG_VCPU_MTE, KVM_CAP_ARM_MTE, 0, "KVM_CAP_ARM_MTE", 0 },
+	{ IDREG_VCPU_EL2, KVM_CAP_ARM_EL2, 0, "KVM_CAP_ARM_EL2", 1U << KVM_ARM_VCPU_HAS_EL2 },
+	{ IDREG_VCPU_E2H0, KVM_CAP_ARM_EL2_E2H0, 0, "KVM_CAP_ARM_EL2_E2H0",
+	  1U << KVM_ARM_VCPU_HAS_EL2_E2H0 },
+	{ IDREG_VCPU_AARCH32, KVM_CAP_ARM_EL1_32BIT, 0, "KVM_CAP_ARM_EL1_32BIT",
+	  1U << KVM_ARM_VCPU_EL1_32BIT },
+};
+
+unsigned int idreg_vcpu_features_offered(struct idreg_vm *vm)
+{
+	unsigned int i, offered = 0;
+
+	for (i = 0; i < ARRAY_SIZE(feature_kvm); i++)
+		if (idreg_kvm_check_cap(vm, feature_kvm[i].cap) > 0 &&
+		    (!feature_kvm[i].cap2 || idreg_kvm_check_cap(vm, feature_kvm[i].cap2) > 0))
+			offered |= feature_kvm[i].feature;
+	return offered;
+}
+
+static uint32_t init_features(unsigned int features)
+{
+	uint32_t bits = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(feature_kvm); i++)
+		if (features & feature_kvm[i].feature)
+			bits |= feature_kvm[i].init;
+	return bits;
 }
 
 static int vcpu_init(struct idreg_vm *vm, int vcpu)
@@ -98,9 +143,33 @@ static int vcpu_init(struct idreg_vm *vm, int vcpu)
 
 	memset(&init, 0, sizeof(init));
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
-		return fail(vm, errno, "KVM_ARM_PREFERRED_TARGET");
+		return idreg_vm_fail(vm, errno, "KVM_ARM_PREFERRED_TARGET");
+	init.features[0] |= init_features(vm->features);
 	if (ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_INIT, &init))
-		return fail(vm, errno, "KVM_ARM_VCPU_INIT vcpu %d", vcpu);
+		return idreg_vm_fail(vm, errno, "KVM_ARM_VCPU_INIT vcpu %d, features 0x%x", vcpu,
+			    init.features[0]);
+	return 0;
+}
+
+/*
+ * What a new vCPU needs once, after its first KVM_ARM_VCPU_INIT and before
+ * it runs: SVE finalized (with the host's vector lengths), the PMU
+ * initialised (no interrupt: there is no in-kernel irqchip).
+ */
+static int vcpu_setup(struct idreg_vm *vm, int vcpu)
+{
+	int what = KVM_ARM_VCPU_SVE;
+	struct kvm_device_attr pmu = {
+		.group = KVM_ARM_VCPU_PMU_V3_CTRL,
+		.attr = KVM_ARM_VCPU_PMU_V3_INIT,
+	};
+
+	if ((vm->features & IDREG_VCPU_SVE) &&
+	    ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_FINALIZE, &what))
+		return idreg_vm_fail(vm, errno, "KVM_ARM_VCPU_FINALIZE(KVM_ARM_VCPU_SVE) vcpu %d", vcpu);
+	if ((vm->features & IDREG_VCPU_PMU) &&
+	    ioctl(vm->vcpu_fd[vcpu], KVM_SET_DEVICE_ATTR, &pmu))
+		return idreg_vm_fail(vm, errno, "KVM_SET_DEVICE_ATTR KVM_ARM_VCPU_PMU_V3_INIT vcpu %d", vcpu);
 	return 0;
 }
 
@@ -110,27 +179,27 @@ int idreg_vcpu_add(struct idreg_vm *vm)
 	void *run;
 
 	if (id >= IDREG_MAX_VCPUS)
-		return fail(vm, ENOSPC, "vcpu %d: at most %d vCPUs", id, IDREG_MAX_VCPUS);
+		return idreg_vm_fail(vm, ENOSPC, "vcpu %d: at most %d vCPUs", id, IDREG_MAX_VCPUS);
 	fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
 	if (fd < 0)
-		return fail(vm, errno, "KVM_CREATE_VCPU %d", id);
+		return idreg_vm_fail(vm, errno, "KVM_CREATE_VCPU %d", id);
 	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size < 0) {
 		err = errno;
 		close(fd);
-		return fail(vm, err, "KVM_GET_VCPU_MMAP_SIZE");
+		return idreg_vm_fail(vm, err, "KVM_GET_VCPU_MMAP_SIZE");
 	}
 	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (run == MAP_FAILED) {
 		err = errno;
 		close(fd);
-		return fail(vm, err, "mmap kvm_run of vcpu %d", id);
+		return idreg_vm_fail(vm, err, "mmap kvm_run of vcpu %d", id);
 	}
 	vm->run_size = size;
 	vm->vcpu_fd[id] = fd;
 	vm->vcpu_run[id] = run;
 	vm->nr_vcpus++;
-	return vcpu_init(vm, id);
+	return vcpu_init(vm, id) ?: vcpu_setup(vm, id);
 }
 
 int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu)
@@ -138,13 +207,88 @@ int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu)
 	return vcpu_init(vm, vcpu);
 }
 
-int idreg_vm_open(struct idreg_vm *vm, bool imp_id_writable)
+/* Name in @buf what of @features the host does not offer. */
+static void missing_caps(unsigned int features, unsigned int offered, char *buf, size_t size)
 {
+	unsigned int i;
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(feature_kvm) && used < size; i++)
+		if (features & feature_kvm[i].feature & ~offered)
+			used += snprintf(buf + used, size - used, "%s%s (%s)", used ? ", " : "",
+					 idreg_vcpu_feature_name(feature_kvm[i].feature),
+					 feature_kvm[i].caps);
+}
+
+/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, as @flags ask: only before vCPUs. */
+static int enable_imp_id(struct idreg_vm *vm, unsigned int flags)
+{
+	if ((flags & IDREG_VM_IMP_ID_IF_OFFERED) &&
+	    idreg_kvm_check_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) <= 0)
+		return 0;
+	if (!(flags & (IDREG_VM_IMP_ID | IDREG_VM_IMP_ID_IF_OFFERED)))
+		return 0;
+	if (idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0))
+		return -EINVAL;
+	vm->imp_id_on = true;
+	return 0;
+}
+
+int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags)
+{
+	unsigned int offered;
+	char missing[160];
 	int r = idreg_vm_create(vm);
 
-	if (!r && imp_id_writable)
-		r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
+	if (r)
+		return r;
+	offered = idreg_vcpu_features_offered(vm);
+	vm->features = idreg_vcpu_config_features(cfg, offered);
+	if (vm->features & ~offered) {
+		missing_caps(vm->features, offered, missing, sizeof(missing));
+		snprintf(vm->last_error, sizeof(vm->last_error),
+			 "vCPU configuration %s: KVM does not offer %s on this host", cfg->name,
+			 missing);
+		idreg_vm_destroy(vm);
+		return IDREG_VM_UNAVAILABLE;
+	}
+	r = enable_imp_id(vm, flags);
+	if (!r && (vm->features & IDREG_VCPU_MTE))
+		r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_MTE, 0);
 	return r ?: idreg_vcpu_add(vm);
+}
+
+/*
+ * Does the host run AArch32 at EL0 (KVM's kvm_supports_32bit_el0(), which
+ * decides whether the AArch32 ID registers are visible)?  A VM with EL2
+ * reads ID_AA64PFR0_EL1.EL0 as AArch64 only (limit_nv_id_reg()), so ask a
+ * VM without features.
+ */
+static int host_aarch32_el0(struct idreg_vm *vm, bool *yes)
+{
+	struct idreg_vm probe;
+	uint64_t pfr0;
+	int r = idreg_vm_open(&probe, NULL, 0) ?:
+		idreg_get(&probe, 0, 0, 4, 0, &pfr0);
+
+	if (r)
+		snprintf(vm->last_error, sizeof(vm->last_error), "a VM without features: %.200s",
+			 probe.last_error);
+	else
+		*yes = (pfr0 & 0xf) >= 2;
+	idreg_vm_destroy(&probe);
+	return r;
+}
+
+int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
+		    const char *release, struct idreg_vm_traits *t)
+{
+	idreg_vm_traits_init(t, limit, vm->imp_id_on, release);
+	idreg_vm_traits_set_features(t, vm->features);
+	if (vm->features & IDREG_VCPU_EL2)
+		return host_aarch32_el0(vm, &t->aarch32_el0);
+	return 0;
 }
 
 int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],
@@ -190,12 +334,12 @@ int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_S
 	range.addr = (uint64_t)(uintptr_t)masks;
 	range.range = range_id;
 	if (word >= (int)ARRAY_SIZE(range.reserved))
-		return fail(vm, EINVAL, "reserved word %d: struct reg_mask_range has %zu",
+		return idreg_vm_fail(vm, EINVAL, "reserved word %d: struct reg_mask_range has %zu",
 			    word, ARRAY_SIZE(range.reserved));
 	if (word >= 0)
 		range.reserved[word] = val;
 	if (ioctl(vm->vm_fd, KVM_ARM_GET_REG_WRITABLE_MASKS, &range))
-		return fail(vm, errno, "KVM_ARM_GET_REG_WRITABLE_MASKS range %u, reserved[%d] = 0x%x",
+		return idreg_vm_fail(vm, errno, "KVM_ARM_GET_REG_WRITABLE_MASKS range %u, reserved[%d] = 0x%x",
 			    range_id, word, val);
 	return 0;
 }
@@ -220,9 +364,9 @@ static int one_reg(struct idreg_vm *vm, int vcpu, unsigned long req,
 	};
 
 	if (vcpu < 0 || vcpu >= vm->nr_vcpus)
-		return fail(vm, EINVAL, "vcpu %d does not exist", vcpu);
+		return idreg_vm_fail(vm, EINVAL, "vcpu %d does not exist", vcpu);
 	if (ioctl(vm->vcpu_fd[vcpu], req, &reg))
-		return fail(vm, errno, "%s S3_%d_C0_C%d_%d = 0x%016llx on vcpu %d",
+		return idreg_vm_fail(vm, errno, "%s S3_%d_C0_C%d_%d = 0x%016llx on vcpu %d",
 			    req == KVM_SET_ONE_REG ? "KVM_SET_ONE_REG" : "KVM_GET_ONE_REG",
 			    op1, crm, op2, (unsigned long long)*val, vcpu);
 	return 0;
@@ -244,7 +388,7 @@ int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val)
 	struct idreg_encoding e;
 
 	if (idreg_slot_encoding(slot, &e))
-		return fail(vm, EINVAL, "no ID register slot %d", slot);
+		return idreg_vm_fail(vm, EINVAL, "no ID register slot %d", slot);
 	return idreg_get(vm, vcpu, e.op1, e.crm, e.op2, val);
 }
 
@@ -253,7 +397,7 @@ int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val)
 	struct idreg_encoding e;
 
 	if (idreg_slot_encoding(slot, &e))
-		return fail(vm, EINVAL, "no ID register slot %d", slot);
+		return idreg_vm_fail(vm, EINVAL, "no ID register slot %d", slot);
 	return idreg_set(vm, vcpu, e.op1, e.crm, e.op2, val);
 }
 

@@ -6,11 +6,13 @@
  * setters and the host values they compare with.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "unit.h"
 
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/vcpu_config.h"
 
 #define MIDR_SLOT	idreg_slot_index(3, 0, 0, 0, 0)
 #define MPIDR_SLOT	idreg_slot_index(3, 0, 0, 0, 5)
@@ -166,6 +168,56 @@ static void test_aa64pfr0(void)
 		"AA64PFR0: EL2 = 0 refused for a vCPU with EL2");
 }
 
+#define AA64PFR1_SLOT	idreg_slot_index(3, 0, 0, 4, 1)
+#define AA64MMFR0_SLOT	idreg_slot_index(3, 0, 0, 7, 0)
+
+/* set_id_aa64pfr1_el1(): MTE_frac ASYNC on an MTE2 host without it, with MTE. */
+static void test_mte_frac(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = V7_3 }, plain = t;
+	uint64_t limit = 0xfULL << 40 | 2ULL << 8, mte3 = 0xfULL << 40 | 3ULL << 8;
+	uint64_t async = limit & ~(0xfULL << 40);
+	struct idreg_kvm_verdict v;
+
+	idreg_vm_traits_set_features(&t, IDREG_VCPU_MTE);
+	UNIT_OK(t.mte && !t.sve && !t.nv, "traits: the mte configuration sets mte only");
+	idreg_kvm_predict(AA64PFR1_SLOT, idreg_reg_by_slot(AA64PFR1_SLOT), 0, limit, async, &t,
+			  &v);
+	UNIT_OK(v.effect == IDREG_WRITE_ALTERED && v.stored == limit,
+		"MTE_frac 0 with MTE on an MTE2 host without ASYNC: stored as 0xf");
+	UNIT_OK(predict(AA64PFR1_SLOT, 0, limit, async, &plain) == IDREG_WRITE_REJECTED,
+		"MTE_frac 0 without the MTE capability: outside the mask, refused");
+	UNIT_OK(predict(AA64PFR1_SLOT, 0, mte3, mte3 & ~(0xfULL << 40), &t) ==
+		IDREG_WRITE_REJECTED, "MTE_frac 0 on an MTE3 host: refused");
+}
+
+/* set_id_aa64mmfr0_el1() and ignore_feat_doublelock() for a vCPU with EL2. */
+static void test_nv_setters(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = V7_3 }, plain = t;
+	uint64_t mask = 0xfULL << 32 | 0xfULL << 36 | 0xfULL << 40;
+	uint64_t limit = 2ULL << 40 | 2ULL << 36 | 2ULL << 32;
+	uint64_t dfr_mask = 0xfULL << 36 | 0xf, dfr = 0xfULL << 36 | 6;
+	struct idreg_kvm_verdict v;
+
+	idreg_vm_traits_set_features(&t, IDREG_VCPU_EL2 | IDREG_VCPU_E2H0);
+	UNIT_OK(t.nv && !t.mte, "traits: el2-e2h0 has EL2");
+	UNIT_OK(predict(AA64MMFR0_SLOT, mask, limit, (limit & ~(0xfULL << 40)) | 1ULL << 40, &t) ==
+		IDREG_WRITE_STORED, "TGran4_2 NI accepted with EL2");
+	idreg_kvm_predict(AA64MMFR0_SLOT, idreg_reg_by_slot(AA64MMFR0_SLOT), mask, limit,
+			  limit & ~(0xfULL << 40), &t, &v);
+	UNIT_OK(v.effect == IDREG_WRITE_REJECTED && !strcmp(v.path, "set_id_aa64mmfr0_el1"),
+		"TGran4_2 0 (as stage 1) refused with EL2 by the setter");
+	idreg_kvm_predict(AA64MMFR0_SLOT, idreg_reg_by_slot(AA64MMFR0_SLOT), mask, limit,
+			  limit & ~(0xfULL << 40), &plain, &v);
+	UNIT_OK(v.effect == IDREG_WRITE_REJECTED && !strcmp(v.path, "arm64_check_features"),
+		"TGran4_2 0 refused without EL2 by the common check (FTR_EXACT, safe 1)");
+	idreg_kvm_predict(AA64DFR0_SLOT, idreg_reg_by_slot(AA64DFR0_SLOT), dfr_mask, dfr,
+			  6, &t, &v);
+	UNIT_OK(v.effect == IDREG_WRITE_ALTERED && v.stored == dfr,
+		"DoubleLock IMP with EL2 on a host without it: stored as NI");
+}
+
 /* MPAM: refused unless equal to the host's value, which a dropped write shows. */
 static void test_host_values(void)
 {
@@ -247,6 +299,8 @@ int main(void)
 	test_aa64dfr0();
 	test_aa64pfr0();
 	test_host_values();
+	test_mte_frac();
+	test_nv_setters();
 	test_ctr();
 	test_ctr_view();
 	test_per_vcpu();

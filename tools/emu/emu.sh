@@ -142,9 +142,32 @@ emu_pack() {
 # (The group's stderr is dropped: only bash's own "Killed" notice goes
 # there, qemu's stderr is merged into the console log.)
 EMU_BOOT_LIMIT=${EMU_BOOT_LIMIT:-60}
+# Host flavours (EMU_HOST, comma-separated; empty or "default": none):
+#   mte     the machine has MTE (-M virt,...,mte=on): KVM offers KVM_CAP_ARM_MTE
+#   nested  the host kernel runs KVM in nested mode (kvm-arm.mode=nested):
+#           KVM offers vCPUs with EL2; it changes KVM for every VM
+EMU_HOST_FLAVOURS="default mte nested"
+emu_check_host() {
+	local f
+	for f in ${1//,/ }; do
+		case " $EMU_HOST_FLAVOURS " in
+		*" $f "*) ;;
+		*) echo "unknown host flavour '$f' (known: ${EMU_HOST_FLAVOURS// /, })" >&2
+		   return 2 ;;
+		esac
+	done
+}
+
+emu_host_has() {
+	case ",${EMU_HOST:-}," in *",$1,"*) return 0 ;; esac
+	return 1
+}
+
 emu_boot() {
 	local kdir=$1 cpu=$2 img=$3 log=$4 bound=$5
-	local vmlinuz
+	local vmlinuz machine=virt,virtualization=on,gic-version=3 append=
+	emu_host_has mte && machine+=,mte=on
+	emu_host_has nested && append=" kvm-arm.mode=nested"
 	vmlinuz=$(emu_kernel_file "$kdir")
 	rm -f "$log" "$log.killed" "$log.pid" "$log.rc"
 	if [ ! -s "$vmlinuz" ]; then
@@ -154,10 +177,10 @@ emu_boot() {
 	fi
 	{
 		qemu-system-aarch64 \
-			-M virt,virtualization=on,gic-version=3 -cpu "$cpu" -m "$EMU_MEMORY" -nic none \
+			-M "$machine" -cpu "$cpu" -m "$EMU_MEMORY" -nic none \
 			-display none -monitor none -serial stdio -no-reboot -pidfile "$log.pid" \
 			-kernel "$vmlinuz" -initrd "$img" \
-			-append "console=ttyAMA0 rdinit=/init panic=-1 quiet" \
+			-append "console=ttyAMA0 rdinit=/init panic=-1 quiet$append" \
 			</dev/null 2>&1
 		echo $? >"$log.rc"
 	} 2>/dev/null | tr -d '\r' | if [ "${EMU_QUIET:-0}" = 1 ]; then cat >"$log"; else tee "$log" | emu_ktap_nest; fi &

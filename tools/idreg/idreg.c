@@ -487,7 +487,7 @@ static int cmd_apply(int argc, char **argv)
 	struct idreg_apply_result res;
 	struct idreg_model m;
 	struct idreg_vm vm;
-	bool imp_id_on, gv = false;
+	bool gv = false;
 	int rc;
 
 	if (argc == 3 && !strcmp(argv[1], "--guest-view")) {
@@ -499,7 +499,7 @@ static int cmd_apply(int argc, char **argv)
 		return usage_of("apply", stderr, EXIT_USAGE);
 	if (load_model(&m, argv[1]))
 		return EXIT_USAGE;
-	if (idreg_host_vm_open(&vm, true, &imp_id_on)) {
+	if (idreg_vm_open(&vm, NULL, IDREG_VM_IMP_ID_IF_OFFERED)) {
 		fprintf(stderr, "idreg: apply: %s\n", vm.last_error);
 		idreg_vm_destroy(&vm);
 		idreg_model_free(&m);
@@ -510,7 +510,7 @@ static int cmd_apply(int argc, char **argv)
 		rc = EXIT_KVM;
 	} else {
 		printf("applied %s: %u properties in %u registers (KVM_CAP_ARM_WRITABLE_IMP_ID_REGS %s)\n",
-		       argv[1], m.nr, res.nr_regs, imp_id_on ? "on" : "off");
+		       argv[1], m.nr, res.nr_regs, vm.imp_id_on ? "on" : "off");
 		rc = gv ? guest_view(&vm, &m) : EXIT_YES;
 	}
 	idreg_vm_destroy(&vm);

@@ -13,13 +13,6 @@
 #include "idregs/profile.h"
 
 /*
- * A VM with one vCPU, with KVM_CAP_ARM_WRITABLE_IMP_ID_REGS enabled first
- * when @imp_id and KVM has it (*@imp_id_on says whether it was).  Returns
- * 0 or a negative errno, vm->last_error naming the failed call.
- */
-int idreg_host_vm_open(struct idreg_vm *vm, bool imp_id, bool *imp_id_on);
-
-/*
  * This host's profile: uname -r, every slot GET_ONE_REG can read on a
  * fresh VM and the writable masks.  Returns 0 or a negative errno with
  * @err (IDREG_ERR_LEN) saying what failed.

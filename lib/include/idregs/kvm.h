@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "idregs/table.h"
+#include "idregs/util.h"
+#include "idregs/vcpu_config.h"
 
 #define IDREG_MAX_VCPUS		8
 
@@ -25,8 +27,18 @@ struct idreg_vm {
 	int vcpu_fd[IDREG_MAX_VCPUS];
 	void *vcpu_run[IDREG_MAX_VCPUS];	/* mmap'ed struct kvm_run */
 	size_t run_size;			/* KVM_GET_VCPU_MMAP_SIZE */
+	/* enum idreg_vcpu_feature: what every vCPU is created with */
+	unsigned int features;
+	bool imp_id_on;				/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
 	char last_error[256];
 };
+
+/*
+ * Record in vm->last_error what failed, with strerror(@err) and the errno,
+ * and return -@err: the one way lib/kvm/ reports a failure.
+ */
+__printf(3, 4)
+int idreg_vm_fail(struct idreg_vm *vm, int err, const char *fmt, ...);
 
 /* Why the suite cannot run here, or NULL: no /dev/kvm, or no capability 230. */
 const char *idreg_kvm_unavailable(void);
@@ -36,18 +48,35 @@ int idreg_vm_create(struct idreg_vm *vm);
 /* KVM_ENABLE_CAP on the VM (before vCPUs exist, for most capabilities). */
 int idreg_vm_enable_cap(struct idreg_vm *vm, uint32_t cap, uint64_t arg0);
 int idreg_kvm_check_cap(struct idreg_vm *vm, long cap);
-/* Create a vCPU and KVM_ARM_VCPU_INIT it with the preferred target. */
+/*
+ * Create a vCPU and KVM_ARM_VCPU_INIT it with the preferred target and
+ * vm->features (SVE finalized, PMU initialised).
+ */
 int idreg_vcpu_add(struct idreg_vm *vm);
-/* KVM_ARM_VCPU_INIT again on an existing vCPU (a reset). */
+/* KVM_ARM_VCPU_INIT again on an existing vCPU (a reset), same features. */
 int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu);
 void idreg_vm_destroy(struct idreg_vm *vm);
 
+/* idreg_vm_open() flags: KVM takes the capability only before any vCPU. */
+#define IDREG_VM_IMP_ID			(1U << 0)	/* enable KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
+#define IDREG_VM_IMP_ID_IF_OFFERED	(1U << 1)	/* the same, where KVM has it */
+/* idreg_vm_open(): the host cannot give the configuration; last_error says why. */
+#define IDREG_VM_UNAVAILABLE		1
+
 /*
- * A VM with its first vCPU initialised; with @imp_id_writable,
- * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS is enabled first (KVM takes it only
- * before any vCPU exists).
+ * The one place that creates a VM with its first vCPU for a vCPU
+ * configuration (NULL: default): the features the configuration asks for
+ * and the host offers, capabilities in the order KVM requires (the
+ * imp-id one as @flags say, then KVM_CAP_ARM_MTE, both before the vCPU),
+ * KVM_ARM_VCPU_INIT with the configuration's feature bits, SVE finalized,
+ * the PMU initialised.  Every vCPU added later (idreg_vcpu_add()) gets the
+ * same.  Returns 0, a negative errno, or IDREG_VM_UNAVAILABLE when KVM
+ * does not offer a feature the configuration needs (the VM is destroyed
+ * then; last_error stays).
  */
-int idreg_vm_open(struct idreg_vm *vm, bool imp_id_writable);
+int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags);
+/* The features (enum idreg_vcpu_feature) KVM offers for @vm's vCPUs. */
+unsigned int idreg_vcpu_features_offered(struct idreg_vm *vm);
 /*
  * The 192 writable masks and every slot's value as vCPU 0 reads it now;
  * @readable (may be NULL) says which slots GET_ONE_REG knows.  Slots it
@@ -55,6 +84,16 @@ int idreg_vm_open(struct idreg_vm *vm, bool imp_id_writable);
  */
 int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],
 		      uint64_t val[IDREG_NR_SLOTS], bool readable[IDREG_NR_SLOTS]);
+
+struct idreg_vm_traits;
+/*
+ * The traits of @vm, whose defaults are @limit, on kernel @release: its
+ * features and the imp-id capability as idreg_vm_open() set them up, and
+ * the host's (for a VM with EL2, from a second VM without features: its
+ * own defaults say AArch64 only).  Returns 0 or a negative errno.
+ */
+int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
+		    const char *release, struct idreg_vm_traits *t);
 
 /* The 192 writable masks, indexed as KVM_ARM_FEATURE_ID_RANGE_IDX. */
 int idreg_get_writable_masks(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS]);

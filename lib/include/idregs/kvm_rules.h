@@ -18,13 +18,17 @@
 #include "idregs/table.h"
 
 /* At least the number of rules in kvm_rules.c's setter table. */
-#define IDREG_NR_SETTER_RULES	16
+#define IDREG_NR_SETTER_RULES	20
 
 struct idreg_vm_traits {
 	/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS enabled before the first vCPU */
 	bool imp_id_writable;
+	/* the vCPUs' features (enum idreg_vcpu_feature) */
+	unsigned int features;
 	/* the vCPUs were initialised with KVM_ARM_VCPU_SVE */
 	bool sve;
+	/* the VM enabled KVM_CAP_ARM_MTE before its vCPUs */
+	bool mte;
 	/* the host runs AArch32 at EL0: ID_AA64PFR0_EL1.EL0 >= 2 */
 	bool aarch32_el0;
 	/* the host's sanitised CTR_EL0.IDC (the VM's default CTR_EL0 has it) */
@@ -33,7 +37,7 @@ struct idreg_vm_traits {
 	bool vgic_v3;
 	/* the host kernel, major << 16 | minor (0: unknown) */
 	unsigned int kernel;
-	/* the vCPUs have EL2 (KVM_ARM_VCPU_HAS_EL2; never in idregs) */
+	/* the vCPUs have EL2 (KVM_ARM_VCPU_HAS_EL2) */
 	bool nv;
 	/* the host has FEAT_EVT: ID_AA64MMFR2_EL1.EVT >= 1, which KVM passes on */
 	bool evt;
@@ -79,12 +83,18 @@ struct idreg_kvm_verdict {
 
 /*
  * The traits of a VM whose ID registers read @limit right after creation
- * (unreadable slots as 0) on kernel @release: idregs never asks for SVE on
- * its vCPUs, and @imp_id_writable says whether the capability was enabled.
+ * (unreadable slots as 0) on kernel @release, its vCPUs created without
+ * features (see idreg_vm_traits_set_features()); @imp_id_writable says
+ * whether the capability was enabled.
  */
 void idreg_vm_traits_init(struct idreg_vm_traits *t,
 			  const uint64_t limit[IDREG_NR_SLOTS],
 			  bool imp_id_writable, const char *release);
+/*
+ * The VM's vCPUs were created with @features (enum idreg_vcpu_feature):
+ * SVE (ID_AA64ZFR0_EL1 visible), MTE, EL2 (the setters' NV checks).
+ */
+void idreg_vm_traits_set_features(struct idreg_vm_traits *t, unsigned int features);
 
 /*
  * What the VM's ID registers (@regs, as configured) read once it has run:

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vCPU configurations: the features a VMM asks KVM for when it creates a
+ * VM and its vCPUs (PMUv3, SVE, pointer authentication, MTE, EL2, AArch32
+ * EL1).  They change the ID registers' values, KVM's limits, which
+ * registers are hidden and what some setters do.  Portable: the names and
+ * feature sets; lib/kvm/kvm.c creates a VM for one (idreg_vm_open()).
+ */
+#ifndef IDREGS_VCPU_CONFIG_H
+#define IDREGS_VCPU_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a configuration asks KVM for. */
+enum idreg_vcpu_feature {
+	IDREG_VCPU_PMU		= 1U << 0,	/* KVM_ARM_VCPU_PMU_V3, initialised */
+	IDREG_VCPU_SVE		= 1U << 1,	/* KVM_ARM_VCPU_SVE, finalized */
+	IDREG_VCPU_PAUTH	= 1U << 2,	/* KVM_ARM_VCPU_PTRAUTH_ADDRESS and _GENERIC */
+	IDREG_VCPU_MTE		= 1U << 3,	/* KVM_CAP_ARM_MTE, before any vCPU */
+	IDREG_VCPU_EL2		= 1U << 4,	/* KVM_ARM_VCPU_HAS_EL2 */
+	IDREG_VCPU_E2H0		= 1U << 5,	/* and KVM_ARM_VCPU_HAS_EL2_E2H0 */
+	IDREG_VCPU_AARCH32	= 1U << 6,	/* KVM_ARM_VCPU_EL1_32BIT */
+};
+
+#define IDREG_VCPU_NR_FEATURES	7
+
+struct idreg_vcpu_config {
+	const char *name;
+	/* Asked for; a host that cannot give one of them skips. */
+	unsigned int features;
+	/* Asked for only when the host offers them (qemu-host). */
+	unsigned int if_offered;
+	const char *what;
+};
+
+/* The configurations, "default" first. */
+const struct idreg_vcpu_config *idreg_vcpu_configs(unsigned int *nr);
+const struct idreg_vcpu_config *idreg_vcpu_config_by_name(const char *name);
+/* "default": the one without any feature. */
+const struct idreg_vcpu_config *idreg_vcpu_config_default(void);
+static inline bool idreg_vcpu_config_is_default(const struct idreg_vcpu_config *c)
+{
+	return !c || (!c->features && !c->if_offered);
+}
+
+/*
+ * A comma-separated list of names ("all" for every configuration) into
+ * @out (at most @cap, no name twice).  Returns how many, or -1 with a
+ * one-line message in @err (IDREG_ERR_LEN bytes) naming the bad entry.
+ */
+int idreg_vcpu_config_parse(const char *list, const struct idreg_vcpu_config **out,
+			    unsigned int cap, char *err);
+
+/* The feature's short name ("pmu", "sve", ...) or NULL. */
+const char *idreg_vcpu_feature_name(unsigned int feature);
+/* A feature by its short name; 0 if none. */
+unsigned int idreg_vcpu_feature_by_name(const char *name);
+/* "pmu,sve,pauth" ("none" for 0) into @buf. */
+void idreg_vcpu_features_describe(unsigned int features, char *buf, size_t size);
+
+/*
+ * The features a VM of @c asks for on a host offering @offered: @c's own
+ * and those of its if_offered the host has.
+ */
+static inline unsigned int idreg_vcpu_config_features(const struct idreg_vcpu_config *c,
+						      unsigned int offered)
+{
+	return c ? c->features | (c->if_offered & offered) : 0;
+}
+
+#endif /* IDREGS_VCPU_CONFIG_H */
