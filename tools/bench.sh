@@ -40,9 +40,11 @@ mkdir -p "$(dirname "$outfile")"
 make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$work/st" all >"$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; die "building the selftests failed"; }
 cflags=$(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-CPPFLAGS)
+# The library's objects as the selftests build left them.
+objs=$(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 OUTPUT="$work/st" print-LIB_OBJ)
 # shellcheck disable=SC2086
 aarch64-linux-gnu-gcc -O2 -static -Wall -Wextra -Werror -D_GNU_SOURCE $cflags \
-	-o "$work/idreg_bench" "$TOP/tools/bench/idreg_bench.c" "$work/st/libidregs.a" ||
+	-o "$work/idreg_bench" "$TOP/tools/bench/idreg_bench.c" $objs ||
 	die "building idreg_bench failed"
 
 host_args=(--cpu "$cpu" --runner "$work/st/ktap_runner")
