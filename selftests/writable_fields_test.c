@@ -49,6 +49,9 @@ struct walk_vm {
 	uint64_t mask[IDREG_NR_SLOTS];
 	uint64_t limit[IDREG_NR_SLOTS];
 	bool readable[IDREG_NR_SLOTS];
+	/* Refused writes not read back yet (check_unread()), the last one. */
+	unsigned int unread;
+	uint64_t unread_last;
 };
 
 static struct {
@@ -136,6 +139,40 @@ static bool restore(struct walk_vm *w, unsigned int slot, char *detail, size_t s
 }
 
 /*
+ * A refused write must leave the register as it was.  Writes refused as
+ * predicted are not read back one by one: one read checks the run of them
+ * before the next write that is not, and at the end of each result.
+ * Returns false, saying what it found in @detail, if the register moved.
+ */
+static bool check_unread(struct walk_vm *w, unsigned int slot, char *detail, size_t size)
+{
+	unsigned int nr = w->unread;
+	uint64_t back = 0;
+	int r;
+
+	if (!nr)
+		return true;
+	w->unread = 0;
+	r = idreg_get_slot(&w->vm, 0, slot, &back);
+	if (!r && back == w->limit[slot])
+		return true;
+	idreg_append(detail, size, " [after %u refused writes (the last 0x%016llx) the register reads 0x%016llx, not 0x%016llx%s%s]",
+		     nr, (unsigned long long)w->unread_last, (unsigned long long)back,
+		     (unsigned long long)w->limit[slot], r ? ": " : "", r ? w->vm.last_error : "");
+	restore(w, slot, detail, size);
+	return false;
+}
+
+/* check_unread() at the end of a result: one more difference if it failed. */
+static void settle(struct walk_vm *w, unsigned int slot, struct idreg_test_diff *diff,
+		   unsigned int *bad, unsigned int max, char *detail, size_t size)
+{
+	/* No values= list can excuse a refused write that changed the register. */
+	if (!check_unread(w, slot, detail, size) && *bad < max)
+		diff[(*bad)++] = (struct idreg_test_diff){ UINT64_MAX, IDREG_EXPECT_READS };
+}
+
+/*
  * Write @val, compare KVM's answer and the register read back with the
  * prediction (a refused write must leave the register as it was), restore.
  * Returns true when KVM did what was predicted; else @dir says how it
@@ -149,9 +186,12 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	uint64_t limit = w->limit[slot], back = 0;
 	enum idreg_answer a;
 	char buf[32];
+	bool unread_ok;
 	int r;
 
 	idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v);
+	/* Before a write predicted to change the register, check the run. */
+	unread_ok = v.effect == IDREG_WRITE_REJECTED || check_unread(w, slot, detail, size);
 	r = idreg_set_slot(&w->vm, 0, slot, val);
 	*accepted = r == 0;
 	stats.values++;
@@ -161,6 +201,17 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 		stats.rejected++;
 
 	*dir = IDREG_EXPECT_READS;
+	if (r && v.effect == IDREG_WRITE_REJECTED && r == v.err) {
+		w->unread++;
+		w->unread_last = val;
+		return true;
+	}
+	/*
+	 * Predicted refused, answered otherwise: the read below checks a run
+	 * still unread too when KVM refused; an accepted write overwrote it,
+	 * and is a difference of its own.
+	 */
+	w->unread = 0;
 	if (idreg_get_slot(&w->vm, 0, slot, &back)) {
 		idreg_append(detail, size, " [reading back after writing 0x%016llx: %s]",
 			     (unsigned long long)val, w->vm.last_error);
@@ -177,7 +228,7 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 			       v.host_guess);
 	if (back != limit && !restore(w, slot, detail, size))
 		return false;
-	return a != IDREG_ANSWER_MISMATCH;
+	return unread_ok && a != IDREG_ANSWER_MISMATCH;
 }
 
 /* A named field the walk can use: a real field, wholly writable. */
@@ -229,6 +280,7 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 		    IDREG_VALUE_RESERVED && cand[i] != lim_raw)
 			reserved_acc++;
 	}
+	settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
 	stats.mismatches += bad;
 	if (w->base && ((w->limit[slot] ^ w->base->limit[slot]) & idreg_field_mask(f->lsb, f->width) ||
 			!walkable(f, w->base->mask[slot]))) {
@@ -345,6 +397,7 @@ static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idre
 				diff[bad++] = (struct idreg_test_diff){ i, dir };
 			acc += accepted;
 		}
+		settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
 		/* A finding only when KVM took a value the tables do not name. */
 		stats.findings += acc > 0;
 		stats.mismatches += bad;
@@ -383,6 +436,7 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 			       &dir, detail, sizeof(detail)))
 			diff[bad++] = (struct idreg_test_diff){ bit, dir };
 	}
+	settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
 	stats.mismatches += bad;
 	{
 		char summary[DETAIL_LEN + 120];
