@@ -9,27 +9,10 @@
 
 #include "idregs/expect.h"
 #include "idregs/field.h"
+#include "idregs/kversion.h"
 #include "idregs/util.h"
 
 #define VERSION_MAX	0xffffffffU
-
-/* "7.3..." -> 7 << 16 | 3; returns -1 if it does not start like that. */
-static int parse_version(const char *s, const char **end, unsigned int *v)
-{
-	char *p;
-	unsigned long major, minor;
-
-	major = strtoul(s, &p, 10);
-	if (p == s || *p != '.')
-		return -1;
-	s = p + 1;
-	minor = strtoul(s, &p, 10);
-	if (p == s || major > 0xffff || minor > 0xffff)
-		return -1;
-	*v = major << 16 | minor;
-	*end = p;
-	return 0;
-}
 
 static int parse_kernels(const char *s, unsigned int *from, unsigned int *to)
 {
@@ -40,7 +23,7 @@ static int parse_kernels(const char *s, unsigned int *from, unsigned int *to)
 		*to = VERSION_MAX;
 		return 0;
 	}
-	if (parse_version(s, &p, from))
+	if (idreg_parse_kernel_version(s, &p, from))
 		return -1;
 	if (!*p) {
 		*to = *from;
@@ -52,7 +35,7 @@ static int parse_kernels(const char *s, unsigned int *from, unsigned int *to)
 		*to = VERSION_MAX;
 		return 0;
 	}
-	if (parse_version(p + 1, &p, to) || *p || *to < *from)
+	if (idreg_parse_kernel_version(p + 1, &p, to) || *p || *to < *from)
 		return -1;
 	return 0;
 }
@@ -258,14 +241,6 @@ int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0, co
 		snprintf(exe, sizeof(exe), ".");
 	snprintf(path, sizeof(path), "%s/%s", exe, file);
 	return idreg_expect_load(e, path);
-}
-
-unsigned int idreg_kernel_version(const char *release)
-{
-	const char *end;
-	unsigned int v;
-
-	return release && !parse_version(release, &end, &v) ? v : 0;
 }
 
 static bool applies(const struct idreg_expectation *x, unsigned int v)

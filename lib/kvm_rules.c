@@ -23,6 +23,7 @@
 
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/kversion.h"
 #include "idregs/util.h"
 #include "idregs/vcpu_config.h"
 

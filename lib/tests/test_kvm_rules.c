@@ -12,6 +12,7 @@
 
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/kversion.h"
 #include "idregs/vcpu_config.h"
 
 #define MIDR_SLOT	idreg_slot_index(3, 0, 0, 0, 0)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <idregs/candidates.h>
 #include <idregs/field.h>
 #include <idregs/predict.h>
 #include <idregs/util.h>

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "idregs/declared.h"
-#include "idregs/expect.h"
+#include "idregs/kversion.h"
 #include "idregs/field.h"
 #include "idregs/model.h"
 #include "idregs/predict.h"

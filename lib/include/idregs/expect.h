@@ -65,8 +65,6 @@ int idreg_expect_load(struct idreg_expectations *e, const char *path);
 /* Load @file from the directory of the running executable. */
 int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0,
 			     const char *file);
-/* "7.3.4+deb13-arm64" -> 7 << 16 | 3; 0 when it does not parse. */
-unsigned int idreg_kernel_version(const char *release);
 
 /* The expectation for @target on kernel @release ("7.3.4+deb13-arm64"). */
 struct idreg_expectation *
