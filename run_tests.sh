@@ -29,7 +29,7 @@ host_flavour=
 vcpus=default
 MATRIX_CPUS="max,neoverse-n1,cortex-a72"
 # The tests that take --vcpu: each runs its checks once per configuration.
-VCPU_TESTS="writable_fields_test guest_view_test vm_rules_test"
+VCPU_TESTS="writable_fields_test guest_view_test vm_rules_test defaults_test"
 
 usage() {
 	cat <<USAGE

@@ -90,3 +90,220 @@ const char *idreg_describe_bits(const struct idreg_reg *reg, uint64_t bits,
 	}
 	return buf;
 }
+
+/*
+ * The sanitising operations followed abstractly: which bits are known
+ * (and to be what), which fields are known to be at most a value, and the
+ * operation each rests on.
+ */
+#define SAN_MAX_CAPS	8
+
+struct san_cap {
+	uint64_t mask;
+	uint64_t max;
+	const struct idreg_sanitised_op *op;
+};
+
+struct san_state {
+	uint64_t known, val;
+	const struct idreg_sanitised_op *origin[64];
+	struct san_cap caps[SAN_MAX_CAPS];
+	unsigned int nr_caps;
+};
+
+static unsigned int lsb_of(uint64_t mask)
+{
+	return mask ? __builtin_ctzll(mask) : 0;
+}
+
+static void drop_caps(struct san_state *st, uint64_t mask)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < st->nr_caps; i++)
+		if (!(st->caps[i].mask & mask))
+			st->caps[n++] = st->caps[i];
+	st->nr_caps = n;
+}
+
+static void set_known(struct san_state *st, uint64_t bits, uint64_t val,
+		      const struct idreg_sanitised_op *op)
+{
+	unsigned int b;
+
+	st->known |= bits;
+	st->val = (st->val & ~bits) | (val & bits);
+	for (b = 0; b < 64; b++)
+		if (bits >> b & 1)
+			st->origin[b] = op;
+}
+
+static void add_cap(struct san_state *st, uint64_t mask, uint64_t max,
+		    const struct idreg_sanitised_op *op)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_caps; i++)
+		if (st->caps[i].mask == mask) {
+			if (max < st->caps[i].max) {
+				st->caps[i].max = max;
+				st->caps[i].op = op;
+			}
+			return;
+		}
+	drop_caps(st, mask);
+	if (st->nr_caps < SAN_MAX_CAPS)
+		st->caps[st->nr_caps++] = (struct san_cap){ mask, max, op };
+}
+
+static void san_apply(struct san_state *st, const struct idreg_sanitised_op *op)
+{
+	uint64_t m = op->mask, field;
+
+	switch (op->kind) {
+	case IDREG_SANITISED_CLEAR:
+		drop_caps(st, m);
+		set_known(st, m, 0, op);
+		break;
+	case IDREG_SANITISED_SET:
+		drop_caps(st, m);
+		set_known(st, op->value & m, op->value, op);
+		break;
+	case IDREG_SANITISED_ANY:
+		drop_caps(st, m);
+		st->known &= ~m;
+		break;
+	case IDREG_SANITISED_CAP:
+		if ((st->known & m) == m) {
+			field = (st->val & m) >> lsb_of(m);
+			if (field > op->value)
+				set_known(st, m, op->value << lsb_of(m), op);
+		} else {
+			st->known &= ~m;
+			add_cap(st, m, op->value, op);
+		}
+		break;
+	}
+}
+
+/* The most @st says field @mask can be; false if it says nothing. */
+static bool san_bound(const struct san_state *st, uint64_t mask, uint64_t *max,
+		      const struct idreg_sanitised_op **op)
+{
+	unsigned int i;
+
+	if ((st->known & mask) == mask) {
+		*max = (st->val & mask) >> lsb_of(mask);
+		*op = st->origin[lsb_of(mask)];
+		return true;
+	}
+	for (i = 0; i < st->nr_caps; i++)
+		if (st->caps[i].mask == mask) {
+			*max = st->caps[i].max;
+			*op = st->caps[i].op;
+			return true;
+		}
+	return false;
+}
+
+static void join_cap(struct san_state *out, const struct san_state *a,
+		     const struct san_state *b, uint64_t mask)
+{
+	const struct idreg_sanitised_op *oa, *ob;
+	uint64_t ma, mb;
+
+	if ((out->known & mask) == mask || !san_bound(a, mask, &ma, &oa) ||
+	    !san_bound(b, mask, &mb, &ob))
+		return;
+	add_cap(out, mask, ma > mb ? ma : mb, ma > mb ? oa : ob);
+}
+
+/* What holds whether or not an operation happened: @a without it, @b with. */
+static void san_join(struct san_state *a, const struct san_state *b)
+{
+	struct san_state out = *a;
+	unsigned int i;
+
+	out.known = a->known & b->known & ~(a->val ^ b->val);
+	out.val = a->val & out.known;
+	out.nr_caps = 0;
+	for (i = 0; i < a->nr_caps; i++)
+		join_cap(&out, a, b, a->caps[i].mask);
+	for (i = 0; i < b->nr_caps; i++)
+		join_cap(&out, a, b, b->caps[i].mask);
+	*a = out;
+}
+
+static bool san_applies(const struct idreg_sanitised_op *op, unsigned int features)
+{
+	return !(op->when & ~features) && !(op->unless & features);
+}
+
+bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_sanitised; i++)
+		if (s->sanitised[i].slot == slot)
+			return true;
+	return false;
+}
+
+static unsigned int san_problem(struct idreg_sanitised_problem *out, unsigned int n,
+				unsigned int cap, const struct idreg_sanitised_op *op,
+				uint64_t mask, uint64_t val)
+{
+	if (n < cap)
+		out[n] = (struct idreg_sanitised_problem){ op, mask, val & mask };
+	return n + 1;
+}
+
+unsigned int idreg_sanitised_check(const struct idreg_declared_series *s, unsigned int slot,
+				   unsigned int features, uint64_t val,
+				   struct idreg_sanitised_problem *out, unsigned int cap,
+				   unsigned int *checked)
+{
+	struct san_state st, with;
+	const struct idreg_sanitised_op *seen[64];
+	unsigned int i, b, n = 0, nr_seen = 0, j;
+	uint64_t bad;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < s->nr_sanitised; i++) {
+		const struct idreg_sanitised_op *op = &s->sanitised[i];
+
+		if (op->slot != slot || !san_applies(op, features))
+			continue;
+		if (!op->host) {
+			san_apply(&st, op);
+			continue;
+		}
+		with = st;
+		san_apply(&with, op);
+		san_join(&st, &with);
+	}
+	/* One problem per operation whose known bits the default breaks. */
+	bad = (val ^ st.val) & st.known;
+	for (b = 0; b < 64; b++) {
+		const struct idreg_sanitised_op *op = st.origin[b];
+		uint64_t mask = 0;
+
+		if (!(st.known >> b & 1))
+			continue;
+		for (j = 0; j < nr_seen && seen[j] != op; j++)
+			;
+		if (j < nr_seen)
+			continue;
+		seen[nr_seen++] = op;
+		for (j = b; j < 64; j++)
+			if (st.known >> j & 1 && st.origin[j] == op)
+				mask |= 1ULL << j;
+		if (bad & mask)
+			n = san_problem(out, n, cap, op, mask, val);
+	}
+	for (i = 0; i < st.nr_caps; i++)
+		if ((val & st.caps[i].mask) >> lsb_of(st.caps[i].mask) > st.caps[i].max)
+			n = san_problem(out, n, cap, st.caps[i].op, st.caps[i].mask, val);
+	*checked = nr_seen + st.nr_caps;
+	return n;
+}

@@ -9,6 +9,18 @@
  *                  the values the description names (a reserved value in
  *                  a default would be KVM or the host inventing a feature
  *                  level);
+ *   REG.sanitised  every ID register KVM's sanitising code in sys_regs.c
+ *                  touches satisfies what the source declares for the
+ *                  vCPU configuration (lib/generated/idreg_declared.c,
+ *                  read from each kernel series by gen/): a feature KVM
+ *                  does not give this vCPU reads as not implemented, a
+ *                  capped field is at most its cap, a forced field has
+ *                  its forced value.  Operations that also depend on the
+ *                  host (spectre state, GIC, page size, ...) are not
+ *                  held against it.  A kernel newer than every series
+ *                  read is held to the newest, and the result says so;
+ *                  one between two series to the older;
+ *   (both per vCPU configuration: --vcpu LIST, results REG.x@config)
  *   order.imp_id_cap_after_vcpu
  *                  KVM_CAP_ARM_WRITABLE_IMP_ID_REGS enabled once a vCPU
  *                  exists is refused (EINVAL, kvm_vm_ioctl_enable_cap():
@@ -25,6 +37,8 @@
 
 #include "kselftest.h"
 #include "idreg_test.h"
+#include "idregs/declared.h"
+#include "idregs/expect.h"
 #include "idregs/field.h"
 #include "idregs/kvm.h"
 
@@ -58,7 +72,7 @@ static const char *field_problem(const struct idreg_field *f, uint64_t v)
 	}
 }
 
-static void check_defaults(const struct idreg_reg *reg, uint64_t val)
+static void check_defaults(const struct idreg_reg *reg, uint64_t val, const char *suffix)
 {
 	char detail[DETAIL_LEN] = "";
 	unsigned int i, bad = 0;
@@ -74,8 +88,100 @@ static void check_defaults(const struct idreg_reg *reg, uint64_t val)
 		idreg_append(detail, sizeof(detail), "; %s (%u:%u) = 0x%llx: %s", f->name,
 			     f->lsb + f->width - 1, f->lsb, (unsigned long long)v, why);
 	}
-	ksft_test_result(!bad, "%s.defaults: 0x%016llx%s\n", reg->name,
+	ksft_test_result(!bad, "%s.defaults%s: 0x%016llx%s\n", reg->name, suffix,
 			 (unsigned long long)val, bad ? detail : " satisfies the architecture");
+}
+
+#define MAX_PROBLEMS	8
+
+/* The sanitising code's series this kernel is held to, and how. */
+struct sanitised_ref {
+	const struct idreg_declared_series *s;
+	enum idreg_decl_match match;
+};
+
+static const char *ref_words(const struct sanitised_ref *r)
+{
+	switch (r->match) {
+	case IDREG_DECL_EXACT:
+		return "";
+	case IDREG_DECL_NEWER:
+		return " (kernel newer than every series read: held to the newest)";
+	default:
+		return " (kernel between the series read: held to the older)";
+	}
+}
+
+static void describe_op(const struct idreg_sanitised_op *op, char *buf, size_t size)
+{
+	char when[64], unless[64];
+
+	idreg_vcpu_features_describe(op->when, when, sizeof(when));
+	idreg_vcpu_features_describe(op->unless, unless, sizeof(unless));
+	switch (op->kind) {
+	case IDREG_SANITISED_CLEAR:
+		snprintf(buf, size, "clears it");
+		break;
+	case IDREG_SANITISED_SET:
+		snprintf(buf, size, "sets it to %s (0x%llx)", op->value_name,
+			 (unsigned long long)(op->value >> __builtin_ctzll(op->mask)));
+		break;
+	case IDREG_SANITISED_CAP:
+		snprintf(buf, size, "caps it at %s (0x%llx)", op->value_name,
+			 (unsigned long long)op->value);
+		break;
+	default:
+		snprintf(buf, size, "sets it from %s", op->value_name);
+		break;
+	}
+	if (op->when)
+		idreg_append(buf, size, " with %s", when);
+	if (op->unless)
+		idreg_append(buf, size, " unless the vCPU has %s", unless);
+}
+
+/* @reg's default @val against what the source declares for @features. */
+static void check_sanitised(const struct sanitised_ref *ref, const struct idreg_reg *reg,
+			    unsigned int slot, unsigned int features, uint64_t val,
+			    const char *suffix)
+{
+	struct idreg_sanitised_problem p[MAX_PROBLEMS];
+	char detail[1024] = "", bits[128], what[160];
+	unsigned int n, i, checked;
+
+	n = idreg_sanitised_check(ref->s, slot, features, val, p, MAX_PROBLEMS, &checked);
+	for (i = 0; i < n && i < MAX_PROBLEMS; i++) {
+		const struct idreg_sanitised_op *op = p[i].op;
+		unsigned int lsb = __builtin_ctzll(p[i].mask);
+
+		describe_op(op, what, sizeof(what));
+		idreg_describe_bits(reg, p[i].mask, bits, sizeof(bits));
+		idreg_append(detail, sizeof(detail), "; %s = 0x%llx, but %s() (%s, %s) %s",
+			     bits, (unsigned long long)(p[i].got >> lsb), op->func,
+			     ref->s->series, op->where, what);
+	}
+	ksft_test_result(!n, "%s.sanitised%s: 0x%016llx%s, %u operations of %s sys_regs.c%s\n",
+			 reg->name, suffix, (unsigned long long)val,
+			 n ? detail : " as declared", checked, ref->s->series, ref_words(ref));
+}
+
+/* How many results check_config() reports for a VM of @features. */
+static unsigned int count_config(const struct sanitised_ref *ref, const bool *readable,
+				 const uint64_t *val, unsigned int features)
+{
+	struct idreg_sanitised_problem p[1];
+	unsigned int slot, nr = 0, checked;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		if (!readable[slot] || !idreg_reg_by_slot(slot))
+			continue;
+		nr++;
+		if (ref->s && idreg_sanitised_has(ref->s, slot)) {
+			idreg_sanitised_check(ref->s, slot, features, val[slot], p, 1, &checked);
+			nr += checked > 0;
+		}
+	}
+	return nr;
 }
 
 /*
@@ -116,25 +222,86 @@ static void check_imp_id_cap_order(uint64_t midr_mask)
 	idreg_vm_destroy(&vm);
 }
 
+struct config_run {
+	struct idreg_vm vm;
+	int open;
+	uint64_t mask[IDREG_NR_SLOTS], val[IDREG_NR_SLOTS];
+	bool readable[IDREG_NR_SLOTS];
+};
+
+static void check_config(const struct sanitised_ref *ref, struct config_run *c,
+			 const struct idreg_vcpu_config *cfg)
+{
+	struct idreg_sanitised_problem p[1];
+	unsigned int slot, checked, host_only = 0;
+	char suffix[48], host_regs[512] = "";
+
+	idreg_test_config_suffix(cfg, suffix, sizeof(suffix));
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+
+		if (!c->readable[slot] || !reg)
+			continue;
+		check_defaults(reg, c->val[slot], suffix);
+		if (!ref->s || !idreg_sanitised_has(ref->s, slot))
+			continue;
+		idreg_sanitised_check(ref->s, slot, c->vm.features, c->val[slot], p, 1, &checked);
+		if (checked) {
+			check_sanitised(ref, reg, slot, c->vm.features, c->val[slot], suffix);
+		} else {
+			host_only++;
+			idreg_append(host_regs, sizeof(host_regs), " %s", reg->name);
+		}
+	}
+	if (host_only)
+		ksft_print_msg("vcpu %s: %u registers whose sanitising depends only on the host here (not checked):%s\n",
+			       cfg->name, host_only, host_regs);
+}
+
 int main(int argc, char **argv)
 {
-	static uint64_t mask[IDREG_NR_SLOTS], val[IDREG_NR_SLOTS];
-	static bool readable[IDREG_NR_SLOTS];
-	unsigned int slot, nr = 0;
-	char release[128];
-	struct idreg_vm vm;
+	static struct config_run runs[IDREG_TEST_MAX_CONFIGS];
+	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
+	struct sanitised_ref ref;
+	unsigned int i, nr_cfgs, plan = 1;
+	uint64_t midr_mask = 0;
+	char release[128], suffix[48];
 
-	(void)argc;
 	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
-	if (idreg_vm_open(&vm, NULL, 0) || idreg_vm_read_all(&vm, mask, val, readable))
-		ksft_exit_fail_msg("%s\n", vm.last_error);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		nr += readable[slot] && idreg_reg_by_slot(slot);
-	ksft_set_plan(nr + 1);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (readable[slot] && idreg_reg_by_slot(slot))
-			check_defaults(idreg_reg_by_slot(slot), val[slot]);
-	idreg_vm_destroy(&vm);
-	check_imp_id_cap_order(mask[idreg_slot_index(3, 0, 0, 0, 0)]);
+	nr_cfgs = idreg_test_configs(argc, argv, cfgs);
+	ref.s = idreg_declared_for(idreg_kernel_version(release), &ref.match);
+	for (i = 0; i < nr_cfgs; i++) {
+		struct config_run *c = &runs[i];
+
+		c->open = idreg_vm_open(&c->vm, cfgs[i], 0);
+		if (c->open == IDREG_VM_UNAVAILABLE) {
+			plan++;
+			continue;
+		}
+		if (c->open || idreg_vm_read_all(&c->vm, c->mask, c->val, c->readable))
+			ksft_exit_fail_msg("vcpu %s: %s\n", cfgs[i]->name, c->vm.last_error);
+		plan += count_config(&ref, c->readable, c->val, c->vm.features);
+		midr_mask = c->mask[idreg_slot_index(3, 0, 0, 0, 0)];
+	}
+	plan += !ref.s;
+	ksft_set_plan(plan);
+	if (!ref.s)
+		ksft_test_result_skip("sanitised: kernel %s is older than every series read (oldest: %s)\n",
+				      release,
+				      idreg_declared_series[idreg_nr_declared_series - 1].series);
+	else
+		ksft_print_msg("sanitising code: kernel %s held to %s sys_regs.c (%s)%s\n", release,
+			       ref.s->series, ref.s->package, ref_words(&ref));
+	for (i = 0; i < nr_cfgs; i++) {
+		if (runs[i].open == IDREG_VM_UNAVAILABLE) {
+			ksft_test_result_skip("vcpu%s: %s\n",
+					      idreg_test_config_suffix(cfgs[i], suffix, sizeof(suffix)),
+					      runs[i].vm.last_error);
+			continue;
+		}
+		check_config(&ref, &runs[i], cfgs[i]);
+		idreg_vm_destroy(&runs[i].vm);
+	}
+	check_imp_id_cap_order(midr_mask);
 	ksft_finished();
 }

@@ -1,4 +1,4 @@
-"""Command line: generate, check, compare, declared, declared-check."""
+"""Command line: generate, check, compare, declared, declared-check, sanitised."""
 import argparse
 import difflib
 import glob
@@ -111,8 +111,14 @@ def cmd_declared(args):
     sources = _declared_sources(args)
     write_atomic(args.output, declared.render(sources))
     print(f"idregs-gen: wrote {args.output}: "
-          + ", ".join(f"{s[0]} ({len(s[2])} registers)" for s in sources),
+          + ", ".join(f"{s[0]} ({len(s[2])} registers, {len(s[4])} sanitising operations)"
+                      for s in sources),
           file=sys.stderr)
+    return 0
+
+
+def cmd_sanitised(args):
+    sys.stdout.write(declared.table_text(_declared_sources(args)))
     return 0
 
 
@@ -129,7 +135,8 @@ def cmd_declared_check(args):
     if _out_of_date(args.committed, committed, declared.render(sources)):
         return 1
     print(f"gen-check: {args.committed} is up to date ("
-          + ", ".join(f"{s[0]}: {len(s[2])} registers" for s in sources) + ")")
+          + ", ".join(f"{s[0]}: {len(s[2])} registers, {len(s[4])} sanitising operations"
+                      for s in sources) + ")")
     return 0
 
 
@@ -193,6 +200,13 @@ def main(argv=None):
     dc.add_argument("--kernel-src", action="append")
     dc.add_argument("committed")
     dc.set_defaults(func=cmd_declared_check)
+
+    st = sub.add_parser("sanitised", help="print what sys_regs.c's sanitising code "
+                                          "hides or caps, per series (the table in "
+                                          "idreg_declared.c)")
+    st.add_argument("--cache")
+    st.add_argument("--kernel-src", action="append")
+    st.set_defaults(func=cmd_sanitised)
 
     args = p.parse_args(argv)
     try:

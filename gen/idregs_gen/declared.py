@@ -11,12 +11,16 @@ import re
 
 from .build import SUPPLEMENT, sha256
 from .emit import c_string, file_header, inputs_array
+from .kvm_sanitised import NESTED_REL, SUPPLEMENT_NAME, parse_sanitised, read_supplement
 from .kvm_writable import SYS_REGS_REL, parse_declared
 from .model import GenError, SRC_SUPPLEMENT
 from .sysreg import parse_sysreg
 
 SYSREG_REL = os.path.join("arch", "arm64", "tools", "sysreg")
 OUTPUT = os.path.join("lib", "generated", "idreg_declared.c")
+SANITISED_SUPPLEMENT = os.path.join(os.path.dirname(SUPPLEMENT), SUPPLEMENT_NAME)
+_FEATURES = {"PMU": "IDREG_VCPU_PMU", "SVE": "IDREG_VCPU_SVE", "PAUTH": "IDREG_VCPU_PAUTH",
+             "MTE": "IDREG_VCPU_MTE", "EL2": "IDREG_VCPU_EL2", "E2H0": "IDREG_VCPU_E2H0"}
 
 
 def _slot(enc):
@@ -51,9 +55,69 @@ def read_source(ksrc):
         regs.setdefault(name, reg)
     # Named relative to the tree: the output holds no absolute paths.
     decl = parse_declared(sys_regs, regs, name=SYS_REGS_REL)
+    ops = parse_sanitised(ksrc, regs, read_supplement(SANITISED_SUPPLEMENT))
+    nested = os.path.join(ksrc, NESTED_REL)
     line = (f"{series}: linux-source {version}, sys_regs.c sha256:{sha256(sys_regs)}, "
-            f"sysreg sha256:{sha256(sysreg)}, supplement sha256:{sha256(SUPPLEMENT)}")
-    return series, version, decl, line
+            + (f"nested.c sha256:{sha256(nested)}, " if os.path.isfile(nested) else "")
+            + f"sysreg sha256:{sha256(sysreg)}, supplement sha256:{sha256(SUPPLEMENT)}, "
+            f"{SUPPLEMENT_NAME} sha256:{sha256(SANITISED_SUPPLEMENT)}")
+    return series, version, decl, line, ops
+
+
+def _features(names):
+    return " | ".join(_FEATURES[n] for n in names) or "0"
+
+
+def _render_ops(w, series, ops):
+    w(f"static const struct idreg_sanitised_op {_symbol(series)}_sanitised[] = {{")
+    for o in ops:
+        w(f"\t{{ /* {o.where} */")
+        w(f"\t\t.reg = {c_string(o.reg)}, .field = {c_string(o.field)}, "
+          f".slot = {_slot(o.enc)},")
+        w(f"\t\t.kind = IDREG_SANITISED_{o.kind}, .mask = {o.mask:#018x}, "
+          f".value = {o.value:#x},")
+        if o.value_name:
+            w(f"\t\t.value_name = {c_string(o.value_name)},")
+        if o.when or o.unless:
+            w(f"\t\t.when = {_features(o.when)}, .unless = {_features(o.unless)},")
+        if o.host:
+            w(f"\t\t.host = {c_string(o.host)},")
+        w(f"\t\t.func = {c_string(o.func)}, .where = {c_string(o.where)},")
+        w("\t},")
+    w("};")
+    w("")
+
+
+def covered_fields(ops):
+    """(fields the operations touch, of them those some operation sets
+    without a host condition): (register, field or bits) pairs."""
+    allf = {(o.reg, o.field or hex(o.mask)) for o in ops}
+    checked = {(o.reg, o.field or hex(o.mask)) for o in ops if not o.host}
+    return len(allf), len(checked)
+
+
+def table_text(sources):
+    """The sanitising operations as a readable table, per series."""
+    out = []
+    for series, version, _, _, ops in sorted(sources, key=lambda s: _version_num(s[0]),
+                                             reverse=True):
+        n, c = covered_fields(ops)
+        out.append(f"# {series} (linux-source {version}): {len(ops)} operations, "
+                   f"{n} fields, {c} without a host condition")
+        for o in ops:
+            what = {"CLEAR": "clears", "SET": f"sets {o.value_name}",
+                    "ANY": f"sets from {o.value_name}",
+                    "CAP": f"caps at {o.value_name} ({o.value})"}[o.kind]
+            cond = []
+            if o.when:
+                cond.append("with " + ",".join(x.lower() for x in o.when))
+            if o.unless:
+                cond.append("unless the vCPU has " + ",".join(x.lower() for x in o.unless))
+            if o.host:
+                cond.append(f"if host: {o.host}")
+            out.append(f"{o.reg}\t{o.field or hex(o.mask)}\t{what}\t"
+                       f"{'; '.join(cond) or 'always'}\t{o.func} {o.where}")
+    return "\n".join(out) + "\n"
 
 
 def _version_num(series):
@@ -74,7 +138,9 @@ def render(sources):
         "verifies it; the inputs are recorded in idreg_declared_inputs."],
         "idregs/declared.h")
     w = out.append
-    for series, _, decl, _ in sources:
+    for series, _, decl, _, ops in sources:
+        _render_ops(w, series, ops)
+    for series, _, decl, _, _ in sources:
         w(f"static const struct idreg_declared_reg {_symbol(series)}[] = {{")
         for d in decl:
             w(f"\t{{ /* {d.where} */")
@@ -85,17 +151,18 @@ def render(sources):
         w("};")
         w("")
     w("const struct idreg_declared_series idreg_declared_series[] = {")
-    for series, version, decl, _ in sources:
+    for series, version, decl, _, ops in sources:
         w("\t{")
         w(f"\t\t.series = {c_string(series)}, .version = {_version_num(series):#x},")
         w(f"\t\t.package = {c_string(version)},")
         w(f"\t\t.regs = {_symbol(series)}, .nr_regs = {len(decl)},")
+        w(f"\t\t.sanitised = {_symbol(series)}_sanitised, .nr_sanitised = {len(ops)},")
         w("\t},")
     w("};")
     w("")
     w(f"const unsigned int idreg_nr_declared_series = {len(sources)};")
     w("")
-    out += inputs_array("idreg_declared_inputs", [line for _, _, _, line in sources])
+    out += inputs_array("idreg_declared_inputs", [s[3] for s in sources])
     return "\n".join(out)
 
 

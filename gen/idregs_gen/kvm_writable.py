@@ -62,7 +62,8 @@ def mask_macros(regs):
 
 class _Expr:
     """A recursive-descent reader of the mask expressions: ~ & | ( ),
-    numbers, macros, GENMASK[_ULL](h, l), BIT[_ULL](n), UL()/ULL()."""
+    numbers, macros, GENMASK[_ULL](h, l), BIT[_ULL](n), UL()/ULL(),
+    ARM64_FEATURE_MASK(field) (6.12)."""
 
     _TOKEN = re.compile(r"\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|\s*([A-Za-z_]\w*)|\s*([~&|(),])")
 
@@ -139,6 +140,12 @@ class _Expr:
             return 1 << self._args()[0]
         if tok in ("UL", "ULL"):
             return self._args()[0]
+        if tok == "ARM64_FEATURE_MASK":
+            # sysreg.h: GENMASK_ULL(x##_SHIFT + 3, x##_SHIFT), x a field
+            field = self._args()[0]
+            if not field:
+                raise GenError(self.where, "ARM64_FEATURE_MASK() of an empty field")
+            return 0xf << ((field & -field).bit_length() - 1)
         if tok in self.macros:
             return self.macros[tok]
         raise GenError(self.where, f"mask expression: unknown macro '{tok}' "

@@ -75,10 +75,44 @@ static void test_describe(void)
 	UNIT_EQ_STR(idreg_describe_bits(isar1, 0, buf, sizeof(buf)), "", "no bits, no words");
 }
 
+#define AA64DFR0_SLOT	idreg_slot_index(3, 0, 0, 5, 0)
+#define MMFR2_SLOT	idreg_slot_index(3, 0, 0, 7, 2)
+
+/* The 7.3 sanitising code (sys_regs.c, nested.c) on made-up defaults. */
+static void test_sanitised(void)
+{
+	enum idreg_decl_match m;
+	const struct idreg_declared_series *s = idreg_declared_for(V(7, 3), &m);
+	struct idreg_sanitised_problem p[4];
+	unsigned int n, checked;
+	uint64_t sve = 1ULL << 32, csv2 = 2ULL << 56;
+
+	n = idreg_sanitised_check(s, PFR0_SLOT, 0, sve, p, 4, &checked);
+	UNIT_OK(n == 1 && p[0].mask == 0xfULL << 32 && p[0].got == sve &&
+		!strcmp(p[0].op->func, "sanitise_id_aa64pfr0_el1") &&
+		p[0].op->unless == IDREG_VCPU_SVE,
+		"PFR0.SVE = 1 without SVE: sanitise_id_aa64pfr0_el1 clears it unless sve");
+	n = idreg_sanitised_check(s, PFR0_SLOT, IDREG_VCPU_SVE, sve | csv2, p, 4, &checked);
+	UNIT_OK(n == 0 && checked > 0, "with SVE it may be set; CSV2 depends on the host");
+	n = idreg_sanitised_check(s, AA64DFR0_SLOT, 0, 0xbULL | 1ULL << 8, p, 4, &checked);
+	UNIT_OK(n == 2, "DFR0: DebugVer above its cap V8P8 and PMUVer without a PMU");
+	n = idreg_sanitised_check(s, AA64DFR0_SLOT, IDREG_VCPU_PMU, 0x8ULL | 1ULL << 8, p, 4,
+				  &checked);
+	UNIT_OK(n == 0, "with a PMU, PMUVer is the host's; DebugVer at its cap");
+	n = idreg_sanitised_check(s, MMFR2_SLOT, IDREG_VCPU_EL2, 0, p, 4, &checked);
+	UNIT_OK(n == 1 && !strcmp(p[0].op->func, "limit_nv_id_reg") &&
+		p[0].op->kind == IDREG_SANITISED_SET,
+		"EL2: MMFR2.TTL forced to IMP by limit_nv_id_reg");
+	n = idreg_sanitised_check(s, ID_PFR0_SLOT, 0, 0x131, p, 4, &checked);
+	UNIT_OK(n == 0 && checked == 0, "AArch32 ID_PFR0_EL1: RAZ only depending on the host");
+	UNIT_OK(!idreg_sanitised_has(s, MIDR_SLOT), "MIDR_EL1: no sanitising operation");
+}
+
 int main(void)
 {
 	test_series();
 	test_masks();
 	test_describe();
+	test_sanitised();
 	return unit_done();
 }

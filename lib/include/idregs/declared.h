@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "idregs/table.h"
+#include "idregs/vcpu_config.h"
 
 /* The descriptor that declared the mask. */
 enum idreg_decl_kind {
@@ -34,12 +35,43 @@ struct idreg_declared_reg {
 	const char *setter;	/* its set_user, for messages */
 };
 
+/*
+ * What KVM's sanitising code (__kvm_read_sanitised_id_reg(), the
+ * sanitise_*() and read_sanitised_*() functions, limit_nv_id_reg(), the
+ * descriptors' visibility) does to an ID register's default, in the order
+ * the source does it, generated from each series' sys_regs.c (and
+ * nested.c) by gen/idregs_gen/kvm_sanitised.py.
+ */
+enum idreg_sanitised_kind {
+	IDREG_SANITISED_CLEAR,	/* the bits read 0 */
+	IDREG_SANITISED_SET,	/* the bits are ORed with .value */
+	IDREG_SANITISED_ANY,	/* the bits take a value from the host (.value_name) */
+	IDREG_SANITISED_CAP,	/* the field is at most .value */
+};
+
+struct idreg_sanitised_op {
+	const char *reg;	/* the kernel's names */
+	const char *field;	/* NULL: bits no named field covers; "*": the register */
+	uint8_t slot;
+	uint8_t kind;		/* enum idreg_sanitised_kind */
+	/* enum idreg_vcpu_feature: applies only with all of .when, none of .unless */
+	uint8_t when, unless;
+	uint64_t mask;
+	uint64_t value;		/* SET: bits in place; CAP: the field's maximum */
+	const char *value_name;	/* the enum value's (or the expression's) name */
+	const char *host;	/* NULL, or the host condition it also needs */
+	const char *func;	/* the kernel function */
+	const char *where;	/* its sys_regs.c / nested.c line */
+};
+
 struct idreg_declared_series {
 	const char *series;	/* "7.3" */
 	unsigned int version;	/* major << 16 | minor */
 	const char *package;	/* the Debian linux-source it was read from */
 	const struct idreg_declared_reg *regs;
 	unsigned int nr_regs;
+	const struct idreg_sanitised_op *sanitised;
+	unsigned int nr_sanitised;
 };
 
 /* Newest series first. */
@@ -71,6 +103,30 @@ uint64_t idreg_declared_mask(const struct idreg_declared_series *s,
 			     unsigned int slot, bool aarch32_el0);
 const struct idreg_declared_reg *idreg_declared_reg(const struct idreg_declared_series *s,
 						    unsigned int slot);
+
+/* A default that breaks what an operation of the sanitising code says. */
+struct idreg_sanitised_problem {
+	const struct idreg_sanitised_op *op;
+	uint64_t mask;		/* the bits in question */
+	uint64_t got;		/* the default's bits there, in place */
+};
+
+/*
+ * Hold the default @val of @slot, on a VM whose vCPUs have @features (enum
+ * idreg_vcpu_feature), to @s's sanitising operations: they are followed
+ * in order from a register of unknown bits (the host's sanitised value);
+ * an operation that also needs a host condition may or may not have
+ * happened, so it proves nothing on its own.  The bits known at the end
+ * must read as known, a capped field at most its cap.  Up to @cap
+ * problems into @out; returns their number.  @checked: how many
+ * operations the check rested on (0: nothing to check for @features).
+ */
+unsigned int idreg_sanitised_check(const struct idreg_declared_series *s, unsigned int slot,
+				   unsigned int features, uint64_t val,
+				   struct idreg_sanitised_problem *out, unsigned int cap,
+				   unsigned int *checked);
+/* Does @s have an operation on @slot? */
+bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot);
 
 /*
  * "GPA (27:24), bits 3:2": the named fields of @reg (may be NULL) that @bits
