@@ -423,18 +423,24 @@ static int cmd_declared(int argc, char **argv)
 	return nr ? EXIT_NO : EXIT_YES;
 }
 
-#ifdef IDREG_HAVE_KVM
-/* One vCPU configuration by name; a bad one is said on stderr. */
-static int parse_vcpu(const char *name, const struct idreg_vcpu_config **cfg)
+/* dump [--vcpu CONFIG]: the configuration (qemu-host by default), or -1. */
+static int dump_args(int argc, char **argv, const struct idreg_vcpu_config **cfg)
 {
+	const char *name = argc == 3 ? argv[2] : "qemu-host";
 	char err[IDREG_ERR_LEN];
 
+	if ((argc != 1 && argc != 3) || (argc == 3 && strcmp(argv[1], "--vcpu"))) {
+		usage_of("dump", stderr, EXIT_USAGE);
+		return -1;
+	}
 	if (idreg_vcpu_config_parse(name, cfg, 1, err) != 1) {
 		fprintf(stderr, "idreg: --vcpu %s: %s\n", name, err);
 		return -1;
 	}
 	return 0;
 }
+
+#ifdef IDREG_HAVE_KVM
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -443,11 +449,7 @@ static int cmd_dump(int argc, char **argv)
 	struct idreg_profile *p;
 	int rc;
 
-	if (argc != 1 && argc != 3)
-		return usage_of("dump", stderr, EXIT_USAGE);
-	if (argc == 3 && strcmp(argv[1], "--vcpu"))
-		return usage_of("dump", stderr, EXIT_USAGE);
-	if (parse_vcpu(argc == 3 ? argv[2] : "qemu-host", &cfg))
+	if (dump_args(argc, argv, &cfg))
 		return EXIT_USAGE;
 	p = malloc(sizeof(*p));
 	if (!p) {
@@ -557,8 +559,10 @@ static int no_kvm(const char *name)
 
 static int cmd_dump(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	const struct idreg_vcpu_config *cfg;
+
+	if (dump_args(argc, argv, &cfg))
+		return EXIT_USAGE;
 	return no_kvm("dump");
 }
 
