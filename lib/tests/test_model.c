@@ -391,9 +391,7 @@ static void test_options(void)
 		    IDREG_VCPU_MTE | IDREG_VCPU_EL2, "pmu, sve, aarch64=off, mte, virtualization");
 	UNIT_EQ_U64(m.nr, 3, "and its three fields");
 	s = idreg_model_qemu_args(&m);
-	UNIT_EQ_STR(s, "-cpu host,pmu=on,sve=on,pauth=off,aarch64=off,"
-		    "SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6,SYSREG_ID_AA64PFR1_EL1_MTE=0x2,"
-		    "SYSREG_ID_AA64ZFR0_EL1_SVEver=0x1 -M virt,mte=on,virtualization=on",
+	UNIT_EQ_STR(s, "-cpu host,pmu=on,sve=on,pauth=off,aarch64=off,SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6,SYSREG_ID_AA64PFR1_EL1_MTE=0x2,SYSREG_ID_AA64ZFR0_EL1_SVEver=0x1 -M virt,mte=on,virtualization=on",
 		    "QEMU arguments with the -cpu and -M virt options");
 	free(s);
 	j = idreg_model_to_json(&m);
@@ -442,9 +440,9 @@ static void test_options(void)
 /* PMUv3 and SVE: max gives both, neoverse-n1 only the PMU. */
 static void test_check_features(void)
 {
-	static const char text[] = PROPS("\"pmu\": true, \"sve\": true,"
-		" \"SYSREG_ID_AA64DFR0_EL1_PMUVer\": 6, \"SYSREG_ID_AA64PFR0_EL1_SVE\": 1,"
-		" \"SYSREG_ID_AA64ZFR0_EL1_SVEver\": 1, \"SYSREG_ID_AA64ZFR0_EL1_AES\": 2");
+	static const char text[] = PROPS("\"pmu\": true, \"sve\": true,\n"
+		"\"SYSREG_ID_AA64DFR0_EL1_PMUVer\": 6, \"SYSREG_ID_AA64PFR0_EL1_SVE\": 1,\n"
+		"\"SYSREG_ID_AA64ZFR0_EL1_SVEver\": 1, \"SYSREG_ID_AA64ZFR0_EL1_AES\": 2");
 	char err[IDREG_ERR_LEN] = "";
 	struct idreg_msgs p = { 0 };
 	struct idreg_model m;
