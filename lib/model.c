@@ -720,40 +720,43 @@ int idreg_model_prop_at(const struct idreg_model *m, unsigned int i,
 	return idreg_assign_prop(a, buf, size) < 0 ? -1 : 1;
 }
 
-bool idreg_model_option_printed(const struct idreg_model *m, const struct idreg_vcpu_option *o)
+/*
+ * Every -cpu option, as QEMU turns them on by default where KVM offers
+ * them, but a -M virt option or aarch64=off only when it asks for something.
+ */
+static bool option_printed(const struct idreg_model *m, const struct idreg_vcpu_option *o)
 {
 	return (m->features & o->feature) || (!o->machine && !o->off_asks);
 }
 
-/* ",pmu=on,sve=off" (-cpu) or ",mte=on" (-M virt) for @m's options. */
-static size_t print_options(const struct idreg_model *m, bool machine, char *s, size_t size)
+unsigned int idreg_model_options(const struct idreg_model *m,
+				 struct idreg_model_option out[IDREG_VCPU_NR_FEATURES])
 {
 	const struct idreg_vcpu_option *o;
-	unsigned int i, nr;
-	size_t n = 0;
-	bool on;
+	unsigned int i, nr, n = 0;
 
 	o = idreg_vcpu_options(&nr);
-	for (i = 0; i < nr; i++) {
-		if (o[i].machine != machine || !idreg_model_option_printed(m, &o[i]))
+	for (i = 0; i < nr && n < IDREG_VCPU_NR_FEATURES; i++) {
+		if (!option_printed(m, &o[i]))
 			continue;
-		on = m->features & o[i].feature;
-		n += snprintf(s + n, size - n, ",%s=%s", o[i].name,
-			      on != o[i].off_asks ? "on" : "off");
+		out[n].opt = &o[i];
+		out[n++].on = !(m->features & o[i].feature) == o[i].off_asks;
 	}
 	return n;
 }
 
-static bool has_machine_options(const struct idreg_model *m)
+/* ",pmu=on,sve=off" (-cpu) or ",mte=on" (-M virt); 0 chars if none. */
+static size_t print_options(const struct idreg_model *m, bool machine, char *s, size_t size)
 {
-	const struct idreg_vcpu_option *o;
-	unsigned int i, nr;
+	struct idreg_model_option o[IDREG_VCPU_NR_FEATURES];
+	unsigned int i, nr = idreg_model_options(m, o);
+	size_t n = 0;
 
-	o = idreg_vcpu_options(&nr);
 	for (i = 0; i < nr; i++)
-		if (o[i].machine && idreg_model_option_printed(m, &o[i]))
-			return true;
-	return false;
+		if (o[i].opt->machine == machine)
+			n += snprintf(s + n, size - n, "%s%s=%s", n || !machine ? "," : " -M virt,",
+				      o[i].opt->name, o[i].on ? "on" : "off");
+	return n;
 }
 
 char *idreg_model_qemu_args(const struct idreg_model *m)
@@ -774,9 +777,6 @@ char *idreg_model_qemu_args(const struct idreg_model *m)
 		if (idreg_model_prop_at(m, i, prop, sizeof(prop), &v) > 0)
 			n += snprintf(s + n, size - n, ",%s=0x%" PRIx64, prop, v);
 	}
-	if (has_machine_options(m)) {
-		n += snprintf(s + n, size - n, " -M virt");
-		print_options(m, true, s + n, size - n);
-	}
+	print_options(m, true, s + n, size - n);
 	return s;
 }

@@ -598,19 +598,13 @@ int idreg_model_load(struct idreg_model *m, const char *path, char *err)
 /* The options of @m printed in JSON: -cpu ones into @props, -M into @machine. */
 static int options_json(const struct idreg_model *m, json_t *props, json_t *machine)
 {
-	const struct idreg_vcpu_option *o;
-	unsigned int i, nr;
+	struct idreg_model_option o[IDREG_VCPU_NR_FEATURES];
+	unsigned int i, nr = idreg_model_options(m, o);
 	int bad = 0;
-	bool on;
 
-	o = idreg_vcpu_options(&nr);
-	for (i = 0; i < nr; i++) {
-		if (!idreg_model_option_printed(m, &o[i]))
-			continue;
-		on = m->features & o[i].feature;
-		bad |= json_object_set_new(o[i].machine ? machine : props, o[i].name,
-					   json_boolean(on != o[i].off_asks));
-	}
+	for (i = 0; i < nr; i++)
+		bad |= json_object_set_new(o[i].opt->machine ? machine : props, o[i].opt->name,
+					   json_boolean(o[i].on));
 	return bad;
 }
 

@@ -121,12 +121,20 @@ unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
 int idreg_model_prop_at(const struct idreg_model *m, unsigned int i,
 			char *buf, size_t size, uint64_t *value);
 
+/* A vCPU option as a model prints it: pmu=on, aarch64=off, mte=on. */
+struct idreg_model_option {
+	const struct idreg_vcpu_option *opt;
+	bool on;
+};
+
 /*
- * Is @o printed for @m (qemu-args, JSON): every -cpu option, as QEMU turns
- * them on by default where KVM offers them, but a -M virt option or
- * aarch64=off only when it asks for something.
+ * The options printed for @m (qemu-args, JSON) into @out, in QEMU's order;
+ * returns how many.  Every -cpu option, as QEMU turns them on by default
+ * where KVM offers them; a -M virt option or aarch64=off only when it asks
+ * for its feature.
  */
-bool idreg_model_option_printed(const struct idreg_model *m, const struct idreg_vcpu_option *o);
+unsigned int idreg_model_options(const struct idreg_model *m,
+				 struct idreg_model_option out[IDREG_VCPU_NR_FEATURES]);
 
 /*
  * "-cpu host,pmu=on,sve=off,pauth=off,SYSREG_A=0x1,SYSREG_B=0x2" (every
