@@ -102,7 +102,8 @@ style: deps
 		--ignore VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO -f $(STYLE_SRC)
 
 # make check: the clean skip of a kernel without writable masks, the
-# migration check between two emulated CPUs, the suite as a kernel CI runs
+# migration check between two emulated CPUs (qemu-host vCPUs: PMUv3, SVE,
+# PAuth where offered), the suite as a kernel CI runs
 # it (exported into a kernel tree, packaged by the kernel's selftests
 # Makefile, run by its run_kselftest.sh), then the kernel x CPU matrix
 # (every cached kernel x max, neoverse-n1, cortex-a72, two hosts at a time;

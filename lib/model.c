@@ -304,17 +304,82 @@ static unsigned int check_registers(const struct idreg_model *m,
 	return bad;
 }
 
+/* How a model asks for @feature, in JSON and as QEMU's option. */
+static void option_hint(unsigned int feature, char *buf, size_t size)
+{
+	const struct idreg_vcpu_option *o = idreg_vcpu_option_of(feature);
+
+	if (!o)
+		snprintf(buf, size, "QEMU has no option for it");
+	else if (o->machine)
+		snprintf(buf, size, "\"machine\": {\"%s\": true}, -M virt,%s=on", o->name, o->name);
+	else
+		snprintf(buf, size, "\"%s\": %s, -cpu host,%s=%s", o->name,
+			 o->off_asks ? "false" : "true", o->name, o->off_asks ? "off" : "on");
+}
+
+int idreg_model_check_features(const struct idreg_model *m, char *err)
+{
+	const struct idreg_assign *a;
+	char prop[128], hint[96];
+	unsigned int i, f;
+
+	for (i = 0; i < m->nr; i++) {
+		a = &m->items[i];
+		f = idreg_vcpu_field_feature(a->reg, a->field);
+		if (!a->value || !f || (m->features & f))
+			continue;
+		idreg_assign_prop(a, prop, sizeof(prop));
+		option_hint(f, hint, sizeof(hint));
+		snprintf(err, IDREG_ERR_LEN, "%s: value 0x%" PRIx64 " needs %s, which the model does not enable (%s)",
+			 prop, a->value, idreg_vcpu_feature_name(f), hint);
+		return -1;
+	}
+	return 0;
+}
+
+/* The features @m asks for that @p's vCPU lacks, one message each. */
+static unsigned int check_features(const struct idreg_model *m,
+				   const struct idreg_profile *p,
+				   struct idreg_msgs *out)
+{
+	unsigned int i, f, bad = 0;
+	char why[256];
+
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
+		f = 1U << i;
+		if (!(m->features & f & ~p->features))
+			continue;
+		idreg_profile_lacks(p, f, why, sizeof(why));
+		idreg_msgs_add(out, "feature %s: the model asks for it and %s cannot give it: %s",
+			       idreg_vcpu_feature_name(f), p->label, why);
+		bad++;
+	}
+	return bad;
+}
+
 unsigned int idreg_model_check(const struct idreg_model *m,
 			       const struct idreg_profile *p,
 			       struct idreg_msgs *out)
 {
+	struct idreg_profile view;
 	struct idreg_vm_traits t;
-	unsigned int i, bad = 0;
+	unsigned int i, bad = 0, missing = 0;
 
-	if (p)
-		idreg_profile_traits(p, &t);
-	for (i = 0; i < m->nr; i++)
+	if (p) {
+		bad = check_features(m, p, out);
+		missing = m->features & ~p->features;
+		view = *p;
+		idreg_profile_restrict(&view, m->features);
+		idreg_profile_traits(&view, &t);
+		p = &view;
+	}
+	for (i = 0; i < m->nr; i++) {
+		/* Its feature's message says it all. */
+		if (missing & idreg_vcpu_field_feature(m->items[i].reg, m->items[i].field))
+			continue;
 		bad += !check_assign(&m->items[i], p, p ? &t : NULL, out);
+	}
 	if (p && !bad)
 		bad += check_registers(m, p, &t, out);
 	return bad;
@@ -507,13 +572,66 @@ static void baseline_unnamed(const struct idreg_profile *const *ps,
 			       idreg_slot_name(slot, buf, sizeof(buf)), diff);
 }
 
-unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
+/*
+ * The features every host's vCPU has; a line in @dropped for each one some
+ * have and others lack, naming those that lack it.
+ */
+static unsigned int baseline_features(const struct idreg_profile *const *ps,
+				      unsigned int nr, struct idreg_msgs *dropped)
+{
+	unsigned int all = ~0U, any = 0, i, j, f;
+	char why[256], hosts[1024];
+	size_t used;
+
+	for (i = 0; i < nr; i++) {
+		all &= ps[i]->features;
+		any |= ps[i]->features;
+	}
+	for (j = 0; j < IDREG_VCPU_NR_FEATURES; j++) {
+		f = 1U << j;
+		if (!(any & f & ~all))
+			continue;
+		used = 0;
+		hosts[0] = 0;
+		for (i = 0; i < nr && used < sizeof(hosts); i++) {
+			if (ps[i]->features & f)
+				continue;
+			idreg_profile_lacks(ps[i], f, why, sizeof(why));
+			used += snprintf(hosts + used, sizeof(hosts) - used, "%s%s: %s",
+					 used ? "; " : "", ps[i]->label, why);
+		}
+		idreg_msgs_add(dropped, "feature %s: not in the model, blocked by %s",
+			       idreg_vcpu_feature_name(f), hosts);
+	}
+	return nr ? all : 0;
+}
+
+unsigned int idreg_baseline(const struct idreg_profile *const *all,
 			    unsigned int nr, struct idreg_model *m,
+			    struct idreg_msgs *dropped,
 			    struct idreg_msgs *blocking,
 			    struct idreg_msgs *notes)
 {
 	unsigned int before = blocking->nr, slot, i;
 	struct idreg_msgs problems = { 0 };
+	const struct idreg_profile **profiles;
+	struct idreg_profile *views;
+
+	m->features = baseline_features(all, nr, dropped);
+	/* Each host as a vCPU with only the model's features reads it. */
+	views = calloc(nr ? nr : 1, sizeof(*views));
+	profiles = calloc(nr ? nr : 1, sizeof(*profiles));
+	if (!views || !profiles) {
+		free(views);
+		free(profiles);
+		blocking->oom = true;
+		return 1;
+	}
+	for (i = 0; i < nr; i++) {
+		views[i] = *all[i];
+		idreg_profile_restrict(&views[i], m->features);
+		profiles[i] = &views[i];
+	}
 
 	for (slot = 0; nr && slot < IDREG_NR_SLOTS; slot++) {
 		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
@@ -540,6 +658,8 @@ unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
 			idreg_msgs_add(blocking, "%s", problems.v[j]);
 		idreg_msgs_free(&problems);
 	}
+	free(views);
+	free(profiles);
 	return blocking->nr - before;
 }
 
@@ -600,9 +720,48 @@ int idreg_model_prop_at(const struct idreg_model *m, unsigned int i,
 	return idreg_assign_prop(a, buf, size) < 0 ? -1 : 1;
 }
 
+/*
+ * Every -cpu option, as QEMU turns them on by default where KVM offers
+ * them, but a -M virt option or aarch64=off only when it asks for something.
+ */
+static bool option_printed(const struct idreg_model *m, const struct idreg_vcpu_option *o)
+{
+	return (m->features & o->feature) || (!o->machine && !o->off_asks);
+}
+
+unsigned int idreg_model_options(const struct idreg_model *m,
+				 struct idreg_model_option out[IDREG_VCPU_NR_FEATURES])
+{
+	const struct idreg_vcpu_option *o;
+	unsigned int i, nr, n = 0;
+
+	o = idreg_vcpu_options(&nr);
+	for (i = 0; i < nr && n < IDREG_VCPU_NR_FEATURES; i++) {
+		if (!option_printed(m, &o[i]))
+			continue;
+		out[n].opt = &o[i];
+		out[n++].on = !(m->features & o[i].feature) == o[i].off_asks;
+	}
+	return n;
+}
+
+/* ",pmu=on,sve=off" (-cpu) or ",mte=on" (-M virt); 0 chars if none. */
+static size_t print_options(const struct idreg_model *m, bool machine, char *s, size_t size)
+{
+	struct idreg_model_option o[IDREG_VCPU_NR_FEATURES];
+	unsigned int i, nr = idreg_model_options(m, o);
+	size_t n = 0;
+
+	for (i = 0; i < nr; i++)
+		if (o[i].opt->machine == machine)
+			n += snprintf(s + n, size - n, "%s%s=%s", n || !machine ? "," : " -M virt,",
+				      o[i].opt->name, o[i].on ? "on" : "off");
+	return n;
+}
+
 char *idreg_model_qemu_args(const struct idreg_model *m)
 {
-	size_t size = 16 + strlen(m->name), n;
+	size_t size = 160 + strlen(m->name), n;
 	char prop[128], *s;
 	unsigned int i;
 	uint64_t v;
@@ -613,9 +772,11 @@ char *idreg_model_qemu_args(const struct idreg_model *m)
 	if (!s)
 		return NULL;
 	n = snprintf(s, size, "-cpu %s", m->name);
+	n += print_options(m, false, s + n, size - n);
 	for (i = 0; i < m->nr; i++) {
 		if (idreg_model_prop_at(m, i, prop, sizeof(prop), &v) > 0)
 			n += snprintf(s + n, size - n, ",%s=0x%" PRIx64, prop, v);
 	}
+	print_options(m, true, s + n, size - n);
 	return s;
 }

@@ -54,6 +54,7 @@ void idreg_profile_init(struct idreg_profile *p, const char *label)
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->label, sizeof(p->label), "%s", label ? label : "");
+	p->vcpu = idreg_vcpu_config_default();
 }
 
 void idreg_profile_traits(const struct idreg_profile *p,
@@ -61,6 +62,37 @@ void idreg_profile_traits(const struct idreg_profile *p,
 {
 	/* idreg apply enables the capability whenever KVM has it. */
 	idreg_vm_traits_init(t, p->value, p->imp_id_cap, p->release);
+	idreg_vm_traits_set_features(t, p->features);
+}
+
+void idreg_profile_restrict(struct idreg_profile *p, unsigned int features)
+{
+	unsigned int slot, i;
+	uint64_t hide = 0;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		hide = 0;
+		for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++)
+			if (p->features & ~features & 1U << i)
+				hide |= idreg_vcpu_feature_bits(slot, 1U << i);
+		p->value[slot] &= ~hide;
+	}
+	p->features &= features;
+}
+
+void idreg_profile_lacks(const struct idreg_profile *p, unsigned int feature,
+			 char *buf, size_t size)
+{
+	char have[96];
+
+	idreg_vcpu_features_describe(p->features, have, sizeof(have));
+	if ((p->offered_known && !(p->offered & feature)) ||
+	    (p->vcpu->if_offered & feature))
+		snprintf(buf, size, "KVM does not offer %s there (vCPU %s: %s)",
+			 idreg_vcpu_feature_name(feature), p->vcpu->name, have);
+	else
+		snprintf(buf, size, "dumped with vCPU configuration %s (%s), which does not ask for %s",
+			 p->vcpu->name, have, idreg_vcpu_feature_name(feature));
 }
 
 bool idreg_profile_field_writable(const struct idreg_profile *p,

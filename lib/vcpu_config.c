@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "idregs/field.h"
 #include "idregs/util.h"
 #include "idregs/vcpu_config.h"
 
@@ -144,4 +145,111 @@ void idreg_vcpu_features_describe(unsigned int features, char *buf, size_t size)
 		used += snprintf(buf + used, size - used, "%s%s", used ? "," : "",
 				 feature_names[i]);
 	}
+}
+
+/*
+ * What KVM hides without each feature, from Linux 7.3's sys_regs.c (the
+ * function that clears it): a nonzero value in one of these needs the
+ * feature.  A NULL field is the whole register.
+ */
+static const struct {
+	const char *reg, *field;
+	unsigned int feature;
+} feature_fields[] = {
+	/* sanitise_id_aa64dfr0_el1(), read_sanitised_id_dfr0_el1() */
+	{ "ID_AA64DFR0_EL1", "PMUVer", IDREG_VCPU_PMU },
+	{ "ID_DFR0_EL1", "PerfMon", IDREG_VCPU_PMU },
+	/* sanitise_id_aa64pfr0_el1(); id_visibility(): RAZ without SVE */
+	{ "ID_AA64PFR0_EL1", "SVE", IDREG_VCPU_SVE },
+	{ "ID_AA64ZFR0_EL1", NULL, IDREG_VCPU_SVE },
+	/* __kvm_read_sanitised_id_reg() without vcpu_has_ptrauth() */
+	{ "ID_AA64ISAR1_EL1", "APA", IDREG_VCPU_PAUTH },
+	{ "ID_AA64ISAR1_EL1", "API", IDREG_VCPU_PAUTH },
+	{ "ID_AA64ISAR1_EL1", "GPA", IDREG_VCPU_PAUTH },
+	{ "ID_AA64ISAR1_EL1", "GPI", IDREG_VCPU_PAUTH },
+	{ "ID_AA64ISAR2_EL1", "APA3", IDREG_VCPU_PAUTH },
+	{ "ID_AA64ISAR2_EL1", "GPA3", IDREG_VCPU_PAUTH },
+	/* sanitise_id_aa64pfr1_el1(), sanitise_id_aa64pfr2_el1() */
+	{ "ID_AA64PFR1_EL1", "MTE", IDREG_VCPU_MTE },
+	{ "ID_AA64PFR1_EL1", "MTE_frac", IDREG_VCPU_MTE },
+	{ "ID_AA64PFR2_EL1", "MTEFAR", IDREG_VCPU_MTE },
+	{ "ID_AA64PFR2_EL1", "MTESTOREONLY", IDREG_VCPU_MTE },
+	/* reset_clidr(): the tag cache's type only with MTE */
+	{ "CLIDR_EL1", "Ttype1", IDREG_VCPU_MTE },
+	{ "CLIDR_EL1", "Ttype2", IDREG_VCPU_MTE },
+	{ "CLIDR_EL1", "Ttype3", IDREG_VCPU_MTE },
+	{ "CLIDR_EL1", "Ttype4", IDREG_VCPU_MTE },
+	{ "CLIDR_EL1", "Ttype5", IDREG_VCPU_MTE },
+	{ "CLIDR_EL1", "Ttype6", IDREG_VCPU_MTE },
+	{ "CLIDR_EL1", "Ttype7", IDREG_VCPU_MTE },
+};
+
+unsigned int idreg_vcpu_field_feature(const struct idreg_reg *reg, const struct idreg_field *f)
+{
+	unsigned int i;
+
+	for (i = 0; reg && i < ARRAY_SIZE(feature_fields); i++) {
+		if (strcmp(reg->name, feature_fields[i].reg))
+			continue;
+		if (!feature_fields[i].field ? idreg_field_is_named(f) :
+		    idreg_field_by_name(reg, feature_fields[i].field) == f)
+			return feature_fields[i].feature;
+	}
+	return 0;
+}
+
+uint64_t idreg_vcpu_feature_bits(unsigned int slot, unsigned int feature)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	const struct idreg_field *f;
+	uint64_t bits = 0;
+	unsigned int i;
+
+	for (i = 0; reg && i < ARRAY_SIZE(feature_fields); i++) {
+		if (!(feature_fields[i].feature & feature) ||
+		    strcmp(reg->name, feature_fields[i].reg))
+			continue;
+		if (!feature_fields[i].field)
+			return ~0ULL;
+		f = idreg_field_by_name(reg, feature_fields[i].field);
+		if (f)
+			bits |= idreg_field_mask(f->lsb, f->width);
+	}
+	return bits;
+}
+
+/* QEMU's names; KVM_ARM_VCPU_HAS_EL2_E2H0 has none. */
+static const struct idreg_vcpu_option options[] = {
+	{ IDREG_VCPU_PMU, "pmu", false, false },
+	{ IDREG_VCPU_SVE, "sve", false, false },
+	{ IDREG_VCPU_PAUTH, "pauth", false, false },
+	{ IDREG_VCPU_AARCH32, "aarch64", false, true },
+	{ IDREG_VCPU_MTE, "mte", true, false },
+	{ IDREG_VCPU_EL2, "virtualization", true, false },
+};
+
+const struct idreg_vcpu_option *idreg_vcpu_options(unsigned int *nr)
+{
+	*nr = ARRAY_SIZE(options);
+	return options;
+}
+
+const struct idreg_vcpu_option *idreg_vcpu_option_of(unsigned int feature)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(options); i++)
+		if (options[i].feature == feature)
+			return &options[i];
+	return NULL;
+}
+
+const struct idreg_vcpu_option *idreg_vcpu_option_by_name(const char *name, bool machine)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(options); i++)
+		if (options[i].machine == machine && !strcmp(options[i].name, name))
+			return &options[i];
+	return NULL;
 }

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end migration check on the emulated fleet: dump the profiles of two
-# different emulated CPUs (same kernel), compute their baseline model with
-# `idreg baseline`, then on each host apply the model and run a guest that
-# reads every ID register.  Both guests must see the same ID registers; the
-# only bits allowed to differ are those of fields the baseline reported as
-# blocking migration (they differ and KVM does not let us write them).
+# different emulated CPUs (same kernel) with the vCPU QEMU's -cpu host
+# creates (idreg dump's default, --vcpu qemu-host: PMUv3, SVE and pointer
+# authentication where KVM offers them), compute their baseline model with
+# `idreg baseline` (the features both hosts give), then on each host apply
+# the model (a vCPU with its features) and run a guest that reads every ID
+# register.  Both guests must see the same ID registers; the only bits
+# allowed to differ are those of fields the baseline reported as blocking
+# migration (they differ and KVM does not let us write them).  Between max
+# and neoverse-n1 it also checks that a model with PMUv3 (PMUVer 6) and SVE
+# fields runs on max and is refused on neoverse-n1, naming sve.
 #
 #   tools/migration-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]
 #
@@ -22,7 +27,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?}; shift ;;
 	--cpus) cpus=${2:?}; shift ;;
 	--keep) keep=${2:?}; shift ;;
-	-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: tools/migration-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]" >&2; exit 2 ;;
 	esac
 	shift
@@ -61,12 +66,39 @@ idreg="$TOP/build/idreg"
 host=("$TOP/tools/emu/run-on-host" ${kernel:+--kernel "$kernel"})
 
 for cpu in "$cpu_a" "$cpu_b"; do
-	"${host[@]}" --cpu "$cpu" -- "$TOP/build/arm64/idreg" dump >"$work/$cpu.json" 2>"$work/$cpu.dump.err"
+	"${host[@]}" --cpu "$cpu" -- "$TOP/build/arm64/idreg" dump --vcpu qemu-host >"$work/$cpu.json" 2>"$work/$cpu.dump.err"
 	rc=$?
 	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.dump.err" "$work/$cpu.json" | tail -n 20
 	result "$rc" "dump profile on -cpu $cpu"
 done
 [ "$failed" = 0 ] || finish
+
+# PMUv3 and SVE: -cpu max's vCPU has both, neoverse-n1's only PMUv3.
+feature_check() {
+	local m=$work/pmu-sve.json want cpu rc
+	printf '%s\n' '{"model": {"name": "host", "props": {"pmu": true, "sve": true,' \
+		'"SYSREG_ID_AA64DFR0_EL1_PMUVer": 6, "SYSREG_ID_AA64PFR0_EL1_SVE": 1,' \
+		'"SYSREG_ID_AA64ZFR0_EL1_SVEver": 1}}}' >"$m"
+	for cpu in max neoverse-n1; do
+		"$idreg" compare "$m" "$work/$cpu.json" >"$work/$cpu.features" 2>&1
+		rc=$?
+		if [ "$cpu" = max ]; then
+			[ "$rc" = 0 ]
+			want="runs it"
+		else
+			[ "$rc" = 1 ] && grep -q '^feature sve: .*cannot give it' "$work/$cpu.features"
+			want="refuses it (exit $rc), naming sve"
+		fi
+		rc=$?
+		sed 's/^/# /' "$work/$cpu.features"
+		result "$rc" "a model with PMUVer 6 and SVE fields: -cpu $cpu $want"
+	done
+}
+if [[ ",$cpus," == *,max,* && ",$cpus," == *,neoverse-n1,* ]]; then
+	feature_check
+else
+	echo "# SKIP the PMUv3 + SVE model: needs --cpus max,neoverse-n1"
+fi
 
 "$idreg" baseline "$work/$cpu_a.json" "$work/$cpu_b.json" >"$work/model.json" 2>"$work/baseline.err"
 rc=$?

@@ -235,10 +235,73 @@ static int profile_reg(struct idreg_profile *p, const char *name, json_t *j,
 	return 0;
 }
 
+/* ["pmu", "sve"] into feature bits. */
+static int feature_list(json_t *j, const char *path, unsigned int *out, char *err)
+{
+	char sub[64];
+	unsigned int f;
+	size_t i;
+	json_t *v;
+
+	*out = 0;
+	if (!json_is_array(j))
+		return jerr(err, path, "expected an array of feature names, got %s", type_name(j));
+	json_array_foreach(j, i, v) {
+		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+		if (!json_is_string(v))
+			return jerr(err, sub, "expected a feature name, got %s", type_name(v));
+		f = idreg_vcpu_feature_by_name(json_string_value(v));
+		if (!f)
+			return jerr(err, sub, "unknown vCPU feature \"%s\"", json_string_value(v));
+		if (*out & f)
+			return jerr(err, sub, "feature \"%s\" given twice", json_string_value(v));
+		*out |= f;
+	}
+	return 0;
+}
+
+/* "vcpu": the configuration, the features its vCPU got and KVM offers. */
+static int profile_vcpu(struct idreg_profile *p, json_t *j, char *err)
+{
+	static const char *const keys[] = { "config", "features", "offered", NULL };
+	const struct idreg_vcpu_config *c;
+	json_t *v;
+
+	if (!json_is_object(j))
+		return jerr(err, "vcpu", "expected an object, got %s", type_name(j));
+	if (check_keys(j, "vcpu", keys, err))
+		return -1;
+	v = json_object_get(j, "config");
+	if (!json_is_string(v))
+		return jerr(err, "vcpu.config", "expected a vCPU configuration name");
+	c = idreg_vcpu_config_by_name(json_string_value(v));
+	if (!c)
+		return jerr(err, "vcpu.config", "unknown vCPU configuration \"%s\"",
+			    json_string_value(v));
+	p->vcpu = c;
+	v = json_object_get(j, "features");
+	if (!v)
+		return jerr(err, "vcpu", "missing \"features\"");
+	if (feature_list(v, "vcpu.features", &p->features, err))
+		return -1;
+	if ((p->features & c->features) != c->features ||
+	    (p->features & ~(c->features | c->if_offered)))
+		return jerr(err, "vcpu.features", "not what configuration %s asks for", c->name);
+	v = json_object_get(j, "offered");
+	if (!v)
+		return 0;
+	if (feature_list(v, "vcpu.offered", &p->offered, err))
+		return -1;
+	if (p->features & ~p->offered)
+		return jerr(err, "vcpu.offered", "lacks a feature the vCPU got");
+	p->offered_known = true;
+	return 0;
+}
+
 static int profile_root(struct idreg_profile *p, json_t *root, char *err)
 {
 	static const char *const keys[] = {
-		"format", "kernel", "midr", "writable_imp_id_regs", "registers", NULL
+		"format", "kernel", "midr", "writable_imp_id_regs", "vcpu", "registers", NULL
 	};
 	json_t *j, *regs;
 	const char *key;
@@ -263,6 +326,9 @@ static int profile_root(struct idreg_profile *p, json_t *root, char *err)
 		return jerr(err, "writable_imp_id_regs", "expected a boolean, got %s",
 			    type_name(j));
 	p->imp_id_cap = json_is_true(j);
+	j = json_object_get(root, "vcpu");
+	if (j && profile_vcpu(p, j, err))
+		return -1;
 	if (get_object(root, "registers", "$", &regs, true, err))
 		return -1;
 	json_object_foreach(regs, key, j)
@@ -341,6 +407,33 @@ static char *dump(json_t *root, size_t flags)
 	return nl;
 }
 
+static json_t *features_json(unsigned int features)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; a && i < IDREG_VCPU_NR_FEATURES; i++)
+		if (features & 1U << i &&
+		    json_array_append_new(a, json_string(idreg_vcpu_feature_name(1U << i)))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *vcpu_json(const struct idreg_profile *p)
+{
+	json_t *v = json_pack("{s:s, s:o}", "config", p->vcpu->name,
+			      "features", features_json(p->features));
+
+	if (v && p->offered_known &&
+	    json_object_set_new(v, "offered", features_json(p->offered))) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
 char *idreg_profile_to_json(const struct idreg_profile *p)
 {
 	json_t *root = json_object(), *regs = json_object(), *r;
@@ -353,6 +446,7 @@ char *idreg_profile_to_json(const struct idreg_profile *p)
 	bad |= json_object_set_new(root, "midr", hex(p->midr));
 	bad |= json_object_set_new(root, "writable_imp_id_regs",
 				   json_boolean(p->imp_id_cap));
+	bad |= json_object_set_new(root, "vcpu", vcpu_json(p));
 	for (slot = 0; !bad && slot < IDREG_NR_SLOTS; slot++) {
 		if (!p->readable[slot])
 			continue;
@@ -368,21 +462,62 @@ char *idreg_profile_to_json(const struct idreg_profile *p)
 	return dump(root, JSON_INDENT(1));
 }
 
+/* A vCPU option: a boolean, as QMP gives them. */
+static int option(struct idreg_model *m, const struct idreg_vcpu_option *o, json_t *j,
+		  const char *path, char *err)
+{
+	if (!json_is_boolean(j))
+		return jerr(err, path, "expected true or false (%s=on|off), got %s", o->name,
+			    type_name(j));
+	if (json_is_true(j) != o->off_asks)
+		m->features |= o->feature;
+	else
+		m->features &= ~o->feature;
+	return 0;
+}
+
+/* "machine": the -M virt options (mte, virtualization). */
+static int model_machine(struct idreg_model *m, json_t *machine, const char *prefix,
+			 char *err)
+{
+	const struct idreg_vcpu_option *o;
+	char path[200];
+	const char *key;
+	json_t *j;
+
+	json_object_foreach(machine, key, j) {
+		snprintf(path, sizeof(path), "%smachine.%s", prefix, key);
+		o = idreg_vcpu_option_by_name(key, true);
+		if (!o)
+			return jerr(err, path, "unknown machine option (known: mte, virtualization)");
+		if (option(m, o, j, path, err))
+			return -1;
+	}
+	return 0;
+}
+
 static int model_props(struct idreg_model *m, json_t *props, const char *prefix,
 		       char *err)
 {
 	char path[200], why[IDREG_ERR_LEN];
+	const struct idreg_vcpu_option *o;
 	const char *key;
 	uint64_t v;
 	json_t *j;
 
 	json_object_foreach(props, key, j) {
-		/* QEMU's expansion also lists pauth, sve, pmu...: not ours. */
+		snprintf(path, sizeof(path), "%smodel.props.%s", prefix, key);
+		o = idreg_vcpu_option_by_name(key, false);
+		if (o) {
+			if (option(m, o, j, path, err))
+				return -1;
+			continue;
+		}
+		/* QEMU's expansion also lists sve128, kvm-steal-time...: not ours. */
 		if (strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX))) {
 			m->nr_ignored++;
 			continue;
 		}
-		snprintf(path, sizeof(path), "%smodel.props.%s", prefix, key);
 		if (get_u64(j, path, &v, err))
 			return -1;
 		if (idreg_model_set(m, key, v, why))
@@ -393,8 +528,9 @@ static int model_props(struct idreg_model *m, json_t *props, const char *prefix,
 
 static int model_root(struct idreg_model *m, json_t *root, char *err)
 {
+	json_t *model, *props, *name, *ret, *machine;
+	char why[IDREG_ERR_LEN];
 	const char *prefix = "";
-	json_t *model, *props, *name, *ret;
 
 	if (!json_is_object(root))
 		return jerr(err, "$", "expected an object, got %s", type_name(root));
@@ -417,7 +553,18 @@ static int model_root(struct idreg_model *m, json_t *root, char *err)
 	if (get_object(model, "props", ret ? "return.model" : "model", &props,
 		       true, err))
 		return -1;
-	return model_props(m, props, prefix, err);
+	if (get_object(root, "machine", ret ? "return" : "$", &machine, false, err))
+		return -1;
+	if (model_props(m, props, prefix, err) ||
+	    (machine && model_machine(m, machine, prefix, err)))
+		return -1;
+	if (idreg_model_check_features(m, why)) {
+		/* The result is used so that a long message may truncate quietly. */
+		if (snprintf(err, IDREG_ERR_LEN, "%smodel.props.%s", prefix, why) < 0)
+			err[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 int idreg_model_from_json(struct idreg_model *m, const char *text, size_t len,
@@ -448,13 +595,28 @@ int idreg_model_load(struct idreg_model *m, const char *path, char *err)
 	return r;
 }
 
+/* The options of @m printed in JSON: -cpu ones into @props, -M into @machine. */
+static int options_json(const struct idreg_model *m, json_t *props, json_t *machine)
+{
+	struct idreg_model_option o[IDREG_VCPU_NR_FEATURES];
+	unsigned int i, nr = idreg_model_options(m, o);
+	int bad = 0;
+
+	for (i = 0; i < nr; i++)
+		bad |= json_object_set_new(o[i].opt->machine ? machine : props, o[i].opt->name,
+					   json_boolean(o[i].on));
+	return bad;
+}
+
 char *idreg_model_to_json(const struct idreg_model *m)
 {
-	json_t *props = json_object(), *v;
+	json_t *props = json_object(), *machine = json_object(), *v, *root;
 	unsigned int i;
 	uint64_t value;
 	char prop[128];
-	int bad = !props, r;
+	int bad = !props || !machine, r;
+
+	bad |= options_json(m, props, machine);
 
 	for (i = 0; !bad && i < m->nr; i++) {
 		r = idreg_model_prop_at(m, i, prop, sizeof(prop), &value);
@@ -466,11 +628,13 @@ char *idreg_model_to_json(const struct idreg_model *m)
 		v = value <= INT64_MAX ? json_integer((json_int_t)value) : hex(value);
 		bad |= json_object_set_new(props, prop, v);
 	}
-	if (bad) {
-		json_decref(props);
+	root = bad ? NULL : json_pack("{s:{s:s, s:o}}", "model", "name", m->name, "props", props);
+	if (root && json_object_size(machine))
+		bad |= json_object_set(root, "machine", machine);
+	json_decref(machine);
+	if (!root || bad) {
+		json_decref(root ? root : props);
 		return NULL;
 	}
-	return dump(json_pack("{s:{s:s, s:o}}", "model", "name", m->name,
-			      "props", props),
-		    JSON_INDENT(2) | JSON_SORT_KEYS);
+	return dump(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 }

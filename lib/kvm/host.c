@@ -12,7 +12,7 @@
 #include "idregs/field.h"
 #include "idregs/host.h"
 
-int idreg_host_dump(struct idreg_profile *p, char *err)
+int idreg_host_dump(struct idreg_profile *p, const struct idreg_vcpu_config *cfg, char *err)
 {
 	struct idreg_vm vm;
 	int r;
@@ -20,7 +20,7 @@ int idreg_host_dump(struct idreg_profile *p, char *err)
 	idreg_profile_init(p, "this host");
 	idreg_kernel_release(p->release, sizeof(p->release));
 	/* Without the capability: what a VMM that does not ask for it sees. */
-	r = idreg_vm_open(&vm, NULL, 0);
+	r = idreg_vm_open(&vm, cfg, 0);
 	if (!r)
 		r = idreg_vm_read_all(&vm, p->mask, p->value, p->readable);
 	if (r) {
@@ -28,6 +28,11 @@ int idreg_host_dump(struct idreg_profile *p, char *err)
 		idreg_vm_destroy(&vm);
 		return r;
 	}
+	if (cfg)
+		p->vcpu = cfg;
+	p->features = vm.features;
+	p->offered = idreg_vcpu_features_offered(&vm);
+	p->offered_known = true;
 	p->imp_id_cap = idreg_kvm_check_cap(&vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
 	p->midr = p->value[idreg_slot_index(3, 0, 0, 0, 0)];
 	idreg_vm_destroy(&vm);

@@ -13,7 +13,7 @@
 
 #define DATA	"lib/tests/data/"
 
-static struct idreg_profile max, n1, h1, h2;
+static struct idreg_profile max, n1, h1, h2, max_qh, n1_qh;
 
 static const struct idreg_field *field(const char *reg, const char *name,
 				       unsigned int *slot)
@@ -100,14 +100,16 @@ static void test_emit(void)
 	idreg_model_set(&m, "SYSREG_ID_AA64ISAR0_EL1_AES", 1, err);
 	idreg_model_set(&m, "SYSREG_CTR_EL0_L1Ip", 3, err);
 	s = idreg_model_qemu_args(&m);
-	UNIT_EQ_STR(s, "-cpu host,SYSREG_CTR_EL0_L1Ip=0x3,SYSREG_ID_AA64ISAR0_EL1_AES=0x1,SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2",
-		    "QEMU arguments, sorted");
+	UNIT_EQ_STR(s, "-cpu host,pmu=off,sve=off,pauth=off,SYSREG_CTR_EL0_L1Ip=0x3,SYSREG_ID_AA64ISAR0_EL1_AES=0x1,SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2",
+		    "QEMU arguments, sorted, every -cpu option off");
 	free(s);
 	j = idreg_model_to_json(&m);
 	UNIT_EQ_STR(j, "{\n  \"model\": {\n    \"name\": \"host\",\n    \"props\": {\n"
 		       "      \"SYSREG_CTR_EL0_L1Ip\": 3,\n"
 		       "      \"SYSREG_ID_AA64ISAR0_EL1_AES\": 1,\n"
-		       "      \"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 2\n    }\n  }\n}\n",
+		       "      \"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 2,\n"
+		       "      \"pauth\": false,\n      \"pmu\": false,\n      \"sve\": false\n"
+		       "    }\n  }\n}\n",
 		    "QMP-style JSON");
 	idreg_model_init(&back);
 	UNIT_OK(j && !idreg_model_from_json(&back, j, strlen(j), err), "read it back");
@@ -155,12 +157,12 @@ static void test_names(void)
 	UNIT_EQ_I64(idreg_model_set(&m, "SYSREG_CLIDR_EL1_Ttypen", 0x4000, err), -ERANGE,
 		    "Ttypen is 14 bits wide");
 	s = idreg_model_qemu_args(&m);
-	UNIT_EQ_STR(s, "-cpu host,SYSREG_CLIDR_EL1_Ttype1=0x0,SYSREG_CLIDR_EL1_Ttype2=0x1,SYSREG_CLIDR_EL1_Ttype3=0x3,SYSREG_CLIDR_EL1_Ttype4=0x0,SYSREG_CLIDR_EL1_Ttype5=0x2,SYSREG_CLIDR_EL1_Ttype6=0x0,SYSREG_CLIDR_EL1_Ttype7=0x1,SYSREG_ID_AA64ISAR0_EL1_Atomic=0x2,SYSREG_ID_AA64MMFR0_EL1_BigEnd=0x0",
+	UNIT_EQ_STR(s, "-cpu host,pmu=off,sve=off,pauth=off,SYSREG_CLIDR_EL1_Ttype1=0x0,SYSREG_CLIDR_EL1_Ttype2=0x1,SYSREG_CLIDR_EL1_Ttype3=0x3,SYSREG_CLIDR_EL1_Ttype4=0x0,SYSREG_CLIDR_EL1_Ttype5=0x2,SYSREG_CLIDR_EL1_Ttype6=0x0,SYSREG_CLIDR_EL1_Ttype7=0x1,SYSREG_ID_AA64ISAR0_EL1_Atomic=0x2,SYSREG_ID_AA64MMFR0_EL1_BigEnd=0x0",
 		    "QEMU arguments in Arm's spelling");
 	free(s);
 	idreg_set_names(IDREG_NAMES_KERNEL);
 	s = idreg_model_qemu_args(&m);
-	UNIT_EQ_STR(s, "-cpu host,SYSREG_CLIDR_EL1_Ttypen=0x1234,SYSREG_ID_AA64ISAR0_EL1_ATOMIC=0x2,SYSREG_ID_AA64MMFR0_EL1_BIGEND=0x0",
+	UNIT_EQ_STR(s, "-cpu host,pmu=off,sve=off,pauth=off,SYSREG_CLIDR_EL1_Ttypen=0x1234,SYSREG_ID_AA64ISAR0_EL1_ATOMIC=0x2,SYSREG_ID_AA64MMFR0_EL1_BIGEND=0x0",
 		    "and in the kernel's, Ttype<n> as one Ttypen");
 	free(s);
 	s = idreg_model_to_json(&m);
@@ -175,7 +177,7 @@ static void test_names(void)
 	idreg_model_set(&m, "SYSREG_CLIDR_EL1_Ttype2", 1, err);
 	idreg_set_names(IDREG_NAMES_KERNEL);
 	s = idreg_model_qemu_args(&m);
-	UNIT_EQ_STR(s, "-cpu host,SYSREG_CLIDR_EL1_Ttype2=0x1",
+	UNIT_EQ_STR(s, "-cpu host,pmu=off,sve=off,pauth=off,SYSREG_CLIDR_EL1_Ttype2=0x1",
 		    "part of Ttypen stays Arm's Ttype2 (the kernel has no name for it)");
 	free(s);
 	idreg_set_names(IDREG_NAMES_ARM);
@@ -188,7 +190,7 @@ static void test_qmp_answer(void)
 		"{\"return\": {\"model\": {\"name\": \"host\", \"props\": {\n"
 		"\"SYSREG_ID_AA64ISAR1_EL1_LRCPC\": 2, \"pauth\": true,\n"
 		"\"SYSREG_REVIDR_EL1_IMPLEMENTATION_DEFINED\": \"0xffffffffffffffff\",\n"
-		"\"sve\": false}}}}\n";
+		"\"sve\": false, \"sve128\": true}}}}\n";
 	char err[IDREG_ERR_LEN] = "";
 	struct idreg_model m;
 
@@ -196,7 +198,8 @@ static void test_qmp_answer(void)
 	UNIT_OK(!idreg_model_from_json(&m, answer, strlen(answer), err),
 		"the whole QMP answer is read");
 	UNIT_EQ_U64(m.nr, 2, "its SYSREG_ properties");
-	UNIT_EQ_U64(m.nr_ignored, 2, "pauth and sve skipped");
+	UNIT_EQ_U64(m.nr_ignored, 1, "sve128 skipped");
+	UNIT_EQ_U64(m.features, IDREG_VCPU_PAUTH, "pauth on, sve off");
 	UNIT_EQ_U64(model_value(&m, "REVIDR_EL1", "IMPLEMENTATION_DEFINED"),
 		    UINT64_MAX, "a 64-bit value as a string");
 	idreg_model_free(&m);
@@ -299,7 +302,7 @@ static void test_check(void)
 static void test_baseline_policies(void)
 {
 	const struct idreg_profile *ps[] = { &h1, &h2 };
-	struct idreg_msgs blocking = { 0 }, notes = { 0 };
+	struct idreg_msgs blocking = { 0 }, notes = { 0 }, dropped = { 0 };
 	struct idreg_model m;
 
 	h1 = max;
@@ -322,7 +325,8 @@ static void test_baseline_policies(void)
 	put(&h1, "ID_AA64ISAR0_EL1", "RNDR", 1, true);
 	put(&h2, "ID_AA64ISAR0_EL1", "RNDR", 0, false);
 	idreg_model_init(&m);
-	idreg_baseline(ps, 2, &m, &blocking, &notes);
+	idreg_baseline(ps, 2, &m, &dropped, &blocking, &notes);
+	UNIT_EQ_U64(dropped.nr, 0, "no vCPU feature to drop");
 	UNIT_EQ_U64(model_value(&m, "ID_AA64PFR0_EL1", "FP"), 0xf,
 		    "LOWER_SAFE signed: -1 is below 0");
 	UNIT_EQ_U64(model_value(&m, "ID_AA64MMFR1_EL1", "SpecSEI"), 1, "HIGHER_SAFE: maximum");
@@ -341,17 +345,17 @@ static void test_baseline_policies(void)
 static void test_baseline_real(void)
 {
 	const struct idreg_profile *ps[] = { &max, &n1 };
-	struct idreg_msgs blocking = { 0 }, notes = { 0 }, p = { 0 };
+	struct idreg_msgs blocking = { 0 }, notes = { 0 }, p = { 0 }, dropped = { 0 };
 	struct idreg_model m;
 
 	idreg_model_init(&m);
-	UNIT_EQ_U64(idreg_baseline(ps, 1, &m, &blocking, &notes), 0,
+	UNIT_EQ_U64(idreg_baseline(ps, 1, &m, &dropped, &blocking, &notes), 0,
 		    "one host blocks nothing");
 	UNIT_EQ_U64(idreg_model_check(&m, &max, &p), 0, "and runs its own baseline");
 	idreg_model_free(&m);
 	idreg_msgs_free(&p);
 
-	UNIT_EQ_U64(idreg_baseline(ps, 2, &m, &blocking, &notes), 3,
+	UNIT_EQ_U64(idreg_baseline(ps, 2, &m, &dropped, &blocking, &notes), 3,
 		    "max + neoverse-n1: three blocking fields");
 	UNIT_OK(has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_FWB: differs") &&
 		has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_IDS: differs") &&
@@ -370,17 +374,151 @@ static void test_baseline_real(void)
 	idreg_model_free(&m);
 }
 
+/* A model's vCPU options: JSON in and out, QEMU's arguments. */
+static void test_options(void)
+{
+	static const char text[] =
+		"{\"machine\": {\"mte\": true, \"virtualization\": true},\n"
+		" \"model\": {\"name\": \"host\", \"props\": {\"pmu\": true, \"sve\": true,\n"
+		"  \"pauth\": false, \"aarch64\": false, \"SYSREG_ID_AA64ZFR0_EL1_SVEver\": 1,\n"
+		"  \"SYSREG_ID_AA64PFR1_EL1_MTE\": 2, \"SYSREG_ID_AA64DFR0_EL1_PMUVer\": 6}}}\n";
+	char err[IDREG_ERR_LEN] = "", *s, *j;
+	struct idreg_model m, back;
+
+	idreg_model_init(&m);
+	UNIT_OK(!idreg_model_from_json(&m, text, strlen(text), err), "a model with vCPU options");
+	UNIT_EQ_U64(m.features, IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_AARCH32 |
+		    IDREG_VCPU_MTE | IDREG_VCPU_EL2, "pmu, sve, aarch64=off, mte, virtualization");
+	UNIT_EQ_U64(m.nr, 3, "and its three fields");
+	s = idreg_model_qemu_args(&m);
+	UNIT_EQ_STR(s, "-cpu host,pmu=on,sve=on,pauth=off,aarch64=off,SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6,SYSREG_ID_AA64PFR1_EL1_MTE=0x2,SYSREG_ID_AA64ZFR0_EL1_SVEver=0x1 -M virt,mte=on,virtualization=on",
+		    "QEMU arguments with the -cpu and -M virt options");
+	free(s);
+	j = idreg_model_to_json(&m);
+	idreg_model_init(&back);
+	UNIT_OK(j && !idreg_model_from_json(&back, j, strlen(j), err), "the JSON reads back");
+	UNIT_EQ_U64(back.features, m.features, "with the same features");
+	UNIT_OK(j && strstr(j, "\"machine\": {\n    \"mte\": true,\n    \"virtualization\": true\n  }"),
+		"machine options beside the model");
+	free(j);
+	idreg_model_free(&back);
+	idreg_model_free(&m);
+
+	/* Each feature's field, without it: one line naming both. */
+	bad_model(PROPS("\"SYSREG_ID_AA64ZFR0_EL1_SVEver\": 1"),
+		  "model.props.SYSREG_ID_AA64ZFR0_EL1_SVEver: value 0x1 needs sve, which the model does not enable (\"sve\": true, -cpu host,sve=on)",
+		  "SVE fields without sve");
+	bad_model(PROPS("\"sve\": false, \"SYSREG_ID_AA64PFR0_EL1_SVE\": 1"),
+		  "SYSREG_ID_AA64PFR0_EL1_SVE: value 0x1 needs sve", "PFR0.SVE with sve=off");
+	bad_model(PROPS("\"SYSREG_ID_AA64DFR0_EL1_PMUVer\": 6"),
+		  "SYSREG_ID_AA64DFR0_EL1_PMUVer: value 0x6 needs pmu", "PMUVer without pmu");
+	bad_model(PROPS("\"SYSREG_ID_DFR0_EL1_PerfMon\": 4"),
+		  "SYSREG_ID_DFR0_EL1_PerfMon: value 0x4 needs pmu", "PerfMon without pmu");
+	bad_model(PROPS("\"pmu\": true, \"SYSREG_ID_AA64ISAR1_EL1_API\": 5"),
+		  "SYSREG_ID_AA64ISAR1_EL1_API: value 0x5 needs pauth", "PAuth fields without pauth");
+	bad_model(PROPS("\"SYSREG_ID_AA64ISAR2_EL1_GPA3\": 1"),
+		  "SYSREG_ID_AA64ISAR2_EL1_GPA3: value 0x1 needs pauth", "GPA3 without pauth");
+	bad_model(PROPS("\"SYSREG_ID_AA64PFR1_EL1_MTE_frac\": 15"),
+		  "MTE_frac: value 0xf needs mte, which the model does not enable (\"machine\": {\"mte\": true}, -M virt,mte=on)",
+		  "MTE fields without mte");
+	bad_model("{\"return\": " PROPS("\"SYSREG_CLIDR_EL1_Ttype2\": 2") "}",
+		  "return.model.props.SYSREG_CLIDR_EL1_Ttype2: value 0x2 needs mte",
+		  "a tag cache without mte, in a QMP answer");
+	bad_model(PROPS("\"pmu\": \"on\""),
+		  "model.props.pmu: expected true or false (pmu=on|off), got a string", "pmu as a string");
+	bad_model("{\"machine\": {\"gic-version\": 3}, \"model\": {\"props\": {}}}",
+		  "machine.gic-version: unknown machine option (known: mte, virtualization)",
+		  "an unknown machine option");
+	bad_model("{\"machine\": 1, \"model\": {\"props\": {}}}", "\"machine\" must be an object",
+		  "machine not an object");
+	idreg_model_init(&m);
+	s = PROPS("\"SYSREG_ID_AA64ZFR0_EL1_SVEver\": 0, \"SYSREG_ID_AA64DFR0_EL1_PMUVer\": 0");
+	UNIT_OK(!idreg_model_from_json(&m, s, strlen(s), err), "0 needs no feature");
+	idreg_model_free(&m);
+}
+
+/* PMUv3 and SVE: max gives both, neoverse-n1 only the PMU. */
+static void test_check_features(void)
+{
+	static const char text[] = PROPS("\"pmu\": true, \"sve\": true,\n"
+		"\"SYSREG_ID_AA64DFR0_EL1_PMUVer\": 6, \"SYSREG_ID_AA64PFR0_EL1_SVE\": 1,\n"
+		"\"SYSREG_ID_AA64ZFR0_EL1_SVEver\": 1, \"SYSREG_ID_AA64ZFR0_EL1_AES\": 2");
+	char err[IDREG_ERR_LEN] = "";
+	struct idreg_msgs p = { 0 };
+	struct idreg_model m;
+
+	idreg_model_init(&m);
+	UNIT_OK(!idreg_model_from_json(&m, text, strlen(text), err), "PMUVer 6 and SVE fields");
+	UNIT_EQ_U64(idreg_model_check(&m, &max_qh, &p), 0, "max (qemu-host) runs it");
+	idreg_msgs_free(&p);
+	UNIT_OK(idreg_model_check(&m, &n1_qh, &p) >= 1 &&
+		has_msg(&p, "feature sve: the model asks for it and neoverse-n1-qemu-host.json cannot give it: KVM does not offer sve there (vCPU qemu-host: pmu)"),
+		"neoverse-n1 (qemu-host) cannot: sve named");
+	UNIT_EQ_U64(p.nr, 2, "its SVE fields add nothing to the feature's line");
+	UNIT_OK(has_msg(&p, "SYSREG_ID_AA64DFR0_EL1_PMUVer: value 0x6 is unsafe"),
+		"and PMUVer 6 is above its PMUv3p1");
+	idreg_msgs_free(&p);
+	UNIT_OK(idreg_model_check(&m, &max, &p) == 2 &&
+		has_msg(&p, "feature pmu: the model asks for it and max.json cannot give it: dumped with vCPU configuration default (none), which does not ask for pmu"),
+		"a profile without the record: dumped without the features");
+	idreg_msgs_free(&p);
+	idreg_model_free(&m);
+}
+
+/* Baseline of qemu-host profiles: the features every host gives. */
+static void test_baseline_features(void)
+{
+	const struct idreg_profile *ps[] = { &max_qh, &n1_qh };
+	struct idreg_msgs blocking = { 0 }, notes = { 0 }, p = { 0 }, dropped = { 0 };
+	struct idreg_model m;
+
+	idreg_model_init(&m);
+	UNIT_EQ_U64(idreg_baseline(ps, 1, &m, &dropped, &blocking, &notes), 0, "one host");
+	UNIT_EQ_U64(m.features, IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH,
+		    "its features");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64ZFR0_EL1", "SVEver"), 1, "its SVE fields");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(idreg_baseline(ps, 2, &m, &dropped, &blocking, &notes), 3,
+		    "max + neoverse-n1 (qemu-host): the same three blocking fields");
+	UNIT_EQ_U64(m.features, IDREG_VCPU_PMU, "only the PMU is in the model");
+	UNIT_OK(dropped.nr == 2 &&
+		has_msg(&dropped, "feature sve: not in the model, blocked by neoverse-n1-qemu-host.json: KVM does not offer sve there") &&
+		has_msg(&dropped, "feature pauth: not in the model, blocked by neoverse-n1-qemu-host.json"),
+		"sve and pauth dropped, the host named");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64DFR0_EL1", "PMUVer"), 4, "PMUVer: the lower");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64ZFR0_EL1", "SVEver"), 0, "SVE fields as without SVE");
+	UNIT_EQ_U64(model_value(&m, "ID_AA64PFR0_EL1", "SVE"), 0xdead,
+		    "PFR0.SVE: not writable, 0 on both without SVE, so left out");
+	UNIT_EQ_U64(idreg_model_check(&m, &max_qh, &p), 0, "max runs the baseline");
+	UNIT_EQ_U64(idreg_model_check(&m, &n1_qh, &p), 0, "neoverse-n1 runs the baseline");
+	UNIT_OK(idreg_model_check(&m, &n1, &p) == 1 && has_msg(&p, "feature pmu"),
+		"a profile without the PMU cannot");
+	idreg_msgs_free(&p);
+	idreg_msgs_free(&dropped);
+	idreg_msgs_free(&blocking);
+	idreg_msgs_free(&notes);
+	idreg_model_free(&m);
+}
+
+static int load(struct idreg_profile *p, const char *file, char *err)
+{
+	if (idreg_profile_load(p, file, err))
+		return -1;
+	snprintf(p->label, sizeof(p->label), "%s", strrchr(file, '/') + 1);
+	return 0;
+}
+
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
 
-	if (idreg_profile_load(&max, DATA "max.json", err) ||
-	    idreg_profile_load(&n1, DATA "neoverse-n1.json", err)) {
+	if (load(&max, DATA "max.json", err) ||
+	    load(&n1, DATA "neoverse-n1.json", err) ||
+	    load(&max_qh, DATA "max-qemu-host.json", err) ||
+	    load(&n1_qh, DATA "neoverse-n1-qemu-host.json", err)) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}
-	snprintf(max.label, sizeof(max.label), "max.json");
-	snprintf(n1.label, sizeof(n1.label), "neoverse-n1.json");
 	test_set();
 	test_emit();
 	test_names();
@@ -389,5 +527,8 @@ int main(void)
 	test_check();
 	test_baseline_policies();
 	test_baseline_real();
+	test_options();
+	test_check_features();
+	test_baseline_features();
 	return unit_done();
 }

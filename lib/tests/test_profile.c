@@ -106,6 +106,99 @@ static void test_round_trip(void)
 	free(again);
 }
 
+#define VCPU_PROFILE(v) "{\"format\": \"idregs-profile-1\", \"registers\": {}, \"vcpu\": " v "}"
+
+/* The vCPU configuration a profile was dumped with. */
+static void test_vcpu(void)
+{
+	char err[IDREG_ERR_LEN] = "", *text;
+
+	UNIT_OK(!idreg_profile_load(&a, DATA "max.json", err), "load max.json");
+	UNIT_OK(!strcmp(a.vcpu->name, "default") && !a.features && !a.offered_known,
+		"a profile without the record: default, no features");
+	UNIT_OK(!idreg_profile_load(&a, DATA "max-qemu-host.json", err), "load max-qemu-host.json");
+	UNIT_OK(!strcmp(a.vcpu->name, "qemu-host"), "qemu-host");
+	UNIT_EQ_U64(a.features, IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH,
+		    "max gave PMUv3, SVE and PAuth");
+	UNIT_OK(a.offered_known && (a.offered & IDREG_VCPU_AARCH32), "and offers AArch32 EL1");
+	UNIT_EQ_U64(idreg_field_get(a.value[slot_of("ID_AA64DFR0_EL1")], 8, 4), 6,
+		    "PMUVer is that of PMUv3 (6)");
+	text = idreg_profile_to_json(&a);
+	idreg_profile_init(&b, "copy");
+	UNIT_OK(text && !idreg_profile_from_json(&b, text, strlen(text), err) &&
+		b.vcpu == a.vcpu && b.features == a.features && b.offered == a.offered &&
+		b.offered_known, "the record survives a round trip");
+	free(text);
+	UNIT_OK(!idreg_profile_load(&a, DATA "neoverse-n1-qemu-host.json", err),
+		"load neoverse-n1-qemu-host.json");
+	UNIT_OK(a.features == IDREG_VCPU_PMU && a.offered == IDREG_VCPU_PMU,
+		"neoverse-n1 offers and gave only PMUv3");
+
+	bad_profile(VCPU_PROFILE("[]"), "vcpu: expected an object, got an array", "vcpu not an object");
+	bad_profile(VCPU_PROFILE("{\"config\": \"host\", \"features\": []}"),
+		    "vcpu.config: unknown vCPU configuration \"host\"", "unknown configuration");
+	bad_profile(VCPU_PROFILE("{\"config\": \"pmu\"}"), "vcpu: missing \"features\"",
+		    "no features");
+	bad_profile(VCPU_PROFILE("{\"config\": \"pmu\", \"features\": [\"pmu\", \"gpu\"]}"),
+		    "vcpu.features[1]: unknown vCPU feature \"gpu\"", "unknown feature");
+	bad_profile(VCPU_PROFILE("{\"config\": \"pmu\", \"features\": [\"pmu\", \"pmu\"]}"),
+		    "vcpu.features[1]: feature \"pmu\" given twice", "a feature twice");
+	bad_profile(VCPU_PROFILE("{\"config\": \"pmu\", \"features\": []}"),
+		    "vcpu.features: not what configuration pmu asks for", "pmu without pmu");
+	bad_profile(VCPU_PROFILE("{\"config\": \"qemu-host\", \"features\": [\"mte\"]}"),
+		    "vcpu.features: not what configuration qemu-host asks for", "qemu-host with mte");
+	bad_profile(VCPU_PROFILE("{\"config\": \"sve\", \"features\": [\"sve\"], \"offered\": [\"pmu\"]}"),
+		    "vcpu.offered: lacks a feature the vCPU got", "offered lacks what was given");
+	bad_profile(VCPU_PROFILE("{\"config\": \"sve\", \"features\": [\"sve\"], \"x\": 1}"),
+		    "vcpu: unknown key \"x\"", "unknown key in vcpu");
+}
+
+/*
+ * The fields that hide without a feature (lib/vcpu_config.c's table) are
+ * all that differ between a qemu-host profile and a default one of the
+ * same host: restricted to no feature, one reads as the other.
+ */
+static void test_restrict(const char *qemu_host, const char *dflt)
+{
+	const struct idreg_reg *zfr0 = idreg_reg_by_name("ID_AA64ZFR0_EL1");
+	const struct idreg_reg *clidr = idreg_reg_by_name("CLIDR_EL1");
+	const struct idreg_reg *isar1 = idreg_reg_by_name("ID_AA64ISAR1_EL1");
+	char err[IDREG_ERR_LEN] = "", buf[32];
+	unsigned int slot, bad = 0;
+
+	UNIT_OK(!idreg_profile_load(&a, qemu_host, err) && !idreg_profile_load(&b, dflt, err),
+		"load a qemu-host and a default profile");
+	UNIT_OK(a.features && !b.features, "with and without features");
+	idreg_profile_restrict(&a, 0);
+	UNIT_EQ_U64(a.features, 0, "restricted to none");
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		if (a.value[slot] == b.value[slot])
+			continue;
+		printf("#   %s: 0x%016" PRIx64 " restricted, 0x%016" PRIx64 " default\n",
+		       idreg_slot_name(slot, buf, sizeof(buf)), a.value[slot], b.value[slot]);
+		bad++;
+	}
+	UNIT_EQ_U64(bad, 0, "every register as the default vCPU reads it");
+	UNIT_EQ_U64(idreg_vcpu_field_feature(zfr0, idreg_field_by_name(zfr0, "SVEver")),
+		    IDREG_VCPU_SVE, "ZFR0.SVEver needs sve");
+	UNIT_EQ_U64(idreg_vcpu_field_feature(clidr, idreg_field_by_name(clidr, "Ttype3")),
+		    IDREG_VCPU_MTE, "CLIDR.Ttype3 needs mte");
+	UNIT_EQ_U64(idreg_vcpu_field_feature(isar1, idreg_field_by_name(isar1, "LRCPC")), 0,
+		    "ISAR1.LRCPC needs nothing");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64ISAR1_EL1"), IDREG_VCPU_PAUTH),
+		    0xff000ff0, "ISAR1: GPI, GPA, API, APA are pauth's");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64ISAR2_EL1"), IDREG_VCPU_PAUTH),
+		    0xff00, "ISAR2: APA3, GPA3 are pauth's");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64PFR1_EL1"), IDREG_VCPU_MTE),
+		    0xf0000000f00, "PFR1: MTE_frac, MTE are mte's");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64PFR2_EL1"), IDREG_VCPU_MTE),
+		    0xff0, "PFR2: MTEFAR, MTESTOREONLY are mte's");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64ZFR0_EL1"), IDREG_VCPU_SVE),
+		    ~0ULL, "ZFR0 is sve's, all of it");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64ZFR0_EL1"), IDREG_VCPU_PMU),
+		    0, "and not pmu's");
+}
+
 static void test_traits(void)
 {
 	struct idreg_vm_traits t;
@@ -335,6 +428,9 @@ int main(void)
 {
 	test_bad_input();
 	test_round_trip();
+	test_vcpu();
+	test_restrict(DATA "max-qemu-host.json", DATA "max.json");
+	test_restrict(DATA "neoverse-n1-qemu-host.json", DATA "neoverse-n1.json");
 	test_traits();
 	test_diff();
 	test_changes();

@@ -202,9 +202,10 @@ static int cmd_baseline(int argc, char **argv)
 {
 	const struct idreg_profile **ps;
 	struct idreg_profile *all;
-	struct idreg_msgs blocking = { 0 }, notes = { 0 };
+	struct idreg_msgs blocking = { 0 }, notes = { 0 }, dropped = { 0 };
 	struct idreg_model m;
 	int i, n = argc - 1, rc;
+	char features[96];
 
 	if (n < 1)
 		return usage_of("baseline", stderr, EXIT_USAGE);
@@ -223,15 +224,18 @@ static int cmd_baseline(int argc, char **argv)
 		ps[i] = &all[i];
 	}
 	idreg_model_init(&m);
-	idreg_baseline(ps, n, &m, &blocking, &notes);
+	idreg_baseline(ps, n, &m, &dropped, &blocking, &notes);
 	print_msgs(stderr, "note: ", &notes);
+	print_msgs(stderr, "dropped: ", &dropped);
 	print_msgs(stderr, "blocking: ", &blocking);
 	rc = print_owned(idreg_model_to_json(&m));
 	if (rc == EXIT_YES && blocking.nr)
 		rc = EXIT_NO;
-	fprintf(stderr, "idreg: baseline of %d hosts: %u properties, %u blocking\n",
-		n, m.nr, blocking.nr);
+	idreg_vcpu_features_describe(m.features, features, sizeof(features));
+	fprintf(stderr, "idreg: baseline of %d hosts: %u properties, vCPU features %s (%u dropped), %u blocking\n",
+		n, m.nr, features, dropped.nr, blocking.nr);
 	idreg_model_free(&m);
+	idreg_msgs_free(&dropped);
 	idreg_msgs_free(&blocking);
 	idreg_msgs_free(&notes);
 out:
@@ -301,11 +305,14 @@ static void print_diff_text(const struct idreg_profile *p,
 			    const struct idreg_diff *d, bool writable_only)
 {
 	unsigned int i, nr = 0;
-	char line[256];
+	char line[256], features[96];
 
-	for (i = 0; i < 2; i++)
-		printf("%s %s: kernel %s, MIDR 0x%" PRIx64 "\n",
-		       i ? "+++" : "---", paths[i], p[i].release, p[i].midr);
+	for (i = 0; i < 2; i++) {
+		idreg_vcpu_features_describe(p[i].features, features, sizeof(features));
+		printf("%s %s: kernel %s, MIDR 0x%" PRIx64 ", vCPU %s (%s)\n",
+		       i ? "+++" : "---", paths[i], p[i].release, p[i].midr,
+		       p[i].vcpu->name, features);
+	}
 	for (i = 0; i < d->nr; i++) {
 		if (writable_only && !idreg_change_is_writability(&d->v[i]))
 			continue;
@@ -416,25 +423,44 @@ static int cmd_declared(int argc, char **argv)
 	return nr ? EXIT_NO : EXIT_YES;
 }
 
+/* dump [--vcpu CONFIG]: the configuration (qemu-host by default), or -1. */
+static int dump_args(int argc, char **argv, const struct idreg_vcpu_config **cfg)
+{
+	const char *name = argc == 3 ? argv[2] : "qemu-host";
+	char err[IDREG_ERR_LEN];
+
+	if ((argc != 1 && argc != 3) || (argc == 3 && strcmp(argv[1], "--vcpu"))) {
+		usage_of("dump", stderr, EXIT_USAGE);
+		return -1;
+	}
+	if (idreg_vcpu_config_parse(name, cfg, 1, err) != 1) {
+		fprintf(stderr, "idreg: --vcpu %s: %s\n", name, err);
+		return -1;
+	}
+	return 0;
+}
+
 #ifdef IDREG_HAVE_KVM
+
 static int cmd_dump(int argc, char **argv)
 {
+	const struct idreg_vcpu_config *cfg;
 	char err[IDREG_ERR_LEN];
 	struct idreg_profile *p;
 	int rc;
 
-	(void)argv;
-	if (argc != 1)
-		return usage_of("dump", stderr, EXIT_USAGE);
+	if (dump_args(argc, argv, &cfg))
+		return EXIT_USAGE;
 	p = malloc(sizeof(*p));
 	if (!p) {
 		fprintf(stderr, "idreg: out of memory\n");
 		return EXIT_KVM;
 	}
-	if (idreg_host_dump(p, err)) {
+	rc = idreg_host_dump(p, cfg, err);
+	if (rc) {
 		fprintf(stderr, "idreg: dump: %s\n", err);
 		free(p);
-		return EXIT_KVM;
+		return rc == IDREG_VM_UNAVAILABLE ? EXIT_NO : EXIT_KVM;
 	}
 	rc = print_owned(idreg_profile_to_json(p));
 	free(p);
@@ -484,9 +510,11 @@ static int guest_view(struct idreg_vm *vm, const struct idreg_model *m)
 
 static int cmd_apply(int argc, char **argv)
 {
+	struct idreg_vcpu_config cfg = { .name = "of the model" };
 	struct idreg_apply_result res;
 	struct idreg_model m;
 	struct idreg_vm vm;
+	char features[96];
 	bool gv = false;
 	int rc;
 
@@ -499,18 +527,22 @@ static int cmd_apply(int argc, char **argv)
 		return usage_of("apply", stderr, EXIT_USAGE);
 	if (load_model(&m, argv[1]))
 		return EXIT_USAGE;
-	if (idreg_vm_open(&vm, NULL, IDREG_VM_IMP_ID_IF_OFFERED)) {
+	/* The vCPU the model describes: its features, all of them. */
+	cfg.features = m.features;
+	rc = idreg_vm_open(&vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED);
+	if (rc) {
 		fprintf(stderr, "idreg: apply: %s\n", vm.last_error);
 		idreg_vm_destroy(&vm);
 		idreg_model_free(&m);
-		return EXIT_KVM;
+		return rc == IDREG_VM_UNAVAILABLE ? EXIT_NO : EXIT_KVM;
 	}
+	idreg_vcpu_features_describe(vm.features, features, sizeof(features));
 	if (idreg_host_apply(&vm, &m, &res)) {
 		fprintf(stderr, "idreg: apply %s: %s\n", argv[1], res.msg);
 		rc = EXIT_KVM;
 	} else {
-		printf("applied %s: %u properties in %u registers (KVM_CAP_ARM_WRITABLE_IMP_ID_REGS %s)\n",
-		       argv[1], m.nr, res.nr_regs, vm.imp_id_on ? "on" : "off");
+		printf("applied %s: %u properties in %u registers (vCPU features %s; KVM_CAP_ARM_WRITABLE_IMP_ID_REGS %s)\n",
+		       argv[1], m.nr, res.nr_regs, features, vm.imp_id_on ? "on" : "off");
 		rc = gv ? guest_view(&vm, &m) : EXIT_YES;
 	}
 	idreg_vm_destroy(&vm);
@@ -527,8 +559,10 @@ static int no_kvm(const char *name)
 
 static int cmd_dump(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	const struct idreg_vcpu_config *cfg;
+
+	if (dump_args(argc, argv, &cfg))
+		return EXIT_USAGE;
 	return no_kvm("dump");
 }
 
@@ -541,19 +575,25 @@ static int cmd_apply(int argc, char **argv)
 #endif
 
 static const struct cmd cmds[] = {
-	{ "dump", cmd_dump, "dump\n"
-	  "  Print this host's profile as JSON: kernel, MIDR, every readable ID\n"
-	  "  register's value and writable mask (needs /dev/kvm).\n" },
+	{ "dump", cmd_dump, "dump [--vcpu CONFIG]\n"
+	  "  Print this host's profile as JSON: kernel, MIDR, the vCPU configuration\n"
+	  "  and the features its vCPU got, every readable ID register's value and\n"
+	  "  writable mask (needs /dev/kvm).  CONFIG: default, pmu, sve, pauth, mte,\n"
+	  "  el2, el2-e2h0, aarch32-el1 or qemu-host (the default: what QEMU's\n"
+	  "  -cpu host asks for, PMUv3, SVE and pointer authentication where offered).\n" },
 	{ "list", cmd_list, "list [--writable PROFILE]\n"
 	  "  Registers, fields (SYSREG_ names, bits, KVM policy) and named values;\n"
 	  "  with --writable only the fields writable on PROFILE, with its values.\n" },
 	{ "baseline", cmd_baseline, "baseline PROFILE...\n"
-	  "  Print the model (JSON) every host can run; notes and blocking fields\n"
-	  "  on stderr.  Exit 1 if something blocks migration between the hosts.\n" },
+	  "  Print the model (JSON) every host can run, with the vCPU features every\n"
+	  "  host's vCPU has; notes, dropped features (and the hosts without them)\n"
+	  "  and blocking fields on stderr.  Exit 1 if something blocks migration.\n" },
 	{ "compare", cmd_compare, "compare MODEL PROFILE\n"
-	  "  Can the host of PROFILE run MODEL?  Prints each problem; exit 1 if not.\n" },
+	  "  Can the host of PROFILE run MODEL (its vCPU features, its fields)?\n"
+	  "  Prints each problem; exit 1 if not.\n" },
 	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL\n"
-	  "  Print MODEL as QEMU arguments: -cpu host,SYSREG_<REG>_<FIELD>=0x...\n" },
+	  "  Print MODEL as QEMU arguments: -cpu host,pmu=on|off,sve=on|off,\n"
+	  "  pauth=on|off,SYSREG_<REG>_<FIELD>=0x... [-M virt,mte=on,virtualization=on]\n" },
 	{ "diff", cmd_diff, "diff [--writable-only] [--markdown] PROFILE PROFILE\n"
 	  "  Fields whose values differ (SYSREG_ name, both values) and writable-mask\n"
 	  "  changes by field; exit 1 if there are any.  --writable-only: only what\n"
@@ -564,7 +604,8 @@ static const struct cmd cmds[] = {
 	  "  declares (a newer kernel: the newest series read): fields writable but\n"
 	  "  not declared, declared but not writable; exit 1 if there are any.\n" },
 	{ "apply", cmd_apply, "apply [--guest-view] MODEL\n"
-	  "  Create a VM and vCPU on this host's KVM, write MODEL (one SET_ONE_REG per\n"
+	  "  Create a VM and vCPU with MODEL's vCPU features on this host's KVM (exit 1\n"
+	  "  naming a feature KVM does not offer), write MODEL (one SET_ONE_REG per\n"
 	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"
 	  "  --guest-view: then run a guest that reads every ID register and compare.\n" },
 };
@@ -591,7 +632,8 @@ static int print_usage(FILE *f, int code)
 		   "  input takes either.  It may come anywhere on the line.\n");
 	for (i = 0; i < NR_CMDS; i++)
 		fprintf(f, "  %s", cmds[i].usage);
-	fprintf(f, "MODEL is {\"model\": {\"name\": \"host\", \"props\": {\"SYSREG_...\": N}}}\n"
+	fprintf(f, "MODEL is {\"model\": {\"name\": \"host\", \"props\": {\"SYSREG_...\": N, \"pmu\": true}},\n"
+		   " \"machine\": {\"mte\": true, \"virtualization\": true}}\n"
 		   "or a QMP query-cpu-model-expansion answer {\"return\": {...}};\n"
 		   "PROFILE is what 'idreg dump' prints.  \"-\" reads stdin.\n%s",
 		EXIT_CODES);

@@ -45,7 +45,7 @@ expect 1 '^blocking: SYSREG_ID_AA64MMFR2_EL1_(EVT|FWB|IDS)' "baseline max + neov
 "$IDREG" baseline "$DATA/max.json" "$DATA/neoverse-n1.json" >"$work/base.json" 2>/dev/null
 expect 0 '' "max can run the baseline" -- compare "$work/base.json" "$DATA/max.json"
 expect 0 '' "neoverse-n1 can run the baseline" -- compare "$work/base.json" "$DATA/neoverse-n1.json"
-expect 0 '^-cpu host,SYSREG_' "qemu-args of the baseline" -- qemu-args "$work/base.json"
+expect 0 '^-cpu host,pmu=off,sve=off,pauth=off,SYSREG_' "qemu-args of the baseline" -- qemu-args "$work/base.json"
 expect 1 'SYSREG_ID_AA64ISAR1_EL1_LRCPC' "neoverse-n1 cannot run max's LRCPC" \
 	-- compare "$(model '"SYSREG_ID_AA64ISAR1_EL1_LRCPC": 2' lrcpc.json)" "$DATA/neoverse-n1.json"
 expect 0 '' "a profile equals itself" -- diff "$DATA/max.json" "$DATA/max.json"
@@ -56,8 +56,8 @@ expect 2 'model.props.SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x100 wider than 4-bi
 expect 2 'SYSREG_NO_SUCH' "unknown property" -- qemu-args "$(model '"SYSREG_NO_SUCH_FIELD": 1' unknown.json)"
 arm=$(model '"SYSREG_ID_AA64MMFR0_EL1_BigEnd": 0, "SYSREG_ID_AA64ISAR0_EL1_Atomic": 2' arm.json)
 kern=$(model '"SYSREG_ID_AA64MMFR0_EL1_BIGEND": 0, "SYSREG_ID_AA64ISAR0_EL1_ATOMIC": 2' kernel.json)
-want_arm='^-cpu host,SYSREG_ID_AA64ISAR0_EL1_Atomic=0x2,SYSREG_ID_AA64MMFR0_EL1_BigEnd=0x0$'
-want_kern='^-cpu host,SYSREG_ID_AA64ISAR0_EL1_ATOMIC=0x2,SYSREG_ID_AA64MMFR0_EL1_BIGEND=0x0$'
+want_arm='^-cpu host,pmu=off,sve=off,pauth=off,SYSREG_ID_AA64ISAR0_EL1_Atomic=0x2,SYSREG_ID_AA64MMFR0_EL1_BigEnd=0x0$'
+want_kern='^-cpu host,pmu=off,sve=off,pauth=off,SYSREG_ID_AA64ISAR0_EL1_ATOMIC=0x2,SYSREG_ID_AA64MMFR0_EL1_BIGEND=0x0$'
 expect 0 "$want_arm" "qemu-args in Arm's names" -- qemu-args "$arm"
 expect 0 "$want_arm" "the kernel's names in, Arm's out" -- qemu-args "$kern"
 expect 0 "$want_kern" "--names kernel" -- qemu-args --names kernel "$arm"
@@ -82,6 +82,38 @@ echo '{"model": {"name": "host", "props": {' >"$work/broken.json"
 expect 2 'broken.json' "malformed JSON" -- qemu-args "$work/broken.json"
 expect 2 '' "a model where a profile is expected" -- diff "$work/base.json" "$DATA/max.json"
 expect 2 'No such file|cannot open' "missing file" -- qemu-args "$work/nonexistent.json"
+
+# vCPU features: profiles dumped with qemu-host (max: pmu, sve, pauth;
+# neoverse-n1: pmu), models with QEMU's options.
+maxqh=$DATA/max-qemu-host.json
+n1qh=$DATA/neoverse-n1-qemu-host.json
+pmusve=$(model '"pmu": true, "sve": true, "SYSREG_ID_AA64DFR0_EL1_PMUVer": 6, "SYSREG_ID_AA64PFR0_EL1_SVE": 1, "SYSREG_ID_AA64ZFR0_EL1_SVEver": 1' pmusve.json)
+expect 0 'can run' "max (qemu-host) runs PMUVer 6 with SVE fields" -- compare "$pmusve" "$maxqh"
+expect 1 '^feature sve: .*neoverse-n1-qemu-host.json cannot give it: KVM does not offer sve there' \
+	"neoverse-n1 (qemu-host) cannot: sve named" -- compare "$pmusve" "$n1qh"
+expect 1 '^feature pmu: .*dumped with vCPU configuration default' \
+	"a profile without the record has no PMU" -- compare "$pmusve" "$DATA/max.json"
+expect 0 '^-cpu host,pmu=on,sve=on,pauth=off,SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6,' "qemu-args with the -cpu options" \
+	-- qemu-args "$pmusve"
+printf '{"machine": {"mte": true, "virtualization": true}, "model": {"name": "host", "props": {"SYSREG_ID_AA64PFR1_EL1_MTE": 2}}}\n' >"$work/mte.json"
+expect 0 ' -M virt,mte=on,virtualization=on$' "qemu-args with the -M virt options" -- qemu-args "$work/mte.json"
+expect 2 'SYSREG_ID_AA64ZFR0_EL1_SVEver: value 0x1 needs sve, which the model does not enable' \
+	"SVE fields without sve: exit 2" -- qemu-args "$(model '"SYSREG_ID_AA64ZFR0_EL1_SVEver": 1' nosve.json)"
+expect 2 'SYSREG_ID_AA64DFR0_EL1_PMUVer: value 0x6 needs pmu' "PMUVer without pmu: exit 2" \
+	-- compare "$(model '"pmu": false, "SYSREG_ID_AA64DFR0_EL1_PMUVer": 6' nopmu.json)" "$maxqh"
+expect 2 'SYSREG_ID_AA64ISAR1_EL1_API: value 0x5 needs pauth' "PAuth fields without pauth: exit 2" \
+	-- qemu-args "$(model '"SYSREG_ID_AA64ISAR1_EL1_API": 5' nopauth.json)"
+expect 2 'SYSREG_ID_AA64PFR1_EL1_MTE: value 0x2 needs mte, which the model does not enable \("machine": \{"mte": true\}' \
+	"MTE fields without mte: exit 2" -- qemu-args "$(model '"SYSREG_ID_AA64PFR1_EL1_MTE": 2' nomte.json)"
+expect 2 'model.props.sve: expected true or false' "sve as a number" -- qemu-args "$(model '"sve": 1' sve1.json)"
+expect 1 '^dropped: feature sve: not in the model, blocked by .*neoverse-n1-qemu-host.json: KVM does not offer sve' \
+	"baseline of qemu-host profiles drops sve, naming the host" -- baseline "$maxqh" "$n1qh"
+"$IDREG" baseline "$maxqh" "$n1qh" >"$work/baseqh.json" 2>/dev/null
+expect 0 'can run' "neoverse-n1 runs that baseline" -- compare "$work/baseqh.json" "$n1qh"
+expect 0 'can run' "max runs that baseline" -- compare "$work/baseqh.json" "$maxqh"
+expect 0 '^-cpu host,pmu=on,sve=off,pauth=off,' "whose qemu-args ask for the PMU only" -- qemu-args "$work/baseqh.json"
+expect 0 'vCPU qemu-host \(pmu,sve,pauth\)' "diff names both vCPUs" -- diff "$maxqh" "$maxqh"
+expect 2 'vCPU configuration .nested.' "dump --vcpu of something unknown" -- dump --vcpu nested
 
 # declared: the profile's masks against what sys_regs.c declares.
 expect 0 '0 registers differ' "declared: 7.3 -cpu max as declared" -- declared "$DATA/max.json"

@@ -14,10 +14,13 @@
 
 /*
  * This host's profile: uname -r, every slot GET_ONE_REG can read on a
- * fresh VM and the writable masks.  Returns 0 or a negative errno with
+ * fresh VM of vCPU configuration @cfg (NULL: default) and the writable
+ * masks, the features its vCPU got and those KVM offers.  Returns 0, a
+ * negative errno or IDREG_VM_UNAVAILABLE (the host cannot give @cfg), with
  * @err (IDREG_ERR_LEN) saying what failed.
  */
-int idreg_host_dump(struct idreg_profile *p, char *err);
+int idreg_host_dump(struct idreg_profile *p, const struct idreg_vcpu_config *cfg,
+		    char *err);
 
 struct idreg_apply_result {
 	unsigned int nr_regs;		/* SET_ONE_REG calls that succeeded */

@@ -9,6 +9,12 @@
  *
  * which is also read back, as is the whole QMP answer of
  * query-cpu-model-expansion, {"return": {"model": ...}}.
+ *
+ * A model also says which vCPU features the VMM asks KVM for, as QEMU
+ * spells them: the -cpu options "pmu", "sve", "pauth" (and "aarch64":
+ * false for AArch32 EL1) as booleans among the props, as QMP lists them,
+ * and the -M virt options beside "model": "machine": {"mte": true,
+ * "virtualization": true}.  An option not given is off.
  */
 #ifndef IDREGS_MODEL_H
 #define IDREGS_MODEL_H
@@ -31,7 +37,9 @@ struct idreg_model {
 	char name[64];			/* QEMU's model name: "host" */
 	struct idreg_assign *items;	/* kept sorted by property name */
 	unsigned int nr, alloc;
-	/* props of a QMP answer that are not SYSREG_ (pauth, sve, ...) */
+	/* enum idreg_vcpu_feature: what the VMM asks KVM for */
+	unsigned int features;
+	/* props of a QMP answer that are neither SYSREG_ nor a vCPU option */
 	unsigned int nr_ignored;
 };
 
@@ -62,19 +70,31 @@ uint64_t idreg_model_merge(const struct idreg_model *m, unsigned int slot,
 			   uint64_t base, uint64_t *touched);
 
 /*
- * Can the host of @p run @m?  One message per problem, each naming the
- * property: value wider than the field, reserved (unnamed) value, register
- * not readable, field not writable there (and different), value unsafe
- * against that host's value as KVM would judge it, or a register whose
- * combined value KVM would refuse.  With @p NULL only the table checks
- * run.  Returns the number of problems.
+ * Does every field @m sets nonzero have the feature KVM shows it with
+ * (idreg_vcpu_field_feature())?  0, or -1 with "<prop>: ..." in @err
+ * naming the field and the feature.
+ */
+int idreg_model_check_features(const struct idreg_model *m, char *err);
+
+/*
+ * Can the host of @p run @m?  First, can its vCPU have every feature @m
+ * asks for (one message per feature it cannot give); then, against @p as a
+ * vCPU with @m's features reads it (idreg_profile_restrict()), one message
+ * per problem naming the property: value wider than the field, reserved
+ * (unnamed) value, register not readable, field not writable there (and
+ * different), value unsafe against that host's value as KVM would judge
+ * it, or a register whose combined value KVM would refuse.  With @p NULL
+ * only the table checks run.  Returns the number of problems.
  */
 unsigned int idreg_model_check(const struct idreg_model *m,
 			       const struct idreg_profile *p,
 			       struct idreg_msgs *out);
 
 /*
- * The most capable model all @nr hosts can run: per field writable on
+ * The most capable model all @nr hosts can run.  Its vCPU features are
+ * those every host's profile has; each one dropped gets a line in
+ * @dropped naming the feature and the hosts without it, and the hosts are
+ * compared as vCPUs without it.  Per field writable on
  * every host, the safest value under its KVM policy (LOWER_SAFE: minimum,
  * signed-aware; HIGHER_SAFE: maximum; HIGHER_OR_ZERO_SAFE: 0 if any host
  * has 0, else the maximum; EXACT: the safe value if every host accepts
@@ -87,6 +107,7 @@ unsigned int idreg_model_check(const struct idreg_model *m,
  */
 unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
 			    unsigned int nr, struct idreg_model *m,
+			    struct idreg_msgs *dropped,
 			    struct idreg_msgs *blocking,
 			    struct idreg_msgs *notes);
 
@@ -100,9 +121,26 @@ unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
 int idreg_model_prop_at(const struct idreg_model *m, unsigned int i,
 			char *buf, size_t size, uint64_t *value);
 
+/* A vCPU option as a model prints it: pmu=on, aarch64=off, mte=on. */
+struct idreg_model_option {
+	const struct idreg_vcpu_option *opt;
+	bool on;
+};
+
 /*
- * "-cpu host,SYSREG_A=0x1,SYSREG_B=0x2" (sorted by name, hex values),
- * malloc'ed, or NULL on ENOMEM.
+ * The options printed for @m (qemu-args, JSON) into @out, in QEMU's order;
+ * returns how many.  Every -cpu option, as QEMU turns them on by default
+ * where KVM offers them; a -M virt option or aarch64=off only when it asks
+ * for its feature.
+ */
+unsigned int idreg_model_options(const struct idreg_model *m,
+				 struct idreg_model_option out[IDREG_VCPU_NR_FEATURES]);
+
+/*
+ * "-cpu host,pmu=on,sve=off,pauth=off,SYSREG_A=0x1,SYSREG_B=0x2" (every
+ * -cpu option of a feature, then the properties sorted by name, hex
+ * values), then " -M virt,mte=on" for the machine options the model
+ * enables; malloc'ed, or NULL on ENOMEM.
  */
 char *idreg_model_qemu_args(const struct idreg_model *m);
 

@@ -11,10 +11,15 @@
  *
  *   { "format": "idregs-profile-1", "kernel": "7.3.0-1-arm64",
  *     "midr": "0x410fd0c0", "writable_imp_id_regs": true,
+ *     "vcpu": { "config": "qemu-host", "features": ["pmu", "sve", "pauth"],
+ *               "offered": ["pmu", "sve", "pauth", "aarch32-el1"] },
  *     "registers": { "ID_AA64ISAR0_EL1": { "value": "0x...", "mask": "0x..." },
  *                    "S3_0_C0_C3_3": { ... }, ... } }
  *
  * Registers the tables do not name are keyed S3_<op1>_C0_C<crm>_<op2>.
+ * "vcpu" says which vCPU configuration (lib/vcpu_config.c) the values were
+ * read from, the features its vCPU got and those KVM offers; a profile
+ * without it (written before) was read from a vCPU without features.
  * The JSON half lives in lib/json/ (links jansson), so that the rest of
  * lib/ stays dependency-free for the selftests.
  */
@@ -29,6 +34,7 @@
 #include "idregs/kvm_rules.h"
 #include "idregs/table.h"
 #include "idregs/util.h"
+#include "idregs/vcpu_config.h"
 
 #define IDREG_PROFILE_FORMAT	"idregs-profile-1"
 
@@ -38,6 +44,11 @@ struct idreg_profile {
 	uint64_t midr;			/* the host's MIDR_EL1 as the VM sees it */
 	/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS exists (apply enables it) */
 	bool imp_id_cap;
+	/* the vCPU configuration the values were read from ("default") */
+	const struct idreg_vcpu_config *vcpu;
+	unsigned int features;		/* what its vCPU got */
+	unsigned int offered;		/* what KVM offers (if offered_known) */
+	bool offered_known;
 	bool readable[IDREG_NR_SLOTS];
 	uint64_t value[IDREG_NR_SLOTS];	/* KVM's default for a new VM */
 	uint64_t mask[IDREG_NR_SLOTS];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
@@ -58,6 +69,17 @@ void idreg_profile_init(struct idreg_profile *p, const char *label);
 /* What a VM made from @p looks like to idreg_kvm_predict(). */
 void idreg_profile_traits(const struct idreg_profile *p,
 			  struct idreg_vm_traits *t);
+/*
+ * @p as a vCPU with only @features (of those @p's has) would read it: the
+ * fields KVM hides without the others cleared (idreg_vcpu_feature_bits()).
+ */
+void idreg_profile_restrict(struct idreg_profile *p, unsigned int features);
+/*
+ * Why @p lacks @feature, into @buf: KVM does not offer it there, or the
+ * profile's vCPU configuration did not ask for it.
+ */
+void idreg_profile_lacks(const struct idreg_profile *p, unsigned int feature,
+			 char *buf, size_t size);
 /* Is @field of the register in @slot wholly inside the writable mask? */
 bool idreg_profile_field_writable(const struct idreg_profile *p,
 				  unsigned int slot,

@@ -11,6 +11,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "idregs/table.h"
 
 /* What a configuration asks KVM for. */
 enum idreg_vcpu_feature {
@@ -68,5 +71,31 @@ static inline unsigned int idreg_vcpu_config_features(const struct idreg_vcpu_co
 {
 	return c ? c->features | (c->if_offered & offered) : 0;
 }
+
+/*
+ * The fields KVM shows a guest only with a feature (Linux 7.3
+ * arch/arm64/kvm/sys_regs.c): without it they read 0, so a nonzero value
+ * there needs the feature.  The feature @f of @reg needs, 0 if none.
+ */
+unsigned int idreg_vcpu_field_feature(const struct idreg_reg *reg, const struct idreg_field *f);
+/* The bits of the register in @slot that read 0 without @feature. */
+uint64_t idreg_vcpu_feature_bits(unsigned int slot, unsigned int feature);
+
+/*
+ * How QEMU asks for a feature: a -cpu option (pmu=on) or a -M virt
+ * option (mte=on); aarch64=off is the one whose "off" asks for it.
+ */
+struct idreg_vcpu_option {
+	unsigned int feature;
+	const char *name;		/* QEMU's option, also the model's JSON key */
+	bool machine;			/* -M virt,NAME=on, not -cpu host,NAME=on */
+	bool off_asks;			/* NAME=off asks for the feature */
+};
+
+const struct idreg_vcpu_option *idreg_vcpu_options(unsigned int *nr);
+/* The option for @feature, or NULL (QEMU has none: e2h0). */
+const struct idreg_vcpu_option *idreg_vcpu_option_of(unsigned int feature);
+/* The option called @name (-cpu if !@machine, else -M), or NULL. */
+const struct idreg_vcpu_option *idreg_vcpu_option_by_name(const char *name, bool machine);
 
 #endif /* IDREGS_VCPU_CONFIG_H */
