@@ -419,9 +419,6 @@ static const char *probe_config(const struct idreg_vcpu_config *c, unsigned int 
 	view_vm_close(&probe);
 	if (c->features & IDREG_VCPU_AARCH32)
 		return "the guest program is AArch64 code; an AArch32 EL1 vCPU cannot run it";
-	/* Measured on 7.3 -cpu max, kvm-arm.mode=nested: KVM_RUN fails with EAGAIN. */
-	if (c->features & IDREG_VCPU_EL2)
-		return "a vCPU with EL2 starts at vEL2 and the guest program is written for EL1 (EL1 vectors, no in-kernel vGIC): KVM_RUN fails with EAGAIN; not supported yet";
 	return NULL;
 }
 

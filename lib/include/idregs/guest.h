@@ -79,6 +79,12 @@ int idreg_guest_emit(struct idreg_guest *g, uint32_t insn);
 int idreg_guest_emit_read_slot(struct idreg_guest *g, unsigned int slot);
 /* str xzr, [x2]; b . */
 int idreg_guest_emit_done(struct idreg_guest *g);
+/*
+ * The same in A32 code ("str r0, [r2]; b ."), the only program an AArch32
+ * EL1 vCPU (KVM_ARM_VCPU_EL1_32BIT) runs: it starts in SVC mode, and KVM
+ * refuses an AArch64 PSTATE for it.
+ */
+int idreg_guest_emit_done_a32(struct idreg_guest *g);
 
 /*
  * Run the program on @vcpu from its first word (PC, PSTATE = EL1h with
