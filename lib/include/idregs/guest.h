@@ -88,7 +88,9 @@ int idreg_guest_emit_done_a32(struct idreg_guest *g);
 
 /*
  * Run the program on @vcpu from its first word (PC, PSTATE = EL1h with
- * DAIF masked, VBAR_EL1, x1-x3 are set first).  Returns 0 when the guest
+ * DAIF masked, VBAR_EL1, x1-x3 are set first; EL2h and VBAR_EL2 for a vCPU
+ * with EL2, AArch32 SVC for an AArch32 EL1 one; the vGIC, if the VM has
+ * one, initialised before the first run).  Returns 0 when the guest
  * reached "done"; otherwise a negative errno with vm->last_error saying what
  * happened (exit reason, PC, ESR_EL1): -ETIMEDOUT when the wall-time bound
  * ended it, -ELOOP for too many exits, -EFAULT for an exception other than
