@@ -208,7 +208,7 @@ static void apply_model(struct view_vm *w, enum model_kind kind)
 	struct apply_stats st = { 0 };
 	unsigned int i, j;
 
-	snprintf(target, sizeof(target), "apply@%s", model_names[kind]);
+	snprintf(target, sizeof(target), "apply@%s%s", model_names[kind], cfg_suffix);
 	if (kind == MODEL_DEFAULT) {
 		ksft_test_result_skip("%s: the default model writes nothing; its checks compare the guest with KVM's defaults\n",
 				      target);
