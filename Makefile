@@ -105,14 +105,19 @@ style: deps
 # migration check between two emulated CPUs (qemu-host vCPUs: PMUv3, SVE,
 # PAuth where offered), the suite as a kernel CI runs
 # it (exported into a kernel tree, packaged by the kernel's selftests
-# Makefile, run by its run_kselftest.sh), then the kernel x CPU matrix
-# (every cached kernel x max, neoverse-n1, cortex-a72, two hosts at a time;
-# ~30 s here).  Before it, one 7.x -cpu max host with MTE and nested
-# virtualization runs the walk and the guest view in every vCPU
-# configuration (~70 s): the only host that can give them all.  The
-# matrix comes last so that its "N passed, N failed" line closes the output.
+# Makefile, run by its run_kselftest.sh), then the kernel x CPU x vCPU
+# configuration matrix: every cached kernel x max, neoverse-n1, cortex-a72
+# x the configurations a host without MTE and nested virtualization can
+# give (default, pmu, sve, pauth, aarch32-el1, qemu-host; run_tests.sh's
+# MATRIX_VCPUS), every test in each, two hosts at a time.  mte, el2 and
+# el2-e2h0 need a host booted for them, and nested mode changes KVM for
+# every VM and makes each guest run slower, so they are not in the matrix:
+# one 7.x -cpu max host with MTE and nested virtualization runs the walk,
+# the guest view and the VM rules in every configuration instead
+# (VCPU_CHECK), the only host that can give them all.  The matrix comes
+# last so that its "N passed, N failed" line closes the output.
 MIGRATION_CPUS	?= max,neoverse-n1
-VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte --vcpu all writable_fields guest_view
+VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte --vcpu all writable_fields guest_view vm_rules
 
 check: deps style gen-check unit
 	./run_tests.sh --kernel 6.1 --expect-skip

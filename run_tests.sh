@@ -26,8 +26,16 @@ mode=auto
 expect_skip=0
 jobs=1
 host_flavour=
-vcpus=default
+matrix=0
+vcpus=
 MATRIX_CPUS="max,neoverse-n1,cortex-a72"
+# Every vCPU configuration (lib/vcpu_config.c's, in its order).
+ALL_VCPUS="default,pmu,sve,pauth,mte,el2,el2-e2h0,aarch32-el1,qemu-host"
+# The matrix's third axis: the configurations a host without MTE or nested
+# virtualization can give (7.x/6.12 -cpu max give them all; neoverse-n1
+# and cortex-a72 skip sve and pauth, neoverse-n1 also aarch32-el1, with
+# the reason).  mte, el2 and el2-e2h0 need --host mte / nested.
+MATRIX_VCPUS="default,pmu,sve,pauth,aarch32-el1,qemu-host"
 # The tests that take --vcpu: each runs its checks once per configuration.
 VCPU_TESTS="writable_fields_test guest_view_test vm_rules_test defaults_test"
 
@@ -44,8 +52,10 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
                      booted kernel.
   --cpu MODEL|all    qemu -cpu model (default max); 'all' = $EMU_ALL_CPUS;
                      a comma-separated list is accepted too
-  --matrix           every cached kernel x $MATRIX_CPUS, two hosts at a time
-                     (same as --kernel all --cpu $MATRIX_CPUS --jobs 2)
+  --matrix           every cached kernel x $MATRIX_CPUS x the vCPU
+                     configurations $MATRIX_VCPUS, two hosts at a time
+                     (same as --kernel all --cpu $MATRIX_CPUS --jobs 2
+                     --vcpu $MATRIX_VCPUS; --vcpu after it changes the list)
   --jobs N           boot N hosts at a time (their consoles are printed whole,
                      in order, when done)
   --host FLAVOUR     emulated host flavour, comma-separated: mte (-M virt,mte=on),
@@ -53,7 +63,9 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
   --vcpu LIST        vCPU configurations the walk, the guest view and the VM
                      rules run in (comma-separated, or all): default, pmu, sve,
                      pauth, mte, el2, el2-e2h0, aarch32-el1, qemu-host.
-                     Default: default.  One the host cannot give skips.
+                     Default: default (with --matrix: $MATRIX_VCPUS).  One
+                     the host cannot give skips, with the reason.  The table
+                     has a row per host and configuration.
   --list             list tests, cached kernels and cpu models, then exit
   --log-dir DIR      keep each host's console log in DIR
   --emulated         use the emulated host even on arm64 with /dev/kvm
@@ -77,7 +89,7 @@ while [ $# -gt 0 ]; do
 		emu_check_host "$host_flavour" || exit 2 ;;
 	--vcpu) vcpus=${2:?--vcpu needs a value}; shift
 		case "$vcpus" in *[!a-z0-9,-]*) echo "run_tests: --vcpu $vcpus: not a list of names" >&2; exit 2 ;; esac ;;
-	--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2 ;;
+	--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2; matrix=1 ;;
 	--jobs) jobs=${2:?--jobs needs a value}; shift ;;
 	--list) list_only=1 ;;
 	--log-dir) log_dir=${2:?--log-dir needs a value}; shift ;;
@@ -90,6 +102,12 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+
+if [ -z "$vcpus" ]; then
+	vcpus=default
+	[ "$matrix" = 1 ] && vcpus=$MATRIX_VCPUS
+fi
+[ "$vcpus" = all ] && vcpus=$ALL_VCPUS
 
 if [ ${#images[@]} -gt 0 ]; then
 	if [ -n "$kernels" ] || [ "$mode" = native ]; then
@@ -145,11 +163,7 @@ build() {
 # NAME TIMEOUT PATH [ARGS] lines for ktap_runner, binaries found under $1;
 # the tests that take --vcpu get the configurations, and as many timeouts.
 nr_vcpus() {
-	if [ "$vcpus" = all ]; then
-		echo 9
-	else
-		echo "${vcpus//,/ }" | wc -w
-	fi
+	echo "${vcpus//,/ }" | wc -w
 }
 
 write_list() {
@@ -176,12 +190,82 @@ stage_initramfs() {
 }
 
 tot_pass=0 tot_fail=0 tot_skip=0
+cells_pass=0 cells_fail=0 cells_skip=0
 summary=()
 
 add_summary() {
 	local host=$1 cpu=$2 pass=$3 fail=$4 skip=$5 secs=$6 note=${7:-} fields=${8:--}
 	tot_pass=$((tot_pass + pass)) tot_fail=$((tot_fail + fail)) tot_skip=$((tot_skip + skip))
-	summary+=("$(printf '%-24s %-12s %8s %6d %6d %7d %7ds%s' "$host" "$cpu" "$fields" "$pass" "$fail" "$skip" "$secs" "${note:+  $note}")")
+	summary+=("$(printf '%-24s %-16s %-12s %8s %6d %6d %7d %7ds%s' "$host" "$cpu" "(tests)" "$fields" "$pass" "$fail" "$skip" "$secs" "${note:+  $note}")")
+}
+
+# Per vCPU configuration of the host's log $1: "CONFIG PASS FAIL SKIP
+# FIELDS|REASON" lines, counting the results (KTAP subtests) of the tests,
+# in $vcpus order.  A result belongs to the configuration its name ends
+# with (@CONFIG, the tests' naming), else to default (the tests without
+# --vcpu, and @imp_id_writable, run with a vCPU without features).  FIELDS
+# is what the walk walked in it, "(+N)" the fields walked with another
+# default or mask than in default; REASON the first skip of the
+# configuration's own ("vcpu@CONFIG: why").
+config_counts() {
+	awk -v list="$vcpus" '
+	BEGIN {
+		n = split(list, order, ",")
+		for (i = 1; i <= n; i++) known[order[i]] = 1
+	}
+	/^# (not )?ok [0-9]+ / {
+		line = $0
+		res = line ~ /^# not ok/ ? "fail" : "pass"
+		sub(/^# (not )?ok [0-9]+ /, "", line)
+		if (line ~ /^# SKIP /) { res = "skip"; sub(/^# SKIP /, "", line) }
+		else if (line ~ /^# XFAIL /) sub(/^# XFAIL /, "", line)
+		name = line
+		sub(/: .*/, "", name)
+		cfg = name
+		if (!sub(/.*@/, "", cfg) || !(cfg in known)) cfg = "default"
+		count[cfg, res]++
+		if (res == "skip" && name == "vcpu@" cfg && !(cfg in why)) {
+			why[cfg] = line
+			sub(/^[^:]*: /, "", why[cfg])
+		}
+		next
+	}
+	/^# # vcpu [^ ]+ \(features [^)]*\): walked [0-9]+ fields/ {
+		match($0, /walked [0-9]+ fields/)
+		walked[$4] = substr($0, RSTART + 7, RLENGTH - 14)
+		if (match($0, /it adds [0-9]+ fields/))
+			walked[$4] = walked[$4] "(+" substr($0, RSTART + 8, RLENGTH - 15) ")"
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			c = order[i]
+			printf "%s %d %d %d %s|%s\n", c, count[c, "pass"], count[c, "fail"],
+			       count[c, "skip"], (c in walked) ? walked[c] : "-", why[c]
+		}
+	}' "$1"
+}
+
+# A row per configuration under the host's row; each counts as one cell
+# of the kernel x CPU x configuration matrix: failed if a result failed,
+# skipped if every result skipped (the reason shown), else passed.
+add_config_rows() {
+	local log=$1 cfg pass fail skip rest fields why any=0
+	while read -r cfg pass fail skip rest; do
+		[ $((pass + fail + skip)) -gt 0 ] && any=1
+	done < <(config_counts "$log")
+	# A host whose tests all skipped as a whole (no masks) has no cells.
+	[ "$any" = 1 ] || return 0
+	while read -r cfg pass fail skip rest; do
+		IFS='|' read -r fields why <<<"$rest"
+		if [ "$fail" -gt 0 ]; then
+			cells_fail=$((cells_fail + 1)) why=
+		elif [ "$pass" = 0 ]; then
+			cells_skip=$((cells_skip + 1))
+		else
+			cells_pass=$((cells_pass + 1)) why=
+		fi
+		summary+=("$(printf '%-24s %-16s %-12s %8s %6d %6d %7d %8s%s' "" "" "$cfg" "$fields" "$pass" "$fail" "$skip" "" "${why:+  $why}")")
+	done < <(config_counts "$log")
 }
 
 # The walk's closing line counts the writable fields of the host.
@@ -219,6 +303,7 @@ report_host() {
 		echo "ok $nr $release -cpu $cpu$host_tag"
 	fi
 	add_summary "$release" "$cpu${host_flavour:+/$host_flavour}" "$pass" "$fail" "$skip" "$secs" "$verdict" "$fields"
+	add_config_rows "$log"
 }
 
 # Hosts one after another with the console streamed, or $jobs at a time
@@ -286,6 +371,7 @@ run_native() {
 	[ -n "$pass" ] || die "the runner ended without a result"
 	add_summary "$(uname -r)" native "$pass" "$fail" "$skip" $((SECONDS - start)) "" \
 		"$(writable_fields "$out/native.log")"
+	add_config_rows "$out/native.log"
 }
 
 mapfile -t tests < <(selected_tests)
@@ -316,10 +402,12 @@ else
 fi
 
 echo "#"
-echo "# $(printf '%-24s %-12s %8s %6s %6s %7s %8s' kernel cpu writable passed failed skipped time)"
+echo "# (tests) rows count the tests of a host; the rows under it count their results per vCPU configuration"
+echo "# $(printf '%-24s %-16s %-12s %8s %6s %6s %7s %8s' kernel cpu vcpu writable passed failed skipped time)"
 for s in "${summary[@]}"; do
-	echo "# $s"
+	echo "# $s" | sed 's/ *$//'
 done
+echo "# kernel x cpu x vCPU configuration: $cells_pass passed, $cells_fail failed, $cells_skip skipped"
 echo "$tot_pass passed, $tot_fail failed, $tot_skip skipped"
 
 if [ "$expect_skip" = 1 ]; then

@@ -11,6 +11,7 @@
 #include "idregs/field.h"
 #include "idregs/kversion.h"
 #include "idregs/util.h"
+#include "idregs/vcpu_config.h"
 
 #define VERSION_MAX	0xffffffffU
 
@@ -340,6 +341,23 @@ static bool bits_result(const char *s)
 	       !s[strcspn(s, "]") + 1] && hi < 64 && lo <= hi;
 }
 
+/*
+ * What follows a result's first '@': a variant, a vCPU configuration
+ * (idreg_test_config_suffix()), or a variant then a configuration
+ * ("view@seeded@sve").
+ */
+static bool suffix_known(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t len = at ? (size_t)(at - s) : strlen(s);
+	char name[32];
+
+	if (in_list(s, len, variants, ARRAY_SIZE(variants)))
+		return !at || (!strchr(at + 1, '@') && idreg_vcpu_config_by_name(at + 1));
+	snprintf(name, sizeof(name), "%.*s", (int)len, s);
+	return !at && len < sizeof(name) && idreg_vcpu_config_by_name(name);
+}
+
 static bool target_known(const char *target)
 {
 	const char *at = strchr(target, '@'), *dot = strchr(target, '.');
@@ -347,7 +365,7 @@ static bool target_known(const char *target)
 	const struct idreg_reg *reg;
 	char rest[96];
 
-	if (at && !in_list(at + 1, strlen(at + 1), variants, ARRAY_SIZE(variants)))
+	if (at && !suffix_known(at + 1))
 		return false;
 	if (!dot || dot > target + len)
 		return in_list(target, len, test_results, ARRAY_SIZE(test_results));

@@ -127,6 +127,31 @@ static const struct {
 	{ "ID_PFR1_EL1", "GIC" },
 };
 
+static void set_field(uint64_t regs[IDREG_NR_SLOTS], const char *reg, const char *name,
+		      uint64_t val)
+{
+	int slot;
+	const struct idreg_field *f = reg_field(reg, name, &slot);
+
+	if (f)
+		regs[slot] = idreg_field_set(regs[slot], f->lsb, f->width, val);
+}
+
+/*
+ * kvm_finalize_sys_regs() with an in-kernel GICv3 (7.3, not 6.12, which
+ * keeps what userspace wrote): kvm_vgic_finalize_idregs() again, whatever
+ * userspace wrote: ID_AA64PFR0_EL1.GIC IMP, ID_AA64PFR2_EL1.GCIE 0, and
+ * ID_PFR1_EL1.GIC GICv3 where the host runs AArch32 at EL0, else 0.
+ */
+#define VGIC_IDREGS_AT_RUN_SINCE	SINCE_6_13
+
+static void vgic_v3_fields(uint64_t regs[IDREG_NR_SLOTS], const struct idreg_vm_traits *t)
+{
+	set_field(regs, "ID_AA64PFR0_EL1", "GIC", 1);
+	set_field(regs, "ID_AA64PFR2_EL1", "GCIE", 0);
+	set_field(regs, "ID_PFR1_EL1", "GIC", t->aarch32_el0 ? 1 : 0);
+}
+
 void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
 			   const struct idreg_vm_traits *t)
 {
@@ -134,6 +159,8 @@ void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
 
 	if (t->kernel >= ENFORCES_DEPS_SINCE)
 		enforce_dependencies(regs);
+	if (t->vgic_v3 && t->kernel >= VGIC_IDREGS_AT_RUN_SINCE)
+		vgic_v3_fields(regs, t);
 	for (i = 0; !t->vgic_v3 && i < ARRAY_SIZE(cleared_without_vgic); i++)
 		clear_field(regs, cleared_without_vgic[i].reg, cleared_without_vgic[i].field);
 }

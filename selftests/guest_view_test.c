@@ -209,7 +209,7 @@ static void apply_model(struct view_vm *w, enum model_kind kind)
 	struct apply_stats st = { 0 };
 	unsigned int i, j;
 
-	snprintf(target, sizeof(target), "apply@%s", model_names[kind]);
+	snprintf(target, sizeof(target), "apply@%s%s", model_names[kind], cfg_suffix);
 	if (kind == MODEL_DEFAULT) {
 		ksft_test_result_skip("%s: the default model writes nothing; its checks compare the guest with KVM's defaults\n",
 				      target);
@@ -420,9 +420,6 @@ static const char *probe_config(const struct idreg_vcpu_config *c, unsigned int 
 	view_vm_close(&probe);
 	if (c->features & IDREG_VCPU_AARCH32)
 		return "the guest program is AArch64 code; an AArch32 EL1 vCPU cannot run it";
-	/* Measured on 7.3 -cpu max, kvm-arm.mode=nested: KVM_RUN fails with EAGAIN. */
-	if (c->features & IDREG_VCPU_EL2)
-		return "a vCPU with EL2 starts at vEL2 and the guest program is written for EL1 (EL1 vectors, no in-kernel vGIC): KVM_RUN fails with EAGAIN; not supported yet";
 	return NULL;
 }
 

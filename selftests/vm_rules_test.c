@@ -23,6 +23,13 @@
  * pass checks the same rules for them in a VM that enabled it (results
  * suffixed @imp_id_writable; its second VM has no capability and keeps the
  * boot CPU's values, reset_imp_id_reg()).
+ *
+ * With --vcpu LIST every check runs once per vCPU configuration: the VM,
+ * its vCPUs and the second VM are created with the configuration's
+ * features (idreg_vm_open()), the values to change are picked with its
+ * defaults and KVM's rules for it, and results carry "@config" (none for
+ * default).  A configuration the host cannot give skips with the reason.
+ * The imp-id pass runs once, with the default configuration.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -57,8 +64,10 @@ struct change {
 
 /* One VM and what is checked in it. */
 struct rules_pass {
-	const char *suffix;		/* appended to result names */
+	const struct idreg_vcpu_config *cfg;
+	char suffix[48];		/* appended to result names */
 	bool imp_id_writable;		/* capability 239 enabled before vCPUs */
+	bool open;			/* false: the host cannot give cfg */
 	struct idreg_vm vm, other;
 	struct idreg_vm_traits traits;
 	uint64_t mask[IDREG_NR_SLOTS], limit[IDREG_NR_SLOTS];
@@ -71,8 +80,6 @@ struct rules_pass {
 };
 
 static char kernel_release[128];
-static struct rules_pass plain = { .suffix = "" };
-static struct rules_pass imp = { .suffix = "@imp_id_writable", .imp_id_writable = true };
 
 /* No expectation file: every rule checked here is KVM's and predicted. */
 static void report(const char *target, bool ok, const char *detail)
@@ -86,14 +93,29 @@ static bool pass_covers(const struct rules_pass *p, unsigned int slot)
 	return !p->imp_id_writable || idreg_is_imp_id_slot(slot);
 }
 
-static void open_vm(struct rules_pass *p)
+/*
+ * The pass's VM with configuration @cfg; p->open stays false when the
+ * host cannot give it (p->vm.last_error says why).
+ */
+static void open_vm(struct rules_pass *p, const struct idreg_vcpu_config *cfg,
+		    bool imp_id_writable)
 {
 	struct idreg_vm *vm = &p->vm;
+	int r;
 
-	if (idreg_vm_open(vm, NULL, p->imp_id_writable ? IDREG_VM_IMP_ID : 0) ||
-	    idreg_vm_read_all(vm, p->mask, p->limit, p->readable))
-		ksft_exit_fail_msg("%s\n", vm->last_error);
-	idreg_vm_traits_init(&p->traits, p->limit, p->imp_id_writable, kernel_release);
+	p->cfg = cfg;
+	p->imp_id_writable = imp_id_writable;
+	if (imp_id_writable)
+		snprintf(p->suffix, sizeof(p->suffix), "@imp_id_writable");
+	else
+		idreg_test_config_suffix(cfg, p->suffix, sizeof(p->suffix));
+	r = idreg_vm_open(vm, cfg, imp_id_writable ? IDREG_VM_IMP_ID : 0);
+	if (r == IDREG_VM_UNAVAILABLE)
+		return;
+	if (r || idreg_vm_read_all(vm, p->mask, p->limit, p->readable) ||
+	    idreg_vm_traits(vm, p->limit, kernel_release, &p->traits))
+		ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm->last_error);
+	p->open = true;
 }
 
 /* Write @val; true when KVM stores it and the limit can be written back. */
@@ -260,7 +282,10 @@ static void check_reset(struct rules_pass *p, unsigned int slot, const struct ch
 /*
  * After the run: writing the field's default back (accepted before the run)
  * fails with EBUSY and changes nothing where the register is frozen, and is
- * stored where it is not; the current value is accepted either way.
+ * stored where it is not; the current value is accepted either way.  Where
+ * the first run set the field back to its default (the GIC fields with a
+ * vGIC, idreg_after_first_run()), the value written before the run is the
+ * change tried instead.
  */
 static void check_after_run(struct rules_pass *p, unsigned int slot, const struct change *c)
 {
@@ -278,6 +303,9 @@ static void check_after_run(struct rules_pass *p, unsigned int slot, const struc
 	}
 	val = idreg_field_set(now, f->lsb, f->width,
 			      idreg_field_get(p->limit[slot], f->lsb, f->width));
+	if (val == now)
+		val = idreg_field_set(now, f->lsb, f->width,
+				      idreg_field_get(c->val, f->lsb, f->width));
 	r = idreg_set_slot(vm, 0, slot, val);
 	ok = r == (frozen ? -EBUSY : 0);
 	idreg_append(detail, sizeof(detail), "%s 0x%llx -> 0x%llx (0x%016llx) returned %d (%s), want %s",
@@ -323,6 +351,26 @@ static void check_current_values(struct rules_pass *p)
 	}
 	ksft_test_result(n && !bad, "current_values%s: %u of %u ID registers accept their current value after the run%s\n",
 			 p->suffix, n - bad, n, detail);
+}
+
+/*
+ * An AArch32 EL1 vCPU cannot run the guest that reads ID registers (AArch64
+ * code, and KVM refuses an AArch64 PSTATE for it): its first KVM_RUN is an
+ * A32 program that only says it is done.
+ */
+static void run_guest_a32(struct rules_pass *p)
+{
+	static struct idreg_guest_result res;
+	struct idreg_guest guest;
+	int r = idreg_guest_init(&guest, &p->vm);
+
+	if (!r) {
+		idreg_guest_reset_program(&guest);
+		r = idreg_guest_emit_done_a32(&guest) ?: idreg_guest_run(&guest, 0, NULL, &res);
+	}
+	ksft_test_result(!r && res.done, "run%s: vcpu 0 ran an A32 program to its end (%u exits); the guest reading ID registers is AArch64 code, so what an AArch32 guest sees is not checked%s%s\n",
+			 p->suffix, res.exits, r ? ": " : "", r ? p->vm.last_error : "");
+	idreg_guest_free(&guest);
 }
 
 static void run_guest(struct rules_pass *p)
@@ -371,7 +419,7 @@ static void run_guest(struct rules_pass *p)
 
 /*
  * vCPU 1 exists before the writes through vCPU 0, vCPU 2 and a second VM
- * (without any capability) only after them.
+ * (the same configuration, without any capability) only after them.
  */
 static void write_changes(struct rules_pass *p)
 {
@@ -382,8 +430,10 @@ static void write_changes(struct rules_pass *p)
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		if (p->changes[slot].reg && idreg_set_slot(&p->vm, 0, slot, p->changes[slot].val))
 			ksft_exit_fail_msg("accepted before, now: %s\n", p->vm.last_error);
-	if (idreg_vcpu_add(&p->vm) || idreg_vm_create(&p->other) || idreg_vcpu_add(&p->other))
-		ksft_exit_fail_msg("%s%s\n", p->vm.last_error, p->other.last_error);
+	if (idreg_vcpu_add(&p->vm))
+		ksft_exit_fail_msg("%s\n", p->vm.last_error);
+	if (idreg_vm_open(&p->other, p->cfg, 0))
+		ksft_exit_fail_msg("second VM: %s\n", p->other.last_error);
 }
 
 /* MPIDR_EL1 has no ID check: each vCPU's own value, marked, for the reset check. */
@@ -419,8 +469,8 @@ static void check_mpidr_reset(struct rules_pass *p)
 			ok = false;
 		}
 	}
-	ksft_test_result(ok, "MPIDR_EL1.reset: the value written to each of %d vCPUs (Aff3 ^ 0x%llx) survives KVM_ARM_VCPU_INIT%s\n",
-			 p->vm.nr_vcpus, (unsigned long long)(MPIDR_MARK >> 32), detail);
+	ksft_test_result(ok, "MPIDR_EL1.reset%s: the value written to each of %d vCPUs (Aff3 ^ 0x%llx) survives KVM_ARM_VCPU_INIT%s\n",
+			 p->suffix, p->vm.nr_vcpus, (unsigned long long)(MPIDR_MARK >> 32), detail);
 }
 
 static void run_pass(struct rules_pass *p)
@@ -448,7 +498,10 @@ static void run_pass(struct rules_pass *p)
 	if (!p->imp_id_writable)
 		check_mpidr_reset(p);
 
-	run_guest(p);
+	if (p->vm.features & IDREG_VCPU_AARCH32)
+		run_guest_a32(p);
+	else
+		run_guest(p);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		if (p->changes[slot].reg)
 			check_after_run(p, slot, &p->changes[slot]);
@@ -458,30 +511,65 @@ static void run_pass(struct rules_pass *p)
 	idreg_vm_destroy(&p->other);
 }
 
+/* The pass's results: 3 per change, changes, run, current_values; MPIDR_EL1.reset. */
+static unsigned int pass_plan(const struct rules_pass *p)
+{
+	if (!p->open)
+		return 1;	/* the skip */
+	return 3 * p->nr_changes + 3 + !p->imp_id_writable;
+}
+
 int main(int argc, char **argv)
 {
-	bool have_imp_cap;
+	static struct rules_pass passes[IDREG_TEST_MAX_CONFIGS], imp;
+	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
+	struct rules_pass *base = NULL, *p;
+	unsigned int i, nr_cfgs, plan = 0;
+	bool have_imp_cap = false;
 
-	(void)argc;
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), NULL, NULL);
+	nr_cfgs = idreg_test_configs(argc, argv, cfgs);
 
-	open_vm(&plain);
-	pick_changes(&plain);
-	ksft_print_msg("kernel %s: %u ID registers with a value to change\n", kernel_release,
-		       plain.nr_changes);
-	have_imp_cap = idreg_kvm_check_cap(&plain.vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
+	for (i = 0; i < nr_cfgs; i++) {
+		p = &passes[i];
+		open_vm(p, cfgs[i], false);
+		if (!p->open) {
+			ksft_print_msg("kernel %s, vcpu %s: skipped; %s\n", kernel_release,
+				       cfgs[i]->name, p->vm.last_error);
+			plan += pass_plan(p);
+			continue;
+		}
+		if (idreg_vcpu_config_is_default(cfgs[i]))
+			base = p;
+		pick_changes(p);
+		ksft_print_msg("kernel %s, vcpu %s: %u ID registers with a value to change\n",
+			       kernel_release, cfgs[i]->name, p->nr_changes);
+		plan += pass_plan(p);
+	}
+	/* The capability's pass is about MIDR/REVIDR/AIDR: once, with the default vCPU. */
+	if (base)
+		have_imp_cap = idreg_kvm_check_cap(&base->vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
 	if (have_imp_cap) {
-		open_vm(&imp);
+		open_vm(&imp, base->cfg, true);
+		if (!imp.open)
+			ksft_exit_fail_msg("%s\n", imp.vm.last_error);
 		pick_changes(&imp);
 		ksft_print_msg("imp-id capability present: %u implementation ID registers with a value to change\n",
 			       imp.nr_changes);
+		plan += pass_plan(&imp);
 	} else {
-		ksft_print_msg("imp-id capability absent: no @imp_id_writable pass\n");
+		ksft_print_msg("imp-id capability %s: no @imp_id_writable pass\n",
+			       base ? "absent" : "not checked (no default configuration)");
 	}
-	/* Per pass: 3 per change, changes, run, current_values; MPIDR_EL1.reset once. */
-	ksft_set_plan(3 * plain.nr_changes + 4 + (have_imp_cap ? 3 * imp.nr_changes + 3 : 0));
+	ksft_set_plan(plan);
 
-	run_pass(&plain);
+	for (i = 0; i < nr_cfgs; i++) {
+		p = &passes[i];
+		if (p->open)
+			run_pass(p);
+		else
+			ksft_test_result_skip("vcpu%s: %s\n", p->suffix, p->vm.last_error);
+	}
 	if (have_imp_cap)
 		run_pass(&imp);
 

@@ -24,11 +24,21 @@
 			 KVM_REG_ARM_CORE_REG(name))
 #define REG_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
 #define REG_ESR_EL1	ARM64_SYS_REG(3, 0, 5, 2, 0)
+#define REG_VBAR_EL2	ARM64_SYS_REG(3, 4, 12, 0, 0)
+#define REG_ESR_EL2	ARM64_SYS_REG(3, 4, 5, 2, 0)
 
-/* EL1h, D, A, I and F masked: the reset state, restored before each run. */
+/* EL1h (EL2h), D, A, I and F masked: the reset state, restored before each run. */
 #define PSTATE_EL1H_DAIF	0x3c5ULL
+#define PSTATE_EL2H_DAIF	0x3c9ULL
+/* AArch32 SVC mode, A, I and F masked: an AArch32 EL1 vCPU's reset state. */
+#define PSTATE_A32_SVC_AIF	0x1d3ULL
+#define INSN_A32_STR_R0_R2	0xe5820000U	/* str r0, [r2] */
+#define INSN_A32_B_SELF		0xeafffffeU	/* b . */
 
-/* The vector KVM uses for a synchronous exception from EL1 with SP_EL1. */
+/*
+ * The vector of a synchronous exception from the current EL with SP_ELx
+ * (EL1h, or EL2h for a vCPU with EL2, which starts at vEL2).
+ */
 #define VECTOR_SYNC_EL1H	4
 #define NR_VECTORS		16
 #define VECTOR_STRIDE		0x80
@@ -36,6 +46,10 @@
 #define INSN_MRS_ESR_EL1	0xd5385200U	/* mrs x0, esr_el1 */
 #define INSN_MRS_ELR_EL1	0xd5384020U	/* mrs x0, elr_el1 */
 #define INSN_MSR_ELR_EL1	0xd5184020U	/* msr elr_el1, x0 */
+/* op1 4: the EL2 registers (whatever HCR_EL2.E2H says) */
+#define INSN_MRS_ESR_EL2	0xd53c5200U	/* mrs x0, esr_el2 */
+#define INSN_MRS_ELR_EL2	0xd53c4020U	/* mrs x0, elr_el2 */
+#define INSN_MSR_ELR_EL2	0xd51c4020U	/* msr elr_el2, x0 */
 #define INSN_ADD_X0_8		0x91002000U	/* add x0, x0, #8 */
 #define INSN_ERET		0xd69f03e0U
 
@@ -53,14 +67,21 @@ uint32_t idreg_insn_str(unsigned int rt, unsigned int rn, unsigned int imm)
 	return 0xf9000000U | (imm / 8) << 10 | rn << 5 | rt;
 }
 
-static void write_vectors(uint32_t *v)
+/* Does the guest run at vEL2 (a vCPU with KVM_ARM_VCPU_HAS_EL2)? */
+static bool guest_at_el2(const struct idreg_vm *vm)
+{
+	return vm->features & IDREG_VCPU_EL2;
+}
+
+/* The vectors, with the exception registers of the EL the guest runs at. */
+static void write_vectors(uint32_t *v, bool el2)
 {
 	unsigned int i;
 
 	for (i = 0; i < NR_VECTORS; i++) {
 		uint32_t *e = v + i * VECTOR_STRIDE / 4;
 
-		e[0] = INSN_MRS_ESR_EL1;
+		e[0] = el2 ? INSN_MRS_ESR_EL2 : INSN_MRS_ESR_EL1;
 		e[1] = idreg_insn_str(0, 3, 8 * i);
 		if (i != VECTOR_SYNC_EL1H) {
 			/* The host ends the run on this store. */
@@ -68,9 +89,9 @@ static void write_vectors(uint32_t *v)
 			continue;
 		}
 		/* Resume after the step's "mrs; str" pair. */
-		e[2] = INSN_MRS_ELR_EL1;
+		e[2] = el2 ? INSN_MRS_ELR_EL2 : INSN_MRS_ELR_EL1;
 		e[3] = INSN_ADD_X0_8;
-		e[4] = INSN_MSR_ELR_EL1;
+		e[4] = el2 ? INSN_MSR_ELR_EL2 : INSN_MSR_ELR_EL1;
 		e[5] = INSN_ERET;
 	}
 }
@@ -99,7 +120,7 @@ int idreg_guest_init(struct idreg_guest *g, struct idreg_vm *vm)
 				     IDREG_GUEST_MEM_GPA, IDREG_GUEST_MEM_SIZE);
 	}
 	g->mem = mem;
-	write_vectors(mem);
+	write_vectors(mem, guest_at_el2(vm));
 	g->code = (uint32_t *)((char *)mem + IDREG_GUEST_CODE_OFFSET);
 	g->max_insns = (IDREG_GUEST_MEM_SIZE - IDREG_GUEST_CODE_OFFSET) / 4;
 	return 0;
@@ -144,6 +165,12 @@ int idreg_guest_emit_done(struct idreg_guest *g)
 	       idreg_guest_emit(g, IDREG_INSN_B_SELF);
 }
 
+int idreg_guest_emit_done_a32(struct idreg_guest *g)
+{
+	return idreg_guest_emit(g, INSN_A32_STR_R0_R2) ?:
+	       idreg_guest_emit(g, INSN_A32_B_SELF);
+}
+
 static int vcpu_reg(struct idreg_vm *vm, int vcpu, unsigned long req, uint64_t id,
 		    uint64_t *val)
 {
@@ -152,15 +179,28 @@ static int vcpu_reg(struct idreg_vm *vm, int vcpu, unsigned long req, uint64_t i
 	return ioctl(vm->vcpu_fd[vcpu], req, &reg) ? -errno : 0;
 }
 
+static uint64_t start_pstate(const struct idreg_vm *vm)
+{
+	if (vm->features & IDREG_VCPU_AARCH32)
+		return PSTATE_A32_SVC_AIF;
+	return guest_at_el2(vm) ? PSTATE_EL2H_DAIF : PSTATE_EL1H_DAIF;
+}
+
+/*
+ * A vCPU with EL2 starts at vEL2, as KVM resets it (EL2h): the guest runs
+ * there, with its vectors in VBAR_EL2.  The ID registers read the same.
+ */
 static int set_start_state(struct idreg_guest *g, int vcpu)
 {
+	bool el2 = guest_at_el2(g->vm);
 	const struct { uint64_t id, val; const char *name; } regs[] = {
 		{ CORE_REG(regs.pc), IDREG_GUEST_MEM_GPA + IDREG_GUEST_CODE_OFFSET, "PC" },
-		{ CORE_REG(regs.pstate), PSTATE_EL1H_DAIF, "PSTATE" },
+		{ CORE_REG(regs.pstate), start_pstate(g->vm), "PSTATE" },
 		{ CORE_REG(regs.regs[1]), IDREG_GUEST_DATA_GPA, "x1" },
 		{ CORE_REG(regs.regs[2]), IDREG_GUEST_DONE_GPA, "x2" },
 		{ CORE_REG(regs.regs[3]), IDREG_GUEST_EXC_GPA, "x3" },
-		{ REG_VBAR_EL1, IDREG_GUEST_MEM_GPA, "VBAR_EL1" },
+		{ el2 ? REG_VBAR_EL2 : REG_VBAR_EL1, IDREG_GUEST_MEM_GPA,
+		  el2 ? "VBAR_EL2" : "VBAR_EL1" },
 	};
 	unsigned int i;
 
@@ -260,12 +300,13 @@ static const char *exit_reason_name(uint32_t reason)
 /* "PC 0x.. ESR_EL1 0x..": where the guest was, for failure messages. */
 static void describe_guest(struct idreg_vm *vm, int vcpu, char *buf, size_t size)
 {
+	bool el2 = guest_at_el2(vm);
 	uint64_t pc = 0, esr = 0;
 	int rpc = vcpu_reg(vm, vcpu, KVM_GET_ONE_REG, CORE_REG(regs.pc), &pc);
-	int resr = vcpu_reg(vm, vcpu, KVM_GET_ONE_REG, REG_ESR_EL1, &esr);
+	int resr = vcpu_reg(vm, vcpu, KVM_GET_ONE_REG, el2 ? REG_ESR_EL2 : REG_ESR_EL1, &esr);
 
-	snprintf(buf, size, "PC 0x%llx%s, ESR_EL1 0x%llx%s",
-		 (unsigned long long)pc, rpc ? " (unreadable)" : "",
+	snprintf(buf, size, "PC 0x%llx%s, ESR_EL%d 0x%llx%s",
+		 (unsigned long long)pc, rpc ? " (unreadable)" : "", el2 ? 2 : 1,
 		 (unsigned long long)esr, resr ? " (unreadable)" : "");
 }
 
@@ -307,7 +348,7 @@ static int handle_mmio(struct idreg_guest *g, int vcpu, struct kvm_run *run,
 	if (run->mmio.is_write && addr >= IDREG_GUEST_EXC_GPA &&
 	    addr < IDREG_GUEST_EXC_GPA + 8 * NR_VECTORS)
 		return idreg_vm_fail(g->vm, EFAULT,
-			    "guest on vcpu %d took exception vector 0x%llx, ESR_EL1 0x%llx, after %u values (%s)",
+			    "guest on vcpu %d took exception vector 0x%llx, ESR 0x%llx, after %u values (%s)",
 			    vcpu, (unsigned long long)(addr - IDREG_GUEST_EXC_GPA) / 8 * VECTOR_STRIDE,
 			    (unsigned long long)data, n, where);
 	return idreg_vm_fail(g->vm, EIO, "guest on vcpu %d: unexpected MMIO %s of %u bytes at 0x%llx (%s)",
@@ -377,7 +418,7 @@ int idreg_guest_run(struct idreg_guest *g, int vcpu, const struct idreg_guest_li
 	if (vcpu < 0 || vcpu >= g->vm->nr_vcpus)
 		return idreg_vm_fail(g->vm, EINVAL, "vcpu %d does not exist", vcpu);
 	run = g->vm->vcpu_run[vcpu];
-	r = set_start_state(g, vcpu);
+	r = idreg_vm_prepare_run(g->vm) ?: set_start_state(g, vcpu);
 	if (r)
 		return r;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

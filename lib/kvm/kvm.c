@@ -68,6 +68,7 @@ int idreg_vm_create(struct idreg_vm *vm)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->vm_fd = -1;
+	vm->vgic_fd = -1;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return idreg_vm_fail(vm, errno, "open /dev/kvm");
@@ -235,6 +236,49 @@ static int enable_imp_id(struct idreg_vm *vm, unsigned int flags)
 	return 0;
 }
 
+/* Where the vGIC's distributor and redistributors are (QEMU virt's layout). */
+#define VGIC_DIST_GPA		0x08000000ULL
+#define VGIC_REDIST_GPA		0x080a0000ULL
+
+static int vgic_attr(struct idreg_vm *vm, uint32_t group, uint64_t attr, uint64_t *val,
+		     const char *what)
+{
+	struct kvm_device_attr a = {
+		.group = group, .attr = attr, .addr = (uint64_t)(uintptr_t)val,
+	};
+
+	if (ioctl(vm->vgic_fd, KVM_SET_DEVICE_ATTR, &a))
+		return idreg_vm_fail(vm, errno, "vGICv3 %s", what);
+	return 0;
+}
+
+/* An in-kernel GICv3 with its addresses; initialised by idreg_vm_prepare_run(). */
+static int vgic_create(struct idreg_vm *vm)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = VGIC_DIST_GPA, redist = VGIC_REDIST_GPA;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev))
+		return idreg_vm_fail(vm, errno, "KVM_CREATE_DEVICE KVM_DEV_TYPE_ARM_VGIC_V3");
+	vm->vgic_fd = dev.fd;
+	return vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
+			 "distributor address 0x8000000") ?:
+	       vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist,
+			 "redistributor address 0x80a0000");
+}
+
+int idreg_vm_prepare_run(struct idreg_vm *vm)
+{
+	int r;
+
+	if (vm->vgic_fd < 0 || vm->vgic_ready)
+		return 0;
+	r = vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL,
+		      "KVM_DEV_ARM_VGIC_CTRL_INIT");
+	vm->vgic_ready = !r;
+	return r;
+}
+
 int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags)
 {
 	unsigned int offered;
@@ -256,7 +300,10 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
 	r = enable_imp_id(vm, flags);
 	if (!r && (vm->features & IDREG_VCPU_MTE))
 		r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_MTE, 0);
-	return r ?: idreg_vcpu_add(vm);
+	r = r ?: idreg_vcpu_add(vm);
+	if (!r && (vm->features & IDREG_VCPU_EL2))
+		r = vgic_create(vm);
+	return r;
 }
 
 /*
@@ -286,6 +333,7 @@ int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
 {
 	idreg_vm_traits_init(t, limit, vm->imp_id_on, release);
 	idreg_vm_traits_set_features(t, vm->features);
+	t->vgic_v3 = vm->vgic_fd >= 0;
 	if (vm->features & IDREG_VCPU_EL2)
 		return host_aarch32_el0(vm, &t->aarch32_el0);
 	return 0;
@@ -317,12 +365,15 @@ void idreg_vm_destroy(struct idreg_vm *vm)
 		munmap(vm->vcpu_run[i], vm->run_size);
 		close(vm->vcpu_fd[i]);
 	}
+	if (vm->vgic_fd >= 0)
+		close(vm->vgic_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	vm->nr_vcpus = 0;
-	vm->vm_fd = vm->kvm_fd = -1;
+	vm->vm_fd = vm->kvm_fd = vm->vgic_fd = -1;
+	vm->vgic_ready = false;
 }
 
 int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS],

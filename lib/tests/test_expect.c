@@ -134,6 +134,12 @@ int main(void)
 	test_targets("S3_0_C0_C3_7.outside_mask", true);
 	test_targets("CTR_EL0.view@default", true);
 	test_targets("apply@seeded", true);
+	test_targets("ID_AA64ZFR0_EL1.SVEver@sve", true);
+	test_targets("CTR_EL0.view@seeded@el2-e2h0", true);
+	test_targets("apply@lowest@qemu-host", true);
+	test_targets("ID_AA64ZFR0_EL1.SVEver@nosuchconfig", false);
+	test_targets("CTR_EL0.view@seeded@sve@pmu", false);
+	test_targets("CTR_EL0.view@sve@seeded", false);
 	test_targets("ID_AA64PFR0_EL1.NoSuchField", false);
 	test_targets("ID_NOSUCH_EL1.EL0", false);
 	test_targets("ID_AA64PFR0_EL1.EL0@nosuchvariant", false);

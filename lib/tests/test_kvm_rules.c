@@ -90,6 +90,16 @@ static void test_first_run(void)
 	regs[mmfr1] = 1ULL << 12;		/* HPDS = 1 */
 	idreg_after_first_run(regs, &gic);
 	UNIT_EQ_U64(regs[pfr0], 0x1101001021110222ULL, "with a vGICv3 the GIC field stays");
+	regs[pfr0] = 0x1101001020110222ULL;
+	idreg_after_first_run(regs, &gic);
+	UNIT_EQ_U64(regs[pfr0], 0x1101001021110222ULL,
+		    "7.x with a vGICv3: GIC written 0 reads IMP after the first run");
+	gic.kernel = old.kernel;
+	regs[pfr0] = 0x1101001020110222ULL;
+	idreg_after_first_run(regs, &gic);
+	UNIT_EQ_U64(regs[pfr0], 0x1101001020110222ULL, "6.12 with a vGICv3 keeps GIC as written");
+	gic.kernel = t.kernel;
+	regs[pfr0] = 0x1101001021110222ULL;
 	UNIT_EQ_U64(regs[mmfr3], 0x00010101, "S1PIE/S1POE stay when TCRX, ATS1A, HPDS are there");
 	idreg_after_first_run(regs, &t);
 	UNIT_EQ_U64(regs[pfr0], 0x1101001020110222ULL,

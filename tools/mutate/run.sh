@@ -171,8 +171,9 @@ pack_setup() {
 	echo "$id"
 }
 
-# The tests that take --vcpu LIST (run_tests.sh's VCPU_TESTS less
-# vm_rules_test, which runs the default vCPU only).
+# The tests a mutant's "# Host: vcpu=" is passed to as --vcpu LIST.
+# run_tests.sh's VCPU_TESTS has vm_rules_test too (it takes --vcpu as
+# well), but mutants run it in the default configuration only.
 VCPU_TESTS="writable_fields_test guest_view_test"
 
 pack() {

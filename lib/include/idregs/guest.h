@@ -79,10 +79,18 @@ int idreg_guest_emit(struct idreg_guest *g, uint32_t insn);
 int idreg_guest_emit_read_slot(struct idreg_guest *g, unsigned int slot);
 /* str xzr, [x2]; b . */
 int idreg_guest_emit_done(struct idreg_guest *g);
+/*
+ * The same in A32 code ("str r0, [r2]; b ."), the only program an AArch32
+ * EL1 vCPU (KVM_ARM_VCPU_EL1_32BIT) runs: it starts in SVC mode, and KVM
+ * refuses an AArch64 PSTATE for it.
+ */
+int idreg_guest_emit_done_a32(struct idreg_guest *g);
 
 /*
  * Run the program on @vcpu from its first word (PC, PSTATE = EL1h with
- * DAIF masked, VBAR_EL1, x1-x3 are set first).  Returns 0 when the guest
+ * DAIF masked, VBAR_EL1, x1-x3 are set first; EL2h and VBAR_EL2 for a vCPU
+ * with EL2, AArch32 SVC for an AArch32 EL1 one; the vGIC, if the VM has
+ * one, initialised before the first run).  Returns 0 when the guest
  * reached "done"; otherwise a negative errno with vm->last_error saying what
  * happened (exit reason, PC, ESR_EL1): -ETIMEDOUT when the wall-time bound
  * ended it, -ELOOP for too many exits, -EFAULT for an exception other than

@@ -30,6 +30,9 @@ struct idreg_vm {
 	/* enum idreg_vcpu_feature: what every vCPU is created with */
 	unsigned int features;
 	bool imp_id_on;				/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
+	/* An in-kernel GICv3 (EL2 configurations), -1: none */
+	int vgic_fd;
+	bool vgic_ready;			/* KVM_DEV_ARM_VGIC_CTRL_INIT done */
 	char last_error[256];
 };
 
@@ -69,12 +72,22 @@ void idreg_vm_destroy(struct idreg_vm *vm);
  * and the host offers, capabilities in the order KVM requires (the
  * imp-id one as @flags say, then KVM_CAP_ARM_MTE, both before the vCPU),
  * KVM_ARM_VCPU_INIT with the configuration's feature bits, SVE finalized,
- * the PMU initialised.  Every vCPU added later (idreg_vcpu_add()) gets the
- * same.  Returns 0, a negative errno, or IDREG_VM_UNAVAILABLE when KVM
+ * the PMU initialised.  A configuration with EL2 also gets an in-kernel
+ * GICv3, as QEMU's virt machine has: KVM refuses to run a vCPU with EL2
+ * without an initialised vGIC (kvm_arch_vcpu_run_pid_change() ->
+ * kvm_vgic_vcpu_nv_init() -> kvm_vgic_set_owner(): -EAGAIN), and creating
+ * it sets ID_AA64PFR0_EL1.GIC (kvm_vgic_finalize_idregs()), so it is
+ * created right after the first vCPU, before anything is read or written.
+ * Every vCPU added later (idreg_vcpu_add()) gets the same.  Returns 0, a negative errno, or IDREG_VM_UNAVAILABLE when KVM
  * does not offer a feature the configuration needs (the VM is destroyed
  * then; last_error stays).
  */
 int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags);
+/*
+ * Before the first KVM_RUN, once every vCPU exists: initialise the vGIC if
+ * the VM has one (no vCPU can be added after that).
+ */
+int idreg_vm_prepare_run(struct idreg_vm *vm);
 /* The features (enum idreg_vcpu_feature) KVM offers for @vm's vCPUs. */
 unsigned int idreg_vcpu_features_offered(struct idreg_vm *vm);
 /*

@@ -33,7 +33,7 @@ struct idreg_vm_traits {
 	bool aarch32_el0;
 	/* the host's sanitised CTR_EL0.IDC (the VM's default CTR_EL0 has it) */
 	bool ctr_idc;
-	/* an in-kernel GICv3 exists when the VM first runs (never, in idregs) */
+	/* an in-kernel GICv3 exists when the VM first runs (EL2 configurations) */
 	bool vgic_v3;
 	/* the host kernel, major << 16 | minor (0: unknown) */
 	unsigned int kernel;
