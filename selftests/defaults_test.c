@@ -40,6 +40,7 @@
 #include "idregs/declared.h"
 #include "idregs/expect.h"
 #include "idregs/field.h"
+#include "idregs/kversion.h"
 #include "idregs/kvm.h"
 
 #define DETAIL_LEN	512
