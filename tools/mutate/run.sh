@@ -28,6 +28,8 @@ CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 DIR=${IDREGS_MUTATION_DIR:-$CACHE/mutation}
 TREE=$DIR/linux
 MUTANTS=$TOP/tools/mutate/mutants
+PRISTINE=$DIR/pristine
+tree_version=
 # Per test inside a mutant's host: a mutant that hangs a test costs this.
 TEST_TIMEOUT=${MUTATION_TEST_TIMEOUT:-60}
 # Hosts booted at a time while the next mutants build.
@@ -109,10 +111,40 @@ list_catalogue() {
 	done
 }
 
-# Return the tree to its pristine commit (a run that was interrupted may
-# have left a mutant in it).
+# The tree's files a patch changes.
+patch_files() {
+	sed -n 's|^+++ b/||p' "$1"
+}
+
+# git apply as a plain patch tool on the tree (which is no repository):
+# never let it find one above the tree.
+tree_apply() {
+	GIT_CEILING_DIRECTORIES=$(dirname "$TREE") git -C "$TREE" apply "$@"
+}
+
+# The pristine copy of every file a mutant changes is kept in $PRISTINE,
+# taken before its first mutant is applied (the tree is pristine then),
+# and dropped when the tree is extracted anew.
+keep_pristine() {
+	local f
+	[ "$(cat "$PRISTINE/.version" 2>/dev/null)" = "$tree_version" ] ||
+		{ rm -rf "$PRISTINE"; mkdir -p "$PRISTINE"; echo "$tree_version" >"$PRISTINE/.version"; }
+	for f in $(patch_files "$1"); do
+		[ -f "$PRISTINE/$f" ] && continue
+		mkdir -p "$(dirname "$PRISTINE/$f")"
+		cp -p "$TREE/$f" "$PRISTINE/$f"
+	done
+}
+
+# Return every file a mutant changed to its pristine copy (a run that was
+# interrupted may have left a mutant in the tree).  A new mtime tells the
+# rebuild to recompile it.
 revert_tree() {
-	git -C "$TREE" checkout -q -- . 2>/dev/null
+	local f
+	[ "$(cat "$PRISTINE/.version" 2>/dev/null)" = "$tree_version" ] || return 0
+	(cd "$PRISTINE" && find . -type f ! -name .version) | while read -r f; do
+		cmp -s "$PRISTINE/$f" "$TREE/$f" || cp "$PRISTINE/$f" "$TREE/$f"
+	done
 }
 
 # Every selected patch applies to the pristine tree, or exit 2 naming it.
@@ -120,8 +152,8 @@ check_patches() {
 	local p why
 	revert_tree
 	for p in "${patches[@]}"; do
-		why=$(git -C "$TREE" apply --check "$p" 2>&1) ||
-			die "$(basename "$p") no longer applies to $(git -C "$TREE" log -1 --format=%s): $(head -n 2 <<<"$why" | tr '\n' ' ')" 2
+		why=$(tree_apply --check "$p" 2>&1) ||
+			die "$(basename "$p") no longer applies to $tree_name: $(head -n 2 <<<"$why" | tr '\n' ' ')" 2
 	done
 }
 
@@ -258,9 +290,13 @@ run_suites() {
 	[ "$v_sir" = notrun ] && v_sir="killed $(cat "$log.host" 2>/dev/null || echo 'no result')"
 }
 
+# Build the test kernel; $@: the tree's files changed since the last build.
 build() {
-	local r
-	r=$("$TOP/tools/mutate/build-kernel.sh" --quiet 2>"$work/kbuild.err") || return 1
+	local r f changed=()
+	for f in "$@"; do
+		changed+=(--changed "$f")
+	done
+	r=$("$TOP/tools/mutate/build-kernel.sh" --quiet ${changed[@]+"${changed[@]}"} 2>"$work/kbuild.err") || return 1
 	image=$(sed -n 's/^image //p' <<<"$r")
 	set_id_regs_bin=$(sed -n 's/^set_id_regs //p' <<<"$r")
 }
@@ -281,10 +317,12 @@ flock -n 9 || { echo "mutation: waiting for another run on $DIR" >&2; flock 9; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/idregs-mutation.XXXXXX")
 trap 'revert_tree; rm -rf "$work"' EXIT
 
-"$TOP/scripts/kernel-tree.sh" 7 "$TREE" >/dev/null || die "no kernel tree"
-check_patches
 start=$SECONDS
-echo "mutation: building the test kernel ($(git -C "$TREE" log -1 --format=%s))" >&2
+"$TOP/scripts/kernel-tree.sh" 7 "$TREE" >/dev/null || die "no kernel tree"
+tree_version=$(cat "$TREE/.idregs-package-version")
+tree_name="linux-source 7.x ($tree_version)"
+check_patches
+echo "mutation: building the test kernel from $tree_name" >&2
 build || { cat "$work/kbuild.err" >&2; die "the unmutated test kernel does not build"; }
 stage
 echo "mutation: built in $((SECONDS - start)) s; cpu $cpu; ${#patches[@]} mutants" >&2
@@ -364,8 +402,9 @@ for i in $(seq 1 ${#patches[@]}); do
 	p=${patches[$((i - 1))]}
 	name=$(basename "$p" .patch)
 	t0=$SECONDS
-	git -C "$TREE" apply "$p" || die "$name: git apply failed" 2
-	if build; then
+	keep_pristine "$p"
+	tree_apply "$p" || die "$name: git apply failed" 2
+	if build $(patch_files "$p"); then
 		revert_tree
 		cp "$image" "$work/$name.Image"
 	else
@@ -387,7 +426,7 @@ pct=0
 [ "$nonequiv" -gt 0 ] && pct=$((100 * killed_i / nonequiv))
 mkdir -p "$(dirname "$out_md")"
 {
-	echo "# Mutation run: $(git -C "$TREE" log -1 --format=%s), -cpu $cpu"
+	echo "# Mutation run: $tree_name, -cpu $cpu"
 	echo
 	echo "| mutant | class | models | expect | idregs | set_id_regs | s |"
 	echo "|---|---|---|---|---|---|---|"
