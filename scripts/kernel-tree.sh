@@ -9,7 +9,7 @@
 # holds that version (DEST/.idregs-package-version).  Prints DEST.
 # A user that changes files keeps their pristine copies itself
 # (tools/mutate/run.sh): a git repository of the whole tree would cost more
-# than the extraction (about 1.8 GB and a minute or two on 2 cores).
+# than the extraction (1.8 GB; 40 s here on 2 idle cores, 19 s to extract).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
