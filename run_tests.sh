@@ -36,8 +36,6 @@ ALL_VCPUS="default,pmu,sve,pauth,mte,el2,el2-e2h0,aarch32-el1,qemu-host"
 # and cortex-a72 skip sve and pauth, neoverse-n1 also aarch32-el1, with
 # the reason).  mte, el2 and el2-e2h0 need --host mte / nested.
 MATRIX_VCPUS="default,pmu,sve,pauth,aarch32-el1,qemu-host"
-# The tests that take --vcpu: each runs its checks once per configuration.
-VCPU_TESTS="writable_fields_test guest_view_test vm_rules_test defaults_test"
 
 usage() {
 	cat <<USAGE
@@ -167,10 +165,11 @@ nr_vcpus() {
 }
 
 write_list() {
-	local dir=$1 t n
+	local dir=$1 t n vcpu_tests
 	n=$(nr_vcpus)
+	vcpu_tests=$(selftests_var VCPU_TESTS)
 	for t in "${tests[@]}"; do
-		case " $VCPU_TESTS " in
+		case " $vcpu_tests " in
 		*" $t "*) echo "$t $((TEST_TIMEOUT * n)) $dir/$t --vcpu $vcpus" ;;
 		*) echo "$t $TEST_TIMEOUT $dir/$t" ;;
 		esac

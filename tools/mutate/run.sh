@@ -166,6 +166,7 @@ stage() {
 		die "building the selftests failed"
 	}
 	IDREGS_TESTS=$(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-TEST_GEN_PROGS)
+	VCPU_TESTS=$(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-VCPU_TESTS)
 	mkdir -p "$work/stage/bin"
 	cp "$work/ksft/ktap_runner" "$work/stage/init"
 	for t in $IDREGS_TESTS $(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-TEST_FILES); do
@@ -203,10 +204,9 @@ pack_setup() {
 	echo "$id"
 }
 
-# The tests a mutant's "# Host: vcpu=" is passed to as --vcpu LIST.
-# run_tests.sh's VCPU_TESTS has vm_rules_test too (it takes --vcpu as
-# well), but mutants run it in the default configuration only.
-VCPU_TESTS="writable_fields_test guest_view_test"
+# The tests a mutant's "# Host: vcpu=" is passed to as --vcpu LIST
+# (selftests/Makefile's VCPU_TESTS), set by stage.
+VCPU_TESTS=
 
 pack() {
 	local name=$1 vcpu_=$2 t
