@@ -150,12 +150,21 @@ ensure_deps() {
 	[ "$need" = 0 ] || "$TOP/scripts/deps.sh" || exit 1
 }
 
+# The suite is built once into build/arm64/selftests (incremental; one run
+# at a time builds there) and copied into this run's directory $1.
 build() {
-	local out=$1
-	make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$out" all >"$out/build.log" 2>&1 || {
-		cat "$out/build.log" >&2
-		die "building the selftests failed"
-	}
+	local out=$1 bin=$TOP/build/arm64/selftests
+	mkdir -p "$bin"
+	(
+		flock 9
+		make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$bin" all >"$bin.log" 2>&1 || {
+			cat "$bin.log" >&2
+			exit 1
+		}
+		for f in "$bin"/*; do
+			[ ! -f "$f" ] || cp "$f" "$out/"
+		done
+	) 9>"$bin.lock" || die "building the selftests failed"
 }
 
 # NAME TIMEOUT PATH [ARGS] lines for ktap_runner, binaries found under $1;
