@@ -27,8 +27,8 @@ TREE=$DIR/linux
 OUT=$DIR/build
 KSFT_OUT=$DIR/selftests
 JOBS=${JOBS:-$(nproc)}
-# LOCALVERSION set (empty): the release is plain "7.3.4", no "+" for the
-# tree's git repository.
+# LOCALVERSION set (empty): the release is plain "7.3.4"; scripts/setlocalversion
+# then asks no version control for a "+".
 KMAKE=(make -s -C "$TREE" O="$OUT" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
        LOCALVERSION= -j"$JOBS")
 # Link only: kbuild's top-level Makefile run in the object tree (so that
