@@ -89,13 +89,14 @@ static bool has_feat(const uint64_t regs[IDREG_NR_SLOTS], const char *reg,
 	return f && idreg_field_get(regs[slot], f->lsb, f->width) >= min;
 }
 
-static void clear_field(uint64_t regs[IDREG_NR_SLOTS], const char *reg, const char *name)
+static void set_field(uint64_t regs[IDREG_NR_SLOTS], const char *reg, const char *name,
+		      uint64_t val)
 {
 	int slot;
 	const struct idreg_field *f = reg_field(reg, name, &slot);
 
 	if (f)
-		regs[slot] = idreg_field_set(regs[slot], f->lsb, f->width, 0);
+		regs[slot] = idreg_field_set(regs[slot], f->lsb, f->width, val);
 }
 
 /*
@@ -110,9 +111,9 @@ static void enforce_dependencies(uint64_t regs[IDREG_NR_SLOTS])
 		    has_feat(regs, "ID_AA64ISAR2_EL1", "ATS1A", 1);
 
 	if (!base)
-		clear_field(regs, "ID_AA64MMFR3_EL1", "S1PIE");
+		set_field(regs, "ID_AA64MMFR3_EL1", "S1PIE", 0);
 	if (!base || !has_feat(regs, "ID_AA64MMFR1_EL1", "HPDS", 1))
-		clear_field(regs, "ID_AA64MMFR3_EL1", "S1POE");
+		set_field(regs, "ID_AA64MMFR3_EL1", "S1POE", 0);
 }
 
 /*
@@ -126,16 +127,6 @@ static const struct {
 	{ "ID_AA64PFR2_EL1", "GCIE" },
 	{ "ID_PFR1_EL1", "GIC" },
 };
-
-static void set_field(uint64_t regs[IDREG_NR_SLOTS], const char *reg, const char *name,
-		      uint64_t val)
-{
-	int slot;
-	const struct idreg_field *f = reg_field(reg, name, &slot);
-
-	if (f)
-		regs[slot] = idreg_field_set(regs[slot], f->lsb, f->width, val);
-}
 
 /*
  * kvm_finalize_sys_regs() with an in-kernel GICv3 (7.3, not 6.12, which
@@ -162,7 +153,7 @@ void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
 	if (t->vgic_v3 && t->kernel >= VGIC_IDREGS_AT_RUN_SINCE)
 		vgic_v3_fields(regs, t);
 	for (i = 0; !t->vgic_v3 && i < ARRAY_SIZE(cleared_without_vgic); i++)
-		clear_field(regs, cleared_without_vgic[i].reg, cleared_without_vgic[i].field);
+		set_field(regs, cleared_without_vgic[i].reg, cleared_without_vgic[i].field, 0);
 }
 
 bool idreg_is_imp_id_slot(unsigned int slot)
