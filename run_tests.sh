@@ -257,10 +257,11 @@ config_counts() {
 # of the kernel x CPU x configuration matrix: failed if a result failed,
 # skipped if every result skipped (the reason shown), else passed.
 add_config_rows() {
-	local log=$1 cfg pass fail skip rest fields why any=0
+	local log=$1 cfg pass fail skip rest fields why any=0 counts
+	counts=$(config_counts "$log")
 	while read -r cfg pass fail skip rest; do
 		[ $((pass + fail + skip)) -gt 0 ] && any=1
-	done < <(config_counts "$log")
+	done <<<"$counts"
 	# A host whose tests all skipped as a whole (no masks) has no cells.
 	[ "$any" = 1 ] || return 0
 	while read -r cfg pass fail skip rest; do
@@ -273,7 +274,7 @@ add_config_rows() {
 			cells_pass=$((cells_pass + 1)) why=
 		fi
 		summary+=("$(printf '%-24s %-16s %-12s %8s %6d %6d %7d %8s%s' "" "" "$cfg" "$fields" "$pass" "$fail" "$skip" "" "${why:+  $why}")")
-	done < <(config_counts "$log")
+	done <<<"$counts"
 }
 
 # The walk's closing line counts the writable fields of the host.
