@@ -121,10 +121,11 @@ build_image() {
 # it the same way, then link with kbuild's own top-level rules told to take
 # the tree and its headers as built (make -o).  The files to recompile are
 # those named with --changed now or before (the previous mutants, since
-# reverted) that are newer than their object.  Returns 1, before touching
-# anything, when there is nothing named or a changed file is not a plain
-# object of an archive (a header newer than the last full build, an object
-# kbuild never built): kbuild must then do the whole build.
+# reverted) that are newer than their object (the names are kept for the
+# next call).  Returns 1, before building anything, when there is nothing
+# named or a changed file is not a plain object of an archive (a header
+# newer than the last full build, an object kbuild never built): kbuild
+# must then do the whole build.
 fast_rebuild() {
 	local src obj dir srcs=() stale=() objs=()
 	[ ${#changed[@]} -gt 0 ] || return 1

@@ -123,12 +123,10 @@ tree_apply() {
 }
 
 # The pristine copy of every file a mutant changes is kept in $PRISTINE,
-# taken before its first mutant is applied (the tree is pristine then),
-# and dropped when the tree is extracted anew.
+# taken before its first mutant is applied (the tree is pristine then);
+# copies of another version of the tree are dropped (pristine_for_tree).
 keep_pristine() {
 	local f
-	[ "$(cat "$PRISTINE/.version" 2>/dev/null)" = "$tree_version" ] ||
-		{ rm -rf "$PRISTINE"; mkdir -p "$PRISTINE"; echo "$tree_version" >"$PRISTINE/.version"; }
 	for f in $(patch_files "$1"); do
 		[ -f "$PRISTINE/$f" ] && continue
 		mkdir -p "$(dirname "$PRISTINE/$f")"
@@ -141,10 +139,18 @@ keep_pristine() {
 # rebuild to recompile it.
 revert_tree() {
 	local f
-	[ "$(cat "$PRISTINE/.version" 2>/dev/null)" = "$tree_version" ] || return 0
+	[ -n "$tree_version" ] || return 0
 	(cd "$PRISTINE" && find . -type f ! -name .version) | while read -r f; do
 		cmp -s "$PRISTINE/$f" "$TREE/$f" || cp "$PRISTINE/$f" "$TREE/$f"
 	done
+}
+
+# $PRISTINE holds copies of this version of the tree only.
+pristine_for_tree() {
+	[ "$(cat "$PRISTINE/.version" 2>/dev/null)" = "$tree_version" ] && return 0
+	rm -rf "$PRISTINE"
+	mkdir -p "$PRISTINE"
+	echo "$tree_version" >"$PRISTINE/.version"
 }
 
 # Every selected patch applies to the pristine tree, or exit 2 naming it.
@@ -157,6 +163,11 @@ check_patches() {
 	done
 }
 
+# A variable of the selftests Makefile (the test names, the data files).
+selftests_var() {
+	make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 "print-$1"
+}
+
 # The suites, static for arm64, and one initramfs per test list: both
 # suites, idregs only, set_id_regs only.
 stage() {
@@ -165,11 +176,11 @@ stage() {
 		cat "$work/build.log" >&2
 		die "building the selftests failed"
 	}
-	IDREGS_TESTS=$(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-TEST_GEN_PROGS)
-	VCPU_TESTS=$(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-VCPU_TESTS)
+	IDREGS_TESTS=$(selftests_var TEST_GEN_PROGS)
+	VCPU_TESTS=$(selftests_var VCPU_TESTS)
 	mkdir -p "$work/stage/bin"
 	cp "$work/ksft/ktap_runner" "$work/stage/init"
-	for t in $IDREGS_TESTS $(make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 print-TEST_FILES); do
+	for t in $IDREGS_TESTS $(selftests_var TEST_FILES); do
 		cp "$work/ksft/$t" "$work/stage/bin/"
 	done
 	cp "$set_id_regs_bin" "$work/stage/bin/$SET_ID_REGS"
@@ -321,6 +332,7 @@ start=$SECONDS
 "$TOP/scripts/kernel-tree.sh" 7 "$TREE" >/dev/null || die "no kernel tree"
 tree_version=$(cat "$TREE/.idregs-package-version")
 tree_name="linux-source 7.x ($tree_version)"
+pristine_for_tree
 check_patches
 echo "mutation: building the test kernel from $tree_name" >&2
 build || { cat "$work/kbuild.err" >&2; die "the unmutated test kernel does not build"; }
