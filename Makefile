@@ -2,7 +2,7 @@
 # idregs: top-level build.
 #
 #   make deps    install/fetch what is needed (scripts/deps.sh)
-#   make gen     regenerate lib/generated/ from the kernel sources in the cache
+#   make gen     regenerate lib/*/generated/ from the kernel sources in the cache
 #   make unit    portable unit tests, natively, plain and under ASan/UBSan
 #   make check   everything: deps, generator check, unit tests, the suite
 #                on the emulated hosts (./run_tests.sh)
@@ -18,20 +18,44 @@ CFLAGS		?= -O2 -g
 SAN_FLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
-# The portable half of lib/: builds and is unit-tested on any host.
-LIB_PORTABLE_SRC := $(wildcard lib/*.c lib/generated/*.c)
-UNIT_SRC	:= $(wildcard lib/tests/test_*.c)
-UNIT_PLAIN	:= $(patsubst lib/tests/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
-UNIT_SAN	:= $(patsubst lib/tests/%.c,$(BUILD)/unit-san/%,$(UNIT_SRC))
-LIB_CPPFLAGS	:= -Ilib/include -Ilib/generated
-# JSON (jansson) is for tools/idreg and its tests only, not for libidregs.a.
-JSON_SRC	:= $(wildcard lib/json/*.c)
+# The rooms (README "Layout"): what Arm says (lib/arch), what KVM must do
+# (lib/predict), shared basics (lib/core), talking to KVM (lib/kvm, arm64
+# only), the VMM side (vmm/: profiles, models, QEMU, the idreg CLI), and
+# the selftests' support (selftests/expect.c).
+LIB_PORTABLE_SRC := $(wildcard lib/core/*.c lib/arch/*.c lib/arch/generated/*.c \
+		      lib/predict/*.c lib/predict/generated/*.c)
+LIB_KVM_SRC	:= $(wildcard lib/kvm/*.c)
+EXPECT_SRC	:= selftests/expect.c
+# JSON (jansson) is for the VMM side only.
+VMM_SRC		:= vmm/profile.c vmm/model.c vmm/json.c
+VMM_KVM_SRC	:= vmm/host.c
 JSON_LIBS	:= -ljansson
-UNIT_JSON	:= test_model test_profile
-$(foreach t,$(UNIT_JSON),$(BUILD)/unit/$(t) $(BUILD)/unit-san/$(t)): \
-	UNIT_EXTRA = $(JSON_SRC) $(JSON_LIBS)
-# tools/idreg: natively without KVM (dump/apply say so), static for arm64.
-IDREG_SRC	:= tools/idreg/idreg.c
+CPPFLAGS_ALL	:= -Ilib/include -Ivmm/include -Iselftests
+# Objects depend on what they include.
+DEPFLAGS	:= -MD -MP
+
+# Unit tests: lib/tests (the library), vmm/tests (the VMM side, with
+# jansson), selftests/unit (the tests' support).
+UNIT_LIB	:= $(patsubst lib/tests/%.c,%,$(wildcard lib/tests/test_*.c))
+UNIT_VMM	:= $(patsubst vmm/tests/%.c,%,$(wildcard vmm/tests/test_*.c))
+UNIT_SELFTESTS	:= $(patsubst selftests/unit/%.c,%,$(wildcard selftests/unit/test_*.c))
+UNIT_ALL	:= $(UNIT_LIB) $(UNIT_VMM) $(UNIT_SELFTESTS)
+UNIT_PLAIN	:= $(addprefix $(BUILD)/unit/,$(UNIT_ALL))
+UNIT_SAN	:= $(addprefix $(BUILD)/unit-san/,$(UNIT_ALL))
+vpath test_%.c lib/tests vmm/tests selftests/unit
+
+# Native objects, plain and sanitised, of the portable sources.
+obj_of		= $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
+LIB_OBJ_PLAIN	:= $(call obj_of,obj,$(LIB_PORTABLE_SRC))
+LIB_OBJ_SAN	:= $(call obj_of,obj-san,$(LIB_PORTABLE_SRC))
+$(foreach t,$(UNIT_VMM),$(BUILD)/unit/$(t)): $(call obj_of,obj,$(VMM_SRC))
+$(foreach t,$(UNIT_VMM),$(BUILD)/unit-san/$(t)): $(call obj_of,obj-san,$(VMM_SRC))
+$(foreach t,$(UNIT_VMM),$(BUILD)/unit/$(t) $(BUILD)/unit-san/$(t)): UNIT_LIBS = $(JSON_LIBS)
+$(foreach t,$(UNIT_SELFTESTS),$(BUILD)/unit/$(t)): $(call obj_of,obj,$(EXPECT_SRC))
+$(foreach t,$(UNIT_SELFTESTS),$(BUILD)/unit-san/$(t)): $(call obj_of,obj-san,$(EXPECT_SRC))
+
+# The idreg CLI: natively without KVM (dump/apply say so), static for arm64.
+IDREG_SRC	:= vmm/idreg.c
 IDREG_NATIVE	:= $(BUILD)/idreg
 IDREG_ARM64	:= $(BUILD)/arm64/idreg
 ARM64_CC	:= aarch64-linux-gnu-gcc
@@ -48,13 +72,33 @@ deps:
 
 -include gen/gen.mk
 
-$(BUILD)/unit/%: lib/tests/%.c $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/include/idregs/*.h lib/tests/*.h)
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(LIB_CPPFLAGS) -o $@ $< $(LIB_PORTABLE_SRC) $(UNIT_EXTRA)
+	$(CC) $(CFLAGS) $(WARN) $(DEPFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
 
-$(BUILD)/unit-san/%: lib/tests/%.c $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/include/idregs/*.h lib/tests/*.h)
+$(BUILD)/obj-san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_FLAGS) $(WARN) $(LIB_CPPFLAGS) -o $@ $< $(LIB_PORTABLE_SRC) $(UNIT_EXTRA)
+	$(CC) $(SAN_FLAGS) $(WARN) $(DEPFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/unit/%: $(BUILD)/obj/%.o $(LIB_OBJ_PLAIN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(UNIT_LIBS)
+
+$(BUILD)/unit-san/%: $(BUILD)/obj-san/%.o $(LIB_OBJ_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(UNIT_LIBS)
+
+# A unit test's own object, from lib/tests, vmm/tests or selftests/unit.
+# lib/tests/unit.h is every unit test's harness.
+$(BUILD)/obj/test_%.o: test_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(DEPFLAGS) $(CPPFLAGS_ALL) -Ilib/tests -c -o $@ $<
+
+$(BUILD)/obj-san/test_%.o: test_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $(WARN) $(DEPFLAGS) $(CPPFLAGS_ALL) -Ilib/tests -c -o $@ $<
+
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-san -name '*.d' 2>/dev/null)
 
 .PHONY: unit-build
 unit-build: $(UNIT_PLAIN) $(UNIT_SAN)
@@ -64,7 +108,7 @@ unit-c: unit-build
 
 # The CLI as scripts use it: exit codes and messages.
 unit-cli: $(IDREG_NATIVE)
-	tools/idreg/test_cli.sh $(IDREG_NATIVE)
+	vmm/tests/test_cli.sh $(IDREG_NATIVE)
 
 # ktap_runner, natively: pass, fail, skip, signal, timeouts.
 unit-runner:
@@ -74,16 +118,18 @@ unit: unit-c unit-py unit-cli unit-runner
 
 idreg: $(IDREG_NATIVE) $(IDREG_ARM64)
 
-$(IDREG_NATIVE): $(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/include/idregs/*.h)
+$(IDREG_NATIVE): $(call obj_of,obj,$(IDREG_SRC) $(VMM_SRC)) $(LIB_OBJ_PLAIN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(LIB_CPPFLAGS) -o $@ $(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(JSON_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(JSON_LIBS)
 
-$(IDREG_ARM64): $(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/kvm/*.c) $(wildcard lib/include/idregs/*.h)
+# One static binary, compiled in one step (its own flags and headers).
+$(IDREG_ARM64): $(IDREG_SRC) $(VMM_SRC) $(VMM_KVM_SRC) $(LIB_PORTABLE_SRC) $(LIB_KVM_SRC) \
+		$(wildcard lib/include/idregs/*.h vmm/include/idregs/*.h)
 	@mkdir -p $(dir $@)
-	$(ARM64_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -DIDREG_HAVE_KVM $(LIB_CPPFLAGS) \
+	$(ARM64_CC) $(CFLAGS) $(WARN) -D_GNU_SOURCE -DIDREG_HAVE_KVM $(CPPFLAGS_ALL) \
 		-isystem $(ARM64_UAPI) -isystem $(ARM64_UAPI)/aarch64-linux-gnu \
 		-I$(ARM64_SYSROOT)/usr/include -static -o $@ \
-		$(IDREG_SRC) $(LIB_PORTABLE_SRC) $(JSON_SRC) $(wildcard lib/kvm/*.c) \
+		$(IDREG_SRC) $(VMM_SRC) $(VMM_KVM_SRC) $(LIB_PORTABLE_SRC) $(LIB_KVM_SRC) \
 		-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu -ljansson
 
 # Cross-built for arm64 wherever we are (natively on arm64).
@@ -96,7 +142,7 @@ selftests: deps
 # is where __printf is defined).  Generated tables and the generator's
 # kernel-file fixtures are not ours to style.
 CHECKPATCH	:= $(CACHE)/src/7/scripts/checkpatch.pl
-STYLE_SRC	= $(filter-out lib/generated/% gen/tests/fixtures/%,$(shell git ls-files '*.c' '*.h'))
+STYLE_SRC	= $(filter-out lib/arch/generated/% lib/predict/generated/% gen/tests/fixtures/%,$(shell git ls-files '*.c' '*.h'))
 
 style: deps
 	perl $(CHECKPATCH) --no-tree --quiet --terse --show-types \

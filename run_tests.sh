@@ -29,7 +29,7 @@ host_flavour=
 matrix=0
 vcpus=
 MATRIX_CPUS="max,neoverse-n1,cortex-a72"
-# Every vCPU configuration (lib/vcpu_config.c's, in its order).
+# Every vCPU configuration (lib/core/vcpu_config.c's, in its order).
 ALL_VCPUS="default,pmu,sve,pauth,mte,el2,el2-e2h0,aarch32-el1,qemu-host"
 # The matrix's third axis: the configurations a host without MTE or nested
 # virtualization can give (7.x/6.12 -cpu max give them all; neoverse-n1

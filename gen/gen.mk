@@ -10,8 +10,8 @@
 
 KERNEL_SRC	?= $(CACHE)/src/7
 IDREGS_GEN	:= $(PYTHON) gen/idregs-gen
-IDREG_TABLE	:= lib/generated/idreg_table.c
-IDREG_DECLARED	:= lib/generated/idreg_declared.c
+IDREG_TABLE	:= lib/arch/generated/idreg_table.c
+IDREG_DECLARED	:= lib/predict/generated/idreg_declared.c
 GEN_JSON_ARG	= $(if $(REGISTERS_JSON),--registers-json $(REGISTERS_JSON))
 # gen-check uses the cache unless KERNEL_SRC is given on the command line.
 GEN_CHECK_SRC	= $(if $(filter command line environment,$(origin KERNEL_SRC)),--kernel-src $(KERNEL_SRC))

@@ -292,7 +292,7 @@ fetch_uapi() {
 	say "uapi headers: linux-libc-dev $ver"
 }
 
-# jansson for tools/idreg: the native -dev package is installed; the arm64
+# jansson for the idreg CLI (vmm/): the native -dev package is installed; the arm64
 # debs are only extracted into a sysroot in the cache, so that the static
 # arm64 build finds headers and libjansson.a without arm64 packages on the
 # machine.

@@ -11,7 +11,7 @@
  *                  level);
  *   REG.sanitised  every ID register KVM's sanitising code in sys_regs.c
  *                  touches satisfies what the source declares for the
- *                  vCPU configuration (lib/generated/idreg_declared.c,
+ *                  vCPU configuration (lib/predict/generated/idreg_declared.c,
  *                  read from each kernel series by gen/): a feature KVM
  *                  does not give this vCPU reads as not implemented, a
  *                  capped field is at most its cap, a forced field has
@@ -38,7 +38,7 @@
 #include "kselftest.h"
 #include "idreg_test.h"
 #include "idregs/declared.h"
-#include "idregs/expect.h"
+#include "expect.h"
 #include "idregs/field.h"
 #include "idregs/kversion.h"
 #include "idregs/kvm.h"

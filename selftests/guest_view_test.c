@@ -8,7 +8,7 @@
  * ID register the tables describe and GET_ONE_REG can read, and each
  * register is checked twice: the guest reads what GET_ONE_REG returns, and
  * GET_ONE_REG after the run still returns the configured value.  Only
- * values KVM's rules (lib/kvm_rules.c, its setters included) predict to be
+ * values KVM's rules (lib/predict/kvm_rules.c, its setters included) predict to be
  * stored as written are configured; explained differences are in
  * guest_view.expect.
  * Two more checks show that the runner's bounds end a stalled guest.
@@ -24,7 +24,7 @@
 #include "kselftest.h"
 #include "idreg_test.h"
 #include "idregs/candidates.h"
-#include "idregs/expect.h"
+#include "expect.h"
 #include "idregs/field.h"
 #include "idregs/guest.h"
 #include "idregs/kvm.h"

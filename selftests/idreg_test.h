@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "idregs/expect.h"
+#include "expect.h"
 #include "idregs/kvm.h"
 #include "idregs/util.h"
 #include "idregs/vcpu_config.h"

@@ -42,7 +42,7 @@
 #include "kselftest.h"
 #include "idreg_test.h"
 #include "idregs/candidates.h"
-#include "idregs/expect.h"
+#include "expect.h"
 #include "idregs/field.h"
 #include "idregs/guest.h"
 #include "idregs/kvm.h"

@@ -6,7 +6,7 @@
  * and every named field wholly inside the mask, write candidate values
  * (every value up to 4 bits; boundaries, enum values, limit+-1 and a
  * fixed-seed sample for wider fields) with KVM_SET_ONE_REG and compare KVM's
- * answer with the prediction from the tables (lib/kvm_rules.c).  Accepted
+ * answer with the prediction from the tables (lib/predict/kvm_rules.c).  Accepted
  * values are read back and the register restored.  Writable bits in no named
  * field, and every bit outside the mask, are tried one bit at a time.  The
  * implementation ID registers are walked again in a VM with
@@ -25,7 +25,7 @@
 #include "kselftest.h"
 #include "idreg_test.h"
 #include "idregs/candidates.h"
-#include "idregs/expect.h"
+#include "expect.h"
 #include "idregs/field.h"
 #include "idregs/kvm.h"
 #include "idregs/kvm_rules.h"

@@ -2,7 +2,7 @@
 /*
  * writable_masks_test: KVM_ARM_GET_REG_WRITABLE_MASKS answers, every slot
  * with writable bits is readable through ONE_REG, and the masks are the
- * ones the kernel's own sys_regs.c declares (lib/generated/idreg_declared.c,
+ * ones the kernel's own sys_regs.c declares (lib/predict/generated/idreg_declared.c,
  * read by gen/ from each kernel series we have the source of), not merely
  * whatever the ioctl says.
  *

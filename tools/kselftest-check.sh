@@ -30,7 +30,7 @@ kernel=
 cpu=max
 log=
 # What the failing run adds to writable_fields.expect: an excuse for a
-# difference KVM does not make (lib/include/idregs/expect.h), which
+# difference KVM does not make (selftests/expect.h), which
 # writable_fields_test must report "not ok" as stale.
 STALE_EXCUSE="ID_AA64ISAR0_EL1.AES	*	values=0xf	direction=accepts	kselftest-check: an excuse for nothing"
 

@@ -1,2 +1,2 @@
 """idregs table generator: reads the kernel's sysreg file, cpufeature.c and
-(optionally) Arm's Registers.json and emits lib/generated/idreg_table.c."""
+(optionally) Arm's Registers.json and emits lib/arch/generated/idreg_table.c."""

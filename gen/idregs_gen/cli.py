@@ -162,7 +162,7 @@ def main(argv=None):
                    help="list notes (unmatched ftr entries, skipped registers)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    g = sub.add_parser("generate", help="write lib/generated/idreg_table.c")
+    g = sub.add_parser("generate", help="write lib/arch/generated/idreg_table.c")
     g.add_argument("--kernel-src", required=True,
                    help="kernel tree (or cache dir) with arch/arm64/...")
     g.add_argument("--registers-json", help="Arm AARCHMRS Registers.json")
@@ -186,7 +186,7 @@ def main(argv=None):
                    help="all registers, not just the feature ID space")
     m.set_defaults(func=cmd_compare)
 
-    d = sub.add_parser("declared", help="write lib/generated/idreg_declared.c: "
+    d = sub.add_parser("declared", help="write lib/predict/generated/idreg_declared.c: "
                                          "the writable masks sys_regs.c declares")
     d.add_argument("--cache", help="idregs cache: every src/SERIES in it")
     d.add_argument("--kernel-src", action="append",

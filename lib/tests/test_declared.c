@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The declared writable masks (lib/generated/idreg_declared.c, read from
+ * The declared writable masks (lib/predict/generated/idreg_declared.c, read from
  * sys_regs.c) against the masks KVM reported on the emulated hosts
  * (shared/masks.md: Linux 6.12.117 and 7.3.4, -cpu max), and the look-ups
- * of lib/declared.c.
+ * of lib/predict/declared.c.
  */
 #include "unit.h"
 

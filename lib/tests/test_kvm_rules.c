@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KVM's set paths (lib/kvm_rules.c) on the generated tables: implementation
+ * KVM's set paths (lib/predict/kvm_rules.c) on the generated tables: implementation
  * ID registers with and without the capability, MPIDR, CLIDR, RAZ/WI
  * AArch32 registers, hidden ZFR0, unallocated slots, the register-specific
  * setters and the host values they compare with.

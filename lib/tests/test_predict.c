@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests for lib/predict.c, on hand-built tables.
+ * Unit tests for lib/predict/predict.c, on hand-built tables.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Known facts about the generated ID register tables.  The lookups are
- * local on purpose: this checks the generated data, not lib/table.c.
+ * local on purpose: this checks the generated data, not lib/arch/table.c.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Field arithmetic on 64-bit ID register values, the 192-slot index of the
- * feature ID space, and look-ups in the ID register tables (lib/table.c).
+ * feature ID space, and look-ups in the ID register tables (lib/arch/table.c).
  */
 #ifndef IDREGS_FIELD_H
 #define IDREGS_FIELD_H

@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "idregs/expect.h"
 #include "idregs/predict.h"
 #include "idregs/table.h"
 

@@ -6,7 +6,7 @@
  *
  * The checks and rewrites of the register-specific .set_user hooks that run
  * before arm64_check_features(), the implementation ID registers, CLIDR_EL1
- * and the write-ignored AArch32 ID registers are lib/kvm_rules.c's
+ * and the write-ignored AArch32 ID registers are lib/predict/kvm_rules.c's
  * (idreg_kvm_predict()), on top of this.
  *
  * All functions are pure: no global state, no allocation.

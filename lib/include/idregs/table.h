@@ -3,7 +3,7 @@
  * The ID register tables: what gen/ produces from the kernel's sysreg file,
  * its cpufeature.c policy tables and Arm's field names (gen/arm_fields.tsv,
  * or Arm's Registers.json when given).
- * The data lives in lib/generated/idreg_table.c; this header is written by
+ * The data lives in lib/arch/generated/idreg_table.c; this header is written by
  * hand and is the contract between the generator and the rest of idregs.
  */
 #ifndef IDREGS_TABLE_H

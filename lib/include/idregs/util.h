@@ -2,7 +2,7 @@
 /*
  * The few kernel idioms idregs uses in userspace, under their kernel names
  * so that the code reads (and checkpatch checks) like kernel code, and the
- * small helpers every reader of an input file shares (lib/file.c).
+ * small helpers every reader of an input file shares (lib/core/file.c).
  */
 #ifndef IDREGS_UTIL_H
 #define IDREGS_UTIL_H

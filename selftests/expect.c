@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Expectation files: see idregs/expect.h for the format. */
+/* Expectation files: see expect.h for the format. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "idregs/expect.h"
+#include "expect.h"
 #include "idregs/field.h"
 #include "idregs/kversion.h"
 #include "idregs/util.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Models: assignments, the validator, baseline policies (on synthetic
- * hosts and on the real profiles in lib/tests/data/), QEMU/QMP output and
+ * hosts and on the real profiles in vmm/tests/data/), QEMU/QMP output and
  * bad model JSON.
  */
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include "idregs/model.h"
 #include "unit.h"
 
-#define DATA	"lib/tests/data/"
+#define DATA	"vmm/tests/data/"
 
 static struct idreg_profile max, n1, h1, h2, max_qh, n1_qh;
 

@@ -6,7 +6,7 @@
  */
 #include "unit.h"
 
-#include "idregs/expect.h"
+#include "expect.h"
 #include "idregs/util.h"
 
 #define V	"values=0 direction=accepts"

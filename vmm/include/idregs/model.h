@@ -144,7 +144,7 @@ unsigned int idreg_model_options(const struct idreg_model *m,
  */
 char *idreg_model_qemu_args(const struct idreg_model *m);
 
-/* JSON (lib/json/model_json.c); errors as for profiles. */
+/* JSON (vmm/json.c); errors as for profiles. */
 int idreg_model_from_json(struct idreg_model *m, const char *text,
 			  size_t len, char *err);
 int idreg_model_load(struct idreg_model *m, const char *path, char *err);

@@ -2,7 +2,7 @@
 /*
  * Profiles: JSON round trip, bad input (one line with the JSON path, no
  * crash), traits, diff, its structured form and the markdown report on the
- * real profiles in lib/tests/data/.
+ * real profiles in vmm/tests/data/.
  */
 #include <stdlib.h>
 
@@ -10,7 +10,7 @@
 #include "idregs/profile.h"
 #include "unit.h"
 
-#define DATA	"lib/tests/data/"
+#define DATA	"vmm/tests/data/"
 
 static struct idreg_profile a, b;
 
@@ -154,7 +154,7 @@ static void test_vcpu(void)
 }
 
 /*
- * The fields that hide without a feature (lib/vcpu_config.c's table) are
+ * The fields that hide without a feature (lib/core/vcpu_config.c's table) are
  * all that differ between a qemu-host profile and a default one of the
  * same host: restricted to no feature, one reads as the other.
  */

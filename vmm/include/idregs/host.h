@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Profiles and models on a real KVM/arm64 host (lib/kvm/host.c): dump what
+ * Profiles and models on a real KVM/arm64 host (vmm/host.c): dump what
  * a new VM gets, and write a model into a VM before its vCPUs run.
  */
 #ifndef IDREGS_HOST_H

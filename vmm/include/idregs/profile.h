@@ -3,8 +3,8 @@
  * Host profiles: what one KVM/arm64 host offers a new VM in the feature ID
  * space, i.e. every readable ID register's default value and writable mask,
  * plus the kernel release and MIDR for people reading the file.  A profile
- * is dumped on the host (lib/kvm/host.c) and compared, baselined and
- * checked anywhere (lib/profile.c, lib/model.c).
+ * is dumped on the host (vmm/host.c) and compared, baselined and
+ * checked anywhere (vmm/profile.c, vmm/model.c).
  *
  * JSON, "idregs-profile-1" (64-bit numbers as "0x..." strings, because
  * JSON integers stop being exact at 2^53 and jansson's at 2^63):
@@ -17,10 +17,10 @@
  *                    "S3_0_C0_C3_3": { ... }, ... } }
  *
  * Registers the tables do not name are keyed S3_<op1>_C0_C<crm>_<op2>.
- * "vcpu" says which vCPU configuration (lib/vcpu_config.c) the values were
+ * "vcpu" says which vCPU configuration (lib/core/vcpu_config.c) the values were
  * read from, the features its vCPU got and those KVM offers; a profile
  * without it (written before) was read from a vCPU without features.
- * The JSON half lives in lib/json/ (links jansson), so that the rest of
+ * The JSON half lives in vmm/json.c (links jansson), so that the rest of
  * lib/ stays dependency-free for the selftests.
  */
 #ifndef IDREGS_PROFILE_H
@@ -153,7 +153,7 @@ char *idreg_diff_markdown(const struct idreg_profile *a,
 			  const struct idreg_diff *d, bool writable_only);
 
 /*
- * JSON (lib/json/profile_json.c).  The parsers return 0, or -1 with a one
+ * JSON (vmm/json.c).  The parsers return 0, or -1 with a one
  * line message in @err (IDREG_ERR_LEN bytes) naming the JSON path.
  */
 int idreg_profile_from_json(struct idreg_profile *p, const char *text,

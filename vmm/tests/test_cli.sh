@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The idreg CLI as a script sees it: exit codes and the first line of what
-# it says, on the real profiles in lib/tests/data and on bad input.
+# it says, on the real profiles in vmm/tests/data and on bad input.
 #
-#   tools/idreg/test_cli.sh [IDREG]      (default build/idreg)
+#   vmm/tests/test_cli.sh [IDREG]      (default build/idreg)
 set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 IDREG=${1:-$TOP/build/idreg}
-DATA=$TOP/lib/tests/data
+DATA=$TOP/vmm/tests/data
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 nr=0 failed=0
