@@ -3,7 +3,8 @@
 #
 #   make deps    install/fetch what is needed (scripts/deps.sh)
 #   make gen     regenerate lib/*/generated/ from the kernel sources in the cache
-#   make unit    portable unit tests, natively, plain and under ASan/UBSan
+#   make unit    portable unit tests, natively, plain and under ASan/UBSan;
+#                the generator's, the CLI's, the runner's; readme-check
 #   make check   everything: deps, generator check, unit tests, the suite
 #                on the emulated hosts (./run_tests.sh)
 #   make mutation  the suite and the kernel's set_id_regs on mutated test
@@ -62,7 +63,7 @@ ARM64_CC	:= aarch64-linux-gnu-gcc
 ARM64_SYSROOT	:= $(CACHE)/sysroot-arm64
 ARM64_UAPI	:= $(CACHE)/uapi/usr/include
 
-.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli unit-runner selftests check clean idreg style mutation
+.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli unit-runner readme-check report selftests check clean idreg style mutation
 .PHONY: check-hosts check-vcpu-configs check-one-at-a-time
 
 all: unit-build selftests idreg
@@ -114,7 +115,13 @@ unit-cli: $(IDREG_NATIVE)
 unit-runner:
 	tools/runner/test_runner.sh
 
-unit: unit-c unit-py unit-cli unit-runner
+# Every command README.md shows is run here or found in make check's
+# recipes (tools/readme-check.sh says how it reads them).
+readme-check: $(IDREG_NATIVE)
+	tools/readme-check.sh --self-test
+	tools/readme-check.sh
+
+unit: unit-c unit-py unit-cli unit-runner readme-check
 
 idreg: $(IDREG_NATIVE) $(IDREG_ARM64)
 
@@ -188,6 +195,11 @@ check-vcpu-configs:
 check-one-at-a-time:
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)
 	tools/kselftest-check.sh
+
+# docs/figures.md's generated sections from the last runs' artefacts in
+# build/ (build/mutation.md, build/bench-*.txt); tools/report.sh says which.
+report:
+	tools/report.sh
 
 # Mutation testing: builds the test kernel (cached outside the work tree),
 # then every mutant of tools/mutate/mutants/ (or MUTANTS="NAME ...").
