@@ -15,7 +15,6 @@
 #   make ARGS                 as make -n ARGS (unless -C names a directory
 #                             outside the tree: then it must be found)
 #   build/idreg ARGS          the native idreg, on the committed profiles
-#   tools/writable-report.sh --profiles ...
 #   any command whose last word is --help, or ./run_tests.sh --list
 # or found: a line of the recipes make check runs (make -n check) or of the
 # tree's shell scripts (git ls-files: *.sh, tools/emu/run-on-host) calls the
@@ -65,11 +64,11 @@ strip_comment() {
 
 # The words of a command up to its first redirection, pipe or list operator.
 command_words() {
-	local w out=()
-	read -ra words <<<"$1"
-	for w in "${words[@]}"; do
+	local w out=() cw
+	read -ra cw <<<"$1"
+	for w in "${cw[@]}"; do
 		case "$w" in
-		'|'*|'>'*|'<'*|'2>'*|'&&'|'||'|';') break ;;
+		'|'*|'>'*|'<'*|'2>'*|'&&'|';') break ;;
 		esac
 		out+=("$w")
 	done
@@ -78,7 +77,7 @@ command_words() {
 
 # make's -C directory, if the command gives one.
 make_dir() {
-	local prev= w
+	local prev='' w
 	for w in $1; do
 		[ "$prev" = -C ] && { echo "$w"; return; }
 		prev=$w
@@ -102,7 +101,7 @@ run_form() {
 			echo "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n${words#make}"
 		fi
 		return ;;
-	build/idreg\ *|'tools/writable-report.sh --profiles '*|'./run_tests.sh --list')
+	build/idreg\ *|'./run_tests.sh --list')
 		echo "$2"; return ;;
 	esac
 	[ "$last" = --help ] && echo "$2"
@@ -134,7 +133,7 @@ build_corpus() {
 # The tokens a corpus line must hold: the program's file name first, then
 # options, assignments and (make, idreg) targets or the subcommand.
 signature() {
-	local words=$1 prog w skip=0 sub=0 sig=()
+	local words=$1 prog w skip=0 sub=0 sig=() ws
 	read -ra ws <<<"$words"
 	prog=${ws[0]##*/}
 	sig=("$prog")
@@ -190,6 +189,7 @@ join_lines() {
 }
 
 # Each README must fail the check, naming the command.
+# shellcheck disable=SC2016 # the backquotes are markdown's
 self_test() {
 	local dir rc=0 t
 	dir=$(mktemp -d)

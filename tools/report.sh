@@ -16,6 +16,7 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
+tmp=
 
 # The artefact of a section, or nothing.
 artefact() {
@@ -40,10 +41,10 @@ section_body() {
 }
 
 main() {
-	local figures=${1:-$TOP/docs/figures.md} tmp name art=
+	local figures=${1:-$TOP/docs/figures.md} name art=
 	[ -f "$figures" ] || { echo "usage: tools/report.sh [FIGURES]" >&2; exit 2; }
 	tmp=$(mktemp)
-	trap "rm -f '$tmp'" EXIT
+	trap 'rm -f "$tmp"' EXIT
 	name=
 	while IFS= read -r line; do
 		if [[ $line =~ ^'<!-- report: '([a-z]+)' -->'$ ]]; then
