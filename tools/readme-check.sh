@@ -23,8 +23,12 @@
 # NAME=...) and, for make and idreg, the same targets or subcommand.
 # A command neither run nor found fails, naming its line of the README.
 #
+# A fence other than ```sh or ```text, or an indented code block, fails:
+# every command shown is in a ```sh block.
+#
 # --self-test: each kind of failure is caught (a command not found, a wrong
-# exit status, an unknown make target, a file without commands).
+# exit status, an unknown make target, a file without commands, a code
+# block of another kind).
 #
 # Exit: 0 every command passed, 1 one did not, 2 usage.
 set -uo pipefail
@@ -32,12 +36,27 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 TIMEOUT=${TIMEOUT:-120}
 
-# The commands of ```sh blocks: "LINE<TAB>COMMAND" per command.
+# The commands of ```sh blocks: "LINE<TAB>COMMAND" per command; a code
+# block that could hide a command from the check (a fence other than
+# ```sh or ```text, an indented block) is "!LINE<TAB>why".
 readme_commands() {
 	awk '
 	/^```/ {
-		if (insh) { insh = 0; next }
-		insh = ($0 ~ /^```sh[ \t]*$/); next
+		if (infence) { infence = 0; insh = 0; next }
+		infence = 1
+		insh = ($0 ~ /^```sh[ \t]*$/)
+		if (!insh && $0 !~ /^```text[ \t]*$/)
+			printf "!%d\ta code block must be ```sh (commands) or ```text\n", NR
+		next
+	}
+	!infence && blank && /^(    |\t)/ && !inlist {
+		printf "!%d\tan indented code block: use ```sh or ```text\n", NR
+	}
+	!infence {
+		if ($0 ~ /^[ \t]*([-*]|[0-9]+\.) /) inlist = 1
+		else if ($0 ~ /^[^ \t]/) inlist = 0
+		blank = ($0 ~ /^[ \t]*$/)
+		next
 	}
 	!insh { next }
 	{
@@ -197,11 +216,13 @@ self_test() {
 	printf '```sh\nbuild/idreg --help   # exit 1\n```\n' >"$dir/exit.md"
 	printf '```sh\nmake no-such-target\n```\n' >"$dir/make.md"
 	printf '```text\nmake check\n```\n' >"$dir/none.md"
-	for t in not-found exit make none; do
+	printf '```sh\nmake -n check\n```\n```bash\nmake no-such-target\n```\n' >"$dir/fence.md"
+	printf 'Run:\n\n    make no-such-target\n```sh\nmake -n check\n```\n' >"$dir/indent.md"
+	for t in not-found exit make none fence indent; do
 		if "$0" "$dir/$t.md" >"$dir/$t.out" 2>&1; then
 			echo "self-test: $t.md passed the check"
 			rc=1
-		elif ! grep -q "^README.md:2: \|no commands" "$dir/$t.out"; then
+		elif ! grep -q "^README.md:[234]: \|no commands" "$dir/$t.out"; then
 			echo "self-test: $t.md failed without naming its line: $(cat "$dir/$t.out")"
 			rc=1
 		fi
@@ -216,6 +237,11 @@ main() {
 	[ -f "$readme" ] || { echo "usage: tools/readme-check.sh [README]" >&2; exit 2; }
 	corpus=$(build_corpus | join_lines)
 	while IFS=$'\t' read -r line cmd; do
+		if [ "${line#!}" != "$line" ]; then
+			echo "README.md:${line#!}: $cmd"
+			fail=1
+			continue
+		fi
 		n=$((n + 1))
 		want=$(expected_status "$cmd")
 		cmd=$(strip_comment "$cmd")
