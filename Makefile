@@ -99,6 +99,9 @@ $(BUILD)/obj-san/test_%.o: test_%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) $(WARN) $(DEPFLAGS) $(CPPFLAGS_ALL) -Ilib/tests -c -o $@ $<
 
+# Objects made by the pattern rules are kept, not removed as intermediates.
+.SECONDARY:
+
 -include $(shell find $(BUILD)/obj $(BUILD)/obj-san -name '*.d' 2>/dev/null)
 
 .PHONY: unit-build
