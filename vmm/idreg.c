@@ -16,6 +16,7 @@
 #include "idregs/model.h"
 #include "idregs/predict.h"
 #include "idregs/profile.h"
+#include "idregs/qemu.h"
 #ifdef IDREG_HAVE_KVM
 #include "idregs/guest.h"
 #include "idregs/host.h"
@@ -76,6 +77,30 @@ static int load_profile(struct idreg_profile *p, const char *path)
 
 	if (idreg_profile_load(p, path, err)) {
 		fprintf(stderr, "idreg: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Where "--" is in argv (then a QEMU command line follows), or 0. */
+static int dashdash(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			return i;
+	return 0;
+}
+
+/* The model of the QEMU command line after argv[@dd] ("--"). */
+static int model_from_args(struct idreg_model *m, int argc, char **argv, int dd)
+{
+	char err[IDREG_ERR_LEN];
+
+	if (idreg_model_from_qemu_args(m, argc - dd - 1, argv + dd + 1, err)) {
+		fprintf(stderr, "idreg: QEMU command line: %s\n", err);
+		idreg_model_free(m);
 		return -1;
 	}
 	return 0;
@@ -244,45 +269,67 @@ out:
 	return rc;
 }
 
+/* MODEL, or "-- QEMU-ARGS": @argv[@i] or the line after "--". */
+static int model_arg(struct idreg_model *m, int argc, char **argv, int i, int dd)
+{
+	if (dd)
+		return model_from_args(m, argc, argv, dd);
+	return load_model(m, argv[i]);
+}
+
 static int cmd_compare(int argc, char **argv)
 {
-	struct idreg_msgs problems = { 0 };
+	struct idreg_msgs problems = { 0 }, notes = { 0 };
+	int dd = dashdash(argc, argv), rc;
+	const char *ppath = dd ? argv[1] : argv[2];
+	const char *mname = dd ? "the command line" : argv[1];
 	struct idreg_profile *p;
 	struct idreg_model m;
-	int rc;
 
-	if (argc != 3)
+	if (dd ? dd != 2 : argc != 3)
 		return usage_of("compare", stderr, EXIT_USAGE);
 	p = malloc(sizeof(*p));
-	if (!p || load_profile(p, argv[2])) {
+	if (!p || load_profile(p, ppath)) {
 		free(p);
 		return EXIT_USAGE;
 	}
-	if (load_model(&m, argv[1])) {
+	if (model_arg(&m, argc, argv, 1, dd)) {
 		free(p);
 		return EXIT_USAGE;
 	}
-	idreg_model_check(&m, p, &problems);
+	idreg_model_check_qemu(&m, p, true, &problems, &notes);
+	print_msgs(stdout, "note: ", &notes);
 	print_msgs(stdout, "", &problems);
-	printf("%s %s run %s (%u properties, %u problems)\n", argv[2],
-	       problems.nr ? "cannot" : "can", argv[1], m.nr, problems.nr);
+	printf("%s %s run %s (%u properties, %u problems)\n", ppath,
+	       problems.nr ? "cannot" : "can", mname, m.nr, problems.nr);
 	rc = problems.nr ? EXIT_NO : EXIT_YES;
 	idreg_msgs_free(&problems);
+	idreg_msgs_free(&notes);
 	idreg_model_free(&m);
 	free(p);
 	return rc;
 }
 
+/* A property QEMU never creates, or secure=on: QEMU stops on every host. */
+static unsigned int never_starts(const struct idreg_model *m)
+{
+	unsigned int i, bad = m->q.secure > 0;
+
+	for (i = 0; i < m->nr; i++)
+		bad += idreg_is_imp_id_slot(m->items[i].slot);
+	return bad;
+}
+
 static int cmd_qemu_args(int argc, char **argv)
 {
-	struct idreg_msgs problems = { 0 };
+	struct idreg_msgs problems = { 0 }, notes = { 0 };
+	int dd = dashdash(argc, argv), rc;
 	struct idreg_model m;
 	char *s;
-	int rc;
 
-	if (argc != 2)
+	if (dd ? dd != 1 : argc != 2)
 		return usage_of("qemu-args", stderr, EXIT_USAGE);
-	if (load_model(&m, argv[1]))
+	if (model_arg(&m, argc, argv, 1, dd))
 		return EXIT_USAGE;
 	/*
 	 * Only a warning: a baseline carries hosts' own values, and those
@@ -290,12 +337,351 @@ static int cmd_qemu_args(int argc, char **argv)
 	 */
 	idreg_model_check(&m, NULL, &problems);
 	print_msgs(stderr, "idreg: warning: ", &problems);
+	idreg_model_notes(&m, &notes);
+	print_msgs(stderr, "idreg: note: ", &notes);
 	idreg_msgs_free(&problems);
+	idreg_msgs_free(&notes);
+	if (never_starts(&m)) {
+		fprintf(stderr, "idreg: QEMU would stop on every host: no line gives this model\n");
+		idreg_model_free(&m);
+		return EXIT_NO;
+	}
 	s = idreg_model_qemu_args(&m);
 	rc = print_owned(s);
 	if (rc == EXIT_YES)
 		printf("\n");
 	idreg_model_free(&m);
+	return rc;
+}
+
+/* How the vCPU got each option: stated, or QEMU's default on this host. */
+static void explain_options(const struct idreg_model *m, const struct idreg_profile *p,
+			    const struct idreg_qemu_view *v)
+{
+	const struct idreg_vcpu_option *o = NULL;
+	unsigned int i, nr;
+	bool on;
+
+	o = idreg_vcpu_options(&nr);
+	for (i = 0; i < nr; i++) {
+		on = !(v->features & o[i].feature) == o[i].off_asks;
+		printf("option %s%s=%s: %s\n", o[i].machine ? "-M virt," : "", o[i].name,
+		       on ? "on" : "off",
+		       m->q.given & o[i].feature ? "stated" :
+		       o[i].machine || o[i].off_asks ? "QEMU's default" :
+		       on ? "QEMU's default where KVM offers it (kvm_arm_get_host_cpu_features())" :
+		       o[i].feature == IDREG_VCPU_PMU ?
+		       "KVM offers no PMU here: QEMU has no pmu property (arm_cpu_post_init())" :
+		       "KVM does not offer it here");
+	}
+	printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
+	       m->q.gic ? ", gic-version stated" : "");
+	if (v->features & IDREG_VCPU_SVE && p->sve_vls_known) {
+		printf("SVE vector lengths:");
+		for (i = 0; i < 16; i++)
+			if (v->sve_vls & 1U << i)
+				printf(" %u", 128 * (i + 1));
+		printf(" (KVM_REG_ARM64_SVE_VLS, arm_cpu_sve_finalize())\n");
+	}
+}
+
+static void explain_text(const struct idreg_model *m, const struct idreg_profile *p,
+			 const struct idreg_qemu_view *v)
+{
+	char buf[32], key[32];
+	unsigned int i, slot;
+
+	printf("host %s: kernel %s, MIDR 0x%" PRIx64 "\n", p->label, p->release, p->midr);
+	explain_options(m, p, v);
+	for (i = 0; i < v->nr_changes; i++) {
+		const struct idreg_qemu_change *c = &v->changes[i];
+
+		printf("field %s.%s: guest reads 0x%" PRIx64 " (profile 0x%" PRIx64 "): %s (%s)\n",
+		       c->reg->name, idreg_field_name(c->field), c->to, c->from, c->by,
+		       c->why ? c->why : "");
+	}
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		idreg_qemu_slot_key(slot, key, sizeof(key));
+		idreg_slot_name(slot, buf, sizeof(buf));
+		if (v->kind[slot] == IDREG_GUEST_VALUE)
+			printf("register %s %s = 0x%016" PRIx64 "%s%s\n", key, buf, v->guest[slot],
+			       v->why[slot] ? ": " : "", v->why[slot] ? v->why[slot] : "");
+		else
+			printf("register %s %s = %s: %s\n", key, buf,
+			       v->kind[slot] == IDREG_GUEST_UNDEF ? "undef" : "not predicted",
+			       v->why[slot]);
+	}
+	print_msgs(stdout, "note: ", &v->notes);
+	print_msgs(stdout, "error: ", &v->errors);
+	if (v->errors.nr)
+		printf("QEMU would not run this line on %s: %u errors\n", p->label, v->errors.nr);
+	else
+		printf("QEMU starts and KVM accepts this line on %s\n", p->label);
+}
+
+/* PROFILE [--json] -- ARGS and the like: the profile and the model. */
+static int load_explain(int argc, char **argv, int npos, struct idreg_profile *p,
+			struct idreg_model *m, bool *json)
+{
+	int dd = dashdash(argc, argv);
+
+	*json = dd == npos + 2 && !strcmp(argv[npos + 1], "--json");
+	if (!dd || dd != npos + 1 + *json)
+		return -1;
+	if (load_profile(p, argv[1]))
+		return -1;
+	return model_from_args(m, argc, argv, dd);
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	struct idreg_qemu_view *v = malloc(sizeof(*v));
+	struct idreg_profile *p = malloc(sizeof(*p));
+	struct idreg_model m;
+	bool json;
+	char *line;
+	int rc;
+
+	if (!v || !p || load_explain(argc, argv, 1, p, &m, &json)) {
+		free(v);
+		free(p);
+		return v && p ? usage_of("explain", stderr, EXIT_USAGE) : EXIT_USAGE;
+	}
+	idreg_qemu_resolve(&m, p, v);
+	line = idreg_model_qemu_args(&m);
+	if (json)
+		rc = print_owned(idreg_qemu_view_to_json(v, p, line ? line : ""));
+	else
+		explain_text(&m, p, v), rc = EXIT_YES;
+	if (rc == EXIT_YES && v->errors.nr)
+		rc = EXIT_NO;
+	free(line);
+	idreg_qemu_view_free(v);
+	idreg_model_free(&m);
+	free(v);
+	free(p);
+	return rc;
+}
+
+/* One "S3_<op1>_C0_C<crm>_<op2>=..." line: its slot, or -1. */
+static int guest_line(const char *line, bool *undef, uint64_t *val)
+{
+	unsigned int op1, crm, op2;
+	int n = 0, slot;
+	char hexs[20];
+
+	if (sscanf(line, "S3_%u_C0_C%u_%u=%n", &op1, &crm, &op2, &n) != 3 || !n)
+		return -1;
+	slot = idreg_slot_index(3, op1, 0, crm, op2);
+	if (slot < 0)
+		return -1;
+	*undef = !strcmp(line + n, "undef");
+	if (*undef)
+		return slot;
+	if (sscanf(line + n, "0x%16[0-9a-fA-F]", hexs) != 1 || strlen(hexs) != 16 ||
+	    strcmp(line + n + 18, ""))
+		return -1;
+	*val = strtoull(hexs, NULL, 16);
+	return slot;
+}
+
+struct guest_read {
+	bool seen[IDREG_NR_SLOTS], undef[IDREG_NR_SLOTS];
+	uint64_t val[IDREG_NR_SLOTS];
+};
+
+static int read_guest(const char *path, struct guest_read *g)
+{
+	char err[IDREG_ERR_LEN], *text, *line, *save = NULL;
+	size_t len;
+	bool undef = false;
+	uint64_t val = 0;
+	int slot;
+
+	text = idreg_read_file(path, &len, err);
+	if (!text) {
+		fprintf(stderr, "idreg: %s\n", err);
+		return -1;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		line[strcspn(line, "\r")] = 0;
+		slot = guest_line(line, &undef, &val);
+		if (slot < 0)
+			continue;
+		g->seen[slot] = true;
+		g->undef[slot] = undef;
+		g->val[slot] = val;
+	}
+	free(text);
+	return 0;
+}
+
+/* One line per named field (and unnamed bits) that differ; their number. */
+static unsigned int field_diffs(unsigned int slot, uint64_t want, uint64_t got)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	char key[32], name[32];
+	uint64_t left = want ^ got;
+	unsigned int i, n = 0;
+
+	idreg_qemu_slot_key(slot, key, sizeof(key));
+	idreg_slot_name(slot, name, sizeof(name));
+	for (i = 0; reg && i < reg->nr_fields; i++) {
+		const struct idreg_field *f = &reg->fields[i];
+		uint64_t bits = idreg_field_mask(f->lsb, f->width);
+
+		if (!idreg_field_is_named(f) || !(left & bits))
+			continue;
+		printf("%s %s.%s: predicted 0x%" PRIx64 ", read 0x%" PRIx64 "\n", key, name,
+		       idreg_field_name(f), idreg_field_get(want, f->lsb, f->width),
+		       idreg_field_get(got, f->lsb, f->width));
+		left &= ~bits;
+		n++;
+	}
+	if (left)
+		printf("%s %s bits 0x%016" PRIx64 ": predicted 0x%016" PRIx64 ", read 0x%016" PRIx64 "\n",
+		       key, name, left, want, got);
+	return n + !!left;
+}
+
+static unsigned int guest_compare(const struct idreg_qemu_view *v, const struct guest_read *g,
+				  unsigned int *unpredicted)
+{
+	char key[32], name[32];
+	unsigned int slot, bad = 0;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		idreg_qemu_slot_key(slot, key, sizeof(key));
+		idreg_slot_name(slot, name, sizeof(name));
+		if (!g->seen[slot]) {
+			printf("%s %s: missing from the guest's output\n", key, name);
+			bad++;
+		} else if (v->kind[slot] == IDREG_GUEST_UNPREDICTED) {
+			(*unpredicted)++;
+		} else if (v->kind[slot] == IDREG_GUEST_UNDEF || g->undef[slot]) {
+			if (v->kind[slot] == IDREG_GUEST_UNDEF && g->undef[slot])
+				continue;
+			printf("%s %s: predicted %s, read %s\n", key, name,
+			       v->kind[slot] == IDREG_GUEST_UNDEF ? "undef" : "a value",
+			       g->undef[slot] ? "undef" : "a value");
+			bad++;
+		} else if (g->val[slot] != v->guest[slot]) {
+			bad += field_diffs(slot, v->guest[slot], g->val[slot]);
+		}
+	}
+	return bad;
+}
+
+static int cmd_guest_check(int argc, char **argv)
+{
+	struct idreg_qemu_view *v = malloc(sizeof(*v));
+	struct idreg_profile *p = malloc(sizeof(*p));
+	struct guest_read *g = calloc(1, sizeof(*g));
+	int dd = dashdash(argc, argv), rc = EXIT_USAGE;
+	unsigned int bad, unpredicted = 0;
+	struct idreg_model m;
+
+	if (!v || !p || !g || dd != 3) {
+		rc = v && p && g ? usage_of("guest-check", stderr, EXIT_USAGE) : EXIT_USAGE;
+		goto out;
+	}
+	if (load_profile(p, argv[1]) || read_guest(argv[2], g) ||
+	    model_from_args(&m, argc, argv, dd))
+		goto out;
+	idreg_qemu_resolve(&m, p, v);
+	print_msgs(stdout, "error: ", &v->errors);
+	bad = guest_compare(v, g, &unpredicted);
+	printf("guest-check %s on %s: %u differences, %u registers not predicted%s\n", argv[2],
+	       p->label, bad, unpredicted, v->errors.nr ? " (the line has errors)" : "");
+	rc = bad ? EXIT_NO : EXIT_YES;
+	idreg_qemu_view_free(v);
+	idreg_model_free(&m);
+out:
+	free(v);
+	free(p);
+	free(g);
+	return rc;
+}
+
+/*
+ * QMP's host model against the profile: pmu exists and is on where KVM
+ * offers a PMU (arm_cpu_post_init()); sve, pauth on where offered;
+ * aarch64 on; sve<N> on for the lengths KVM offers (arm_cpu_sve_finalize()
+ * runs in qmp_query_cpu_model_expansion()).
+ */
+static unsigned int qmp_compare(const struct idreg_model *m, const struct idreg_profile *p)
+{
+	static const unsigned int opts[] = { IDREG_VCPU_PMU, IDREG_VCPU_SVE, IDREG_VCPU_PAUTH };
+	unsigned int offered = p->offered_known ? p->offered : p->features, i, f, bad = 0;
+	bool has, on, want;
+	uint32_t vls;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++) {
+		f = opts[i];
+		has = m->q.given & f;
+		on = m->features & f;
+		want = offered & f;
+		if (f == IDREG_VCPU_PMU && has != want) {
+			printf("pmu: QMP %s the property, the profile says KVM %s a PMU\n",
+			       has ? "lists" : "lacks", want ? "offers" : "offers no");
+			bad++;
+		} else if (has && on != want) {
+			printf("%s: QMP says %s, the profile says KVM %s it\n",
+			       idreg_vcpu_option_of(f)->name, on ? "true" : "false",
+			       want ? "offers" : "does not offer");
+			bad++;
+		}
+	}
+	if ((m->q.given & IDREG_VCPU_AARCH32) && (m->features & IDREG_VCPU_AARCH32)) {
+		printf("aarch64: QMP says false, QEMU's default is true\n");
+		bad++;
+	}
+	vls = (offered & IDREG_VCPU_SVE) ? p->sve_vls : 0;
+	if (p->sve_vls_known && (m->q.sve_on | m->q.sve_off) && m->q.sve_on != vls) {
+		printf("sve<N>: QMP enables 0x%x, the profile's vector lengths are 0x%x (bit N/128-1)\n",
+		       m->q.sve_on, vls);
+		bad++;
+	}
+	return bad;
+}
+
+static int cmd_qmp_check(int argc, char **argv)
+{
+	struct idreg_profile *p = malloc(sizeof(*p));
+	struct idreg_msgs problems = { 0 };
+	char err[IDREG_ERR_LEN], *text;
+	unsigned int bad;
+	struct idreg_model m;
+	size_t len;
+	int rc = EXIT_USAGE;
+
+	if (!p || argc != 3) {
+		free(p);
+		return p ? usage_of("qmp-check", stderr, EXIT_USAGE) : EXIT_USAGE;
+	}
+	if (load_profile(p, argv[1]))
+		goto out;
+	text = idreg_read_file(argv[2], &len, err);
+	idreg_model_init(&m);
+	if (!text || idreg_model_from_qmp(&m, text, len, err)) {
+		fprintf(stderr, "idreg: %s: %s\n", argv[2], err);
+		free(text);
+		idreg_model_free(&m);
+		goto out;
+	}
+	free(text);
+	bad = qmp_compare(&m, p);
+	/* The series lists SYSREG_ properties: they are QEMU's view of the host. */
+	if (m.nr)
+		bad += idreg_model_check_qemu(&m, p, false, &problems, NULL);
+	print_msgs(stdout, "", &problems);
+	printf("qmp-check %s against %s: %u properties, %u disagreements\n", argv[2], p->label,
+	       m.nr, bad);
+	rc = bad ? EXIT_NO : EXIT_YES;
+	idreg_msgs_free(&problems);
+	idreg_model_free(&m);
+out:
+	free(p);
 	return rc;
 }
 
@@ -516,16 +902,17 @@ static int cmd_apply(int argc, char **argv)
 	struct idreg_vm vm;
 	char features[96];
 	bool gv = false;
-	int rc;
+	int rc, dd;
 
-	if (argc == 3 && !strcmp(argv[1], "--guest-view")) {
+	if (argc >= 2 && !strcmp(argv[1], "--guest-view")) {
 		gv = true;
 		argv++;
 		argc--;
 	}
-	if (argc != 2)
+	dd = dashdash(argc, argv);
+	if (dd ? dd != 1 : argc != 2)
 		return usage_of("apply", stderr, EXIT_USAGE);
-	if (load_model(&m, argv[1]))
+	if (model_arg(&m, argc, argv, 1, dd))
 		return EXIT_USAGE;
 	/* The vCPU the model describes: its features, all of them. */
 	cfg.features = m.features;
@@ -588,12 +975,31 @@ static const struct cmd cmds[] = {
 	  "  Print the model (JSON) every host can run, with the vCPU features every\n"
 	  "  host's vCPU has; notes, dropped features (and the hosts without them)\n"
 	  "  and blocking fields on stderr.  Exit 1 if something blocks migration.\n" },
-	{ "compare", cmd_compare, "compare MODEL PROFILE\n"
-	  "  Can the host of PROFILE run MODEL (its vCPU features, its fields)?\n"
-	  "  Prints each problem; exit 1 if not.\n" },
-	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL\n"
-	  "  Print MODEL as QEMU arguments: -cpu host,pmu=on|off,sve=on|off,\n"
-	  "  pauth=on|off,SYSREG_<REG>_<FIELD>=0x... [-M virt,mte=on,virtualization=on]\n" },
+	{ "compare", cmd_compare, "compare MODEL PROFILE | compare PROFILE -- QEMU-ARGS\n"
+	  "  Can the host of PROFILE run MODEL as QEMU resolves it there (the options'\n"
+	  "  defaults, what QEMU refuses, the features, the fields)?  Prints each problem;\n"
+	  "  exit 1 if not, or if MTE blocks migration.\n" },
+	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL | qemu-args -- QEMU-ARGS\n"
+	  "  Print the shortest QEMU line that gives MODEL: -cpu host[,pmu=..,sve=..,\n"
+	  "  pauth=..,sve<N>=..],SYSREG_<REG>_<FIELD>=0x... [-M virt,...]; options left\n"
+	  "  at QEMU's defaults and values a legacy option overrides are left out (notes\n"
+	  "  on stderr).  Exit 1 if QEMU would stop on every host (MIDR_EL1, REVIDR_EL1,\n"
+	  "  AIDR_EL1 properties, secure=on).\n" },
+	{ "explain", cmd_explain, "explain PROFILE [--json] -- QEMU-ARGS\n"
+	  "  What a guest of that QEMU line reads on the host of PROFILE, field by field:\n"
+	  "  each option and where its value comes from, each field QEMU or KVM changes\n"
+	  "  and why (the option, the QEMU or kernel function), every ID register, notes,\n"
+	  "  and what stops QEMU or what KVM refuses.  Exit 0 if QEMU starts and KVM\n"
+	  "  accepts, 1 if not, 2 bad input.  --json: \"idregs-explain-1\".\n" },
+	{ "guest-check", cmd_guest_check, "guest-check PROFILE GUEST_FILE -- QEMU-ARGS\n"
+	  "  Compare the guest's console (lines S3_<op1>_C0_C<crm>_<op2>=0x<16 hex> or\n"
+	  "  =undef; others ignored) with what explain predicts; one line per field that\n"
+	  "  differs or register missing; exit 1 if any.\n" },
+	{ "qmp-check", cmd_qmp_check, "qmp-check PROFILE QMP_FILE\n"
+	  "  QEMU's query-cpu-model-expansion answer for model host (the line whose\n"
+	  "  return has model.name \"host\") against what PROFILE records KVM offers:\n"
+	  "  pmu, sve, pauth, aarch64, sve<N> (and SYSREG_ values); exit 1 naming a\n"
+	  "  disagreement.\n" },
 	{ "diff", cmd_diff, "diff [--writable-only] [--markdown] PROFILE PROFILE\n"
 	  "  Fields whose values differ (SYSREG_ name, both values) and writable-mask\n"
 	  "  changes by field; exit 1 if there are any.  --writable-only: only what\n"
@@ -603,7 +1009,7 @@ static const struct cmd cmds[] = {
 	  "  PROFILE's writable masks against those its kernel series' sys_regs.c\n"
 	  "  declares (a newer kernel: the newest series read): fields writable but\n"
 	  "  not declared, declared but not writable; exit 1 if there are any.\n" },
-	{ "apply", cmd_apply, "apply [--guest-view] MODEL\n"
+	{ "apply", cmd_apply, "apply [--guest-view] MODEL | apply [--guest-view] -- QEMU-ARGS\n"
 	  "  Create a VM and vCPU with MODEL's vCPU features on this host's KVM (exit 1\n"
 	  "  naming a feature KVM does not offer), write MODEL (one SET_ONE_REG per\n"
 	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"
@@ -634,7 +1040,8 @@ static int print_usage(FILE *f, int code)
 		fprintf(f, "  %s", cmds[i].usage);
 	fprintf(f, "MODEL is {\"model\": {\"name\": \"host\", \"props\": {\"SYSREG_...\": N, \"pmu\": true}},\n"
 		   " \"machine\": {\"mte\": true, \"virtualization\": true}}\n"
-		   "or a QMP query-cpu-model-expansion answer {\"return\": {...}};\n"
+		   "or a QMP query-cpu-model-expansion answer {\"return\": {...}},\n"
+		   "or, after \"--\", a QEMU command line: -accel kvm -M virt,... -cpu host,...;\n"
 		   "PROFILE is what 'idreg dump' prints.  \"-\" reads stdin.\n%s",
 		EXIT_CODES);
 	return code;

@@ -19,6 +19,7 @@
 #include "idregs/field.h"
 #include "idregs/model.h"
 #include "idregs/profile.h"
+#include "idregs/qemu.h"
 #include "idregs/util.h"
 
 static __printf(3, 4) int jerr(char *err, const char *path, const char *fmt, ...)
@@ -112,13 +113,13 @@ static json_t *parse(const char *text, size_t len, char *err)
 	return NULL;
 }
 
-/* An integer, or a string "0x<hex>" / "<decimal>", as 64 unsigned bits. */
+/*
+ * An integer, or a string as QEMU parses a -cpu integer (base 0: "0x<hex>",
+ * "0<octal>", "<decimal>"; idreg_qemu_parse_int()), as 64 unsigned bits.
+ */
 static int get_u64(const json_t *j, const char *path, uint64_t *out, char *err)
 {
-	const char *s, *digits;
-	unsigned long long v;
-	char *end;
-	int base;
+	const char *s;
 
 	if (json_is_integer(j)) {
 		json_int_t i = json_integer_value(j);
@@ -132,18 +133,9 @@ static int get_u64(const json_t *j, const char *path, uint64_t *out, char *err)
 		return jerr(err, path, "expected an integer or a \"0x...\" string, got %s",
 			    type_name(j));
 	s = json_string_value(j);
-	base = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
-	digits = base == 16 ? s + 2 : s;
-	if (!isxdigit((unsigned char)digits[0]) ||
-	    (base == 10 && !isdigit((unsigned char)digits[0])))
-		return jerr(err, path, "\"%s\" is not a number (0x<hex> or decimal)", s);
-	errno = 0;
-	v = strtoull(digits, &end, base);
-	if (*end)
-		return jerr(err, path, "\"%s\" is not a number (0x<hex> or decimal)", s);
-	if (errno == ERANGE)
-		return jerr(err, path, "value %s does not fit in 64 bits", s);
-	*out = v;
+	if (idreg_qemu_parse_int(s, out))
+		return jerr(err, path, "\"%s\" is not a 64-bit number (0x<hex>, 0<octal> or decimal, as QEMU reads -cpu integers)",
+			    s);
 	return 0;
 }
 
@@ -260,10 +252,78 @@ static int feature_list(json_t *j, const char *path, unsigned int *out, char *er
 	return 0;
 }
 
+/* "v2"/"v3" (and "none" for @none_ok): 0, 2 or 3; -1 if neither. */
+static int gic_name(json_t *j, bool none_ok)
+{
+	const char *s = json_is_string(j) ? json_string_value(j) : "";
+
+	if (!strcmp(s, "v2") || !strcmp(s, "v3"))
+		return s[1] - '0';
+	return none_ok && !strcmp(s, "none") ? 0 : -1;
+}
+
+/* "gic", "gic_offered": the vGIC read with and those KVM can create. */
+static int profile_gic(struct idreg_profile *p, json_t *vcpu, char *err)
+{
+	json_t *g = json_object_get(vcpu, "gic"), *o = json_object_get(vcpu, "gic_offered"), *e;
+	size_t i;
+	int v;
+
+	if (g) {
+		v = gic_name(g, true);
+		if (v < 0)
+			return jerr(err, "vcpu.gic", "expected \"v2\", \"v3\" or \"none\"");
+		p->gic = v;
+	}
+	if (!o)
+		return 0;
+	if (!json_is_array(o))
+		return jerr(err, "vcpu.gic_offered", "expected an array, got %s", type_name(o));
+	json_array_foreach(o, i, e) {
+		v = gic_name(e, false);
+		if (v < 0)
+			return jerr(err, "vcpu.gic_offered", "expected \"v2\" or \"v3\" entries");
+		p->gic_offered |= 1U << v;
+	}
+	p->gic_known = true;
+	return 0;
+}
+
+/* "sve_vls": [128, 256, ...], "hw": {"ctr_el0": ..., "dczid_el0": ...}. */
+static int profile_vls_hw(struct idreg_profile *p, json_t *vcpu, char *err)
+{
+	static const char *const hw_keys[] = { "ctr_el0", "dczid_el0", NULL };
+	json_t *vls = json_object_get(vcpu, "sve_vls"), *hw = json_object_get(vcpu, "hw"), *e;
+	json_int_t n;
+	size_t i;
+
+	if (vls && !json_is_array(vls))
+		return jerr(err, "vcpu.sve_vls", "expected an array, got %s", type_name(vls));
+	json_array_foreach(vls, i, e) {
+		n = json_is_integer(e) ? json_integer_value(e) : 0;
+		if (n < 128 || n > 2048 || n % 128)
+			return jerr(err, "vcpu.sve_vls", "expected vector lengths in bits, 128..2048");
+		p->sve_vls |= 1U << (n / 128 - 1);
+	}
+	p->sve_vls_known = vls;
+	if (!hw)
+		return 0;
+	if (!json_is_object(hw))
+		return jerr(err, "vcpu.hw", "expected an object, got %s", type_name(hw));
+	if (check_keys(hw, "vcpu.hw", hw_keys, err) ||
+	    get_u64(json_object_get(hw, "ctr_el0"), "vcpu.hw.ctr_el0", &p->hw_ctr, err) ||
+	    get_u64(json_object_get(hw, "dczid_el0"), "vcpu.hw.dczid_el0", &p->hw_dczid, err))
+		return -1;
+	p->hw_known = true;
+	return 0;
+}
+
 /* "vcpu": the configuration, the features its vCPU got and KVM offers. */
 static int profile_vcpu(struct idreg_profile *p, json_t *j, char *err)
 {
-	static const char *const keys[] = { "config", "features", "offered", NULL };
+	static const char *const keys[] = {
+		"config", "features", "offered", "gic", "gic_offered", "sve_vls", "hw", NULL
+	};
 	const struct idreg_vcpu_config *c;
 	json_t *v;
 
@@ -279,6 +339,8 @@ static int profile_vcpu(struct idreg_profile *p, json_t *j, char *err)
 		return jerr(err, "vcpu.config", "unknown vCPU configuration \"%s\"",
 			    json_string_value(v));
 	p->vcpu = c;
+	if (profile_gic(p, j, err) || profile_vls_hw(p, j, err))
+		return -1;
 	v = json_object_get(j, "features");
 	if (!v)
 		return jerr(err, "vcpu", "missing \"features\"");
@@ -421,6 +483,39 @@ static json_t *features_json(unsigned int features)
 	return a;
 }
 
+static const char *gic_str(unsigned int v)
+{
+	return v == 2 ? "v2" : v == 3 ? "v3" : "none";
+}
+
+/* gic, gic_offered, sve_vls, hw: only what the profile knows. */
+static int vcpu_extras_json(const struct idreg_profile *p, json_t *v)
+{
+	json_t *a;
+	unsigned int i;
+	int bad = 0;
+
+	if (p->gic_known) {
+		a = json_array();
+		for (i = 2; a && i <= 3; i++)
+			if (p->gic_offered & 1U << i)
+				bad |= json_array_append_new(a, json_string(gic_str(i)));
+		bad |= json_object_set_new(v, "gic", json_string(gic_str(p->gic)));
+		bad |= json_object_set_new(v, "gic_offered", a);
+	}
+	if (p->sve_vls_known) {
+		a = json_array();
+		for (i = 0; a && i < 16; i++)
+			if (p->sve_vls & 1U << i)
+				bad |= json_array_append_new(a, json_integer(128 * (i + 1)));
+		bad |= json_object_set_new(v, "sve_vls", a);
+	}
+	if (p->hw_known)
+		bad |= json_object_set_new(v, "hw", json_pack("{s:o, s:o}", "ctr_el0", hex(p->hw_ctr),
+							      "dczid_el0", hex(p->hw_dczid)));
+	return bad;
+}
+
 static json_t *vcpu_json(const struct idreg_profile *p)
 {
 	json_t *v = json_pack("{s:s, s:o}", "config", p->vcpu->name,
@@ -428,6 +523,10 @@ static json_t *vcpu_json(const struct idreg_profile *p)
 
 	if (v && p->offered_known &&
 	    json_object_set_new(v, "offered", features_json(p->offered))) {
+		json_decref(v);
+		return NULL;
+	}
+	if (v && vcpu_extras_json(p, v)) {
 		json_decref(v);
 		return NULL;
 	}
@@ -469,30 +568,74 @@ static int option(struct idreg_model *m, const struct idreg_vcpu_option *o, json
 	if (!json_is_boolean(j))
 		return jerr(err, path, "expected true or false (%s=on|off), got %s", o->name,
 			    type_name(j));
-	if (json_is_true(j) != o->off_asks)
-		m->features |= o->feature;
-	else
-		m->features &= ~o->feature;
+	idreg_model_state(m, o, json_is_true(j));
 	return 0;
 }
 
-/* "machine": the -M virt options (mte, virtualization). */
+/* A boolean option as -1/0/1 (not given, off, on). */
+static int tristate(int8_t *out, json_t *j, const char *path, char *err)
+{
+	if (!json_is_boolean(j))
+		return jerr(err, path, "expected true or false, got %s", type_name(j));
+	*out = json_is_true(j);
+	return 0;
+}
+
+/* "machine": the -M virt options (mte, virtualization, secure, gic-version). */
 static int model_machine(struct idreg_model *m, json_t *machine, const char *prefix,
 			 char *err)
 {
 	const struct idreg_vcpu_option *o;
-	char path[200];
+	char path[200], buf[16];
 	const char *key;
 	json_t *j;
 
 	json_object_foreach(machine, key, j) {
 		snprintf(path, sizeof(path), "%smachine.%s", prefix, key);
 		o = idreg_vcpu_option_by_name(key, true);
-		if (!o)
-			return jerr(err, path, "unknown machine option (known: mte, virtualization)");
-		if (option(m, o, j, path, err))
-			return -1;
+		if (o) {
+			if (option(m, o, j, path, err))
+				return -1;
+		} else if (!strcmp(key, "secure")) {
+			if (tristate(&m->q.secure, j, path, err))
+				return -1;
+		} else if (!strcmp(key, "gic-version")) {
+			if (json_is_integer(j))
+				snprintf(buf, sizeof(buf), "%d", (int)json_integer_value(j));
+			else
+				snprintf(buf, sizeof(buf), "%s", json_is_string(j) ? json_string_value(j) : "");
+			if (!strcmp(buf, "2") || !strcmp(buf, "3"))
+				m->q.gic = buf[0] - '0';
+			else if (!strcmp(buf, "host") || !strcmp(buf, "max"))
+				m->q.gic = buf[0] == 'h' ? IDREG_GIC_HOST : IDREG_GIC_MAX;
+			else
+				return jerr(err, path, "expected \"2\", \"3\", \"host\" or \"max\"");
+		} else {
+			return jerr(err, path, "unknown machine option (known: mte, virtualization, secure, gic-version)");
+		}
 	}
+	return 0;
+}
+
+/* sve128..sve2048, kvm-steal-time, kvm-no-adjvtime; 1 if @key is none of them. */
+static int cpu_extra(struct idreg_model *m, const char *key, json_t *j, const char *path,
+		     char *err)
+{
+	unsigned int n;
+	char tail;
+
+	if (!strcmp(key, "kvm-steal-time"))
+		return tristate(&m->q.steal_time, j, path, err);
+	if (!strcmp(key, "kvm-no-adjvtime"))
+		return tristate(&m->q.no_adjvtime, j, path, err);
+	if (sscanf(key, "sve%u%c", &n, &tail) != 1 || n < 128 || n > 2048 || n % 128)
+		return 1;
+	if (!json_is_boolean(j))
+		return jerr(err, path, "expected true or false, got %s", type_name(j));
+	if (json_is_true(j))
+		m->q.sve_on |= 1U << (n / 128 - 1);
+	else
+		m->q.sve_off |= 1U << (n / 128 - 1);
 	return 0;
 }
 
@@ -504,6 +647,7 @@ static int model_props(struct idreg_model *m, json_t *props, const char *prefix,
 	const char *key;
 	uint64_t v;
 	json_t *j;
+	int r;
 
 	json_object_foreach(props, key, j) {
 		snprintf(path, sizeof(path), "%smodel.props.%s", prefix, key);
@@ -513,7 +657,13 @@ static int model_props(struct idreg_model *m, json_t *props, const char *prefix,
 				return -1;
 			continue;
 		}
-		/* QEMU's expansion also lists sve128, kvm-steal-time...: not ours. */
+		r = cpu_extra(m, key, j, path, err);
+		if (r <= 0) {
+			if (r)
+				return -1;
+			continue;
+		}
+		/* QEMU's expansion also lists pauth-impdef...: not ours. */
 		if (strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX))) {
 			m->nr_ignored++;
 			continue;
@@ -529,7 +679,6 @@ static int model_props(struct idreg_model *m, json_t *props, const char *prefix,
 static int model_root(struct idreg_model *m, json_t *root, char *err)
 {
 	json_t *model, *props, *name, *ret, *machine;
-	char why[IDREG_ERR_LEN];
 	const char *prefix = "";
 
 	if (!json_is_object(root))
@@ -558,12 +707,6 @@ static int model_root(struct idreg_model *m, json_t *root, char *err)
 	if (model_props(m, props, prefix, err) ||
 	    (machine && model_machine(m, machine, prefix, err)))
 		return -1;
-	if (idreg_model_check_features(m, why)) {
-		/* The result is used so that a long message may truncate quietly. */
-		if (snprintf(err, IDREG_ERR_LEN, "%smodel.props.%s", prefix, why) < 0)
-			err[0] = '\0';
-		return -1;
-	}
 	return 0;
 }
 
@@ -605,6 +748,25 @@ static int options_json(const struct idreg_model *m, json_t *props, json_t *mach
 	for (i = 0; i < nr; i++)
 		bad |= json_object_set_new(o[i].opt->machine ? machine : props, o[i].opt->name,
 					   json_boolean(o[i].on));
+	for (i = 0; i < 16; i++) {
+		char name[16];
+
+		if (!((m->q.sve_on | m->q.sve_off) & 1U << i))
+			continue;
+		snprintf(name, sizeof(name), "sve%u", 128 * (i + 1));
+		bad |= json_object_set_new(props, name, json_boolean(m->q.sve_on & 1U << i));
+	}
+	if (m->q.steal_time >= 0)
+		bad |= json_object_set_new(props, "kvm-steal-time", json_boolean(m->q.steal_time));
+	if (m->q.no_adjvtime >= 0)
+		bad |= json_object_set_new(props, "kvm-no-adjvtime", json_boolean(m->q.no_adjvtime));
+	if (m->q.secure >= 0)
+		bad |= json_object_set_new(machine, "secure", json_boolean(m->q.secure));
+	if (m->q.gic)
+		bad |= json_object_set_new(machine, "gic-version",
+					   json_string(m->q.gic == IDREG_GIC_HOST ? "host" :
+						       m->q.gic == IDREG_GIC_MAX ? "max" :
+						       m->q.gic == 2 ? "2" : "3"));
 	return bad;
 }
 
@@ -637,4 +799,123 @@ char *idreg_model_to_json(const struct idreg_model *m)
 		return NULL;
 	}
 	return dump(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+}
+
+/* Does @root (one QMP line) answer with model.name "host"? */
+static bool qmp_host_line(json_t *root)
+{
+	json_t *name = json_object_get(json_object_get(json_object_get(root, "return"), "model"),
+				       "name");
+
+	return json_is_string(name) && !strcmp(json_string_value(name), "host");
+}
+
+int idreg_model_from_qmp(struct idreg_model *m, const char *text, size_t len, char *err)
+{
+	const char *line = text, *end = text + len, *nl;
+	json_error_t je;
+	json_t *root;
+	int r, nr = 0;
+
+	for (; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', end - line);
+		if (!nl)
+			nl = end;
+		nr++;
+		root = json_loadb(line, nl - line, 0, &je);
+		if (!root || !qmp_host_line(root)) {
+			json_decref(root);
+			continue;
+		}
+		r = model_root(m, root, err);
+		json_decref(root);
+		if (r)
+			prefix_err(err, "the line with model.name \"host\"");
+		return r;
+	}
+	snprintf(err, IDREG_ERR_LEN, "no line of %d answers {\"return\": {\"model\": {\"name\": \"host\", ...}}}",
+		 nr);
+	return -1;
+}
+
+static const char *kind_str(const struct idreg_qemu_view *v, unsigned int slot)
+{
+	switch (v->kind[slot]) {
+	case IDREG_GUEST_UNDEF:
+		return "undef";
+	case IDREG_GUEST_UNPREDICTED:
+		return "unpredicted";
+	default:
+		return "value";
+	}
+}
+
+static json_t *msgs_json(const struct idreg_msgs *m)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; a && i < m->nr; i++)
+		if (json_array_append_new(a, json_string(m->v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *changes_json(const struct idreg_qemu_view *v)
+{
+	json_t *a = json_array(), *c;
+	unsigned int i;
+	char prop[128];
+
+	for (i = 0; a && i < v->nr_changes; i++) {
+		const struct idreg_qemu_change *ch = &v->changes[i];
+
+		idreg_prop_format(prop, sizeof(prop), ch->reg, ch->field);
+		c = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "register", ch->reg->name,
+			      "field", idreg_field_name(ch->field), "property", prop,
+			      "profile", hex(ch->from), "guest", hex(ch->to), "by", ch->by,
+			      "why", ch->why ? ch->why : "");
+		if (json_array_append_new(a, c)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+char *idreg_qemu_view_to_json(const struct idreg_qemu_view *v, const struct idreg_profile *p,
+			      const char *line)
+{
+	json_t *root, *regs = json_object(), *r;
+	unsigned int slot;
+	char buf[32], features[96];
+	const struct idreg_reg *reg;
+	int bad = !regs;
+
+	for (slot = 0; !bad && slot < IDREG_NR_SLOTS; slot++) {
+		reg = idreg_reg_by_slot(slot);
+		r = json_pack("{s:s, s:s}", "name", reg ? reg->name : "",
+			      "guest", kind_str(v, slot));
+		if (r && v->kind[slot] == IDREG_GUEST_VALUE)
+			bad |= json_object_set_new(r, "value", hex(v->guest[slot]));
+		if (r && p->readable[slot])
+			bad |= json_object_set_new(r, "kvm", hex(v->kvm[slot]));
+		if (r && v->why[slot])
+			bad |= json_object_set_new(r, "why", json_string(v->why[slot]));
+		bad |= json_object_set_new(regs, idreg_qemu_slot_key(slot, buf, sizeof(buf)), r);
+	}
+	idreg_vcpu_features_describe(v->features, features, sizeof(features));
+	root = bad ? NULL : json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:i, s:o, s:o}",
+				      "format", "idregs-explain-1", "profile", p->label,
+				      "line", line, "accepted", !v->errors.nr,
+				      "errors", msgs_json(&v->errors), "notes", msgs_json(&v->notes),
+				      "features", features, "gic", v->gic,
+				      "fields", changes_json(v), "registers", regs);
+	if (!root) {
+		json_decref(regs);
+		return NULL;
+	}
+	return dump(root, JSON_INDENT(1));
 }

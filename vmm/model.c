@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,22 @@
 #include "idregs/kvm_rules.h"
 #include "idregs/model.h"
 #include "idregs/predict.h"
+#include "idregs/qemu.h"
 
 void idreg_model_init(struct idreg_model *m)
 {
 	memset(m, 0, sizeof(*m));
 	snprintf(m->name, sizeof(m->name), "host");
+	m->q.steal_time = m->q.no_adjvtime = m->q.secure = -1;
+}
+
+void idreg_model_state(struct idreg_model *m, const struct idreg_vcpu_option *o, bool on)
+{
+	m->q.given |= o->feature;
+	if (on != o->off_asks)
+		m->features |= o->feature;
+	else
+		m->features &= ~o->feature;
 }
 
 void idreg_model_free(struct idreg_model *m)
@@ -304,40 +316,6 @@ static unsigned int check_registers(const struct idreg_model *m,
 	return bad;
 }
 
-/* How a model asks for @feature, in JSON and as QEMU's option. */
-static void option_hint(unsigned int feature, char *buf, size_t size)
-{
-	const struct idreg_vcpu_option *o = idreg_vcpu_option_of(feature);
-
-	if (!o)
-		snprintf(buf, size, "QEMU has no option for it");
-	else if (o->machine)
-		snprintf(buf, size, "\"machine\": {\"%s\": true}, -M virt,%s=on", o->name, o->name);
-	else
-		snprintf(buf, size, "\"%s\": %s, -cpu host,%s=%s", o->name,
-			 o->off_asks ? "false" : "true", o->name, o->off_asks ? "off" : "on");
-}
-
-int idreg_model_check_features(const struct idreg_model *m, char *err)
-{
-	const struct idreg_assign *a;
-	char prop[128], hint[96];
-	unsigned int i, f;
-
-	for (i = 0; i < m->nr; i++) {
-		a = &m->items[i];
-		f = idreg_vcpu_field_feature(a->reg, a->field);
-		if (!a->value || !f || (m->features & f))
-			continue;
-		idreg_assign_prop(a, prop, sizeof(prop));
-		option_hint(f, hint, sizeof(hint));
-		snprintf(err, IDREG_ERR_LEN, "%s: value 0x%" PRIx64 " needs %s, which the model does not enable (%s)",
-			 prop, a->value, idreg_vcpu_feature_name(f), hint);
-		return -1;
-	}
-	return 0;
-}
-
 /* The features @m asks for that @p's vCPU lacks, one message each. */
 static unsigned int check_features(const struct idreg_model *m,
 				   const struct idreg_profile *p,
@@ -606,6 +584,58 @@ static unsigned int baseline_features(const struct idreg_profile *const *ps,
 	return nr ? all : 0;
 }
 
+/*
+ * QEMU's options for the baseline's features: pmu, sve, pauth on where
+ * every host offers them (stated, so that a host without one refuses to
+ * start rather than give less), off where some do not, unstated where
+ * none does.  Where some hosts lack a PMU no line fits: QEMU has no pmu
+ * property there (arm_cpu_post_init()) and turns it on elsewhere.  The
+ * GIC: v3 where every host has it and some would default to v2
+ * (finalize_gic_version()).  MTE blocks migration (kvm_arm_enable_mte()).
+ */
+static void baseline_options(const struct idreg_profile *const *ps, unsigned int nr,
+			     struct idreg_model *m, struct idreg_msgs *blocking)
+{
+	static const unsigned int cpu_opts[] = { IDREG_VCPU_PMU, IDREG_VCPU_SVE, IDREG_VCPU_PAUTH };
+	unsigned int any = 0, i, v2 = 0, v3 = ~0U, f;
+
+	for (i = 0; i < nr; i++) {
+		any |= ps[i]->features;
+		if (ps[i]->gic_known) {
+			v2 |= ps[i]->gic_offered & 1U << 2;
+			v3 &= ps[i]->gic_offered;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(cpu_opts); i++) {
+		f = cpu_opts[i];
+		if (!(any & f))
+			continue;
+		m->q.given |= f;
+		if (f == IDREG_VCPU_PMU && !(m->features & f))
+			idreg_msgs_add(blocking, "pmu: some hosts offer a PMU and others do not: QEMU has no pmu property where KVM offers none (arm_cpu_post_init()) and turns it on where it does, so no line gives both the same guest");
+	}
+	if (v2 && (v3 & 1U << 3))
+		m->q.gic = 3;
+	if (m->features & IDREG_VCPU_MTE)
+		idreg_msgs_add(blocking, "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
+}
+
+/* MIDR_EL1, REVIDR_EL1, AIDR_EL1: QEMU has no property for them. */
+static void baseline_imp_id(const struct idreg_profile *const *ps, unsigned int nr,
+			    unsigned int slot, struct idreg_msgs *blocking)
+{
+	char buf[32];
+	unsigned int i;
+
+	for (i = 1; i < nr; i++)
+		if (ps[i]->value[slot] != ps[0]->value[slot]) {
+			idreg_msgs_add(blocking, "%s: differs (%s 0x%" PRIx64 ", %s 0x%" PRIx64 ") and QEMU cannot set it: it never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no property",
+				       idreg_slot_name(slot, buf, sizeof(buf)), ps[0]->label,
+				       ps[0]->value[slot], ps[i]->label, ps[i]->value[slot]);
+			return;
+		}
+}
+
 unsigned int idreg_baseline(const struct idreg_profile *const *all,
 			    unsigned int nr, struct idreg_model *m,
 			    struct idreg_msgs *dropped,
@@ -633,10 +663,15 @@ unsigned int idreg_baseline(const struct idreg_profile *const *all,
 		profiles[i] = &views[i];
 	}
 
+	baseline_options(all, nr, m, blocking);
 	for (slot = 0; nr && slot < IDREG_NR_SLOTS; slot++) {
 		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 		uint64_t covered = 0;
 
+		if (idreg_is_imp_id_slot(slot)) {
+			baseline_imp_id(profiles, nr, slot, blocking);
+			continue;
+		}
 		for (i = 0; reg && i < reg->nr_fields; i++) {
 			struct field_view fv = {
 				.reg = reg, .f = &reg->fields[i], .slot = slot,
@@ -645,6 +680,10 @@ unsigned int idreg_baseline(const struct idreg_profile *const *all,
 			if (!idreg_field_is_named(fv.f))
 				continue;
 			covered |= idreg_field_mask(fv.f->lsb, fv.f->width);
+			/* QEMU or the vGIC decide these, whatever a property says. */
+			if (idreg_qemu_override_of(reg, fv.f, m->features) ||
+			    idreg_qemu_gic_field(reg, fv.f))
+				continue;
 			idreg_prop_format(fv.prop, sizeof(fv.prop), reg, fv.f);
 			baseline_field(profiles, nr, &fv, m, blocking, notes);
 		}
@@ -721,11 +760,14 @@ int idreg_model_prop_at(const struct idreg_model *m, unsigned int i,
 }
 
 /*
- * Every -cpu option, as QEMU turns them on by default where KVM offers
- * them, but a -M virt option or aarch64=off only when it asks for something.
+ * An option the model states, unless it states what QEMU's default is on
+ * every host: aarch64=on, and the -M virt options off.  pmu, sve and pauth
+ * default on only where KVM offers them, so they are printed as stated.
  */
 static bool option_printed(const struct idreg_model *m, const struct idreg_vcpu_option *o)
 {
+	if (!(m->q.given & o->feature))
+		return false;
 	return (m->features & o->feature) || (!o->machine && !o->off_asks);
 }
 
@@ -745,38 +787,172 @@ unsigned int idreg_model_options(const struct idreg_model *m,
 	return n;
 }
 
-/* ",pmu=on,sve=off" (-cpu) or ",mte=on" (-M virt); 0 chars if none. */
-static size_t print_options(const struct idreg_model *m, bool machine, char *s, size_t size)
+struct line {
+	char *s;
+	size_t n, size;
+	bool machine;			/* " -M virt" printed */
+};
+
+static void put(struct line *l, const char *fmt, ...) __printf(2, 3);
+static void put(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (l->n >= l->size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(l->s + l->n, l->size - l->n, fmt, ap);
+	va_end(ap);
+	l->n += n > 0 ? (size_t)n : 0;
+}
+
+static void put_machine(struct line *l, const char *opt)
+{
+	put(l, "%s%s", l->machine ? "," : " -M virt,", opt);
+	l->machine = true;
+}
+
+/* sve<N>, kvm-steal-time, kvm-no-adjvtime as stated. */
+static void print_cpu_extras(const struct idreg_model *m, struct line *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		if ((m->q.sve_on | m->q.sve_off) & 1U << i)
+			put(l, ",sve%u=%s", 128 * (i + 1), m->q.sve_on & 1U << i ? "on" : "off");
+	if (m->q.steal_time >= 0)
+		put(l, ",kvm-steal-time=%s", m->q.steal_time ? "on" : "off");
+	if (m->q.no_adjvtime > 0)
+		put(l, ",kvm-no-adjvtime=on");
+}
+
+/*
+ * The GIC fields follow the vGIC (kvm_vgic_finalize_idregs()), which
+ * -M virt,gic-version chooses: a model that pins ID_AA64PFR0_EL1.GIC and
+ * states no gic-version gets the version that gives it.
+ */
+static unsigned int gic_from_props(const struct idreg_model *m)
+{
+	const struct idreg_reg *reg = idreg_reg_by_name("ID_AA64PFR0_EL1");
+	const struct idreg_field *f = reg ? idreg_field_by_name(reg, "GIC") : NULL;
+	const struct idreg_assign *a = f ? idreg_model_find(m, reg, f) : NULL;
+
+	if (m->q.gic)
+		return m->q.gic;
+	return a ? (a->value ? 3 : 2) : 0;
+}
+
+static void print_machine(const struct idreg_model *m, struct line *l)
 {
 	struct idreg_model_option o[IDREG_VCPU_NR_FEATURES];
-	unsigned int i, nr = idreg_model_options(m, o);
-	size_t n = 0;
+	unsigned int i, nr = idreg_model_options(m, o), gic = gic_from_props(m);
+	char buf[40];
 
-	for (i = 0; i < nr; i++)
-		if (o[i].opt->machine == machine)
-			n += snprintf(s + n, size - n, "%s%s=%s", n || !machine ? "," : " -M virt,",
-				      o[i].opt->name, o[i].on ? "on" : "off");
-	return n;
+	for (i = 0; i < nr; i++) {
+		if (!o[i].opt->machine)
+			continue;
+		snprintf(buf, sizeof(buf), "%s=%s", o[i].opt->name, o[i].on ? "on" : "off");
+		put_machine(l, buf);
+	}
+	if (m->q.secure > 0)
+		put_machine(l, "secure=on");
+	if (gic == 2 || gic == 3)
+		snprintf(buf, sizeof(buf), "gic-version=%u", gic);
+	else if (gic)
+		snprintf(buf, sizeof(buf), "gic-version=%s", gic == IDREG_GIC_HOST ? "host" : "max");
+	if (gic)
+		put_machine(l, buf);
+}
+
+/* Left out of the line: what QEMU sets whatever the property says. */
+static bool prop_left_out(const struct idreg_model *m, const struct idreg_assign *a)
+{
+	const struct idreg_qemu_override *o = idreg_qemu_overridden(m, a->reg, a->field);
+
+	return (o && a->value) || idreg_qemu_gic_field(a->reg, a->field);
 }
 
 char *idreg_model_qemu_args(const struct idreg_model *m)
 {
-	size_t size = 160 + strlen(m->name), n;
-	char prop[128], *s;
-	unsigned int i;
+	struct idreg_model_option o[IDREG_VCPU_NR_FEATURES];
+	struct line l = { .size = 400 + strlen(m->name) };
+	unsigned int i, nr = idreg_model_options(m, o);
+	char prop[128];
 	uint64_t v;
 
 	for (i = 0; i < m->nr; i++)
-		size += 128 + 24;
-	s = malloc(size);
-	if (!s)
+		l.size += 128 + 24;
+	l.s = malloc(l.size);
+	if (!l.s)
 		return NULL;
-	n = snprintf(s, size, "-cpu %s", m->name);
-	n += print_options(m, false, s + n, size - n);
+	put(&l, "-cpu %s", m->name);
+	for (i = 0; i < nr; i++)
+		if (!o[i].opt->machine)
+			put(&l, ",%s=%s", o[i].opt->name, o[i].on ? "on" : "off");
+	print_cpu_extras(m, &l);
 	for (i = 0; i < m->nr; i++) {
+		if (prop_left_out(m, &m->items[i]))
+			continue;
 		if (idreg_model_prop_at(m, i, prop, sizeof(prop), &v) > 0)
-			n += snprintf(s + n, size - n, ",%s=0x%" PRIx64, prop, v);
+			put(&l, ",%s=0x%" PRIx64, prop, v);
 	}
-	print_options(m, true, s + n, size - n);
-	return s;
+	print_machine(m, &l);
+	return l.s;
+}
+
+void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes)
+{
+	const struct idreg_qemu_override *o;
+	char prop[128];
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct idreg_assign *a = &m->items[i];
+
+		idreg_assign_prop(a, prop, sizeof(prop));
+		o = idreg_qemu_overridden(m, a->reg, a->field);
+		if (o && a->value)
+			idreg_msgs_add(notes, "%s=0x%" PRIx64 ": %s wins (%s, after the SYSREG_ properties): the guest reads 0x0; left out",
+				       prop, a->value, o->option, o->function);
+		else if (idreg_qemu_gic_field(a->reg, a->field))
+			idreg_msgs_add(notes, "%s=0x%" PRIx64 ": the in-kernel GIC decides (kvm_vgic_finalize_idregs()); given as -M virt,gic-version",
+				       prop, a->value);
+		else if (idreg_is_imp_id_slot(a->slot))
+			idreg_msgs_add(notes, "%s: QEMU creates no %s property (it never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS): QEMU would stop",
+				       prop, a->reg->name);
+	}
+	if (m->q.secure > 0)
+		idreg_msgs_add(notes, "secure=on: QEMU stops under KVM (machvirt_init(): no Security extensions with KVM)");
+	if ((m->q.given & m->features & IDREG_VCPU_MTE))
+		idreg_msgs_add(notes, "mte=on: a migration blocker (kvm_arm_enable_mte(): \"Live migration disabled due to MTE enabled\")");
+}
+
+unsigned int idreg_model_check_qemu(const struct idreg_model *m,
+				    const struct idreg_profile *p, bool migration,
+				    struct idreg_msgs *out, struct idreg_msgs *notes)
+{
+	struct idreg_qemu_view *v = malloc(sizeof(*v));
+	struct idreg_model eff;
+	unsigned int i, bad;
+
+	if (!v) {
+		out->oom = true;
+		return 1;
+	}
+	bad = idreg_qemu_resolve(m, p, v);
+	for (i = 0; i < v->errors.nr; i++)
+		idreg_msgs_add(out, "%s", v->errors.v[i]);
+	for (i = 0; notes && i < v->notes.nr; i++)
+		idreg_msgs_add(notes, "%s", v->notes.v[i]);
+	if (migration && v->blocker) {
+		idreg_msgs_add(out, "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
+		bad++;
+	}
+	if (!idreg_qemu_effective_model(m, p, v, &eff))
+		bad += idreg_model_check(&eff, p, out);
+	idreg_model_free(&eff);
+	idreg_qemu_view_free(v);
+	free(v);
+	return bad;
 }

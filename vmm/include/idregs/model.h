@@ -13,8 +13,12 @@
  * A model also says which vCPU features the VMM asks KVM for, as QEMU
  * spells them: the -cpu options "pmu", "sve", "pauth" (and "aarch64":
  * false for AArch32 EL1) as booleans among the props, as QMP lists them,
- * and the -M virt options beside "model": "machine": {"mte": true,
- * "virtualization": true}.  An option not given is off.
+ * with "sve128".."sve2048", "kvm-steal-time", "kvm-no-adjvtime", and the
+ * -M virt options beside "model": "machine": {"mte": true,
+ * "virtualization": true, "secure": false, "gic-version": "3"}.  An option
+ * not given is at QEMU's default on the host that runs it (lib/qemu.c:
+ * pmu, sve and pauth on where KVM offers them).  A model is also read
+ * from a QEMU command line (idreg_model_from_qemu_args()).
  */
 #ifndef IDREGS_MODEL_H
 #define IDREGS_MODEL_H
@@ -33,12 +37,34 @@ struct idreg_assign {
 	uint64_t value;			/* raw field bits */
 };
 
+/* gic-version=host and =max (2 and 3 are themselves). */
+#define IDREG_GIC_HOST		0x10
+#define IDREG_GIC_MAX		0x11
+
+/* The QEMU options a model states besides its vCPU features (lib/qemu.c). */
+struct idreg_qemu_opts {
+	/* enum idreg_vcpu_feature: those whose option the model states */
+	unsigned int given;
+	/* sve<N>=on and sve<N>=off: bit N / 128 - 1 (sve128 .. sve2048) */
+	uint32_t sve_on, sve_off;
+	/* kvm-steal-time, kvm-no-adjvtime, -M virt,secure: -1 not stated */
+	int8_t steal_time, no_adjvtime, secure;
+	/* -M virt,gic-version: 0 not stated, 2, 3, IDREG_GIC_HOST/MAX */
+	uint8_t gic;
+	/* -smp: the number of vCPUs (0: not stated, QEMU's 1) */
+	unsigned int smp;
+};
+
 struct idreg_model {
 	char name[64];			/* QEMU's model name: "host" */
 	struct idreg_assign *items;	/* kept sorted by property name */
 	unsigned int nr, alloc;
-	/* enum idreg_vcpu_feature: what the VMM asks KVM for */
+	/*
+	 * enum idreg_vcpu_feature: what the stated options ask KVM for
+	 * (q.given says which are stated; the others follow the host).
+	 */
 	unsigned int features;
+	struct idreg_qemu_opts q;
 	/* props of a QMP answer that are neither SYSREG_ nor a vCPU option */
 	unsigned int nr_ignored;
 };
@@ -69,12 +95,8 @@ const struct idreg_assign *idreg_model_find(const struct idreg_model *m,
 uint64_t idreg_model_merge(const struct idreg_model *m, unsigned int slot,
 			   uint64_t base, uint64_t *touched);
 
-/*
- * Does every field @m sets nonzero have the feature KVM shows it with
- * (idreg_vcpu_field_feature())?  0, or -1 with "<prop>: ..." in @err
- * naming the field and the feature.
- */
-int idreg_model_check_features(const struct idreg_model *m, char *err);
+/* State option @o of @m: on or off (aarch64=off asks for AArch32 EL1). */
+void idreg_model_state(struct idreg_model *m, const struct idreg_vcpu_option *o, bool on);
 
 /*
  * Can the host of @p run @m?  First, can its vCPU have every feature @m
@@ -89,6 +111,17 @@ int idreg_model_check_features(const struct idreg_model *m, char *err);
 unsigned int idreg_model_check(const struct idreg_model *m,
 			       const struct idreg_profile *p,
 			       struct idreg_msgs *out);
+/*
+ * The same on the model's effective guest view on @p (lib/qemu.c): first
+ * what QEMU refuses there (one message each, in @out), then the checks
+ * above for the features QEMU asks for and the SYSREG_ values no legacy
+ * option overrides.  Overrides go to @notes (may be NULL), and so does a
+ * migration blocker (MTE), which also counts in the return value when
+ * @migration is set.
+ */
+unsigned int idreg_model_check_qemu(const struct idreg_model *m,
+				    const struct idreg_profile *p, bool migration,
+				    struct idreg_msgs *out, struct idreg_msgs *notes);
 
 /*
  * The most capable model all @nr hosts can run.  Its vCPU features are
@@ -129,25 +162,37 @@ struct idreg_model_option {
 
 /*
  * The options printed for @m (qemu-args, JSON) into @out, in QEMU's order;
- * returns how many.  Every -cpu option, as QEMU turns them on by default
- * where KVM offers them; a -M virt option or aarch64=off only when it asks
- * for its feature.
+ * returns how many: those the model states, except where it states what
+ * QEMU's default is on every host (aarch64=on, mte=off, virtualization=off).
  */
 unsigned int idreg_model_options(const struct idreg_model *m,
 				 struct idreg_model_option out[IDREG_VCPU_NR_FEATURES]);
 
 /*
- * "-cpu host,pmu=on,sve=off,pauth=off,SYSREG_A=0x1,SYSREG_B=0x2" (every
- * -cpu option of a feature, then the properties sorted by name, hex
- * values), then " -M virt,mte=on" for the machine options the model
- * enables; malloc'ed, or NULL on ENOMEM.
+ * The shortest line that gives @m: "-cpu host,pmu=on,sve=off,SYSREG_A=0x1"
+ * (the options of idreg_model_options(), sve<N>, kvm-steal-time,
+ * kvm-no-adjvtime as stated, then the properties sorted by name, hex
+ * values; a property a stated legacy option overrides is left out, see
+ * idreg_qemu_overridden()), then " -M virt,..." for machine options away
+ * from QEMU's defaults; malloc'ed, or NULL on ENOMEM.
  */
 char *idreg_model_qemu_args(const struct idreg_model *m);
+/*
+ * What the line leaves out of @m and why, into @notes: a SYSREG_ value a
+ * stated legacy option overrides, a GIC field (given as gic-version), a
+ * property QEMU never creates, secure=on, MTE's migration blocker.
+ */
+void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes);
 
 /* JSON (vmm/json.c); errors as for profiles. */
 int idreg_model_from_json(struct idreg_model *m, const char *text,
 			  size_t len, char *err);
 int idreg_model_load(struct idreg_model *m, const char *path, char *err);
 char *idreg_model_to_json(const struct idreg_model *m);
+/*
+ * QEMU's QMP conversation (one JSON object a line: the greeting, other
+ * returns): the model of the line whose return has model.name "host".
+ */
+int idreg_model_from_qmp(struct idreg_model *m, const char *text, size_t len, char *err);
 
 #endif /* IDREGS_MODEL_H */

@@ -12,7 +12,10 @@
  *   { "format": "idregs-profile-1", "kernel": "7.3.0-1-arm64",
  *     "midr": "0x410fd0c0", "writable_imp_id_regs": true,
  *     "vcpu": { "config": "qemu-host", "features": ["pmu", "sve", "pauth"],
- *               "offered": ["pmu", "sve", "pauth", "aarch32-el1"] },
+ *               "offered": ["pmu", "sve", "pauth", "aarch32-el1"],
+ *               "gic": "v3", "gic_offered": ["v3"],
+ *               "sve_vls": [128, 256], "hw": { "ctr_el0": "0x...",
+ *               "dczid_el0": "0x..." } },
  *     "registers": { "ID_AA64ISAR0_EL1": { "value": "0x...", "mask": "0x..." },
  *                    "S3_0_C0_C3_3": { ... }, ... } }
  *
@@ -20,6 +23,12 @@
  * "vcpu" says which vCPU configuration (lib/core/vcpu_config.c) the values were
  * read from, the features its vCPU got and those KVM offers; a profile
  * without it (written before) was read from a vCPU without features.
+ * "gic" is the in-kernel GIC the VM had when the values were read ("none"
+ * or absent: none), "gic_offered" the versions KVM can create; "sve_vls"
+ * the vector lengths KVM offers (KVM_REG_ARM64_SVE_VLS, up to 2048 bits);
+ * "hw" what a process on the host reads with MRS (a guest reads these
+ * straight from the CPU).  Each is optional: profiles written before
+ * them keep loading.
  * The JSON half lives in vmm/json.c (links jansson), so that the rest of
  * lib/ stays dependency-free for the selftests.
  */
@@ -49,6 +58,13 @@ struct idreg_profile {
 	unsigned int features;		/* what its vCPU got */
 	unsigned int offered;		/* what KVM offers (if offered_known) */
 	bool offered_known;
+	unsigned int gic;		/* the in-kernel GIC read with: 0, 2, 3 */
+	unsigned int gic_offered;	/* bit 2: v2, bit 3: v3 (if gic_known) */
+	bool gic_known;
+	uint32_t sve_vls;		/* bit N/128 - 1: N bits (if sve_vls_known) */
+	bool sve_vls_known;
+	uint64_t hw_ctr, hw_dczid;	/* MRS on the host (if hw_known) */
+	bool hw_known;
 	bool readable[IDREG_NR_SLOTS];
 	uint64_t value[IDREG_NR_SLOTS];	/* KVM's default for a new VM */
 	uint64_t mask[IDREG_NR_SLOTS];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */

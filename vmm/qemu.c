@@ -1,0 +1,802 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * QEMU's semantics for -cpu host under KVM: command lines, option
+ * defaults and existence, precedence, the effective guest view.  Every
+ * rule names the QEMU (or kernel) function it was read from; docs/vmm.md
+ * lists them.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idregs/field.h"
+#include "idregs/kvm_rules.h"
+#include "idregs/qemu.h"
+
+int idreg_qemu_parse_int(const char *s, uint64_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (*end || errno)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+/* "on"/"off" and the spellings QEMU's qapi_bool_parse_name() takes. */
+static int parse_bool(const char *s, bool *on)
+{
+	static const char *const yes[] = { "on", "yes", "true", "y" };
+	static const char *const no[] = { "off", "no", "false", "n" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(s, yes[i]))
+			return *on = true, 0;
+		if (!strcmp(s, no[i]))
+			return *on = false, 0;
+	}
+	return -1;
+}
+
+static int cmd_err(char *err, const char *fmt, ...) __printf(2, 3);
+static int cmd_err(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, IDREG_ERR_LEN, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* sve128 .. sve2048: the bit, or 0. */
+static uint32_t sve_bit(const char *name)
+{
+	uint64_t n;
+
+	if (strncmp(name, "sve", 3) || idreg_qemu_parse_int(name + 3, &n) ||
+	    n % 128 || n < 128 || n > 2048 || name[3] == '0')
+		return 0;
+	return 1U << (n / 128 - 1);
+}
+
+/* -cpu host,KEY=VALUE (cpu64.c, kvm.c's kvm_arm_add_vcpu_properties()). */
+static int cpu_opt(struct idreg_model *m, const char *key, const char *val, char *err)
+{
+	const struct idreg_vcpu_option *o = idreg_vcpu_option_by_name(key, false);
+	char why[IDREG_ERR_LEN];
+	uint32_t bit = sve_bit(key);
+	uint64_t v;
+	bool on;
+
+	if (!strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX))) {
+		if (idreg_qemu_parse_int(val, &v))
+			return cmd_err(err, "-cpu %s=%s: not a number (QEMU parses base 0: 0x.., 0.., decimal)",
+				       key, val);
+		if (idreg_model_set(m, key, v, why))
+			return cmd_err(err, "-cpu %s", why);
+		return 0;
+	}
+	if (parse_bool(val, &on))
+		return cmd_err(err, "-cpu %s=%s: expected on or off", key, val);
+	if (o)
+		idreg_model_state(m, o, on);
+	else if (bit)
+		on ? (m->q.sve_on |= bit, m->q.sve_off &= ~bit) :
+		     (m->q.sve_off |= bit, m->q.sve_on &= ~bit);
+	else if (!strcmp(key, "kvm-steal-time"))
+		m->q.steal_time = on;
+	else if (!strcmp(key, "kvm-no-adjvtime"))
+		m->q.no_adjvtime = on;
+	else
+		return cmd_err(err, "-cpu host,%s: QEMU stops: Property 'host-arm-cpu.%s' not found",
+			       key, key);
+	return 0;
+}
+
+static int gic_version(const char *val, uint8_t *gic)
+{
+	if (!strcmp(val, "2") || !strcmp(val, "3"))
+		*gic = val[0] - '0';
+	else if (!strcmp(val, "host"))
+		*gic = IDREG_GIC_HOST;
+	else if (!strcmp(val, "max"))
+		*gic = IDREG_GIC_MAX;
+	else
+		return -1;
+	return 0;
+}
+
+/* -M virt,KEY=VALUE (hw/arm/virt.c's properties that touch the vCPU). */
+static int machine_opt(struct idreg_model *m, const char *key, const char *val, char *err)
+{
+	const struct idreg_vcpu_option *o = idreg_vcpu_option_by_name(key, true);
+	bool on;
+
+	if (!strcmp(key, "gic-version")) {
+		if (gic_version(val, &m->q.gic))
+			return cmd_err(err, "-M virt,gic-version=%s: expected 2, 3, host or max", val);
+		return 0;
+	}
+	if (!strcmp(key, "accel")) {
+		if (strcmp(val, "kvm"))
+			return cmd_err(err, "-M accel=%s: idreg models QEMU under KVM only", val);
+		return 0;
+	}
+	if (parse_bool(val, &on))
+		return cmd_err(err, "-M virt,%s=%s: expected on or off", key, val);
+	if (o)
+		idreg_model_state(m, o, on);
+	else if (!strcmp(key, "secure"))
+		m->q.secure = on;
+	/* Other virt options (highmem, its, iommu, ...) leave the ID registers. */
+	return 0;
+}
+
+/* @type is @want, or a versioned virt machine (virt-10.1). */
+static bool type_ok(const char *type, const char *want)
+{
+	size_t n = strlen(want);
+
+	return type && (!strcmp(type, want) ||
+			(!strcmp(want, "virt") && !strncmp(type, "virt-", 5) && type[n + 1]));
+}
+
+/* "NAME,k=v,k=v": NAME must be @want; each k=v goes to @opt. */
+static int opt_list(struct idreg_model *m, const char *flag, const char *arg, const char *want,
+		    int (*opt)(struct idreg_model *, const char *, const char *, char *),
+		    char *err)
+{
+	char *s = strdup(arg), *p, *item, *eq, *save = NULL;
+	int r = 0;
+
+	if (!s)
+		return cmd_err(err, "%s: out of memory", flag);
+	item = strtok_r(s, ",", &save);
+	if (!type_ok(item, want)) {
+		r = cmd_err(err, "%s %s: idreg models %s %s only", flag, item ? item : "",
+			    flag, want);
+		goto out;
+	}
+	for (p = strtok_r(NULL, ",", &save); p && !r; p = strtok_r(NULL, ",", &save)) {
+		eq = strchr(p, '=');
+		if (!eq) {
+			r = cmd_err(err, "%s ...,%s: expected KEY=VALUE", flag, p);
+			break;
+		}
+		*eq = 0;
+		r = opt(m, p, eq + 1, err);
+	}
+out:
+	free(s);
+	return r;
+}
+
+static int accel_opt(struct idreg_model *m, const char *key, const char *val, char *err)
+{
+	(void)m;
+	(void)key;
+	(void)val;
+	(void)err;
+	return 0;
+}
+
+static int smp(struct idreg_model *m, const char *arg, char *err)
+{
+	uint64_t n;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(arg, ","), arg);
+	if (!strncmp(buf, "cpus=", 5))
+		memmove(buf, buf + 5, strlen(buf + 5) + 1);
+	if (idreg_qemu_parse_int(buf, &n) || !n || n > 4096)
+		return cmd_err(err, "-smp %s: expected a number of vCPUs", arg);
+	m->q.smp = n;
+	return 0;
+}
+
+int idreg_model_from_qemu_args(struct idreg_model *m, int argc, char *const *argv, char *err)
+{
+	const char *a, *v;
+	int i, r = 0;
+
+	idreg_model_init(m);
+	for (i = 0; i < argc && !r; i++) {
+		a = argv[i];
+		if (a[0] == '-' && a[1] == '-')
+			a++;
+		v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "-enable-kvm"))
+			continue;
+		if (strcmp(a, "-cpu") && strcmp(a, "-M") && strcmp(a, "-machine") &&
+		    strcmp(a, "-accel") && strcmp(a, "-smp"))
+			continue;
+		if (!v)
+			return cmd_err(err, "%s: needs an argument", a);
+		i++;
+		if (!strcmp(a, "-cpu"))
+			r = opt_list(m, "-cpu", v, "host", cpu_opt, err);
+		else if (!strcmp(a, "-accel"))
+			r = opt_list(m, "-accel", v, "kvm", accel_opt, err);
+		else if (!strcmp(a, "-smp"))
+			r = smp(m, v, err);
+		else
+			r = opt_list(m, a, v, "virt", machine_opt, err);
+	}
+	return r;
+}
+
+/*
+ * What QEMU gives a field itself, after the SYSREG_ properties (the
+ * series' order; it applies them before arm_cpu_realizefn() and the
+ * finalize functions run).  Under KVM the vCPU never has EL3.
+ */
+static const struct idreg_qemu_override overrides[] = {
+	{ "ID_AA64DFR0_EL1", "PMUVer", IDREG_VCPU_PMU, "pmu=off", "arm_cpu_realizefn()" },
+	{ "ID_DFR0_EL1", "PerfMon", IDREG_VCPU_PMU, "pmu=off", "arm_cpu_realizefn()" },
+	{ "ID_AA64PFR0_EL1", "SVE", IDREG_VCPU_SVE, "sve=off", "cpu_arm_set_sve()" },
+	{ "ID_AA64ZFR0_EL1", NULL, IDREG_VCPU_SVE, "sve=off", "arm_cpu_sve_finalize()" },
+	{ "ID_AA64ISAR1_EL1", "APA", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
+	{ "ID_AA64ISAR1_EL1", "API", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
+	{ "ID_AA64ISAR1_EL1", "GPA", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
+	{ "ID_AA64ISAR1_EL1", "GPI", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
+	{ "ID_AA64ISAR2_EL1", "APA3", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
+	{ "ID_AA64ISAR2_EL1", "GPA3", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
+	{ "ID_AA64PFR0_EL1", "EL2", IDREG_VCPU_EL2, "virtualization=off (-M virt's default)",
+	  "arm_cpu_realizefn()" },
+	{ "ID_PFR1_EL1", "Virtualization", IDREG_VCPU_EL2, "virtualization=off (-M virt's default)",
+	  "arm_cpu_realizefn()" },
+	{ "ID_AA64PFR0_EL1", "EL3", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
+	{ "ID_PFR1_EL1", "Security", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
+};
+
+static bool override_matches(const struct idreg_qemu_override *o, const struct idreg_reg *reg,
+			     const struct idreg_field *field)
+{
+	if (strcmp(o->reg, reg->name))
+		return false;
+	return o->field ? idreg_field_by_name(reg, o->field) == field : idreg_field_is_named(field);
+}
+
+const struct idreg_qemu_override *idreg_qemu_override_of(const struct idreg_reg *reg,
+							 const struct idreg_field *field,
+							 unsigned int features)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(overrides); i++)
+		if (override_matches(&overrides[i], reg, field) &&
+		    !(features & overrides[i].feature))
+			return &overrides[i];
+	return NULL;
+}
+
+/* The features a model's stated options decide away on every host. */
+static unsigned int stated_off(const struct idreg_model *m)
+{
+	unsigned int off = m->q.given & ~m->features;
+
+	/* virtualization=off is -M virt's default, not just where stated. */
+	return off | (IDREG_VCPU_EL2 & ~m->features);
+}
+
+const struct idreg_qemu_override *idreg_qemu_overridden(const struct idreg_model *m,
+							const struct idreg_reg *reg,
+							const struct idreg_field *field)
+{
+	return idreg_qemu_override_of(reg, field, ~stated_off(m));
+}
+
+/* kvm_vgic_finalize_idregs() (Linux 7.x vgic-init.c): what the vGIC sets. */
+static const struct {
+	const char *reg, *field;
+	uint8_t v3;			/* value with a vGICv3; 0 otherwise */
+	bool aarch32_el0;		/* only where the host runs AArch32 EL0 */
+} gic_fields[] = {
+	{ "ID_AA64PFR0_EL1", "GIC", 1, false },
+	{ "ID_PFR1_EL1", "GIC", 1, true },
+	{ "ID_AA64PFR2_EL1", "GCIE", 0, false },
+};
+
+bool idreg_qemu_gic_field(const struct idreg_reg *reg, const struct idreg_field *field)
+{
+	unsigned int i;
+
+	for (i = 0; reg && i < ARRAY_SIZE(gic_fields); i++)
+		if (!strcmp(reg->name, gic_fields[i].reg) &&
+		    idreg_field_by_name(reg, gic_fields[i].field) == field)
+			return true;
+	return false;
+}
+
+/* Record why a field will differ from the profile; the last word wins. */
+static void annotate(struct idreg_qemu_view *v, unsigned int slot, const struct idreg_field *f,
+		     const char *by, const char *why)
+{
+	struct idreg_qemu_change *c;
+	unsigned int i;
+
+	for (i = 0; i < v->nr_changes; i++)
+		if (v->changes[i].slot == slot && v->changes[i].field == f)
+			break;
+	if (i == IDREG_QEMU_MAX_CHANGES)
+		return;
+	c = &v->changes[i];
+	if (i == v->nr_changes) {
+		v->nr_changes++;
+		memset(c, 0, sizeof(*c));
+		c->slot = slot;
+		c->reg = idreg_reg_by_slot(slot);
+		c->field = f;
+	}
+	snprintf(c->by, sizeof(c->by), "%s", by);
+	c->why = why;
+}
+
+/* Annotate every named field of @slot in @bits. */
+static void annotate_bits(struct idreg_qemu_view *v, unsigned int slot, uint64_t bits,
+			  const char *by, const char *why)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	unsigned int i;
+
+	for (i = 0; reg && i < reg->nr_fields; i++) {
+		const struct idreg_field *f = &reg->fields[i];
+
+		if (idreg_field_is_named(f) && (idreg_field_mask(f->lsb, f->width) & bits))
+			annotate(v, slot, f, by, why);
+	}
+}
+
+static const char *feature_option(unsigned int f, bool on)
+{
+	static char buf[IDREG_VCPU_NR_FEATURES][40];
+	const struct idreg_vcpu_option *o = idreg_vcpu_option_of(f);
+	unsigned int i = 0;
+
+	while (i < IDREG_VCPU_NR_FEATURES - 1 && f != 1U << i)
+		i++;
+	if (!o)
+		return idreg_vcpu_feature_name(f);
+	snprintf(buf[i], sizeof(buf[i]), "%s%s=%s", o->machine ? "-M virt," : "", o->name,
+		 on != o->off_asks ? "on" : "off");
+	return buf[i];
+}
+
+/* Why QEMU refuses to ask for @f where KVM does not offer it. */
+static const char *refusal(unsigned int f)
+{
+	switch (f) {
+	case IDREG_VCPU_PMU:
+		return "QEMU stops: Property 'host-arm-cpu.pmu' not found (arm_cpu_post_init() adds pmu only where kvm_arm_pmu_supported())";
+	case IDREG_VCPU_SVE:
+		return "QEMU stops: 'sve' feature not supported by KVM on this host (cpu_arm_set_sve())";
+	case IDREG_VCPU_PAUTH:
+		return "QEMU stops: cannot enable pauth without host support (arm_cpu_pauth_finalize())";
+	case IDREG_VCPU_AARCH32:
+		return "QEMU stops: 'aarch64' feature cannot be disabled unless KVM is enabled and 32-bit EL1 is supported (aarch64_cpu_set_aarch64())";
+	case IDREG_VCPU_EL2:
+		return "QEMU stops: mach-virt: host kernel KVM does not support providing Virtualization extensions to the guest CPU (machvirt_init())";
+	case IDREG_VCPU_MTE:
+		return "QEMU stops: mach-virt: KVM does not support providing MTE to the guest CPU (machvirt_init())";
+	}
+	return "QEMU has no option for it";
+}
+
+/*
+ * The features QEMU's vCPU gets: each stated option as stated, else QEMU's
+ * default: pmu, sve, pauth on where KVM offers them (the properties'
+ * defaults follow kvm_arm_get_host_cpu_features()), aarch64 on, the -M
+ * virt options off.  A stated one KVM cannot give stops QEMU.
+ */
+static unsigned int resolve_features(const struct idreg_model *m, const struct idreg_profile *p,
+				     struct idreg_qemu_view *v)
+{
+	unsigned int offered = p->offered_known ? p->offered : p->features;
+	unsigned int dflt = offered & (IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH);
+	unsigned int f, i, features = (dflt & ~m->q.given) | (m->features & m->q.given);
+	char why[256];
+
+	if ((m->q.given & IDREG_VCPU_PMU) && !(offered & IDREG_VCPU_PMU))
+		idreg_msgs_add(&v->errors, "pmu=%s: %s", m->features & IDREG_VCPU_PMU ? "on" : "off",
+			       refusal(IDREG_VCPU_PMU));
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
+		f = 1U << i;
+		if (!(features & f) || f == IDREG_VCPU_PMU)
+			continue;
+		if (!(offered & f))
+			idreg_msgs_add(&v->errors, "%s: %s", feature_option(f, true), refusal(f));
+		else if (!(p->features & f)) {
+			idreg_profile_lacks(p, f, why, sizeof(why));
+			idreg_msgs_add(&v->errors, "%s: cannot predict the guest: %s: %s",
+				       feature_option(f, true), p->label, why);
+		}
+	}
+	return features & offered & p->features;
+}
+
+/*
+ * hw/arm/virt.c's finalize_gic_version() under KVM with the in-kernel
+ * irqchip: unset, v2 where KVM can create one and there are at most 8
+ * vCPUs, else v3; host and max: v3 where KVM has it, else v2.
+ */
+static unsigned int resolve_gic(const struct idreg_model *m, const struct idreg_profile *p,
+				struct idreg_qemu_view *v)
+{
+	unsigned int offered = p->gic_known ? p->gic_offered : 1U << 3;
+	unsigned int smp = m->q.smp ? m->q.smp : 1, gic = m->q.gic;
+
+	if (!p->gic_known)
+		idreg_msgs_add(&v->notes, "%s records no GIC versions: taken as GICv3 only", p->label);
+	if (!gic)
+		gic = (offered & 1U << 2) && smp <= 8 ? 2 : 3;
+	else if (gic == IDREG_GIC_HOST || gic == IDREG_GIC_MAX)
+		gic = offered & 1U << 3 ? 3 : 2;
+	if (!(offered & 1U << gic))
+		idreg_msgs_add(&v->errors, "gic-version=%u: QEMU stops: host does not support in-kernel GICv%u emulation (finalize_gic_version())",
+			       gic, gic);
+	if ((v->features & IDREG_VCPU_EL2) && gic != 3)
+		idreg_msgs_add(&v->errors, "virtualization=on with GICv%u: QEMU stops: KVM runs EL2 guests with a GICv3 only (virt_cpu_post_init())",
+			       gic);
+	return gic;
+}
+
+static uint32_t vls_max_bit(uint32_t vls)
+{
+	uint32_t top = 0;
+
+	while (vls >>= 1)
+		top++;
+	return top;
+}
+
+/*
+ * sve<N> (cpu64.c's arm_cpu_sve_finalize(), written to KVM as
+ * KVM_REG_ARM64_SVE_VLS by kvm_arch_put_sve_vls()): the lengths KVM offers
+ * up to the largest one enabled (all by default), minus those disabled.
+ */
+static uint32_t resolve_vls(const struct idreg_model *m, const struct idreg_profile *p,
+			    struct idreg_qemu_view *v)
+{
+	uint32_t offered = p->sve_vls_known ? p->sve_vls : 0, vls;
+	uint32_t bad = m->q.sve_on & ~offered;
+
+	if (!(v->features & IDREG_VCPU_SVE)) {
+		if (m->q.sve_on)
+			idreg_msgs_add(&v->errors, "sve<N>=on with sve=off: QEMU stops: cannot enable sve%u: SVE must be enabled (arm_cpu_sve_finalize())",
+				       128 * (vls_max_bit(m->q.sve_on) + 1));
+		return 0;
+	}
+	if (!p->sve_vls_known) {
+		if (m->q.sve_on | m->q.sve_off)
+			idreg_msgs_add(&v->notes, "sve<N>: %s records no vector lengths: not checked",
+				       p->label);
+		return 0;
+	}
+	if (bad)
+		idreg_msgs_add(&v->errors, "sve%u=on: QEMU stops: This KVM host does not support the vector length %u-bits (arm_cpu_sve_finalize())",
+			       128 * (vls_max_bit(bad) + 1), 128 * (vls_max_bit(bad) + 1));
+	vls = offered;
+	if (m->q.sve_on)
+		vls &= (2U << vls_max_bit(m->q.sve_on)) - 1;
+	vls &= ~m->q.sve_off;
+	if (!vls)
+		idreg_msgs_add(&v->errors, "sve<N>: QEMU stops: no vector length left enabled (arm_cpu_sve_finalize())");
+	return vls;
+}
+
+/* Is @slot one of MIDR_EL1, REVIDR_EL1, AIDR_EL1? */
+static bool never_property(unsigned int slot)
+{
+	return idreg_is_imp_id_slot(slot);
+}
+
+/*
+ * The series (Cornelia Huck, Eric Auger: kvm_arm_get_host_cpu_features()
+ * reads KVM_ARM_GET_REG_WRITABLE_MASKS) creates a SYSREG_ property for a
+ * field only where it is writable on that host, and never enables
+ * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS: no MIDR/REVIDR/AIDR property at all.
+ */
+static void check_props(const struct idreg_model *m, const struct idreg_profile *p,
+			struct idreg_qemu_view *v)
+{
+	char prop[128];
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct idreg_assign *a = &m->items[i];
+
+		idreg_assign_prop(a, prop, sizeof(prop));
+		if (never_property(a->slot))
+			idreg_msgs_add(&v->errors, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: QEMU never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no %s property",
+				       prop, prop, a->reg->name);
+		else if (!p->readable[a->slot] || !idreg_profile_field_writable(p, a->slot, a->field))
+			idreg_msgs_add(&v->errors, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: the field is not writable on %s (mask 0x%016" PRIx64 "), and the series creates properties for writable fields only",
+				       prop, prop, p->label, p->mask[a->slot]);
+	}
+}
+
+/* SYSREG_ values, then what QEMU sets itself (the series' order). */
+static void apply_props(const struct idreg_model *m, const struct idreg_profile *p,
+			struct idreg_qemu_view *v)
+{
+	const struct idreg_qemu_override *o;
+	char by[160], prop[128];
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct idreg_assign *a = &m->items[i];
+		const struct idreg_field *f = a->field;
+
+		idreg_assign_prop(a, prop, sizeof(prop));
+		o = idreg_qemu_override_of(a->reg, f, v->features);
+		if (idreg_qemu_gic_field(a->reg, f) &&
+		    a->value != idreg_field_get(v->guest[a->slot], f->lsb, f->width))
+			idreg_msgs_add(&v->notes, "%s=0x%" PRIx64 ": the in-kernel GICv%u decides (kvm_vgic_finalize_idregs() at the first run): the guest reads 0x%" PRIx64,
+				       prop, a->value, v->gic,
+				       idreg_field_get(v->guest[a->slot], f->lsb, f->width));
+		if (o || idreg_qemu_gic_field(a->reg, f) || !p->readable[a->slot])
+			continue;
+		v->guest[a->slot] = idreg_field_set(v->guest[a->slot], f->lsb, f->width, a->value);
+		snprintf(by, sizeof(by), "%s=0x%" PRIx64, prop, a->value);
+		annotate(v, a->slot, f, by, "the series' SYSREG_ property");
+	}
+}
+
+/* What QEMU's realize and finalize functions give fields, over the props. */
+static void apply_overrides(const struct idreg_model *m, struct idreg_qemu_view *v)
+{
+	const struct idreg_qemu_override *o;
+	const struct idreg_assign *a;
+	char prop[128];
+	unsigned int slot, i;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+
+		for (i = 0; reg && i < reg->nr_fields; i++) {
+			const struct idreg_field *f = &reg->fields[i];
+
+			o = idreg_qemu_override_of(reg, f, v->features);
+			if (!o)
+				continue;
+			a = idreg_model_find(m, reg, f);
+			if (a && a->value) {
+				idreg_assign_prop(a, prop, sizeof(prop));
+				idreg_msgs_add(&v->notes, "%s=0x%" PRIx64 ": %s wins (%s, after the SYSREG_ properties): the guest reads 0x0",
+					       prop, a->value, o->option, o->function);
+			}
+			if (!v->series || !idreg_field_get(v->guest[slot], f->lsb, f->width))
+				continue;
+			v->guest[slot] = idreg_field_set(v->guest[slot], f->lsb, f->width, 0);
+			annotate(v, slot, f, o->option, o->function);
+		}
+	}
+}
+
+/* The series writes every ID register; KVM must take each one. */
+static void check_writes(const struct idreg_profile *p, struct idreg_qemu_view *v,
+			 const struct idreg_vm_traits *t)
+{
+	struct idreg_kvm_verdict k;
+	struct idreg_encoding e;
+	unsigned int slot;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		if (!p->readable[slot] || v->guest[slot] == v->kvm[slot])
+			continue;
+		idreg_kvm_predict(slot, idreg_reg_by_slot(slot), p->mask[slot], v->kvm[slot],
+				  v->guest[slot], t, &k);
+		if (k.effect == IDREG_WRITE_STORED)
+			continue;
+		if (k.effect == IDREG_WRITE_ALTERED) {
+			v->guest[slot] = k.stored;
+			continue;
+		}
+		idreg_slot_encoding(slot, &e);
+		idreg_msgs_add(&v->errors, "KVM refuses: QEMU stops with \"Could not set register op0:3 op1:%u crn:0 crm:%u op2:%u to %" PRIx64 " (is %" PRIx64 ")\" (write_list_to_kvmstate()): %s: %s",
+			       e.op1, e.crm, e.op2, v->guest[slot], v->kvm[slot], k.path,
+			       k.why ? k.why : "refused");
+	}
+}
+
+/* kvm_vgic_finalize_idregs(): the GIC fields follow the vGIC QEMU creates. */
+static void apply_gic(const struct idreg_profile *p, struct idreg_qemu_view *v,
+		      const struct idreg_vm_traits *t)
+{
+	char by[32];
+	unsigned int i;
+
+	snprintf(by, sizeof(by), "the in-kernel GICv%u", v->gic);
+	for (i = 0; i < ARRAY_SIZE(gic_fields); i++) {
+		const struct idreg_reg *reg = idreg_reg_by_name(gic_fields[i].reg);
+		const struct idreg_field *f = reg ? idreg_field_by_name(reg, gic_fields[i].field) : NULL;
+		int slot = reg ? idreg_reg_slot(reg) : -1;
+		uint64_t val = v->gic == 3 ? gic_fields[i].v3 : 0;
+
+		if (!f || slot < 0 || !p->readable[slot])
+			continue;
+		if (gic_fields[i].aarch32_el0 && !t->aarch32_el0)
+			val = 0;
+		v->kvm[slot] = idreg_field_set(v->kvm[slot], f->lsb, f->width, val);
+		v->guest[slot] = idreg_field_set(v->guest[slot], f->lsb, f->width, val);
+		annotate(v, slot, f, by, "kvm_vgic_finalize_idregs() (finalize_gic_version() chose it)");
+	}
+}
+
+/*
+ * What the guest reads where the profile has no value, from Linux 7.x's
+ * sys_regs.c: op1 0 CRm 1..7 are trapped (HCR_EL2.TID3) and every slot
+ * there has a descriptor (ID_UNALLOCATED() reads as zero); CCSIDR_EL1
+ * follows CSSELR_EL1 (reset_unknown()); DCZID_EL0 is the CPU's; other
+ * encodings have no descriptor: the read UNDEFs.
+ */
+static void unreadable(const struct idreg_profile *p, struct idreg_qemu_view *v,
+		       unsigned int slot)
+{
+	struct idreg_encoding e;
+
+	idreg_slot_encoding(slot, &e);
+	if (e.op1 == 0 && e.crm >= 1) {
+		v->guest[slot] = 0;
+		v->why[slot] = "RAZ: sys_regs.c's ID_UNALLOCATED()/hidden ID register (HCR_EL2.TID3)";
+	} else if (e.op1 == 1 && e.crm == 0 && e.op2 == 0) {
+		v->kind[slot] = IDREG_GUEST_UNPREDICTED;
+		v->why[slot] = "CCSIDR_EL1 follows CSSELR_EL1, which KVM resets to an unknown value (access_ccsidr(), reset_unknown())";
+	} else if (e.op1 == 3 && e.crm == 0 && e.op2 == 7) {
+		v->kind[slot] = p->hw_known ? IDREG_GUEST_VALUE : IDREG_GUEST_UNPREDICTED;
+		v->guest[slot] = p->hw_dczid;
+		v->why[slot] = p->hw_known ? "DCZID_EL0 is not trapped: the CPU's value" :
+			       "DCZID_EL0 is not trapped: the CPU's value, which the profile does not record";
+	} else {
+		v->kind[slot] = IDREG_GUEST_UNDEF;
+		v->why[slot] = "UNDEF: no sys_regs.c descriptor for this encoding";
+	}
+}
+
+static void record_changes(const struct idreg_profile *p, struct idreg_qemu_view *v)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < v->nr_changes; i++) {
+		struct idreg_qemu_change c = v->changes[i];
+		const struct idreg_field *f = c.field;
+
+		c.from = idreg_field_get(p->value[c.slot], f->lsb, f->width);
+		c.to = idreg_field_get(v->guest[c.slot], f->lsb, f->width);
+		if (c.from != c.to && v->kind[c.slot] == IDREG_GUEST_VALUE)
+			v->changes[n++] = c;
+	}
+	v->nr_changes = n;
+}
+
+/* Where KVM (Linux 7.x sys_regs.c) and QEMU clear a feature's fields. */
+static const char *hidden_why(unsigned int f)
+{
+	switch (f) {
+	case IDREG_VCPU_PMU:
+		return "KVM: sanitise_id_aa64dfr0_el1(), read_sanitised_id_dfr0_el1() without KVM_ARM_VCPU_PMU_V3; QEMU: arm_cpu_realizefn()";
+	case IDREG_VCPU_SVE:
+		return "KVM: sanitise_id_aa64pfr0_el1(), sve_visibility() without KVM_ARM_VCPU_SVE; QEMU: cpu_arm_set_sve(), arm_cpu_sve_finalize()";
+	case IDREG_VCPU_PAUTH:
+		return "KVM: __kvm_read_sanitised_id_reg() without vcpu_has_ptrauth(); QEMU: arm_cpu_pauth_finalize()";
+	case IDREG_VCPU_MTE:
+		return "KVM: sanitise_id_aa64pfr1_el1() without KVM_CAP_ARM_MTE";
+	}
+	return "KVM hides it without the feature (sys_regs.c)";
+}
+
+/* KVM hides a feature's fields without it; say which option did that. */
+static void annotate_features(const struct idreg_model *m, const struct idreg_profile *p,
+			      struct idreg_qemu_view *v)
+{
+	unsigned int slot, i, f;
+
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
+		f = 1U << i;
+		if (!(p->features & f & ~v->features))
+			continue;
+		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+			annotate_bits(v, slot, idreg_vcpu_feature_bits(slot, f),
+				      m->q.given & f ? feature_option(f, false) :
+				      "the option's default on this host", hidden_why(f));
+	}
+}
+
+unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_profile *p,
+				struct idreg_qemu_view *v)
+{
+	struct idreg_profile *view = malloc(sizeof(*view));
+	struct idreg_vm_traits t;
+	unsigned int slot;
+
+	memset(v, 0, sizeof(*v));
+	if (!view) {
+		idreg_msgs_add(&v->errors, "out of memory");
+		return v->errors.nr;
+	}
+	v->features = resolve_features(m, p, v);
+	v->gic = resolve_gic(m, p, v);
+	v->sve_vls = resolve_vls(m, p, v);
+	v->series = m->nr > 0;
+	if (m->q.secure > 0)
+		idreg_msgs_add(&v->errors, "-M virt,secure=on: QEMU stops: mach-virt: KVM does not support providing Security extensions (TrustZone) to the guest CPU (machvirt_init())");
+	if (v->features & IDREG_VCPU_MTE) {
+		v->blocker = true;
+		idreg_msgs_add(&v->notes, "mte=on: migration blocker: QEMU says \"Live migration disabled due to MTE enabled\" (kvm_arm_enable_mte())");
+	}
+	check_props(m, p, v);
+	*view = *p;
+	idreg_profile_restrict(view, v->features);
+	idreg_profile_traits(view, &t);
+	t.vgic_v3 = v->gic == 3;
+	memcpy(v->kvm, view->value, sizeof(v->kvm));
+	memcpy(v->guest, view->value, sizeof(v->guest));
+	annotate_features(m, p, v);
+	apply_gic(p, v, &t);
+	apply_props(m, p, v);
+	apply_overrides(m, v);
+	if (v->series)
+		check_writes(view, v, &t);
+	idreg_after_first_run(v->guest, &t);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (!p->readable[slot])
+			unreadable(p, v, slot);
+	slot = idreg_slot_index(3, 3, 0, 0, 1);
+	if (p->readable[slot])
+		v->guest[slot] = idreg_guest_ctr_view(&t, v->guest[slot], p->value[slot],
+						      p->hw_known ? p->hw_ctr : p->value[slot]);
+	record_changes(p, v);
+	free(view);
+	return v->errors.nr;
+}
+
+const char *idreg_qemu_slot_key(unsigned int slot, char *buf, size_t size)
+{
+	struct idreg_encoding e = { 0 };
+
+	idreg_slot_encoding(slot, &e);
+	snprintf(buf, size, "S3_%u_C0_C%u_%u", e.op1, e.crm, e.op2);
+	return buf;
+}
+
+void idreg_qemu_view_free(struct idreg_qemu_view *v)
+{
+	idreg_msgs_free(&v->errors);
+	idreg_msgs_free(&v->notes);
+}
+
+int idreg_qemu_effective_model(const struct idreg_model *m, const struct idreg_profile *p,
+			       const struct idreg_qemu_view *v, struct idreg_model *out)
+{
+	char err[IDREG_ERR_LEN];
+	unsigned int i;
+	int r;
+
+	(void)p;
+	idreg_model_init(out);
+	snprintf(out->name, sizeof(out->name), "%s", m->name);
+	out->features = v->features;
+	out->q = m->q;
+	for (i = 0; i < m->nr; i++) {
+		const struct idreg_assign *a = &m->items[i];
+
+		if (idreg_qemu_override_of(a->reg, a->field, v->features) ||
+		    idreg_qemu_gic_field(a->reg, a->field))
+			continue;
+		r = idreg_model_set_field(out, a->reg, a->field, a->value, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
