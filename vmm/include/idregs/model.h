@@ -16,7 +16,7 @@
  * with "sve128".."sve2048", "kvm-steal-time", "kvm-no-adjvtime", and the
  * -M virt options beside "model": "machine": {"mte": true,
  * "virtualization": true, "secure": false, "gic-version": "3"}.  An option
- * not given is at QEMU's default on the host that runs it (lib/qemu.c:
+ * not given is at QEMU's default on the host that runs it (vmm/qemu.c:
  * pmu, sve and pauth on where KVM offers them).  A model is also read
  * from a QEMU command line (idreg_model_from_qemu_args()).
  */
@@ -41,7 +41,7 @@ struct idreg_assign {
 #define IDREG_GIC_HOST		0x10
 #define IDREG_GIC_MAX		0x11
 
-/* The QEMU options a model states besides its vCPU features (lib/qemu.c). */
+/* The QEMU options a model states besides its vCPU features (vmm/qemu.c). */
 struct idreg_qemu_opts {
 	/* enum idreg_vcpu_feature: those whose option the model states */
 	unsigned int given;
@@ -112,7 +112,7 @@ unsigned int idreg_model_check(const struct idreg_model *m,
 			       const struct idreg_profile *p,
 			       struct idreg_msgs *out);
 /*
- * The same on the model's effective guest view on @p (lib/qemu.c): first
+ * The same on the model's effective guest view on @p (vmm/qemu.c): first
  * what QEMU refuses there (one message each, in @out), then the checks
  * above for the features QEMU asks for and the SYSREG_ values no legacy
  * option overrides.  Overrides go to @notes (may be NULL), and so does a

@@ -115,7 +115,7 @@ const char *idreg_qemu_slot_key(unsigned int slot, char *buf, size_t size);
  * notes, features, gic, fields (each change: register, field, property,
  * profile, guest, by, why) and registers keyed S3_<op1>_C0_C<crm>_<op2>
  * (name, guest: value|undef|unpredicted, value, kvm, why).  Malloc'ed, or
- * NULL on ENOMEM (lib/json/).
+ * NULL on ENOMEM (vmm/json.c).
  */
 char *idreg_qemu_view_to_json(const struct idreg_qemu_view *v, const struct idreg_profile *p,
 			      const char *line);
