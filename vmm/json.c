@@ -120,6 +120,7 @@ static json_t *parse(const char *text, size_t len, char *err)
 static int get_u64(const json_t *j, const char *path, uint64_t *out, char *err)
 {
 	const char *s;
+	char *end;
 
 	if (json_is_integer(j)) {
 		json_int_t i = json_integer_value(j);
@@ -133,10 +134,13 @@ static int get_u64(const json_t *j, const char *path, uint64_t *out, char *err)
 		return jerr(err, path, "expected an integer or a \"0x...\" string, got %s",
 			    type_name(j));
 	s = json_string_value(j);
-	if (idreg_qemu_parse_int(s, out))
-		return jerr(err, path, "\"%s\" is not a 64-bit number (0x<hex>, 0<octal> or decimal, as QEMU reads -cpu integers)",
-			    s);
-	return 0;
+	if (!idreg_qemu_parse_int(s, out))
+		return 0;
+	errno = 0;
+	if (isdigit((unsigned char)s[0]) && (strtoull(s, &end, 0), !*end) && errno == ERANGE)
+		return jerr(err, path, "value %s does not fit in 64 bits", s);
+	return jerr(err, path, "\"%s\" is not a number (0x<hex>, 0<octal> or decimal, as QEMU reads -cpu integers)",
+		    s);
 }
 
 static int get_object(json_t *parent, const char *key, const char *path,
