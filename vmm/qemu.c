@@ -584,6 +584,56 @@ static void apply_overrides(const struct idreg_model *m, struct idreg_qemu_view 
 	}
 }
 
+/* "; FIELD 0xV over 0xW, ..." for each field KVM refuses alone. */
+static const char *refused_fields(const struct idreg_profile *p, const struct idreg_qemu_view *v,
+				  const struct idreg_vm_traits *t, unsigned int slot)
+{
+	static char buf[512];
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	struct idreg_kvm_verdict k;
+	unsigned int i;
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (i = 0; reg && i < reg->nr_fields && n < sizeof(buf); i++) {
+		const struct idreg_field *f = &reg->fields[i];
+		uint64_t want = idreg_field_get(v->guest[slot], f->lsb, f->width);
+		uint64_t have = idreg_field_get(v->kvm[slot], f->lsb, f->width);
+
+		if (want == have)
+			continue;
+		idreg_kvm_predict(slot, reg, p->mask[slot], v->kvm[slot],
+				  idreg_field_set(v->kvm[slot], f->lsb, f->width, want), t, &k);
+		if (k.effect == IDREG_WRITE_STORED)
+			continue;
+		n += snprintf(buf + n, sizeof(buf) - n, "%s %s.%s=0x%" PRIx64 " where the host has 0x%" PRIx64,
+			      n ? "," : "; refused alone:", reg->name, idreg_field_name(f), want, have);
+	}
+	return buf;
+}
+
+/*
+ * arm_cpu_sve_finalize(): a largest vector length under 256 bits clears
+ * ID_AA64ZFR0_EL1.F64MM in QEMU's copy, which the series writes.
+ */
+static void apply_vls(const struct idreg_model *m, struct idreg_qemu_view *v)
+{
+	const struct idreg_reg *reg = idreg_reg_by_name("ID_AA64ZFR0_EL1");
+	const struct idreg_field *f = reg ? idreg_field_by_name(reg, "F64MM") : NULL;
+	const struct idreg_assign *a = f ? idreg_model_find(m, reg, f) : NULL;
+	int slot = reg ? idreg_reg_slot(reg) : -1;
+
+	if (!f || slot < 0 || !(v->features & IDREG_VCPU_SVE) || !v->sve_vls || v->sve_vls > 1)
+		return;
+	if (a && a->value)
+		idreg_msgs_add(&v->notes, "SYSREG_ID_AA64ZFR0_EL1_F64MM=0x%" PRIx64 ": the largest vector length is 128 bits, so arm_cpu_sve_finalize() clears it: the guest reads 0x0",
+			       a->value);
+	if (!v->series || !idreg_field_get(v->guest[slot], f->lsb, f->width))
+		return;
+	v->guest[slot] = idreg_field_set(v->guest[slot], f->lsb, f->width, 0);
+	annotate(v, slot, f, "largest vector length 128 bits", "arm_cpu_sve_finalize()");
+}
+
 /* The series writes every ID register; KVM must take each one. */
 static void check_writes(const struct idreg_profile *p, struct idreg_qemu_view *v,
 			 const struct idreg_vm_traits *t)
@@ -604,9 +654,9 @@ static void check_writes(const struct idreg_profile *p, struct idreg_qemu_view *
 			continue;
 		}
 		idreg_slot_encoding(slot, &e);
-		idreg_msgs_add(&v->errors, "KVM refuses: QEMU stops with \"Could not set register op0:3 op1:%u crn:0 crm:%u op2:%u to %" PRIx64 " (is %" PRIx64 ")\" (write_list_to_kvmstate()): %s: %s",
+		idreg_msgs_add(&v->errors, "KVM refuses: QEMU stops with \"Could not set register op0:3 op1:%u crn:0 crm:%u op2:%u to 0x%016" PRIx64 " (is 0x%016" PRIx64 ")\" (write_list_to_kvmstate()): %s: %s%s",
 			       e.op1, e.crm, e.op2, v->guest[slot], v->kvm[slot], k.path,
-			       k.why ? k.why : "refused");
+			       k.why ? k.why : "refused", refused_fields(p, v, t, slot));
 	}
 }
 
@@ -746,6 +796,7 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 	apply_gic(p, v, &t);
 	apply_props(m, p, v);
 	apply_overrides(m, v);
+	apply_vls(m, v);
 	if (v->series)
 		check_writes(view, v, &t);
 	idreg_after_first_run(v->guest, &t);

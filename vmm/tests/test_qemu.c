@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * QEMU's semantics (vmm/qemu.c): one test per disagreement of issue 19
+ * between idreg and QEMU, and the seed's command line, on the real
+ * profiles in vmm/tests/data/.
+ */
+#include <stdlib.h>
+
+#include "idregs/field.h"
+#include "idregs/model.h"
+#include "idregs/qemu.h"
+#include "unit.h"
+
+#define DATA	"vmm/tests/data/"
+
+static struct idreg_profile max_qh, n1_qh, max;
+static struct idreg_qemu_view view;
+
+/*
+ * A representative seed line: pmu, sve, pauth off, and SYSREG_ values
+ * of fields writable on the -cpu max host, as the series' authors wrote
+ * theirs (pmu=off with PMUVer 6, CTR_EL0.L1Ip 2).
+ */
+#define SEED "-cpu host,pauth=off,pmu=off,sve=off,SYSREG_ID_AA64PFR0_EL1_CSV3=0x1," \
+	"SYSREG_ID_AA64PFR0_EL1_CSV2=0x1,SYSREG_ID_AA64PFR0_EL1_DIT=0x1," \
+	"SYSREG_ID_AA64PFR1_EL1_SSBS=0x2,SYSREG_ID_AA64PFR1_EL1_BT=0x1," \
+	"SYSREG_ID_AA64ISAR0_EL1_RNDR=0x1,SYSREG_ID_AA64ISAR0_EL1_TS=0x2," \
+	"SYSREG_ID_AA64ISAR0_EL1_FHM=0x1,SYSREG_ID_AA64ISAR0_EL1_DP=0x1," \
+	"SYSREG_ID_AA64ISAR0_EL1_SM3=0x1,SYSREG_ID_AA64ISAR0_EL1_SHA3=0x1," \
+	"SYSREG_ID_AA64ISAR0_EL1_RDM=0x1,SYSREG_ID_AA64ISAR0_EL1_Atomic=0x2," \
+	"SYSREG_ID_AA64ISAR0_EL1_CRC32=0x1,SYSREG_ID_AA64ISAR0_EL1_SHA2=0x2," \
+	"SYSREG_ID_AA64ISAR0_EL1_SHA1=0x1,SYSREG_ID_AA64ISAR0_EL1_AES=0x2," \
+	"SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2,SYSREG_ID_AA64ISAR1_EL1_DPB=0x2," \
+	"SYSREG_ID_AA64ISAR1_EL1_JSCVT=0x1,SYSREG_ID_AA64ISAR1_EL1_FCMA=0x1," \
+	"SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6,SYSREG_ID_AA64MMFR0_EL1_PARange=0x6," \
+	"SYSREG_CTR_EL0_DminLine=0x4,SYSREG_CTR_EL0_L1Ip=0x2"
+
+static bool has_msg(const struct idreg_msgs *m, const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++)
+		if (strstr(m->v[i], s))
+			return true;
+	for (i = 0; i < m->nr; i++)
+		printf("#   message: %s\n", m->v[i]);
+	printf("#   none has \"%s\"\n", s);
+	return false;
+}
+
+/* @line split at spaces into @m; 0 or -1 (with @err). */
+static int parse(struct idreg_model *m, const char *line, char *err)
+{
+	char *copy = strdup(line), *argv[32], *save = NULL, *t;
+	int argc = 0, r;
+
+	for (t = strtok_r(copy, " ", &save); t && argc < 32; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	r = idreg_model_from_qemu_args(m, argc, argv, err);
+	free(copy);
+	return r;
+}
+
+/* The view of @line on @p; the number of errors, -1 if it does not parse. */
+static int resolve(const char *line, const struct idreg_profile *p, struct idreg_model *m)
+{
+	char err[IDREG_ERR_LEN] = "";
+
+	idreg_qemu_view_free(&view);
+	if (parse(m, line, err)) {
+		printf("#   %s: %s\n", line, err);
+		return -1;
+	}
+	return idreg_qemu_resolve(m, p, &view);
+}
+
+static uint64_t guest(const char *reg, const char *name)
+{
+	const struct idreg_reg *r = idreg_reg_by_name(reg);
+	const struct idreg_field *f = name ? idreg_field_by_name(r, name) : NULL;
+	int slot = idreg_reg_slot(r);
+
+	return f ? idreg_field_get(view.guest[slot], f->lsb, f->width) : view.guest[slot];
+}
+
+static char *args_of(const char *line)
+{
+	char err[IDREG_ERR_LEN] = "", *s;
+	struct idreg_model m;
+
+	if (parse(&m, line, err)) {
+		printf("#   %s\n", err);
+		return strdup("");
+	}
+	s = idreg_model_qemu_args(&m);
+	idreg_model_free(&m);
+	return s;
+}
+
+/* 1. A value a legacy option overrides is resolved, not refused. */
+static void test_conflicts(void)
+{
+	struct idreg_model m;
+	char *s;
+
+	UNIT_EQ_U64(resolve("-cpu host,pmu=off,SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6", &max_qh, &m), 0,
+		    "pmu=off with PMUVer 6: accepted");
+	UNIT_EQ_U64(guest("ID_AA64DFR0_EL1", "PMUVer"), 0, "the guest reads PMUVer 0");
+	UNIT_OK(has_msg(&view.notes, "SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6: pmu=off wins (arm_cpu_realizefn()"),
+		"a note names the option and the value the guest gets");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,sve=off,SYSREG_ID_AA64ZFR0_EL1_SVEver=0x1", &max_qh, &m), 0,
+		    "sve=off with ZFR0.SVEver 1: accepted");
+	UNIT_EQ_U64(guest("ID_AA64ZFR0_EL1", NULL), 0, "ID_AA64ZFR0_EL1 reads 0");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,pauth=off,SYSREG_ID_AA64ISAR1_EL1_API=0x5", &max_qh, &m), 1,
+		    "pauth=off with API 5: one error, and not the conflict");
+	UNIT_OK(has_msg(&view.errors, "SYSREG_ID_AA64ISAR1_EL1_API' not found: the field is not writable"),
+		"KVM does not let API be written on max: the series has no such property");
+	UNIT_OK(has_msg(&view.notes, "SYSREG_ID_AA64ISAR1_EL1_API=0x5: pauth=off wins"),
+		"and pauth=off would win anyway");
+	UNIT_EQ_U64(guest("ID_AA64ISAR1_EL1", "API"), 0, "API reads 0");
+	idreg_model_free(&m);
+	s = args_of("-cpu host,pmu=off,SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6");
+	UNIT_EQ_STR(s, "-cpu host,pmu=off", "qemu-args leaves the overridden value out");
+	free(s);
+}
+
+/* 2. Defaults: pmu, sve, pauth on where KVM offers them; no pmu without a PMU. */
+static void test_defaults(void)
+{
+	struct idreg_profile nopmu = n1_qh;
+	struct idreg_model m;
+	char *s = args_of("-cpu host");
+
+	UNIT_EQ_STR(s, "-cpu host", "a model without options prints none");
+	free(s);
+	UNIT_EQ_U64(resolve("-cpu host", &max_qh, &m), 0, "-cpu host on max");
+	UNIT_EQ_U64(view.features, IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH,
+		    "QEMU turns on pmu, sve, pauth where KVM offers them");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host", &n1_qh, &m), 0, "-cpu host on neoverse-n1");
+	UNIT_EQ_U64(view.features, IDREG_VCPU_PMU, "only the PMU there");
+	idreg_model_free(&m);
+	nopmu.offered &= ~IDREG_VCPU_PMU;
+	nopmu.features &= ~IDREG_VCPU_PMU;
+	UNIT_EQ_U64(resolve("-cpu host,pmu=off", &nopmu, &m), 1, "pmu=off where KVM has no PMU");
+	UNIT_OK(has_msg(&view.errors, "Property 'host-arm-cpu.pmu' not found"),
+		"QEMU stops: the property does not exist");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,sve=on", &n1_qh, &m), 1, "sve=on where KVM has no SVE");
+	UNIT_OK(has_msg(&view.errors, "'sve' feature not supported by KVM on this host"),
+		"QEMU stops, in its words");
+	idreg_model_free(&m);
+}
+
+/* 3. EL2 needs virtualization=on; EL3 never under KVM. */
+static void test_el2_el3(void)
+{
+	struct idreg_model m;
+	char *s = args_of("-cpu host,SYSREG_ID_AA64PFR0_EL1_EL2=0x1");
+
+	UNIT_EQ_STR(s, "-cpu host", "EL2 without virtualization=on: left out");
+	free(s);
+	s = args_of("-M virt,virtualization=on -cpu host,SYSREG_ID_AA64PFR0_EL1_EL2=0x1");
+	UNIT_EQ_STR(s, "-cpu host,SYSREG_ID_AA64PFR0_EL1_EL2=0x1 -M virt,virtualization=on",
+		    "with virtualization=on it stays, with the option");
+	free(s);
+	UNIT_EQ_U64(resolve("-cpu host,SYSREG_ID_AA64PFR0_EL1_DIT=0x1", &max_qh, &m), 0,
+		    "a line with SYSREG_ properties on max");
+	UNIT_EQ_U64(guest("ID_AA64PFR0_EL1", "EL2"), 0, "QEMU writes EL2 0 without EL2");
+	UNIT_EQ_U64(guest("ID_AA64PFR0_EL1", "EL3"), 0, "and EL3 0");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-M virt,secure=on -cpu host", &max_qh, &m), 1, "secure=on");
+	UNIT_OK(has_msg(&view.errors, "Security extensions (TrustZone)"), "refused under KVM");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-M virt,virtualization=on -cpu host", &max_qh, &m), 1,
+		    "virtualization=on where KVM offers no EL2");
+	UNIT_OK(has_msg(&view.errors, "does not support providing Virtualization extensions"),
+		"QEMU stops, in its words");
+	idreg_model_free(&m);
+}
+
+/* 4. MTE blocks migration. */
+static void test_mte(void)
+{
+	struct idreg_msgs out = { 0 }, notes = { 0 };
+	struct idreg_profile mte = max_qh;
+	struct idreg_model m;
+	char err[IDREG_ERR_LEN];
+
+	mte.offered |= IDREG_VCPU_MTE;
+	mte.features |= IDREG_VCPU_MTE;
+	UNIT_OK(!parse(&m, "-M virt,mte=on -cpu host", err), "mte=on parses");
+	UNIT_OK(idreg_model_check_qemu(&m, &mte, true, &out, &notes) >= 1 &&
+		has_msg(&out, "Live migration disabled due to MTE enabled"),
+		"compare: MTE is a migration blocker");
+	idreg_model_free(&m);
+	idreg_msgs_free(&out);
+	idreg_msgs_free(&notes);
+}
+
+/* 6. sve<N>, kvm-steal-time, kvm-no-adjvtime are kept. */
+static void test_vls(void)
+{
+	struct idreg_profile p = max_qh;
+	struct idreg_model m;
+	char *s = args_of("-cpu host,sve128=on,sve256=off,kvm-steal-time=off,kvm-no-adjvtime=on");
+
+	UNIT_EQ_STR(s, "-cpu host,sve128=on,sve256=off,kvm-steal-time=off,kvm-no-adjvtime=on",
+		    "vector lengths and the kvm- options are printed back");
+	free(s);
+	p.sve_vls = 0x7;
+	p.sve_vls_known = true;
+	UNIT_EQ_U64(resolve("-cpu host,sve1024=on", &p, &m), 1, "a length KVM does not offer");
+	UNIT_OK(has_msg(&view.errors, "does not support the vector length 1024-bits"),
+		"QEMU stops, naming it");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,sve128=on,SYSREG_ID_AA64PFR0_EL1_DIT=0x1", &p, &m), 0,
+		    "128 bits at most");
+	UNIT_EQ_U64(view.sve_vls, 1, "only 128");
+	UNIT_EQ_U64(guest("ID_AA64ZFR0_EL1", "F64MM"), 0, "F64MM cleared (arm_cpu_sve_finalize())");
+	idreg_model_free(&m);
+}
+
+/* 7. Properties QEMU never creates, or not on that host. */
+static void test_missing_props(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-cpu host,SYSREG_MIDR_EL1_PartNum=0x51", &max_qh, &m), 1,
+		    "MIDR_EL1 property");
+	UNIT_OK(has_msg(&view.errors, "never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS"),
+		"QEMU has none: it never enables the capability");
+	idreg_model_free(&m);
+	UNIT_OK(resolve("-cpu host,SYSREG_ID_AA64MMFR2_EL1_FWB=0x0", &n1_qh, &m) >= 1 &&
+		has_msg(&view.errors, "Property 'host-arm-cpu.SYSREG_ID_AA64MMFR2_EL1_FWB' not found: the field is not writable"),
+		"a field not writable on that host has no property there");
+	idreg_model_free(&m);
+}
+
+/* 8. gic-version, not the GIC fields. */
+static void test_gic(void)
+{
+	struct idreg_profile p = max_qh;
+	struct idreg_model m;
+	char *s = args_of("-cpu host,SYSREG_ID_AA64PFR0_EL1_GIC=0x1");
+
+	UNIT_EQ_STR(s, "-cpu host -M virt,gic-version=3", "a pinned GIC field is a gic-version");
+	free(s);
+	p.gic_known = true;
+	p.gic_offered = 1U << 2 | 1U << 3;
+	UNIT_EQ_U64(resolve("-cpu host", &p, &m), 0, "a host with GICv2 and v3");
+	UNIT_EQ_U64(view.gic, 2, "QEMU defaults to v2 for at most 8 vCPUs (finalize_gic_version())");
+	UNIT_EQ_U64(guest("ID_AA64PFR0_EL1", "GIC"), 0, "and the guest reads GIC 0");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-smp 9 -cpu host", &p, &m), 0, "nine vCPUs");
+	UNIT_EQ_U64(guest("ID_AA64PFR0_EL1", "GIC"), 1, "GICv3: GIC 1");
+	idreg_model_free(&m);
+}
+
+/* 9. Numbers as QEMU reads them: base 0. */
+static void test_numbers(void)
+{
+	static const char json[] =
+		"{\"model\": {\"name\": \"host\", \"props\": {\"SYSREG_ID_AA64ISAR0_EL1_Atomic\": \"02\","
+		" \"SYSREG_CTR_EL0_L1Ip\": \"010\"}}}";
+	char err[IDREG_ERR_LEN] = "";
+	struct idreg_model m;
+
+	idreg_model_init(&m);
+	UNIT_OK(idreg_model_from_json(&m, json, strlen(json), err), "\"010\" for a 2-bit field");
+	UNIT_OK(strstr(err, "value 0x8 wider than 2-bit field") != NULL, "is 8, as QEMU reads it");
+	idreg_model_free(&m);
+	UNIT_OK(parse(&m, "-cpu host,SYSREG_ID_AA64ISAR0_EL1_Atomic=010", err) == 0 &&
+		m.nr == 1 && m.items[0].value == 8, "-cpu ...=010 is 8");
+	idreg_model_free(&m);
+}
+
+/* The seed's line: accepted on max, what neoverse-n1 cannot give named. */
+static void test_seed(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-accel kvm -M virt " SEED, &max_qh, &m), 0,
+		    "the seed's line: QEMU starts and KVM accepts on max");
+	UNIT_EQ_U64(guest("ID_AA64DFR0_EL1", "PMUVer"), 0, "PMUVer 0 (pmu=off)");
+	UNIT_EQ_U64(guest("ID_AA64ZFR0_EL1", NULL), 0, "ID_AA64ZFR0_EL1 0 (sve=off)");
+	UNIT_OK(!guest("ID_AA64ISAR1_EL1", "APA") && !guest("ID_AA64ISAR1_EL1", "API") &&
+		!guest("ID_AA64ISAR1_EL1", "GPA") && !guest("ID_AA64ISAR1_EL1", "GPI") &&
+		!guest("ID_AA64ISAR2_EL1", "APA3") && !guest("ID_AA64ISAR2_EL1", "GPA3"),
+		"the PAuth fields 0 (pauth=off)");
+	UNIT_EQ_U64(guest("CTR_EL0", "L1Ip"), 2, "CTR_EL0.L1Ip as the line says");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-accel kvm -M virt " SEED, &n1_qh, &m), 5,
+		    "neoverse-n1 refuses five registers of it");
+	UNIT_OK(has_msg(&view.errors, "ID_AA64ISAR1_EL1.LRCPC=0x2 where the host has 0x1") &&
+		has_msg(&view.errors, "ID_AA64ISAR0_EL1.RNDR=0x1 where the host has 0x0") &&
+		has_msg(&view.errors, "ID_AA64PFR1_EL1.BT=0x1 where the host has 0x0") &&
+		has_msg(&view.errors, "ID_AA64MMFR0_EL1.PARange=0x6 where the host has 0x5"),
+		"each named with the host's value");
+	idreg_model_free(&m);
+}
+
+/* A profile without the record: the vCPU it was read from is all it offers. */
+static void test_old_profile(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-cpu host", &max, &m), 0, "-cpu host on a profile of before");
+	UNIT_EQ_U64(view.features, 0, "no feature: none was recorded");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,xyz=on", &max, &m), (uint64_t)-1, "an unknown -cpu option");
+	UNIT_EQ_U64(resolve("-cpu max", &max, &m), (uint64_t)-1, "another CPU model");
+}
+
+static int load(struct idreg_profile *p, const char *file, char *err)
+{
+	if (idreg_profile_load(p, file, err))
+		return -1;
+	snprintf(p->label, sizeof(p->label), "%s", strrchr(file, '/') + 1);
+	return 0;
+}
+
+int main(void)
+{
+	char err[IDREG_ERR_LEN] = "";
+
+	if (load(&max_qh, DATA "max-qemu-host.json", err) ||
+	    load(&n1_qh, DATA "neoverse-n1-qemu-host.json", err) ||
+	    load(&max, DATA "max.json", err)) {
+		printf("Bail out! %s\n", err);
+		return 1;
+	}
+	test_conflicts();
+	test_defaults();
+	test_el2_el3();
+	test_mte();
+	test_vls();
+	test_missing_props();
+	test_gic();
+	test_numbers();
+	test_seed();
+	test_old_profile();
+	idreg_qemu_view_free(&view);
+	return unit_done();
+}
