@@ -12,6 +12,35 @@
 #include "idregs/field.h"
 #include "idregs/host.h"
 
+/*
+ * What QEMU's -M virt adds to the vCPU of -cpu host (configuration
+ * qemu-host): the in-kernel GIC finalize_gic_version() picks for one vCPU
+ * (v2 where KVM can create one, else v3), created after the vCPU as QEMU
+ * does; EL2 configurations have their GICv3 already.  Also recorded: the
+ * GICs KVM offers, the SVE vector lengths, CTR_EL0 and DCZID_EL0 as the
+ * CPU gives them.
+ */
+static int qemu_machine(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg,
+			struct idreg_profile *p)
+{
+	int r = 0;
+
+	p->gic_offered = idreg_vgic_offered(vm);
+	p->gic_known = true;
+	if (cfg && !strcmp(cfg->name, "qemu-host") && p->gic_offered)
+		r = idreg_vm_add_vgic(vm, p->gic_offered & 1U << 2 ? 2 : 3);
+	if (vm->vgic_fd >= 0)
+		p->gic = vm->vgic_v2 ? 2 : 3;
+	if (!r && (vm->features & IDREG_VCPU_SVE)) {
+		r = idreg_sve_vls(vm, &p->sve_vls);
+		p->sve_vls_known = !r;
+	}
+	p->hw_ctr = idreg_host_ctr_el0();
+	p->hw_dczid = idreg_host_dczid_el0();
+	p->hw_known = true;
+	return r;
+}
+
 int idreg_host_dump(struct idreg_profile *p, const struct idreg_vcpu_config *cfg, char *err)
 {
 	struct idreg_vm vm;
@@ -21,6 +50,8 @@ int idreg_host_dump(struct idreg_profile *p, const struct idreg_vcpu_config *cfg
 	idreg_kernel_release(p->release, sizeof(p->release));
 	/* Without the capability: what a VMM that does not ask for it sees. */
 	r = idreg_vm_open(&vm, cfg, 0);
+	if (!r)
+		r = qemu_machine(&vm, cfg, p);
 	if (!r)
 		r = idreg_vm_read_all(&vm, p->mask, p->value, p->readable);
 	if (r) {

@@ -267,6 +267,61 @@ static int vgic_create(struct idreg_vm *vm)
 			 "redistributor address 0x80a0000");
 }
 
+unsigned int idreg_vgic_offered(struct idreg_vm *vm)
+{
+	static const uint32_t types[] = { KVM_DEV_TYPE_ARM_VGIC_V2, KVM_DEV_TYPE_ARM_VGIC_V3 };
+	unsigned int i, offered = 0;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		struct kvm_create_device dev = {
+			.type = types[i], .flags = KVM_CREATE_DEVICE_TEST,
+		};
+
+		if (!ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev))
+			offered |= 1U << (i + 2);
+	}
+	return offered;
+}
+
+/* QEMU virt's GICv2 layout: distributor, then the CPU interface. */
+#define VGIC_V2_CPU_GPA		0x08010000ULL
+
+static int vgic_v2_create(struct idreg_vm *vm)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V2 };
+	uint64_t dist = VGIC_DIST_GPA, cpu = VGIC_V2_CPU_GPA;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev))
+		return idreg_vm_fail(vm, errno, "KVM_CREATE_DEVICE KVM_DEV_TYPE_ARM_VGIC_V2");
+	vm->vgic_fd = dev.fd;
+	vm->vgic_v2 = true;
+	return vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, &dist,
+			 "distributor address 0x8000000") ?:
+	       vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, &cpu,
+			 "CPU interface address 0x8010000");
+}
+
+int idreg_vm_add_vgic(struct idreg_vm *vm, unsigned int version)
+{
+	if (vm->vgic_fd >= 0)
+		return 0;
+	return version == 2 ? vgic_v2_create(vm) : vgic_create(vm);
+}
+
+int idreg_sve_vls(struct idreg_vm *vm, uint32_t *vls)
+{
+	uint64_t words[8] = { 0 };
+	struct kvm_one_reg reg = {
+		.id = KVM_REG_ARM64_SVE_VLS, .addr = (uint64_t)(uintptr_t)words,
+	};
+
+	if (ioctl(vm->vcpu_fd[0], KVM_GET_ONE_REG, &reg))
+		return idreg_vm_fail(vm, errno, "KVM_GET_ONE_REG KVM_REG_ARM64_SVE_VLS");
+	/* Bit vq - 1 of the first word: 128 * vq bits; QEMU names up to sve2048. */
+	*vls = (uint32_t)(words[0] & 0xffff);
+	return 0;
+}
+
 int idreg_vm_prepare_run(struct idreg_vm *vm)
 {
 	int r;
@@ -333,7 +388,7 @@ int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
 {
 	idreg_vm_traits_init(t, limit, vm->imp_id_on, release);
 	idreg_vm_traits_set_features(t, vm->features);
-	t->vgic_v3 = vm->vgic_fd >= 0;
+	t->vgic_v3 = vm->vgic_fd >= 0 && !vm->vgic_v2;
 	if (vm->features & IDREG_VCPU_EL2)
 		return host_aarch32_el0(vm, &t->aarch32_el0);
 	return 0;
@@ -373,7 +428,7 @@ void idreg_vm_destroy(struct idreg_vm *vm)
 		close(vm->kvm_fd);
 	vm->nr_vcpus = 0;
 	vm->vm_fd = vm->kvm_fd = vm->vgic_fd = -1;
-	vm->vgic_ready = false;
+	vm->vgic_ready = vm->vgic_v2 = false;
 }
 
 int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS],
@@ -457,6 +512,14 @@ uint64_t idreg_host_ctr_el0(void)
 	uint64_t v;
 
 	__asm__ volatile("mrs %0, ctr_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t idreg_host_dczid_el0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, dczid_el0" : "=r"(v));
 	return v;
 }
 

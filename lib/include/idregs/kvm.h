@@ -33,6 +33,7 @@ struct idreg_vm {
 	/* An in-kernel GICv3 (EL2 configurations), -1: none */
 	int vgic_fd;
 	bool vgic_ready;			/* KVM_DEV_ARM_VGIC_CTRL_INIT done */
+	bool vgic_v2;				/* the in-kernel GIC is a GICv2 */
 	char last_error[256];
 };
 
@@ -83,6 +84,16 @@ void idreg_vm_destroy(struct idreg_vm *vm);
  * then; last_error stays).
  */
 int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags);
+/* The in-kernel GICs KVM can create: bit 2 v2, bit 3 v3 (KVM_CREATE_DEVICE_TEST). */
+unsigned int idreg_vgic_offered(struct idreg_vm *vm);
+/*
+ * An in-kernel GIC of @version (2 or 3) at QEMU virt's addresses, after
+ * the vCPUs, as QEMU's virt machine creates it; creating it sets the GIC
+ * fields (kvm_vgic_finalize_idregs()).  Nothing if the VM has one.
+ */
+int idreg_vm_add_vgic(struct idreg_vm *vm, unsigned int version);
+/* vCPU 0's SVE vector lengths: bit N/128 - 1 for N bits, up to 2048. */
+int idreg_sve_vls(struct idreg_vm *vm, uint32_t *vls);
 /*
  * Before the first KVM_RUN, once every vCPU exists: initialise the vGIC if
  * the VM has one (no vCPU can be added after that).
@@ -130,6 +141,8 @@ void idreg_kernel_release(char *buf, size_t size);
 
 /* CTR_EL0 as this process reads it with MRS (see idreg_guest_ctr_view()). */
 uint64_t idreg_host_ctr_el0(void);
+/* DCZID_EL0 the same way: a guest reads the CPU's (KVM does not trap it). */
+uint64_t idreg_host_dczid_el0(void);
 
 
 #endif /* IDREGS_KVM_H */
