@@ -389,6 +389,7 @@ static void explain_text(const struct idreg_model *m, const struct idreg_profile
 			 const struct idreg_qemu_view *v)
 {
 	char buf[32], key[32];
+	const char *name;
 	unsigned int i, slot;
 
 	printf("host %s: kernel %s, MIDR 0x%" PRIx64 "\n", p->label, p->release, p->midr);
@@ -402,12 +403,12 @@ static void explain_text(const struct idreg_model *m, const struct idreg_profile
 	}
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
 		idreg_qemu_slot_key(slot, key, sizeof(key));
-		idreg_slot_name(slot, buf, sizeof(buf));
+		name = idreg_slot_name(slot, buf, sizeof(buf));
 		if (v->kind[slot] == IDREG_GUEST_VALUE)
-			printf("register %s %s = 0x%016" PRIx64 "%s%s\n", key, buf, v->guest[slot],
+			printf("register %s %s = 0x%016" PRIx64 "%s%s\n", key, name, v->guest[slot],
 			       v->why[slot] ? ": " : "", v->why[slot] ? v->why[slot] : "");
 		else
-			printf("register %s %s = %s: %s\n", key, buf,
+			printf("register %s %s = %s: %s\n", key, name,
 			       v->kind[slot] == IDREG_GUEST_UNDEF ? "undef" : "not predicted",
 			       v->why[slot]);
 	}
@@ -520,12 +521,12 @@ static int read_guest(const char *path, struct guest_read *g)
 static unsigned int field_diffs(unsigned int slot, uint64_t want, uint64_t got)
 {
 	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	char key[32], name[32];
+	char key[32], buf[32];
 	uint64_t left = want ^ got;
 	unsigned int i, n = 0;
+	const char *name = idreg_slot_name(slot, buf, sizeof(buf));
 
 	idreg_qemu_slot_key(slot, key, sizeof(key));
-	idreg_slot_name(slot, name, sizeof(name));
 	for (i = 0; reg && i < reg->nr_fields; i++) {
 		const struct idreg_field *f = &reg->fields[i];
 		uint64_t bits = idreg_field_mask(f->lsb, f->width);
@@ -547,12 +548,13 @@ static unsigned int field_diffs(unsigned int slot, uint64_t want, uint64_t got)
 static unsigned int guest_compare(const struct idreg_qemu_view *v, const struct guest_read *g,
 				  unsigned int *unpredicted)
 {
-	char key[32], name[32];
+	char key[32], buf[32];
 	unsigned int slot, bad = 0;
+	const char *name;
 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
 		idreg_qemu_slot_key(slot, key, sizeof(key));
-		idreg_slot_name(slot, name, sizeof(name));
+		name = idreg_slot_name(slot, buf, sizeof(buf));
 		if (!g->seen[slot]) {
 			printf("%s %s: missing from the guest's output\n", key, name);
 			bad++;
