@@ -896,6 +896,26 @@ static int guest_view(struct idreg_vm *vm, const struct idreg_model *m)
 	return bad ? EXIT_NO : EXIT_YES;
 }
 
+/* @m becomes what QEMU writes on this VM's host (idreg_qemu_effective_model()). */
+static int qemu_writes(struct idreg_vm *vm, struct idreg_model *m)
+{
+	struct idreg_profile *p = calloc(1, sizeof(*p));
+	struct idreg_model eff;
+	int r;
+
+	if (!p)
+		return idreg_vm_fail(vm, ENOMEM, "apply: the VM's values");
+	r = idreg_vm_read_all(vm, p->mask, p->value, p->readable);
+	if (!r && idreg_qemu_effective_model(m, p, vm->features, &eff))
+		r = idreg_vm_fail(vm, ENOMEM, "apply: the model QEMU writes");
+	if (!r) {
+		idreg_model_free(m);
+		*m = eff;
+	}
+	free(p);
+	return r;
+}
+
 static int cmd_apply(int argc, char **argv)
 {
 	struct idreg_vcpu_config cfg = { .name = "of the model" };
@@ -916,9 +936,15 @@ static int cmd_apply(int argc, char **argv)
 		return usage_of("apply", stderr, EXIT_USAGE);
 	if (model_arg(&m, argc, argv, 1, dd))
 		return EXIT_USAGE;
-	/* The vCPU the model describes: its features, all of them. */
+	/*
+	 * The vCPU QEMU creates for the model here: the features its stated
+	 * options ask for, pmu, sve, pauth where not stated and KVM offers them.
+	 */
 	cfg.features = m.features;
+	cfg.if_offered = (IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH) & ~m.q.given;
 	rc = idreg_vm_open(&vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED);
+	if (!rc)
+		rc = qemu_writes(&vm, &m);
 	if (rc) {
 		fprintf(stderr, "idreg: apply: %s\n", vm.last_error);
 		idreg_vm_destroy(&vm);

@@ -949,7 +949,7 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 		idreg_msgs_add(out, "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
 		bad++;
 	}
-	if (!idreg_qemu_effective_model(m, p, v, &eff))
+	if (!idreg_qemu_effective_model(m, p, v->features, &eff))
 		bad += idreg_model_check(&eff, p, out);
 	idreg_model_free(&eff);
 	idreg_qemu_view_free(v);

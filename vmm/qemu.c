@@ -710,7 +710,7 @@ static void unreadable(const struct idreg_profile *p, struct idreg_qemu_view *v,
 			       "DCZID_EL0 is not trapped: the CPU's value, which the profile does not record";
 	} else {
 		v->kind[slot] = IDREG_GUEST_UNDEF;
-		v->why[slot] = "UNDEF: no sys_regs.c descriptor for this encoding";
+		v->why[slot] = "UNDEF: unallocated, or trapped with no sys_regs.c descriptor (KVM injects an UNDEF)";
 	}
 }
 
@@ -827,27 +827,53 @@ void idreg_qemu_view_free(struct idreg_qemu_view *v)
 	idreg_msgs_free(&v->notes);
 }
 
+/* The series writes what QEMU's overrides give: 0 where the host has more. */
+static int add_override_zeros(const struct idreg_profile *p, unsigned int features,
+			      struct idreg_model *out)
+{
+	char err[IDREG_ERR_LEN];
+	unsigned int slot, i;
+	int r;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+
+		for (i = 0; reg && p->readable[slot] && i < reg->nr_fields; i++) {
+			const struct idreg_field *f = &reg->fields[i];
+
+			if (!idreg_qemu_override_of(reg, f, features) ||
+			    !idreg_field_get(p->value[slot], f->lsb, f->width) ||
+			    idreg_vcpu_feature_bits(slot, ~features & ~0U) &
+			    idreg_field_mask(f->lsb, f->width))
+				continue;
+			r = idreg_model_set_field(out, reg, f, 0, err);
+			if (r && r != -EEXIST)
+				return r;
+		}
+	}
+	return 0;
+}
+
 int idreg_qemu_effective_model(const struct idreg_model *m, const struct idreg_profile *p,
-			       const struct idreg_qemu_view *v, struct idreg_model *out)
+			       unsigned int features, struct idreg_model *out)
 {
 	char err[IDREG_ERR_LEN];
 	unsigned int i;
 	int r;
 
-	(void)p;
 	idreg_model_init(out);
 	snprintf(out->name, sizeof(out->name), "%s", m->name);
-	out->features = v->features;
+	out->features = features;
 	out->q = m->q;
 	for (i = 0; i < m->nr; i++) {
 		const struct idreg_assign *a = &m->items[i];
 
-		if (idreg_qemu_override_of(a->reg, a->field, v->features) ||
+		if (idreg_qemu_override_of(a->reg, a->field, features) ||
 		    idreg_qemu_gic_field(a->reg, a->field))
 			continue;
 		r = idreg_model_set_field(out, a->reg, a->field, a->value, err);
 		if (r)
 			return r;
 	}
-	return 0;
+	return m->nr && p ? add_override_zeros(p, features, out) : 0;
 }

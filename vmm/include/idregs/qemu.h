@@ -100,12 +100,15 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 void idreg_qemu_view_free(struct idreg_qemu_view *v);
 
 /*
- * @m as its effective guest view on @p asks KVM: the features QEMU's vCPU
- * gets, and the SYSREG_ values no legacy option overrides, into @out
- * (initialised here).  For the checks of lib/model.c.
+ * What QEMU writes to KVM for @m on the host of @p (values as read there)
+ * for a vCPU with @features, as a model in @out (initialised here): the
+ * SYSREG_ values no legacy option overrides and no vGIC decides, and, as
+ * the series writes its whole copy, 0 in each field an override clears
+ * where the host has more (EL2 without virtualization=on, EL3).  For the
+ * checks of vmm/model.c and for idreg apply.
  */
 int idreg_qemu_effective_model(const struct idreg_model *m, const struct idreg_profile *p,
-			       const struct idreg_qemu_view *v, struct idreg_model *out);
+			       unsigned int features, struct idreg_model *out);
 
 /* "S3_<op1>_C0_C<crm>_<op2>" of @slot, as the guest prints it. */
 const char *idreg_qemu_slot_key(unsigned int slot, char *buf, size_t size);
