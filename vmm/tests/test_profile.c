@@ -153,6 +153,37 @@ static void test_vcpu(void)
 		    "vcpu: unknown key \"x\"", "unknown key in vcpu");
 }
 
+/* What QEMU's -M virt adds: the vGIC, the GICs offered, vector lengths, hw. */
+static void test_qemu_virt(void)
+{
+	char err[IDREG_ERR_LEN] = "", *text;
+
+	UNIT_OK(!idreg_profile_load(&a, DATA "max-qemu-host.json", err), "a profile of before");
+	UNIT_OK(!a.gic_known && !a.sve_vls_known && !a.hw_known && !a.gic,
+		"keeps loading, without the new record");
+	UNIT_OK(!idreg_profile_load(&a, DATA "max-qemu-virt.json", err), "load max-qemu-virt.json");
+	UNIT_OK(a.gic == 3 && a.gic_known && a.gic_offered == 1U << 3,
+		"read with the GICv3 QEMU creates there, the only one KVM offers");
+	UNIT_OK(a.sve_vls_known && a.sve_vls == 0xffff, "vector lengths 128..2048");
+	UNIT_OK(a.hw_known && a.hw_dczid == 4, "DCZID_EL0 as the CPU gives it");
+	UNIT_EQ_U64(idreg_field_get(a.value[slot_of("ID_AA64PFR0_EL1")], 24, 4), 1,
+		    "ID_AA64PFR0_EL1.GIC 1 with the vGICv3");
+	text = idreg_profile_to_json(&a);
+	idreg_profile_init(&b, "copy");
+	UNIT_OK(text && !idreg_profile_from_json(&b, text, strlen(text), err) &&
+		b.gic == a.gic && b.gic_offered == a.gic_offered && b.sve_vls == a.sve_vls &&
+		b.hw_ctr == a.hw_ctr && b.hw_dczid == a.hw_dczid, "the record survives a round trip");
+	free(text);
+	UNIT_OK(!idreg_profile_load(&a, DATA "neoverse-n1-qemu-virt.json", err) &&
+		!a.sve_vls_known && a.gic == 3, "neoverse-n1: no SVE, GICv3");
+	bad_profile(VCPU_PROFILE("{\"config\": \"default\", \"features\": [], \"gic\": \"v4\"}"),
+		    "vcpu.gic: expected \"v2\", \"v3\" or \"none\"", "a GIC of another version");
+	bad_profile(VCPU_PROFILE("{\"config\": \"default\", \"features\": [], \"sve_vls\": [100]}"),
+		    "vcpu.sve_vls: expected vector lengths in bits, 128..2048", "a vector length of 100 bits");
+	bad_profile(VCPU_PROFILE("{\"config\": \"default\", \"features\": [], \"hw\": {\"ctr\": 1}}"),
+		    "vcpu.hw: unknown key \"ctr\"", "hw with an unknown key");
+}
+
 /*
  * The fields that hide without a feature (lib/core/vcpu_config.c's table) are
  * all that differ between a qemu-host profile and a default one of the
@@ -429,6 +460,7 @@ int main(void)
 	test_bad_input();
 	test_round_trip();
 	test_vcpu();
+	test_qemu_virt();
 	test_restrict(DATA "max-qemu-host.json", DATA "max.json");
 	test_restrict(DATA "neoverse-n1-qemu-host.json", DATA "neoverse-n1.json");
 	test_traits();
