@@ -191,7 +191,7 @@ static int accel_opt(struct idreg_model *m, const char *key, const char *val, ch
 	return 0;
 }
 
-static int smp(struct idreg_model *m, const char *arg, char *err)
+static int vcpus(struct idreg_model *m, const char *arg, char *err)
 {
 	uint64_t n;
 	char buf[32];
@@ -229,7 +229,7 @@ int idreg_model_from_qemu_args(struct idreg_model *m, int argc, char *const *arg
 		else if (!strcmp(a, "-accel"))
 			r = opt_list(m, "-accel", v, "kvm", accel_opt, err);
 		else if (!strcmp(a, "-smp"))
-			r = smp(m, v, err);
+			r = vcpus(m, v, err);
 		else
 			r = opt_list(m, a, v, "virt", machine_opt, err);
 	}
