@@ -995,7 +995,9 @@ static const struct cmd cmds[] = {
 	  "  and the features its vCPU got, every readable ID register's value and\n"
 	  "  writable mask (needs /dev/kvm).  CONFIG: default, pmu, sve, pauth, mte,\n"
 	  "  el2, el2-e2h0, aarch32-el1 or qemu-host (the default: what QEMU's\n"
-	  "  -cpu host asks for, PMUv3, SVE and pointer authentication where offered).\n" },
+	  "  -cpu host asks for, PMUv3, SVE and pointer authentication where offered,\n"
+	  "  with the in-kernel GIC of -M virt; also the GICs KVM offers, the SVE\n"
+	  "  vector lengths, CTR_EL0 and DCZID_EL0).\n" },
 	{ "list", cmd_list, "list [--writable PROFILE]\n"
 	  "  Registers, fields (SYSREG_ names, bits, KVM policy) and named values;\n"
 	  "  with --writable only the fields writable on PROFILE, with its values.\n" },

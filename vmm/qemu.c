@@ -382,13 +382,13 @@ static const char *refusal(unsigned int f)
 	case IDREG_VCPU_SVE:
 		return "QEMU stops: 'sve' feature not supported by KVM on this host (cpu_arm_set_sve())";
 	case IDREG_VCPU_PAUTH:
-		return "QEMU stops: cannot enable pauth without host support (arm_cpu_pauth_finalize())";
+		return "QEMU stops: 'pauth' feature not supported by KVM on this host (arm_cpu_pauth_finalize())";
 	case IDREG_VCPU_AARCH32:
 		return "QEMU stops: 'aarch64' feature cannot be disabled unless KVM is enabled and 32-bit EL1 is supported (aarch64_cpu_set_aarch64())";
 	case IDREG_VCPU_EL2:
 		return "QEMU stops: mach-virt: host kernel KVM does not support providing Virtualization extensions to the guest CPU (machvirt_init())";
 	case IDREG_VCPU_MTE:
-		return "QEMU stops: mach-virt: KVM does not support providing MTE to the guest CPU (machvirt_init())";
+		return "QEMU stops: MTE requested, but not supported by the guest CPU (machvirt_init())";
 	}
 	return "QEMU has no option for it";
 }
@@ -462,7 +462,7 @@ static uint32_t vls_max_bit(uint32_t vls)
 
 /*
  * sve<N> (cpu64.c's arm_cpu_sve_finalize(), written to KVM as
- * KVM_REG_ARM64_SVE_VLS by kvm_arch_put_sve_vls()): the lengths KVM offers
+ * KVM_REG_ARM64_SVE_VLS by kvm_arm_sve_set_vls()): the lengths KVM offers
  * up to the largest one enabled (all by default), minus those disabled.
  */
 static uint32_t resolve_vls(const struct idreg_model *m, const struct idreg_profile *p,
