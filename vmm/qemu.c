@@ -688,8 +688,9 @@ static void apply_gic(const struct idreg_profile *p, struct idreg_qemu_view *v,
  * What the guest reads where the profile has no value, from Linux 7.x's
  * sys_regs.c: op1 0 CRm 1..7 are trapped (HCR_EL2.TID3) and every slot
  * there has a descriptor (ID_UNALLOCATED() reads as zero); CCSIDR_EL1
- * follows CSSELR_EL1 (reset_unknown()); DCZID_EL0 is the CPU's; other
- * encodings have no descriptor: the read UNDEFs.
+ * follows CSSELR_EL1 (reset_unknown()); DCZID_EL0 is the CPU's, and so is
+ * GMID_EL1 with MTE (without it HCR_EL2.TID5 traps it); other encodings are
+ * unallocated or trapped without a descriptor: the read UNDEFs.
  */
 static void unreadable(const struct idreg_profile *p, struct idreg_qemu_view *v,
 		       unsigned int slot)
@@ -703,6 +704,9 @@ static void unreadable(const struct idreg_profile *p, struct idreg_qemu_view *v,
 	} else if (e.op1 == 1 && e.crm == 0 && e.op2 == 0) {
 		v->kind[slot] = IDREG_GUEST_UNPREDICTED;
 		v->why[slot] = "CCSIDR_EL1 follows CSSELR_EL1, which KVM resets to an unknown value (access_ccsidr(), reset_unknown())";
+	} else if (e.op1 == 1 && e.crm == 0 && e.op2 == 4 && (v->features & IDREG_VCPU_MTE)) {
+		v->kind[slot] = IDREG_GUEST_UNPREDICTED;
+		v->why[slot] = "GMID_EL1 with MTE is not trapped (no HCR_EL2.TID5, vcpu_set_hcr()): the CPU's value";
 	} else if (e.op1 == 3 && e.crm == 0 && e.op2 == 7) {
 		v->kind[slot] = p->hw_known ? IDREG_GUEST_VALUE : IDREG_GUEST_UNPREDICTED;
 		v->guest[slot] = p->hw_dczid;
