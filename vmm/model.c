@@ -940,6 +940,7 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 		out->oom = true;
 		return 1;
 	}
+	idreg_model_init(&eff);
 	bad = idreg_qemu_resolve(m, p, v);
 	for (i = 0; i < v->errors.nr; i++)
 		idreg_msgs_add(out, "%s", v->errors.v[i]);
@@ -949,7 +950,8 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 		idreg_msgs_add(out, "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
 		bad++;
 	}
-	if (!idreg_qemu_effective_model(m, p, v->features, &eff))
+	/* What stops QEMU says it all; else the fields, as before. */
+	if (!v->errors.nr && !idreg_qemu_effective_model(m, p, v->features, &eff))
 		bad += idreg_model_check(&eff, p, out);
 	idreg_model_free(&eff);
 	idreg_qemu_view_free(v);

@@ -588,9 +588,10 @@ static void apply_overrides(const struct idreg_model *m, struct idreg_qemu_view 
 static const char *refused_fields(const struct idreg_profile *p, const struct idreg_qemu_view *v,
 				  const struct idreg_vm_traits *t, unsigned int slot)
 {
-	static char buf[512];
+	static char buf[1024];
 	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 	struct idreg_kvm_verdict k;
+	char prop[128];
 	unsigned int i;
 	size_t n = 0;
 
@@ -606,8 +607,9 @@ static const char *refused_fields(const struct idreg_profile *p, const struct id
 				  idreg_field_set(v->kvm[slot], f->lsb, f->width, want), t, &k);
 		if (k.effect == IDREG_WRITE_STORED)
 			continue;
-		n += snprintf(buf + n, sizeof(buf) - n, "%s %s.%s=0x%" PRIx64 " where the host has 0x%" PRIx64,
-			      n ? "," : "; refused alone:", reg->name, idreg_field_name(f), want, have);
+		idreg_prop_format(prop, sizeof(prop), reg, f);
+		n += snprintf(buf + n, sizeof(buf) - n, "%s %s=0x%" PRIx64 " where the host has 0x%" PRIx64,
+			      n ? "," : "; refused alone:", prop, want, have);
 	}
 	return buf;
 }

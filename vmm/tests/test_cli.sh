@@ -145,7 +145,7 @@ expect 0 'register S3_0_C0_C4_4 ID_AA64ZFR0_EL1 = 0x0000000000000000' "explain: 
 	-- explain "$maxqh" -- -accel kvm -M virt $seed
 expect 0 'field ID_AA64ISAR1_EL1.API: guest reads 0x0 \(profile 0x5\): pauth=off' "explain: API 0 by pauth=off" \
 	-- explain "$maxqh" -- -accel kvm -M virt $seed
-expect 1 'ID_AA64ISAR1_EL1.LRCPC=0x2 where the host has 0x1' "the seed's line on neoverse-n1: named what it cannot give" \
+expect 1 'SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2 where the host has 0x1' "the seed's line on neoverse-n1: named what it cannot give" \
 	-- explain "$n1qh" -- -accel kvm -M virt $seed
 expect 0 '"accepted": true' "explain --json" -- explain "$maxqh" --json -- -accel kvm -M virt $seed
 expect 2 'usage' "explain without a line" -- explain "$maxqh"

@@ -293,10 +293,10 @@ static void test_seed(void)
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-accel kvm -M virt " SEED, &n1_qh, &m), 5,
 		    "neoverse-n1 refuses five registers of it");
-	UNIT_OK(has_msg(&view.errors, "ID_AA64ISAR1_EL1.LRCPC=0x2 where the host has 0x1") &&
-		has_msg(&view.errors, "ID_AA64ISAR0_EL1.RNDR=0x1 where the host has 0x0") &&
-		has_msg(&view.errors, "ID_AA64PFR1_EL1.BT=0x1 where the host has 0x0") &&
-		has_msg(&view.errors, "ID_AA64MMFR0_EL1.PARange=0x6 where the host has 0x5"),
+	UNIT_OK(has_msg(&view.errors, "SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2 where the host has 0x1") &&
+		has_msg(&view.errors, "SYSREG_ID_AA64ISAR0_EL1_RNDR=0x1 where the host has 0x0") &&
+		has_msg(&view.errors, "SYSREG_ID_AA64PFR1_EL1_BT=0x1 where the host has 0x0") &&
+		has_msg(&view.errors, "SYSREG_ID_AA64MMFR0_EL1_PARange=0x6 where the host has 0x5"),
 		"each named with the host's value");
 	idreg_model_free(&m);
 }
