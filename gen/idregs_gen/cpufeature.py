@@ -6,6 +6,7 @@ error, so a new construct in a future kernel cannot be skipped silently.
 """
 import re
 
+from .csource import blank_comments, closing, split_args
 from .model import FtrBits, GenError, Policy, SRC_CPUFEATURE
 
 _TABLE_RE = re.compile(
@@ -36,40 +37,6 @@ def sysreg_macros(regs):
                 if v.name:
                     macros.setdefault(f"{base}_{v.name}", v.value)
     return macros
-
-
-def _blank_comments(text):
-    # Keep offsets (and so line numbers) intact: comments become spaces.
-    def blank(m):
-        return re.sub(r"[^\n]", " ", m.group(0))
-    return re.sub(r"/\*.*?\*/|//[^\n]*", blank, text, flags=re.S)
-
-
-def _closing(text, start, open_ch, close_ch):
-    """Index of the bracket closing the one just before start."""
-    depth = 1
-    for i in range(start, len(text)):
-        if text[i] == open_ch:
-            depth += 1
-        elif text[i] == close_ch:
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
-
-
-def _split_args(text):
-    args, depth, cur = [], 0, ""
-    for ch in text:
-        if ch == "," and depth == 0:
-            args.append(cur.strip())
-            cur = ""
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        cur += ch
-    args.append(cur.strip())
-    return args
 
 
 class _Resolver:
@@ -107,12 +74,12 @@ def parse_cpufeature(path, macros, text=None):
     if text is None:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
-    text = _blank_comments(text)
+    text = blank_comments(text)
     res = _Resolver(path, text, macros)
 
     tables = {}
     for m in _TABLE_RE.finditer(text):
-        end = _closing(text, m.end(), "{", "}")
+        end = closing(text, m.end(), "{", "}")
         if end < 0:
             raise GenError(res.where(m.start()), f"unterminated table {m.group(1)}")
         tables[m.group(1)] = _parse_table(res, m.end(), end, m.group(1))
@@ -120,7 +87,7 @@ def parse_cpufeature(path, macros, text=None):
     # struct arm64_ftr_reg NAME = { .ftr_bits = TABLE, ... } (CTR_EL0's way)
     reg_structs = {}
     for m in _REG_STRUCT_RE.finditer(text):
-        end = _closing(text, m.end(), "{", "}")
+        end = closing(text, m.end(), "{", "}")
         body = text[m.end():end]
         t = re.search(r"\.ftr_bits\s*=\s*&?\s*(\w+)", body)
         if t:
@@ -156,8 +123,8 @@ def _parse_table(res, start, end, name):
             raise GenError(res.where(start), f"{name}: no ARM64_FTR_END")
         if m.group(0) == "ARM64_FTR_END":
             return entries
-        close = _closing(res.text, m.end(), "(", ")")
-        args = _split_args(res.text[m.end():close])
+        close = closing(res.text, m.end(), "(", ")")
+        args = split_args(res.text[m.end():close])
         at = m.start()
         if len(args) != 6:
             raise GenError(res.where(at), f"{name}: ARM64_FTR_BITS takes 6 "

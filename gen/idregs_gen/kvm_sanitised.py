@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass, field as dc_field
 from typing import List, Optional
 
-from .cpufeature import _blank_comments, _closing, _split_args
-from .kvm_writable import (MASK64, SYS_REGS_REL, _Expr, _descs_array, _entries,
-                           _designated, mask_macros)
+from .csource import (MASK64, blank_comments, closing, designated, entries, find_function,
+                      mask_value, split_args, statements)
+from .kvm_writable import SYS_REGS_REL, descs_array, mask_macros
 from .model import GenError, in_id_space
 
 NESTED_REL = os.path.join("arch", "arm64", "kvm", "nested.c")
@@ -85,108 +85,12 @@ class _Source:
     """The files the functions live in, comments blanked, with lookups."""
 
     def __init__(self, files):
-        self.files = []             # (name, text)
-        for name, text in files:
-            self.files.append((name, _blank_comments(text)))
+        self.files = [(name, blank_comments(text)) for name, text in files]
 
     def function(self, fname, where):
         """(file name, text, body start, body end, params) of @fname's
         definition."""
-        pat = re.compile(r"^(?:static\s+)?(?:inline\s+)?(?:u64|unsigned\s+int)\s+"
-                         + re.escape(fname) + r"\s*\(([^)]*)\)\s*\{", re.M)
-        for name, text in self.files:
-            m = pat.search(text)
-            if m:
-                end = _closing(text, m.end(), "{", "}")
-                return name, text, m.end(), end, m.group(1)
-        raise GenError(where, f"cannot find the definition of {fname}()")
-
-
-def _line(text, pos):
-    return text.count("\n", 0, pos) + 1
-
-
-def _skip_ws(text, pos, end):
-    while pos < end and text[pos].isspace():
-        pos += 1
-    return pos
-
-
-def _statements(text, pos, end, fname, name):
-    """The statements of text[pos:end] as a list of tuples:
-    ('block', [stmts]), ('if', cond, then, else|None, where),
-    ('switch', expr, [(labels, [stmts])], where), ('simple', text, where)."""
-    out = []
-    while True:
-        pos = _skip_ws(text, pos, end)
-        if pos >= end:
-            return out
-        stmt, pos = _statement(text, pos, end, fname, name)
-        out.append(stmt)
-
-
-def _statement(text, pos, end, fname, name):
-    where = f"{name}:{_line(text, pos)}"
-    if text[pos] == "{":
-        close = _closing(text, pos + 1, "{", "}")
-        return ("block", _statements(text, pos + 1, close, fname, name)), close + 1
-    m = re.match(r"(if|switch)\s*\(", text[pos:end])
-    if m:
-        open_at = pos + m.end()
-        close = _closing(text, open_at, "(", ")")
-        head = " ".join(text[open_at:close].split())
-        after = _skip_ws(text, close + 1, end)
-        if m.group(1) == "if":
-            then, nxt = _statement(text, after, end, fname, name)
-            nxt2 = _skip_ws(text, nxt, end)
-            other = None
-            if re.match(r"else\b", text[nxt2:end]):
-                other, nxt = _statement(text, _skip_ws(text, nxt2 + 4, end), end, fname, name)
-            return ("if", head, then, other, where), nxt
-        if text[after] != "{":
-            raise GenError(where, f"{fname}(): switch without a braced body")
-        body_end = _closing(text, after + 1, "{", "}")
-        return ("switch", head, _cases(text, after + 1, body_end, fname, name), where), \
-            body_end + 1
-    semi = text.find(";", pos, end)
-    if semi < 0:
-        raise GenError(where, f"{fname}(): statement without ';'")
-    depth = text.count("(", pos, semi) - text.count(")", pos, semi)
-    while depth > 0:
-        nxt = text.find(";", semi + 1, end)
-        depth = text.count("(", pos, nxt) - text.count(")", pos, nxt)
-        semi = nxt
-    return ("simple", " ".join(text[pos:semi].split()), where), semi + 1
-
-
-def _cases(text, pos, end, fname, name):
-    """[(labels, statements)] of a switch body, in order."""
-    groups, labels = [], []
-    label = re.compile(r"\s*(?:case\s+([^:]+?)|(default))\s*:(?!:)")
-    while True:
-        pos = _skip_ws(text, pos, end)
-        if pos >= end:
-            break
-        m = label.match(text, pos)
-        if m:
-            labels.append(m.group(1) or "default")
-            pos = m.end()
-            continue
-        if not labels and (not groups):
-            raise GenError(f"{name}:{_line(text, pos)}",
-                           f"{fname}(): switch body does not start with a label")
-        stmts = []
-        while True:
-            pos = _skip_ws(text, pos, end)
-            if pos >= end or label.match(text, pos):
-                break
-            stmt, pos = _statement(text, pos, end, fname, name)
-            stmts.append(stmt)
-        groups.append((labels, stmts))
-        labels = []
-    if labels:
-        groups.append((labels, []))
-    return groups
+        return find_function(self.files, fname, where)
 
 
 class _Reader:
@@ -202,7 +106,7 @@ class _Reader:
     def _body(self, fname, where):
         if fname not in self.parsed:
             name, text, start, end, params = self.src.function(fname, where)
-            self.parsed[fname] = (_statements(text, start, end, fname, name), params)
+            self.parsed[fname] = (statements(text, start, end, fname, name), params)
         return self.parsed[fname]
 
     # -- conditions ------------------------------------------------------
@@ -210,7 +114,7 @@ class _Reader:
     def _cond(self, cond, ctx, where, fname, locals_):
         """The contexts for the 'then' and the 'else' branch."""
         c = cond.replace(" ", "")
-        while c.startswith("(") and _closing(c, 1, "(", ")") == len(c) - 1:
+        while c.startswith("(") and closing(c, 1, "(", ")") == len(c) - 1:
             c = c[1:-1]
         neg = c.startswith("!") and c[1:] in VCPU_PREDICATES
         pred = VCPU_PREDICATES.get(c[1:] if neg else c)
@@ -238,7 +142,7 @@ class _Reader:
     # -- operations ------------------------------------------------------
 
     def _mask(self, expr, where):
-        return _Expr(expr, self.macros, where).value()
+        return mask_value(expr, self.macros, where)
 
     def _field(self, reg, fname_, where):
         r = self.regs.get(reg)
@@ -374,7 +278,7 @@ class _Reader:
         stmts, params = self._body(fname, where)
         val = "val"
         regparam = None
-        for p in _split_args(params):
+        for p in split_args(params):
             m = re.fullmatch(r".*?(\w+)", p.strip())
             if re.match(r"u32\b", p.strip()):
                 regparam = m.group(1)
@@ -511,13 +415,13 @@ def parse_sanitised(ksrc, regs, supplement, name=SYS_REGS_REL):
     text = src.files[0][1]
     reader = _Reader(src, regs, supplement)
     encs = {r.name: r.enc for r in regs.values()}
-    start, end = _descs_array(text, name)
+    start, end = descs_array(text, name)
     ops = []
-    for at, entry in _entries(text, start, end):
+    for at, entry in entries(text, start, end):
         where = f"{name}:{text.count(chr(10), 0, at) + 1}"
         m = re.fullmatch(r"(\w+)\s*\((.*)\)", entry, flags=re.S)
         if m and m.group(1) in _DESC_MACROS:
-            reg = _split_args(m.group(2))[0]
+            reg = split_args(m.group(2))[0]
             cb = _macro_callbacks(text, m.group(1), where)
             reset, vis = cb.get("reset"), cb.get("visibility")
             if not reset:
@@ -528,15 +432,15 @@ def parse_sanitised(ksrc, regs, supplement, name=SYS_REGS_REL):
             if not dm:
                 continue
             reg = dm.group(1)
-            args = [a for a in _split_args(body)[1:] if a]
+            args = [a for a in split_args(body)[1:] if a]
             positional = [a for a in args if not a.startswith(".")]
-            reset = _designated(body, "reset") or (positional[1] if len(positional) > 1
+            reset = designated(body, "reset") or (positional[1] if len(positional) > 1
                                                   else None)
-            vis = _designated(body, "visibility")
+            vis = designated(body, "visibility")
             dm2 = re.search(r"\b(ID_DESC\w*)\s*\(", body)
             if dm2:
                 cb = _macro_callbacks(text, dm2.group(1), where)
-                reset = _designated(body, "reset") or cb.get("reset")
+                reset = designated(body, "reset") or cb.get("reset")
                 vis = vis or cb.get("visibility")
             if reset is None:
                 continue

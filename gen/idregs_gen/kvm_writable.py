@@ -13,11 +13,10 @@ import os
 import re
 from dataclasses import dataclass
 
-from .cpufeature import _blank_comments, _closing, _split_args
+from .csource import blank_comments, designated, entries, find_array, mask_value, split_args
 from .model import GenError, in_id_space
 
 SYS_REGS_REL = os.path.join("arch", "arm64", "kvm", "sys_regs.c")
-MASK64 = (1 << 64) - 1
 
 # Descriptor macros: the argument holding the register name, the one
 # holding the mask (None: a fixed mask), the kind recorded.
@@ -60,138 +59,9 @@ def mask_macros(regs):
     return macros
 
 
-class _Expr:
-    """A recursive-descent reader of the mask expressions: ~ & | ( ),
-    numbers, macros, GENMASK[_ULL](h, l), BIT[_ULL](n), UL()/ULL(),
-    ARM64_FEATURE_MASK(field) (6.12)."""
-
-    _TOKEN = re.compile(r"\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|\s*([A-Za-z_]\w*)|\s*([~&|(),])")
-
-    def __init__(self, text, macros, where):
-        self.toks, self.macros, self.where = [], macros, where
-        pos = 0
-        text = text.strip()
-        while pos < len(text):
-            m = self._TOKEN.match(text, pos)
-            if not m:
-                raise GenError(where, f"cannot read mask expression '{text}'")
-            self.toks.append(m.group(1) or m.group(2) or m.group(3))
-            pos = m.end()
-        self.i = 0
-
-    def _peek(self):
-        return self.toks[self.i] if self.i < len(self.toks) else None
-
-    def _take(self, want=None):
-        tok = self._peek()
-        if tok is None or (want and tok != want):
-            raise GenError(self.where, f"mask expression: expected {want or 'more'}, "
-                                       f"found {tok}")
-        self.i += 1
-        return tok
-
-    def value(self):
-        v = self._or()
-        if self._peek() is not None:
-            raise GenError(self.where, f"mask expression: unexpected '{self._peek()}'")
-        return v & MASK64
-
-    def _or(self):
-        v = self._and()
-        while self._peek() == "|":
-            self._take()
-            v |= self._and()
-        return v
-
-    def _and(self):
-        v = self._unary()
-        while self._peek() == "&":
-            self._take()
-            v &= self._unary()
-        return v
-
-    def _unary(self):
-        if self._peek() == "~":
-            self._take()
-            return ~self._unary() & MASK64
-        return self._atom()
-
-    def _args(self):
-        self._take("(")
-        args = [self._or()]
-        while self._peek() == ",":
-            self._take()
-            args.append(self._or())
-        self._take(")")
-        return args
-
-    def _atom(self):
-        tok = self._take()
-        if tok == "(":
-            v = self._or()
-            self._take(")")
-            return v
-        if tok[0].isdigit():
-            return int(tok, 0)
-        if tok in ("GENMASK", "GENMASK_ULL"):
-            hi, lo = self._args()
-            return ((1 << (hi - lo + 1)) - 1) << lo
-        if tok in ("BIT", "BIT_ULL"):
-            return 1 << self._args()[0]
-        if tok in ("UL", "ULL"):
-            return self._args()[0]
-        if tok == "ARM64_FEATURE_MASK":
-            # sysreg.h: GENMASK_ULL(x##_SHIFT + 3, x##_SHIFT), x a field
-            field = self._args()[0]
-            if not field:
-                raise GenError(self.where, "ARM64_FEATURE_MASK() of an empty field")
-            return 0xf << ((field & -field).bit_length() - 1)
-        if tok in self.macros:
-            return self.macros[tok]
-        raise GenError(self.where, f"mask expression: unknown macro '{tok}' "
-                                   f"(not defined by this kernel's sysreg file)")
-
-
-def _descs_array(text, path):
-    m = re.search(r"static\s+const\s+struct\s+sys_reg_desc\s+sys_reg_descs\s*\[\s*\]\s*=\s*\{",
-                  text)
-    if not m:
-        raise GenError(path, "no sys_reg_descs[] array")
-    end = _closing(text, m.end(), "{", "}")
-    if end < 0:
-        raise GenError(path, "sys_reg_descs[] is not closed")
-    return m.end(), end
-
-
-def _entries(text, start, end):
-    """(offset of its first character, entry text) of the array's
-    top-level entries."""
-    depth, cur, at = 0, "", None
-    for i in range(start, end):
-        ch = text[i]
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            depth -= 1
-        if ch == "," and depth == 0:
-            if at is not None:
-                yield at, cur.strip()
-            cur, at = "", None
-            continue
-        if at is None and not ch.isspace():
-            at = i
-        cur += ch
-    if at is not None:
-        yield at, cur.strip()
-
-
-def _designated(body, key):
-    """The value of '.key = VALUE' in a braced descriptor, or None."""
-    for arg in _split_args(body):
-        m = re.fullmatch(rf"\.{key}\s*=\s*(.*)", arg, flags=re.S)
-        if m:
-            return m.group(1).strip()
-    return None
+def descs_array(text, where):
+    """(start, end) of the body of sys_regs.c's sys_reg_descs[]."""
+    return find_array(text, "sys_reg_desc", "sys_reg_descs", where)
 
 
 def _entry(entry, macros, encs, where):
@@ -200,21 +70,21 @@ def _entry(entry, macros, encs, where):
     m = re.fullmatch(r"(\w+)\s*\((.*)\)", entry, flags=re.S)
     if m and m.group(1) in _MACROS:
         name_arg, mask_arg, kind = _MACROS[m.group(1)]
-        args = _split_args(m.group(2))
+        args = split_args(m.group(2))
         name = args[name_arg]
         mask = (_FIXED_MASK[kind] if mask_arg is None
-                else _Expr(args[mask_arg], macros, where).value())
+                else mask_value(args[mask_arg], macros, where))
         setter = f"set_{args[1]}" if kind == "FILTERED" else (
             "set_imp_id_reg" if kind == "IMP_ID" else "set_id_reg")
     elif entry.startswith("{"):
         body = entry[1:-1]
         dm = re.match(r"\s*SYS_DESC\s*\(\s*SYS_(\w+)\s*\)", body)
-        setter = _designated(body, "set_user")
-        val = _designated(body, "val")
+        setter = designated(body, "set_user")
+        val = designated(body, "val")
         if not dm or not setter:
             return None
         name, kind = dm.group(1), "OTHER"
-        mask = _Expr(val, macros, where).value() if val else 0
+        mask = mask_value(val, macros, where) if val else 0
     else:
         return None
     if name not in encs or not in_id_space(encs[name]) or not mask:
@@ -230,12 +100,12 @@ def parse_declared(path, regs, text=None, name=None):
     if text is None:
         with open(path, encoding="utf-8") as f:
             text = f.read()
-    text = _blank_comments(text)
-    start, end = _descs_array(text, path)
+    text = blank_comments(text)
+    start, end = descs_array(text, path)
     macros = mask_macros(regs)
     encs = {r.name: r.enc for r in regs.values()}
     out = []
-    for at, entry in _entries(text, start, end):
+    for at, entry in entries(text, start, end):
         where = f"{name or path}:{text.count(chr(10), 0, at) + 1}"
         d = _entry(entry, macros, encs, where)
         if d:
