@@ -29,13 +29,31 @@ host_flavour=
 matrix=0
 vcpus=
 MATRIX_CPUS="max,neoverse-n1,cortex-a72"
-# Every vCPU configuration (lib/core/vcpu_config.c's, in its order).
-ALL_VCPUS="default,pmu,sve,pauth,mte,el2,el2-e2h0,aarch32-el1,qemu-host"
 # The matrix's third axis: the configurations a host without MTE or nested
 # virtualization can give (7.x/6.12 -cpu max give them all; neoverse-n1
 # and cortex-a72 skip sve and pauth, neoverse-n1 also aarch32-el1, with
-# the reason).  mte, el2 and el2-e2h0 need --host mte / nested.
+# the reason).  mte, el2 and el2-e2h0 need --host mte / nested.  Every
+# name must be one of vcpu_configs' (checked on every run).
 MATRIX_VCPUS="default,pmu,sve,pauth,aarch32-el1,qemu-host"
+
+# Every vCPU configuration, comma-separated, in the table's order
+# (lib/include/idregs/vcpu_features.def): the native idreg says.
+vcpu_configs() {
+	make -s -C "$TOP" build/idreg >&2 || return 1
+	"$TOP/build/idreg" list --configs | paste -sd, -
+}
+
+# check_vcpus WHAT LIST: every name of LIST is a configuration.
+check_vcpus() {
+	local name
+	for name in ${2//,/ }; do
+		case ",$all_vcpus," in
+		*",$name,"*) ;;
+		*) echo "run_tests: $1: unknown vCPU configuration '$name' (known: $all_vcpus, all)" >&2
+		   exit 2 ;;
+		esac
+	done
+}
 
 usage() {
 	cat <<USAGE
@@ -59,8 +77,8 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
   --host FLAVOUR     emulated host flavour, comma-separated: mte (-M virt,mte=on),
                      nested (kernel parameter kvm-arm.mode=nested); default: none
   --vcpu LIST        vCPU configurations the walk, the guest view and the VM
-                     rules run in (comma-separated, or all): default, pmu, sve,
-                     pauth, mte, el2, el2-e2h0, aarch32-el1, qemu-host.
+                     rules run in (comma-separated, or all):
+                     $(vcpu_configs 2>/dev/null || echo "see: build/idreg list --configs").
                      Default: default (with --matrix: $MATRIX_VCPUS).  One
                      the host cannot give skips, with the reason.  The table
                      has a row per host and configuration.
@@ -105,7 +123,11 @@ if [ -z "$vcpus" ]; then
 	vcpus=default
 	[ "$matrix" = 1 ] && vcpus=$MATRIX_VCPUS
 fi
-[ "$vcpus" = all ] && vcpus=$ALL_VCPUS
+all_vcpus=$(vcpu_configs) && [ -n "$all_vcpus" ] ||
+	die "cannot list the vCPU configurations (make build/idreg; build/idreg list --configs)"
+check_vcpus MATRIX_VCPUS "$MATRIX_VCPUS"
+[ "$vcpus" = all ] && vcpus=$all_vcpus
+check_vcpus --vcpu "$vcpus"
 
 if [ ${#images[@]} -gt 0 ]; then
 	if [ -n "$kernels" ] || [ "$mode" = native ]; then
@@ -392,6 +414,8 @@ if [ "$list_only" = 1 ]; then
 	echo "cached kernels:"
 	for k in $(emu_cached_kernels); do echo "  $k ($(emu_release "$k"))"; done
 	echo "cpu models: $EMU_ALL_CPUS"
+	echo "vCPU configurations: $all_vcpus"
+	echo "matrix vCPU configurations: $MATRIX_VCPUS"
 	exit 0
 fi
 [ ${#tests[@]} -gt 0 ] || die "no test matches: ${filters[*]}"

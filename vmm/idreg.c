@@ -42,11 +42,30 @@ struct cmd {
 
 static const struct cmd *find_cmd(const char *name);
 
+/* The vCPU configurations (CONFIG), from lib/core/vcpu_config.c's table. */
+static void print_configs(FILE *f)
+{
+	const struct idreg_vcpu_config *c;
+	unsigned int i, nr;
+	char offered[96];
+
+	c = idreg_vcpu_configs(&nr);
+	fprintf(f, "CONFIG, a vCPU configuration ('idreg list --configs'):\n");
+	for (i = 0; i < nr; i++) {
+		idreg_vcpu_features_describe(c[i].if_offered, offered, sizeof(offered));
+		fprintf(f, "  %-12s %s%s%s\n", c[i].name, c[i].what,
+			c[i].if_offered ? ": " : "", c[i].if_offered ? offered : "");
+	}
+}
+
 static int usage_of(const char *name, FILE *f, int code)
 {
 	const struct cmd *c = find_cmd(name);
 
-	fprintf(f, "usage: idreg %s\n%s", c->usage, EXIT_CODES);
+	fprintf(f, "usage: idreg %s", c->usage);
+	if (strstr(c->usage, "CONFIG"))
+		print_configs(f);
+	fprintf(f, "%s", EXIT_CODES);
 	return code;
 }
 
@@ -183,12 +202,26 @@ static void list_aliases(const struct idreg_reg *reg)
 	}
 }
 
+/* list --configs: one name a line, in the table's order (run_tests.sh reads it). */
+static int list_configs(void)
+{
+	const struct idreg_vcpu_config *c;
+	unsigned int i, nr;
+
+	c = idreg_vcpu_configs(&nr);
+	for (i = 0; i < nr; i++)
+		printf("%s\n", c[i].name);
+	return EXIT_YES;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	struct idreg_profile *p = NULL;
 	unsigned int r, i;
 	int slot, shown;
 
+	if (argc == 2 && !strcmp(argv[1], "--configs"))
+		return list_configs();
 	if (argc == 3 && !strcmp(argv[1], "--writable")) {
 		p = malloc(sizeof(*p));
 		if (!p || load_profile(p, argv[2])) {
@@ -993,14 +1026,13 @@ static const struct cmd cmds[] = {
 	{ "dump", cmd_dump, "dump [--vcpu CONFIG]\n"
 	  "  Print this host's profile as JSON: kernel, MIDR, the vCPU configuration\n"
 	  "  and the features its vCPU got, every readable ID register's value and\n"
-	  "  writable mask (needs /dev/kvm).  CONFIG: default, pmu, sve, pauth, mte,\n"
-	  "  el2, el2-e2h0, aarch32-el1 or qemu-host (the default: what QEMU's\n"
-	  "  -cpu host asks for, PMUv3, SVE and pointer authentication where offered,\n"
-	  "  with the in-kernel GIC of -M virt; also the GICs KVM offers, the SVE\n"
-	  "  vector lengths, CTR_EL0 and DCZID_EL0).\n" },
-	{ "list", cmd_list, "list [--writable PROFILE]\n"
+	  "  writable mask (needs /dev/kvm).  CONFIG: qemu-host unless given (what\n"
+	  "  QEMU's -cpu host asks for, with the in-kernel GIC of -M virt); also the\n"
+	  "  GICs KVM offers, the SVE vector lengths, CTR_EL0 and DCZID_EL0.\n" },
+	{ "list", cmd_list, "list [--writable PROFILE | --configs]\n"
 	  "  Registers, fields (SYSREG_ names, bits, KVM policy) and named values;\n"
-	  "  with --writable only the fields writable on PROFILE, with its values.\n" },
+	  "  with --writable only the fields writable on PROFILE, with its values;\n"
+	  "  --configs: the vCPU configurations' names, one a line, in table order.\n" },
 	{ "baseline", cmd_baseline, "baseline PROFILE...\n"
 	  "  Print the model (JSON) every host can run, with the vCPU features every\n"
 	  "  host's vCPU has; notes, dropped features (and the hosts without them)\n"
@@ -1072,8 +1104,9 @@ static int print_usage(FILE *f, int code)
 		   " \"machine\": {\"mte\": true, \"virtualization\": true}}\n"
 		   "or a QMP query-cpu-model-expansion answer {\"return\": {...}},\n"
 		   "or, after \"--\", a QEMU command line: -accel kvm -M virt,... -cpu host,...;\n"
-		   "PROFILE is what 'idreg dump' prints.  \"-\" reads stdin.\n%s",
-		EXIT_CODES);
+		   "PROFILE is what 'idreg dump' prints.  \"-\" reads stdin.\n");
+	print_configs(f);
+	fprintf(f, "%s", EXIT_CODES);
 	return code;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
 #include "idregs/model.h"
@@ -340,6 +341,7 @@ unsigned int idreg_model_check(const struct idreg_model *m,
 			       const struct idreg_profile *p,
 			       struct idreg_msgs *out)
 {
+	const struct idreg_declared_series *s = idreg_declared_of_release(p ? p->release : NULL);
 	struct idreg_profile view;
 	struct idreg_vm_traits t;
 	unsigned int i, bad = 0, missing = 0;
@@ -354,7 +356,7 @@ unsigned int idreg_model_check(const struct idreg_model *m,
 	}
 	for (i = 0; i < m->nr; i++) {
 		/* Its feature's message says it all. */
-		if (missing & idreg_vcpu_field_feature(m->items[i].reg, m->items[i].field))
+		if (missing & idreg_vcpu_field_feature(s, m->items[i].reg, m->items[i].field))
 			continue;
 		bad += !check_assign(&m->items[i], p, p ? &t : NULL, out);
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/profile.h"
 
@@ -67,6 +68,7 @@ void idreg_profile_traits(const struct idreg_profile *p,
 
 void idreg_profile_restrict(struct idreg_profile *p, unsigned int features)
 {
+	const struct idreg_declared_series *s = idreg_declared_of_release(p->release);
 	unsigned int slot, i;
 	uint64_t hide = 0;
 
@@ -74,7 +76,7 @@ void idreg_profile_restrict(struct idreg_profile *p, unsigned int features)
 		hide = 0;
 		for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++)
 			if (p->features & ~features & 1U << i)
-				hide |= idreg_vcpu_feature_bits(slot, 1U << i);
+				hide |= idreg_vcpu_feature_bits(s, slot, 1U << i);
 		p->value[slot] &= ~hide;
 	}
 	p->features &= features;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
 #include "idregs/qemu.h"
@@ -756,6 +757,7 @@ static const char *hidden_why(unsigned int f)
 static void annotate_features(const struct idreg_model *m, const struct idreg_profile *p,
 			      struct idreg_qemu_view *v)
 {
+	const struct idreg_declared_series *s = idreg_declared_of_release(p->release);
 	unsigned int slot, i, f;
 
 	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
@@ -763,7 +765,7 @@ static void annotate_features(const struct idreg_model *m, const struct idreg_pr
 		if (!(p->features & f & ~v->features))
 			continue;
 		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-			annotate_bits(v, slot, idreg_vcpu_feature_bits(slot, f),
+			annotate_bits(v, slot, idreg_vcpu_feature_bits(s, slot, f),
 				      m->q.given & f ? feature_option(f, false) :
 				      "the option's default on this host", hidden_why(f));
 	}
@@ -837,6 +839,7 @@ void idreg_qemu_view_free(struct idreg_qemu_view *v)
 static int add_override_zeros(const struct idreg_profile *p, unsigned int features,
 			      struct idreg_model *out)
 {
+	const struct idreg_declared_series *s = idreg_declared_of_release(p->release);
 	char err[IDREG_ERR_LEN];
 	unsigned int slot, i;
 	int r;
@@ -849,7 +852,7 @@ static int add_override_zeros(const struct idreg_profile *p, unsigned int featur
 
 			if (!idreg_qemu_override_of(reg, f, features) ||
 			    !idreg_field_get(p->value[slot], f->lsb, f->width) ||
-			    idreg_vcpu_feature_bits(slot, ~features & ~0U) &
+			    idreg_vcpu_feature_bits(s, slot, ~features & ~0U) &
 			    idreg_field_mask(f->lsb, f->width))
 				continue;
 			r = idreg_model_set_field(out, reg, f, 0, err);

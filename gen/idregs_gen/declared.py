@@ -15,12 +15,11 @@ from .kvm_sanitised import NESTED_REL, SUPPLEMENT_NAME, parse_sanitised, read_su
 from .kvm_writable import SYS_REGS_REL, parse_declared
 from .model import GenError, SRC_SUPPLEMENT
 from .sysreg import parse_sysreg
+from .vcpu_features import feature_symbol
 
 SYSREG_REL = os.path.join("arch", "arm64", "tools", "sysreg")
 OUTPUT = os.path.join("lib", "predict", "generated", "idreg_declared.c")
 SANITISED_SUPPLEMENT = os.path.join(os.path.dirname(SUPPLEMENT), SUPPLEMENT_NAME)
-_FEATURES = {"PMU": "IDREG_VCPU_PMU", "SVE": "IDREG_VCPU_SVE", "PAUTH": "IDREG_VCPU_PAUTH",
-             "MTE": "IDREG_VCPU_MTE", "EL2": "IDREG_VCPU_EL2", "E2H0": "IDREG_VCPU_E2H0"}
 
 
 def _slot(enc):
@@ -65,7 +64,7 @@ def read_source(ksrc):
 
 
 def _features(names):
-    return " | ".join(_FEATURES[n] for n in names) or "0"
+    return " | ".join(feature_symbol(n) for n in names) or "0"
 
 
 def _render_ops(w, series, ops):

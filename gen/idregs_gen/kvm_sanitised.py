@@ -32,20 +32,14 @@ from .csource import (MASK64, blank_comments, closing, designated, entries, find
                       mask_value, split_args, statements)
 from .kvm_writable import SYS_REGS_REL, descs_array, mask_macros
 from .model import GenError, in_id_space
+from .vcpu_features import predicates, read_features
 
 NESTED_REL = os.path.join("arch", "arm64", "kvm", "nested.c")
 SUPPLEMENT_NAME = "sanitised_resets.txt"
 
-# vCPU conditions: the source's predicate (spaces removed) -> feature.
-VCPU_PREDICATES = {
-    "vcpu_has_sve(vcpu)": "SVE",
-    "vcpu_has_ptrauth(vcpu)": "PAUTH",
-    "kvm_has_mte(vcpu->kvm)": "MTE",
-    "kvm_has_mte(kvm)": "MTE",
-    "kvm_vcpu_has_pmu(vcpu)": "PMU",
-    "vcpu_has_nv(vcpu)": "EL2",
-    "test_bit(KVM_ARM_VCPU_HAS_EL2_E2H0,kvm->arch.vcpu_features)": "E2H0",
-}
+# vCPU conditions: the source's predicate (spaces removed) -> feature,
+# from lib/include/idregs/vcpu_features.def.
+VCPU_PREDICATES = predicates(read_features())
 # Words a host condition may use: what the host is, not what the vCPU is.
 HOST_WORDS = {
     "arm64_get_spectre_v2_state", "arm64_get_meltdown_state",

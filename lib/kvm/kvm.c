@@ -94,27 +94,27 @@ int idreg_vm_enable_cap(struct idreg_vm *vm, uint32_t cap, uint64_t arg0)
 	return 0;
 }
 
-/* Each feature of a configuration: KVM's capability and vCPU feature bits. */
+/*
+ * Each feature of a configuration (idregs/vcpu_features.def): KVM's
+ * capability and vCPU feature bits; a vm_cap one is enabled on the VM
+ * before the first vCPU.
+ */
 static const struct {
 	unsigned int feature;
 	long cap, cap2;			/* KVM_CHECK_EXTENSION; cap2 0: none */
-	const char *caps;		/* for messages */
+	bool vm_cap;			/* KVM_ENABLE_CAP cap on the VM */
+	const char *caps, *caps2;	/* for messages */
 	uint32_t init;			/* kvm_vcpu_init.features[0] */
 } feature_kvm[] = {
-	{ IDREG_VCPU_PMU, KVM_CAP_ARM_PMU_V3, 0, "KVM_CAP_ARM_PMU_V3",
-	  1U << KVM_ARM_VCPU_PMU_V3 },
-	{ IDREG_VCPU_SVE, KVM_CAP_ARM_SVE, 0, "KVM_CAP_ARM_SVE", 1U << KVM_ARM_VCPU_SVE },
-	{ IDREG_VCPU_PAUTH, KVM_CAP_ARM_PTRAUTH_ADDRESS, KVM_CAP_ARM_PTRAUTH_GENERIC,
-	  "KVM_CAP_ARM_PTRAUTH_ADDRESS and _GENERIC",
-	  1U << KVM_ARM_VCPU_PTRAUTH_ADDRESS | 1U << KVM_ARM_VCPU_PTRAUTH_GENERIC },
-	/* A VM capability, enabled before the first vCPU. */
-	{ IDREG_VCPU_MTE, KVM_CAP_ARM_MTE, 0, "KVM_CAP_ARM_MTE", 0 },
-	{ IDREG_VCPU_EL2, KVM_CAP_ARM_EL2, 0, "KVM_CAP_ARM_EL2", 1U << KVM_ARM_VCPU_HAS_EL2 },
-	{ IDREG_VCPU_E2H0, KVM_CAP_ARM_EL2_E2H0, 0, "KVM_CAP_ARM_EL2_E2H0",
-	  1U << KVM_ARM_VCPU_HAS_EL2_E2H0 },
-	{ IDREG_VCPU_AARCH32, KVM_CAP_ARM_EL1_32BIT, 0, "KVM_CAP_ARM_EL1_32BIT",
-	  1U << KVM_ARM_VCPU_EL1_32BIT },
+#define IDREG_VCPU_FEATURE(...)
+#define IDREG_VCPU_KVM(id, init_bits, c, c2, vm)	\
+	{ IDREG_VCPU_##id, c, c2, vm, #c, (c2) ? " and " #c2 : "", init_bits },
+#include "idregs/vcpu_features.def"
+#undef IDREG_VCPU_FEATURE
+#undef IDREG_VCPU_KVM
 };
+
+_Static_assert(ARRAY_SIZE(feature_kvm) == IDREG_VCPU_NR_FEATURES, "one IDREG_VCPU_KVM row per feature");
 
 unsigned int idreg_vcpu_features_offered(struct idreg_vm *vm)
 {
@@ -208,6 +208,22 @@ int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu)
 	return vcpu_init(vm, vcpu);
 }
 
+/* The VM capabilities of the VM's features, before any vCPU (MTE). */
+static int enable_vm_caps(struct idreg_vm *vm)
+{
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(feature_kvm); i++) {
+		if (!(vm->features & feature_kvm[i].feature) || !feature_kvm[i].vm_cap)
+			continue;
+		r = idreg_vm_enable_cap(vm, feature_kvm[i].cap, 0);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 /* Name in @buf what of @features the host does not offer. */
 static void missing_caps(unsigned int features, unsigned int offered, char *buf, size_t size)
 {
@@ -217,9 +233,9 @@ static void missing_caps(unsigned int features, unsigned int offered, char *buf,
 	buf[0] = 0;
 	for (i = 0; i < ARRAY_SIZE(feature_kvm) && used < size; i++)
 		if (features & feature_kvm[i].feature & ~offered)
-			used += snprintf(buf + used, size - used, "%s%s (%s)", used ? ", " : "",
+			used += snprintf(buf + used, size - used, "%s%s (%s%s)", used ? ", " : "",
 					 idreg_vcpu_feature_name(feature_kvm[i].feature),
-					 feature_kvm[i].caps);
+					 feature_kvm[i].caps, feature_kvm[i].caps2);
 }
 
 /* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, as @flags ask: only before vCPUs. */
@@ -352,9 +368,7 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
 		idreg_vm_destroy(vm);
 		return IDREG_VM_UNAVAILABLE;
 	}
-	r = enable_imp_id(vm, flags);
-	if (!r && (vm->features & IDREG_VCPU_MTE))
-		r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_MTE, 0);
+	r = enable_imp_id(vm, flags) ?: enable_vm_caps(vm);
 	r = r ?: idreg_vcpu_add(vm);
 	if (!r && (vm->features & IDREG_VCPU_EL2))
 		r = vgic_create(vm);

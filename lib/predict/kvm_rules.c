@@ -48,9 +48,6 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
 void idreg_vm_traits_set_features(struct idreg_vm_traits *t, unsigned int features)
 {
 	t->features = features;
-	t->sve = features & IDREG_VCPU_SVE;
-	t->mte = features & IDREG_VCPU_MTE;
-	t->nv = features & IDREG_VCPU_EL2;
 }
 
 uint64_t idreg_guest_ctr_view(const struct idreg_vm_traits *t, uint64_t val, uint64_t limit,
@@ -207,7 +204,7 @@ bool idreg_slot_hidden(unsigned int slot, const struct idreg_reg *reg,
 	/* No table knows the slot: KVM's ID_UNALLOCATED (RAZ) entries. */
 	if (!reg || kvm_hides(reg))
 		return true;
-	if (!t->sve && slot == (unsigned int)idreg_slot_index(3, 0, 0, 4, 4))
+	if (!(t->features & IDREG_VCPU_SVE) && slot == (unsigned int)idreg_slot_index(3, 0, 0, 4, 4))
 		return true;	/* ID_AA64ZFR0_EL1 */
 	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot))
 		return true;
@@ -259,17 +256,11 @@ enum rule_kind {
 	RULE_LIMIT_OR,		/* field neither the VM's default nor lo: -EINVAL */
 };
 
-/* The vCPU configuration a rule applies to. */
-enum rule_needs {
-	NEEDS_NOTHING,
-	NEEDS_NV,		/* vCPUs with EL2: vcpu_has_nv() */
-	NEEDS_MTE,		/* KVM_CAP_ARM_MTE: kvm_has_mte() */
-};
 
 /* A stage-2 granule field for a vCPU with EL2: the default, or NI (1). */
 #define TGRAN2_RULE(f)								\
 	{ "ID_AA64MMFR0_EL1", f, "set_id_aa64mmfr0_el1", RULE_LIMIT_OR, 1, 1,	\
-	  SINCE_6_13, NEEDS_NV, f " neither the default nor NI (1) for a vCPU with EL2",	\
+	  SINCE_6_13, IDREG_VCPU_EL2, f " neither the default nor NI (1) for a vCPU with EL2",	\
 	  NULL, 0 }
 
 /*
@@ -282,50 +273,51 @@ static const struct setter_rule {
 	enum rule_kind kind;
 	uint8_t lo, hi;
 	unsigned int since;	/* kernel version */
-	enum rule_needs needs;
+	/* the vCPU features it applies with (vcpu_has_nv(): EL2, kvm_has_mte(): MTE) */
+	unsigned int needs;
 	const char *why;
 	/* RULE_REWRITE_IF_LIMIT: another field of the default, or NULL */
 	const char *cond_field;
 	uint8_t cond_val;
 } setter_rules[] = {
-	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, NEEDS_NOTHING,
+	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, 0,
 	  "PerfMon IMPDEF (0xf) is stored as 0", NULL, 0 },
-	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REFUSE, 1, 2, ALWAYS, NEEDS_NOTHING,
+	{ "ID_DFR0_EL1", "PerfMon", "set_id_dfr0_el1", RULE_REFUSE, 1, 2, ALWAYS, 0,
 	  "PerfMon must be 0 or PMUv3 (3) and later", NULL, 0 },
-	{ "ID_DFR0_EL1", "CopDbg", "set_id_dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, NEEDS_NOTHING,
+	{ "ID_DFR0_EL1", "CopDbg", "set_id_dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, 0,
 	  "CopDbg below Armv8 (6)", NULL, 0 },
-	{ "ID_AA64DFR0_EL1", "PMUVer", "set_id_aa64dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, NEEDS_NOTHING,
+	{ "ID_AA64DFR0_EL1", "PMUVer", "set_id_aa64dfr0_el1", RULE_REWRITE, 0xf, 0, ALWAYS, 0,
 	  "PMUVer IMP_DEF (0xf) is stored as 0", NULL, 0 },
-	{ "ID_AA64DFR0_EL1", "DebugVer", "set_id_aa64dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, NEEDS_NOTHING,
+	{ "ID_AA64DFR0_EL1", "DebugVer", "set_id_aa64dfr0_el1", RULE_REFUSE, 0, 5, ALWAYS, 0,
 	  "DebugVer below IMP (6)", NULL, 0 },
 	/* ignore_feat_doublelock(): the NV VM's default shows the host's value. */
 	{ "ID_AA64DFR0_EL1", "DoubleLock", "set_id_aa64dfr0_el1", RULE_REWRITE_IF_LIMIT, 0, 0xf,
-	  SINCE_6_13, NEEDS_NV,
+	  SINCE_6_13, IDREG_VCPU_EL2,
 	  "DoubleLock IMP (0) on a host without it (0xf) is stored as 0xf for a vCPU with EL2", NULL, 0 },
-	{ "ID_AA64PFR0_EL1", "MPAM", "set_id_aa64pfr0_el1", RULE_DROP_HOST, 0, 0, ALWAYS, NEEDS_NOTHING,
+	{ "ID_AA64PFR0_EL1", "MPAM", "set_id_aa64pfr0_el1", RULE_DROP_HOST, 0, 0, ALWAYS, 0,
 	  "MPAM equal to the host's sanitised MPAM is stored as 0", NULL, 0 },
-	{ "ID_AA64PFR0_EL1", "EL0", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, NEEDS_NOTHING,
+	{ "ID_AA64PFR0_EL1", "EL0", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, 0,
 	  "EL0 not implemented", NULL, 0 },
-	{ "ID_AA64PFR0_EL1", "EL1", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, NEEDS_NOTHING,
+	{ "ID_AA64PFR0_EL1", "EL1", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, 0,
 	  "EL1 not implemented", NULL, 0 },
-	{ "ID_AA64PFR0_EL1", "EL2", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, NEEDS_NV,
+	{ "ID_AA64PFR0_EL1", "EL2", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, IDREG_VCPU_EL2,
 	  "EL2 not implemented for a vCPU with EL2", NULL, 0 },
 	{ "ID_AA64PFR1_EL1", "MPAM_frac", "set_id_aa64pfr1_el1", RULE_DROP_HOST, 0, 0, ALWAYS,
-	  NEEDS_NOTHING, "MPAM_frac equal to the host's sanitised MPAM_frac is stored as 0", NULL, 0 },
+	  0, "MPAM_frac equal to the host's sanitised MPAM_frac is stored as 0", NULL, 0 },
 	/*
 	 * With MTE, sanitise_id_aa64pfr1_el1() leaves the host's MTE and
 	 * MTE_frac in the VM's default.
 	 */
 	{ "ID_AA64PFR1_EL1", "MTE_frac", "set_id_aa64pfr1_el1", RULE_REWRITE_IF_LIMIT, 0, 0xf,
-	  SINCE_6_13, NEEDS_MTE,
+	  SINCE_6_13, IDREG_VCPU_MTE,
 	  "MTE_frac ASYNC (0) on an MTE2 host without it (0xf) is stored as 0xf", "MTE", 2 },
 	/* set_id_aa64mmfr0_el1(): tgran2_val_allowed() against the VM's default. */
 	TGRAN2_RULE("TGran4_2"),
 	TGRAN2_RULE("TGran16_2"),
 	TGRAN2_RULE("TGran64_2"),
 	{ "ID_AA64MMFR2_EL1", "NV", "set_id_aa64mmfr2_el1", RULE_DROP_HOST, 0, 0, SINCE_6_13,
-	  NEEDS_NOTHING, "NV equal to the host's sanitised NV is stored as 0", NULL, 0 },
-	{ "CTR_EL0", "L1Ip", "set_ctr_el0", RULE_REFUSE, 0, 1, SINCE_6_13, NEEDS_NOTHING,
+	  0, "NV equal to the host's sanitised NV is stored as 0", NULL, 0 },
+	{ "CTR_EL0", "L1Ip", "set_ctr_el0", RULE_REFUSE, 0, 1, SINCE_6_13, 0,
 	  "L1Ip VPIPT (0) and AIVIVT (1) are reserved", NULL, 0 },
 };
 
@@ -367,14 +359,7 @@ static bool rule_applies(const struct setter_rule *rule, const struct idreg_vm_t
 {
 	if (t->kernel < rule->since)
 		return false;
-	switch (rule->needs) {
-	case NEEDS_NV:
-		return t->nv;
-	case NEEDS_MTE:
-		return t->mte;
-	default:
-		return true;
-	}
+	return (t->features & rule->needs) == rule->needs;
 }
 
 /* RULE_REWRITE_IF_LIMIT: does the VM's default meet the rule's condition? */

@@ -108,11 +108,53 @@ static void test_sanitised(void)
 	UNIT_OK(!idreg_sanitised_has(s, MIDR_SLOT), "MIDR_EL1: no sanitising operation");
 }
 
+/*
+ * What a feature hides comes from the sanitising table, per series; the
+ * resets the generator does not read add CLIDR_EL1.Ttype for MTE, and no
+ * bit is said by both.
+ */
+static void test_feature_bits(void)
+{
+	enum idreg_decl_match m;
+	const struct idreg_declared_series *s73 = idreg_declared_for(V(7, 3), &m);
+	const struct idreg_declared_series *s612 = idreg_declared_for(V(6, 12), &m);
+	unsigned int i, slot, f, twice = 0;
+
+	for (i = 0; i < idreg_nr_declared_series; i++)
+		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+			for (f = 0; f < IDREG_VCPU_NR_FEATURES; f++)
+				twice += !!(idreg_vcpu_sanitised_bits(&idreg_declared_series[i],
+								      slot, 1U << f) &
+					    idreg_vcpu_reset_bits(slot, 1U << f));
+	UNIT_EQ_U64(twice, 0, "no feature's bits come from both the table and the resets");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s73, AA64PFR1_SLOT, IDREG_VCPU_MTE), 0xf0000000f00,
+		    "7.3: PFR1.MTE and MTE_frac (sanitise_id_aa64pfr1_el1() unless MTE)");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s612, AA64PFR1_SLOT, IDREG_VCPU_MTE), 0xf00,
+		    "6.12: PFR1.MTE only; MTE_frac reads 0 with MTE too");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s73, AA64DFR0_SLOT, IDREG_VCPU_PMU), 0xf00,
+		    "PMUVer is pmu's");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s73, idreg_slot_index(3, 1, 0, 0, 1),
+					    IDREG_VCPU_MTE), 0x7ffeULL << 32,
+		    "CLIDR_EL1.Ttype1..7 are mte's (reset_clidr())");
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(NULL, AA64DFR0_SLOT, IDREG_VCPU_PMU), 0,
+		    "a kernel older than every series: nothing known");
+	for (slot = 0, twice = 0; slot < IDREG_NR_SLOTS; slot++)
+		twice += !!idreg_vcpu_feature_bits(s73, slot, IDREG_VCPU_EL2 | IDREG_VCPU_E2H0 |
+						   IDREG_VCPU_AARCH32);
+	UNIT_EQ_U64(twice, 0, "el2, e2h0 and aarch32-el1 hide no field: they limit, not hide");
+	UNIT_OK(idreg_declared_of_release("7.3.4+deb13-arm64") == s73 &&
+		idreg_declared_of_release("6.13.1") == s612 &&
+		idreg_declared_of_release(NULL) == &idreg_declared_series[0] &&
+		!idreg_declared_of_release("6.1.0-1"),
+		"a release's series: its own, the older neighbour, the newest, none");
+}
+
 int main(void)
 {
 	test_series();
 	test_masks();
 	test_describe();
 	test_sanitised();
+	test_feature_bits();
 	return unit_done();
 }

@@ -174,7 +174,7 @@ static void test_aa64pfr0(void)
 		"AA64PFR0: EL0 = 0 accepted on 6.12 (lower is safe)");
 	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xf00ULL, &t) == IDREG_WRITE_STORED,
 		"AA64PFR0: EL2 = 0 accepted without a vCPU with EL2");
-	t.nv = true;
+	idreg_vm_traits_set_features(&t, IDREG_VCPU_EL2);
 	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xf00ULL, &t) == IDREG_WRITE_REJECTED,
 		"AA64PFR0: EL2 = 0 refused for a vCPU with EL2");
 }
@@ -191,7 +191,7 @@ static void test_mte_frac(void)
 	struct idreg_kvm_verdict v;
 
 	idreg_vm_traits_set_features(&t, IDREG_VCPU_MTE);
-	UNIT_OK(t.mte && !t.sve && !t.nv, "traits: the mte configuration sets mte only");
+	UNIT_OK(t.features == IDREG_VCPU_MTE, "traits: the mte configuration sets mte only");
 	idreg_kvm_predict(AA64PFR1_SLOT, idreg_reg_by_slot(AA64PFR1_SLOT), 0, limit, async, &t,
 			  &v);
 	UNIT_OK(v.effect == IDREG_WRITE_ALTERED && v.stored == limit,
@@ -212,7 +212,7 @@ static void test_nv_setters(void)
 	struct idreg_kvm_verdict v;
 
 	idreg_vm_traits_set_features(&t, IDREG_VCPU_EL2 | IDREG_VCPU_E2H0);
-	UNIT_OK(t.nv && !t.mte, "traits: el2-e2h0 has EL2");
+	UNIT_OK((t.features & IDREG_VCPU_EL2) && !(t.features & IDREG_VCPU_MTE), "traits: el2-e2h0 has EL2");
 	UNIT_OK(predict(AA64MMFR0_SLOT, mask, limit, (limit & ~(0xfULL << 40)) | 1ULL << 40, &t) ==
 		IDREG_WRITE_STORED, "TGran4_2 NI accepted with EL2");
 	idreg_kvm_predict(AA64MMFR0_SLOT, idreg_reg_by_slot(AA64MMFR0_SLOT), mask, limit,

@@ -190,5 +190,36 @@ sed 's/"kernel": "7.3.4+deb13-arm64"/"kernel": "6.7.1"/' "$DATA/max.json" >"$wor
 expect 2 'older than every series' "declared: a kernel older than every series read" \
 	-- declared "$work/old.json"
 
+# list --configs: the configurations run_tests.sh runs (--vcpu all) and checks
+# its documented MATRIX_VCPUS against.
+expect 0 '^default$' "list --configs: default first" -- list --configs
+"$IDREG" list --configs >"$work/configs"
+nr=$((nr + 1))
+if [ "$(tail -n 1 "$work/configs")" = qemu-host ] && ! grep -qv '^[a-z0-9-]*$' "$work/configs" &&
+	[ "$(sort -u "$work/configs" | wc -l)" = "$(wc -l <"$work/configs")" ]; then
+	echo "ok $nr - list --configs: one name a line, no name twice, qemu-host last"
+else
+	echo "not ok $nr - list --configs: one name a line, no name twice, qemu-host last"
+	failed=$((failed + 1))
+fi
+nr=$((nr + 1))
+if "$TOP/run_tests.sh" --list >"$work/list" 2>&1 &&
+	grep -qx "vCPU configurations: $(paste -sd, - <"$work/configs")" "$work/list" &&
+	grep -q '^matrix vCPU configurations: ' "$work/list"; then
+	echo "ok $nr - run_tests.sh: every configuration from idreg, MATRIX_VCPUS among them"
+else
+	echo "not ok $nr - run_tests.sh: every configuration from idreg, MATRIX_VCPUS among them"
+	sed 's/^/#   /' "$work/list" | head -n 5
+	failed=$((failed + 1))
+fi
+nr=$((nr + 1))
+if ! "$TOP/run_tests.sh" --vcpu pmu,nope --list >"$work/list" 2>&1 &&
+	grep -q "unknown vCPU configuration 'nope'" "$work/list"; then
+	echo "ok $nr - run_tests.sh --vcpu: an unknown name is refused"
+else
+	echo "not ok $nr - run_tests.sh --vcpu: an unknown name is refused"
+	failed=$((failed + 1))
+fi
+
 echo "$((nr - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/profile.h"
 #include "unit.h"
@@ -194,6 +195,7 @@ static void test_restrict(const char *qemu_host, const char *dflt)
 	const struct idreg_reg *zfr0 = idreg_reg_by_name("ID_AA64ZFR0_EL1");
 	const struct idreg_reg *clidr = idreg_reg_by_name("CLIDR_EL1");
 	const struct idreg_reg *isar1 = idreg_reg_by_name("ID_AA64ISAR1_EL1");
+	const struct idreg_declared_series *s;
 	char err[IDREG_ERR_LEN] = "", buf[32];
 	unsigned int slot, bad = 0;
 
@@ -210,23 +212,25 @@ static void test_restrict(const char *qemu_host, const char *dflt)
 		bad++;
 	}
 	UNIT_EQ_U64(bad, 0, "every register as the default vCPU reads it");
-	UNIT_EQ_U64(idreg_vcpu_field_feature(zfr0, idreg_field_by_name(zfr0, "SVEver")),
+	s = idreg_declared_of_release(a.release);
+	UNIT_OK(s && !strcmp(s->series, "7.3"), "the profiles' kernel series is 7.3");
+	UNIT_EQ_U64(idreg_vcpu_field_feature(s, zfr0, idreg_field_by_name(zfr0, "SVEver")),
 		    IDREG_VCPU_SVE, "ZFR0.SVEver needs sve");
-	UNIT_EQ_U64(idreg_vcpu_field_feature(clidr, idreg_field_by_name(clidr, "Ttype3")),
+	UNIT_EQ_U64(idreg_vcpu_field_feature(s, clidr, idreg_field_by_name(clidr, "Ttype3")),
 		    IDREG_VCPU_MTE, "CLIDR.Ttype3 needs mte");
-	UNIT_EQ_U64(idreg_vcpu_field_feature(isar1, idreg_field_by_name(isar1, "LRCPC")), 0,
+	UNIT_EQ_U64(idreg_vcpu_field_feature(s, isar1, idreg_field_by_name(isar1, "LRCPC")), 0,
 		    "ISAR1.LRCPC needs nothing");
-	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64ISAR1_EL1"), IDREG_VCPU_PAUTH),
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s, slot_of("ID_AA64ISAR1_EL1"), IDREG_VCPU_PAUTH),
 		    0xff000ff0, "ISAR1: GPI, GPA, API, APA are pauth's");
-	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64ISAR2_EL1"), IDREG_VCPU_PAUTH),
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s, slot_of("ID_AA64ISAR2_EL1"), IDREG_VCPU_PAUTH),
 		    0xff00, "ISAR2: APA3, GPA3 are pauth's");
-	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64PFR1_EL1"), IDREG_VCPU_MTE),
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s, slot_of("ID_AA64PFR1_EL1"), IDREG_VCPU_MTE),
 		    0xf0000000f00, "PFR1: MTE_frac, MTE are mte's");
-	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64PFR2_EL1"), IDREG_VCPU_MTE),
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s, slot_of("ID_AA64PFR2_EL1"), IDREG_VCPU_MTE),
 		    0xff0, "PFR2: MTEFAR, MTESTOREONLY are mte's");
-	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64ZFR0_EL1"), IDREG_VCPU_SVE),
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s, slot_of("ID_AA64ZFR0_EL1"), IDREG_VCPU_SVE),
 		    ~0ULL, "ZFR0 is sve's, all of it");
-	UNIT_EQ_U64(idreg_vcpu_feature_bits(slot_of("ID_AA64ZFR0_EL1"), IDREG_VCPU_PMU),
+	UNIT_EQ_U64(idreg_vcpu_feature_bits(s, slot_of("ID_AA64ZFR0_EL1"), IDREG_VCPU_PMU),
 		    0, "and not pmu's");
 }
 
@@ -238,7 +242,7 @@ static void test_traits(void)
 
 	UNIT_OK(!idreg_profile_load(&a, DATA "neoverse-n1.json", err), "load neoverse-n1.json");
 	idreg_profile_traits(&a, &t);
-	UNIT_OK(t.imp_id_writable && !t.sve, "traits: imp-id capability, no SVE");
+	UNIT_OK(t.imp_id_writable && !(t.features & IDREG_VCPU_SVE), "traits: imp-id capability, no SVE");
 	UNIT_OK(idreg_profile_field_writable(&a, slot_of("ID_AA64ISAR1_EL1"),
 					     idreg_field_by_name(isar1, "LRCPC")),
 		"ISAR1.LRCPC writable on neoverse-n1");

@@ -129,6 +129,31 @@ unsigned int idreg_sanitised_check(const struct idreg_declared_series *s, unsign
 bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot);
 
 /*
+ * The series to follow for a host whose uname -r is @release: its own or
+ * the next older one read (idreg_declared_for()), the newest when
+ * @release is NULL or not a version; NULL when older than every series.
+ */
+const struct idreg_declared_series *idreg_declared_of_release(const char *release);
+
+/*
+ * What a vCPU feature hides: the bits of the register in @slot that read
+ * 0 on a vCPU without @feature (any of its bits) and not with it, as
+ * series @s's sanitising code says (without the features the feature's
+ * configuration also asks for, against with them: e2h0 against el2),
+ * plus what the per-vCPU resets hide (reset_clidr()).  @s NULL: the
+ * resets only.  A nonzero value there needs the feature.
+ */
+uint64_t idreg_vcpu_feature_bits(const struct idreg_declared_series *s, unsigned int slot,
+				 unsigned int feature);
+/* The two halves of idreg_vcpu_feature_bits(). */
+uint64_t idreg_vcpu_sanitised_bits(const struct idreg_declared_series *s, unsigned int slot,
+				   unsigned int feature);
+uint64_t idreg_vcpu_reset_bits(unsigned int slot, unsigned int feature);
+/* The feature that named field @f of @reg needs in @s (lowest bit), 0 if none. */
+unsigned int idreg_vcpu_field_feature(const struct idreg_declared_series *s,
+				      const struct idreg_reg *reg, const struct idreg_field *f);
+
+/*
  * "GPA (27:24), bits 3:2": the named fields of @reg (may be NULL) that @bits
  * touch, and the runs of bits no named field covers.  Returns @buf.
  */

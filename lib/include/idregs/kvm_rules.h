@@ -24,10 +24,6 @@ struct idreg_vm_traits {
 	bool imp_id_writable;
 	/* the vCPUs' features (enum idreg_vcpu_feature) */
 	unsigned int features;
-	/* the vCPUs were initialised with KVM_ARM_VCPU_SVE */
-	bool sve;
-	/* the VM enabled KVM_CAP_ARM_MTE before its vCPUs */
-	bool mte;
 	/* the host runs AArch32 at EL0: ID_AA64PFR0_EL1.EL0 >= 2 */
 	bool aarch32_el0;
 	/* the host's sanitised CTR_EL0.IDC (the VM's default CTR_EL0 has it) */
@@ -36,8 +32,6 @@ struct idreg_vm_traits {
 	bool vgic_v3;
 	/* the host kernel, major << 16 | minor (0: unknown) */
 	unsigned int kernel;
-	/* the vCPUs have EL2 (KVM_ARM_VCPU_HAS_EL2) */
-	bool nv;
 	/* the host has FEAT_EVT: ID_AA64MMFR2_EL1.EVT >= 1, which KVM passes on */
 	bool evt;
 	/*

@@ -13,20 +13,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "idregs/table.h"
 
-/* What a configuration asks KVM for. */
-enum idreg_vcpu_feature {
-	IDREG_VCPU_PMU		= 1U << 0,	/* KVM_ARM_VCPU_PMU_V3, initialised */
-	IDREG_VCPU_SVE		= 1U << 1,	/* KVM_ARM_VCPU_SVE, finalized */
-	IDREG_VCPU_PAUTH	= 1U << 2,	/* KVM_ARM_VCPU_PTRAUTH_ADDRESS and _GENERIC */
-	IDREG_VCPU_MTE		= 1U << 3,	/* KVM_CAP_ARM_MTE, before any vCPU */
-	IDREG_VCPU_EL2		= 1U << 4,	/* KVM_ARM_VCPU_HAS_EL2 */
-	IDREG_VCPU_E2H0		= 1U << 5,	/* and KVM_ARM_VCPU_HAS_EL2_E2H0 */
-	IDREG_VCPU_AARCH32	= 1U << 6,	/* KVM_ARM_VCPU_EL1_32BIT */
+/* What a configuration asks KVM for: idregs/vcpu_features.def's rows. */
+#define IDREG_VCPU_KVM(...)
+
+enum idreg_vcpu_feature_bit {
+#define IDREG_VCPU_FEATURE(id, ...)	IDREG_VCPU_BIT_##id,
+#include "idregs/vcpu_features.def"
+#undef IDREG_VCPU_FEATURE
+	IDREG_VCPU_NR_FEATURES
 };
 
-#define IDREG_VCPU_NR_FEATURES	7
+enum idreg_vcpu_feature {
+#define IDREG_VCPU_FEATURE(id, ...)	IDREG_VCPU_##id = 1U << IDREG_VCPU_BIT_##id,
+#include "idregs/vcpu_features.def"
+#undef IDREG_VCPU_FEATURE
+};
+
+#undef IDREG_VCPU_KVM
+
+/* Every feature. */
+#define IDREG_VCPU_ALL_FEATURES	((1U << IDREG_VCPU_NR_FEATURES) - 1)
+
+/* A row of idregs/vcpu_features.def (its comment says what each field is). */
+struct idreg_vcpu_feature_info {
+	unsigned int feature;		/* enum idreg_vcpu_feature, one bit */
+	const char *name, *config, *what;
+	unsigned int also;
+	const char *qemu;
+	bool qemu_machine, qemu_off_asks, qemu_host;
+	const char *predicates;
+};
+
+/* The rows, in the order of their bits. */
+const struct idreg_vcpu_feature_info *idreg_vcpu_features(unsigned int *nr);
 
 struct idreg_vcpu_config {
 	const char *name;
@@ -59,6 +79,11 @@ int idreg_vcpu_config_parse(const char *list, const struct idreg_vcpu_config **o
 const char *idreg_vcpu_feature_name(unsigned int feature);
 /* A feature by its short name; 0 if none. */
 unsigned int idreg_vcpu_feature_by_name(const char *name);
+/*
+ * The features the configurations of @feature's bits also ask for (EL2
+ * for e2h0), @feature's own excluded.
+ */
+unsigned int idreg_vcpu_feature_also(unsigned int feature);
 /* "pmu,sve,pauth" ("none" for 0) into @buf. */
 void idreg_vcpu_features_describe(unsigned int features, char *buf, size_t size);
 
@@ -71,15 +96,6 @@ static inline unsigned int idreg_vcpu_config_features(const struct idreg_vcpu_co
 {
 	return c ? c->features | (c->if_offered & offered) : 0;
 }
-
-/*
- * The fields KVM shows a guest only with a feature (Linux 7.3
- * arch/arm64/kvm/sys_regs.c): without it they read 0, so a nonzero value
- * there needs the feature.  The feature @f of @reg needs, 0 if none.
- */
-unsigned int idreg_vcpu_field_feature(const struct idreg_reg *reg, const struct idreg_field *f);
-/* The bits of the register in @slot that read 0 without @feature. */
-uint64_t idreg_vcpu_feature_bits(unsigned int slot, unsigned int feature);
 
 /*
  * How QEMU asks for a feature: a -cpu option (pmu=on) or a -M virt

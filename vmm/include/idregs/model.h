@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idregs/declared.h"
 #include "idregs/profile.h"
 #include "idregs/table.h"
 

@@ -1,0 +1,120 @@
+"""The vCPU features, read from lib/include/idregs/vcpu_features.def, the
+file the C side compiles (an X-macro list): the generator needs each
+feature's ID (IDREG_VCPU_<ID> in the generated tables) and the predicates
+by which the kernel's sanitising code tests for it.
+
+The file is read with the C-source reader: comments blanked, every
+IDREG_VCPU_FEATURE(ID, .field = value, ...) row split into its
+designated fields, each followed by its IDREG_VCPU_KVM(ID, ...) row.  An
+unknown field, a missing one, a string field that is not one plain string
+literal or a row out of place stops the generator with the row's line.
+"""
+import os
+import re
+from dataclasses import dataclass
+from typing import List
+
+from .csource import blank_comments, closing, line_of, split_args
+from .model import GenError
+
+DEF_PATH = os.path.normpath(os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..",
+    "lib", "include", "idregs", "vcpu_features.def"))
+# The fields of struct idreg_vcpu_feature_info a row may set.
+FIELDS = ("name", "config", "also", "what", "qemu", "qemu_machine", "qemu_off_asks",
+          "qemu_host", "predicates")
+REQUIRED = ("name", "config", "what", "predicates")
+KVM_ARGS = ("init", "cap", "cap2", "vm_cap")
+_ROW = re.compile(r"^(IDREG_VCPU_FEATURE|IDREG_VCPU_KVM)\s*\(", re.M)
+
+
+@dataclass
+class Feature:
+    id: str                   # PMU: IDREG_VCPU_PMU
+    name: str                 # "pmu"
+    config: str               # "pmu"
+    predicates: List[str]     # the kernel's tests for it, spaces removed
+    where: str
+
+
+def _string(value, where, field):
+    m = re.fullmatch(r'"([^"\\]*)"', value)
+    if not m:
+        raise GenError(where, f".{field}: expected a plain string literal, got '{value}'")
+    return m.group(1)
+
+
+def _rows(path, text):
+    """(macro, where, [arguments]) of every row, in order."""
+    for m in _ROW.finditer(text):
+        where = f"{path}:{line_of(text, m.start())}"
+        end = closing(text, m.end(), "(", ")")
+        if end < 0:
+            raise GenError(where, f"{m.group(1)}( is not closed")
+        args = split_args(text[m.end():end])
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", args[0]):
+            raise GenError(where, f"{m.group(1)}: expected an upper-case ID, got '{args[0]}'")
+        yield m.group(1), where, args
+
+
+def _feature(fid, args, where):
+    fields = {}
+    for arg in args:
+        m = re.fullmatch(r"\.(\w+)\s*=\s*(.*)", arg, flags=re.S)
+        if not m or m.group(1) not in FIELDS:
+            raise GenError(where, f"{fid}: expected '.FIELD = value' with FIELD one of "
+                                  f"{', '.join(FIELDS)}, got '{arg}'")
+        if m.group(1) in fields:
+            raise GenError(where, f"{fid}: .{m.group(1)} set twice")
+        fields[m.group(1)] = m.group(2).strip()
+    for need in REQUIRED:
+        if need not in fields:
+            raise GenError(where, f"{fid}: no .{need}")
+    return Feature(fid, _string(fields["name"], where, "name"),
+                   _string(fields["config"], where, "config"),
+                   _string(fields["predicates"], where, "predicates").split(), where)
+
+
+def read_features(path=DEF_PATH, text=None):
+    """The features of the .def at @path, in its order (their bits); each
+    IDREG_VCPU_FEATURE row must be followed by its IDREG_VCPU_KVM row."""
+    if text is None:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    text = blank_comments(text)
+    out, pending = [], None
+    for macro, where, args in _rows(path, text):
+        if macro == "IDREG_VCPU_FEATURE":
+            if pending:
+                raise GenError(pending.where, f"{pending.id}: no IDREG_VCPU_KVM row after it")
+            pending = _feature(args[0], args[1:], where)
+            continue
+        if not pending or args[0] != pending.id:
+            raise GenError(where, f"IDREG_VCPU_KVM({args[0]}) does not follow "
+                                  f"IDREG_VCPU_FEATURE({args[0]}, ...)")
+        if len(args) != 1 + len(KVM_ARGS):
+            raise GenError(where, f"IDREG_VCPU_KVM takes ID, {', '.join(KVM_ARGS)}; "
+                                  f"got {len(args)} arguments")
+        out.append(pending)
+        pending = None
+    if pending:
+        raise GenError(pending.where, f"{pending.id}: no IDREG_VCPU_KVM row after it")
+    if not out:
+        raise GenError(path, "no IDREG_VCPU_FEATURE rows")
+    return out
+
+
+def predicates(features):
+    """{the source's predicate (spaces removed): feature ID}."""
+    out = {}
+    for f in features:
+        for p in f.predicates:
+            if p in out:
+                raise GenError(f.where, f"predicate {p} is {out[p]}'s already")
+            out[p] = f.id
+    return out
+
+
+def feature_symbol(fid):
+    """The C enumerator of feature @fid."""
+    return f"IDREG_VCPU_{fid}"
