@@ -53,7 +53,8 @@ usage: scripts/deps.sh [--refresh] [--quiet] [--print-cache]
   Debian; extra suites are pinned at priority 50 so nothing else upgrades) and
   libjansson-dev, and fetches arm64 kernels ($KERNEL_SERIES), uapi headers,
   kernel source files, an arm64 jansson sysroot (sysroot-arm64/) and a
-  static arm64 busybox (busybox-arm64/) into
+  static arm64 busybox (busybox-arm64/) and Debian's arm64 qemu-system-aarch64
+  with the shared libraries it needs (qemu-arm64/) into
   \$IDREGS_CACHE (now: $CACHE).
   --refresh      look for newer kernels/sources even if the cache is complete
   --print-cache  print the cache directory and exit
@@ -337,6 +338,135 @@ fetch_busybox_arm64() {
 	say "arm64 busybox: busybox-static $ver"
 }
 
+# Debian's arm64 qemu-system-aarch64 (qemu-system-arm:arm64, the newest in
+# the configured suites), run inside the emulated hosts as a real VMM on real
+# KVM (tools/qemu-check.sh).  Its Depends closure of shared libraries (each
+# the newest arm64 build in the configured suites: qemu is built against
+# that release's libraries, not this machine's) is extracted, not installed,
+# into qemu-arm64/root/; qemu-arm64/files lists, relative to root/, the
+# binary, the dynamic loader and every library its DT_NEEDED entries reach
+# (a host stages these, with lib -> usr/lib).  qemu's data files (firmware,
+# keymaps) are not needed to boot an ELF with -kernel and -display none.
+QEMU_ARM64_PKG=qemu-system-arm
+QEMU_ARM64_BIN=usr/bin/qemu-system-aarch64
+
+# "name version" for each package named in the arguments that has an arm64
+# build: its highest version in the configured suites.  One apt-cache call
+# for them all (on a busy machine each call takes seconds).
+newest_arm64_versions() {
+	local name v last='' best=''
+	while read -r name v; do
+		if [ "$name" != "$last" ]; then
+			[ -z "$last" ] || echo "$last $best"
+			last=$name best=$v
+		elif dpkg --compare-versions "$v" gt "$best"; then
+			best=$v
+		fi
+	done < <(apt-cache madison "${@/%/:arm64}" | awk -F'|' '{
+		gsub(/ /, "", $1); gsub(/ /, "", $2); sub(/:arm64$/, "", $1); print $1, $2 }')
+	[ -z "$last" ] || echo "$last $best"
+}
+
+# The shared-library packages (lib*, and zlib1g: the one Debian does not
+# name lib*) among the Depends and Pre-Depends of the packages in the
+# arguments (name:arm64=version): the first of each set of alternatives, by
+# name.  (qemu's other dependencies are its data files and helpers.)
+lib_depends() {
+	apt-cache show "$@" | sed -n 's/^\(Pre-\)\{0,1\}Depends: //p' | tr ',' '\n' |
+		sed -n 's/^ *\([^ |:(]*\).*/\1/p' | grep -E '^(lib|zlib1g$)' | sort -u
+}
+
+# apt-get download, in one call, those of the arguments (name:arm64=version)
+# not in the cache's deb folder yet; prints each one's .deb path.
+download_debs() {
+	local dir="$CACHE/debs" spec name ver file missing=()
+	mkdir -p "$dir"
+	for spec in "$@"; do
+		name=${spec%%:*} ver=${spec#*=}
+		file="$dir/${name}_${ver/:/%3a}_arm64.deb"
+		[ -s "$file" ] || missing+=("$spec")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		say "download ${missing[*]}"
+		(cd "$dir" && apt-get download -qq "${missing[@]}" >/dev/null 2>"$CACHE/apt-download.log") ||
+			die "apt-get download failed: $(tail -n 2 "$CACHE/apt-download.log" | tr '\n' ' ')"
+	fi
+	for spec in "$@"; do
+		name=${spec%%:*} ver=${spec#*=}
+		file="$dir/${name}_${ver/:/%3a}_arm64.deb"
+		[ -s "$file" ] || die "apt-get download $spec made no $file"
+		echo "$file"
+	done
+}
+
+# DT_NEEDED of ELF $2 (relative to root $1), then of what they need.
+needed_closure() {
+	local root=$1 todo=("$2") seen=" " f lib path d
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		case "$seen" in *" $f "*) continue ;; esac
+		seen+="$f "
+		echo "$f"
+		for lib in $(aarch64-linux-gnu-readelf -d "$root/$f" |
+			     sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			path=
+			for d in usr/lib/aarch64-linux-gnu lib/aarch64-linux-gnu usr/lib lib; do
+				[ -e "$root/$d/$lib" ] && path=$d/$lib && break
+			done
+			[ -n "$path" ] || die "$f needs $lib, which no package of qemu's Depends closure ships"
+			todo+=("$path")
+		done
+	done
+}
+
+fetch_qemu_arm64() {
+	local dest="$CACHE/qemu-arm64"
+	[ -s "$dest/files" ] && [ "$refresh" = 0 ] && return 0
+	setup_apt
+	apt_update
+	local ver
+	ver=$(newest_arm64_versions "$QEMU_ARM64_PKG" | cut -d' ' -f2)
+	[ -n "$ver" ] || die "no $QEMU_ARM64_PKG:arm64 in the configured suites"
+	[ -s "$dest/files" ] && [ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
+	rm -rf "$dest.new"
+	mkdir -p "$dest.new/root"
+	# Breadth first, one level of the Depends tree per round of apt calls.
+	local level=("$QEMU_ARM64_PKG") seen=" " specs name v deb
+	while [ ${#level[@]} -gt 0 ]; do
+		specs=()
+		while read -r name v; do
+			specs+=("$name:arm64=$v")
+			echo "$name $v" >>"$dest.new/packages"
+		done < <(newest_arm64_versions "${level[@]}")
+		[ ${#specs[@]} = ${#level[@]} ] ||
+			die "no arm64 build in the configured suites of: $(printf '%s\n' "${level[@]}" |
+				grep -vxF -f <(cut -d' ' -f1 "$dest.new/packages") | tr '\n' ' ')"
+		for deb in $(download_debs "${specs[@]}"); do
+			dpkg-deb -x "$deb" "$dest.new/root"
+		done
+		seen+="${level[*]} "
+		level=()
+		for name in $(lib_depends "${specs[@]}"); do
+			case "$seen" in *" $name "*) ;; *) level+=("$name") ;; esac
+		done
+	done
+	local bin=$QEMU_ARM64_BIN interp
+	[ -x "$dest.new/root/$bin" ] || die "$QEMU_ARM64_PKG:arm64 $ver has no $bin"
+	interp=$(aarch64-linux-gnu-readelf -l "$dest.new/root/$bin" |
+		 sed -n 's/.*Requesting program interpreter: \/\{0,1\}\([^]]*\)\]/\1/p')
+	# Debian's arm64 libc6 ships the loader in usr/lib; the ELF names /lib.
+	[ -e "$dest.new/root/usr/${interp#usr/}" ] ||
+		die "the dynamic loader /$interp is in no package of qemu's Depends closure"
+	{
+		needed_closure "$dest.new/root" "$bin"
+		echo "usr/${interp#usr/}"
+	} >"$dest.new/files"
+	echo "$ver" >"$dest.new/package-version"
+	rm -rf "$dest" && mv "$dest.new" "$dest"
+	say "arm64 qemu: $QEMU_ARM64_PKG $ver, $(wc -l <"$dest/files") files (the binary, its loader, the libraries)"
+}
+
 # The tree in $1 was extracted with today's SOURCE_FILES (a cache made
 # before the list changed is extracted again on the next run).
 source_complete() {
@@ -382,6 +512,7 @@ install_tools
 install_jansson
 fetch_jansson_arm64
 fetch_busybox_arm64
+fetch_qemu_arm64
 for s in $KERNEL_SERIES; do
 	fetch_kernel "$s"
 done
