@@ -64,7 +64,7 @@ ARM64_SYSROOT	:= $(CACHE)/sysroot-arm64
 ARM64_UAPI	:= $(CACHE)/uapi/usr/include
 
 .PHONY: all deps gen gen-check unit unit-py unit-c unit-cli unit-runner readme-check report selftests check clean idreg style mutation
-.PHONY: check-hosts check-vcpu-configs check-one-at-a-time
+.PHONY: check-hosts check-vcpu-configs check-one-at-a-time check-qemu qemu-guest
 
 all: unit-build selftests idreg
 
@@ -142,6 +142,19 @@ $(IDREG_ARM64): $(IDREG_SRC) $(VMM_SRC) $(VMM_KVM_SRC) $(LIB_PORTABLE_SRC) $(LIB
 		$(IDREG_SRC) $(VMM_SRC) $(VMM_KVM_SRC) $(LIB_PORTABLE_SRC) $(LIB_KVM_SRC) \
 		-L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu -ljansson
 
+# The bare-metal guest a real QEMU boots inside the emulated hosts
+# (tools/qemu-check.sh): an ELF for -kernel, linked for -M virt's RAM.
+QEMU_GUEST	:= $(BUILD)/qemu-guest/idregs-guest.elf
+QEMU_GUEST_SRC	:= $(addprefix tools/qemu-guest/,start.S guest.c)
+
+qemu-guest: $(QEMU_GUEST)
+
+$(QEMU_GUEST): $(QEMU_GUEST_SRC) tools/qemu-guest/guest.h tools/qemu-guest/guest.ld
+	@mkdir -p $(dir $@)
+	$(ARM64_CC) -O2 $(WARN) -nostdlib -ffreestanding -mgeneral-regs-only -mstrict-align \
+		-fno-pie -no-pie -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-T tools/qemu-guest/guest.ld -o $@ $(QEMU_GUEST_SRC)
+
 # Cross-built for arm64 wherever we are (natively on arm64).
 selftests: deps
 	$(MAKE) -C selftests ARCH=arm64
@@ -182,22 +195,25 @@ style: deps
 # one TCG guest on one core for about 90 s, the migration and kselftest
 # checks boot one host at a time: they run side by side (check-hosts, each
 # one's output whole once it is done).  The matrix comes last so that its
-# "N passed, N failed" line closes the output.
+# "N passed, N failed" line closes the output.  Beside them, check-qemu runs
+# Debian's arm64 qemu-system-aarch64 as the VMM inside a -cpu max and a
+# -cpu neoverse-n1 host (tools/qemu-check.sh, docs/qemu.md).
 MIGRATION_CPUS	?= max,neoverse-n1
 VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte --vcpu all writable_fields guest_view vm_rules defaults
 
 # The checks before the hosts (checkpatch, the generator, the unit tests,
-# and the idreg build the migration check needs) run CHECK_JOBS at a time,
-# each one's output whole: 52 s instead of 85 s on a clean clone here.
+# the idreg build the migration check needs, the guest check-qemu boots)
+# run CHECK_JOBS at a time, each one's output whole: 52 s instead of 85 s
+# on a clean clone here.
 CHECK_JOBS	?= $(shell nproc)
 
 check: deps
-	$(MAKE) --no-print-directory -j$(CHECK_JOBS) --output-sync=target style gen-check unit idreg
+	$(MAKE) --no-print-directory -j$(CHECK_JOBS) --output-sync=target style gen-check unit idreg qemu-guest
 	./run_tests.sh --kernel 6.1 --expect-skip
 	$(MAKE) --no-print-directory -j2 --output-sync=target check-hosts
 	./run_tests.sh --matrix
 
-check-hosts: check-vcpu-configs check-one-at-a-time
+check-hosts: check-vcpu-configs check-one-at-a-time check-qemu
 
 check-vcpu-configs:
 	./run_tests.sh $(VCPU_CHECK)
@@ -205,6 +221,9 @@ check-vcpu-configs:
 check-one-at-a-time:
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)
 	tools/kselftest-check.sh
+
+check-qemu:
+	tools/qemu-check.sh --cpus $(MIGRATION_CPUS)
 
 # docs/figures.md's generated sections from the last runs' artefacts in
 # build/ (build/mutation.md, build/bench-*.txt); tools/report.sh says which.

@@ -1,0 +1,450 @@
+#!/usr/bin/env bash
+# A real QEMU in the loop: Debian's arm64 qemu-system-aarch64 (scripts/deps.sh
+# caches it with its shared libraries) runs as the VMM inside emulated arm64
+# KVM hosts (tools/emu/emu.sh), with -accel kvm, and boots the bare-metal
+# guest of tools/qemu-guest/, which prints every ID register it reads.  On
+# each host (default: -cpu max and -cpu neoverse-n1, the newest cached
+# kernel):
+#
+#   1. `idreg dump` writes the host's profile;
+#   2. QMP query-cpu-model-expansion (type full) of model "host", asked of
+#      the QEMU that runs the first guest: the answer agrees with the
+#      profile's options (`idreg qmp-check`);
+#   3. the guest reads exactly what `idreg explain` predicts (`idreg
+#      guest-check`, a difference names the field) for -cpu host as QEMU
+#      defaults it, for -cpu host,pmu=off,sve=off,pauth=off, and for the line
+#      `idreg qemu-args` prints for the baseline of the two hosts without
+#      its SYSREG_ properties (no QEMU release has them); and the -cpu
+#      host guest's reads fail against the prediction for
+#      pmu=off,sve=off,pauth=off, naming PMUVer (the check can fail);
+#   4. the line `idreg qemu-args` prints for each model of QEMU's options
+#      alone (OPTION_MODELS) starts QEMU where `idreg explain` says QEMU
+#      starts and KVM accepts it on that host, and QEMU refuses it where
+#      explain says it stops.  A line that step 3 boots a guest with is judged by that
+#      guest (it printed all it read); any other line starts QEMU paused
+#      (-S), which creates and resets the vCPU, and quits over QMP.
+#
+# Every host boots once for the profile, QMP and the lines known beforehand,
+# among them the line of the model with pmu on, sve and pauth off (the
+# options of max's and neoverse-n1's baseline), and once more for the baseline's line only
+# if the first boot did not run it (it needs both profiles).
+#
+#   tools/qemu-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]
+#
+# Prints one KTAP result per check, how long each QEMU ran, and a closing
+# "N passed, N failed" line.  Exit: 0 all passed, 1 a failure, 2 usage.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=$("$TOP/scripts/deps.sh" --print-cache)
+. "$TOP/tools/emu/emu.sh"
+
+kernel=
+cpus=max,neoverse-n1
+keep=
+# Seconds one QEMU run may take inside a host (a guest that hangs).
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-90}
+# Step 3's lines known beforehand; the baseline's is added once known.
+LINE_DEFAULT="-accel kvm -M virt -cpu host"
+LINE_OFF="-accel kvm -M virt -cpu host,pmu=off,sve=off,pauth=off"
+# Step 4: models of QEMU's options alone, no SYSREG_ property (name, JSON).
+# Boot 1 runs the guest with pmu-on-sve-pauth-off's line too (GUEST_MODELS):
+# those are the options of the baseline of a host with PMUv3, SVE and PAuth
+# and one with PMUv3 alone (-cpu max and neoverse-n1).
+OPTION_MODELS=(
+	"defaults"	'{"model": {"name": "host", "props": {}}}'
+	"all-off"	'{"model": {"name": "host", "props": {"pmu": false, "sve": false, "pauth": false}}}'
+	"pmu-on-sve-pauth-off" '{"model": {"name": "host", "props": {"pmu": true, "sve": false, "pauth": false}}}'
+	"aarch32-el1"	'{"model": {"name": "host", "props": {"aarch64": false}}}'
+	"mte"		'{"machine": {"mte": true}, "model": {"name": "host", "props": {}}}'
+	"el2"		'{"machine": {"virtualization": true}, "model": {"name": "host", "props": {}}}'
+)
+GUEST_MODELS="pmu-on-sve-pauth-off"
+
+usage() {
+	echo "usage: tools/qemu-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]"
+}
+
+die() { echo "qemu-check: error: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
+	--cpus) cpus=${2:?--cpus needs a value}; shift ;;
+	--keep) keep=${2:?--keep needs a value}; shift ;;
+	-h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+IFS=, read -r cpu_a cpu_b <<<"$cpus"
+[ -n "$cpu_a" ] && [ -n "$cpu_b" ] || { echo "qemu-check: --cpus needs two models" >&2; exit 2; }
+
+work=${keep:-$(mktemp -d "${TMPDIR:-/tmp}/idregs-qemu.XXXXXX")}
+mkdir -p "$work"
+[ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+
+nr=0 passed=0 failed=0
+result() {
+	local ok=$1
+	shift
+	nr=$((nr + 1))
+	if [ "$ok" = 0 ]; then
+		echo "ok $nr $*"
+		passed=$((passed + 1))
+	else
+		echo "not ok $nr $*"
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	echo "# real QEMU on -cpu $cpu_a and -cpu $cpu_b: $passed passed, $failed failed ($SECONDS s)"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+echo "TAP version 13"
+[ -s "$CACHE/qemu-arm64/files" ] && [ -x "$CACHE/busybox-arm64/busybox" ] ||
+	"$TOP/scripts/deps.sh" --quiet || die "scripts/deps.sh failed"
+make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
+	cat "$work/build.log" >&2
+	echo "Bail out! building idreg and the guest failed"
+	exit 1
+}
+idreg="$TOP/build/idreg"
+kdir=$(emu_resolve_kernels "$kernel") || exit 1
+kdir=$(head -n 1 <<<"$kdir")
+echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$kdir") hosts"
+
+# The root every host shares: busybox, qemu with its loader and libraries
+# (lib -> usr/lib: the ELF names /lib/ld-linux-aarch64.so.1), idreg, the
+# guest and /init; a boot adds /plan, the commands it runs.
+stage_base() {
+	local s=$work/base f
+	rm -rf "$s"
+	mkdir -p "$s/bin" "$s/usr/lib"
+	ln -s usr/lib "$s/lib"
+	cp "$CACHE/busybox-arm64/busybox" "$s/bin/busybox"
+	while read -r f; do
+		mkdir -p "$s/$(dirname "$f")"
+		cp -L "$CACHE/qemu-arm64/root/$f" "$s/$f" || return 1
+	done <"$CACHE/qemu-arm64/files"
+	cp "$TOP/build/arm64/idreg" "$s/bin/idreg"
+	cp "$TOP/build/qemu-guest/idregs-guest.elf" "$s/idregs-guest.elf"
+	cat >"$s/init" <<INIT
+#!/bin/busybox sh
+# PID 1 of a qemu-check host: run /plan, print the files each command
+# wrote between markers, the kernel's log, then power off.
+/bin/busybox mkdir -p /dev /proc /sys /tmp
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+# Only emergencies on the console while sections print; dmesg at the end.
+echo 1 >/proc/sys/kernel/printk
+echo "# host kernel: \$(uname -r) (uptime \$(cut -d' ' -f1 /proc/uptime) s)"
+now() { cut -d' ' -f1 /proc/uptime; }
+# run NAME CMD...: CMD's stdout (NAME.out), stderr (NAME.err), what the
+# guest printed (NAME.guest), exit status and times.
+run() {
+	local name=\$1 t0 rc f
+	shift
+	t0=\$(now)
+	"\$@" >/tmp/\$name.out 2>/tmp/\$name.err </dev/null
+	rc=\$?
+	for f in /tmp/\$name.*; do
+		echo "# qemu-check: begin \${f#/tmp/}"
+		awk '{ print }' "\$f"
+		echo "# qemu-check: end \${f#/tmp/}"
+	done
+	echo "# qemu-check: rc \$name \$rc \$t0 \$(now)"
+}
+QMP_CAPS='{"execute": "qmp_capabilities"}'
+QMP_EXPAND='{"execute": "query-cpu-model-expansion", "arguments": {"type": "full", "model": {"name": "host"}}}'
+QMP_QUIT='{"execute": "quit"}'
+QEMU="timeout $QEMU_TIMEOUT qemu-system-aarch64 -m 64 -nodefaults -display none -no-reboot"
+# guest NAME [--qmp] ARGS...: boot the guest, its UART into /tmp/NAME.guest;
+# --qmp: also ask QMP for the host CPU's expansion (stdout), stdin held open
+# until QEMU ends (the guest powers it off).
+guest() {
+	local name=\$1 q rc
+	shift
+	if [ "\$1" != --qmp ]; then
+		\$QEMU "\$@" -serial file:/tmp/\$name.guest -kernel /idregs-guest.elf
+		return
+	fi
+	shift
+	mkfifo /tmp/qmp.in
+	\$QEMU "\$@" -serial file:/tmp/\$name.guest -kernel /idregs-guest.elf -qmp stdio </tmp/qmp.in &
+	q=\$!
+	exec 3>/tmp/qmp.in
+	printf '%s\n' "\$QMP_CAPS" "\$QMP_EXPAND" >&3
+	wait \$q
+	rc=\$?
+	exec 3>&-
+	rm -f /tmp/qmp.in
+	return \$rc
+}
+# start ARGS...: create the machine paused (-S), then quit over QMP.
+start() {
+	printf '%s\n' "\$QMP_CAPS" "\$QMP_QUIT" | \$QEMU "\$@" -S -qmp stdio
+}
+. /plan
+echo "# qemu-check: kernel log"
+dmesg
+echo "# qemu-check: done"
+poweroff -f
+INIT
+	chmod +x "$s/init"
+	# Uncompressed: the TCG host would spend seconds gunzipping qemu.
+	(cd "$s" && find . | LC_ALL=C sort |
+		cpio -o -H newc --quiet --reproducible >"$work/base.cpio" 2>/dev/null)
+}
+
+# boot NAME CPU: boot a host with -cpu CPU running $work/NAME/plan; its
+# sections go to $work/NAME/out/ (FILE.rc: "status start end").
+boot() {
+	local dir=$work/$1 cpu=$2 n verdict rc
+	mkdir -p "$dir/stage" "$dir/out"
+	cp "$dir/plan" "$dir/stage/plan"
+	(cd "$dir/stage" && echo plan | cpio -o -H newc --quiet --reproducible >"$dir/plan.cpio" 2>/dev/null)
+	cat "$work/base.cpio" "$dir/plan.cpio" >"$dir/initrd"
+	n=$(grep -c . "$dir/plan")
+	EMU_QUIET=1 emu_boot "$kdir" "$cpu" "$dir/initrd" "$dir/console.log" \
+		$((EMU_BOOT_ALLOWANCE + n * QEMU_TIMEOUT))
+	rc=$?
+	rm -f "$dir/initrd"
+	awk -v dir="$dir/out" '
+		/^# qemu-check: begin / { f = dir "/" $4; printf "" >f; on = 1; next }
+		/^# qemu-check: end / { close(f); on = 0; next }
+		/^# qemu-check: rc / { f = dir "/" $4 ".rc"; print $5, $6, $7 >f; close(f); next }
+		on { print >f }
+	' "$dir/console.log"
+	verdict=$(EMU_DONE_RE='^# qemu-check: done$' emu_verdict "$rc" "$dir/console.log")
+	[ -z "$verdict" ] && return 0
+	emu_explain "$verdict" "$dir/console.log" "qemu-check: kernel $(emu_release "$kdir") -cpu $cpu"
+	return 1
+}
+
+# A run's name: its kind and line, each run of other characters a '-'.
+run_name() {
+	echo "$1$(tr -cs 'A-Za-z0-9' - <<<" $2" | sed 's/-$//')"
+}
+
+# Where run $2 of host $1 ran (its boot's directory), or nothing.
+run_dir() {
+	local b
+	for b in 1 2; do
+		[ -e "$work/$b-$1/out/$2.rc" ] && echo "$b-$1" && return
+	done
+}
+
+# Run $2 of host $1: its exit status (255: it did not run) and seconds.
+run_rc() {
+	local d
+	d=$(run_dir "$1" "$2")
+	[ -n "$d" ] && cut -d' ' -f1 "$work/$d/out/$2.rc" || echo 255
+}
+
+run_secs() {
+	local d
+	d=$(run_dir "$1" "$2")
+	[ -n "$d" ] && awk '{ printf "%.1f", $3 - $2 }' "$work/$d/out/$2.rc"
+}
+
+# The path of file $3 (out, err, guest) of run $2 on host $1.
+run_file() {
+	echo "$work/$(run_dir "$1" "$2")/out/$2.$3"
+}
+
+# The guest printed its 192 lines and its end, and QEMU exited with 0.
+guest_done() {
+	local f
+	f=$(run_file "$1" "$2" guest)
+	[ "$(run_rc "$1" "$2")" = 0 ] &&
+		[ "$(grep -cE '^S3_[013]_C0_C[0-7]_[0-7]=(0x[0-9a-f]{16}|undef)$' "$f" 2>/dev/null)" = 192 ] &&
+		grep -qx 'idregs-guest: done' "$f"
+}
+
+# A QEMU run's trouble, as comments.
+show_run() {
+	echo "# qemu exit status $(run_rc "$1" "$2"), stderr:"
+	sed 's/^/#   /' "$(run_file "$1" "$2" err)" 2>/dev/null | head -n 10
+	grep -v '^S3_' "$(run_file "$1" "$2" guest)" 2>/dev/null | sed 's/^/#   guest: /' | head -n 10
+}
+
+# The line qemu-args prints for model file $1, completed with what the
+# check always gives (-accel kvm, -M virt) where it names neither.
+model_line() {
+	local line
+	line=$("$idreg" qemu-args "$1" 2>"$1.err") || return 1
+	case " $line " in *" -M "*|*" -machine "*) ;; *) line="-M virt $line" ;; esac
+	case " $line " in *" -accel "*) ;; *) line="-accel kvm $line" ;; esac
+	echo "$line"
+}
+
+stage_base || die "staging the hosts' root failed"
+echo "# the hosts' initramfs: $(($(stat -c %s "$work/base.cpio") / 1048576)) MiB"
+
+# Step 4's lines, from the models alone; the guest's lines of boot 1.
+declare -A model_lines=()
+guest_lines=("$LINE_DEFAULT" "$LINE_OFF")
+for ((i = 0; i < ${#OPTION_MODELS[@]}; i += 2)); do
+	name=${OPTION_MODELS[i]}
+	echo "${OPTION_MODELS[i + 1]}" >"$work/model-$name.json"
+	if line=$(model_line "$work/model-$name.json"); then
+		model_lines[$name]=$line
+		case " $GUEST_MODELS " in *" $name "*) guest_lines+=("$line") ;; esac
+	else
+		sed 's/^/# /' "$work/model-$name.json.err"
+		result 1 "idreg qemu-args prints a line for the model $name"
+	fi
+done
+mapfile -t guest_lines < <(printf '%s\n' "${guest_lines[@]}" | awk '!seen[$0]++')
+mapfile -t start_lines < <(printf '%s\n' "${model_lines[@]}" | awk '!seen[$0]++' |
+	grep -vxF -f <(printf '%s\n' "${guest_lines[@]}"))
+
+# Boot 1 on each host: the profile, QMP, every line known now.
+for cpu in "$cpu_a" "$cpu_b"; do
+	mkdir -p "$work/1-$cpu"
+	{
+		echo "run profile idreg dump"
+		qmp=--qmp
+		for line in "${guest_lines[@]}"; do
+			echo "run $(run_name g "$line") guest $(run_name g "$line") $qmp $line"
+			qmp=
+		done
+		for line in ${start_lines[@]+"${start_lines[@]}"}; do
+			echo "run $(run_name s "$line") start $line"
+		done
+	} >"$work/1-$cpu/plan"
+	boot "1-$cpu" "$cpu"
+	result $? "-cpu $cpu: the host boots, runs qemu-system-aarch64 $(($(wc -l <"$work/1-$cpu/plan") - 1)) times and powers off"
+	cp "$work/1-$cpu/out/profile.out" "$work/$cpu.json" 2>/dev/null
+	[ "$(run_rc "$cpu" profile)" = 0 ]
+	rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$work/1-$cpu/out/profile.err" 2>/dev/null | tail -n 5
+	result "$rc" "-cpu $cpu: idreg dump"
+done
+[ "$failed" = 0 ] || finish
+
+# The baseline's line: both profiles' baseline without its SYSREG_ properties.
+"$idreg" baseline "$work/$cpu_a.json" "$work/$cpu_b.json" >"$work/baseline.json" 2>"$work/baseline.err"
+rc=$?
+line_base=
+# 1: computed, and something blocks migration (said on stderr).
+[ "$rc" -le 1 ] && python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))
+props = m["model"]["props"]
+m["model"]["props"] = {k: v for k, v in props.items() if not k.startswith("SYSREG_")}
+json.dump(m, open(sys.argv[2], "w"))
+' "$work/baseline.json" "$work/model-baseline.json" && line_base=$(model_line "$work/model-baseline.json")
+rc=$?
+[ "$rc" = 0 ] || sed 's/^/# /' "$work/baseline.err" "$work/model-baseline.json.err" 2>/dev/null | grep -v '^# note: '
+result "$rc" "the baseline of -cpu $cpu_a and -cpu $cpu_b without SYSREG_ properties: ${line_base:-no line}"
+[ "$rc" = 0 ] || finish
+
+# Boot 2 on each host: the baseline's line, unless boot 1 ran it.
+if printf '%s\n' "${guest_lines[@]}" | grep -qxF -- "$line_base"; then
+	echo "# the first boots ran the baseline's line"
+else
+	for cpu in "$cpu_a" "$cpu_b"; do
+		mkdir -p "$work/2-$cpu"
+		echo "run $(run_name g "$line_base") guest $(run_name g "$line_base") $line_base" >"$work/2-$cpu/plan"
+		boot "2-$cpu" "$cpu"
+		result $? "-cpu $cpu: the host boots again for the baseline's line and powers off"
+	done
+fi
+
+for cpu in "$cpu_a" "$cpu_b"; do
+	profile=$work/$cpu.json
+	# 2. QMP, asked of the first guest's QEMU
+	run=$(run_name g "$LINE_DEFAULT")
+	qmp=$(run_file "$cpu" "$run" out)
+	"$idreg" qmp-check "$profile" "$qmp" >"$work/$cpu.qmp-check" 2>&1
+	rc=$?
+	sed "s|$work/||g; s/^/# /" "$work/$cpu.qmp-check"
+	if ! grep -q '^{"return": {"model": {"name": "host"' "$qmp" 2>/dev/null; then
+		echo "# no query-cpu-model-expansion answer"
+		show_run "$cpu" "$run"
+		rc=1
+	fi
+	result "$rc" "-cpu $cpu: QMP query-cpu-model-expansion of host agrees with the profile (idreg qmp-check)"
+
+	# 3. what the guest read, against explain
+	for line in "$LINE_DEFAULT" "$LINE_OFF" "$line_base"; do
+		run=$(run_name g "$line")
+		rc=1
+		if guest_done "$cpu" "$run"; then
+			# shellcheck disable=SC2086 # the line is words
+			"$idreg" guest-check "$profile" "$(run_file "$cpu" "$run" guest)" -- $line \
+				>"$work/$cpu.$run.check" 2>&1
+			rc=$?
+			if [ "$rc" = 0 ]; then
+				tail -n 1 "$work/$cpu.$run.check" | sed "s|$work/||g; s/^/# /"
+			else
+				sed 's/^/# /' "$work/$cpu.$run.check"
+			fi
+		else
+			show_run "$cpu" "$run"
+		fi
+		result "$rc" "-cpu $cpu: $line: the guest reads what idreg explain predicts"
+	done
+
+	# The check can fail: what the -cpu host guest read is not what explain
+	# predicts for pmu=off,sve=off,pauth=off (PMUVer at least differs).
+	run=$(run_name g "$LINE_DEFAULT")
+	# shellcheck disable=SC2086 # the line is words
+	"$idreg" guest-check "$profile" "$(run_file "$cpu" "$run" guest)" -- $LINE_OFF \
+		>"$work/$cpu.crossed.check" 2>&1
+	rc=$?
+	tail -n 1 "$work/$cpu.crossed.check" | sed "s|$work/||g; s/^/# /"
+	[ "$rc" = 1 ] && grep -q 'ID_AA64DFR0_EL1.PMUVer: predicted 0x0' "$work/$cpu.crossed.check"
+	result $? "-cpu $cpu: guest-check fails the -cpu host guest's reads against the prediction for $LINE_OFF, naming PMUVer"
+
+	# 4. option models' lines: QEMU starts them where explain says it does
+	for ((i = 0; i < ${#OPTION_MODELS[@]}; i += 2)); do
+		name=${OPTION_MODELS[i]}
+		line=${model_lines[$name]:-}
+		[ -n "$line" ] || continue
+		# shellcheck disable=SC2086 # the line is words
+		"$idreg" explain "$profile" -- $line >"$work/$cpu.$name.explain" 2>&1
+		want=$?
+		run=$(run_name g "$line")
+		if [ -n "$(run_dir "$cpu" "$run")" ]; then
+			guest_done "$cpu" "$run"
+		else
+			run=$(run_name s "$line")
+			[ "$(run_rc "$cpu" "$run")" = 0 ]
+		fi
+		started=$?
+		case "$want" in
+		0) rc=$started; what="starts QEMU" ;;
+		1) [ "$started" != 0 ] && [ "$(run_rc "$cpu" "$run")" != 255 ]
+		   rc=$?; what="QEMU refuses it, as idreg explain says" ;;
+		*) rc=1; what="idreg explain exit $want" ;;
+		esac
+		if [ "$rc" != 0 ]; then
+			grep -v '^  ' "$work/$cpu.$name.explain" | sed 's/^/# /' | tail -n 15
+			show_run "$cpu" "$run"
+		elif [ "$want" = 1 ]; then
+			# Both reasons, to read side by side.
+			grep '^error: ' "$work/$cpu.$name.explain" | sed "s|$work/||g; s/^/# explain: /"
+			sed 's/^/# qemu: /' "$(run_file "$cpu" "$run" err)"
+		fi
+		result "$rc" "-cpu $cpu: model $name: $line: $what"
+	done
+done
+
+# How long each QEMU ran inside the hosts (docs/qemu.md).
+for cpu in "$cpu_a" "$cpu_b"; do
+	for f in "$work"/[12]-"$cpu"/out/*.rc; do
+		printf '# -cpu %s %s: %s s\n' "$cpu" "$(basename "$f" .rc)" \
+			"$(awk '{ printf "%.1f", $3 - $2 }' "$f")"
+	done
+done
+finish
