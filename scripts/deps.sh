@@ -11,8 +11,15 @@ set -euo pipefail
 CACHE=${IDREGS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/idregs}
 # Kernel series of the matrix; the newest Debian arm64 build of each.
 KERNEL_SERIES=${IDREGS_KERNEL_SERIES:-"7 6.12 6.1"}
-# Kernel sources read by the generator and by people checking KVM's rules.
-SOURCE_SERIES=${IDREGS_SOURCE_SERIES:-"7 6.12"}
+# Kernel sources read by the generator and by people checking KVM's rules:
+# "7" (the newest 7.x, the path make style and the default KERNEL_SRC use)
+# and every series Debian ships a linux-source-X.Y of (source_series()).
+SOURCE_SERIES=${IDREGS_SOURCE_SERIES:-}
+# The extra kernels of make check-kernels (kernels/extra/RELEASE/): the
+# newest arm64 build of every series Debian has images of between the
+# oldest and newest source read, and the 16K-page build of the newest
+# (extra_kernels()); "no" skips them.
+EXTRA_KERNELS=${IDREGS_EXTRA_KERNELS:-}
 QEMU_MIN=10
 SUITES="bookworm-backports trixie trixie-backports"
 APT_SOURCES=/etc/apt/sources.list.d/idregs.sources
@@ -31,12 +38,17 @@ SOURCE_FILES=(
 	# KVM's own code, for reading its rules (config.c exists from 6.13 on).
 	'arch/arm64/kvm/*.c'
 	arch/arm64/kvm/sys_regs.h
-	# arm64/ since 6.15, aarch64/ before.
+	# arm64/ since 6.15, aarch64/ before; none in 6.1 (OPTIONAL_FILES).
 	'tools/testing/selftests/kvm/*/set_id_regs.c'
 	# make style: the kernel's own style checker and its data.
 	scripts/checkpatch.pl
 	scripts/spelling.txt
 	scripts/const_structs.checkpatch
+)
+
+# Those of SOURCE_FILES an older series may lack.
+OPTIONAL_FILES=(
+	'tools/testing/selftests/kvm/*/set_id_regs.c'
 )
 
 refresh=0
@@ -496,8 +508,17 @@ fetch_source() {
 	local top
 	top=$(basename "$tarball" .tar.xz)
 	say "extract kernel files from $top"
-	tar -xJf "$tarball" -C "$tmp" --wildcards "${SOURCE_FILES[@]/#/$top/}" ||
-		die "$top lacks one of: ${SOURCE_FILES[*]}"
+	local f required=() optional=()
+	for f in "${SOURCE_FILES[@]}"; do
+		case " ${OPTIONAL_FILES[*]} " in
+		*" $f "*) optional+=("$top/$f") ;;
+		*) required+=("$top/$f") ;;
+		esac
+	done
+	tar -xJf "$tarball" -C "$tmp" --wildcards "${required[@]}" ||
+		die "$top lacks one of: ${required[*]#"$top/"}"
+	tar -xJf "$tarball" -C "$tmp" --wildcards "${optional[@]}" 2>/dev/null ||
+		say "$top has none of: ${OPTIONAL_FILES[*]}"
 	rm -rf "$dest"
 	mkdir -p "$(dirname "$dest")"
 	mv "$tmp/$top" "$dest"
@@ -507,7 +528,108 @@ fetch_source() {
 	say "kernel source $series: $ver"
 }
 
+# X.Y of every linux-source-X.Y package apt knows (the local package
+# lists), oldest first.
+source_series() {
+	setup_apt
+	apt-cache pkgnames linux-source- | sed -n 's/^linux-source-\([0-9]*\.[0-9]*\)$/\1/p' |
+		sort -uV
+}
+
+# "SERIES RELEASE PACKAGE" for the newest build of each series Debian has
+# arm64 images of, strictly between the series $1 and $2, and the
+# 16K-page build of series $2; PACKAGE is the linux-image-RELEASE (6.x up
+# to 6.19 hold vmlinuz, 7.x depend on linux-binary-RELEASE, which does).
+# 6.1's ABI-named packages (linux-image-6.1.0-57-arm64) are below any
+# series read here and not matched.
+extra_kernel_list() {
+	local lo=$1 hi=$2
+	apt-cache pkgnames linux-image- |
+		sed -n 's/^linux-image-\([0-9]*\.[0-9]*\)\.\([0-9]*\)+deb[0-9.]*-arm64\(-16k\)\{0,1\}$/\1 \1.\2 \3 &/p' |
+		sort -V | awk -v lo="$lo" -v hi="$hi" '
+		function vkey(v,  a) { split(v, a, "."); return a[1] * 1000 + a[2] }
+		{
+			s = $1; if ($4 == "") { pkg = $3; flav = "" } else { pkg = $4; flav = $3 }
+			if (flav == "" && vkey(s) > vkey(lo) && vkey(s) < vkey(hi)) best[s] = $2 " " pkg
+			if (flav == "-16k" && vkey(s) == vkey(hi)) best[s "-16k"] = $2 flav " " pkg
+		}
+		END { for (k in best) print k, best[k] }' | sort -V
+}
+
+# Extract the vmlinuz of linux-image-RELEASE (newest version of that
+# package), or of the linux-binary-RELEASE it depends on, into
+# kernels/extra/RELEASE/ (vmlinuz, release, package-version).  RELEASE
+# carries the flavour: 7.3.4-16k.
+fetch_extra_kernel() {
+	local series=$1 rel=$2 pkg=$3
+	local dest="$CACHE/kernels/extra/$rel"
+	[ -s "$dest/vmlinuz" ] && [ "$refresh" = 0 ] && return 0
+	local ver
+	ver=$(apt-cache madison "$pkg:arm64" | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
+		sort -V | tail -n 1)
+	[ -n "$ver" ] || die "no $pkg:arm64 in the configured suites"
+	[ -s "$dest/vmlinuz" ] && [ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
+	local deb spec=$pkg:arm64=$ver dep
+	deb=$(download_deb "$spec")
+	if ! dpkg-deb -c "$deb" | grep -qE '(boot/vmlinuz-|/vmlinuz$)'; then
+		dep=$(deb_depends "$spec" | grep '^linux-binary-' | head -n 1)
+		[ -n "$dep" ] || die "$spec holds no vmlinuz and depends on no linux-binary-*"
+		deb=$(download_deb "${dep%%=*}:arm64=${dep#*=}")
+	fi
+	local tmp img
+	tmp=$(mktemp -d)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards '*vmlinuz*'
+	img=$(find "$tmp" \( -path '*/boot/vmlinuz-*' -o -name vmlinuz \) -type f | head -n 1)
+	[ -n "$img" ] || die "no vmlinuz in $deb"
+	mkdir -p "$dest"
+	cp "$img" "$dest/vmlinuz.new" && mv "$dest/vmlinuz.new" "$dest/vmlinuz"
+	local krel=${img##*/vmlinuz-}
+	[ "$krel" = "$img" ] && krel=$(basename "$(dirname "$img")")
+	echo "$krel" >"$dest/release"
+	echo "$ver" >"$dest/package-version"
+	echo "$series" >"$dest/series"
+	rm -rf "$tmp"
+	# The .deb (up to 200 MB for 6.x's linux-image) is not kept.
+	rm -f "$deb"
+	say "extra kernel $rel: $krel ($ver)"
+}
+
+fetch_extra_kernels() {
+	[ "$EXTRA_KERNELS" = no ] && return 0
+	local all lo hi line
+	all=$(for s in $SOURCE_SERIES; do echo "$s"; done | grep -E '^[0-9]+\.[0-9]+$' | sort -V)
+	lo=$(echo "$all" | head -n 1) hi=$(echo "$all" | tail -n 1)
+	[ -n "$lo" ] && [ "$lo" != "$hi" ] || return 0
+	# Complete and not asked to look again: no apt work.
+	if [ "$refresh" = 0 ] && [ -s "$CACHE/kernels/extra/list" ]; then
+		local missing=0 s r p
+		while read -r s r p; do
+			[ -s "$CACHE/kernels/extra/$r/vmlinuz" ] || missing=1
+		done <"$CACHE/kernels/extra/list"
+		[ "$missing" = 0 ] && return 0
+	fi
+	mkdir -p "$CACHE/kernels/extra"
+	# Series the matrix has in kernels/SERIES are not fetched again.
+	extra_kernel_list "$lo" "$hi" | awk -v m=" $KERNEL_SERIES " 'index(m, " " $1 " ") == 0' \
+		>"$CACHE/kernels/extra/list.new"
+	while read -r line; do
+		# shellcheck disable=SC2086
+		fetch_extra_kernel $line
+	done <"$CACHE/kernels/extra/list.new"
+	mv "$CACHE/kernels/extra/list.new" "$CACHE/kernels/extra/list"
+}
+
 mkdir -p "$CACHE"
+series_from_apt=0
+if [ -z "$SOURCE_SERIES" ]; then
+	series_from_apt=1
+	if [ "$refresh" = 0 ] && [ -s "$CACHE/src/series" ]; then
+		SOURCE_SERIES="7 $(cat "$CACHE/src/series")"
+	else
+		SOURCE_SERIES="7 $(source_series | tr '\n' ' ')"
+		[ "$SOURCE_SERIES" != "7 " ] || die "apt knows no linux-source-X.Y package"
+	fi
+fi
 install_tools
 install_jansson
 fetch_jansson_arm64
@@ -520,4 +642,6 @@ fetch_uapi
 for s in $SOURCE_SERIES; do
 	fetch_source "$s"
 done
+[ "$series_from_apt" = 0 ] || echo "${SOURCE_SERIES#7 }" >"$CACHE/src/series"
+fetch_extra_kernels
 say "ready: cache $CACHE"

@@ -404,3 +404,150 @@ const struct idreg_declared_series *idreg_declared_of_release(const char *releas
 		return &idreg_declared_series[0];
 	return idreg_declared_for(version, &match);
 }
+
+const struct idreg_declared_series *idreg_declared_newer(unsigned int version)
+{
+	const struct idreg_declared_series *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < idreg_nr_declared_series; i++)
+		if (idreg_declared_series[i].version > version &&
+		    (!best || idreg_declared_series[i].version < best->version))
+			best = &idreg_declared_series[i];
+	return best;
+}
+
+bool idreg_between_known(unsigned int version,
+			 const struct idreg_declared_series **older,
+			 const struct idreg_declared_series **newer)
+{
+	enum idreg_decl_match match;
+	const struct idreg_declared_series *o = idreg_declared_for(version, &match);
+
+	if (!o || match != IDREG_DECL_BETWEEN)
+		return false;
+	*older = o;
+	*newer = idreg_declared_newer(version);
+	return *newer != NULL;
+}
+
+enum idreg_since idreg_since_known(unsigned int since, unsigned int version)
+{
+	enum idreg_decl_match match;
+	const struct idreg_declared_series *before;
+
+	if (!since || version >= since)
+		return IDREG_SINCE_YES;
+	/* The newest series read before @since lacks it; so do older kernels. */
+	before = idreg_declared_for(since - 1, &match);
+	if (!before || version <= before->version)
+		return IDREG_SINCE_NO;
+	return IDREG_SINCE_BETWEEN;
+}
+
+bool idreg_declared_mask_any(unsigned int version, unsigned int slot, bool aarch32_el0)
+{
+	enum idreg_decl_match match;
+	const struct idreg_declared_series *s = idreg_declared_for(version, &match), *o, *n;
+
+	if (idreg_between_known(version, &o, &n))
+		return idreg_declared_mask(o, slot, aarch32_el0) ||
+		       idreg_declared_mask(n, slot, aarch32_el0);
+	return s && idreg_declared_mask(s, slot, aarch32_el0);
+}
+
+/* One series' check: EXACT or NEWER (@newer). */
+static bool mask_check_one(const struct idreg_declared_series *s, bool newer,
+			   unsigned int slot, bool aarch32_el0, uint64_t got,
+			   char *buf, size_t size)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	const struct idreg_declared_reg *d = idreg_declared_reg(s, slot);
+	uint64_t want = idreg_declared_mask(s, slot, aarch32_el0);
+	uint64_t lost = want & ~got, gained = got & ~want;
+	char bits[512], what[160];
+
+	snprintf(what, sizeof(what), "%s %s sys_regs.c%s%s",
+		 newer ? "newer than the newest series read," : "as", s->series,
+		 d ? " " : "", d ? d->setter : "");
+	if (lost) {
+		snprintf(buf, size, ": declared writable but not: %s (%s)",
+			 idreg_describe_bits(reg, lost, bits, sizeof(bits)), what);
+		return false;
+	}
+	if (gained && !newer) {
+		snprintf(buf, size, ": writable but not declared: %s (%s)",
+			 idreg_describe_bits(reg, gained, bits, sizeof(bits)), what);
+		return false;
+	}
+	if (gained)
+		snprintf(buf, size, ": new writable field: %s (%s)",
+			 idreg_describe_bits(reg, gained, bits, sizeof(bits)), what);
+	else
+		snprintf(buf, size, " %s", what);
+	return true;
+}
+
+bool idreg_declared_mask_check(unsigned int version, unsigned int slot, bool aarch32_el0,
+			       uint64_t got, char *buf, size_t size)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	const struct idreg_declared_series *o, *n, *s;
+	enum idreg_decl_match match;
+	uint64_t wo, wn, both, either, lost, gained, as_o, as_n;
+	char bits[512];
+	size_t used;
+
+	buf[0] = 0;
+	if (!idreg_between_known(version, &o, &n)) {
+		s = idreg_declared_for(version, &match);
+		if (!s) {
+			snprintf(buf, size, ": kernel older than every series read");
+			return true;
+		}
+		return mask_check_one(s, match == IDREG_DECL_NEWER, slot, aarch32_el0, got,
+				      buf, size);
+	}
+	wo = idreg_declared_mask(o, slot, aarch32_el0);
+	wn = idreg_declared_mask(n, slot, aarch32_el0);
+	both = wo & wn;
+	either = wo ^ wn;
+	lost = both & ~got;
+	gained = got & ~(wo | wn);
+	if (lost) {
+		snprintf(buf, size, ": declared writable but not: %s (by both %s and %s sys_regs.c)",
+			 idreg_describe_bits(reg, lost, bits, sizeof(bits)), o->series, n->series);
+		return false;
+	}
+	if (gained) {
+		snprintf(buf, size, ": writable but not declared: %s (by neither %s nor %s sys_regs.c)",
+			 idreg_describe_bits(reg, gained, bits, sizeof(bits)), o->series, n->series);
+		return false;
+	}
+	/* Which series each disputed bit follows: writable where it declares. */
+	as_n = either & ~(got ^ wn);
+	as_o = either & ~as_n;
+	snprintf(buf, size, " as both %s and %s sys_regs.c declare", o->series, n->series);
+	used = strlen(buf);
+	if (as_n & wn)
+		used += snprintf(buf + used, used < size ? size - used : 0,
+				 "; %s writable, as in %s (%s did not declare it)",
+				 idreg_describe_bits(reg, as_n & wn, bits, sizeof(bits)),
+				 n->series, o->series);
+	if (as_n & ~wn)
+		used += snprintf(buf + used, used < size ? size - used : 0,
+				 "; %s not writable, as in %s (%s declared it)",
+				 idreg_describe_bits(reg, as_n & ~wn, bits, sizeof(bits)),
+				 n->series, o->series);
+	if (as_o & wo)
+		used += snprintf(buf + used, used < size ? size - used : 0,
+				 "; %s writable, as in %s (%s does not declare it)",
+				 idreg_describe_bits(reg, as_o & wo, bits, sizeof(bits)),
+				 o->series, n->series);
+	if (as_o & ~wo)
+		snprintf(buf + used, used < size ? size - used : 0,
+			 "; %s not writable, as in %s (%s declares it)",
+			 idreg_describe_bits(reg, as_o & ~wo, bits, sizeof(bits)),
+			 o->series, n->series);
+	return true;
+}

@@ -19,8 +19,10 @@
  *    AArch32, where only the AA32_ID_WRITABLE registers are write-ignored.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
 #include "idregs/kversion.h"
@@ -140,17 +142,49 @@ static void vgic_v3_fields(uint64_t regs[IDREG_NR_SLOTS], const struct idreg_vm_
 	set_field(regs, "ID_PFR1_EL1", "GIC", t->aarch32_el0 ? 1 : 0);
 }
 
-void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
-			   const struct idreg_vm_traits *t)
+static void after_first_run(uint64_t regs[IDREG_NR_SLOTS], const struct idreg_vm_traits *t,
+			    unsigned int kernel)
 {
 	unsigned int i;
 
-	if (t->kernel >= ENFORCES_DEPS_SINCE)
+	if (kernel >= ENFORCES_DEPS_SINCE)
 		enforce_dependencies(regs);
-	if (t->vgic_v3 && t->kernel >= VGIC_IDREGS_AT_RUN_SINCE)
+	if (t->vgic_v3 && kernel >= VGIC_IDREGS_AT_RUN_SINCE)
 		vgic_v3_fields(regs, t);
 	for (i = 0; !t->vgic_v3 && i < ARRAY_SIZE(cleared_without_vgic); i++)
 		set_field(regs, cleared_without_vgic[i].reg, cleared_without_vgic[i].field, 0);
+}
+
+void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
+			   const struct idreg_vm_traits *t)
+{
+	const struct idreg_declared_series *older, *newer;
+
+	if (idreg_between_known(t->kernel, &older, &newer))
+		after_first_run(regs, t, newer->version);
+	else
+		after_first_run(regs, t, t->kernel);
+}
+
+bool idreg_after_first_run_older(uint64_t regs[IDREG_NR_SLOTS],
+				 const struct idreg_vm_traits *t,
+				 const char **older, const char **newer)
+{
+	const struct idreg_declared_series *o, *n;
+	uint64_t as_newer[IDREG_NR_SLOTS], as_older[IDREG_NR_SLOTS];
+
+	if (!idreg_between_known(t->kernel, &o, &n))
+		return false;
+	memcpy(as_newer, regs, sizeof(as_newer));
+	memcpy(as_older, regs, sizeof(as_older));
+	after_first_run(as_newer, t, n->version);
+	after_first_run(as_older, t, o->version);
+	*older = o->series;
+	*newer = n->series;
+	if (!memcmp(as_newer, as_older, sizeof(as_newer)))
+		return false;
+	memcpy(regs, as_older, sizeof(as_older));
+	return true;
 }
 
 bool idreg_is_imp_id_slot(unsigned int slot)
@@ -500,12 +534,10 @@ static enum idreg_write_effect predict_path(unsigned int slot, const struct idre
 	return predict_id_reg(slot, reg, mask, limit, val, t, v);
 }
 
-enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
-					  const struct idreg_reg *reg,
-					  uint64_t mask, uint64_t limit,
-					  uint64_t val,
-					  const struct idreg_vm_traits *t,
-					  struct idreg_kvm_verdict *v)
+/* One series' verdict, with what it would be were the host's value written. */
+static void predict_one(unsigned int slot, const struct idreg_reg *reg, uint64_t mask,
+			uint64_t limit, uint64_t val, const struct idreg_vm_traits *t,
+			struct idreg_kvm_verdict *v)
 {
 	struct idreg_kvm_verdict alt;
 	struct idreg_vm_traits known;
@@ -514,7 +546,7 @@ enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
 	v->host_rule = -1;
 	predict_path(slot, reg, mask, limit, val, t, v);
 	if (v->host_rule < 0)
-		return v->effect;
+		return;
 	/* What KVM would answer were the host's value the one written. */
 	known = *t;
 	known.host_known |= 1U << v->host_rule;
@@ -525,6 +557,42 @@ enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
 	v->if_host_equal.effect = alt.effect;
 	v->if_host_equal.err = alt.err;
 	v->if_host_equal.stored = alt.stored;
+}
+
+enum idreg_write_effect idreg_kvm_predict(unsigned int slot,
+					  const struct idreg_reg *reg,
+					  uint64_t mask, uint64_t limit,
+					  uint64_t val,
+					  const struct idreg_vm_traits *t,
+					  struct idreg_kvm_verdict *v)
+{
+	const struct idreg_declared_series *older, *newer;
+	struct idreg_kvm_verdict alt;
+	struct idreg_vm_traits as;
+
+	if (!idreg_between_known(t->kernel, &older, &newer)) {
+		predict_one(slot, reg, mask, limit, val, t, v);
+		return v->effect;
+	}
+	/*
+	 * Between two series read: the newer one's verdict, and the older
+	 * one's where their sources disagree; either answer is the kernel's.
+	 */
+	as = *t;
+	as.kernel = newer->version;
+	predict_one(slot, reg, mask, limit, val, &as, v);
+	as.kernel = older->version;
+	predict_one(slot, reg, mask, limit, val, &as, &alt);
+	if (alt.effect == v->effect && alt.err == v->err && alt.stored == v->stored)
+		return v->effect;
+	v->between = true;
+	v->newer = newer->series;
+	v->older = older->series;
+	v->alt.effect = alt.effect;
+	v->alt.err = alt.err;
+	v->alt.stored = alt.stored;
+	v->alt.path = alt.path;
+	v->alt.why = alt.why;
 	return v->effect;
 }
 
@@ -541,7 +609,9 @@ enum idreg_answer idreg_kvm_answer(struct idreg_vm_traits *t,
 				   uint64_t before, int r, uint64_t back)
 {
 	if (answer_is(v->effect, v->err, v->stored, before, r, back))
-		return IDREG_ANSWER_MATCH;
+		return v->between ? IDREG_ANSWER_BETWEEN : IDREG_ANSWER_MATCH;
+	if (v->between && answer_is(v->alt.effect, v->alt.err, v->alt.stored, before, r, back))
+		return IDREG_ANSWER_BETWEEN;
 	if (v->host_rule < 0 ||
 	    !answer_is(v->if_host_equal.effect, v->if_host_equal.err,
 		       v->if_host_equal.stored, before, r, back))
@@ -560,4 +630,33 @@ bool idreg_slot_vm_wide(unsigned int slot)
 bool idreg_slot_frozen_after_run(unsigned int slot)
 {
 	return idreg_slot_vm_wide(slot);
+}
+
+static const char *effect_words(enum idreg_write_effect e, const char *why)
+{
+	switch (e) {
+	case IDREG_WRITE_REJECTED:
+		return why && *why ? why : "refused";
+	case IDREG_WRITE_IGNORED:
+		return "ignored";
+	case IDREG_WRITE_ALTERED:
+		return "stored rewritten";
+	default:
+		return "stored";
+	}
+}
+
+int idreg_between_describe(char *buf, size_t size, const struct idreg_kvm_verdict *v,
+			   uint64_t before, int r, uint64_t back)
+{
+	bool as_newer = answer_is(v->effect, v->err, v->stored, before, r, back);
+
+	if (!v->between)
+		return snprintf(buf, size, "%s", "");
+	return snprintf(buf, size, "%s, as in %s (%s: %s %s)",
+			r ? "refused" : "accepted", as_newer ? v->newer : v->older,
+			as_newer ? v->older : v->newer,
+			as_newer ? v->alt.path : v->path,
+			as_newer ? effect_words(v->alt.effect, v->alt.why) :
+				   effect_words(v->effect, v->why));
 }

@@ -83,7 +83,7 @@ extern const char idreg_declared_inputs[];
 enum idreg_decl_match {
 	IDREG_DECL_EXACT,	/* its series was read */
 	IDREG_DECL_NEWER,	/* newer than every series read: compared with the newest */
-	IDREG_DECL_BETWEEN,	/* between two series read: compared with the older */
+	IDREG_DECL_BETWEEN,	/* between two series read: idreg_between_known() */
 	IDREG_DECL_OLDER,	/* older than every series read: nothing to compare */
 };
 
@@ -93,6 +93,47 @@ enum idreg_decl_match {
  */
 const struct idreg_declared_series *idreg_declared_for(unsigned int version,
 							enum idreg_decl_match *match);
+
+/*
+ * A kernel between two series read: what the two series' sources agree on
+ * holds for it, what they disagree on may go either way (and the result
+ * says which one it follows).  True when @version (major << 16 | minor) is
+ * strictly between two series read; *@older and *@newer are them.
+ */
+bool idreg_between_known(unsigned int version,
+			 const struct idreg_declared_series **older,
+			 const struct idreg_declared_series **newer);
+/* The oldest series read newer than @version, or NULL. */
+const struct idreg_declared_series *idreg_declared_newer(unsigned int version);
+
+/*
+ * Does something first seen in the series read @since (0: in every
+ * series read) hold for kernel @version?  YES from @since on, NO up to the
+ * newest series read before @since (its source lacks it), BETWEEN for a
+ * kernel between the two: the sources read do not say.
+ */
+enum idreg_since {
+	IDREG_SINCE_NO,
+	IDREG_SINCE_YES,
+	IDREG_SINCE_BETWEEN,
+};
+enum idreg_since idreg_since_known(unsigned int since, unsigned int version);
+
+/*
+ * KVM_ARM_GET_REG_WRITABLE_MASKS' @got for @slot on kernel @version
+ * against the declarations: for a series read, a declared bit not
+ * writable and a writable bit not declared fail; newer than every series,
+ * a lost bit fails and a gained one is reported; between two series, a
+ * bit both declare must be writable and a bit neither declares must not,
+ * and a bit they disagree on may go either way ("GPA (27:24) not writable,
+ * as in 7.3; 6.12 declared it").  Returns whether it passes; @buf gets the
+ * words after the mask (": declared writable but not: ... (as 7.3
+ * sys_regs.c set_id_reg)"), empty or starting with " " or ":".
+ */
+bool idreg_declared_mask_check(unsigned int version, unsigned int slot, bool aarch32_el0,
+			       uint64_t got, char *buf, size_t size);
+/* Does any series @version is held to declare bits of @slot? */
+bool idreg_declared_mask_any(unsigned int version, unsigned int slot, bool aarch32_el0);
 
 /*
  * The writable mask @s declares for @slot on a host with (@aarch32_el0) or

@@ -72,6 +72,19 @@ struct idreg_kvm_verdict {
 		int err;
 		uint64_t stored;
 	} if_host_equal;
+	/*
+	 * A kernel between two series read whose sources disagree on this
+	 * write (idreg_between_known()): the verdict above is the newer
+	 * series', @alt the older's, and either answer is allowed.
+	 */
+	bool between;
+	const char *newer, *older;
+	struct {
+		enum idreg_write_effect effect;
+		int err;
+		uint64_t stored;
+		const char *path, *why;
+	} alt;
 };
 
 /*
@@ -98,6 +111,16 @@ void idreg_vm_traits_set_features(struct idreg_vm_traits *t, unsigned int featur
  */
 void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
 			   const struct idreg_vm_traits *t);
+/*
+ * A kernel between two series read (idreg_between_known()) whose sources
+ * disagree on what the first run does to @regs: idreg_after_first_run()
+ * gives the newer series' answer, this one the older's into @regs (as
+ * configured on entry); either is the kernel's.  False, @regs as they were
+ * when the two agree or the kernel is not between two series.
+ */
+bool idreg_after_first_run_older(uint64_t regs[IDREG_NR_SLOTS],
+				 const struct idreg_vm_traits *t,
+				 const char **older, const char **newer);
 
 /* MIDR_EL1, REVIDR_EL1, AIDR_EL1: KVM's set_imp_id_reg(). */
 bool idreg_is_imp_id_slot(unsigned int slot);
@@ -142,7 +165,20 @@ enum idreg_answer {
 	IDREG_ANSWER_MATCH,
 	/* it matches only if the host's value is v->host_guess: now known */
 	IDREG_ANSWER_LEARNT,
+	/*
+	 * v->between: it matches one of the two series' verdicts (which one:
+	 * idreg_between_describe())
+	 */
+	IDREG_ANSWER_BETWEEN,
 };
+
+/*
+ * For an IDREG_ANSWER_BETWEEN: "refused, as in 7.2 (6.12:
+ * set_id_aa64pfr0_el1 stored)", which series the kernel followed and what
+ * the other would have done; snprintf semantics.
+ */
+int idreg_between_describe(char *buf, size_t size, const struct idreg_kvm_verdict *v,
+			   uint64_t before, int r, uint64_t back);
 
 /*
  * Compare KVM's answer with @v: @r is KVM_SET_ONE_REG's result (0 or
