@@ -29,6 +29,7 @@
 #include "idregs/field.h"
 #include "idregs/kvm.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/repro.h"
 #include "idregs/predict.h"
 
 #define WALK_SEED		0x1d5e9a7c0ffee000ULL
@@ -186,7 +187,7 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	struct idreg_kvm_verdict v;
 	uint64_t limit = w->limit[slot], back = 0;
 	enum idreg_answer a;
-	char buf[32];
+	char buf[32], repro[256];
 	bool unread_ok;
 	int r;
 
@@ -222,6 +223,13 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	a = idreg_kvm_answer(&w->traits, &v, limit, r, back);
 	if (a == IDREG_ANSWER_MISMATCH)
 		*dir = describe_mismatch(&v, val, limit, r, back, detail, size);
+	if (a == IDREG_ANSWER_MISMATCH)	/* a finding: the command that shows it */
+		ksft_print_msg("reproduce: %s\n", idreg_try_line(repro, sizeof(repro), slot, reg, limit,
+				val, w->cfg ? w->cfg->name : NULL, w->vm.imp_id_on));
+	else if (a == IDREG_ANSWER_BETWEEN && idreg_between_describe(repro, sizeof(repro), &v,
+								      limit, r, back) > 0)
+		ksft_print_msg("%s%s: 0x%016llx %s\n", idreg_slot_name(slot, buf, sizeof(buf)),
+			       w->label, (unsigned long long)val, repro);
 	else if (a == IDREG_ANSWER_LEARNT)
 		ksft_print_msg("%s%s: 0x%016llx accepted, read back 0x%016llx: %s() dropped a field equal to the host's sanitised value, so that value is 0x%x\n",
 			       idreg_slot_name(slot, buf, sizeof(buf)), w->label,

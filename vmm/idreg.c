@@ -17,7 +17,9 @@
 #include "idregs/predict.h"
 #include "idregs/profile.h"
 #include "idregs/qemu.h"
+#include "idregs/repro.h"
 #ifdef IDREG_HAVE_KVM
+#include "idregs/kvm_rules.h"
 #include "idregs/guest.h"
 #include "idregs/host.h"
 #include "idregs/util.h"
@@ -1022,6 +1024,165 @@ static int cmd_apply(int argc, char **argv)
 }
 #endif
 
+/* try REG[.FIELD]=VALUE [--vcpu CONFIG] [--imp-id]: what to write. */
+struct try_args {
+	const struct idreg_reg *reg;
+	const struct idreg_field *field;	/* NULL: VALUE is the register */
+	uint64_t value;
+	const struct idreg_vcpu_config *cfg;
+	bool imp_id;
+};
+
+static int try_parse(int argc, char **argv, struct try_args *a)
+{
+	char spec[128], err[IDREG_ERR_LEN], *eq, *dot, *end;
+	const char *cfg = "default";
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	if (argc < 2)
+		return usage_of("try", stderr, EXIT_USAGE);
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--vcpu") && i + 1 < argc)
+			cfg = argv[++i];
+		else if (!strcmp(argv[i], "--imp-id"))
+			a->imp_id = true;
+		else
+			return usage_of("try", stderr, EXIT_USAGE);
+	}
+	snprintf(spec, sizeof(spec), "%s", argv[1]);
+	eq = strchr(spec, '=');
+	if (!eq) {
+		fprintf(stderr, "idreg: try %s: expected REG.FIELD=VALUE or REG=VALUE\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	*eq = 0;
+	errno = 0;
+	a->value = strtoull(eq + 1, &end, 0);
+	if (errno || end == eq + 1 || *end) {
+		fprintf(stderr, "idreg: try %s: '%s' is not a number\n", argv[1], eq + 1);
+		return EXIT_USAGE;
+	}
+	dot = strchr(spec, '.');
+	if (dot)
+		*dot = 0;
+	a->reg = idreg_reg_by_name(spec);
+	if (!a->reg || idreg_reg_slot(a->reg) < 0) {
+		fprintf(stderr, "idreg: try %s: no ID register %s\n", argv[1], spec);
+		return EXIT_USAGE;
+	}
+	if (dot) {
+		a->field = idreg_field_by_name(a->reg, dot + 1);
+		if (!a->field) {
+			fprintf(stderr, "idreg: try %s: %s has no field %s\n", argv[1], spec, dot + 1);
+			return EXIT_USAGE;
+		}
+		if (a->field->width < 64 && a->value >> a->field->width) {
+			fprintf(stderr, "idreg: try %s: 0x%" PRIx64 " does not fit in %u bits\n",
+				argv[1], a->value, a->field->width);
+			return EXIT_USAGE;
+		}
+	}
+	if (idreg_vcpu_config_parse(cfg, &a->cfg, 1, err) != 1) {
+		fprintf(stderr, "idreg: try --vcpu %s: %s\n", cfg, err);
+		return EXIT_USAGE;
+	}
+	return EXIT_YES;
+}
+
+#ifdef IDREG_HAVE_KVM
+static const char *effect_name(enum idreg_write_effect e)
+{
+	switch (e) {
+	case IDREG_WRITE_REJECTED:
+		return "refused";
+	case IDREG_WRITE_IGNORED:
+		return "accepted and ignored";
+	case IDREG_WRITE_ALTERED:
+		return "accepted, stored rewritten";
+	default:
+		return "accepted";
+	}
+}
+
+static int cmd_try(int argc, char **argv)
+{
+	static uint64_t mask[IDREG_NR_SLOTS], limit[IDREG_NR_SLOTS];
+	struct idreg_kvm_verdict v;
+	struct idreg_vm_traits t;
+	struct try_args a;
+	struct idreg_vm vm;
+	char release[128], features[96], line[160], between[256] = "";
+	uint64_t val, back = 0;
+	enum idreg_answer ans;
+	int rc, slot, r;
+
+	rc = try_parse(argc, argv, &a);
+	if (rc)
+		return rc;
+	slot = idreg_reg_slot(a.reg);
+	idreg_kernel_release(release, sizeof(release));
+	rc = idreg_vm_open(&vm, a.cfg, a.imp_id ? IDREG_VM_IMP_ID : 0);
+	if (!rc)
+		rc = idreg_vm_read_all(&vm, mask, limit, NULL);
+	if (!rc)
+		rc = idreg_vm_traits(&vm, limit, release, &t);
+	if (rc) {
+		fprintf(stderr, "idreg: try: %s\n", vm.last_error);
+		idreg_vm_destroy(&vm);
+		return rc == IDREG_VM_UNAVAILABLE ? EXIT_NO : EXIT_KVM;
+	}
+	val = a.field ? idreg_field_set(limit[slot], a.field->lsb, a.field->width, a.value) :
+			a.value;
+	idreg_kvm_predict(slot, a.reg, mask[slot], limit[slot], val, &t, &v);
+	r = idreg_set_slot(&vm, 0, slot, val);
+	if (idreg_get_slot(&vm, 0, slot, &back)) {
+		fprintf(stderr, "idreg: try: reading %s back: %s\n", a.reg->name, vm.last_error);
+		idreg_vm_destroy(&vm);
+		return EXIT_KVM;
+	}
+	ans = idreg_kvm_answer(&t, &v, limit[slot], r, back);
+	idreg_vcpu_features_describe(vm.features, features, sizeof(features));
+	printf("%s\n", idreg_try_line(line, sizeof(line), slot, a.reg, limit[slot], val,
+				       a.cfg->name, a.imp_id));
+	printf("host:      kernel %s, vCPU %s (features %s)%s\n", release, a.cfg->name, features,
+	       vm.imp_id_on ? ", KVM_CAP_ARM_WRITABLE_IMP_ID_REGS on" : "");
+	printf("register:  %s default 0x%016" PRIx64 ", writable mask 0x%016" PRIx64 "\n",
+	       a.reg->name, limit[slot], mask[slot]);
+	printf("written:   0x%016" PRIx64 "\n", val);
+	if (r)
+		printf("KVM:       refused, errno %d (%s); reads 0x%016" PRIx64 "\n", -r,
+		       strerror(-r), back);
+	else
+		printf("KVM:       accepted; reads 0x%016" PRIx64 "\n", back);
+	printf("predicted: %s by %s%s%s", effect_name(v.effect), v.path, v.why ? ": " : "",
+	       v.why ? v.why : "");
+	if (v.effect == IDREG_WRITE_REJECTED && v.pred.reason != IDREG_REASON_OK) {
+		char why[256];
+
+		idreg_prediction_describe(why, sizeof(why), &v.pred);
+		printf(" (%s)", why);
+	} else if (v.effect != IDREG_WRITE_REJECTED) {
+		printf("; reads 0x%016" PRIx64, v.stored);
+	}
+	printf("\n");
+	if (ans == IDREG_ANSWER_BETWEEN)
+		idreg_between_describe(between, sizeof(between), &v, limit[slot], r, back);
+	printf("%s%s%s\n", ans == IDREG_ANSWER_MISMATCH ? "DISAGREE: KVM breaks the rule above" :
+	       "agree", *between ? ": " : "", between);
+	idreg_vm_destroy(&vm);
+	return ans == IDREG_ANSWER_MISMATCH ? EXIT_NO : EXIT_YES;
+}
+#else
+static int cmd_try(int argc, char **argv)
+{
+	struct try_args a;
+	int rc = try_parse(argc, argv, &a);
+
+	return rc ? rc : no_kvm("try");
+}
+#endif
+
 static const struct cmd cmds[] = {
 	{ "dump", cmd_dump, "dump [--vcpu CONFIG]\n"
 	  "  Print this host's profile as JSON: kernel, MIDR, the vCPU configuration\n"
@@ -1071,6 +1232,12 @@ static const struct cmd cmds[] = {
 	  "  PROFILE's writable masks against those its kernel series' sys_regs.c\n"
 	  "  declares (a newer kernel: the newest series read): fields writable but\n"
 	  "  not declared, declared but not writable; exit 1 if there are any.\n" },
+	{ "try", cmd_try, "try REG.FIELD=VALUE|REG=VALUE [--vcpu CONFIG] [--imp-id]\n"
+	  "  On a fresh VM of CONFIG (default unless given; --imp-id: with\n"
+	  "  KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) write the register's default with FIELD\n"
+	  "  set to VALUE (or VALUE as the whole register) with KVM_SET_ONE_REG and\n"
+	  "  print KVM's answer and idregs' prediction with its rule; exit 0 if they\n"
+	  "  agree, 1 if not (a finding: the line the tests print to reproduce it).\n" },
 	{ "apply", cmd_apply, "apply [--guest-view] MODEL | apply [--guest-view] -- QEMU-ARGS\n"
 	  "  Create a VM and vCPU with MODEL's vCPU features on this host's KVM (exit 1\n"
 	  "  naming a feature KVM does not offer), write MODEL (one SET_ONE_REG per\n"

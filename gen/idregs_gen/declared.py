@@ -41,6 +41,15 @@ def _series(ksrc):
     return f"{m.group(1)}.{m.group(2)}", version
 
 
+def declares_writable(ksrc):
+    """Does the tree's sys_regs.c declare writable ID registers (6.7 on)?"""
+    try:
+        with open(os.path.join(ksrc, SYS_REGS_REL), encoding="utf-8") as fh:
+            return "ID_WRITABLE(" in fh.read()
+    except OSError:
+        return True     # read_source() says what is missing
+
+
 def read_source(ksrc):
     """One series: (series, package version, [Declared], inputs line)."""
     series, version = _series(ksrc)

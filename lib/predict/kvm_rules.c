@@ -59,15 +59,20 @@ uint64_t idreg_guest_ctr_view(const struct idreg_vm_traits *t, uint64_t val, uin
 }
 
 /*
- * Rules seen in the 7.3 sources and not in 6.12 apply from 6.13 on; the
- * versions between are not checked.  Rules seen in both apply to every
- * kernel (those before 6.12 are not checked either).
+ * A rule's version is the first series read whose source has it (the
+ * series read before it lack it): the setters' rules below are in 7.2's
+ * and 7.3's sys_regs.c, not in 6.12's.  A kernel between two series read
+ * is predicted as both (idreg_kvm_predict(), idreg_after_first_run_older()):
+ * the sources read do not say when between them a rule came.  Rules in
+ * every series read apply to every kernel (those before 6.12 are not
+ * checked).
  */
-#define SINCE_6_13		(6 << 16 | 13)
+#define SINCE_7_2		(7 << 16 | 2)
+#define SINCE_7_3		(7 << 16 | 3)
 #define ALWAYS			0
 
-/* kvm_idregs_enforce_dependencies(): in 7.3, not in 6.12. */
-#define ENFORCES_DEPS_SINCE	SINCE_6_13
+/* kvm_idregs_enforce_dependencies() (config.c): in 7.3, not in 7.2. */
+#define ENFORCES_DEPS_SINCE	SINCE_7_3
 
 /* The field @name of register @reg and its slot, or NULL if no table has it. */
 static const struct idreg_field *reg_field(const char *reg, const char *name, int *slot)
@@ -128,12 +133,12 @@ static const struct {
 };
 
 /*
- * kvm_finalize_sys_regs() with an in-kernel GICv3 (7.3, not 6.12, which
+ * kvm_finalize_sys_regs() with an in-kernel GICv3 (7.2 and 7.3, not 6.12, which
  * keeps what userspace wrote): kvm_vgic_finalize_idregs() again, whatever
  * userspace wrote: ID_AA64PFR0_EL1.GIC IMP, ID_AA64PFR2_EL1.GCIE 0, and
  * ID_PFR1_EL1.GIC GICv3 where the host runs AArch32 at EL0, else 0.
  */
-#define VGIC_IDREGS_AT_RUN_SINCE	SINCE_6_13
+#define VGIC_IDREGS_AT_RUN_SINCE	SINCE_7_2
 
 static void vgic_v3_fields(uint64_t regs[IDREG_NR_SLOTS], const struct idreg_vm_traits *t)
 {
@@ -294,7 +299,7 @@ enum rule_kind {
 /* A stage-2 granule field for a vCPU with EL2: the default, or NI (1). */
 #define TGRAN2_RULE(f)								\
 	{ "ID_AA64MMFR0_EL1", f, "set_id_aa64mmfr0_el1", RULE_LIMIT_OR, 1, 1,	\
-	  SINCE_6_13, IDREG_VCPU_EL2, f " neither the default nor NI (1) for a vCPU with EL2",	\
+	  SINCE_7_2, IDREG_VCPU_EL2, f " neither the default nor NI (1) for a vCPU with EL2",	\
 	  NULL, 0 }
 
 /*
@@ -326,15 +331,15 @@ static const struct setter_rule {
 	  "DebugVer below IMP (6)", NULL, 0 },
 	/* ignore_feat_doublelock(): the NV VM's default shows the host's value. */
 	{ "ID_AA64DFR0_EL1", "DoubleLock", "set_id_aa64dfr0_el1", RULE_REWRITE_IF_LIMIT, 0, 0xf,
-	  SINCE_6_13, IDREG_VCPU_EL2,
+	  SINCE_7_2, IDREG_VCPU_EL2,
 	  "DoubleLock IMP (0) on a host without it (0xf) is stored as 0xf for a vCPU with EL2", NULL, 0 },
 	{ "ID_AA64PFR0_EL1", "MPAM", "set_id_aa64pfr0_el1", RULE_DROP_HOST, 0, 0, ALWAYS, 0,
 	  "MPAM equal to the host's sanitised MPAM is stored as 0", NULL, 0 },
-	{ "ID_AA64PFR0_EL1", "EL0", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, 0,
+	{ "ID_AA64PFR0_EL1", "EL0", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_7_2, 0,
 	  "EL0 not implemented", NULL, 0 },
-	{ "ID_AA64PFR0_EL1", "EL1", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, 0,
+	{ "ID_AA64PFR0_EL1", "EL1", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_7_2, 0,
 	  "EL1 not implemented", NULL, 0 },
-	{ "ID_AA64PFR0_EL1", "EL2", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_6_13, IDREG_VCPU_EL2,
+	{ "ID_AA64PFR0_EL1", "EL2", "set_id_aa64pfr0_el1", RULE_REFUSE, 0, 0, SINCE_7_2, IDREG_VCPU_EL2,
 	  "EL2 not implemented for a vCPU with EL2", NULL, 0 },
 	{ "ID_AA64PFR1_EL1", "MPAM_frac", "set_id_aa64pfr1_el1", RULE_DROP_HOST, 0, 0, ALWAYS,
 	  0, "MPAM_frac equal to the host's sanitised MPAM_frac is stored as 0", NULL, 0 },
@@ -343,15 +348,15 @@ static const struct setter_rule {
 	 * MTE_frac in the VM's default.
 	 */
 	{ "ID_AA64PFR1_EL1", "MTE_frac", "set_id_aa64pfr1_el1", RULE_REWRITE_IF_LIMIT, 0, 0xf,
-	  SINCE_6_13, IDREG_VCPU_MTE,
+	  SINCE_7_2, IDREG_VCPU_MTE,
 	  "MTE_frac ASYNC (0) on an MTE2 host without it (0xf) is stored as 0xf", "MTE", 2 },
 	/* set_id_aa64mmfr0_el1(): tgran2_val_allowed() against the VM's default. */
 	TGRAN2_RULE("TGran4_2"),
 	TGRAN2_RULE("TGran16_2"),
 	TGRAN2_RULE("TGran64_2"),
-	{ "ID_AA64MMFR2_EL1", "NV", "set_id_aa64mmfr2_el1", RULE_DROP_HOST, 0, 0, SINCE_6_13,
+	{ "ID_AA64MMFR2_EL1", "NV", "set_id_aa64mmfr2_el1", RULE_DROP_HOST, 0, 0, SINCE_7_2,
 	  0, "NV equal to the host's sanitised NV is stored as 0", NULL, 0 },
-	{ "CTR_EL0", "L1Ip", "set_ctr_el0", RULE_REFUSE, 0, 1, SINCE_6_13, 0,
+	{ "CTR_EL0", "L1Ip", "set_ctr_el0", RULE_REFUSE, 0, 1, SINCE_7_2, 0,
 	  "L1Ip VPIPT (0) and AIVIVT (1) are reserved", NULL, 0 },
 };
 
