@@ -571,7 +571,7 @@ fetch_extra_kernel() {
 	[ -s "$dest/vmlinuz" ] && [ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
 	local deb spec=$pkg:arm64=$ver dep
 	deb=$(download_deb "$spec")
-	if ! dpkg-deb -c "$deb" | grep -qE '(boot/vmlinuz-|/vmlinuz$)'; then
+	if ! dpkg-deb -c "$deb" | grep -E '(boot/vmlinuz-|/vmlinuz$)' >/dev/null; then
 		dep=$(deb_depends "$spec" | grep '^linux-binary-' | head -n 1)
 		[ -n "$dep" ] || die "$spec holds no vmlinuz and depends on no linux-binary-*"
 		deb=$(download_deb "${dep%%=*}:arm64=${dep#*=}")

@@ -340,8 +340,9 @@ static void run_model(enum model_kind kind)
 				   w.vm.last_error);
 	apply_model(&w, kind);
 	memcpy(w.after_run, w.applied, sizeof(w.after_run));
-	idreg_after_first_run(w.after_run, &w.traits);
 	r = idreg_guest_read_slots(&w.guest, 0, slots, nr_slots, NULL, &view);
+	/* Between two series read, the first run may follow either. */
+	idreg_after_first_run_seen(w.after_run, &w.traits, view.val, view.read);
 	snprintf(target, sizeof(target), "run@%s%s", model_names[kind], cfg_suffix);
 	if (r)
 		snprintf(detail, sizeof(detail), "%s", w.vm.last_error);

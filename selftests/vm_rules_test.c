@@ -396,7 +396,8 @@ static void run_guest(struct rules_pass *p)
 	/* vCPU 0 wrote the changes, so even per-vCPU CLIDR_EL1 must show them. */
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		after[slot] = p->changes[slot].reg ? p->changes[slot].val : p->limit[slot];
-	idreg_after_first_run(after, &p->traits);
+	/* Between two series read, the first run may follow either. */
+	idreg_after_first_run_seen(after, &p->traits, view.val, view.read);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
 		const struct change *c = &p->changes[slot];
 

@@ -1155,14 +1155,16 @@ static int cmd_try(int argc, char **argv)
 		       strerror(-r), back);
 	else
 		printf("KVM:       accepted; reads 0x%016" PRIx64 "\n", back);
-	printf("predicted: %s by %s%s%s", effect_name(v.effect), v.path, v.why ? ": " : "",
-	       v.why ? v.why : "");
+	printf("predicted: %s by %s", effect_name(v.effect), v.path);
 	if (v.effect == IDREG_WRITE_REJECTED && v.pred.reason != IDREG_REASON_OK) {
 		char why[256];
 
 		idreg_prediction_describe(why, sizeof(why), &v.pred);
-		printf(" (%s)", why);
-	} else if (v.effect != IDREG_WRITE_REJECTED) {
+		printf(": %s", why);
+	} else if (v.why) {
+		printf(": %s", v.why);
+	}
+	if (v.effect != IDREG_WRITE_REJECTED) {
 		printf("; reads 0x%016" PRIx64, v.stored);
 	}
 	printf("\n");

@@ -551,3 +551,35 @@ bool idreg_declared_mask_check(unsigned int version, unsigned int slot, bool aar
 			 o->series, n->series);
 	return true;
 }
+
+#define SAN_MAX_PROBLEMS	16
+
+unsigned int idreg_sanitised_check_kernel(unsigned int version, unsigned int slot,
+					  unsigned int features, uint64_t val,
+					  struct idreg_sanitised_problem *out, unsigned int cap,
+					  unsigned int *checked)
+{
+	struct idreg_sanitised_problem pn[SAN_MAX_PROBLEMS], po[SAN_MAX_PROBLEMS];
+	const struct idreg_declared_series *o, *n;
+	enum idreg_decl_match match;
+	unsigned int nn, no, i, j, k = 0, unused;
+
+	if (!idreg_between_known(version, &o, &n)) {
+		o = idreg_declared_for(version, &match);
+		*checked = 0;
+		return o ? idreg_sanitised_check(o, slot, features, val, out, cap, checked) : 0;
+	}
+	nn = idreg_sanitised_check(n, slot, features, val, pn, SAN_MAX_PROBLEMS, checked);
+	no = idreg_sanitised_check(o, slot, features, val, po, SAN_MAX_PROBLEMS, &unused);
+	for (i = 0; i < nn && i < SAN_MAX_PROBLEMS; i++) {
+		for (j = 0; j < no && j < SAN_MAX_PROBLEMS; j++)
+			if (pn[i].mask & po[j].mask)
+				break;
+		if (j == no || j == SAN_MAX_PROBLEMS)
+			continue;
+		if (k < cap)
+			out[k] = pn[i];
+		k++;
+	}
+	return k;
+}

@@ -192,6 +192,31 @@ bool idreg_after_first_run_older(uint64_t regs[IDREG_NR_SLOTS],
 	return true;
 }
 
+const char *idreg_after_first_run_seen(uint64_t regs[IDREG_NR_SLOTS],
+				       const struct idreg_vm_traits *t,
+				       const uint64_t seen[IDREG_NR_SLOTS],
+				       const bool seen_ok[IDREG_NR_SLOTS])
+{
+	uint64_t older[IDREG_NR_SLOTS];
+	const char *o, *n;
+	unsigned int slot, as_newer = 0, as_older = 0;
+
+	memcpy(older, regs, sizeof(older));
+	idreg_after_first_run(regs, t);
+	if (!idreg_after_first_run_older(older, t, &o, &n))
+		return NULL;
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		if (regs[slot] == older[slot] || !seen_ok[slot])
+			continue;
+		as_newer += seen[slot] == regs[slot];
+		as_older += seen[slot] == older[slot];
+	}
+	if (as_older <= as_newer)
+		return n;
+	memcpy(regs, older, sizeof(older));
+	return o;
+}
+
 bool idreg_is_imp_id_slot(unsigned int slot)
 {
 	return slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 0) ||	/* MIDR_EL1 */

@@ -30,7 +30,9 @@ static void test_series(void)
 		"7.9 is held to the newest series, 7.3");
 	s = idreg_declared_for(V(6, 13), &m);
 	UNIT_OK(s && m == IDREG_DECL_BETWEEN && !strcmp(s->series, "6.12"),
-		"6.13 is held to the older neighbour, 6.12");
+		"6.13 is between 6.12 and 7.2: the older neighbour is 6.12");
+	s = idreg_declared_for(V(7, 2), &m);
+	UNIT_OK(s && m == IDREG_DECL_EXACT && !strcmp(s->series, "7.2"), "7.2 is read exactly");
 	s = idreg_declared_for(V(6, 8), &m);
 	UNIT_OK(!s && m == IDREG_DECL_OLDER, "6.8 is older than every series read");
 }
@@ -149,9 +151,71 @@ static void test_feature_bits(void)
 		"a release's series: its own, the older neighbour, the newest, none");
 }
 
+#define ISAR0_SLOT	idreg_slot_index(3, 0, 0, 6, 0)
+
+/* Between two series read, the suite does not guess (issue 21). */
+static void test_between(void)
+{
+	const struct idreg_declared_series *o = NULL, *n = NULL;
+	enum idreg_decl_match m;
+	const struct idreg_declared_series *s612 = idreg_declared_for(V(6, 12), &m);
+	const struct idreg_declared_series *s72 = idreg_declared_for(V(7, 2), &m);
+	uint64_t w612 = idreg_declared_mask(s612, ISAR0_SLOT, true);
+	uint64_t w72 = idreg_declared_mask(s72, ISAR0_SLOT, true);
+	char buf[1024];
+
+	UNIT_OK(idreg_between_known(V(7, 0), &o, &n) && !strcmp(o->series, "6.12") &&
+		!strcmp(n->series, "7.2"), "7.0 is between 6.12 and 7.2");
+	UNIT_OK(!idreg_between_known(V(7, 2), &o, &n), "7.2 is read: not between");
+	UNIT_OK(!idreg_between_known(V(7, 9), &o, &n), "7.9 is newer than every series");
+	UNIT_OK(!idreg_between_known(V(6, 8), &o, &n), "6.8 is older than every series");
+	UNIT_OK(idreg_declared_newer(V(6, 12)) == s72, "the series read after 6.12 is 7.2");
+	UNIT_OK(!idreg_declared_newer(V(7, 3)), "none after 7.3");
+
+	UNIT_OK(idreg_since_known(0, V(6, 12)) == IDREG_SINCE_YES, "a rule of every series holds");
+	UNIT_OK(idreg_since_known(V(7, 2), V(7, 3)) == IDREG_SINCE_YES, "7.2's rule holds on 7.3");
+	UNIT_OK(idreg_since_known(V(7, 2), V(7, 0)) == IDREG_SINCE_BETWEEN,
+		"7.2's rule on 7.0: the sources read do not say");
+	UNIT_OK(idreg_since_known(V(7, 2), V(6, 12)) == IDREG_SINCE_NO, "6.12's source lacks it");
+	UNIT_OK(idreg_since_known(V(7, 3), V(7, 2)) == IDREG_SINCE_NO, "7.3's rule: not on 7.2");
+
+	/* ID_AA64ISAR0_EL1 27:24: 6.12 declared them writable, 7.2 does not. */
+	UNIT_EQ_U64(w612 ^ w72, 0xfULL << 24, "6.12 and 7.2 disagree on ISAR0 27:24 only");
+	UNIT_OK(idreg_declared_mask_check(V(7, 0), ISAR0_SLOT, true, w72, buf, sizeof(buf)) &&
+		strstr(buf, "not writable, as in 7.2 (6.12 declared it)"),
+		"7.0 with 7.2's ISAR0 mask passes and says it follows 7.2");
+	UNIT_OK(idreg_declared_mask_check(V(7, 0), ISAR0_SLOT, true, w612, buf, sizeof(buf)) &&
+		strstr(buf, "writable, as in 6.12 (7.2 does not declare it)"),
+		"7.0 with 6.12's ISAR0 mask passes and says it follows 6.12");
+	UNIT_OK(!idreg_declared_mask_check(V(7, 0), ISAR0_SLOT, true, w72 & ~0xf0ULL, buf,
+					   sizeof(buf)) && strstr(buf, "by both 6.12 and 7.2"),
+		"a field both declare and not writable fails");
+	UNIT_OK(!idreg_declared_mask_check(V(7, 0), ISAR0_SLOT, true, w612 | 0xf, buf,
+					   sizeof(buf)) && strstr(buf, "by neither"),
+		"a writable field neither declares fails");
+	UNIT_OK(!idreg_declared_mask_check(V(7, 2), ISAR0_SLOT, true, w612, buf, sizeof(buf)) &&
+		strstr(buf, "writable but not declared"), "7.2 itself is held to 7.2");
+	{
+		struct idreg_sanitised_problem p[4];
+		unsigned int zfr0 = idreg_slot_index(3, 0, 0, 4, 4), checked, n12, n72, n70;
+
+		n12 = idreg_sanitised_check(s612, zfr0, 0, 1, p, 4, &checked);
+		n72 = idreg_sanitised_check(s72, zfr0, 0, 1, p, 4, &checked);
+		n70 = idreg_sanitised_check_kernel(V(7, 0), zfr0, 0, 1, p, 4, &checked);
+		UNIT_OK(n12 && n72 && n70 && p[0].mask & 0xf,
+			"ZFR0 nonzero without SVE: both series clear it, so 7.0 fails too");
+		UNIT_OK(!idreg_sanitised_check_kernel(V(6, 8), zfr0, 0, 1, p, 4, &checked),
+			"nothing to hold a kernel older than every series to");
+	}
+	UNIT_OK(idreg_declared_mask_any(V(7, 0), ISAR0_SLOT, true) &&
+		!idreg_declared_mask_any(V(6, 8), ISAR0_SLOT, true),
+		"declared by a series a kernel is held to");
+}
+
 int main(void)
 {
 	test_series();
+	test_between();
 	test_masks();
 	test_describe();
 	test_sanitised();

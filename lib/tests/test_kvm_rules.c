@@ -167,9 +167,9 @@ static void test_aa64pfr0(void)
 
 	old.kernel = V6_12;
 	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xfULL, &t) == IDREG_WRITE_REJECTED,
-		"AA64PFR0: EL0 = 0 refused from 6.13 on");
+		"AA64PFR0: EL0 = 0 refused on 7.3 (set_id_aa64pfr0_el1() of 7.2 and 7.3)");
 	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xf0ULL, &t) == IDREG_WRITE_REJECTED,
-		"AA64PFR0: EL1 = 0 refused from 6.13 on");
+		"AA64PFR0: EL1 = 0 refused on 7.3");
 	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xfULL, &old) == IDREG_WRITE_STORED,
 		"AA64PFR0: EL0 = 0 accepted on 6.12 (lower is safe)");
 	UNIT_OK(predict(AA64PFR0_SLOT, mask, limit, limit & ~0xf00ULL, &t) == IDREG_WRITE_STORED,
@@ -304,8 +304,52 @@ static void test_per_vcpu(void)
 		"ID_AA64PFR0_EL1 is per VM and frozen after the run");
 }
 
+/* A kernel between two series read: either series' answer (issue 21). */
+static void test_between(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = 7 << 16 | 0 };
+	uint64_t mask = 0xffff00f0ff00ffffULL, limit = 0x1101001021110222ULL;
+	uint64_t el0 = limit & ~0xfULL, regs[IDREG_NR_SLOTS] = { 0 };
+	int pfr0 = idreg_slot_index(3, 0, 0, 4, 0);
+	const char *older, *newer;
+	struct idreg_kvm_verdict v;
+	char buf[256];
+
+	idreg_kvm_predict(AA64PFR0_SLOT, idreg_reg_by_slot(AA64PFR0_SLOT), mask, limit, el0, &t, &v);
+	UNIT_OK(v.between && v.effect == IDREG_WRITE_REJECTED &&
+		v.alt.effect == IDREG_WRITE_STORED && !strcmp(v.newer, "7.2") &&
+		!strcmp(v.older, "6.12"),
+		"7.0, EL0 = 0: refused as in 7.2, stored as in 6.12");
+	UNIT_OK(idreg_kvm_answer(&t, &v, limit, -EINVAL, limit) == IDREG_ANSWER_BETWEEN,
+		"refused is 7.2's answer");
+	idreg_between_describe(buf, sizeof(buf), &v, limit, -EINVAL, limit);
+	UNIT_EQ_STR(buf, "refused, as in 7.2 (6.12: arm64_check_features stored)",
+		    "and the result says so");
+	UNIT_OK(idreg_kvm_answer(&t, &v, limit, 0, el0) == IDREG_ANSWER_BETWEEN,
+		"stored is 6.12's answer");
+	idreg_between_describe(buf, sizeof(buf), &v, limit, 0, el0);
+	UNIT_EQ_STR(buf, "accepted, as in 6.12 (7.2: set_id_aa64pfr0_el1 EL0 not implemented)",
+		    "and the result says so");
+	UNIT_OK(idreg_kvm_answer(&t, &v, limit, 0, limit) == IDREG_ANSWER_MISMATCH,
+		"accepted but not stored is neither");
+	idreg_kvm_predict(AA64PFR0_SLOT, idreg_reg_by_slot(AA64PFR0_SLOT), mask, limit,
+			  limit | 0xf0000000000ULL, &t, &v);
+	UNIT_OK(!v.between && v.effect == IDREG_WRITE_REJECTED,
+		"what both series refuse is refused, not between");
+	regs[pfr0] = 0x1101001020110222ULL;	/* GIC 0 written */
+	t.vgic_v3 = true;
+	UNIT_OK(idreg_after_first_run_older(regs, &t, &older, &newer) &&
+		regs[pfr0] == 0x1101001020110222ULL && !strcmp(older, "6.12"),
+		"7.0 with a vGICv3: 6.12 keeps GIC as written");
+	idreg_after_first_run(regs, &t);
+	UNIT_EQ_U64(regs[pfr0], 0x1101001021110222ULL, "7.2 rewrites it at the first run");
+	t.kernel = 7 << 16 | 2;
+	UNIT_OK(!idreg_after_first_run_older(regs, &t, &older, &newer), "7.2 is not between");
+}
+
 int main(void)
 {
+	test_between();
 	test_dfr0();
 	test_aa64dfr0();
 	test_aa64pfr0();

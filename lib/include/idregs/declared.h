@@ -166,6 +166,17 @@ unsigned int idreg_sanitised_check(const struct idreg_declared_series *s, unsign
 				   unsigned int features, uint64_t val,
 				   struct idreg_sanitised_problem *out, unsigned int cap,
 				   unsigned int *checked);
+/*
+ * idreg_sanitised_check() for kernel @version (major << 16 | minor): its
+ * own series or the next older one read, or, between two series read,
+ * only the problems both series' sanitising code sees (a field on which
+ * they disagree may follow either); the newer series' operations are
+ * reported.  0 problems for a kernel older than every series.
+ */
+unsigned int idreg_sanitised_check_kernel(unsigned int version, unsigned int slot,
+					  unsigned int features, uint64_t val,
+					  struct idreg_sanitised_problem *out, unsigned int cap,
+					  unsigned int *checked);
 /* Does @s have an operation on @slot? */
 bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot);
 

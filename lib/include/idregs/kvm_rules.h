@@ -121,6 +121,16 @@ void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
 bool idreg_after_first_run_older(uint64_t regs[IDREG_NR_SLOTS],
 				 const struct idreg_vm_traits *t,
 				 const char **older, const char **newer);
+/*
+ * idreg_after_first_run() for a VM that has run, whose registers read
+ * @seen (where @seen_ok): on a kernel between two series read whose
+ * answers differ, the one the registers that differ show (the newer on a
+ * tie); returns that series, NULL when there was no choice to make.
+ */
+const char *idreg_after_first_run_seen(uint64_t regs[IDREG_NR_SLOTS],
+				       const struct idreg_vm_traits *t,
+				       const uint64_t seen[IDREG_NR_SLOTS],
+				       const bool seen_ok[IDREG_NR_SLOTS]);
 
 /* MIDR_EL1, REVIDR_EL1, AIDR_EL1: KVM's set_imp_id_reg(). */
 bool idreg_is_imp_id_slot(unsigned int slot);
