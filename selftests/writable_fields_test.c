@@ -174,6 +174,18 @@ static void settle(struct walk_vm *w, unsigned int slot, struct idreg_test_diff 
 		diff[(*bad)++] = (struct idreg_test_diff){ UINT64_MAX, IDREG_EXPECT_READS };
 }
 
+/* A kernel between two series read answered as one of them: which. */
+static void note_between(const struct walk_vm *w, unsigned int slot,
+			 const struct idreg_kvm_verdict *v, uint64_t val, uint64_t before,
+			 int r, uint64_t back)
+{
+	char buf[32], words[256];
+
+	idreg_between_describe(words, sizeof(words), v, before, r, back);
+	ksft_print_msg("%s%s: 0x%016llx %s\n", idreg_slot_name(slot, buf, sizeof(buf)),
+		       w->label, (unsigned long long)val, words);
+}
+
 /*
  * Write @val, compare KVM's answer and the register read back with the
  * prediction (a refused write must leave the register as it was), restore.
@@ -187,7 +199,7 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	struct idreg_kvm_verdict v;
 	uint64_t limit = w->limit[slot], back = 0;
 	enum idreg_answer a;
-	char buf[32], repro[256];
+	char buf[32], repro[160];
 	bool unread_ok;
 	int r;
 
@@ -204,6 +216,8 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 
 	*dir = IDREG_EXPECT_READS;
 	if (r && v.effect == IDREG_WRITE_REJECTED && r == v.err) {
+		if (v.between)
+			note_between(w, slot, &v, val, limit, r, limit);
 		w->unread++;
 		w->unread_last = val;
 		return true;
@@ -226,10 +240,8 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	if (a == IDREG_ANSWER_MISMATCH)	/* a finding: the command that shows it */
 		ksft_print_msg("reproduce: %s\n", idreg_try_line(repro, sizeof(repro), slot, reg, limit,
 				val, w->cfg ? w->cfg->name : NULL, w->vm.imp_id_on));
-	else if (a == IDREG_ANSWER_BETWEEN && idreg_between_describe(repro, sizeof(repro), &v,
-								      limit, r, back) > 0)
-		ksft_print_msg("%s%s: 0x%016llx %s\n", idreg_slot_name(slot, buf, sizeof(buf)),
-			       w->label, (unsigned long long)val, repro);
+	else if (a == IDREG_ANSWER_BETWEEN)
+		note_between(w, slot, &v, val, limit, r, back);
 	else if (a == IDREG_ANSWER_LEARNT)
 		ksft_print_msg("%s%s: 0x%016llx accepted, read back 0x%016llx: %s() dropped a field equal to the host's sanitised value, so that value is 0x%x\n",
 			       idreg_slot_name(slot, buf, sizeof(buf)), w->label,

@@ -1164,9 +1164,8 @@ static int cmd_try(int argc, char **argv)
 	} else if (v.why) {
 		printf(": %s", v.why);
 	}
-	if (v.effect != IDREG_WRITE_REJECTED) {
+	if (v.effect != IDREG_WRITE_REJECTED)
 		printf("; reads 0x%016" PRIx64, v.stored);
-	}
 	printf("\n");
 	if (ans == IDREG_ANSWER_BETWEEN)
 		idreg_between_describe(between, sizeof(between), &v, limit[slot], r, back);

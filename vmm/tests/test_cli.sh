@@ -39,6 +39,15 @@ expect 2 'usage' "unknown command" -- frobnicate
 expect 0 'SYSREG_ID_AA64ISAR0_EL1_AES' "list" -- list
 expect 0 'SYSREG_' "list --writable" -- list --writable "$DATA/max.json"
 expect 3 'needs KVM' "dump without KVM says so" -- dump
+# try: the reproducer of a finding; its input is checked before KVM.
+expect 3 'try needs KVM' "try without KVM says so" -- try ID_AA64DFR0_EL1.PMUVer=0x8 --vcpu pmu
+expect 3 'try needs KVM' "try of a whole register" -- try ID_AA64ISAR0_EL1=0
+expect 2 'has no field Foo' "try of an unknown field" -- try ID_AA64DFR0_EL1.Foo=1
+expect 2 'no ID register' "try of an unknown register" -- try NOPE_EL1.X=1
+expect 2 'does not fit in 4 bits' "try of a value too wide" -- try ID_AA64DFR0_EL1.PMUVer=0x10
+expect 2 'not a number' "try of a bad value" -- try ID_AA64DFR0_EL1.PMUVer=x
+expect 2 'vCPU configuration' "try of an unknown configuration" -- try ID_AA64DFR0_EL1.PMUVer=1 --vcpu nested
+expect 2 'usage: idreg try' "try without an argument" -- try
 expect 0 '' "baseline of one host" -- baseline "$DATA/max.json"
 expect 1 '^blocking: SYSREG_ID_AA64MMFR2_EL1_(EVT|FWB|IDS)' "baseline max + neoverse-n1 is blocked by MMFR2" \
 	-- baseline "$DATA/max.json" "$DATA/neoverse-n1.json"
