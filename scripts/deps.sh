@@ -18,7 +18,7 @@ SOURCE_SERIES=${IDREGS_SOURCE_SERIES:-}
 # The extra kernels of make check-kernels (kernels/extra/RELEASE/): the
 # newest arm64 build of every series Debian has images of between the
 # oldest and newest source read, and the 16K-page build of the newest
-# (extra_kernels()); "no" skips them.
+# (fetch_extra_kernels()); "no" skips them.
 EXTRA_KERNELS=${IDREGS_EXTRA_KERNELS:-}
 QEMU_MIN=10
 SUITES="bookworm-backports trixie trixie-backports"
@@ -64,8 +64,11 @@ usage: scripts/deps.sh [--refresh] [--quiet] [--print-cache]
   Installs the cross compiler and qemu-system-arm >= $QEMU_MIN (as root, from
   Debian; extra suites are pinned at priority 50 so nothing else upgrades) and
   libjansson-dev, and fetches arm64 kernels ($KERNEL_SERIES), uapi headers,
-  kernel source files, an arm64 jansson sysroot (sysroot-arm64/) and a
-  static arm64 busybox (busybox-arm64/) and Debian's arm64 qemu-system-aarch64
+  kernel source files of every series Debian ships linux-source-X.Y of
+  (src/X.Y, and src/7), the extra kernels of make check-kernels
+  (kernels/extra/: every series between the oldest and newest source, the
+  16K-page build of the newest; IDREGS_EXTRA_KERNELS=no skips them), an
+  arm64 jansson sysroot (sysroot-arm64/) and a static arm64 busybox (busybox-arm64/) and Debian's arm64 qemu-system-aarch64
   with the shared libraries it needs (qemu-arm64/) into
   \$IDREGS_CACHE (now: $CACHE).
   --refresh      look for newer kernels/sources even if the cache is complete
