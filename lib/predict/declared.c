@@ -488,6 +488,20 @@ static bool mask_check_one(const struct idreg_declared_series *s, bool newer,
 	return true;
 }
 
+/* "; GPA (27:24) not writable, as in 7.2 (6.12 declared it)" after @buf. */
+static void follows(char *buf, size_t size, const struct idreg_reg *reg, uint64_t bits,
+		    const char *what, const struct idreg_declared_series *as,
+		    const struct idreg_declared_series *other, const char *other_did)
+{
+	size_t used = strlen(buf);
+	char names[512];
+
+	if (bits && used + 1 < size)
+		snprintf(buf + used, size - used, "; %s %s, as in %s (%s %s)",
+			 idreg_describe_bits(reg, bits, names, sizeof(names)), what,
+			 as->series, other->series, other_did);
+}
+
 bool idreg_declared_mask_check(unsigned int version, unsigned int slot, bool aarch32_el0,
 			       uint64_t got, char *buf, size_t size)
 {
@@ -496,7 +510,6 @@ bool idreg_declared_mask_check(unsigned int version, unsigned int slot, bool aar
 	enum idreg_decl_match match;
 	uint64_t wo, wn, both, either, lost, gained, as_o, as_n;
 	char bits[512];
-	size_t used;
 
 	buf[0] = 0;
 	if (!idreg_between_known(version, &o, &n)) {
@@ -528,27 +541,10 @@ bool idreg_declared_mask_check(unsigned int version, unsigned int slot, bool aar
 	as_n = either & ~(got ^ wn);
 	as_o = either & ~as_n;
 	snprintf(buf, size, " as both %s and %s sys_regs.c declare", o->series, n->series);
-	used = strlen(buf);
-	if (as_n & wn)
-		used += snprintf(buf + used, used < size ? size - used : 0,
-				 "; %s writable, as in %s (%s did not declare it)",
-				 idreg_describe_bits(reg, as_n & wn, bits, sizeof(bits)),
-				 n->series, o->series);
-	if (as_n & ~wn)
-		used += snprintf(buf + used, used < size ? size - used : 0,
-				 "; %s not writable, as in %s (%s declared it)",
-				 idreg_describe_bits(reg, as_n & ~wn, bits, sizeof(bits)),
-				 n->series, o->series);
-	if (as_o & wo)
-		used += snprintf(buf + used, used < size ? size - used : 0,
-				 "; %s writable, as in %s (%s does not declare it)",
-				 idreg_describe_bits(reg, as_o & wo, bits, sizeof(bits)),
-				 o->series, n->series);
-	if (as_o & ~wo)
-		snprintf(buf + used, used < size ? size - used : 0,
-			 "; %s not writable, as in %s (%s declares it)",
-			 idreg_describe_bits(reg, as_o & ~wo, bits, sizeof(bits)),
-			 o->series, n->series);
+	follows(buf, size, reg, as_n & wn, "writable", n, o, "did not declare it");
+	follows(buf, size, reg, as_n & ~wn, "not writable", n, o, "declared it");
+	follows(buf, size, reg, as_o & wo, "writable", o, n, "does not declare it");
+	follows(buf, size, reg, as_o & ~wo, "not writable", o, n, "declares it");
 	return true;
 }
 
