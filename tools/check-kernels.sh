@@ -8,7 +8,7 @@
 # (those a host without MTE or nested virtualization cannot give skip).
 #
 # A kernel passes when the results that fail on it are exactly its known
-# findings (tools/check-kernels.known: kernel series, CPU, result name,
+# findings (tools/check-kernels.known: kernel series, CPUs, result name,
 # finding id in docs/findings.md): a KVM bug stays failing in the suite
 # and known here, a false failure fails the check, and so does a finding
 # that no longer fails (the file cannot rot).  A 16K-page kernel on a CPU
@@ -31,7 +31,7 @@ usage: tools/check-kernels.sh [--cpu LIST] [--jobs N] [--log-dir DIR] [--known F
   Boot every kernel of \$IDREGS_CACHE/kernels/extra/ (make deps; now:
   $CACHE/kernels/extra) on -cpu max (or LIST) with every vCPU
   configuration and compare the failing results with the known findings
-  ($KNOWN: SERIES CPU RESULT FINDING lines).  RELEASE: only these
+  ($KNOWN: SERIES CPUS RESULT FINDING lines).  RELEASE: only these
   (6.18.15, 7.3.4-16k).  --jobs N: hosts at a time (default $JOBS).
   Exit 0 when every kernel fails exactly its known findings; 1 otherwise.
 USAGE
@@ -119,8 +119,8 @@ failing() {
 
 known_for() {
 	local series=$1 cpu=$2
-	awk -v s="$series" -v c="$cpu" '!/^#/ && NF >= 4 && $1 == s && ($2 == c || $2 == "*") { print $3 }' \
-		"$KNOWN" | sort -u
+	awk -v s="$series" -v c="$cpu" '!/^#/ && NF >= 4 && $1 == s &&
+		($2 == "*" || index("," $2 ",", "," c ",")) { print $3 }' "$KNOWN" | sort -u
 }
 
 finding_of() {
