@@ -21,6 +21,11 @@ KNOWN=$TOP/tools/check-kernels.known
 CPUS=max
 JOBS=2
 LOG_DIR=
+# The console reaches the log in 4 KB blocks (tools/emu/emu.sh pipes it
+# through tr): on a loaded machine a host that booted can look as if it
+# had not reached /init at 60 s.  A kernel that cannot boot on a CPU is a
+# skip below, so waiting longer costs nothing here.
+export EMU_BOOT_LIMIT=${EMU_BOOT_LIMIT:-180}
 # QEMU's CPU models whose ID_AA64MMFR0_EL1.TGran16 says "not implemented"
 # (a 16K-page kernel stops in head.S before its first console line).
 NO_16K_CPUS=" a64fx cortex-a57 cortex-a72 "
