@@ -10,6 +10,7 @@
 #include "idregs/field.h"
 #include "idregs/model.h"
 #include "unit.h"
+#include "vmm_unit.h"
 
 #define DATA	"vmm/tests/data/"
 
@@ -489,22 +490,14 @@ static void test_baseline_features(void)
 	idreg_model_free(&m);
 }
 
-static int load(struct idreg_profile *p, const char *file, char *err)
-{
-	if (idreg_profile_load(p, file, err))
-		return -1;
-	snprintf(p->label, sizeof(p->label), "%s", strrchr(file, '/') + 1);
-	return 0;
-}
-
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
 
-	if (load(&max, DATA "max.json", err) ||
-	    load(&n1, DATA "neoverse-n1.json", err) ||
-	    load(&max_qh, DATA "max-qemu-host.json", err) ||
-	    load(&n1_qh, DATA "neoverse-n1-qemu-host.json", err)) {
+	if (unit_load_profile(&max, DATA "max.json", err) ||
+	    unit_load_profile(&n1, DATA "neoverse-n1.json", err) ||
+	    unit_load_profile(&max_qh, DATA "max-qemu-host.json", err) ||
+	    unit_load_profile(&n1_qh, DATA "neoverse-n1-qemu-host.json", err)) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}

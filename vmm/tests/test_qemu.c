@@ -10,6 +10,7 @@
 #include "idregs/model.h"
 #include "idregs/qemu.h"
 #include "unit.h"
+#include "vmm_unit.h"
 
 #define DATA	"vmm/tests/data/"
 
@@ -313,21 +314,13 @@ static void test_old_profile(void)
 	UNIT_EQ_U64(resolve("-cpu max", &max, &m), (uint64_t)-1, "another CPU model");
 }
 
-static int load(struct idreg_profile *p, const char *file, char *err)
-{
-	if (idreg_profile_load(p, file, err))
-		return -1;
-	snprintf(p->label, sizeof(p->label), "%s", strrchr(file, '/') + 1);
-	return 0;
-}
-
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
 
-	if (load(&max_qh, DATA "max-qemu-host.json", err) ||
-	    load(&n1_qh, DATA "neoverse-n1-qemu-host.json", err) ||
-	    load(&max, DATA "max.json", err)) {
+	if (unit_load_profile(&max_qh, DATA "max-qemu-host.json", err) ||
+	    unit_load_profile(&n1_qh, DATA "neoverse-n1-qemu-host.json", err) ||
+	    unit_load_profile(&max, DATA "max.json", err)) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}
