@@ -117,6 +117,7 @@ unit-cli: $(IDREG_NATIVE)
 # ktap_runner, natively: pass, fail, skip, signal, timeouts.
 unit-runner:
 	tools/runner/test_runner.sh
+	tools/lib/test_ktap.sh
 
 # Every command README.md shows is run here or found in make check's
 # recipes (tools/readme-check.sh says how it reads them).
