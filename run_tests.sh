@@ -13,7 +13,7 @@ set -uo pipefail
 # Globals: the constants here, the options (parse_args, before anything
 # reads them, then read-only) and what main sets once before it calls the
 # rest (TESTS, OUT).  What a run counts is kept in files under $OUT.
-TOP=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/idregs.sh"
@@ -492,4 +492,5 @@ main() {
 	summarise
 }
 
-main "$@"
+# Sourced (tools/lib/test_idregs.sh reads its functions), it runs nothing.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"

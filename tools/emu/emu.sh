@@ -11,10 +11,14 @@ EMU_BOOT_ALLOWANCE=${EMU_BOOT_ALLOWANCE:-90}
 # Console lines that mean the host kernel itself went wrong.
 EMU_CRASH_RE='Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|Internal error:|kernel tainted'
 
+# The cached kernel series, newest first (a directory without a vmlinuz,
+# e.g. one being filled, is none; the status stays 0 with pipefail).
 emu_cached_kernels() {
 	local d
 	for d in "$CACHE"/kernels/*/; do
-		[ -s "$d/vmlinuz" ] && basename "$d"
+		if [ -s "$d/vmlinuz" ]; then
+			basename "$d"
+		fi
 	done | sort -rV
 }
 
