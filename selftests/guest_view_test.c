@@ -119,7 +119,7 @@ static bool pick_value(const struct view_vm *w, enum model_kind kind, unsigned i
 {
 	uint64_t cand[MAX_CANDIDATES], safe[MAX_CANDIDATES], lower[MAX_CANDIDATES];
 	uint64_t limit = w->t.limit[slot], lim_raw = idreg_field_get(limit, f->lsb, f->width);
-	uint64_t seed = MODEL_SEED ^ ((uint64_t)slot << 8) ^ f->lsb, state = seed;
+	uint64_t seed = idreg_test_seed(MODEL_SEED, slot, f), state = seed;
 	bool hidden = idreg_slot_hidden(slot, reg, &w->t.traits);
 	unsigned int n, i, nr_safe = 0, nr_lower = 0;
 	struct idreg_kvm_verdict v;

@@ -69,6 +69,13 @@ void idreg_test_vm_close(struct idreg_test_vm *t);
 /* A named field a test may write: a real field, wholly inside @mask. */
 bool idreg_test_walkable(const struct idreg_field *f, uint64_t mask);
 
+/* The seed of field @f of @slot's random candidates: the same in every run. */
+static inline uint64_t idreg_test_seed(uint64_t seed, unsigned int slot,
+				       const struct idreg_field *f)
+{
+	return seed ^ ((uint64_t)slot << 8) ^ f->lsb;
+}
+
 /*
  * Every result name: printf-style @fmt, then "@CONFIG" for a configuration
  * other than default (NULL is default), or "@imp_id_writable" for the

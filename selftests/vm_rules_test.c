@@ -122,7 +122,7 @@ static bool pick_change(struct rules_pass *p, unsigned int slot, struct change *
 		if (!idreg_test_walkable(f, mask))
 			continue;
 		n = idreg_pick_candidates(f, lim_raw, RULES_RANDOM,
-					  RULES_SEED ^ ((uint64_t)slot << 8) ^ f->lsb,
+					  idreg_test_seed(RULES_SEED, slot, f),
 					  cand, MAX_CANDIDATES);
 		for (j = 0; j < n; j++) {
 			uint64_t val = idreg_field_set(limit, f->lsb, f->width, cand[j]);

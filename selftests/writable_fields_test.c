@@ -228,7 +228,7 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 		return;
 	}
 	n = idreg_pick_candidates(f, lim_raw, WALK_RANDOM,
-				  WALK_SEED ^ ((uint64_t)slot << 8) ^ f->lsb,
+				  idreg_test_seed(WALK_SEED, slot, f),
 				  cand, WALK_MAX_CANDIDATES);
 	for (i = 0; i < n; i++) {
 		uint64_t val = idreg_field_set(limit, f->lsb, f->width, cand[i]);
