@@ -196,8 +196,8 @@ style: deps
 # every VM and makes each guest run slower, so they are not in the matrix:
 # one 7.x -cpu max host with MTE and nested virtualization runs the walk,
 # the guest view and the VM rules in every configuration instead
-# (VCPU_CHECK, the tests' default: every configuration the host offers),
-# the only host that can give them all.  That host runs
+# (VCPU_CHECK; --vcpu all is what the tests do by default, spelled out as
+# README.md shows it), the only host that can give them all.  That host runs
 # one TCG guest on one core for about 90 s, the migration and kselftest
 # checks boot one host at a time: they run side by side (check-hosts, each
 # one's output whole once it is done).  The matrix comes last so that its
@@ -209,7 +209,7 @@ MIGRATION_CPUS	?= max,neoverse-n1
 # arguments, on the host that offers every vCPU configuration: its results
 # include ...@pmu, ...@el2 and ...@mte (tools/kselftest-check.sh).
 KSELFTEST_HOST	?= nested,mte
-VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte writable_fields guest_view vm_rules defaults
+VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte --vcpu all writable_fields guest_view vm_rules defaults
 
 # The checks before the hosts (checkpatch, the generator, the unit tests,
 # the idreg build the migration check needs, the guest check-qemu boots)
