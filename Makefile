@@ -63,7 +63,7 @@ ARM64_CC	:= aarch64-linux-gnu-gcc
 ARM64_SYSROOT	:= $(CACHE)/sysroot-arm64
 ARM64_UAPI	:= $(CACHE)/uapi/usr/include
 
-.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli unit-runner readme-check report selftests check clean idreg style mutation
+.PHONY: all deps gen gen-check unit unit-py unit-c unit-cli unit-runner unit-shell readme-check report selftests check clean idreg style mutation
 .PHONY: check-hosts check-vcpu-configs check-one-at-a-time check-qemu qemu-guest check-kernels
 
 all: unit-build selftests idreg
@@ -117,6 +117,12 @@ unit-cli: $(IDREG_NATIVE)
 # ktap_runner, natively: pass, fail, skip, signal, timeouts.
 unit-runner:
 	tools/runner/test_runner.sh
+	tools/lib/test_ktap.sh
+
+# The shell library (tools/lib/idregs.sh), emu.sh's reading of KTAP
+# totals and run_tests.sh's reading of the tests' records, natively.
+unit-shell:
+	tools/lib/test_idregs.sh
 
 # Every command README.md shows is run here or found in make check's
 # recipes (tools/readme-check.sh says how it reads them).
@@ -124,7 +130,7 @@ readme-check: $(IDREG_NATIVE)
 	tools/readme-check.sh --self-test
 	tools/readme-check.sh
 
-unit: unit-c unit-py unit-cli unit-runner readme-check
+unit: unit-c unit-py unit-cli unit-runner unit-shell readme-check
 
 idreg: $(IDREG_NATIVE) $(IDREG_ARM64)
 
@@ -191,7 +197,8 @@ style: deps
 # every VM and makes each guest run slower, so they are not in the matrix:
 # one 7.x -cpu max host with MTE and nested virtualization runs the walk,
 # the guest view and the VM rules in every configuration instead
-# (VCPU_CHECK), the only host that can give them all.  That host runs
+# (VCPU_CHECK; --vcpu all is what the tests do by default, spelled out as
+# README.md shows it), the only host that can give them all.  That host runs
 # one TCG guest on one core for about 90 s, the migration and kselftest
 # checks boot one host at a time: they run side by side (check-hosts, each
 # one's output whole once it is done).  The matrix comes last so that its
@@ -199,6 +206,10 @@ style: deps
 # Debian's arm64 qemu-system-aarch64 as the VMM inside a -cpu max and a
 # -cpu neoverse-n1 host (tools/qemu-check.sh, docs/qemu.md).
 MIGRATION_CPUS	?= max,neoverse-n1
+# The kselftest check runs the package as a kernel CI does, without test
+# arguments, on the host that offers every vCPU configuration: its results
+# include ...@pmu, ...@el2 and ...@mte (tools/kselftest-check.sh).
+KSELFTEST_HOST	?= nested,mte
 VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte --vcpu all writable_fields guest_view vm_rules defaults
 
 # The checks before the hosts (checkpatch, the generator, the unit tests,
@@ -220,7 +231,7 @@ check-vcpu-configs:
 
 check-one-at-a-time:
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)
-	tools/kselftest-check.sh
+	tools/kselftest-check.sh --host $(KSELFTEST_HOST)
 
 check-qemu:
 	tools/qemu-check.sh --cpus $(MIGRATION_CPUS)

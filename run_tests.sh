@@ -10,24 +10,16 @@
 # Exit: 0 all passed, 1 any failure (or a broken host), 4 everything skipped.
 set -uo pipefail
 
-TOP=$(cd "$(dirname "$0")" && pwd)
+# Globals: the constants here, the options (parse_args, before anything
+# reads them, then read-only) and what main sets once before it calls the
+# rest (TESTS, OUT).  What a run counts is kept in files under $OUT.
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
-# Each test's timeout, kselftest's way (selftests/settings).
-TEST_TIMEOUT=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
-
-kernels=
-images=()
-cpus=max
-filters=()
-list_only=0
-log_dir=
-mode=auto
-expect_skip=0
-jobs=1
-host_flavour=
-matrix=0
-vcpus=
+. "$TOP/tools/lib/idregs.sh"
+# Each test's timeout, kselftest's way (selftests/settings): it holds every
+# vCPU configuration, so it is the timeout of every test list.
+TEST_TIMEOUT=$(idregs_settings_timeout)
 MATRIX_CPUS="max,neoverse-n1,cortex-a72"
 # The matrix's third axis: the configurations a host without MTE or nested
 # virtualization can give (7.x/6.12 -cpu max give them all; neoverse-n1
@@ -35,6 +27,7 @@ MATRIX_CPUS="max,neoverse-n1,cortex-a72"
 # the reason).  mte, el2 and el2-e2h0 need --host mte / nested.  Every
 # name must be one of vcpu_configs' (checked on every run).
 MATRIX_VCPUS="default,pmu,sve,pauth,aarch32-el1,qemu-host"
+readonly TOP CACHE TEST_TIMEOUT MATRIX_CPUS MATRIX_VCPUS
 
 # Every vCPU configuration, comma-separated, in the table's order
 # (lib/include/idregs/vcpu_features.def): the native idreg says.
@@ -43,17 +36,18 @@ vcpu_configs() {
 	"$TOP/build/idreg" list --configs | paste -sd, -
 }
 
-# check_vcpus WHAT LIST: every name of LIST is a configuration.
+# check_vcpus WHAT LIST: every name of LIST is a configuration of $1 (ALL).
 check_vcpus() {
-	local name
-	for name in ${2//,/ }; do
-		case ",$all_vcpus," in
+	local all=$1 what=$2 name
+	for name in ${3//,/ }; do
+		case ",$all," in
 		*",$name,"*) ;;
-		*) echo "run_tests: $1: unknown vCPU configuration '$name' (known: $all_vcpus, all)" >&2
+		*) echo "run_tests: $what: unknown vCPU configuration '$name' (known: $all, all, offered)" >&2
 		   exit 2 ;;
 		esac
 	done
 }
+
 
 usage() {
 	cat <<USAGE
@@ -76,12 +70,13 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
                      in order, when done)
   --host FLAVOUR     emulated host flavour, comma-separated: mte (-M virt,mte=on),
                      nested (kernel parameter kvm-arm.mode=nested); default: none
-  --vcpu LIST        vCPU configurations the walk, the guest view and the VM
-                     rules run in (comma-separated, or all):
-                     $(vcpu_configs 2>/dev/null || echo "see: build/idreg list --configs").
-                     Default: default (with --matrix: $MATRIX_VCPUS).  One
-                     the host cannot give skips, with the reason.  The table
-                     has a row per host and configuration.
+  --vcpu LIST        vCPU configurations the walk, the guest view, the VM
+                     rules and the defaults run in (comma-separated, all, or
+                     offered): $(vcpu_configs 2>/dev/null || echo "see: build/idreg list --configs").
+                     Default: offered, the tests' own default: every one, those
+                     the host's KVM does not offer skipped with the reason
+                     (with --matrix: $MATRIX_VCPUS).  The table has a row per
+                     host and configuration.
   --list             list tests, cached kernels and cpu models, then exit
   --log-dir DIR      keep each host's console log in DIR
   --emulated         use the emulated host even on arm64 with /dev/kvm
@@ -95,67 +90,79 @@ USAGE
 
 die() { echo "run_tests: error: $*" >&2; exit 1; }
 
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--kernel) kernels=${2:?--kernel needs a value}; shift ;;
-	--kernel-image) img_tok=$(emu_check_image "${2:?--kernel-image needs a path}") || exit 2
-		images+=("$img_tok"); shift ;;
-	--cpu) cpus=${2:?--cpu needs a value}; shift ;;
-	--host) host_flavour=${2:?--host needs a value}; shift
-		emu_check_host "$host_flavour" || exit 2 ;;
-	--vcpu) vcpus=${2:?--vcpu needs a value}; shift
-		case "$vcpus" in *[!a-z0-9,-]*) echo "run_tests: --vcpu $vcpus: not a list of names" >&2; exit 2 ;; esac ;;
-	--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2; matrix=1 ;;
-	--jobs) jobs=${2:?--jobs needs a value}; shift ;;
-	--list) list_only=1 ;;
-	--log-dir) log_dir=${2:?--log-dir needs a value}; shift ;;
-	--emulated) mode=emulated ;;
-	--native) mode=native ;;
-	--expect-skip) expect_skip=1 ;;
-	-h|--help) usage; exit 0 ;;
-	-*) usage >&2; exit 2 ;;
-	*) filters+=("$1") ;;
+# The options, into read-only globals: KERNELS IMAGES CPUS FILTERS LIST_ONLY
+# LOG_DIR MODE EXPECT_SKIP JOBS HOST_FLAVOUR HOST_TAG ALL_VCPUS VCPUS
+# (empty: the tests' default, every configuration the host offers).
+parse_args() {
+	local kernels= cpus=max list_only=0 log_dir= mode=auto expect_skip=0 jobs=1
+	local host_flavour= matrix=0 vcpus= img_tok all_vcpus
+	local images=() filters=()
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--kernel) kernels=${2:?--kernel needs a value}; shift ;;
+		--kernel-image) img_tok=$(emu_check_image "${2:?--kernel-image needs a path}") || exit 2
+			images+=("$img_tok"); shift ;;
+		--cpu) cpus=${2:?--cpu needs a value}; shift ;;
+		--host) host_flavour=${2:?--host needs a value}; shift
+			emu_check_host "$host_flavour" || exit 2 ;;
+		--vcpu) vcpus=${2:?--vcpu needs a value}; shift
+			case "$vcpus" in *[!a-z0-9,-]*) echo "run_tests: --vcpu $vcpus: not a list of names" >&2; exit 2 ;; esac ;;
+		--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2; matrix=1 ;;
+		--jobs) jobs=${2:?--jobs needs a value}; shift ;;
+		--list) list_only=1 ;;
+		--log-dir) log_dir=${2:?--log-dir needs a value}; shift ;;
+		--emulated) mode=emulated ;;
+		--native) mode=native ;;
+		--expect-skip) expect_skip=1 ;;
+		-h|--help) usage; exit 0 ;;
+		-*) usage >&2; exit 2 ;;
+		*) filters+=("$1") ;;
+		esac
+		shift
+	done
+
+	all_vcpus=$(vcpu_configs) && [ -n "$all_vcpus" ] ||
+		die "cannot list the vCPU configurations (make build/idreg; build/idreg list --configs)"
+	check_vcpus "$all_vcpus" MATRIX_VCPUS "$MATRIX_VCPUS"
+	[ -z "$vcpus" ] && [ "$matrix" = 1 ] && vcpus=$MATRIX_VCPUS
+	case "$vcpus" in
+	offered) vcpus= ;;
+	all) vcpus=$all_vcpus ;;
 	esac
-	shift
-done
+	check_vcpus "$all_vcpus" --vcpu "$vcpus"
 
-if [ -z "$vcpus" ]; then
-	vcpus=default
-	[ "$matrix" = 1 ] && vcpus=$MATRIX_VCPUS
-fi
-all_vcpus=$(vcpu_configs) && [ -n "$all_vcpus" ] ||
-	die "cannot list the vCPU configurations (make build/idreg; build/idreg list --configs)"
-check_vcpus MATRIX_VCPUS "$MATRIX_VCPUS"
-[ "$vcpus" = all ] && vcpus=$all_vcpus
-check_vcpus --vcpu "$vcpus"
-
-if [ ${#images[@]} -gt 0 ]; then
-	if [ -n "$kernels" ] || [ "$mode" = native ]; then
-		echo "run_tests: error: --kernel-image boots an emulated host: not with --kernel, --matrix or --native" >&2
-		exit 2
-	fi
-	mode=emulated
-fi
-if [ "$mode" = auto ]; then
-	if [ "$(uname -m)" = aarch64 ] && [ -w /dev/kvm ]; then
-		mode=native
-	else
+	if [ ${#images[@]} -gt 0 ]; then
+		if [ -n "$kernels" ] || [ "$mode" = native ]; then
+			echo "run_tests: error: --kernel-image boots an emulated host: not with --kernel, --matrix or --native" >&2
+			exit 2
+		fi
 		mode=emulated
 	fi
-fi
-
-selftests_var() {
-	make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 "print-$1"
+	if [ "$mode" = auto ]; then
+		if [ "$(uname -m)" = aarch64 ] && [ -w /dev/kvm ]; then
+			mode=native
+		else
+			mode=emulated
+		fi
+	fi
+	KERNELS=$kernels CPUS=$cpus LIST_ONLY=$list_only LOG_DIR=$log_dir MODE=$mode
+	EXPECT_SKIP=$expect_skip JOBS=$jobs HOST_FLAVOUR=$host_flavour VCPUS=$vcpus
+	ALL_VCPUS=$all_vcpus HOST_TAG=${host_flavour:+ host=$host_flavour}
+	IMAGES=(${images[@]+"${images[@]}"})
+	FILTERS=(${filters[@]+"${filters[@]}"})
+	readonly KERNELS CPUS LIST_ONLY LOG_DIR MODE EXPECT_SKIP JOBS HOST_FLAVOUR VCPUS
+	readonly ALL_VCPUS HOST_TAG IMAGES FILTERS
 }
 
+# The suite's tests that FILTERS select, one a line.
 selected_tests() {
 	local t f
-	for t in $(selftests_var TEST_GEN_PROGS); do
-		if [ ${#filters[@]} = 0 ]; then
+	for t in $(idregs_selftests_var TEST_GEN_PROGS); do
+		if [ ${#FILTERS[@]} = 0 ]; then
 			echo "$t"
 			continue
 		fi
-		for f in "${filters[@]}"; do
+		for f in "${FILTERS[@]}"; do
 			case "$t" in *"$f"*) echo "$t"; break ;; esac
 		done
 	done
@@ -163,7 +170,7 @@ selected_tests() {
 
 ensure_deps() {
 	local need=0
-	if [ "$mode" = emulated ]; then
+	if [ "$MODE" = emulated ]; then
 		command -v qemu-system-aarch64 >/dev/null || need=1
 		command -v aarch64-linux-gnu-gcc >/dev/null || need=1
 		[ -n "$(emu_cached_kernels)" ] || need=1
@@ -173,74 +180,81 @@ ensure_deps() {
 }
 
 # The suite is built once into build/arm64/selftests (incremental; one run
-# at a time builds there) and copied into this run's directory $1.
+# at a time builds there) and copied into this run's directory $OUT.
 build() {
-	local out=$1 bin=$TOP/build/arm64/selftests
+	local bin=$TOP/build/arm64/selftests f
 	mkdir -p "$bin"
 	(
 		flock 9
-		make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$bin" all >"$bin.log" 2>&1 || {
-			cat "$bin.log" >&2
-			exit 1
-		}
+		idregs_build_selftests "$bin" "$bin.log" || exit 1
 		for f in "$bin"/*; do
-			[ ! -f "$f" ] || cp "$f" "$out/"
+			[ ! -f "$f" ] || cp "$f" "$OUT/"
 		done
 	) 9>"$bin.lock" || die "building the selftests failed"
 }
 
-# NAME TIMEOUT PATH [ARGS] lines for ktap_runner, binaries found under $1;
-# the tests that take --vcpu get the configurations, and as many timeouts.
-nr_vcpus() {
-	echo "${vcpus//,/ }" | wc -w
-}
-
+# ktap_runner's list for binaries under $1: the tests that take --vcpu get
+# VCPUS, or nothing (their default: every configuration).
 write_list() {
-	local dir=$1 t n vcpu_tests
-	n=$(nr_vcpus)
-	vcpu_tests=$(selftests_var VCPU_TESTS)
-	for t in "${tests[@]}"; do
-		case " $vcpu_tests " in
-		*" $t "*) echo "$t $((TEST_TIMEOUT * n)) $dir/$t --vcpu $vcpus" ;;
-		*) echo "$t $TEST_TIMEOUT $dir/$t" ;;
-		esac
-	done
+	idregs_tests_list "$1" "$TEST_TIMEOUT" "$VCPUS" "${TESTS[@]}"
 }
 
 stage_initramfs() {
-	local out=$1 img=$2 stage t
-	stage="$out/stage"
-	mkdir -p "$stage/bin"
-	cp "$out/ktap_runner" "$stage/init"
-	for t in $(selftests_var TEST_FILES) "${tests[@]}"; do
-		cp "$out/$t" "$stage/bin/$t"
-	done
+	local img=$1 stage=$OUT/stage
+	idregs_stage "$OUT" "$stage" "${TESTS[@]}" || die "staging the initramfs failed"
 	write_list /bin >"$stage/tests.list"
 	emu_pack "$stage" "$img" || die "packing the initramfs failed"
 }
 
-tot_pass=0 tot_fail=0 tot_skip=0
-cells_pass=0 cells_fail=0 cells_skip=0
-summary=()
-
+# A host's row (the counts of its tests) into $OUT/rows, its counts into
+# $OUT/hosts.
 add_summary() {
 	local host=$1 cpu=$2 pass=$3 fail=$4 skip=$5 secs=$6 note=${7:-} fields=${8:--}
-	tot_pass=$((tot_pass + pass)) tot_fail=$((tot_fail + fail)) tot_skip=$((tot_skip + skip))
-	summary+=("$(printf '%-24s %-16s %-12s %8s %6d %6d %7d %7ds%s' "$host" "$cpu" "(tests)" "$fields" "$pass" "$fail" "$skip" "$secs" "${note:+  $note}")")
+	echo "$pass $fail $skip" >>"$OUT/hosts"
+	printf '%-24s %-16s %-12s %8s %6d %6d %7d %7ds%s\n' "$host" "$cpu" "(tests)" "$fields" \
+		"$pass" "$fail" "$skip" "$secs" "${note:+  $note}" >>"$OUT/rows"
 }
 
-# Per vCPU configuration of the host's log $1: "CONFIG PASS FAIL SKIP
-# FIELDS|REASON" lines, counting the results (KTAP subtests) of the tests,
-# in $vcpus order.  A result belongs to the configuration its name ends
-# with (@CONFIG, the tests' naming), else to default (the tests without
-# --vcpu, and @imp_id_writable, run with a vCPU without features).  FIELDS
-# is what the walk walked in it, "(+N)" the fields walked with another
-# default or mask than in default; REASON the first skip of the
-# configuration's own ("vcpu@CONFIG: why").
-config_counts() {
-	awk -v list="$vcpus" '
+# The configurations of the host's log $1, in the tests' order: "NAME
+# REASON" lines (REASON: why the host cannot give it, else empty), from
+# the tests' idregs-config records.
+log_configs() {
+	local rec name reason seen=" "
+	while read -r rec; do
+		name=$(idregs_field name "$rec") || continue
+		case "$seen" in *" $name "*) continue ;; esac
+		seen+="$name "
+		reason=
+		[ "$(idregs_field offered "$rec")" = 0 ] && reason=$(idregs_field reason "$rec")
+		echo "$name $reason"
+	done < <(idregs_records "$1" config)
+}
+
+# What the walk walked in configuration $2 of log $1: "N", or "N(+M)" with
+# the fields walked with another default or mask than in default; "-".
+walked_fields() {
+	local rec fields added
+	while read -r rec; do
+		[ "$(idregs_field config "$rec")" = "$2" ] || continue
+		fields=$(idregs_field fields "$rec") || continue
+		added=$(idregs_field added "$rec") && fields+="(+$added)"
+		echo "$fields"
+		return
+	done < <(idregs_records "$1" walk)
+	echo -
+}
+
+# "CONFIG PASS FAIL SKIP" per configuration $2... of log $1, counting the
+# tests' KTAP results (subtests): a result belongs to the configuration
+# its name ends with (@CONFIG, the tests' naming), else to default (the
+# tests without --vcpu, and @imp_id_writable, run with a vCPU without
+# features).
+result_counts() {
+	local log=$1
+	shift
+	awk -v list="$*" '
 	BEGIN {
-		n = split(list, order, ",")
+		n = split(list, order, " ")
 		for (i = 1; i <= n; i++) known[order[i]] = 1
 	}
 	/^# (not )?ok [0-9]+ / {
@@ -254,119 +268,115 @@ config_counts() {
 		cfg = name
 		if (!sub(/.*@/, "", cfg) || !(cfg in known)) cfg = "default"
 		count[cfg, res]++
-		if (res == "skip" && name == "vcpu@" cfg && !(cfg in why)) {
-			why[cfg] = line
-			sub(/^[^:]*: /, "", why[cfg])
-		}
-		next
-	}
-	/^# # vcpu [^ ]+ \(features [^)]*\): walked [0-9]+ fields/ {
-		match($0, /walked [0-9]+ fields/)
-		walked[$4] = substr($0, RSTART + 7, RLENGTH - 14)
-		if (match($0, /it adds [0-9]+ fields/))
-			walked[$4] = walked[$4] "(+" substr($0, RSTART + 8, RLENGTH - 15) ")"
 	}
 	END {
-		for (i = 1; i <= n; i++) {
-			c = order[i]
-			printf "%s %d %d %d %s|%s\n", c, count[c, "pass"], count[c, "fail"],
-			       count[c, "skip"], (c in walked) ? walked[c] : "-", why[c]
-		}
-	}' "$1"
+		for (i = 1; i <= n; i++)
+			printf "%s %d %d %d\n", order[i], count[order[i], "pass"],
+			       count[order[i], "fail"], count[order[i], "skip"]
+	}' "$log"
 }
 
 # A row per configuration under the host's row; each counts as one cell
-# of the kernel x CPU x configuration matrix: failed if a result failed,
-# skipped if every result skipped (the reason shown), else passed.
+# of the kernel x CPU x configuration matrix ($OUT/cells): failed if a
+# result failed, skipped if every result skipped (the reason shown), else
+# passed.
 add_config_rows() {
-	local log=$1 cfg pass fail skip rest fields why any=0 counts
-	counts=$(config_counts "$log")
-	while read -r cfg pass fail skip rest; do
+	local log=$1 cfg pass fail skip why any=0 configs counts
+	local -A reason=()
+	configs=$(log_configs "$log")
+	# A host whose tests all skipped as a whole (no masks) has no cells.
+	[ -n "$configs" ] || return 0
+	while read -r cfg why; do
+		reason[$cfg]=$why
+	done <<<"$configs"
+	counts=$(result_counts "$log" $(cut -d' ' -f1 <<<"$configs"))
+	while read -r cfg pass fail skip; do
 		[ $((pass + fail + skip)) -gt 0 ] && any=1
 	done <<<"$counts"
-	# A host whose tests all skipped as a whole (no masks) has no cells.
 	[ "$any" = 1 ] || return 0
-	while read -r cfg pass fail skip rest; do
-		IFS='|' read -r fields why <<<"$rest"
+	while read -r cfg pass fail skip; do
+		why=${reason[$cfg]}
 		if [ "$fail" -gt 0 ]; then
-			cells_fail=$((cells_fail + 1)) why=
+			echo fail >>"$OUT/cells"
+			why=
 		elif [ "$pass" = 0 ]; then
-			cells_skip=$((cells_skip + 1))
+			echo skip >>"$OUT/cells"
 		else
-			cells_pass=$((cells_pass + 1)) why=
+			echo pass >>"$OUT/cells"
+			why=
 		fi
-		summary+=("$(printf '%-24s %-16s %-12s %8s %6d %6d %7d %8s%s' "" "" "$cfg" "$fields" "$pass" "$fail" "$skip" "" "${why:+  $why}")")
+		printf '%-24s %-16s %-12s %8s %6d %6d %7d %8s%s\n' "" "" "$cfg" \
+			"$(walked_fields "$log" "$cfg")" "$pass" "$fail" "$skip" "" "${why:+  $why}" >>"$OUT/rows"
 	done <<<"$counts"
 }
 
-# The walk's closing line counts the writable fields of the host.
+# The writable fields of the host: the walk's record, or nothing.
 writable_fields() {
-	sed -n 's/.*# \([0-9]*\) writable fields;.*/\1/p' "$1" | head -n 1
+	idregs_records "$1" writable-fields | head -n 1
 }
 
 # Boot one host and leave "pass fail skip seconds fields|verdict" in $log.sum.
 boot_one() {
 	local kdir=$1 cpu=$2 img=$3 log=$4
-	local start=$SECONDS rc verdict pass fail skip secs fields
-	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * ${#tests[@]} * $(nr_vcpus)))
+	local start=$SECONDS rc verdict pass fail skip fields
+	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * ${#TESTS[@]}))
 	emu_boot "$kdir" "$cpu" "$img" "$log" "$bound"
 	rc=$?
 	verdict=$(emu_verdict "$rc" "$log")
-	read -r pass fail skip secs <<<"$(emu_counts "$log")"
+	read -r pass fail skip <<<"$(emu_counts "$log")"
 	[ -n "$verdict" ] && fail=$((${fail:-0} + 1))
 	fields=$(writable_fields "$log")
 	echo "${pass:-0} ${fail:-0} ${skip:-0} $((SECONDS - start)) ${fields:--}|$verdict" >"$log.sum"
 }
 
-# The host's line in the run's KTAP stream ($4 = its number), its row.
+# The host's line in the run's KTAP stream ($4 = its number), its rows.
 report_host() {
 	local kdir=$1 cpu=$2 log=$3 nr=$4 counts verdict pass fail skip secs fields release
 	release=$(emu_booted_release "$log")
 	[ -n "$release" ] || release=$(emu_release "$kdir")
 	IFS='|' read -r counts verdict <"$log.sum"
 	read -r pass fail skip secs fields <<<"$counts"
-	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu$host_tag"
+	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu$HOST_TAG"
 	if [ "$fail" -gt 0 ]; then
-		echo "not ok $nr $release -cpu $cpu$host_tag${verdict:+ # $verdict}"
+		echo "not ok $nr $release -cpu $cpu$HOST_TAG${verdict:+ # $verdict}"
 	elif [ "$pass" = 0 ]; then
-		echo "ok $nr $release -cpu $cpu$host_tag # SKIP"
+		echo "ok $nr $release -cpu $cpu$HOST_TAG # SKIP"
 	else
-		echo "ok $nr $release -cpu $cpu$host_tag"
+		echo "ok $nr $release -cpu $cpu$HOST_TAG"
 	fi
-	add_summary "$release" "$cpu${host_flavour:+/$host_flavour}" "$pass" "$fail" "$skip" "$secs" "$verdict" "$fields"
+	add_summary "$release" "$cpu${HOST_FLAVOUR:+/$HOST_FLAVOUR}" "$pass" "$fail" "$skip" "$secs" "$verdict" "$fields"
 	add_config_rows "$log"
 }
 
-# Hosts one after another with the console streamed, or $jobs at a time
+# Hosts one after another with the console streamed, or JOBS at a time
 # with each host's console printed whole when it is done (one KTAP stream
 # per host, in matrix order).
 run_emulated() {
-	local img=$1 k c i=0 running=0
-	local hosts=() host_kernels
-	if [ ${#images[@]} -gt 0 ]; then
-		host_kernels=${images[*]}
+	local img=$1 k c h i=0 running=0 host_kernels
+	local hosts=() logs=()
+	if [ ${#IMAGES[@]} -gt 0 ]; then
+		host_kernels=${IMAGES[*]}
 	else
-		host_kernels=$(emu_resolve_kernels "$kernels")
+		host_kernels=$(emu_resolve_kernels "$KERNELS")
 	fi
 	for k in $host_kernels; do
-		for c in $(emu_resolve_cpus "$cpus"); do
+		for c in $(emu_resolve_cpus "$CPUS"); do
 			hosts+=("$k $c")
 		done
 	done
-	[ -n "$log_dir" ] && mkdir -p "$log_dir"
-	local logs=()
+	[ -n "$LOG_DIR" ] && mkdir -p "$LOG_DIR"
 	for h in "${hosts[@]}"; do
 		read -r k c <<<"$h"
-		logs+=("${log_dir:-$out}/console-$(basename "${k#image:}")-$c${host_flavour:+-${host_flavour//,/-}}.log")
+		logs+=("${LOG_DIR:-$OUT}/console-$(basename "${k#image:}")-$c${HOST_FLAVOUR:+-${HOST_FLAVOUR//,/-}}.log")
 	done
 	# One KTAP stream: every host is a subtest with the runner's own
 	# stream nested inside.
 	echo "TAP version 13"
 	echo "1..${#hosts[@]}"
-	if [ "$jobs" -le 1 ]; then
+	if [ "$JOBS" -le 1 ]; then
 		for h in "${hosts[@]}"; do
 			read -r k c <<<"$h"
-			echo "    # Subtest: $(emu_release "$k") -cpu $c$host_tag"
+			echo "    # Subtest: $(emu_release "$k") -cpu $c$HOST_TAG"
 			boot_one "$k" "$c" "$img" "${logs[$i]}"
 			i=$((i + 1))
 			report_host "$k" "$c" "${logs[$((i - 1))]}" "$i"
@@ -375,7 +385,7 @@ run_emulated() {
 	fi
 	for h in "${hosts[@]}"; do
 		read -r k c <<<"$h"
-		if [ "$running" -ge "$jobs" ]; then
+		if [ "$running" -ge "$JOBS" ]; then
 			wait -n
 			running=$((running - 1))
 		fi
@@ -387,7 +397,7 @@ run_emulated() {
 	i=0
 	for h in "${hosts[@]}"; do
 		read -r k c <<<"$h"
-		echo "    # Subtest: $(emu_release "$k") -cpu $c$host_tag"
+		echo "    # Subtest: $(emu_release "$k") -cpu $c$HOST_TAG"
 		emu_ktap_nest <"${logs[$i]}"
 		i=$((i + 1))
 		report_host "$k" "$c" "${logs[$((i - 1))]}" "$i"
@@ -395,62 +405,92 @@ run_emulated() {
 }
 
 run_native() {
-	local out=$1 start=$SECONDS pass fail skip secs
-	write_list "$out" >"$out/run.list"
-	"$out/ktap_runner" "$out/run.list" | tee "$out/native.log"
-	read -r pass fail skip secs <<<"$(emu_counts "$out/native.log")"
+	local start=$SECONDS pass fail skip
+	write_list "$OUT" >"$OUT/run.list"
+	"$OUT/ktap_runner" "$OUT/run.list" | tee "$OUT/native.log"
+	read -r pass fail skip <<<"$(emu_counts "$OUT/native.log")"
 	[ -n "$pass" ] || die "the runner ended without a result"
 	add_summary "$(uname -r)" native "$pass" "$fail" "$skip" $((SECONDS - start)) "" \
-		"$(writable_fields "$out/native.log")"
-	add_config_rows "$out/native.log"
+		"$(writable_fields "$OUT/native.log")"
+	add_config_rows "$OUT/native.log"
 }
 
-mapfile -t tests < <(selected_tests)
-export EMU_HOST=$host_flavour
-host_tag=${host_flavour:+ host=$host_flavour}
-
-if [ "$list_only" = 1 ]; then
-	echo "tests: $(selftests_var TEST_GEN_PROGS)"
+list() {
+	local k
+	echo "tests: $(idregs_selftests_var TEST_GEN_PROGS)"
 	echo "cached kernels:"
 	for k in $(emu_cached_kernels); do echo "  $k ($(emu_release "$k"))"; done
 	echo "cpu models: $EMU_ALL_CPUS"
-	echo "vCPU configurations: $all_vcpus"
+	echo "vCPU configurations: $ALL_VCPUS"
 	echo "matrix vCPU configurations: $MATRIX_VCPUS"
-	exit 0
-fi
-[ ${#tests[@]} -gt 0 ] || die "no test matches: ${filters[*]}"
+}
 
-ensure_deps
-out=$(mktemp -d "${TMPDIR:-/tmp}/idregs.XXXXXX")
-trap 'rm -rf "$out"' EXIT
-build "$out"
+# The table and the totals from $OUT's files; the exit status.
+summarise() {
+	local pass fail skip tot_pass=0 tot_fail=0 tot_skip=0 cell
+	local cells_pass=0 cells_fail=0 cells_skip=0 row
+	touch "$OUT/hosts" "$OUT/rows" "$OUT/cells"
+	while read -r pass fail skip; do
+		tot_pass=$((tot_pass + pass)) tot_fail=$((tot_fail + fail)) tot_skip=$((tot_skip + skip))
+	done <"$OUT/hosts"
+	while read -r cell; do
+		case "$cell" in
+		pass) cells_pass=$((cells_pass + 1)) ;;
+		fail) cells_fail=$((cells_fail + 1)) ;;
+		skip) cells_skip=$((cells_skip + 1)) ;;
+		esac
+	done <"$OUT/cells"
+	echo "#"
+	echo "# (tests) rows count the tests of a host; the rows under it count their results per vCPU configuration"
+	echo "# $(printf '%-24s %-16s %-12s %8s %6s %6s %7s %8s' kernel cpu vcpu writable passed failed skipped time)"
+	while IFS= read -r row; do
+		row="# $row"
+		echo "${row%"${row##*[! ]}"}"
+	done <"$OUT/rows"
+	echo "# kernel x cpu x vCPU configuration: $cells_pass passed, $cells_fail failed, $cells_skip skipped"
+	echo "$tot_pass passed, $tot_fail failed, $tot_skip skipped"
 
-if [ "$mode" = native ]; then
-	run_native "$out"
-else
-	img="$out/initramfs.cpio.gz"
-	stage_initramfs "$out" "$img"
-	[ ${#images[@]} -gt 0 ] || emu_resolve_kernels "$kernels" >/dev/null || exit 1
-	run_emulated "$img"
-fi
+	if [ "$EXPECT_SKIP" = 1 ]; then
+		if [ "$tot_fail" = 0 ] && [ "$tot_pass" = 0 ] && [ "$tot_skip" -gt 0 ]; then
+			echo "# every test skipped, as expected"
+			return 0
+		fi
+		echo "run_tests: error: expected every test to skip" >&2
+		return 1
+	fi
+	[ "$tot_fail" -gt 0 ] && return 1
+	[ "$tot_pass" = 0 ] && return 4
+	return 0
+}
 
-echo "#"
-echo "# (tests) rows count the tests of a host; the rows under it count their results per vCPU configuration"
-echo "# $(printf '%-24s %-16s %-12s %8s %6s %6s %7s %8s' kernel cpu vcpu writable passed failed skipped time)"
-for s in "${summary[@]}"; do
-	echo "# $s" | sed 's/ *$//'
-done
-echo "# kernel x cpu x vCPU configuration: $cells_pass passed, $cells_fail failed, $cells_skip skipped"
-echo "$tot_pass passed, $tot_fail failed, $tot_skip skipped"
-
-if [ "$expect_skip" = 1 ]; then
-	if [ "$tot_fail" = 0 ] && [ "$tot_pass" = 0 ] && [ "$tot_skip" -gt 0 ]; then
-		echo "# every test skipped, as expected"
+main() {
+	local img
+	parse_args "$@"
+	mapfile -t TESTS < <(selected_tests)
+	readonly TESTS
+	export EMU_HOST=$HOST_FLAVOUR
+	if [ "$LIST_ONLY" = 1 ]; then
+		list
 		exit 0
 	fi
-	echo "run_tests: error: expected every test to skip" >&2
-	exit 1
-fi
-[ "$tot_fail" -gt 0 ] && exit 1
-[ "$tot_pass" = 0 ] && exit 4
-exit 0
+	[ ${#TESTS[@]} -gt 0 ] || die "no test matches: ${FILTERS[*]}"
+
+	ensure_deps
+	OUT=$(mktemp -d "${TMPDIR:-/tmp}/idregs.XXXXXX")
+	readonly OUT
+	trap 'rm -rf "$OUT"' EXIT
+	build
+
+	if [ "$MODE" = native ]; then
+		run_native
+	else
+		img="$OUT/initramfs.cpio.gz"
+		stage_initramfs "$img"
+		[ ${#IMAGES[@]} -gt 0 ] || emu_resolve_kernels "$KERNELS" >/dev/null || exit 1
+		run_emulated "$img"
+	fi
+	summarise
+}
+
+# Sourced (tools/lib/test_idregs.sh reads its functions), it runs nothing.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"

@@ -20,7 +20,8 @@
  *                  held against it.  A kernel newer than every series
  *                  read is held to the newest, and the result says so;
  *                  one between two series to the older;
- *   (both per vCPU configuration: --vcpu LIST, results REG.x@config)
+ *   (both per vCPU configuration: --vcpu LIST, by default every one;
+ *   results REG.x@config)
  *   order.imp_id_cap_after_vcpu
  *                  KVM_CAP_ARM_WRITABLE_IMP_ID_REGS enabled once a vCPU
  *                  exists is refused (EINVAL, kvm_vm_ioctl_enable_cap():
@@ -73,7 +74,7 @@ static const char *field_problem(const struct idreg_field *f, uint64_t v)
 	}
 }
 
-static void check_defaults(const struct idreg_reg *reg, uint64_t val, const char *suffix)
+static void check_defaults(const struct idreg_reg *reg, uint64_t val, const char *name)
 {
 	char detail[DETAIL_LEN] = "";
 	unsigned int i, bad = 0;
@@ -89,7 +90,7 @@ static void check_defaults(const struct idreg_reg *reg, uint64_t val, const char
 		idreg_append(detail, sizeof(detail), "; %s (%u:%u) = 0x%llx: %s", f->name,
 			     f->lsb + f->width - 1, f->lsb, (unsigned long long)v, why);
 	}
-	ksft_test_result(!bad, "%s.defaults%s: 0x%016llx%s\n", reg->name, suffix,
+	ksft_test_result(!bad, "%s: 0x%016llx%s\n", name,
 			 (unsigned long long)val, bad ? detail : " satisfies the architecture");
 }
 
@@ -145,7 +146,7 @@ static void describe_op(const struct idreg_sanitised_op *op, char *buf, size_t s
 /* @reg's default @val against what the source declares for @features. */
 static void check_sanitised(const struct sanitised_ref *ref, const struct idreg_reg *reg,
 			    unsigned int slot, unsigned int features, uint64_t val,
-			    const char *suffix)
+			    const char *name)
 {
 	struct idreg_sanitised_problem p[MAX_PROBLEMS];
 	char detail[1024] = "", bits[128], what[160];
@@ -165,8 +166,8 @@ static void check_sanitised(const struct sanitised_ref *ref, const struct idreg_
 			     idreg_declared_newer(ref->version)->series : ref->s->series,
 			     op->where, what);
 	}
-	ksft_test_result(!n, "%s.sanitised%s: 0x%016llx%s, %u operations of %s sys_regs.c%s\n",
-			 reg->name, suffix, (unsigned long long)val,
+	ksft_test_result(!n, "%s: 0x%016llx%s, %u operations of %s sys_regs.c%s\n",
+			 name, (unsigned long long)val,
 			 n ? detail : " as declared", checked, ref->s->series, ref_words(ref));
 }
 
@@ -185,18 +186,6 @@ static bool held_to_source(const struct sanitised_ref *ref, unsigned int slot,
 		return false;
 	idreg_sanitised_check(ref->s, slot, features, val, p, 1, &checked);
 	return checked > 0;
-}
-
-/* How many results check_config() reports for a VM of @features. */
-static unsigned int count_config(const struct sanitised_ref *ref, const bool *readable,
-				 const uint64_t *val, unsigned int features)
-{
-	unsigned int slot, nr = 0;
-
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (readable[slot] && idreg_reg_by_slot(slot))
-			nr += 1 + held_to_source(ref, slot, features, val[slot]);
-	return nr;
 }
 
 /*
@@ -237,83 +226,117 @@ static void check_imp_id_cap_order(uint64_t midr_mask)
 	idreg_vm_destroy(&vm);
 }
 
-struct config_run {
-	struct idreg_vm vm;
-	int open;
-	uint64_t mask[IDREG_NR_SLOTS], val[IDREG_NR_SLOTS];
-	bool readable[IDREG_NR_SLOTS];
-};
-
-static void check_config(const struct sanitised_ref *ref, struct config_run *c,
-			 const struct idreg_vcpu_config *cfg)
+/* The steps (ctx the pass, slot a register; arg the series held to). */
+static void step_defaults(const struct idreg_test_step *s)
 {
-	unsigned int slot, host_only = 0;
-	char suffix[48], host_regs[512] = "";
+	const struct idreg_test_vm *t = s->ctx;
+	char name[96];
 
-	idreg_test_config_suffix(cfg, suffix, sizeof(suffix));
+	check_defaults(idreg_reg_by_slot(s->slot), t->limit[s->slot],
+		       idreg_test_vm_name(t, name, sizeof(name), "%s.defaults",
+					  idreg_reg_by_slot(s->slot)->name));
+}
+
+static void step_sanitised(const struct idreg_test_step *s)
+{
+	const struct idreg_test_vm *t = s->ctx;
+	const struct idreg_reg *reg = idreg_reg_by_slot(s->slot);
+	char name[96];
+
+	check_sanitised(s->arg, reg, s->slot, t->vm.features, t->limit[s->slot],
+			idreg_test_vm_name(t, name, sizeof(name), "%s.sanitised", reg->name));
+}
+
+/* What the pass did not hold against the source, then its VM closed. */
+static void step_close(const struct idreg_test_step *s)
+{
+	struct idreg_test_vm *t = s->ctx;
+	const struct sanitised_ref *ref = s->arg;
+	unsigned int slot, host_only = 0;
+	char host_regs[512] = "";
+
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
 		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 
-		if (!c->readable[slot] || !reg)
-			continue;
-		check_defaults(reg, c->val[slot], suffix);
-		if (held_to_source(ref, slot, c->vm.features, c->val[slot])) {
-			check_sanitised(ref, reg, slot, c->vm.features, c->val[slot], suffix);
-		} else if (ref->s && idreg_sanitised_has(ref->s, slot)) {
+		if (t->readable[slot] && reg && ref->s && idreg_sanitised_has(ref->s, slot) &&
+		    !held_to_source(ref, slot, t->vm.features, t->limit[slot])) {
 			host_only++;
 			idreg_append(host_regs, sizeof(host_regs), " %s", reg->name);
 		}
 	}
 	if (host_only)
 		ksft_print_msg("vcpu %s: %u registers whose sanitising depends only on the host here (not checked):%s\n",
-			       cfg->name, host_only, host_regs);
+			       t->cfg->name, host_only, host_regs);
+	idreg_test_vm_close(t);
+}
+
+static void step_unavailable(const struct idreg_test_step *s)
+{
+	idreg_test_report_unavailable(s->ctx, NULL);
+}
+
+static void step_too_old(const struct idreg_test_step *s)
+{
+	ksft_test_result_skip("sanitised: kernel %s is older than every series read (oldest: %s)\n",
+			      (const char *)s->arg,
+			      idreg_declared_series[idreg_nr_declared_series - 1].series);
+}
+
+static void step_imp_id_cap_order(const struct idreg_test_step *s)
+{
+	const uint64_t *midr_mask = s->arg;
+
+	check_imp_id_cap_order(*midr_mask);
+}
+
+/*
+ * Each register the tables describe and vCPU 0 reads: its defaults, and
+ * where the source decides it for the vCPU alone, its sanitising.
+ */
+static void plan_defaults(struct idreg_test_plan *plan, struct idreg_test_passes *passes,
+			  const struct sanitised_ref *ref, const char *release,
+			  uint64_t *midr_mask)
+{
+	unsigned int i, slot;
+
+	if (!ref->s)
+		idreg_test_plan_add(plan, step_too_old, NULL, 0, release, 0, 0);
+	for (i = 0; i < passes->nr; i++) {
+		struct idreg_test_vm *t = &passes->pass[i];
+
+		if (!t->open) {
+			idreg_test_plan_add(plan, step_unavailable, t, 0, NULL, 0, 0);
+			continue;
+		}
+		for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+			if (!t->readable[slot] || !idreg_reg_by_slot(slot))
+				continue;
+			idreg_test_plan_add(plan, step_defaults, t, slot, NULL, 0, 0);
+			if (held_to_source(ref, slot, t->vm.features, t->limit[slot]))
+				idreg_test_plan_add(plan, step_sanitised, t, slot, ref, 0, 0);
+		}
+		idreg_test_plan_do(plan, step_close, t, 0, ref, 0);
+		*midr_mask = t->mask[idreg_slot_index(3, 0, 0, 0, 0)];
+	}
+	idreg_test_plan_add(plan, step_imp_id_cap_order, NULL, 0, midr_mask, 0, 0);
 }
 
 int main(int argc, char **argv)
 {
-	static struct config_run runs[IDREG_TEST_MAX_CONFIGS];
-	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
+	static struct idreg_test_passes passes;
+	struct idreg_test_plan plan = { 0 };
 	struct sanitised_ref ref;
-	unsigned int i, nr_cfgs, plan = 1;
 	uint64_t midr_mask = 0;
-	char release[128], suffix[48];
+	char release[128];
 
 	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
-	nr_cfgs = idreg_test_configs(argc, argv, cfgs);
+	idreg_test_open(&passes, argc, argv, release, false);
 	ref.version = idreg_kernel_version(release);
 	ref.s = idreg_declared_for(ref.version, &ref.match);
-	for (i = 0; i < nr_cfgs; i++) {
-		struct config_run *c = &runs[i];
-
-		c->open = idreg_vm_open(&c->vm, cfgs[i], 0);
-		if (c->open == IDREG_VM_UNAVAILABLE) {
-			plan++;
-			continue;
-		}
-		if (c->open || idreg_vm_read_all(&c->vm, c->mask, c->val, c->readable))
-			ksft_exit_fail_msg("vcpu %s: %s\n", cfgs[i]->name, c->vm.last_error);
-		plan += count_config(&ref, c->readable, c->val, c->vm.features);
-		midr_mask = c->mask[idreg_slot_index(3, 0, 0, 0, 0)];
-	}
-	plan += !ref.s;
-	ksft_set_plan(plan);
-	if (!ref.s)
-		ksft_test_result_skip("sanitised: kernel %s is older than every series read (oldest: %s)\n",
-				      release,
-				      idreg_declared_series[idreg_nr_declared_series - 1].series);
-	else
+	if (ref.s)
 		ksft_print_msg("sanitising code: kernel %s held to %s sys_regs.c (%s)%s\n", release,
 			       ref.s->series, ref.s->package, ref_words(&ref));
-	for (i = 0; i < nr_cfgs; i++) {
-		if (runs[i].open == IDREG_VM_UNAVAILABLE) {
-			ksft_test_result_skip("vcpu%s: %s\n",
-					      idreg_test_config_suffix(cfgs[i], suffix, sizeof(suffix)),
-					      runs[i].vm.last_error);
-			continue;
-		}
-		check_config(&ref, &runs[i], cfgs[i]);
-		idreg_vm_destroy(&runs[i].vm);
-	}
-	check_imp_id_cap_order(midr_mask);
+	plan_defaults(&plan, &passes, &ref, release, &midr_mask);
+	idreg_test_plan_run(&plan);
 	ksft_finished();
 }

@@ -44,11 +44,8 @@ enum model_kind { MODEL_DEFAULT, MODEL_SEEDED, MODEL_LOWEST, NR_MODELS };
 static const char *const model_names[NR_MODELS] = { "default", "seeded", "lowest" };
 
 struct view_vm {
-	struct idreg_vm vm;
+	struct idreg_test_vm t;
 	struct idreg_guest guest;
-	struct idreg_vm_traits traits;
-	uint64_t mask[IDREG_NR_SLOTS];
-	uint64_t limit[IDREG_NR_SLOTS];
 	uint64_t applied[IDREG_NR_SLOTS];	/* read back after configuring */
 	uint64_t after_run[IDREG_NR_SLOTS];	/* what KVM makes of it at the run */
 	uint64_t configured[IDREG_NR_SLOTS];	/* bits of configured fields */
@@ -56,9 +53,8 @@ struct view_vm {
 
 static struct idreg_expectations view_expect;
 static char kernel_release[128];
-/* The vCPU configuration being run, and "@name" for its results. */
+/* The vCPU configuration being run (its results are named "...@name"). */
 static const struct idreg_vcpu_config *cfg;
-static char cfg_suffix[48];
 static unsigned int slots[IDREG_NR_SLOTS], nr_slots;
 static uint64_t host_ctr;	/* CTR_EL0 as this process reads it */
 
@@ -83,35 +79,25 @@ static void report_bits(const char *target, uint64_t differ, const char *detail)
 	idreg_test_report_diffs(&view_expect, kernel_release, target, detail, diff, nr);
 }
 
-/* A VM of configuration @c: 0, -1, or IDREG_VM_UNAVAILABLE. */
+/* A model's VM of configuration @c with its guest: 0, -1, or IDREG_VM_UNAVAILABLE. */
 static int view_vm_open(struct view_vm *w, const struct idreg_vcpu_config *c)
 {
 	int r;
 
 	memset(w, 0, sizeof(*w));
-	r = idreg_vm_open(&w->vm, c, 0);
-	if (r == IDREG_VM_UNAVAILABLE)
+	r = idreg_test_vm_open(&w->t, c, false, kernel_release);
+	if (r)
 		return r;
-	if (r || idreg_guest_init(&w->guest, &w->vm) ||
-	    idreg_vm_read_all(&w->vm, w->mask, w->limit, NULL) ||
-	    idreg_vm_traits(&w->vm, w->limit, kernel_release, &w->traits))
+	if (idreg_guest_init(&w->guest, &w->t.vm))
 		return -1;
-	memcpy(w->applied, w->limit, sizeof(w->applied));
+	memcpy(w->applied, w->t.limit, sizeof(w->applied));
 	return 0;
 }
 
 static void view_vm_close(struct view_vm *w)
 {
-	idreg_vm_destroy(&w->vm);
+	idreg_test_vm_close(&w->t);
 	idreg_guest_free(&w->guest);
-}
-
-/* A named field the model may configure: a real field, wholly writable. */
-static bool configurable(const struct idreg_field *f, uint64_t mask)
-{
-	uint64_t fm = idreg_field_mask(f->lsb, f->width);
-
-	return f->kind < IDREG_FIELD_RES0 && (mask & fm) == fm;
 }
 
 /* Order of raw field values as the field's signedness has it. */
@@ -132,9 +118,9 @@ static bool pick_value(const struct view_vm *w, enum model_kind kind, unsigned i
 		       uint64_t cur, uint64_t *out)
 {
 	uint64_t cand[MAX_CANDIDATES], safe[MAX_CANDIDATES], lower[MAX_CANDIDATES];
-	uint64_t limit = w->limit[slot], lim_raw = idreg_field_get(limit, f->lsb, f->width);
-	uint64_t seed = MODEL_SEED ^ ((uint64_t)slot << 8) ^ f->lsb, state = seed;
-	bool hidden = idreg_slot_hidden(slot, reg, &w->traits);
+	uint64_t limit = w->t.limit[slot], lim_raw = idreg_field_get(limit, f->lsb, f->width);
+	uint64_t seed = idreg_test_seed(MODEL_SEED, slot, f), state = seed;
+	bool hidden = idreg_slot_hidden(slot, reg, &w->t.traits);
 	unsigned int n, i, nr_safe = 0, nr_lower = 0;
 	struct idreg_kvm_verdict v;
 
@@ -143,9 +129,9 @@ static bool pick_value(const struct view_vm *w, enum model_kind kind, unsigned i
 		uint64_t val = idreg_field_set(cur, f->lsb, f->width, cand[i]);
 
 		if (cand[i] == lim_raw ||
-		    idreg_classify(reg, f, w->mask[slot], limit, cand[i], hidden, NULL) !=
+		    idreg_classify(reg, f, w->t.mask[slot], limit, cand[i], hidden, NULL) !=
 		    IDREG_VALUE_SAFE ||
-		    idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v) !=
+		    idreg_kvm_predict(slot, reg, w->t.mask[slot], limit, val, &w->t.traits, &v) !=
 		    IDREG_WRITE_STORED)
 			continue;
 		safe[nr_safe++] = cand[i];
@@ -181,15 +167,15 @@ static void apply_field(struct view_vm *w, unsigned int slot, const struct idreg
 	uint64_t val = idreg_field_set(w->applied[slot], f->lsb, f->width, raw), back = 0;
 	int r;
 
-	r = idreg_set_slot(&w->vm, 0, slot, val);
+	r = idreg_set_slot(&w->t.vm, 0, slot, val);
 	if (r) {
 		idreg_append(detail, size, " [%s.%s = 0x%llx: %s]", reg->name, f->name,
-			     (unsigned long long)raw, w->vm.last_error);
+			     (unsigned long long)raw, w->t.vm.last_error);
 		st->bad++;
 		return;
 	}
-	if (idreg_get_slot(&w->vm, 0, slot, &back)) {
-		idreg_append(detail, size, " [%s.%s: %s]", reg->name, f->name, w->vm.last_error);
+	if (idreg_get_slot(&w->t.vm, 0, slot, &back)) {
+		idreg_append(detail, size, " [%s.%s: %s]", reg->name, f->name, w->t.vm.last_error);
 		st->bad++;
 		return;
 	}
@@ -209,7 +195,7 @@ static void apply_model(struct view_vm *w, enum model_kind kind)
 	struct apply_stats st = { 0 };
 	unsigned int i, j;
 
-	snprintf(target, sizeof(target), "apply@%s%s", model_names[kind], cfg_suffix);
+	idreg_test_name(target, sizeof(target), cfg, false, "apply@%s", model_names[kind]);
 	if (kind == MODEL_DEFAULT) {
 		ksft_test_result_skip("%s: the default model writes nothing; its checks compare the guest with KVM's defaults\n",
 				      target);
@@ -224,7 +210,7 @@ static void apply_model(struct view_vm *w, enum model_kind kind)
 			const struct idreg_field *f = &reg->fields[j];
 			uint64_t raw;
 
-			if (configurable(f, w->mask[slot]) &&
+			if (idreg_test_walkable(f, w->t.mask[slot]) &&
 			    pick_value(w, kind, slot, reg, f, w->applied[slot], &raw))
 				apply_field(w, slot, reg, f, raw, &st, detail, sizeof(detail));
 		}
@@ -245,13 +231,13 @@ static void check_view(struct view_vm *w, enum model_kind kind, unsigned int slo
 
 	/* CTR_EL0 may be the hardware's: KVM's choice between TID4 and TID2. */
 	if (slot == (unsigned int)idreg_slot_index(3, 3, 0, 0, 1))
-		want = idreg_guest_ctr_view(&w->traits, now, w->limit[slot], host_ctr);
+		want = idreg_guest_ctr_view(&w->t.traits, now, w->t.limit[slot], host_ctr);
 	if (have_now && !view->trapped[slot] && view->read[slot])
 		differ = view->val[slot] ^ want;
-	snprintf(target, sizeof(target), "%s.view@%s%s", name, model_names[kind], cfg_suffix);
+	idreg_test_name(target, sizeof(target), cfg, false, "%s.view@%s", name, model_names[kind]);
 	if (!have_now)
 		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s",
-			 w->vm.last_error);
+			 w->t.vm.last_error);
 	else if (view->trapped[slot])
 		snprintf(detail, sizeof(detail),
 			 "the guest's MRS took an exception, ESR_EL1 0x%llx; GET_ONE_REG 0x%016llx",
@@ -305,9 +291,10 @@ static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int sl
 
 	for (bit = 0; bit < 64; bit++)
 		nr_bits += w->configured[slot] >> bit & 1;
-	snprintf(target, sizeof(target), "%s.holds@%s%s", name, model_names[kind], cfg_suffix);
+	idreg_test_name(target, sizeof(target), cfg, false, "%s.holds@%s", name,
+			model_names[kind]);
 	if (!have_now) {
-		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s", w->vm.last_error);
+		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s", w->t.vm.last_error);
 		report_bits(target, ~0ULL, detail);
 		return;
 	}
@@ -327,40 +314,6 @@ static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int sl
 	report_bits(target, now ^ want, detail);
 }
 
-static void run_model(enum model_kind kind)
-{
-	static struct idreg_guest_view view;
-	char target[64], detail[DETAIL_LEN];
-	struct view_vm w;
-	unsigned int i;
-	int r;
-
-	if (view_vm_open(&w, cfg))
-		ksft_exit_fail_msg("model %s%s: %s\n", model_names[kind], cfg_suffix,
-				   w.vm.last_error);
-	apply_model(&w, kind);
-	memcpy(w.after_run, w.applied, sizeof(w.after_run));
-	r = idreg_guest_read_slots(&w.guest, 0, slots, nr_slots, NULL, &view);
-	/* Between two series read, the first run may follow either. */
-	idreg_after_first_run_seen(w.after_run, &w.traits, view.val, view.read);
-	snprintf(target, sizeof(target), "run@%s%s", model_names[kind], cfg_suffix);
-	if (r)
-		snprintf(detail, sizeof(detail), "%s", w.vm.last_error);
-	else
-		snprintf(detail, sizeof(detail), "the guest read %u registers, %u exits, %.3f s",
-			 nr_slots, view.exits, view.seconds);
-	report(target, r == 0 && nr_slots, detail);
-
-	for (i = 0; i < nr_slots; i++) {
-		uint64_t now = 0;
-		bool have_now = !idreg_get_slot(&w.vm, 0, slots[i], &now);
-
-		check_view(&w, kind, slots[i], &view, have_now, now);
-		check_holds(&w, kind, slots[i], have_now, now);
-	}
-	view_vm_close(&w);
-}
-
 /*
  * Run @insns in a VM of its own and expect the runner to stop it with
  * @want.  A fresh VM each time: rewriting code a vCPU already ran would
@@ -376,18 +329,90 @@ static void check_bound(const char *target, const uint32_t *insns, unsigned int 
 	int r = 0;
 
 	if (view_vm_open(&w, NULL))
-		ksft_exit_fail_msg("runner bounds: %s\n", w.vm.last_error);
+		ksft_exit_fail_msg("runner bounds: %s\n", w.t.vm.last_error);
 	idreg_guest_reset_program(&w.guest);
 	for (i = 0; i < n && !r; i++)
 		r = idreg_guest_emit(&w.guest, insns[i]);
 	r = r ?: idreg_guest_run(&w.guest, 0, lim, &res);
 	snprintf(detail, sizeof(detail), "runner returned %d (want %d) after %.3f s, %u exits: %s",
-		 r, want, res.seconds, res.exits, r ? w.vm.last_error : "guest finished");
+		 r, want, res.seconds, res.exits, r ? w.t.vm.last_error : "guest finished");
 	report(target, r == want, detail);
 	view_vm_close(&w);
 }
 
-static void check_bounds(void)
+/*
+ * The steps of a model (ctx its configuration's pass, n the model): apply
+ * opens the model's VM and configures it, run runs the guest, then a view
+ * and a holds result per register, and an action closes the VM.  One
+ * model's VM is open at a time.
+ */
+static struct view_vm model_vm;
+static struct idreg_guest_view model_view;
+static uint64_t model_now[IDREG_NR_SLOTS];
+static bool model_have_now[IDREG_NR_SLOTS];
+
+static void step_apply(const struct idreg_test_step *s)
+{
+	const struct idreg_test_vm *t = s->ctx;
+	char name[64];
+
+	cfg = t->cfg;
+	if (view_vm_open(&model_vm, cfg))
+		ksft_exit_fail_msg("%s: %s\n",
+				   idreg_test_name(name, sizeof(name), cfg, false, "model %s",
+						   model_names[s->n]),
+				   model_vm.t.vm.last_error);
+	apply_model(&model_vm, s->n);
+}
+
+static void step_run(const struct idreg_test_step *s)
+{
+	struct view_vm *w = &model_vm;
+	char target[64], detail[DETAIL_LEN];
+	int r;
+
+	memcpy(w->after_run, w->applied, sizeof(w->after_run));
+	r = idreg_guest_read_slots(&w->guest, 0, slots, nr_slots, NULL, &model_view);
+	/* Between two series read, the first run may follow either. */
+	idreg_after_first_run_seen(w->after_run, &w->t.traits, model_view.val, model_view.read);
+	idreg_test_name(target, sizeof(target), cfg, false, "run@%s", model_names[s->n]);
+	if (r)
+		snprintf(detail, sizeof(detail), "%.1000s", w->t.vm.last_error);
+	else
+		snprintf(detail, sizeof(detail), "the guest read %u registers, %u exits, %.3f s",
+			 nr_slots, model_view.exits, model_view.seconds);
+	report(target, r == 0 && nr_slots, detail);
+}
+
+static void step_view(const struct idreg_test_step *s)
+{
+	model_have_now[s->slot] = !idreg_get_slot(&model_vm.t.vm, 0, s->slot,
+						  &model_now[s->slot]);
+	check_view(&model_vm, s->n, s->slot, &model_view, model_have_now[s->slot],
+		   model_now[s->slot]);
+}
+
+static void step_holds(const struct idreg_test_step *s)
+{
+	check_holds(&model_vm, s->n, s->slot, model_have_now[s->slot], model_now[s->slot]);
+}
+
+static void step_close(const struct idreg_test_step *s)
+{
+	(void)s;
+	view_vm_close(&model_vm);
+}
+
+/* The registers the guest reads in @t's configuration: those GET_ONE_REG reads. */
+static void step_slots(const struct idreg_test_step *s)
+{
+	const unsigned int *cfg_slots = s->arg;
+
+	memcpy(slots, cfg_slots, s->n * sizeof(*slots));
+	nr_slots = s->n;
+}
+
+static void step_bound(const struct idreg_test_step *s)
 {
 	const uint32_t spin[] = { IDREG_INSN_B_SELF };
 	const uint32_t store_loop[] = { idreg_insn_str(0, 1, 0), INSN_B_BACK_ONE };
@@ -395,72 +420,87 @@ static void check_bounds(void)
 	const struct idreg_guest_limits exit_bound = { .max_exits = BOUND_MAX_EXITS,
 						       .timeout_ms = 5 * BOUND_TIMEOUT_MS };
 
-	check_bound("runner.time_bound: a branch-to-self guest is stopped",
-		    spin, 1, &time_bound, -ETIMEDOUT);
-	check_bound("runner.exit_bound: a guest storing in a loop is stopped",
-		    store_loop, 2, &exit_bound, -ELOOP);
+	if (s->n == 0)
+		check_bound("runner.time_bound: a branch-to-self guest is stopped",
+			    spin, 1, &time_bound, -ETIMEDOUT);
+	else
+		check_bound("runner.exit_bound: a guest storing in a loop is stopped",
+			    store_loop, 2, &exit_bound, -ELOOP);
+}
+
+static void step_unavailable(const struct idreg_test_step *s)
+{
+	idreg_test_report_unavailable(s->ctx, s->arg);
+}
+
+static void step_stale(const struct idreg_test_step *s)
+{
+	(void)s;
+	idreg_test_report_stale(&view_expect, kernel_release, "guest_view.expect");
 }
 
 /*
- * Why configuration @c cannot run here (the host lacks it, or the guest
- * program cannot run in it), or NULL; the readable slots of its VM.
+ * Why configuration @t cannot run here (the host lacks it, or the guest
+ * program cannot run in it), or NULL.
  */
-static const char *probe_config(const struct idreg_vcpu_config *c, unsigned int *out,
-				unsigned int *nr, char *why, size_t size)
+static const char *cannot_run(const struct idreg_test_vm *t)
 {
-	struct view_vm probe;
-	int r = view_vm_open(&probe, c);
-
-	if (r < 0)
-		ksft_exit_fail_msg("vcpu %s: %s\n", c->name, probe.vm.last_error);
-	if (r == IDREG_VM_UNAVAILABLE) {
-		snprintf(why, size, "%s", probe.vm.last_error);
-		return why;
-	}
-	*nr = idreg_guest_readable_slots(&probe.vm, 0, out);
-	view_vm_close(&probe);
-	if (c->features & IDREG_VCPU_AARCH32)
+	if (!t->open)
+		return t->vm.last_error;
+	if (t->vm.features & IDREG_VCPU_AARCH32)
 		return "the guest program is AArch64 code; an AArch32 EL1 vCPU cannot run it";
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* The runner's bounds, then per configuration each model. */
+static void plan_view(struct idreg_test_plan *plan, struct idreg_test_passes *passes)
 {
 	static unsigned int cfg_slots[IDREG_TEST_MAX_CONFIGS][IDREG_NR_SLOTS];
-	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
-	const char *skip[IDREG_TEST_MAX_CONFIGS];
-	unsigned int cfg_nr[IDREG_TEST_MAX_CONFIGS];
-	static char why[IDREG_TEST_MAX_CONFIGS][256];
-	unsigned int i, nr_cfgs, plan = 3;
+	unsigned int i, j, n;
 	int kind;
+
+	idreg_test_plan_add(plan, step_bound, NULL, 0, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_bound, NULL, 0, NULL, 1, 0);
+	for (i = 0; i < passes->nr; i++) {
+		struct idreg_test_vm *t = &passes->pass[i];
+		const char *why = cannot_run(t);
+
+		n = t->open ? idreg_guest_readable_slots(&t->vm, 0, cfg_slots[i]) : 0;
+		ksft_print_msg("kernel %s, vcpu %s: %s%u ID registers\n", kernel_release,
+			       t->cfg->name, why ? "skipped; " : "the guest reads ", n);
+		if (why) {
+			idreg_test_plan_add(plan, step_unavailable, t, 0, why, 0, 0);
+			continue;
+		}
+		idreg_test_plan_do(plan, step_slots, t, 0, cfg_slots[i], n);
+		for (kind = 0; kind < NR_MODELS; kind++) {
+			idreg_test_plan_add(plan, step_apply, t, 0, NULL, kind, 0);
+			idreg_test_plan_add(plan, step_run, t, 0, NULL, kind, 0);
+			for (j = 0; j < n; j++) {
+				idreg_test_plan_add(plan, step_view, t, cfg_slots[i][j], NULL,
+						    kind, 0);
+				idreg_test_plan_add(plan, step_holds, t, cfg_slots[i][j], NULL,
+						    kind, 0);
+			}
+			idreg_test_plan_do(plan, step_close, t, 0, NULL, kind);
+		}
+	}
+	idreg_test_plan_add(plan, step_stale, NULL, 0, NULL, 0, 0);
+}
+
+int main(int argc, char **argv)
+{
+	static struct idreg_test_passes passes;
+	struct idreg_test_plan plan = { 0 };
 
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &view_expect,
 			 "guest_view.expect");
-	nr_cfgs = idreg_test_configs(argc, argv, cfgs);
+	idreg_test_open(&passes, argc, argv, kernel_release, false);
 	host_ctr = idreg_host_ctr_el0();
-	for (i = 0; i < nr_cfgs; i++) {
-		cfg_nr[i] = 0;
-		skip[i] = probe_config(cfgs[i], cfg_slots[i], &cfg_nr[i], why[i], sizeof(why[i]));
-		plan += skip[i] ? 1 : NR_MODELS * (2 + 2 * cfg_nr[i]);
-		ksft_print_msg("kernel %s, vcpu %s: %s%u ID registers\n", kernel_release,
-			       cfgs[i]->name, skip[i] ? "skipped; " : "the guest reads ", cfg_nr[i]);
-	}
-	ksft_set_plan(plan);
-
-	check_bounds();
-	for (i = 0; i < nr_cfgs; i++) {
-		cfg = cfgs[i];
-		idreg_test_config_suffix(cfg, cfg_suffix, sizeof(cfg_suffix));
-		if (skip[i]) {
-			ksft_test_result_skip("vcpu@%s: %s\n", cfg->name, skip[i]);
-			continue;
-		}
-		memcpy(slots, cfg_slots[i], sizeof(slots));
-		nr_slots = cfg_nr[i];
-		for (kind = 0; kind < NR_MODELS; kind++)
-			run_model(kind);
-	}
-	idreg_test_report_stale(&view_expect, kernel_release, "guest_view.expect");
+	plan_view(&plan, &passes);
+	/* Each model creates its own VM. */
+	idreg_test_passes_close(&passes);
+	idreg_test_plan_run(&plan);
 	idreg_expect_free(&view_expect);
 	ksft_finished();
 }

@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Helpers shared by the idregs selftests.  Static inline, like kselftest.h
- * itself: its result counters are per translation unit, so reporting has
- * to happen in the test's own file.  Include after kselftest.h.
+ * What the idregs selftests share (selftests/idreg_test.c): the vCPU
+ * configurations of the command line, a VM per configuration with every
+ * ID register read (the passes, the imp-id pass beside them), the result
+ * names, the machine-readable records (docs/results.md) and the plan: a
+ * test builds the list of its results, then runs it, and the KTAP plan is
+ * the list's length.
+ *
+ * kselftest.h keeps its result counters per translation unit, so what
+ * reports a result (or ends the test) is static inline here, compiled into
+ * the test's own file; idreg_test.c reports nothing.  Include after
+ * kselftest.h.
  */
 #ifndef IDREGS_SELFTEST_H
 #define IDREGS_SELFTEST_H
@@ -14,15 +22,161 @@
 #include <string.h>
 
 #include "expect.h"
+#include "idregs/field.h"
 #include "idregs/kvm.h"
+#include "idregs/kvm_rules.h"
 #include "idregs/util.h"
 #include "idregs/vcpu_config.h"
+
+/* At most every configuration once. */
+#define IDREG_TEST_MAX_CONFIGS	16
+/* What a test runs without --vcpu: every configuration, skipped where not offered. */
+#define IDREG_TEST_DEFAULT_CONFIGS	"offered"
 
 /* One value (or bit) where KVM differed from the prediction, and how. */
 struct idreg_test_diff {
 	uint64_t value;
 	enum idreg_expect_dir dir;
 };
+
+/*
+ * A VM of one vCPU configuration with its ID registers as KVM first gives
+ * them: a pass of a test.  @open is false when the host cannot give the
+ * configuration (vm.last_error says why); @imp_id when it was created with
+ * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS (the imp-id pass, results
+ * "@imp_id_writable").  @priv is the test's own state for the pass.
+ */
+struct idreg_test_vm {
+	struct idreg_vm vm;
+	struct idreg_vm_traits traits;
+	const struct idreg_vcpu_config *cfg;
+	bool imp_id, open;
+	uint64_t mask[IDREG_NR_SLOTS];
+	uint64_t limit[IDREG_NR_SLOTS];		/* the defaults, KVM's limits */
+	bool readable[IDREG_NR_SLOTS];
+	void *priv;
+};
+
+/*
+ * Open @t for @cfg (NULL: default): the VM, the masks, every register, the
+ * traits.  0; IDREG_VM_UNAVAILABLE when the host cannot give @cfg; -1 on
+ * an error (t->vm.last_error).
+ */
+int idreg_test_vm_open(struct idreg_test_vm *t, const struct idreg_vcpu_config *cfg,
+		       bool imp_id, const char *release);
+void idreg_test_vm_close(struct idreg_test_vm *t);
+
+/* A named field a test may write: a real field, wholly inside @mask. */
+bool idreg_test_walkable(const struct idreg_field *f, uint64_t mask);
+
+/* The seed of field @f of @slot's random candidates: the same in every run. */
+static inline uint64_t idreg_test_seed(uint64_t seed, unsigned int slot,
+				       const struct idreg_field *f)
+{
+	return seed ^ ((uint64_t)slot << 8) ^ f->lsb;
+}
+
+/*
+ * Every result name: printf-style @fmt, then "@CONFIG" for a configuration
+ * other than default (NULL is default), or "@imp_id_writable" for the
+ * imp-id pass.  Returns @buf.
+ */
+__printf(5, 6)
+const char *idreg_test_name(char *buf, size_t size, const struct idreg_vcpu_config *cfg,
+			    bool imp_id, const char *fmt, ...);
+#define idreg_test_vm_name(t, buf, size, ...) \
+	idreg_test_name(buf, size, (t)->cfg, (t)->imp_id, __VA_ARGS__)
+
+/*
+ * The configurations of "--vcpu LIST" in @argc/@argv (default
+ * IDREG_TEST_DEFAULT_CONFIGS; "offered" and "all" are every one): their
+ * number, or -1 with the reason in @err (IDREG_ERR_LEN).
+ */
+int idreg_test_parse_configs(int argc, char **argv, const struct idreg_vcpu_config **out,
+			     char *err);
+
+/*
+ * The passes of a test: one per configuration, in the command line's
+ * order, then (where asked for and KVM has the capability) the imp-id pass
+ * with the default configuration.  @base is the default configuration's
+ * pass, or NULL.
+ */
+struct idreg_test_passes {
+	struct idreg_test_vm pass[IDREG_TEST_MAX_CONFIGS + 1];
+	unsigned int nr;
+	struct idreg_test_vm *base, *imp;
+	bool imp_cap;		/* KVM has KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
+};
+
+/* Open them all; 0, or -1 with the reason in @err (IDREG_ERR_LEN). */
+int idreg_test_passes_open(struct idreg_test_passes *p, int argc, char **argv,
+			   const char *release, bool imp_pass, char *err);
+void idreg_test_passes_close(struct idreg_test_passes *p);
+
+/*
+ * The plan: a list of steps, each a result (run() reports exactly one) or
+ * an action between results (run() reports none).  ctx, slot, arg and n
+ * are the step's own arguments.
+ */
+struct idreg_test_step;
+typedef void (*idreg_test_step_fn)(const struct idreg_test_step *s);
+
+struct idreg_test_step {
+	idreg_test_step_fn run;
+	void *ctx;
+	unsigned int slot;
+	const void *arg;
+	unsigned int n, m;
+	bool action;
+};
+
+struct idreg_test_plan {
+	struct idreg_test_step *steps;
+	unsigned int nr, cap, results;
+};
+
+/* Append a result (or an action: idreg_test_plan_do()); exits on ENOMEM. */
+void idreg_test_plan_add(struct idreg_test_plan *p, idreg_test_step_fn run, void *ctx,
+			 unsigned int slot, const void *arg, unsigned int n, unsigned int m);
+void idreg_test_plan_do(struct idreg_test_plan *p, idreg_test_step_fn run, void *ctx,
+			unsigned int slot, const void *arg, unsigned int n);
+void idreg_test_plan_free(struct idreg_test_plan *p);
+
+/* Records for the runners (docs/results.md): "# idregs-KIND: key=value ...". */
+__printf(2, 3)
+void idreg_test_record(const char *kind, const char *fmt, ...);
+
+/* Append printf-style text to a bounded diagnostics buffer. */
+__printf(3, 4)
+void idreg_append(char *buf, size_t size, const char *fmt, ...);
+
+/*
+ * Reporting: inline, in the test's own file (kselftest's counters); not
+ * in idreg_test.c, which does not include kselftest.h.
+ */
+#ifdef KSFT_PASS
+
+/*
+ * Run the plan: the KTAP plan is the number of results in it, and each
+ * step must report as many as it promised (else the test fails at once:
+ * a plan that does not match its results is a bug of the test).
+ */
+static inline void idreg_test_plan_run(struct idreg_test_plan *p)
+{
+	unsigned int i;
+
+	ksft_set_plan(p->results);
+	for (i = 0; i < p->nr; i++) {
+		const struct idreg_test_step *s = &p->steps[i];
+		unsigned int before = ksft_test_num(), want = !s->action;
+
+		s->run(s);
+		if (ksft_test_num() - before != want)
+			ksft_exit_fail_msg("plan: step %u reported %u results, not %u\n", i,
+					   ksft_test_num() - before, want);
+	}
+	idreg_test_plan_free(p);
+}
 
 /*
  * One KTAP result: pass when KVM did what was predicted (@nr == 0), else
@@ -64,6 +218,15 @@ static inline void idreg_test_report_stale(const struct idreg_expectations *e,
 			 e->nr, file, n, n ? " (an excuse for nothing is a failure): " : "", err);
 }
 
+/* The skip of a pass the host cannot give: "vcpu@CONFIG: why". */
+static inline void idreg_test_report_unavailable(const struct idreg_test_vm *t, const char *why)
+{
+	char name[64];
+
+	ksft_test_result_skip("%s: %s\n", idreg_test_vm_name(t, name, sizeof(name), "vcpu"),
+			      why ? why : t->vm.last_error);
+}
+
 /*
  * The common start of a test: KTAP header; a skip (exit 4) with the reason
  * where KVM or its writable masks are missing; the running kernel's release
@@ -84,56 +247,28 @@ static inline void idreg_test_start(const char *argv0, char *release, size_t siz
 		ksft_exit_fail_msg("%s\n", e->error);
 }
 
-/* At most every configuration once. */
-#define IDREG_TEST_MAX_CONFIGS	16
+/* idreg_test_passes_open(), or the end of the test (exit 1, the reason). */
+static inline void idreg_test_open(struct idreg_test_passes *p, int argc, char **argv,
+				   const char *release, bool imp_pass)
+{
+	char err[IDREG_ERR_LEN];
 
-/*
- * The vCPU configurations a test runs: "--vcpu LIST" (comma-separated
- * names, or "all") on the command line, else "default".  A bad list ends
- * the test (exit 1, the reason on the KTAP stream).
- */
+	if (idreg_test_passes_open(p, argc, argv, release, imp_pass, err))
+		ksft_exit_fail_msg("%s\n", err);
+}
+
+/* idreg_test_parse_configs(), or the end of the test. */
 static inline unsigned int idreg_test_configs(int argc, char **argv,
 					      const struct idreg_vcpu_config **out)
 {
-	const char *list = "default";
 	char err[IDREG_ERR_LEN];
-	int i, n;
+	int n = idreg_test_parse_configs(argc, argv, out, err);
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--vcpu") && i + 1 < argc)
-			list = argv[++i];
-		else
-			ksft_exit_fail_msg("usage: %s [--vcpu CONFIG[,CONFIG...]|all]: bad argument '%s'\n",
-					   argv[0], argv[i]);
-	}
-	n = idreg_vcpu_config_parse(list, out, IDREG_TEST_MAX_CONFIGS, err);
 	if (n < 0)
-		ksft_exit_fail_msg("--vcpu %s: %s\n", list, err);
+		ksft_exit_fail_msg("%s\n", err);
 	return n;
 }
 
-/* "@name" for a result of configuration @c; "" for the default one. */
-static inline const char *idreg_test_config_suffix(const struct idreg_vcpu_config *c,
-						   char *buf, size_t size)
-{
-	if (idreg_vcpu_config_is_default(c))
-		return "";
-	snprintf(buf, size, "@%s", c->name);
-	return buf;
-}
-
-/* Append printf-style text to a bounded diagnostics buffer. */
-static inline __printf(3, 4)
-void idreg_append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used >= size - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, size - used, fmt, ap);
-	va_end(ap);
-}
+#endif /* KSFT_PASS */
 
 #endif /* IDREGS_SELFTEST_H */

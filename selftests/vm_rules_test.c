@@ -24,7 +24,8 @@
  * suffixed @imp_id_writable; its second VM has no capability and keeps the
  * boot CPU's values, reset_imp_id_reg()).
  *
- * With --vcpu LIST every check runs once per vCPU configuration: the VM,
+ * Every check runs once per vCPU configuration (--vcpu LIST; without it
+ * every configuration, idreg_test.h): the VM,
  * its vCPUs and the second VM are created with the configuration's
  * features (idreg_vm_open()), the values to change are picked with its
  * defaults and KVM's rules for it, and results carry "@config" (none for
@@ -62,16 +63,10 @@ struct change {
 	uint64_t val;			/* the register with the field changed */
 };
 
-/* One VM and what is checked in it. */
+/* What is checked in a pass (its VM: struct idreg_test_vm, whose priv it is). */
 struct rules_pass {
-	const struct idreg_vcpu_config *cfg;
-	char suffix[48];		/* appended to result names */
-	bool imp_id_writable;		/* capability 239 enabled before vCPUs */
-	bool open;			/* false: the host cannot give cfg */
-	struct idreg_vm vm, other;
-	struct idreg_vm_traits traits;
-	uint64_t mask[IDREG_NR_SLOTS], limit[IDREG_NR_SLOTS];
-	bool readable[IDREG_NR_SLOTS];
+	struct idreg_test_vm *t;
+	struct idreg_vm other;
 	struct change changes[IDREG_NR_SLOTS];
 	unsigned int nr_changes;
 	/* What each vCPU read before the second KVM_ARM_VCPU_INIT. */
@@ -90,32 +85,13 @@ static void report(const char *target, bool ok, const char *detail)
 /* The imp-id pass is only about what the capability makes writable. */
 static bool pass_covers(const struct rules_pass *p, unsigned int slot)
 {
-	return !p->imp_id_writable || idreg_is_imp_id_slot(slot);
+	return !p->t->imp_id || idreg_is_imp_id_slot(slot);
 }
 
-/*
- * The pass's VM with configuration @cfg; p->open stays false when the
- * host cannot give it (p->vm.last_error says why).
- */
-static void open_vm(struct rules_pass *p, const struct idreg_vcpu_config *cfg,
-		    bool imp_id_writable)
+/* The name of the pass's result @what ("run", "changes", ...). */
+static const char *name_of(char *buf, size_t size, const struct rules_pass *p, const char *what)
 {
-	struct idreg_vm *vm = &p->vm;
-	int r;
-
-	p->cfg = cfg;
-	p->imp_id_writable = imp_id_writable;
-	if (imp_id_writable)
-		snprintf(p->suffix, sizeof(p->suffix), "@imp_id_writable");
-	else
-		idreg_test_config_suffix(cfg, p->suffix, sizeof(p->suffix));
-	r = idreg_vm_open(vm, cfg, imp_id_writable ? IDREG_VM_IMP_ID : 0);
-	if (r == IDREG_VM_UNAVAILABLE)
-		return;
-	if (r || idreg_vm_read_all(vm, p->mask, p->limit, p->readable) ||
-	    idreg_vm_traits(vm, p->limit, kernel_release, &p->traits))
-		ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm->last_error);
-	p->open = true;
+	return idreg_test_vm_name(p->t, buf, size, "%s", what);
 }
 
 /* Write @val; true when KVM stores it and the limit can be written back. */
@@ -124,37 +100,36 @@ static bool accepted_and_restored(struct rules_pass *p, unsigned int slot, uint6
 	uint64_t back = 0;
 	bool stored;
 
-	if (idreg_set_slot(&p->vm, 0, slot, val))
+	if (idreg_set_slot(&p->t->vm, 0, slot, val))
 		return false;
-	stored = !idreg_get_slot(&p->vm, 0, slot, &back) && back == val;
-	if (idreg_set_slot(&p->vm, 0, slot, p->limit[slot]))
-		ksft_exit_fail_msg("restoring the default: %s\n", p->vm.last_error);
+	stored = !idreg_get_slot(&p->t->vm, 0, slot, &back) && back == val;
+	if (idreg_set_slot(&p->t->vm, 0, slot, p->t->limit[slot]))
+		ksft_exit_fail_msg("restoring the default: %s\n", p->t->vm.last_error);
 	return stored;
 }
 
 static bool pick_change(struct rules_pass *p, unsigned int slot, struct change *c)
 {
 	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	bool hidden = idreg_slot_hidden(slot, reg, &p->traits);
-	uint64_t limit = p->limit[slot], mask = p->mask[slot];
+	bool hidden = idreg_slot_hidden(slot, reg, &p->t->traits);
+	uint64_t limit = p->t->limit[slot], mask = p->t->mask[slot];
 	unsigned int i, j, n;
 
 	for (i = 0; reg && !hidden && i < reg->nr_fields; i++) {
 		const struct idreg_field *f = &reg->fields[i];
-		uint64_t fm = idreg_field_mask(f->lsb, f->width), cand[MAX_CANDIDATES];
-		uint64_t lim_raw = idreg_field_get(limit, f->lsb, f->width);
+		uint64_t cand[MAX_CANDIDATES], lim_raw = idreg_field_get(limit, f->lsb, f->width);
 
-		if (f->kind >= IDREG_FIELD_RES0 || (mask & fm) != fm)
+		if (!idreg_test_walkable(f, mask))
 			continue;
 		n = idreg_pick_candidates(f, lim_raw, RULES_RANDOM,
-					  RULES_SEED ^ ((uint64_t)slot << 8) ^ f->lsb,
+					  idreg_test_seed(RULES_SEED, slot, f),
 					  cand, MAX_CANDIDATES);
 		for (j = 0; j < n; j++) {
 			uint64_t val = idreg_field_set(limit, f->lsb, f->width, cand[j]);
 			struct idreg_kvm_verdict v;
 
 			if (cand[j] == lim_raw ||
-			    idreg_kvm_predict(slot, reg, mask, limit, val, &p->traits,
+			    idreg_kvm_predict(slot, reg, mask, limit, val, &p->t->traits,
 					      &v) != IDREG_WRITE_STORED ||
 			    !accepted_and_restored(p, slot, val))
 				continue;
@@ -172,7 +147,7 @@ static void pick_changes(struct rules_pass *p)
 	unsigned int slot;
 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (pass_covers(p, slot) && p->readable[slot] && p->mask[slot] &&
+		if (pass_covers(p, slot) && p->t->readable[slot] && p->t->mask[slot] &&
 		    pick_change(p, slot, &p->changes[slot]))
 			p->nr_changes++;
 }
@@ -180,8 +155,7 @@ static void pick_changes(struct rules_pass *p)
 static const char *target_of(char *buf, size_t size, const struct rules_pass *p,
 			     const struct change *c, const char *rule)
 {
-	snprintf(buf, size, "%s.%s%s", c->reg->name, rule, p->suffix);
-	return buf;
+	return idreg_test_vm_name(p->t, buf, size, "%s.%s", c->reg->name, rule);
 }
 
 /*
@@ -213,14 +187,14 @@ static bool all_vcpus_read(struct idreg_vm *v, unsigned int slot, uint64_t want,
 static void check_vm_wide(struct rules_pass *p, unsigned int slot, const struct change *c)
 {
 	char target[96], detail[DETAIL_LEN];
-	uint64_t in_other = 0, limit = p->limit[slot];
+	uint64_t in_other = 0, limit = p->t->limit[slot];
 	bool vm_wide = idreg_slot_vm_wide(slot), ok;
 
 	snprintf(detail, sizeof(detail), "%s = 0x%llx: 0x%016llx written through vcpu 0",
 		 c->field->name,
 		 (unsigned long long)idreg_field_get(c->val, c->field->lsb, c->field->width),
 		 (unsigned long long)c->val);
-	ok = all_vcpus_read(&p->vm, slot, c->val, vm_wide, limit, detail, sizeof(detail));
+	ok = all_vcpus_read(&p->t->vm, slot, c->val, vm_wide, limit, detail, sizeof(detail));
 	if (ok && vm_wide)
 		idreg_append(detail, sizeof(detail), ", read back through vcpu 1 (created before) and 2 (after)");
 	else if (ok)
@@ -245,11 +219,11 @@ static void snapshot_before_reset(struct rules_pass *p)
 	unsigned int slot;
 	int i;
 
-	for (i = 0; i < p->vm.nr_vcpus; i++)
+	for (i = 0; i < p->t->vm.nr_vcpus; i++)
 		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 			if (p->changes[slot].reg &&
-			    idreg_get_slot(&p->vm, i, slot, &p->before_reset[i][slot]))
-				ksft_exit_fail_msg("%s\n", p->vm.last_error);
+			    idreg_get_slot(&p->t->vm, i, slot, &p->before_reset[i][slot]))
+				ksft_exit_fail_msg("%s\n", p->t->vm.last_error);
 }
 
 /* Each vCPU reads after the reset what it read before. */
@@ -261,11 +235,11 @@ static void check_reset(struct rules_pass *p, unsigned int slot, const struct ch
 
 	snprintf(detail, sizeof(detail), "vcpu 0 reads 0x%016llx after KVM_ARM_VCPU_INIT again",
 		 (unsigned long long)p->before_reset[0][slot]);
-	for (i = 0; i < p->vm.nr_vcpus; i++) {
+	for (i = 0; i < p->t->vm.nr_vcpus; i++) {
 		uint64_t now = 0, before = p->before_reset[i][slot];
 
-		if (idreg_get_slot(&p->vm, i, slot, &now)) {
-			idreg_append(detail, sizeof(detail), "; vcpu %d: %s", i, p->vm.last_error);
+		if (idreg_get_slot(&p->t->vm, i, slot, &now)) {
+			idreg_append(detail, sizeof(detail), "; vcpu %d: %s", i, p->t->vm.last_error);
 			ok = false;
 		} else if (now != before) {
 			idreg_append(detail, sizeof(detail), "; vcpu %d: 0x%016llx before, 0x%016llx after",
@@ -275,7 +249,7 @@ static void check_reset(struct rules_pass *p, unsigned int slot, const struct ch
 	}
 	if (ok)
 		idreg_append(detail, sizeof(detail), "; all %d vCPUs read what they read before",
-			   p->vm.nr_vcpus);
+			   p->t->vm.nr_vcpus);
 	report(target_of(target, sizeof(target), p, c, "reset"), ok, detail);
 }
 
@@ -291,7 +265,7 @@ static void check_after_run(struct rules_pass *p, unsigned int slot, const struc
 {
 	const struct idreg_field *f = c->field;
 	bool frozen = idreg_slot_frozen_after_run(slot), ok;
-	struct idreg_vm *vm = &p->vm;
+	struct idreg_vm *vm = &p->t->vm;
 	uint64_t now = 0, after = 0, val;
 	char target[96], detail[DETAIL_LEN] = "";
 	int r;
@@ -302,7 +276,7 @@ static void check_after_run(struct rules_pass *p, unsigned int slot, const struc
 		return;
 	}
 	val = idreg_field_set(now, f->lsb, f->width,
-			      idreg_field_get(p->limit[slot], f->lsb, f->width));
+			      idreg_field_get(p->t->limit[slot], f->lsb, f->width));
 	if (val == now)
 		val = idreg_field_set(now, f->lsb, f->width,
 				      idreg_field_get(c->val, f->lsb, f->width));
@@ -333,24 +307,24 @@ static void check_after_run(struct rules_pass *p, unsigned int slot, const struc
 /* After the run, every readable ID register the pass covers accepts its current value. */
 static void check_current_values(struct rules_pass *p)
 {
-	char detail[DETAIL_LEN] = "", buf[32];
+	char detail[DETAIL_LEN] = "", buf[32], name[64];
 	unsigned int slot, n = 0, bad = 0;
 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
 		uint64_t now;
 
-		if (!pass_covers(p, slot) || !p->readable[slot] ||
-		    idreg_get_slot(&p->vm, 0, slot, &now))
+		if (!pass_covers(p, slot) || !p->t->readable[slot] ||
+		    idreg_get_slot(&p->t->vm, 0, slot, &now))
 			continue;
 		n++;
-		if (idreg_set_slot(&p->vm, 0, slot, now)) {
+		if (idreg_set_slot(&p->t->vm, 0, slot, now)) {
 			idreg_append(detail, sizeof(detail), " [%s: %s]",
-				   idreg_slot_name(slot, buf, sizeof(buf)), p->vm.last_error);
+				   idreg_slot_name(slot, buf, sizeof(buf)), p->t->vm.last_error);
 			bad++;
 		}
 	}
-	ksft_test_result(n && !bad, "current_values%s: %u of %u ID registers accept their current value after the run%s\n",
-			 p->suffix, n - bad, n, detail);
+	ksft_test_result(n && !bad, "%s: %u of %u ID registers accept their current value after the run%s\n",
+			 name_of(name, sizeof(name), p, "current_values"), n - bad, n, detail);
 }
 
 /*
@@ -362,14 +336,16 @@ static void run_guest_a32(struct rules_pass *p)
 {
 	static struct idreg_guest_result res;
 	struct idreg_guest guest;
-	int r = idreg_guest_init(&guest, &p->vm);
+	char name[64];
+	int r = idreg_guest_init(&guest, &p->t->vm);
 
 	if (!r) {
 		idreg_guest_reset_program(&guest);
 		r = idreg_guest_emit_done_a32(&guest) ?: idreg_guest_run(&guest, 0, NULL, &res);
 	}
-	ksft_test_result(!r && res.done, "run%s: vcpu 0 ran an A32 program to its end (%u exits); the guest reading ID registers is AArch64 code, so what an AArch32 guest sees is not checked%s%s\n",
-			 p->suffix, res.exits, r ? ": " : "", r ? p->vm.last_error : "");
+	ksft_test_result(!r && res.done, "%s: vcpu 0 ran an A32 program to its end (%u exits); the guest reading ID registers is AArch64 code, so what an AArch32 guest sees is not checked%s%s\n",
+			 name_of(name, sizeof(name), p, "run"), res.exits, r ? ": " : "",
+			 r ? p->t->vm.last_error : "");
 	idreg_guest_free(&guest);
 }
 
@@ -382,22 +358,23 @@ static void run_guest(struct rules_pass *p)
 	int r;
 
 	static uint64_t after[IDREG_NR_SLOTS];
-	char detail[512] = "";
+	char detail[512] = "", name[64];
 	unsigned int slot, seen = 0;
 
-	nr = idreg_guest_readable_slots(&p->vm, 0, slots);
-	r = idreg_guest_init(&guest, &p->vm);
+	nr = idreg_guest_readable_slots(&p->t->vm, 0, slots);
+	r = idreg_guest_init(&guest, &p->t->vm);
 	r = r ?: idreg_guest_read_slots(&guest, 0, slots, nr, NULL, &view);
 	if (r) {
-		ksft_test_result_fail("run%s: the first KVM_RUN: %s\n", p->suffix, p->vm.last_error);
+		ksft_test_result_fail("%s: the first KVM_RUN: %s\n", name_of(name, sizeof(name), p, "run"),
+				      p->t->vm.last_error);
 		idreg_guest_free(&guest);
 		return;
 	}
 	/* vCPU 0 wrote the changes, so even per-vCPU CLIDR_EL1 must show them. */
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		after[slot] = p->changes[slot].reg ? p->changes[slot].val : p->limit[slot];
+		after[slot] = p->changes[slot].reg ? p->changes[slot].val : p->t->limit[slot];
 	/* Between two series read, the first run may follow either. */
-	idreg_after_first_run_seen(after, &p->traits, view.val, view.read);
+	idreg_after_first_run_seen(after, &p->t->traits, view.val, view.read);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
 		const struct change *c = &p->changes[slot];
 
@@ -413,8 +390,8 @@ static void run_guest(struct rules_pass *p)
 				     c->reg->name, (unsigned long long)view.val[slot],
 				     (unsigned long long)after[slot], (unsigned long long)c->val);
 	}
-	ksft_test_result(!detail[0], "run%s: vcpu 0 ran a guest reading %u ID registers (%u exits); it sees the %u written values%s\n",
-			 p->suffix, nr, view.exits, seen, detail);
+	ksft_test_result(!detail[0], "%s: vcpu 0 ran a guest reading %u ID registers (%u exits); it sees the %u written values%s\n",
+			 name_of(name, sizeof(name), p, "run"), nr, view.exits, seen, detail);
 	idreg_guest_free(&guest);
 }
 
@@ -426,14 +403,14 @@ static void write_changes(struct rules_pass *p)
 {
 	unsigned int slot;
 
-	if (idreg_vcpu_add(&p->vm))
-		ksft_exit_fail_msg("%s\n", p->vm.last_error);
+	if (idreg_vcpu_add(&p->t->vm))
+		ksft_exit_fail_msg("%s\n", p->t->vm.last_error);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (p->changes[slot].reg && idreg_set_slot(&p->vm, 0, slot, p->changes[slot].val))
-			ksft_exit_fail_msg("accepted before, now: %s\n", p->vm.last_error);
-	if (idreg_vcpu_add(&p->vm))
-		ksft_exit_fail_msg("%s\n", p->vm.last_error);
-	if (idreg_vm_open(&p->other, p->cfg, 0))
+		if (p->changes[slot].reg && idreg_set_slot(&p->t->vm, 0, slot, p->changes[slot].val))
+			ksft_exit_fail_msg("accepted before, now: %s\n", p->t->vm.last_error);
+	if (idreg_vcpu_add(&p->t->vm))
+		ksft_exit_fail_msg("%s\n", p->t->vm.last_error);
+	if (idreg_vm_open(&p->other, p->t->cfg, 0))
 		ksft_exit_fail_msg("second VM: %s\n", p->other.last_error);
 }
 
@@ -443,12 +420,12 @@ static void mark_mpidrs(struct rules_pass *p)
 	unsigned int slot = idreg_slot_index(3, 0, 0, 0, 5);
 	int i;
 
-	for (i = 0; i < p->vm.nr_vcpus; i++) {
+	for (i = 0; i < p->t->vm.nr_vcpus; i++) {
 		uint64_t now;
 
-		if (idreg_get_slot(&p->vm, i, slot, &now) ||
-		    idreg_set_slot(&p->vm, i, slot, now ^ MPIDR_MARK))
-			ksft_exit_fail_msg("MPIDR_EL1: %s\n", p->vm.last_error);
+		if (idreg_get_slot(&p->t->vm, i, slot, &now) ||
+		    idreg_set_slot(&p->t->vm, i, slot, now ^ MPIDR_MARK))
+			ksft_exit_fail_msg("MPIDR_EL1: %s\n", p->t->vm.last_error);
 		p->mpidr[i] = now ^ MPIDR_MARK;
 	}
 }
@@ -456,123 +433,176 @@ static void mark_mpidrs(struct rules_pass *p)
 static void check_mpidr_reset(struct rules_pass *p)
 {
 	unsigned int slot = idreg_slot_index(3, 0, 0, 0, 5);
-	char detail[DETAIL_LEN] = "";
+	char detail[DETAIL_LEN] = "", name[64];
 	bool ok = true;
 	int i;
 
-	for (i = 0; i < p->vm.nr_vcpus; i++) {
+	for (i = 0; i < p->t->vm.nr_vcpus; i++) {
 		uint64_t now = 0;
 
-		if (idreg_get_slot(&p->vm, i, slot, &now) || now != p->mpidr[i]) {
+		if (idreg_get_slot(&p->t->vm, i, slot, &now) || now != p->mpidr[i]) {
 			idreg_append(detail, sizeof(detail), "; vcpu %d: wrote 0x%016llx, reads 0x%016llx %s",
 				     i, (unsigned long long)p->mpidr[i], (unsigned long long)now,
-				     p->vm.last_error);
+				     p->t->vm.last_error);
 			ok = false;
 		}
 	}
-	ksft_test_result(ok, "MPIDR_EL1.reset%s: the value written to each of %d vCPUs (Aff3 ^ 0x%llx) survives KVM_ARM_VCPU_INIT%s\n",
-			 p->suffix, p->vm.nr_vcpus, (unsigned long long)(MPIDR_MARK >> 32), detail);
+	ksft_test_result(ok, "%s: the value written to each of %d vCPUs (Aff3 ^ 0x%llx) survives KVM_ARM_VCPU_INIT%s\n",
+			 name_of(name, sizeof(name), p, "MPIDR_EL1.reset"), p->t->vm.nr_vcpus,
+			 (unsigned long long)(MPIDR_MARK >> 32), detail);
 }
 
-static void run_pass(struct rules_pass *p)
+/*
+ * The steps of a pass (ctx the pass; slot and arg a change): its results
+ * in order, and the actions between them.
+ */
+static void step_changes(const struct idreg_test_step *s)
 {
-	unsigned int slot;
-	int i;
+	const struct rules_pass *p = s->ctx;
+	char name[64];
 
 	/* Without a change every check below would be empty. */
-	ksft_test_result(p->nr_changes > 0, "changes%s: %u ID registers with a field value the prediction and KVM both store%s\n",
-			 p->suffix, p->nr_changes,
+	ksft_test_result(p->nr_changes > 0, "%s: %u ID registers with a field value the prediction and KVM both store%s\n",
+			 name_of(name, sizeof(name), p, "changes"), p->nr_changes,
 			 p->nr_changes ? "" : ": none, so there is nothing to check the VM-wide rules with");
-	write_changes(p);
-	if (!p->imp_id_writable)
-		mark_mpidrs(p);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (p->changes[slot].reg)
-			check_vm_wide(p, slot, &p->changes[slot]);
-	snapshot_before_reset(p);
-	for (i = 0; i < p->vm.nr_vcpus; i++)
-		if (idreg_vcpu_reinit(&p->vm, i))
-			ksft_exit_fail_msg("%s\n", p->vm.last_error);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (p->changes[slot].reg)
-			check_reset(p, slot, &p->changes[slot]);
-	if (!p->imp_id_writable)
-		check_mpidr_reset(p);
+}
 
-	if (p->vm.features & IDREG_VCPU_AARCH32)
+static void step_write_changes(const struct idreg_test_step *s)
+{
+	struct rules_pass *p = s->ctx;
+
+	write_changes(p);
+	if (!p->t->imp_id)
+		mark_mpidrs(p);
+}
+
+static void step_vm_wide(const struct idreg_test_step *s)
+{
+	check_vm_wide(s->ctx, s->slot, s->arg);
+}
+
+static void step_reinit(const struct idreg_test_step *s)
+{
+	struct rules_pass *p = s->ctx;
+	int i;
+
+	snapshot_before_reset(p);
+	for (i = 0; i < p->t->vm.nr_vcpus; i++)
+		if (idreg_vcpu_reinit(&p->t->vm, i))
+			ksft_exit_fail_msg("%s\n", p->t->vm.last_error);
+}
+
+static void step_reset(const struct idreg_test_step *s)
+{
+	check_reset(s->ctx, s->slot, s->arg);
+}
+
+static void step_mpidr_reset(const struct idreg_test_step *s)
+{
+	check_mpidr_reset(s->ctx);
+}
+
+static void step_run(const struct idreg_test_step *s)
+{
+	struct rules_pass *p = s->ctx;
+
+	if (p->t->vm.features & IDREG_VCPU_AARCH32)
 		run_guest_a32(p);
 	else
 		run_guest(p);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (p->changes[slot].reg)
-			check_after_run(p, slot, &p->changes[slot]);
-	check_current_values(p);
+}
 
-	idreg_vm_destroy(&p->vm);
+static void step_after_run(const struct idreg_test_step *s)
+{
+	check_after_run(s->ctx, s->slot, s->arg);
+}
+
+static void step_current_values(const struct idreg_test_step *s)
+{
+	check_current_values(s->ctx);
+}
+
+static void step_close(const struct idreg_test_step *s)
+{
+	struct rules_pass *p = s->ctx;
+
+	idreg_test_vm_close(p->t);
 	idreg_vm_destroy(&p->other);
 }
 
-/* The pass's results: 3 per change, changes, run, current_values; MPIDR_EL1.reset. */
-static unsigned int pass_plan(const struct rules_pass *p)
+static void step_unavailable(const struct idreg_test_step *s)
 {
-	if (!p->open)
-		return 1;	/* the skip */
-	return 3 * p->nr_changes + 3 + !p->imp_id_writable;
+	const struct rules_pass *p = s->ctx;
+
+	idreg_test_report_unavailable(p->t, NULL);
+}
+
+/* Each change's result of one kind. */
+static void plan_each_change(struct idreg_test_plan *plan, struct rules_pass *p,
+			     idreg_test_step_fn fn)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (p->changes[slot].reg)
+			idreg_test_plan_add(plan, fn, p, slot, &p->changes[slot], 0, 0);
+}
+
+static void plan_pass(struct idreg_test_plan *plan, struct rules_pass *p)
+{
+	idreg_test_plan_add(plan, step_changes, p, 0, NULL, 0, 0);
+	idreg_test_plan_do(plan, step_write_changes, p, 0, NULL, 0);
+	plan_each_change(plan, p, step_vm_wide);
+	idreg_test_plan_do(plan, step_reinit, p, 0, NULL, 0);
+	plan_each_change(plan, p, step_reset);
+	if (!p->t->imp_id)
+		idreg_test_plan_add(plan, step_mpidr_reset, p, 0, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_run, p, 0, NULL, 0, 0);
+	plan_each_change(plan, p, step_after_run);
+	idreg_test_plan_add(plan, step_current_values, p, 0, NULL, 0, 0);
+	idreg_test_plan_do(plan, step_close, p, 0, NULL, 0);
+}
+
+/* Every pass: the values to change picked now, with its defaults and rules. */
+static void plan_rules(struct idreg_test_plan *plan, struct idreg_test_passes *passes,
+		       struct rules_pass *rules)
+{
+	unsigned int i;
+
+	for (i = 0; i < passes->nr; i++) {
+		struct rules_pass *p = &rules[i];
+
+		p->t = &passes->pass[i];
+		p->t->priv = p;
+		if (!p->t->open) {
+			ksft_print_msg("kernel %s, vcpu %s: skipped; %s\n", kernel_release,
+				       p->t->cfg->name, p->t->vm.last_error);
+			idreg_test_plan_add(plan, step_unavailable, p, 0, NULL, 0, 0);
+			continue;
+		}
+		pick_changes(p);
+		if (p->t->imp_id)
+			ksft_print_msg("imp-id capability present: %u implementation ID registers with a value to change\n",
+				       p->nr_changes);
+		else
+			ksft_print_msg("kernel %s, vcpu %s: %u ID registers with a value to change\n",
+				       kernel_release, p->t->cfg->name, p->nr_changes);
+		plan_pass(plan, p);
+	}
+	if (!passes->imp)
+		ksft_print_msg("imp-id capability %s: no @imp_id_writable pass\n",
+			       passes->base ? "absent" : "not checked (no default configuration)");
 }
 
 int main(int argc, char **argv)
 {
-	static struct rules_pass passes[IDREG_TEST_MAX_CONFIGS], imp;
-	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
-	struct rules_pass *base = NULL, *p;
-	unsigned int i, nr_cfgs, plan = 0;
-	bool have_imp_cap = false;
+	static struct rules_pass rules[IDREG_TEST_MAX_CONFIGS + 1];
+	static struct idreg_test_passes passes;
+	struct idreg_test_plan plan = { 0 };
 
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), NULL, NULL);
-	nr_cfgs = idreg_test_configs(argc, argv, cfgs);
-
-	for (i = 0; i < nr_cfgs; i++) {
-		p = &passes[i];
-		open_vm(p, cfgs[i], false);
-		if (!p->open) {
-			ksft_print_msg("kernel %s, vcpu %s: skipped; %s\n", kernel_release,
-				       cfgs[i]->name, p->vm.last_error);
-			plan += pass_plan(p);
-			continue;
-		}
-		if (idreg_vcpu_config_is_default(cfgs[i]))
-			base = p;
-		pick_changes(p);
-		ksft_print_msg("kernel %s, vcpu %s: %u ID registers with a value to change\n",
-			       kernel_release, cfgs[i]->name, p->nr_changes);
-		plan += pass_plan(p);
-	}
-	/* The capability's pass is about MIDR/REVIDR/AIDR: once, with the default vCPU. */
-	if (base)
-		have_imp_cap = idreg_kvm_check_cap(&base->vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
-	if (have_imp_cap) {
-		open_vm(&imp, base->cfg, true);
-		if (!imp.open)
-			ksft_exit_fail_msg("%s\n", imp.vm.last_error);
-		pick_changes(&imp);
-		ksft_print_msg("imp-id capability present: %u implementation ID registers with a value to change\n",
-			       imp.nr_changes);
-		plan += pass_plan(&imp);
-	} else {
-		ksft_print_msg("imp-id capability %s: no @imp_id_writable pass\n",
-			       base ? "absent" : "not checked (no default configuration)");
-	}
-	ksft_set_plan(plan);
-
-	for (i = 0; i < nr_cfgs; i++) {
-		p = &passes[i];
-		if (p->open)
-			run_pass(p);
-		else
-			ksft_test_result_skip("vcpu%s: %s\n", p->suffix, p->vm.last_error);
-	}
-	if (have_imp_cap)
-		run_pass(&imp);
-
+	idreg_test_open(&passes, argc, argv, kernel_release, true);
+	plan_rules(&plan, &passes, rules);
+	idreg_test_plan_run(&plan);
 	ksft_finished();
 }

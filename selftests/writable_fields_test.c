@@ -37,20 +37,14 @@
 #define WALK_MAX_CANDIDATES	96
 #define DETAIL_LEN		1024
 
+/* The walk's own state of a pass (struct idreg_test_vm, its priv). */
 struct walk_vm {
-	struct idreg_vm vm;
-	struct idreg_vm_traits traits;
-	const struct idreg_vcpu_config *cfg;
-	char label[64];			/* appended to result names */
-	bool open;			/* false: the host cannot give cfg */
+	struct idreg_test_vm *t;
 	unsigned int fields, values;	/* walked in this VM */
 	/* The default configuration's VM, or NULL (this one, or none walked). */
 	const struct walk_vm *base;
 	/* Fields walked here with another default or mask than in base's. */
 	unsigned int new_fields, new_values;
-	uint64_t mask[IDREG_NR_SLOTS];
-	uint64_t limit[IDREG_NR_SLOTS];
-	bool readable[IDREG_NR_SLOTS];
 	/* Refused writes not read back yet (check_unread()), the last one. */
 	unsigned int unread;
 	uint64_t unread_last;
@@ -69,28 +63,6 @@ static void report_values(const char *target, const char *detail,
 			  const struct idreg_test_diff *diff, unsigned int nr)
 {
 	idreg_test_report_diffs(&expectations, kernel_release, target, detail, diff, nr);
-}
-
-/*
- * A VM of configuration @cfg: 0, -1 on a failure, IDREG_VM_UNAVAILABLE
- * when the host cannot give it (w->vm.last_error says why).
- */
-static int walk_vm_open(struct walk_vm *w, const struct idreg_vcpu_config *cfg,
-			bool imp_id_writable, const char *label)
-{
-	int r;
-
-	memset(w, 0, sizeof(*w));
-	snprintf(w->label, sizeof(w->label), "%s", label);
-	w->cfg = cfg;
-	r = idreg_vm_open(&w->vm, cfg, imp_id_writable ? IDREG_VM_IMP_ID : 0);
-	if (r == IDREG_VM_UNAVAILABLE)
-		return r;
-	if (r || idreg_vm_read_all(&w->vm, w->mask, w->limit, w->readable) ||
-	    idreg_vm_traits(&w->vm, w->limit, kernel_release, &w->traits))
-		return -1;
-	w->open = true;
-	return 0;
 }
 
 /*
@@ -130,13 +102,13 @@ static enum idreg_expect_dir describe_mismatch(const struct idreg_kvm_verdict *v
 /* Write the default back and check it took. */
 static bool restore(struct walk_vm *w, unsigned int slot, char *detail, size_t size)
 {
-	uint64_t limit = w->limit[slot], back = 0;
+	uint64_t limit = w->t->limit[slot], back = 0;
 
-	if (!idreg_set_slot(&w->vm, 0, slot, limit) &&
-	    !idreg_get_slot(&w->vm, 0, slot, &back) && back == limit)
+	if (!idreg_set_slot(&w->t->vm, 0, slot, limit) &&
+	    !idreg_get_slot(&w->t->vm, 0, slot, &back) && back == limit)
 		return true;
 	idreg_append(detail, size, " [restoring 0x%016llx failed (reads 0x%016llx): %s]",
-		     (unsigned long long)limit, (unsigned long long)back, w->vm.last_error);
+		     (unsigned long long)limit, (unsigned long long)back, w->t->vm.last_error);
 	return false;
 }
 
@@ -155,12 +127,12 @@ static bool check_unread(struct walk_vm *w, unsigned int slot, char *detail, siz
 	if (!nr)
 		return true;
 	w->unread = 0;
-	r = idreg_get_slot(&w->vm, 0, slot, &back);
-	if (!r && back == w->limit[slot])
+	r = idreg_get_slot(&w->t->vm, 0, slot, &back);
+	if (!r && back == w->t->limit[slot])
 		return true;
 	idreg_append(detail, size, " [after %u refused writes (the last 0x%016llx) the register reads 0x%016llx, not 0x%016llx%s%s]",
 		     nr, (unsigned long long)w->unread_last, (unsigned long long)back,
-		     (unsigned long long)w->limit[slot], r ? ": " : "", r ? w->vm.last_error : "");
+		     (unsigned long long)w->t->limit[slot], r ? ": " : "", r ? w->t->vm.last_error : "");
 	restore(w, slot, detail, size);
 	return false;
 }
@@ -179,11 +151,13 @@ static void note_between(const struct walk_vm *w, unsigned int slot,
 			 const struct idreg_kvm_verdict *v, uint64_t val, uint64_t before,
 			 int r, uint64_t back)
 {
-	char buf[32], words[256];
+	char buf[32], name[64], words[256];
 
 	idreg_between_describe(words, sizeof(words), v, before, r, back);
-	ksft_print_msg("%s%s: 0x%016llx %s\n", idreg_slot_name(slot, buf, sizeof(buf)),
-		       w->label, (unsigned long long)val, words);
+	ksft_print_msg("%s: 0x%016llx %s\n",
+		       idreg_test_vm_name(w->t, name, sizeof(name), "%s",
+					  idreg_slot_name(slot, buf, sizeof(buf))),
+		       (unsigned long long)val, words);
 }
 
 /*
@@ -197,18 +171,19 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 		      char *detail, size_t size)
 {
 	struct idreg_kvm_verdict v;
-	uint64_t limit = w->limit[slot], back = 0;
+	uint64_t limit = w->t->limit[slot], back = 0;
 	enum idreg_answer a;
-	char buf[32], repro[160];
+	char buf[32], name[64], repro[160];
 	bool unread_ok;
 	int r;
 
-	idreg_kvm_predict(slot, reg, w->mask[slot], limit, val, &w->traits, &v);
+	idreg_kvm_predict(slot, reg, w->t->mask[slot], limit, val, &w->t->traits, &v);
 	/* Before a write predicted to change the register, check the run. */
 	unread_ok = v.effect == IDREG_WRITE_REJECTED || check_unread(w, slot, detail, size);
-	r = idreg_set_slot(&w->vm, 0, slot, val);
+	r = idreg_set_slot(&w->t->vm, 0, slot, val);
 	*accepted = r == 0;
 	stats.values++;
+	w->values++;
 	if (r == 0)
 		stats.accepted++;
 	else
@@ -228,23 +203,24 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	 * and is a difference of its own.
 	 */
 	w->unread = 0;
-	if (idreg_get_slot(&w->vm, 0, slot, &back)) {
+	if (idreg_get_slot(&w->t->vm, 0, slot, &back)) {
 		idreg_append(detail, size, " [reading back after writing 0x%016llx: %s]",
-			     (unsigned long long)val, w->vm.last_error);
+			     (unsigned long long)val, w->t->vm.last_error);
 		restore(w, slot, detail, size);
 		return false;
 	}
-	a = idreg_kvm_answer(&w->traits, &v, limit, r, back);
+	a = idreg_kvm_answer(&w->t->traits, &v, limit, r, back);
 	if (a == IDREG_ANSWER_MISMATCH)
 		*dir = describe_mismatch(&v, val, limit, r, back, detail, size);
 	if (a == IDREG_ANSWER_MISMATCH)	/* a finding: the command that shows it */
 		ksft_print_msg("reproduce: %s\n", idreg_try_line(repro, sizeof(repro), slot, reg, limit,
-				val, w->cfg ? w->cfg->name : NULL, w->vm.imp_id_on));
+				val, w->t->cfg ? w->t->cfg->name : NULL, w->t->imp_id));
 	else if (a == IDREG_ANSWER_BETWEEN)
 		note_between(w, slot, &v, val, limit, r, back);
 	else if (a == IDREG_ANSWER_LEARNT)
-		ksft_print_msg("%s%s: 0x%016llx accepted, read back 0x%016llx: %s() dropped a field equal to the host's sanitised value, so that value is 0x%x\n",
-			       idreg_slot_name(slot, buf, sizeof(buf)), w->label,
+		ksft_print_msg("%s: 0x%016llx accepted, read back 0x%016llx: %s() dropped a field equal to the host's sanitised value, so that value is 0x%x\n",
+			       idreg_test_vm_name(w->t, name, sizeof(name), "%s",
+						  idreg_slot_name(slot, buf, sizeof(buf))),
 			       (unsigned long long)val, (unsigned long long)back, v.host_setter,
 			       v.host_guess);
 	if (back != limit && !restore(w, slot, detail, size))
@@ -252,38 +228,29 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	return unread_ok && a != IDREG_ANSWER_MISMATCH;
 }
 
-/* A named field the walk can use: a real field, wholly writable. */
-static bool walkable(const struct idreg_field *f, uint64_t mask)
-{
-	uint64_t fm = idreg_field_mask(f->lsb, f->width);
-
-	if (f->kind >= IDREG_FIELD_RES0)
-		return false;
-	return (mask & fm) == fm;
-}
-
 static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
 		       const struct idreg_field *f)
 {
-	uint64_t cand[WALK_MAX_CANDIDATES], limit = w->limit[slot];
+	uint64_t cand[WALK_MAX_CANDIDATES], limit = w->t->limit[slot];
 	struct idreg_test_diff diff[WALK_MAX_CANDIDATES];
 	uint64_t lim_raw = idreg_field_get(limit, f->lsb, f->width);
 	unsigned int n, i, acc = 0, rej = 0, reserved_acc = 0, bad = 0;
 	char target[96], detail[DETAIL_LEN] = "";
-	bool hidden = idreg_slot_hidden(slot, reg, &w->traits);
+	bool hidden = idreg_slot_hidden(slot, reg, &w->t->traits);
 
-	snprintf(target, sizeof(target), "%s.%s%s", reg->name, f->name, w->label);
+	idreg_test_vm_name(w->t, target, sizeof(target), "%s.%s", reg->name, f->name);
 	stats.fields++;
-	if (idreg_set_slot(&w->vm, 0, slot, limit)) {
+	w->fields++;
+	if (idreg_set_slot(&w->t->vm, 0, slot, limit)) {
 		snprintf(detail, sizeof(detail), "writing the current value 0x%016llx: %s",
-			 (unsigned long long)limit, w->vm.last_error);
+			 (unsigned long long)limit, w->t->vm.last_error);
 		/* No values= list can excuse it. */
 		diff[0] = (struct idreg_test_diff){ UINT64_MAX, IDREG_EXPECT_REFUSES };
 		report_values(target, detail, diff, 1);
 		return;
 	}
 	n = idreg_pick_candidates(f, lim_raw, WALK_RANDOM,
-				  WALK_SEED ^ ((uint64_t)slot << 8) ^ f->lsb,
+				  idreg_test_seed(WALK_SEED, slot, f),
 				  cand, WALK_MAX_CANDIDATES);
 	for (i = 0; i < n; i++) {
 		uint64_t val = idreg_field_set(limit, f->lsb, f->width, cand[i]);
@@ -297,14 +264,14 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 			continue;
 		}
 		acc++;
-		if (idreg_classify(reg, f, w->mask[slot], limit, cand[i], hidden, NULL) ==
+		if (idreg_classify(reg, f, w->t->mask[slot], limit, cand[i], hidden, NULL) ==
 		    IDREG_VALUE_RESERVED && cand[i] != lim_raw)
 			reserved_acc++;
 	}
 	settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
 	stats.mismatches += bad;
-	if (w->base && ((w->limit[slot] ^ w->base->limit[slot]) & idreg_field_mask(f->lsb, f->width) ||
-			!walkable(f, w->base->mask[slot]))) {
+	if (w->base && ((w->t->limit[slot] ^ w->base->t->limit[slot]) & idreg_field_mask(f->lsb, f->width) ||
+			!idreg_test_walkable(f, w->base->t->mask[slot]))) {
 		w->new_fields++;
 		w->new_values += n;
 	}
@@ -357,7 +324,7 @@ static uint64_t walkable_bits(const struct idreg_reg *reg, uint64_t mask)
 	unsigned int i;
 
 	for (i = 0; reg && i < reg->nr_fields; i++)
-		if (walkable(&reg->fields[i], mask))
+		if (idreg_test_walkable(&reg->fields[i], mask))
 			covered |= idreg_field_mask(reg->fields[i].lsb, reg->fields[i].width);
 	return covered;
 }
@@ -392,42 +359,36 @@ static const char *unnamed_what(const struct idreg_reg *reg, const struct idreg_
 }
 
 /*
- * Writable bits that no walkable field covers, grouped by what the tables
- * say of them: each group is one result, tried a bit at a time.
+ * Writable bits [@hi:@lo] that no walkable field covers, all in table field
+ * @f (or in none): one result, tried a bit at a time.
  */
-static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg)
+static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idreg_reg *reg,
+			 const struct idreg_field *f, unsigned int lo, unsigned int hi)
 {
-	uint64_t bits = w->mask[slot] & ~walkable_bits(reg, w->mask[slot]);
-	const struct idreg_field *f;
-	unsigned int bit = 0, lo, i;
-	char buf[32];
+	unsigned int acc = 0, bad = 0, i;
+	struct idreg_test_diff diff[64];
+	char target[128], detail[DETAIL_LEN] = "", summary[DETAIL_LEN + 200], buf[32];
 
-	while (next_run(reg, bits, &bit, &lo, &f)) {
-		unsigned int acc = 0, bad = 0;
-		struct idreg_test_diff diff[64];
-		char target[128], detail[DETAIL_LEN] = "", summary[DETAIL_LEN + 200];
+	idreg_test_vm_name(w->t, target, sizeof(target), "%s.bits[%u:%u]",
+			   idreg_slot_name(slot, buf, sizeof(buf)), hi, lo);
+	for (i = lo; i <= hi; i++) {
+		enum idreg_expect_dir dir;
+		bool accepted;
 
-		snprintf(target, sizeof(target), "%s.bits[%u:%u]%s",
-			 idreg_slot_name(slot, buf, sizeof(buf)), bit - 1, lo, w->label);
-		for (i = lo; i < bit; i++) {
-			enum idreg_expect_dir dir;
-			bool accepted;
-
-			if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << i), &accepted,
-				       &dir, detail, sizeof(detail)))
-				diff[bad++] = (struct idreg_test_diff){ i, dir };
-			acc += accepted;
-		}
-		settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
-		/* A finding only when KVM took a value the tables do not name. */
-		stats.findings += acc > 0;
-		stats.mismatches += bad;
-		snprintf(summary, sizeof(summary),
-			 "writable bits in %s%s%s: %u of %u single-bit flips accepted%s%s",
-			 unnamed_what(reg, f), f ? " " : "", f ? f->name : "", acc, bit - lo,
-			 bad ? "; mismatches:" : "", detail);
-		report_values(target, summary, diff, bad);
+		if (!try_value(w, slot, reg, w->t->limit[slot] ^ (1ULL << i), &accepted,
+			       &dir, detail, sizeof(detail)))
+			diff[bad++] = (struct idreg_test_diff){ i, dir };
+		acc += accepted;
 	}
+	settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
+	/* A finding only when KVM took a value the tables do not name. */
+	stats.findings += acc > 0;
+	stats.mismatches += bad;
+	snprintf(summary, sizeof(summary),
+		 "writable bits in %s%s%s: %u of %u single-bit flips accepted%s%s",
+		 unnamed_what(reg, f), f ? " " : "", f ? f->name : "", acc, hi + 1 - lo,
+		 bad ? "; mismatches:" : "", detail);
+	report_values(target, summary, diff, bad);
 }
 
 /* Every bit outside the writable mask, flipped alone, must be refused. */
@@ -437,12 +398,12 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 	unsigned int bit, tried = 0, bad = 0;
 	struct idreg_test_diff diff[65];
 
-	snprintf(target, sizeof(target), "%s.outside_mask%s",
-		 idreg_slot_name(slot, buf, sizeof(buf)), w->label);
+	idreg_test_vm_name(w->t, target, sizeof(target), "%s.outside_mask",
+			   idreg_slot_name(slot, buf, sizeof(buf)));
 	/* The current value itself must always be accepted. */
-	if (idreg_set_slot(&w->vm, 0, slot, w->limit[slot])) {
+	if (idreg_set_slot(&w->t->vm, 0, slot, w->t->limit[slot])) {
 		idreg_append(detail, sizeof(detail), " [writing the current value 0x%016llx: %s]",
-			     (unsigned long long)w->limit[slot], w->vm.last_error);
+			     (unsigned long long)w->t->limit[slot], w->t->vm.last_error);
 		/* No bit: no values= list can excuse it. */
 		diff[bad++] = (struct idreg_test_diff){ UINT64_MAX, IDREG_EXPECT_REFUSES };
 	}
@@ -450,10 +411,10 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 		enum idreg_expect_dir dir;
 		bool accepted;
 
-		if (w->mask[slot] & (1ULL << bit))
+		if (w->t->mask[slot] & (1ULL << bit))
 			continue;
 		tried++;
-		if (!try_value(w, slot, reg, w->limit[slot] ^ (1ULL << bit), &accepted,
+		if (!try_value(w, slot, reg, w->t->limit[slot] ^ (1ULL << bit), &accepted,
 			       &dir, detail, sizeof(detail)))
 			diff[bad++] = (struct idreg_test_diff){ bit, dir };
 	}
@@ -463,75 +424,34 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 		char summary[DETAIL_LEN + 120];
 
 		snprintf(summary, sizeof(summary), "mask 0x%016llx, %u bits flipped, %u as predicted%s%s",
-			 (unsigned long long)w->mask[slot], tried, tried - bad,
+			 (unsigned long long)w->t->mask[slot], tried, tried - bad,
 			 bad ? "; mismatches:" : "", detail);
 		report_values(target, summary, diff, bad);
 	}
 }
 
-static void walk_register(struct walk_vm *w, unsigned int slot)
-{
-	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	unsigned int i;
-
-	if (w->mask[slot]) {
-		for (i = 0; reg && i < reg->nr_fields; i++)
-			if (walkable(&reg->fields[i], w->mask[slot]))
-				walk_field(w, slot, reg, &reg->fields[i]);
-		walk_unnamed(w, slot, reg);
-	}
-	if (w->mask[slot] != ~0ULL)
-		walk_outside_mask(w, slot, reg);
-}
-
-/* How many results walk_register() reports for @slot. */
-static unsigned int count_results(const struct walk_vm *w, unsigned int slot)
-{
-	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
-	uint64_t mask = w->mask[slot], covered = walkable_bits(reg, mask);
-	const struct idreg_field *f;
-	unsigned int i, n = 0, bit = 0, lo;
-
-	if (!w->readable[slot])
-		return 0;
-	for (i = 0; mask && reg && i < reg->nr_fields; i++)
-		n += walkable(&reg->fields[i], mask);
-	while (next_run(reg, mask & ~covered, &bit, &lo, &f))
-		n++;
-	return n + (mask != ~0ULL);
-}
-
-static bool snapshot_unchanged(struct walk_vm *w)
+/* The snapshot result: every ID register of the pass reads as at its start. */
+static void snapshot_unchanged(struct walk_vm *w)
 {
 	unsigned int slot, changed = 0;
-	char buf[32];
+	char buf[32], name[64];
 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
 		uint64_t now;
 
-		if (!w->readable[slot])
+		if (!w->t->readable[slot])
 			continue;
-		if (idreg_get_slot(&w->vm, 0, slot, &now) || now != w->limit[slot]) {
-			ksft_print_msg("%s%s: 0x%016llx at start, 0x%016llx now\n",
-				       idreg_slot_name(slot, buf, sizeof(buf)), w->label,
-				       (unsigned long long)w->limit[slot],
+		if (idreg_get_slot(&w->t->vm, 0, slot, &now) || now != w->t->limit[slot]) {
+			ksft_print_msg("%s: 0x%016llx at start, 0x%016llx now\n",
+				       idreg_test_vm_name(w->t, name, sizeof(name), "%s",
+							  idreg_slot_name(slot, buf, sizeof(buf))),
+				       (unsigned long long)w->t->limit[slot],
 				       (unsigned long long)now);
 			changed++;
 		}
 	}
-	return changed == 0;
-}
-
-/* Walk every register of @w; the fields and values it added to the totals. */
-static void walk_all(struct walk_vm *w, bool imp_id_only)
-{
-	unsigned int slot, fields = stats.fields, values = stats.values;
-
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (w->readable[slot] && (!imp_id_only || idreg_is_imp_id_slot(slot)))
-			walk_register(w, slot);
-	w->fields = stats.fields - fields;
-	w->values = stats.values - values;
+	ksft_test_result(!changed, "%s: every ID register as at start\n",
+			 idreg_test_vm_name(w->t, name, sizeof(name), "snapshot"));
 }
 
 /*
@@ -547,115 +467,165 @@ static void report_config(const struct walk_vm *w, const struct walk_vm *base)
 	for (slot = 0; base && slot < IDREG_NR_SLOTS; slot++) {
 		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 
-		for (i = 0; reg && w->readable[slot] && i < reg->nr_fields; i++) {
+		for (i = 0; reg && w->t->readable[slot] && i < reg->nr_fields; i++) {
 			const struct idreg_field *f = &reg->fields[i];
 			uint64_t fm = idreg_field_mask(f->lsb, f->width);
-			bool wk = walkable(f, w->mask[slot]);
+			bool wk = idreg_test_walkable(f, w->t->mask[slot]);
 
-			if (!((w->limit[slot] ^ base->limit[slot]) & fm))
+			if (!((w->t->limit[slot] ^ base->t->limit[slot]) & fm))
 				continue;
 			*(wk ? &changed : &other) += 1;
 			idreg_append(wk ? names : fixed, DETAIL_LEN, " %s.%s=0x%llx", reg->name,
 				     f->name,
-				     (unsigned long long)idreg_field_get(w->limit[slot], f->lsb,
+				     (unsigned long long)idreg_field_get(w->t->limit[slot], f->lsb,
 									 f->width));
 		}
 	}
-	idreg_vcpu_features_describe(w->vm.features, features, sizeof(features));
+	idreg_vcpu_features_describe(w->t->vm.features, features, sizeof(features));
 	if (!base || base == w) {
+		idreg_test_record("walk", "config=%s fields=%u values=%u", w->t->cfg->name,
+				  w->fields, w->values);
 		ksft_print_msg("vcpu %s (features %s): walked %u fields, %u values\n",
-			       w->cfg->name, features, w->fields, w->values);
+			       w->t->cfg->name, features, w->fields, w->values);
 		return;
 	}
+	idreg_test_record("walk", "config=%s fields=%u values=%u added=%u added_values=%u",
+			  w->t->cfg->name, w->fields, w->values, w->new_fields, w->new_values);
 	ksft_print_msg("vcpu %s (features %s): walked %u fields, %u values; over %s it adds %u fields (%u values) walked with another default or mask%s%s\n",
-		       w->cfg->name, features, w->fields, w->values, base->cfg->name,
+		       w->t->cfg->name, features, w->fields, w->values, base->t->cfg->name,
 		       w->new_fields, w->new_values, changed ? ":" : "", names);
 	if (other)
 		ksft_print_msg("vcpu %s: %u fields outside the writable mask have another default (their bits are flipped as outside_mask):%s\n",
-			       w->cfg->name, other, fixed);
+			       w->t->cfg->name, other, fixed);
+}
+
+/* The steps of the plan (struct idreg_test_step: ctx the pass, arg a field). */
+static void step_field(const struct idreg_test_step *s)
+{
+	walk_field(s->ctx, s->slot, idreg_reg_by_slot(s->slot), s->arg);
+}
+
+static void step_unnamed(const struct idreg_test_step *s)
+{
+	walk_unnamed(s->ctx, s->slot, idreg_reg_by_slot(s->slot), s->arg, s->n, s->m);
+}
+
+static void step_outside_mask(const struct idreg_test_step *s)
+{
+	walk_outside_mask(s->ctx, s->slot, idreg_reg_by_slot(s->slot));
+}
+
+static void step_snapshot(const struct idreg_test_step *s)
+{
+	snapshot_unchanged(s->ctx);
+}
+
+static void step_unavailable(const struct idreg_test_step *s)
+{
+	const struct walk_vm *w = s->ctx;
+
+	idreg_test_report_unavailable(w->t, NULL);
+}
+
+static void step_stale(const struct idreg_test_step *s)
+{
+	(void)s;
+	idreg_test_report_stale(&expectations, kernel_release, "writable_fields.expect");
+}
+
+/*
+ * The results of one register: each walkable field, each run of the other
+ * writable bits that lies in one table field (or none), the bits outside
+ * the mask.
+ */
+static void plan_register(struct idreg_test_plan *plan, struct walk_vm *w, unsigned int slot)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	uint64_t mask = w->t->mask[slot];
+	const struct idreg_field *f;
+	unsigned int i, bit = 0, lo;
+
+	if (mask) {
+		for (i = 0; reg && i < reg->nr_fields; i++)
+			if (idreg_test_walkable(&reg->fields[i], mask))
+				idreg_test_plan_add(plan, step_field, w, slot, &reg->fields[i],
+						    0, 0);
+		while (next_run(reg, mask & ~walkable_bits(reg, mask), &bit, &lo, &f))
+			idreg_test_plan_add(plan, step_unnamed, w, slot, f, lo, bit - 1);
+	}
+	if (mask != ~0ULL)
+		idreg_test_plan_add(plan, step_outside_mask, w, slot, NULL, 0, 0);
+}
+
+/*
+ * Every pass: each readable register (in the imp-id pass only MIDR, REVIDR
+ * and AIDR), then the snapshot; a pass the host cannot give is a skip.
+ */
+static void plan_walk(struct idreg_test_plan *plan, struct idreg_test_passes *passes,
+		      struct walk_vm *walks)
+{
+	unsigned int i, slot;
+
+	for (i = 0; i < passes->nr; i++) {
+		struct idreg_test_vm *t = &passes->pass[i];
+		struct walk_vm *w = &walks[i];
+
+		w->t = t;
+		t->priv = w;
+		if (!t->open) {
+			idreg_test_plan_add(plan, step_unavailable, w, 0, NULL, 0, 0);
+			continue;
+		}
+		if (passes->base && t != passes->base && !t->imp_id)
+			w->base = passes->base->priv;
+		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+			if (t->readable[slot] && (!t->imp_id || idreg_is_imp_id_slot(slot)))
+				plan_register(plan, w, slot);
+		idreg_test_plan_add(plan, step_snapshot, w, 0, NULL, 0, 0);
+	}
+	idreg_test_plan_add(plan, step_stale, NULL, 0, NULL, 0, 0);
 }
 
 int main(int argc, char **argv)
 {
-	static struct walk_vm walks[IDREG_TEST_MAX_CONFIGS], imp;
-	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
-	struct walk_vm *base = NULL, *w;
-	unsigned int i, nr_cfgs, slot, plan = 0, writable_fields = 0;
-	bool have_imp_cap = false;
-	char suffix[48];
+	static struct walk_vm walks[IDREG_TEST_MAX_CONFIGS + 1];
+	static struct idreg_test_passes passes;
+	struct idreg_test_plan plan = { 0 };
+	unsigned int i, writable_fields = 0;
+	bool first = true;
 	struct timespec t0, t1;
+	double secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expectations,
 			 "writable_fields.expect");
-	nr_cfgs = idreg_test_configs(argc, argv, cfgs);
-
-	for (i = 0; i < nr_cfgs; i++) {
-		w = &walks[i];
-		if (walk_vm_open(w, cfgs[i], false,
-				 idreg_test_config_suffix(cfgs[i], suffix, sizeof(suffix))) < 0)
-			ksft_exit_fail_msg("vcpu %s: %s\n", cfgs[i]->name, w->vm.last_error);
-		if (!w->open) {
-			plan++;
-			continue;
-		}
-		if (idreg_vcpu_config_is_default(cfgs[i]))
-			base = w;
-		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-			plan += count_results(w, slot);
-		plan++;		/* snapshot */
-	}
-	for (i = 0; i < nr_cfgs; i++)
-		if (walks[i].open && &walks[i] != base)
-			walks[i].base = base;
-	/* The capability's pass is about MIDR/REVIDR/AIDR: once, with the default vCPU. */
-	if (base)
-		have_imp_cap = idreg_kvm_check_cap(&base->vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
-	if (have_imp_cap && walk_vm_open(&imp, base->cfg, true, "@imp_id_writable"))
-		ksft_exit_fail_msg("%s\n", imp.vm.last_error);
-	for (slot = 0; have_imp_cap && slot < IDREG_NR_SLOTS; slot++)
-		if (idreg_is_imp_id_slot(slot))
-			plan += count_results(&imp, slot);
+	idreg_test_open(&passes, argc, argv, kernel_release, true);
 	ksft_print_msg("kernel %s, imp-id capability %s\n", kernel_release,
-		       have_imp_cap ? "present" : "absent");
-	ksft_set_plan(plan + 1 + have_imp_cap);
+		       passes.imp ? "present" : "absent");
+	plan_walk(&plan, &passes, walks);
+	idreg_test_plan_run(&plan);
 
-	for (i = 0; i < nr_cfgs; i++) {
-		w = &walks[i];
-		if (!w->open) {
-			ksft_test_result_skip("vcpu%s: %s\n",
-					      idreg_test_config_suffix(cfgs[i], suffix,
-								       sizeof(suffix)),
-					      w->vm.last_error);
+	for (i = 0; i < passes.nr; i++) {
+		const struct walk_vm *w = &walks[i];
+
+		if (!w->t->open || w->t->imp_id)
 			continue;
-		}
-		walk_all(w, false);
-		if (!writable_fields)
+		report_config(w, passes.base ? passes.base->priv : NULL);
+		if (first)
 			writable_fields = w->fields;
-		ksft_test_result(snapshot_unchanged(w),
-				 "snapshot%s: every ID register as at start\n", w->label);
+		first = false;
 	}
-	if (have_imp_cap) {
-		walk_all(&imp, true);
-		ksft_test_result(snapshot_unchanged(&imp),
-				 "snapshot@imp_id_writable: every ID register as at start\n");
-	}
-	for (i = 0; i < nr_cfgs; i++)
-		if (walks[i].open)
-			report_config(&walks[i], base);
-
-	idreg_test_report_stale(&expectations, kernel_release, "writable_fields.expect");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* run_tests.sh reads "writable fields" off this line: the first configuration's. */
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ksft_print_msg("%u writable fields; walked %u fields, tried %u values: %u accepted, %u rejected; "
 		       "%u findings (%u reserved values accepted); %u mismatches; %.2f s\n",
 		       writable_fields, stats.fields, stats.values, stats.accepted, stats.rejected,
-		       stats.findings, stats.reserved_accepted, stats.mismatches,
-		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	for (i = 0; i < nr_cfgs; i++)
-		if (walks[i].open)
-			idreg_vm_destroy(&walks[i].vm);
-	if (have_imp_cap)
-		idreg_vm_destroy(&imp.vm);
+		       stats.findings, stats.reserved_accepted, stats.mismatches, secs);
+	/* What the runners read (docs/results.md): the first configuration's fields. */
+	idreg_test_record("writable-fields", "%u", writable_fields);
+	idreg_test_record("walk-totals", "fields=%u values=%u accepted=%u rejected=%u findings=%u reserved_accepted=%u mismatches=%u seconds=%.2f",
+			  stats.fields, stats.values, stats.accepted, stats.rejected,
+			  stats.findings, stats.reserved_accepted, stats.mismatches, secs);
+	idreg_test_passes_close(&passes);
 	ksft_finished();
 }

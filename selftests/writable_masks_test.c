@@ -54,7 +54,7 @@ static bool refused_untouched(struct idreg_vm *vm, uint32_t range_id, int word, 
 	return false;
 }
 
-static void check_refusals(struct idreg_vm *vm)
+static void check_reserved_words(struct idreg_vm *vm)
 {
 	char detail[256] = "";
 	unsigned int word, bad = 0;
@@ -67,7 +67,13 @@ static void check_refusals(struct idreg_vm *vm)
 	}
 	ksft_test_result(!bad, "masks.reserved: each of the %zu reserved words set to 1 or 0x80000000 is refused with EINVAL, nothing written%s\n",
 			 NR_RESERVED_WORDS, detail);
-	detail[0] = 0;
+}
+
+static void check_ranges(struct idreg_vm *vm)
+{
+	char detail[256] = "";
+	unsigned int bad;
+
 	bad = !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE + 1, -1, 0, detail, sizeof(detail));
 	bad += !refused_untouched(vm, 0xffffffffU, -1, 0, detail, sizeof(detail));
 	ksft_test_result(!bad, "masks.range: ranges %u and 0xffffffff are refused with EINVAL, nothing written%s\n",
@@ -82,6 +88,7 @@ struct masks_run {
 	struct idreg_vm_traits traits;
 	const struct idreg_declared_series *decl;
 	enum idreg_decl_match match;
+	int read;			/* idreg_vm_read_all()'s answer */
 };
 
 /*
@@ -109,45 +116,88 @@ static void check_readable(const struct masks_run *m, unsigned int slot)
 			 m->readable[slot] ? "" : "KVM_GET_ONE_REG fails on a slot with writable bits");
 }
 
+/* The steps (ctx the run, slot a register). */
+static void step_masks(const struct idreg_test_step *s)
+{
+	const struct masks_run *m = s->ctx;
+
+	ksft_test_result(m->read == 0, "KVM_ARM_GET_REG_WRITABLE_MASKS%s%s\n",
+			 m->read ? ": " : "", m->read ? m->vm.last_error : "");
+}
+
+static void step_nonzero(const struct idreg_test_step *s)
+{
+	ksft_test_result(s->n > 0, "%u of %d slots have writable bits\n", s->n, IDREG_NR_SLOTS);
+}
+
+static void step_refusals(const struct idreg_test_step *s)
+{
+	struct masks_run *m = s->ctx;
+
+	if (s->n == 0)
+		check_reserved_words(&m->vm);
+	else
+		check_ranges(&m->vm);
+}
+
+static void step_readable(const struct idreg_test_step *s)
+{
+	check_readable(s->ctx, s->slot);
+}
+
+static void step_declared(const struct idreg_test_step *s)
+{
+	check_slot(s->ctx, s->slot);
+}
+
+static void step_too_old(const struct idreg_test_step *s)
+{
+	ksft_test_result_skip("declared masks: kernel %s is older than every series read (oldest: %s)\n",
+			      (const char *)s->arg,
+			      idreg_declared_series[idreg_nr_declared_series - 1].series);
+}
+
+/*
+ * The ioctl answers, some slot has writable bits, it refuses what it must;
+ * each slot with writable bits reads; each slot's mask against the source.
+ */
+static void plan_masks(struct idreg_test_plan *plan, struct masks_run *m, const char *release)
+{
+	unsigned int slot, nonzero = 0;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		nonzero += m->mask[slot] != 0;
+	idreg_test_plan_add(plan, step_masks, m, 0, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_nonzero, m, 0, NULL, nonzero, 0);
+	idreg_test_plan_add(plan, step_refusals, m, 0, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_refusals, m, 0, NULL, 1, 0);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (m->mask[slot])
+			idreg_test_plan_add(plan, step_readable, m, slot, NULL, 0, 0);
+	if (!m->decl)
+		idreg_test_plan_add(plan, step_too_old, m, 0, release, 0, 0);
+	for (slot = 0; m->decl && slot < IDREG_NR_SLOTS; slot++)
+		if (m->mask[slot] ||
+		    idreg_declared_mask_any(m->traits.kernel, slot, m->traits.aarch32_el0))
+			idreg_test_plan_add(plan, step_declared, m, slot, NULL, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
 	static struct masks_run m;
+	struct idreg_test_plan plan = { 0 };
 	char release[128];
-	unsigned int slot, nonzero = 0, declared = 0;
-	int r;
 
 	(void)argc;
 	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
 
 	if (idreg_vm_open(&m.vm, NULL, 0))
 		ksft_exit_fail_msg("%s\n", m.vm.last_error);
-	r = idreg_vm_read_all(&m.vm, m.mask, m.val, m.readable);
+	m.read = idreg_vm_read_all(&m.vm, m.mask, m.val, m.readable);
 	idreg_vm_traits_init(&m.traits, m.val, false, release);
 	m.decl = idreg_declared_for(m.traits.kernel, &m.match);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
-		nonzero += m.mask[slot] != 0;
-		declared += m.decl && (m.mask[slot] ||
-				       idreg_declared_mask_any(m.traits.kernel, slot,
-							       m.traits.aarch32_el0));
-	}
-
-	ksft_set_plan(4 + nonzero + (m.decl ? declared : 1));
-	ksft_test_result(r == 0, "KVM_ARM_GET_REG_WRITABLE_MASKS%s%s\n",
-			 r ? ": " : "", r ? m.vm.last_error : "");
-	ksft_test_result(nonzero > 0, "%u of %d slots have writable bits\n",
-			 nonzero, IDREG_NR_SLOTS);
-	check_refusals(&m.vm);
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (m.mask[slot])
-			check_readable(&m, slot);
-	if (!m.decl)
-		ksft_test_result_skip("declared masks: kernel %s is older than every series read (oldest: %s)\n",
-				      release,
-				      idreg_declared_series[idreg_nr_declared_series - 1].series);
-	for (slot = 0; m.decl && slot < IDREG_NR_SLOTS; slot++)
-		if (m.mask[slot] ||
-		    idreg_declared_mask_any(m.traits.kernel, slot, m.traits.aarch32_el0))
-			check_slot(&m, slot);
+	plan_masks(&plan, &m, release);
+	idreg_test_plan_run(&plan);
 	idreg_vm_destroy(&m.vm);
 	ksft_finished();
 }

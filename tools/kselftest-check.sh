@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The idregs selftests as a kernel CI runs them, end to end:
 #
-#   tools/kselftest-check.sh [--kernel VER] [--cpu MODEL] [--log FILE]
+#   tools/kselftest-check.sh [--kernel VER] [--cpu MODEL] [--host FLAVOUR] [--log FILE]
 #
 # 1. exports the suite into the cached linux-source 7.x tree
 #    (tools/kselftest-export.sh, tree from scripts/kernel-tree.sh);
@@ -15,9 +15,11 @@
 #    must fail as stale, and powers off;
 # 4. checks the KTAP: in the first run every test of the suite (the
 #    Makefile's TESTS, which kselftest-list.txt must list) is "ok" without
-#    SKIP, the totals count them and run_kselftest.sh exits 0; in the second
-#    the stale-excuse result inside writable_fields_test and the test itself
-#    are "not ok" and run_kselftest.sh exits 1.
+#    SKIP, the totals count them and run_kselftest.sh exits 0; the tests,
+#    run without arguments, report per vCPU configuration (results
+#    "...@pmu", and "...@el2" on a nested host, "...@mte" on an MTE one);
+#    in the second the stale-excuse result inside writable_fields_test and
+#    the test itself are "not ok" and run_kselftest.sh exits 1.
 #
 # Exit: 0 all checks passed, 1 a check or a step failed, 2 usage.
 set -uo pipefail
@@ -25,9 +27,11 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
+. "$TOP/tools/lib/idregs.sh"
 
 kernel=
 cpu=max
+host=
 log=
 # What the failing run adds to writable_fields.expect: an excuse for a
 # difference KVM does not make (selftests/expect.h), which
@@ -36,10 +40,12 @@ STALE_EXCUSE="ID_AA64ISAR0_EL1.AES	*	values=0xf	direction=accepts	kselftest-chec
 
 usage() {
 	cat <<USAGE
-usage: tools/kselftest-check.sh [--kernel VER] [--cpu MODEL] [--log FILE]
-  --kernel VER   emulated host kernel (default: the newest cached)
-  --cpu MODEL    qemu -cpu model (default: max)
-  --log FILE     keep the host's console log in FILE
+usage: tools/kselftest-check.sh [--kernel VER] [--cpu MODEL] [--host FLAVOUR] [--log FILE]
+  --kernel VER      emulated host kernel (default: the newest cached)
+  --cpu MODEL       qemu -cpu model (default: max)
+  --host FLAVOUR    emulated host flavour, comma-separated (run_tests.sh's):
+                    nested (EL2 vCPUs), mte; default: none
+  --log FILE        keep the host's console log in FILE
 USAGE
 }
 
@@ -49,6 +55,8 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
 	--cpu) cpu=${2:?--cpu needs a value}; shift ;;
+	--host) host=${2:?--host needs a value}; shift
+		emu_check_host "$host" || exit 2 ;;
 	--log) log=${2:?--log needs a value}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -123,14 +131,14 @@ emu_pack "$stage" "$work/initramfs.cpio.gz" || die "packing the initramfs failed
 
 kdir=$(emu_resolve_kernels "$kernel") || exit 1
 kdir=$(head -n 1 <<<"$kdir")
-timeout=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
-mapfile -t tests < <(make -s -C "$TOP/selftests" --no-print-directory print-TESTS | tr ' ' '\n')
+timeout=$(idregs_settings_timeout)
+mapfile -t tests < <(idregs_selftests_var TESTS | tr ' ' '\n')
 console="$work/console.log"
 bound=$((EMU_BOOT_ALLOWANCE + timeout * (${#tests[@]} + 1)))
-EMU_QUIET=1 emu_boot "$kdir" "$cpu" "$work/initramfs.cpio.gz" "$console" "$bound"
+EMU_HOST=$host EMU_QUIET=1 emu_boot "$kdir" "$cpu" "$work/initramfs.cpio.gz" "$console" "$bound"
 rc=$?
 [ -n "$log" ] && cp "$console" "$log"
-who="kselftest-check: kernel $(emu_release "$kdir") -cpu $cpu"
+who="kselftest-check: kernel $(emu_release "$kdir") -cpu $cpu${host:+ host=$host}"
 verdict=$(EMU_DONE_RE='^# kselftest-check: done$' emu_verdict "$rc" "$console")
 if [ -n "$verdict" ]; then
 	emu_explain "$verdict" "$console" "$who"
@@ -175,6 +183,13 @@ for t in "${tests[@]}"; do
 done
 check run1 "# Totals: pass:${#tests[@]} fail:0 xfail:0 xpass:0 skip:0 error:0" \
 	"run_kselftest.sh: totals, every test passed"
+# Without arguments the tests run every configuration the host offers.
+configs=pmu
+case ",$host," in *,nested,*) configs+=" el2" ;; esac
+case ",$host," in *,mte,*) configs+=" mte" ;; esac
+for c in $configs; do
+	check run1 "# ok [0-9]+ [^ ]+@$c: .*" "run_kselftest.sh: results of the $c configuration, no arguments given"
+done
 check console.log "# kselftest-check: run 1 exit=0" "run_kselftest.sh exit status 0"
 check run2 "# not ok [0-9]+ expectations: .* 1 for this kernel stale.*" \
 	"writable_fields_test fails an excuse for nothing as stale"

@@ -18,6 +18,7 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tools/lib/idregs.sh"
 
 die() { echo "kselftest-export: error: $*" >&2; exit 1; }
 
@@ -29,7 +30,7 @@ ksft="$1/tools/testing/selftests"
 [ -f "$ksft/lib.mk" ] && [ -f "$ksft/kselftest.h" ] ||
 	die "$1 is not a kernel tree: no tools/testing/selftests/lib.mk and kselftest.h"
 
-files=$(make -s -C "$TOP/selftests" --no-print-directory print-EXPORT_FILES) ||
+files=$(idregs_selftests_var EXPORT_FILES) ||
 	die "cannot read EXPORT_FILES from selftests/Makefile"
 [ -n "$files" ] || die "selftests/Makefile lists no EXPORT_FILES"
 

@@ -20,6 +20,7 @@
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tools/lib/ktap.sh"
 kernel=
 cpus=max,neoverse-n1
 keep=
@@ -37,32 +38,10 @@ done
 IFS=, read -r cpu_a cpu_b <<<"$cpus"
 [ -n "$cpu_a" ] && [ -n "$cpu_b" ] || { echo "migration-check: --cpus needs two models" >&2; exit 2; }
 
-work=${keep:-$(mktemp -d "${TMPDIR:-/tmp}/idregs-migrate.XXXXXX")}
-mkdir -p "$work"
-[ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+ktap_workdir work "$keep" idregs-migrate || exit 2
 
-nr=0 passed=0 failed=0
-result() {
-	local ok=$1
-	shift
-	nr=$((nr + 1))
-	if [ "$ok" = 0 ]; then
-		echo "ok $nr $*"
-		passed=$((passed + 1))
-	else
-		echo "not ok $nr $*"
-		failed=$((failed + 1))
-	fi
-}
 
-finish() {
-	echo "# migration between -cpu $cpu_a and -cpu $cpu_b: $passed passed, $failed failed"
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
-	exit
-}
-
-echo "TAP version 13"
+ktap_begin
 make -s -C "$TOP" idreg >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; echo "Bail out! building idreg failed"; exit 1; }
 idreg="$TOP/build/idreg"
 host=("$TOP/tools/emu/run-on-host" ${kernel:+--kernel "$kernel"})
@@ -71,9 +50,9 @@ for cpu in "$cpu_a" "$cpu_b"; do
 	"${host[@]}" --cpu "$cpu" -- "$TOP/build/arm64/idreg" dump --vcpu qemu-host >"$work/$cpu.json" 2>"$work/$cpu.dump.err"
 	rc=$?
 	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.dump.err" "$work/$cpu.json" | tail -n 20
-	result "$rc" "dump profile on -cpu $cpu"
+	ktap_result "$rc" "dump profile on -cpu $cpu"
 done
-[ "$failed" = 0 ] || finish
+ktap_failures && ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"
 
 # PMUv3 and SVE: -cpu max's vCPU has both, neoverse-n1's only PMUv3.
 feature_check() {
@@ -93,7 +72,7 @@ feature_check() {
 		fi
 		rc=$?
 		sed 's/^/# /' "$work/$cpu.features"
-		result "$rc" "a model with PMUVer 6 and SVE fields: -cpu $cpu $want"
+		ktap_result "$rc" "a model with PMUVer 6 and SVE fields: -cpu $cpu $want"
 	done
 }
 if [[ ",$cpus," == *,max,* && ",$cpus," == *,neoverse-n1,* ]]; then
@@ -109,8 +88,8 @@ grep -v '^note: ' "$work/baseline.err" | sed 's/^/# /'
 echo "# $(grep -c '^note: ' "$work/baseline.err") fields differ and take the baseline's value (idreg baseline prints them)"
 # 1 means "computed, but something blocks": the check below accounts for it.
 [ "$rc" -le 1 ]
-result $? "baseline of the two profiles (idreg exit $rc)"
-[ "$failed" = 0 ] || finish
+ktap_result $? "baseline of the two profiles (idreg exit $rc)"
+ktap_failures && ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"
 blocking=$(sed -n 's/^blocking: \(SYSREG_[A-Za-z0-9_]*\):.*/\1/p' "$work/baseline.err")
 # Whole registers QEMU cannot set (MIDR_EL1: no property): every bit may differ.
 blocking_regs=$(sed -n 's/^blocking: \([A-Z][A-Za-z0-9_]*\): differs .* QEMU cannot set it.*/\1/p' "$work/baseline.err")
@@ -119,7 +98,7 @@ for cpu in "$cpu_a" "$cpu_b"; do
 	"$idreg" compare "$work/model.json" "$work/$cpu.json" >"$work/$cpu.compare" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.compare"
-	result "$rc" "-cpu $cpu can run the baseline (idreg compare)"
+	ktap_result "$rc" "-cpu $cpu can run the baseline (idreg compare)"
 done
 
 for cpu in "$cpu_a" "$cpu_b"; do
@@ -127,9 +106,9 @@ for cpu in "$cpu_a" "$cpu_b"; do
 		"$TOP/build/arm64/idreg" apply --guest-view /bin/model.json >"$work/$cpu.view" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.view" | tail -n 20
-	result "$rc" "-cpu $cpu applies the baseline and its guest reads what GET_ONE_REG gives"
+	ktap_result "$rc" "-cpu $cpu applies the baseline and its guest reads what GET_ONE_REG gives"
 done
-[ "$failed" = 0 ] || finish
+ktap_failures && ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"
 
 # Bits of the blocking fields, per register: "REG mask".
 "$idreg" list >"$work/list.txt"
@@ -172,5 +151,5 @@ while read -r _ reg val _; do
 	fi
 done < <(grep '^guest ' "$work/$cpu_b.view")
 [ "$differ" = 0 ] && [ "$same" -gt 0 ]
-result $? "both guests see the same $same ID registers (outside $(wc -w <<<"$blocking $blocking_regs") blocking field(s) and register(s): ${blocking//$'\n'/ } ${blocking_regs//$'\n'/ })"
-finish
+ktap_result $? "both guests see the same $same ID registers (outside $(wc -w <<<"$blocking $blocking_regs") blocking field(s) and register(s): ${blocking//$'\n'/ } ${blocking_regs//$'\n'/ })"
+ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"

@@ -36,6 +36,7 @@
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tools/lib/ktap.sh"
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
 
@@ -80,32 +81,10 @@ done
 IFS=, read -r cpu_a cpu_b <<<"$cpus"
 [ -n "$cpu_a" ] && [ -n "$cpu_b" ] || { echo "qemu-check: --cpus needs two models" >&2; exit 2; }
 
-work=${keep:-$(mktemp -d "${TMPDIR:-/tmp}/idregs-qemu.XXXXXX")}
-mkdir -p "$work"
-[ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
+ktap_workdir work "$keep" idregs-qemu || exit 2
 
-nr=0 passed=0 failed=0
-result() {
-	local ok=$1
-	shift
-	nr=$((nr + 1))
-	if [ "$ok" = 0 ]; then
-		echo "ok $nr $*"
-		passed=$((passed + 1))
-	else
-		echo "not ok $nr $*"
-		failed=$((failed + 1))
-	fi
-}
 
-finish() {
-	echo "# real QEMU on -cpu $cpu_a and -cpu $cpu_b: $passed passed, $failed failed ($SECONDS s)"
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
-	exit
-}
-
-echo "TAP version 13"
+ktap_begin
 [ -s "$CACHE/qemu-arm64/files" ] && [ -x "$CACHE/busybox-arm64/busybox" ] ||
 	"$TOP/scripts/deps.sh" --quiet || die "scripts/deps.sh failed"
 make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
@@ -300,7 +279,7 @@ for ((i = 0; i < ${#OPTION_MODELS[@]}; i += 2)); do
 		case " $GUEST_MODELS " in *" $name "*) guest_lines+=("$line") ;; esac
 	else
 		sed 's/^/# /' "$work/model-$name.json.err"
-		result 1 "idreg qemu-args prints a line for the model $name"
+		ktap_result 1 "idreg qemu-args prints a line for the model $name"
 	fi
 done
 mapfile -t guest_lines < <(printf '%s\n' "${guest_lines[@]}" | awk '!seen[$0]++')
@@ -322,14 +301,14 @@ for cpu in "$cpu_a" "$cpu_b"; do
 		done
 	} >"$work/1-$cpu/plan"
 	boot "1-$cpu" "$cpu"
-	result $? "-cpu $cpu: the host boots, runs qemu-system-aarch64 $(($(wc -l <"$work/1-$cpu/plan") - 1)) times and powers off"
+	ktap_result $? "-cpu $cpu: the host boots, runs qemu-system-aarch64 $(($(wc -l <"$work/1-$cpu/plan") - 1)) times and powers off"
 	cp "$work/1-$cpu/out/profile.out" "$work/$cpu.json" 2>/dev/null
 	[ "$(run_rc "$cpu" profile)" = 0 ]
 	rc=$?
 	[ "$rc" = 0 ] || sed 's/^/# /' "$work/1-$cpu/out/profile.err" 2>/dev/null | tail -n 5
-	result "$rc" "-cpu $cpu: idreg dump"
+	ktap_result "$rc" "-cpu $cpu: idreg dump"
 done
-[ "$failed" = 0 ] || finish
+ktap_failures && ktap_finish "real QEMU on -cpu $cpu_a and -cpu $cpu_b ($SECONDS s)"
 
 # The baseline's line: both profiles' baseline without its SYSREG_ properties.
 "$idreg" baseline "$work/$cpu_a.json" "$work/$cpu_b.json" >"$work/baseline.json" 2>"$work/baseline.err"
@@ -345,8 +324,8 @@ json.dump(m, open(sys.argv[2], "w"))
 ' "$work/baseline.json" "$work/model-baseline.json" && line_base=$(model_line "$work/model-baseline.json")
 rc=$?
 [ "$rc" = 0 ] || sed 's/^/# /' "$work/baseline.err" "$work/model-baseline.json.err" 2>/dev/null | grep -v '^# note: '
-result "$rc" "the baseline of -cpu $cpu_a and -cpu $cpu_b without SYSREG_ properties: ${line_base:-no line}"
-[ "$rc" = 0 ] || finish
+ktap_result "$rc" "the baseline of -cpu $cpu_a and -cpu $cpu_b without SYSREG_ properties: ${line_base:-no line}"
+[ "$rc" = 0 ] || ktap_finish "real QEMU on -cpu $cpu_a and -cpu $cpu_b ($SECONDS s)"
 
 # Boot 2 on each host: the baseline's line, unless boot 1 ran it.
 if printf '%s\n' "${guest_lines[@]}" | grep -qxF -- "$line_base"; then
@@ -356,7 +335,7 @@ else
 		mkdir -p "$work/2-$cpu"
 		echo "run $(run_name g "$line_base") guest $(run_name g "$line_base") $line_base" >"$work/2-$cpu/plan"
 		boot "2-$cpu" "$cpu"
-		result $? "-cpu $cpu: the host boots again for the baseline's line and powers off"
+		ktap_result $? "-cpu $cpu: the host boots again for the baseline's line and powers off"
 	done
 fi
 
@@ -373,7 +352,7 @@ for cpu in "$cpu_a" "$cpu_b"; do
 		show_run "$cpu" "$run"
 		rc=1
 	fi
-	result "$rc" "-cpu $cpu: QMP query-cpu-model-expansion of host agrees with the profile (idreg qmp-check)"
+	ktap_result "$rc" "-cpu $cpu: QMP query-cpu-model-expansion of host agrees with the profile (idreg qmp-check)"
 
 	# 3. what the guest read, against explain
 	for line in "$LINE_DEFAULT" "$LINE_OFF" "$line_base"; do
@@ -392,7 +371,7 @@ for cpu in "$cpu_a" "$cpu_b"; do
 		else
 			show_run "$cpu" "$run"
 		fi
-		result "$rc" "-cpu $cpu: $line: the guest reads what idreg explain predicts"
+		ktap_result "$rc" "-cpu $cpu: $line: the guest reads what idreg explain predicts"
 	done
 
 	# The check can fail: what the -cpu host guest read is not what explain
@@ -404,7 +383,7 @@ for cpu in "$cpu_a" "$cpu_b"; do
 	rc=$?
 	tail -n 1 "$work/$cpu.crossed.check" | sed "s|$work/||g; s/^/# /"
 	[ "$rc" = 1 ] && grep -q 'ID_AA64DFR0_EL1.PMUVer: predicted 0x0' "$work/$cpu.crossed.check"
-	result $? "-cpu $cpu: guest-check fails the -cpu host guest's reads against the prediction for $LINE_OFF, naming PMUVer"
+	ktap_result $? "-cpu $cpu: guest-check fails the -cpu host guest's reads against the prediction for $LINE_OFF, naming PMUVer"
 
 	# 4. option models' lines: QEMU starts them where explain says it does
 	for ((i = 0; i < ${#OPTION_MODELS[@]}; i += 2)); do
@@ -436,7 +415,7 @@ for cpu in "$cpu_a" "$cpu_b"; do
 			grep '^error: ' "$work/$cpu.$name.explain" | sed "s|$work/||g; s/^/# explain: /"
 			sed 's/^/# qemu: /' "$(run_file "$cpu" "$run" err)"
 		fi
-		result "$rc" "-cpu $cpu: model $name: $line: $what"
+		ktap_result "$rc" "-cpu $cpu: model $name: $line: $what"
 	done
 done
 
@@ -447,4 +426,4 @@ for cpu in "$cpu_a" "$cpu_b"; do
 			"$(awk '{ printf "%.1f", $3 - $2 }' "$f")"
 	done
 done
-finish
+ktap_finish "real QEMU on -cpu $cpu_a and -cpu $cpu_b ($SECONDS s)"

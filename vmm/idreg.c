@@ -394,12 +394,14 @@ static void explain_options(const struct idreg_model *m, const struct idreg_prof
 			    const struct idreg_qemu_view *v)
 {
 	const struct idreg_vcpu_option *o = NULL;
-	unsigned int i, nr;
+	unsigned int i, nr, set;
 	bool on;
 
 	o = idreg_vcpu_options(&nr);
 	for (i = 0; i < nr; i++) {
-		on = !(v->features & o[i].feature) == o[i].off_asks;
+		/* A stated option QEMU stops on is not in the view: say it as stated. */
+		set = m->q.given & o[i].feature ? m->features : v->features;
+		on = !(set & o[i].feature) == o[i].off_asks;
 		printf("option %s%s=%s: %s\n", o[i].machine ? "-M virt," : "", o[i].name,
 		       on ? "on" : "off",
 		       m->q.given & o[i].feature ? "stated" :

@@ -407,11 +407,8 @@ int idreg_profile_from_json(struct idreg_profile *p, const char *text,
 			    size_t len, char *err)
 {
 	json_t *root = parse(text, len, err);
-	int r;
+	int r = root ? profile_root(p, root, err) : -1;
 
-	if (!root)
-		return -1;
-	r = profile_root(p, root, err);
 	json_decref(root);
 	return r;
 }
@@ -718,11 +715,8 @@ int idreg_model_from_json(struct idreg_model *m, const char *text, size_t len,
 			  char *err)
 {
 	json_t *root = parse(text, len, err);
-	int r;
+	int r = root ? model_root(m, root, err) : -1;
 
-	if (!root)
-		return -1;
-	r = model_root(m, root, err);
 	json_decref(root);
 	return r;
 }

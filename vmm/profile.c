@@ -338,6 +338,14 @@ static void print_mask_bits(FILE *f, uint64_t bits)
 	print_bits(f, 63 - __builtin_clzll(bits), lo);
 }
 
+/* The table's head, before its first row (*nr counts the rows). */
+static void md_table_head(FILE *f, unsigned int *nr)
+{
+	if (!(*nr)++)
+		fprintf(f, "| property | bits | before | after |\n"
+			   "|---|---|---|---|\n");
+}
+
 static void md_field_rows(FILE *f, const struct idreg_diff *d,
 			  enum idreg_change_kind kind, unsigned int *nr)
 {
@@ -348,9 +356,7 @@ static void md_field_rows(FILE *f, const struct idreg_diff *d,
 		c = &d->v[i];
 		if (c->kind != kind)
 			continue;
-		if (!(*nr)++)
-			fprintf(f, "| property | bits | before | after |\n"
-				   "|---|---|---|---|\n");
+		md_table_head(f, nr);
 		fprintf(f, "| `%s` | ", c->prop);
 		print_mask_bits(f, c->bits);
 		if (kind == IDREG_CHANGE_VALUE)
@@ -403,9 +409,7 @@ static void md_unnamed_value_rows(FILE *f, const struct idreg_diff *d,
 		c = &d->v[i];
 		if (c->kind != IDREG_CHANGE_UNNAMED_VALUE)
 			continue;
-		if (!(*nr)++)
-			fprintf(f, "| property | bits | before | after |\n"
-				   "|---|---|---|---|\n");
+		md_table_head(f, nr);
 		fprintf(f, "| `%s` unnamed bits | 0x%016" PRIx64
 			" | 0x%016" PRIx64 " | 0x%016" PRIx64 " |\n",
 			c->reg, c->bits, c->before, c->after);

@@ -91,60 +91,54 @@ def render(regs, inputs):
         symbols.add(sym)
         return sym
 
+    def array(ctype, sym, items, rows):
+        """static const struct CTYPE SYM[] = { rows(item) for each item };"""
+        if not items:
+            return None
+        sym = unique(sym)
+        w(f"static const struct {ctype} {sym}[] = {{")
+        for item in items:
+            for line in rows(item):
+                w(line)
+        w("};")
+        w("")
+        return sym
+
+    def value_rows(v):
+        return [f"\t{{ {v.value:#x}, {c_string(v.name)}, {c_string(v.meaning)} }},"]
+
+    def field_rows(item):
+        f, vsym = item
+        lines = [f"\t{{ /* {f.bounds} */", f"\t\t.name = {c_string(f.name)},"]
+        if f.kernel_name:
+            lines.append(f"\t\t.kernel_name = {c_string(f.kernel_name)},")
+        lines += [f"\t\t.lsb = {f.lsb}, .width = {f.width},",
+                  f"\t\t.kind = IDREG_FIELD_{f.kind},",
+                  f"\t\t.is_signed = {c_bool(f.is_signed)},",
+                  f"\t\t.source = {c_sources(f.source)},"]
+        if vsym:
+            lines.append(f"\t\t.values = {vsym}, .nr_values = {len(f.values)},")
+        if f.policy.type != "NONE":
+            lines += ["\t\t.policy = {", _policy(f.policy, 3), "\t\t},"]
+        lines.append("\t},")
+        return lines
+
+    def ftr_rows(b):
+        return [f"\t{{ .lsb = {b.lsb}, .width = {b.width}, .policy = {{",
+                _policy(b.policy, 2), "\t} },"]
+
+    def alias_rows(a):
+        return [f"\t{{ /* {a.bounds} */ .name = {c_string(a.name)}, "
+                f".lsb = {a.lsb}, .width = {a.width} }},"]
+
     reg_syms = []
     for reg in regs:
-        field_syms = []
-        for f in reg.fields:
-            vsym = None
-            if f.values:
-                vsym = unique(_symbol(reg.name, f.name, "values"))
-                w(f"static const struct idreg_enum_value {vsym}[] = {{")
-                for v in f.values:
-                    w(f"\t{{ {v.value:#x}, {c_string(v.name)}, {c_string(v.meaning)} }},")
-                w("};")
-                w("")
-            field_syms.append(vsym)
-        fsym = None
-        if reg.fields:
-            fsym = unique(_symbol(reg.name, "fields"))
-            w(f"static const struct idreg_field {fsym}[] = {{")
-            for f, vsym in zip(reg.fields, field_syms):
-                w(f"\t{{ /* {f.bounds} */")
-                w(f"\t\t.name = {c_string(f.name)},")
-                if f.kernel_name:
-                    w(f"\t\t.kernel_name = {c_string(f.kernel_name)},")
-                w(f"\t\t.lsb = {f.lsb}, .width = {f.width},")
-                w(f"\t\t.kind = IDREG_FIELD_{f.kind},")
-                w(f"\t\t.is_signed = {c_bool(f.is_signed)},")
-                w(f"\t\t.source = {c_sources(f.source)},")
-                if vsym:
-                    w(f"\t\t.values = {vsym}, .nr_values = {len(f.values)},")
-                if f.policy.type != "NONE":
-                    w("\t\t.policy = {")
-                    w(_policy(f.policy, 3))
-                    w("\t\t},")
-                w("\t},")
-            w("};")
-            w("")
-        bsym = None
-        if reg.ftr_bits:
-            bsym = unique(_symbol(reg.name, "ftr_bits"))
-            w(f"static const struct idreg_ftr_bits {bsym}[] = {{")
-            for b in reg.ftr_bits:
-                w(f"\t{{ .lsb = {b.lsb}, .width = {b.width}, .policy = {{")
-                w(_policy(b.policy, 2))
-                w("\t} },")
-            w("};")
-            w("")
-        asym = None
-        if reg.aliases:
-            asym = unique(_symbol(reg.name, "aliases"))
-            w(f"static const struct idreg_alias {asym}[] = {{")
-            for a in reg.aliases:
-                w(f"\t{{ /* {a.bounds} */ .name = {c_string(a.name)}, "
-                  f".lsb = {a.lsb}, .width = {a.width} }},")
-            w("};")
-            w("")
+        field_syms = [array("idreg_enum_value", _symbol(reg.name, f.name, "values"),
+                            f.values, value_rows) for f in reg.fields]
+        fsym = array("idreg_field", _symbol(reg.name, "fields"),
+                     list(zip(reg.fields, field_syms)), field_rows)
+        bsym = array("idreg_ftr_bits", _symbol(reg.name, "ftr_bits"), reg.ftr_bits, ftr_rows)
+        asym = array("idreg_alias", _symbol(reg.name, "aliases"), reg.aliases, alias_rows)
         reg_syms.append((fsym, bsym, asym))
 
     w("const struct idreg_reg idreg_regs[] = {")

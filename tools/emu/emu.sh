@@ -11,10 +11,14 @@ EMU_BOOT_ALLOWANCE=${EMU_BOOT_ALLOWANCE:-90}
 # Console lines that mean the host kernel itself went wrong.
 EMU_CRASH_RE='Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|Internal error:|kernel tainted'
 
+# The cached kernel series, newest first (a directory without a vmlinuz,
+# e.g. one being filled, is none; the status stays 0 with pipefail).
 emu_cached_kernels() {
 	local d
 	for d in "$CACHE"/kernels/*/; do
-		[ -s "$d/vmlinuz" ] && basename "$d"
+		if [ -s "$d/vmlinuz" ]; then
+			basename "$d"
+		fi
 	done | sort -rV
 }
 
@@ -205,12 +209,13 @@ emu_boot() {
 
 # What went wrong with a boot, from qemu's status $1 and the log $2, or
 # nothing when /init reported its end (a line matching EMU_DONE_RE, by
-# default ktap_runner's result line) and the kernel stayed sane.
+# default the "# Totals:" line that ends ktap_runner's KTAP) and the
+# kernel stayed sane.
 emu_verdict() {
 	local rc=$1 log=$2
 	if [ -s "$log.killed" ]; then
 		cat "$log.killed"
-	elif ! grep -aq "${EMU_DONE_RE:-^# IDREGS-RESULT }" "$log"; then
+	elif ! grep -aq "${EMU_DONE_RE:-^# Totals: }" "$log"; then
 		echo "emulated host ended without a result (qemu exit status $rc)"
 	elif grep -aqE "$EMU_CRASH_RE" "$log"; then
 		echo "host kernel crash/warning"
@@ -229,10 +234,21 @@ emu_ktap_nest() {
 	}'
 }
 
-# "pass fail skip seconds" from the runner's result line in $1.
+# "pass fail skip" of the tests from the KTAP totals of the runner in log
+# $1 (its own "# Totals:" line, not a test's nested one): XFAIL counts as
+# passed, XPASS and errors as failed.  Nothing when there is none.
 emu_counts() {
-	grep -a '^# IDREGS-RESULT ' "$1" | tail -n 1 |
-		sed -n 's/.* pass=\([0-9]*\) fail=\([0-9]*\) skip=\([0-9]*\) seconds=\([0-9.]*\).*/\1 \2 \3 \4/p'
+	local line kv pass=0 fail=0 skip=0
+	line=$(grep -a '^# Totals: ' "$1" | tail -n 1)
+	[ -n "$line" ] || return 0
+	for kv in ${line#\# Totals: }; do
+		case "$kv" in
+		pass:*|xfail:*) pass=$((pass + ${kv#*:})) ;;
+		fail:*|xpass:*|error:*) fail=$((fail + ${kv#*:})) ;;
+		skip:*) skip=$((skip + ${kv#*:})) ;;
+		esac
+	done
+	echo "$pass $fail $skip"
 }
 
 # Explain a failed boot on stderr: crash lines and the console's tail.

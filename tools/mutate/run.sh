@@ -25,6 +25,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
+. "$TOP/tools/lib/idregs.sh"
 DIR=${IDREGS_MUTATION_DIR:-$CACHE/mutation}
 TREE=$DIR/linux
 MUTANTS=$TOP/tools/mutate/mutants
@@ -163,26 +164,12 @@ check_patches() {
 	done
 }
 
-# A variable of the selftests Makefile (the test names, the data files).
-selftests_var() {
-	make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 "print-$1"
-}
-
 # The suites, static for arm64, and one initramfs per test list: both
 # suites, idregs only, set_id_regs only.
 stage() {
-	local t
-	make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$work/ksft" all >"$work/build.log" 2>&1 || {
-		cat "$work/build.log" >&2
-		die "building the selftests failed"
-	}
-	IDREGS_TESTS=$(selftests_var TEST_GEN_PROGS)
-	VCPU_TESTS=$(selftests_var VCPU_TESTS)
-	mkdir -p "$work/stage/bin"
-	cp "$work/ksft/ktap_runner" "$work/stage/init"
-	for t in $IDREGS_TESTS $(selftests_var TEST_FILES); do
-		cp "$work/ksft/$t" "$work/stage/bin/"
-	done
+	idregs_build_selftests "$work/ksft" "$work/build.log" || die "building the selftests failed"
+	IDREGS_TESTS=$(idregs_selftests_var TEST_GEN_PROGS)
+	idregs_stage "$work/ksft" "$work/stage" $IDREGS_TESTS || die "staging the initramfs failed"
 	cp "$set_id_regs_bin" "$work/stage/bin/$SET_ID_REGS"
 }
 
@@ -215,20 +202,13 @@ pack_setup() {
 	echo "$id"
 }
 
-# The tests a mutant's "# Host: vcpu=" is passed to as --vcpu LIST
-# (selftests/Makefile's VCPU_TESTS), set by stage.
-VCPU_TESTS=
-
+# The tests that take --vcpu (VCPU_TESTS) get a mutant's "# Host: vcpu="
+# list, "default" when it names none (the tests' own default is every
+# configuration: tools/lib/idregs.sh).
 pack() {
-	local name=$1 vcpu_=$2 t
+	local name=$1 vcpu_=$2
 	shift 2
-	for t in "$@"; do
-		case " $VCPU_TESTS " in
-		*" $t "*) [ "$vcpu_" != default ] &&
-			echo "$t $TEST_TIMEOUT /bin/$t --vcpu $vcpu_" && continue ;;
-		esac
-		echo "$t $TEST_TIMEOUT /bin/$t"
-	done >"$work/stage/tests.list"
+	idregs_tests_list /bin "$TEST_TIMEOUT" "$vcpu_" "$@" >"$work/stage/tests.list"
 	emu_pack "$work/stage" "$work/$name.cpio.gz" || die "packing the initramfs failed"
 }
 

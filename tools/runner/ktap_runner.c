@@ -366,10 +366,9 @@ int main(int argc, char **argv)
 	start = now();
 	print_host();
 	run_list(list, &t);
+	/* "# Totals:" ends the run: the emulated host's runners wait for it. */
 	print_totals(&t);
-	/* pass counts every "ok" but skips: XFAIL included, also in xfail. */
-	printf("# IDREGS-RESULT pass=%d fail=%d skip=%d seconds=%.2f xfail=%d\n",
-	       t.pass + t.xfail, t.fail, t.skip, now() - start, t.xfail);
+	printf("# run: %.2f s\n", now() - start);
 	fflush(stdout);
 	if (as_init) {
 		sync();

@@ -157,6 +157,8 @@ expect 0 'field ID_AA64ISAR1_EL1.API: guest reads 0x0 \(profile 0x5\): pauth=off
 expect 1 'SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2 where the host has 0x1' "the seed's line on neoverse-n1: named what it cannot give" \
 	-- explain "$n1qh" -- -accel kvm -M virt $seed
 expect 0 '"accepted": true' "explain --json" -- explain "$maxqh" --json -- -accel kvm -M virt $seed
+expect 1 'option aarch64=off: stated' "explain: a stated option QEMU stops on is listed as stated" \
+	-- explain "$maxqh" -- -cpu host,aarch64=off
 expect 2 'usage' "explain without a line" -- explain "$maxqh"
 expect 2 'idreg models -cpu host only' "explain of another CPU model" -- explain "$maxqh" -- -cpu max
 "$IDREG" explain "$maxqh" --json -- -accel kvm -M virt -cpu host >"$work/explain.json"

@@ -10,6 +10,7 @@
 #include "idregs/field.h"
 #include "idregs/model.h"
 #include "unit.h"
+#include "vmm_unit.h"
 
 #define DATA	"vmm/tests/data/"
 
@@ -44,19 +45,6 @@ static uint64_t model_value(const struct idreg_model *m, const char *reg,
 	const struct idreg_assign *a = idreg_model_find(m, idreg_reg_by_name(reg), f);
 
 	return a ? a->value : 0xdead;
-}
-
-static bool has_msg(const struct idreg_msgs *m, const char *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nr; i++)
-		if (strstr(m->v[i], s))
-			return true;
-	for (i = 0; i < m->nr; i++)
-		printf("#   message: %s\n", m->v[i]);
-	printf("#   none has \"%s\"\n", s);
-	return false;
 }
 
 static void test_set(void)
@@ -269,20 +257,20 @@ static void test_check(void)
 
 	idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC", 3, err);
 	UNIT_EQ_U64(idreg_model_check(&m, &n1, &p), 1, "higher LRCPC is not");
-	UNIT_OK(has_msg(&p, "SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x3 is unsafe against neoverse-n1.json's 0x1"),
+	UNIT_OK(unit_has_msg(&p, "SYSREG_ID_AA64ISAR1_EL1_LRCPC: value 0x3 is unsafe against neoverse-n1.json's 0x1"),
 		"unsafe, named with both values");
 	idreg_msgs_free(&p);
 	idreg_model_free(&m);
 
 	idreg_model_set(&m, "SYSREG_ID_AA64ISAR1_EL1_LRCPC", 7, err);
 	UNIT_EQ_U64(idreg_model_check(&m, NULL, &p), 1, "reserved value, tables only");
-	UNIT_OK(has_msg(&p, "LRCPC: value 0x7 is reserved"), "reserved message");
+	UNIT_OK(unit_has_msg(&p, "LRCPC: value 0x7 is reserved"), "reserved message");
 	idreg_msgs_free(&p);
 	idreg_model_free(&m);
 
 	idreg_model_set(&m, "SYSREG_ID_AA64MMFR2_EL1_FWB", 1, err);
 	UNIT_EQ_U64(idreg_model_check(&m, &n1, &p), 1, "FWB=1 on neoverse-n1");
-	UNIT_OK(has_msg(&p, "SYSREG_ID_AA64MMFR2_EL1_FWB: value 0x1 but the field is not writable on neoverse-n1.json"),
+	UNIT_OK(unit_has_msg(&p, "SYSREG_ID_AA64MMFR2_EL1_FWB: value 0x1 but the field is not writable on neoverse-n1.json"),
 		"not-writable message");
 	idreg_msgs_free(&p);
 	idreg_model_free(&m);
@@ -334,7 +322,7 @@ static void test_baseline_policies(void)
 	UNIT_EQ_U64(model_value(&m, "CTR_EL0", "ERG"), 0, "HIGHER_OR_ZERO_SAFE: 0 if any is 0");
 	UNIT_EQ_U64(model_value(&m, "ID_AA64FPFR0_EL1", "F8CVT"), 0, "EXACT: the safe value");
 	UNIT_EQ_U64(blocking.nr, 1, "one blocking field");
-	UNIT_OK(has_msg(&blocking, "SYSREG_ID_AA64ISAR0_EL1_RNDR: differs (h1=0x1, h2=0x0) and is not writable on h2"),
+	UNIT_OK(unit_has_msg(&blocking, "SYSREG_ID_AA64ISAR0_EL1_RNDR: differs (h1=0x1, h2=0x0) and is not writable on h2"),
 		"blocking by name, with the host");
 	UNIT_EQ_U64(model_value(&m, "ID_AA64ISAR0_EL1", "RNDR"), 0xdead, "and left out of the model");
 	idreg_msgs_free(&blocking);
@@ -357,15 +345,15 @@ static void test_baseline_real(void)
 
 	UNIT_EQ_U64(idreg_baseline(ps, 2, &m, &dropped, &blocking, &notes), 4,
 		    "max + neoverse-n1: three blocking fields and MIDR");
-	UNIT_OK(has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_FWB: differs") &&
-		has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_IDS: differs") &&
-		has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_EVT: differs"),
+	UNIT_OK(unit_has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_FWB: differs") &&
+		unit_has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_IDS: differs") &&
+		unit_has_msg(&blocking, "SYSREG_ID_AA64MMFR2_EL1_EVT: differs"),
 		"MMFR2 FWB, IDS, EVT: not writable on neoverse-n1");
 	UNIT_EQ_U64(model_value(&m, "ID_AA64ISAR1_EL1", "LRCPC"), 1, "LRCPC: the lower");
 	UNIT_EQ_U64(model_value(&m, "ID_AA64MMFR0_EL1", "PARANGE"), 5, "PARange: the lower");
 	UNIT_EQ_U64(model_value(&m, "MIDR_EL1", "PartNum"), 0xdead,
 		    "MIDR: no property, QEMU has none");
-	UNIT_OK(has_msg(&blocking, "MIDR_EL1: differs (max.json 0xf0510, neoverse-n1.json 0x414fd0c1) and QEMU cannot set it"),
+	UNIT_OK(unit_has_msg(&blocking, "MIDR_EL1: differs (max.json 0xf0510, neoverse-n1.json 0x414fd0c1) and QEMU cannot set it"),
 		"MIDR blocks: QEMU never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS");
 	UNIT_EQ_U64(idreg_model_check(&m, &max, &p), 0, "max runs the baseline");
 	UNIT_EQ_U64(idreg_model_check(&m, &n1, &p), 0, "neoverse-n1 runs the baseline");
@@ -438,14 +426,14 @@ static void test_check_features(void)
 	UNIT_EQ_U64(idreg_model_check(&m, &max_qh, &p), 0, "max (qemu-host) runs it");
 	idreg_msgs_free(&p);
 	UNIT_OK(idreg_model_check(&m, &n1_qh, &p) >= 1 &&
-		has_msg(&p, "feature sve: the model asks for it and neoverse-n1-qemu-host.json cannot give it: KVM does not offer sve there (vCPU qemu-host: pmu)"),
+		unit_has_msg(&p, "feature sve: the model asks for it and neoverse-n1-qemu-host.json cannot give it: KVM does not offer sve there (vCPU qemu-host: pmu)"),
 		"neoverse-n1 (qemu-host) cannot: sve named");
 	UNIT_EQ_U64(p.nr, 2, "its SVE fields add nothing to the feature's line");
-	UNIT_OK(has_msg(&p, "SYSREG_ID_AA64DFR0_EL1_PMUVer: value 0x6 is unsafe"),
+	UNIT_OK(unit_has_msg(&p, "SYSREG_ID_AA64DFR0_EL1_PMUVer: value 0x6 is unsafe"),
 		"and PMUVer 6 is above its PMUv3p1");
 	idreg_msgs_free(&p);
 	UNIT_OK(idreg_model_check(&m, &max, &p) == 2 &&
-		has_msg(&p, "feature pmu: the model asks for it and max.json cannot give it: dumped with vCPU configuration default (none), which does not ask for pmu"),
+		unit_has_msg(&p, "feature pmu: the model asks for it and max.json cannot give it: dumped with vCPU configuration default (none), which does not ask for pmu"),
 		"a profile without the record: dumped without the features");
 	idreg_msgs_free(&p);
 	idreg_model_free(&m);
@@ -468,8 +456,8 @@ static void test_baseline_features(void)
 		    "max + neoverse-n1 (qemu-host): the same three blocking fields and MIDR");
 	UNIT_EQ_U64(m.features, IDREG_VCPU_PMU, "only the PMU is in the model");
 	UNIT_OK(dropped.nr == 2 &&
-		has_msg(&dropped, "feature sve: not in the model, blocked by neoverse-n1-qemu-host.json: KVM does not offer sve there") &&
-		has_msg(&dropped, "feature pauth: not in the model, blocked by neoverse-n1-qemu-host.json"),
+		unit_has_msg(&dropped, "feature sve: not in the model, blocked by neoverse-n1-qemu-host.json: KVM does not offer sve there") &&
+		unit_has_msg(&dropped, "feature pauth: not in the model, blocked by neoverse-n1-qemu-host.json"),
 		"sve and pauth dropped, the host named");
 	UNIT_EQ_U64(model_value(&m, "ID_AA64DFR0_EL1", "PMUVer"), 4, "PMUVer: the lower");
 	UNIT_EQ_U64(model_value(&m, "ID_AA64ZFR0_EL1", "SVEver"), 0xdead,
@@ -480,7 +468,7 @@ static void test_baseline_features(void)
 		    "PFR0.SVE: not writable, 0 on both without SVE, so left out");
 	UNIT_EQ_U64(idreg_model_check(&m, &max_qh, &p), 0, "max runs the baseline");
 	UNIT_EQ_U64(idreg_model_check(&m, &n1_qh, &p), 0, "neoverse-n1 runs the baseline");
-	UNIT_OK(idreg_model_check(&m, &n1, &p) == 1 && has_msg(&p, "feature pmu"),
+	UNIT_OK(idreg_model_check(&m, &n1, &p) == 1 && unit_has_msg(&p, "feature pmu"),
 		"a profile without the PMU cannot");
 	idreg_msgs_free(&p);
 	idreg_msgs_free(&dropped);
@@ -489,22 +477,14 @@ static void test_baseline_features(void)
 	idreg_model_free(&m);
 }
 
-static int load(struct idreg_profile *p, const char *file, char *err)
-{
-	if (idreg_profile_load(p, file, err))
-		return -1;
-	snprintf(p->label, sizeof(p->label), "%s", strrchr(file, '/') + 1);
-	return 0;
-}
-
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
 
-	if (load(&max, DATA "max.json", err) ||
-	    load(&n1, DATA "neoverse-n1.json", err) ||
-	    load(&max_qh, DATA "max-qemu-host.json", err) ||
-	    load(&n1_qh, DATA "neoverse-n1-qemu-host.json", err)) {
+	if (unit_load_profile(&max, DATA "max.json", err) ||
+	    unit_load_profile(&n1, DATA "neoverse-n1.json", err) ||
+	    unit_load_profile(&max_qh, DATA "max-qemu-host.json", err) ||
+	    unit_load_profile(&n1_qh, DATA "neoverse-n1-qemu-host.json", err)) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}

@@ -10,6 +10,7 @@
 #include "idregs/model.h"
 #include "idregs/qemu.h"
 #include "unit.h"
+#include "vmm_unit.h"
 
 #define DATA	"vmm/tests/data/"
 
@@ -34,19 +35,6 @@ static struct idreg_qemu_view view;
 	"SYSREG_ID_AA64ISAR1_EL1_JSCVT=0x1,SYSREG_ID_AA64ISAR1_EL1_FCMA=0x1," \
 	"SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6,SYSREG_ID_AA64MMFR0_EL1_PARange=0x6," \
 	"SYSREG_CTR_EL0_DminLine=0x4,SYSREG_CTR_EL0_L1Ip=0x2"
-
-static bool has_msg(const struct idreg_msgs *m, const char *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nr; i++)
-		if (strstr(m->v[i], s))
-			return true;
-	for (i = 0; i < m->nr; i++)
-		printf("#   message: %s\n", m->v[i]);
-	printf("#   none has \"%s\"\n", s);
-	return false;
-}
 
 /* @line split at spaces into @m; 0 or -1 (with @err). */
 static int parse(struct idreg_model *m, const char *line, char *err)
@@ -106,7 +94,7 @@ static void test_conflicts(void)
 	UNIT_EQ_U64(resolve("-cpu host,pmu=off,SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6", &max_qh, &m), 0,
 		    "pmu=off with PMUVer 6: accepted");
 	UNIT_EQ_U64(guest("ID_AA64DFR0_EL1", "PMUVer"), 0, "the guest reads PMUVer 0");
-	UNIT_OK(has_msg(&view.notes, "SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6: pmu=off wins (arm_cpu_realizefn()"),
+	UNIT_OK(unit_has_msg(&view.notes, "SYSREG_ID_AA64DFR0_EL1_PMUVer=0x6: pmu=off wins (arm_cpu_realizefn()"),
 		"a note names the option and the value the guest gets");
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-cpu host,sve=off,SYSREG_ID_AA64ZFR0_EL1_SVEver=0x1", &max_qh, &m), 0,
@@ -115,9 +103,9 @@ static void test_conflicts(void)
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-cpu host,pauth=off,SYSREG_ID_AA64ISAR1_EL1_API=0x5", &max_qh, &m), 1,
 		    "pauth=off with API 5: one error, and not the conflict");
-	UNIT_OK(has_msg(&view.errors, "SYSREG_ID_AA64ISAR1_EL1_API' not found: the field is not writable"),
+	UNIT_OK(unit_has_msg(&view.errors, "SYSREG_ID_AA64ISAR1_EL1_API' not found: the field is not writable"),
 		"KVM does not let API be written on max: the series has no such property");
-	UNIT_OK(has_msg(&view.notes, "SYSREG_ID_AA64ISAR1_EL1_API=0x5: pauth=off wins"),
+	UNIT_OK(unit_has_msg(&view.notes, "SYSREG_ID_AA64ISAR1_EL1_API=0x5: pauth=off wins"),
 		"and pauth=off would win anyway");
 	UNIT_EQ_U64(guest("ID_AA64ISAR1_EL1", "API"), 0, "API reads 0");
 	idreg_model_free(&m);
@@ -145,11 +133,11 @@ static void test_defaults(void)
 	nopmu.offered &= ~IDREG_VCPU_PMU;
 	nopmu.features &= ~IDREG_VCPU_PMU;
 	UNIT_EQ_U64(resolve("-cpu host,pmu=off", &nopmu, &m), 1, "pmu=off where KVM has no PMU");
-	UNIT_OK(has_msg(&view.errors, "Property 'host-arm-cpu.pmu' not found"),
+	UNIT_OK(unit_has_msg(&view.errors, "Property 'host-arm-cpu.pmu' not found"),
 		"QEMU stops: the property does not exist");
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-cpu host,sve=on", &n1_qh, &m), 1, "sve=on where KVM has no SVE");
-	UNIT_OK(has_msg(&view.errors, "'sve' feature not supported by KVM on this host"),
+	UNIT_OK(unit_has_msg(&view.errors, "'sve' feature not supported by KVM on this host"),
 		"QEMU stops, in its words");
 	idreg_model_free(&m);
 }
@@ -172,11 +160,11 @@ static void test_el2_el3(void)
 	UNIT_EQ_U64(guest("ID_AA64PFR0_EL1", "EL3"), 0, "and EL3 0");
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-M virt,secure=on -cpu host", &max_qh, &m), 1, "secure=on");
-	UNIT_OK(has_msg(&view.errors, "Security extensions (TrustZone)"), "refused under KVM");
+	UNIT_OK(unit_has_msg(&view.errors, "Security extensions (TrustZone)"), "refused under KVM");
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-M virt,virtualization=on -cpu host", &max_qh, &m), 1,
 		    "virtualization=on where KVM offers no EL2");
-	UNIT_OK(has_msg(&view.errors, "does not support providing Virtualization extensions"),
+	UNIT_OK(unit_has_msg(&view.errors, "does not support providing Virtualization extensions"),
 		"QEMU stops, in its words");
 	idreg_model_free(&m);
 }
@@ -193,7 +181,7 @@ static void test_mte(void)
 	mte.features |= IDREG_VCPU_MTE;
 	UNIT_OK(!parse(&m, "-M virt,mte=on -cpu host", err), "mte=on parses");
 	UNIT_OK(idreg_model_check_qemu(&m, &mte, true, &out, &notes) >= 1 &&
-		has_msg(&out, "Live migration disabled due to MTE enabled"),
+		unit_has_msg(&out, "Live migration disabled due to MTE enabled"),
 		"compare: MTE is a migration blocker");
 	idreg_model_free(&m);
 	idreg_msgs_free(&out);
@@ -213,7 +201,7 @@ static void test_vls(void)
 	p.sve_vls = 0x7;
 	p.sve_vls_known = true;
 	UNIT_EQ_U64(resolve("-cpu host,sve1024=on", &p, &m), 1, "a length KVM does not offer");
-	UNIT_OK(has_msg(&view.errors, "does not support the vector length 1024-bits"),
+	UNIT_OK(unit_has_msg(&view.errors, "does not support the vector length 1024-bits"),
 		"QEMU stops, naming it");
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-cpu host,sve128=on,SYSREG_ID_AA64PFR0_EL1_DIT=0x1", &p, &m), 0,
@@ -230,11 +218,11 @@ static void test_missing_props(void)
 
 	UNIT_EQ_U64(resolve("-cpu host,SYSREG_MIDR_EL1_PartNum=0x51", &max_qh, &m), 1,
 		    "MIDR_EL1 property");
-	UNIT_OK(has_msg(&view.errors, "never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS"),
+	UNIT_OK(unit_has_msg(&view.errors, "never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS"),
 		"QEMU has none: it never enables the capability");
 	idreg_model_free(&m);
 	UNIT_OK(resolve("-cpu host,SYSREG_ID_AA64MMFR2_EL1_FWB=0x0", &n1_qh, &m) >= 1 &&
-		has_msg(&view.errors, "Property 'host-arm-cpu.SYSREG_ID_AA64MMFR2_EL1_FWB' not found: the field is not writable"),
+		unit_has_msg(&view.errors, "Property 'host-arm-cpu.SYSREG_ID_AA64MMFR2_EL1_FWB' not found: the field is not writable"),
 		"a field not writable on that host has no property there");
 	idreg_model_free(&m);
 }
@@ -293,10 +281,10 @@ static void test_seed(void)
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-accel kvm -M virt " SEED, &n1_qh, &m), 5,
 		    "neoverse-n1 refuses five registers of it");
-	UNIT_OK(has_msg(&view.errors, "SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2 where the host has 0x1") &&
-		has_msg(&view.errors, "SYSREG_ID_AA64ISAR0_EL1_RNDR=0x1 where the host has 0x0") &&
-		has_msg(&view.errors, "SYSREG_ID_AA64PFR1_EL1_BT=0x1 where the host has 0x0") &&
-		has_msg(&view.errors, "SYSREG_ID_AA64MMFR0_EL1_PARange=0x6 where the host has 0x5"),
+	UNIT_OK(unit_has_msg(&view.errors, "SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x2 where the host has 0x1") &&
+		unit_has_msg(&view.errors, "SYSREG_ID_AA64ISAR0_EL1_RNDR=0x1 where the host has 0x0") &&
+		unit_has_msg(&view.errors, "SYSREG_ID_AA64PFR1_EL1_BT=0x1 where the host has 0x0") &&
+		unit_has_msg(&view.errors, "SYSREG_ID_AA64MMFR0_EL1_PARange=0x6 where the host has 0x5"),
 		"each named with the host's value");
 	idreg_model_free(&m);
 }
@@ -313,21 +301,13 @@ static void test_old_profile(void)
 	UNIT_EQ_U64(resolve("-cpu max", &max, &m), (uint64_t)-1, "another CPU model");
 }
 
-static int load(struct idreg_profile *p, const char *file, char *err)
-{
-	if (idreg_profile_load(p, file, err))
-		return -1;
-	snprintf(p->label, sizeof(p->label), "%s", strrchr(file, '/') + 1);
-	return 0;
-}
-
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
 
-	if (load(&max_qh, DATA "max-qemu-host.json", err) ||
-	    load(&n1_qh, DATA "neoverse-n1-qemu-host.json", err) ||
-	    load(&max, DATA "max.json", err)) {
+	if (unit_load_profile(&max_qh, DATA "max-qemu-host.json", err) ||
+	    unit_load_profile(&n1_qh, DATA "neoverse-n1-qemu-host.json", err) ||
+	    unit_load_profile(&max, DATA "max.json", err)) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}

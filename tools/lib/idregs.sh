@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# What idregs' shell tools share, as a library sourced by run_tests.sh,
+# tools/mutate/run.sh and tools/kselftest-*.sh (modelled on
+# tools/emu/emu.sh: functions prefixed idregs_, no globals of its own):
+# the selftests Makefile's variables, building the suite, the test list
+# ktap_runner reads, staging an initramfs tree, and reading the tests'
+# records (docs/results.md).  Callers set TOP (the repository).
+
+# The selftests Makefile's variable $1 (TESTS, VCPU_TESTS, TEST_FILES...).
+idregs_selftests_var() {
+	make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 "print-$1"
+}
+
+# Build the suite, static for arm64, into $1 (incremental); make's output
+# goes to $2, and to stderr when the build fails.
+idregs_build_selftests() {
+	make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$1" all >"$2" 2>&1 && return 0
+	cat "$2" >&2
+	return 1
+}
+
+# The test list ktap_runner reads (tests.list): a line "NAME TIMEOUT
+# DIR/NAME [ARGS]" per test $4...; the tests that take --vcpu
+# (VCPU_TESTS) get "--vcpu $3" unless $3 is empty (then they run their
+# default: every configuration the host offers).  Other names (the
+# kernel's set_id_regs) get no arguments.
+idregs_tests_list() {
+	local dir=$1 timeout=$2 vcpus=$3 vcpu_tests t
+	shift 3
+	vcpu_tests=$(idregs_selftests_var VCPU_TESTS) || return 1
+	for t in "$@"; do
+		case " $vcpu_tests " in
+		*" $t "*)
+			if [ -n "$vcpus" ]; then
+				echo "$t $timeout $dir/$t --vcpu $vcpus"
+				continue
+			fi ;;
+		esac
+		echo "$t $timeout $dir/$t"
+	done
+}
+
+# An initramfs tree in $2 from the suite built in $1: /init is its
+# ktap_runner, /bin holds the tests $3... and the data files they read
+# (TEST_FILES).  The caller writes $2/tests.list and packs it (emu_pack).
+idregs_stage() {
+	local built=$1 stage=$2 t files
+	shift 2
+	files=$(idregs_selftests_var TEST_FILES) || return 1
+	mkdir -p "$stage/bin" || return 1
+	cp "$built/ktap_runner" "$stage/init" || return 1
+	for t in $files "$@"; do
+		cp "$built/$t" "$stage/bin/$t" || return 1
+	done
+}
+
+# The tests' records of kind $2 in log $1 ("# idregs-KIND: VALUE", at any
+# KTAP nesting: docs/results.md): VALUE, one a line, in order.
+idregs_records() {
+	sed -n "s/^ *\(# \)\{1,\}idregs-$2: //p" "$1"
+}
+
+# The value of key $1 in record $2 ("key=value ..."); status 1 when it has
+# none.  A value ends at a space, but "reason" runs to the end.
+idregs_field() {
+	local key=$1 rec=" $2"
+	case "$rec" in *" $key="*) ;; *) return 1 ;; esac
+	rec=${rec#* "$key"=}
+	[ "$key" = reason ] || rec=${rec%% *}
+	echo "$rec"
+}
+
+# Each test's timeout, kselftest's way: selftests/settings' timeout=.
+idregs_settings_timeout() {
+	local line
+	while IFS= read -r line; do
+		case "$line" in timeout=*) echo "${line#timeout=}"; return 0 ;; esac
+	done <"$TOP/selftests/settings"
+	return 1
+}
