@@ -352,7 +352,7 @@ report_host() {
 # with each host's console printed whole when it is done (one KTAP stream
 # per host, in matrix order).
 run_emulated() {
-	local img=$1 k c h i=0 running=0 host_kernels
+	local img=$1 k c h i=0 running=0 host_kernels name
 	local hosts=() logs=()
 	if [ ${#IMAGES[@]} -gt 0 ]; then
 		host_kernels=${IMAGES[*]}
@@ -365,10 +365,18 @@ run_emulated() {
 		done
 	done
 	[ -n "$LOG_DIR" ] && mkdir -p "$LOG_DIR"
+	# An image is named by its release and its place on the command line:
+	# two images may share a file name (vmlinuz).
 	for h in "${hosts[@]}"; do
 		read -r k c <<<"$h"
-		logs+=("${LOG_DIR:-$OUT}/console-$(basename "${k#image:}")-$c${HOST_FLAVOUR:+-${HOST_FLAVOUR//,/-}}.log")
+		case "$k" in
+		image:*) name=$(emu_release "$k")-image$((i + 1)) ;;
+		*) name=$k ;;
+		esac
+		i=$((i + 1))
+		logs+=("${LOG_DIR:-$OUT}/console-$name-$c${HOST_FLAVOUR:+-${HOST_FLAVOUR//,/-}}.log")
 	done
+	i=0
 	# One KTAP stream: every host is a subtest with the runner's own
 	# stream nested inside.
 	echo "TAP version 13"

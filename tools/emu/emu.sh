@@ -174,6 +174,8 @@ emu_boot() {
 	emu_host_has nested && append=" kvm-arm.mode=nested"
 	vmlinuz=$(emu_kernel_file "$kdir")
 	rm -f "$log" "$log.killed" "$log.pid" "$log.rc"
+	# The console goes to $log line by line (sed -u): the boot and hang
+	# limits below read it while the host runs.
 	if [ ! -s "$vmlinuz" ]; then
 		echo "kernel image missing: $vmlinuz (run scripts/deps.sh --refresh)" >"$log.killed"
 		: >"$log"
@@ -187,7 +189,7 @@ emu_boot() {
 			-append "console=ttyAMA0 rdinit=/init panic=-1 quiet$append" \
 			</dev/null 2>&1
 		echo $? >"$log.rc"
-	} 2>/dev/null | tr -d '\r' | if [ "${EMU_QUIET:-0}" = 1 ]; then cat >"$log"; else tee "$log" | emu_ktap_nest; fi &
+	} 2>/dev/null | sed -u 's/\r//g' | if [ "${EMU_QUIET:-0}" = 1 ]; then cat >"$log"; else tee "$log" | emu_ktap_nest; fi &
 	local pipe=$! start=$SECONDS
 	while kill -0 "$pipe" 2>/dev/null; do
 		sleep 0.2
