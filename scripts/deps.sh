@@ -242,6 +242,23 @@ deb_depends() {
 		sed -n 's/^ *\([^ |]*\) *(= *\([^)]*\)).*/\1=\2/p'
 }
 
+# The kernel image of the package tree extracted in $1 into $2 (vmlinuz,
+# release, package-version $3); prints the release.  boot/vmlinuz-RELEASE
+# up to 6.x, usr/lib/modules/RELEASE/vmlinuz in 7.x.
+install_vmlinuz() {
+	local tmp=$1 dest=$2 ver=$3 img rel
+
+	img=$(find "$tmp" \( -path '*/boot/vmlinuz-*' -o -name vmlinuz \) -type f | head -n 1)
+	[ -n "$img" ] || return 1
+	mkdir -p "$dest"
+	cp "$img" "$dest/vmlinuz.new" && mv "$dest/vmlinuz.new" "$dest/vmlinuz" || return 1
+	rel=${img##*/vmlinuz-}
+	[ "$rel" = "$img" ] && rel=$(basename "$(dirname "$img")")
+	echo "$rel" >"$dest/release"
+	echo "$ver" >"$dest/package-version"
+	echo "$rel"
+}
+
 # Follow the meta package to the package holding vmlinuz (linux-image-* up
 # to 6.x, linux-binary-* from 7.x) and extract it to kernels/SERIES.
 fetch_kernel() {
@@ -276,15 +293,8 @@ fetch_kernel() {
 	local tmp
 	tmp=$(mktemp -d)
 	dpkg-deb -x "$found" "$tmp"
-	local img
-	img=$(find "$tmp" \( -path '*/boot/vmlinuz-*' -o -name vmlinuz \) -type f | head -n 1)
-	mkdir -p "$dest"
-	cp "$img" "$dest/vmlinuz.new" && mv "$dest/vmlinuz.new" "$dest/vmlinuz"
-	# boot/vmlinuz-RELEASE up to 6.x, usr/lib/modules/RELEASE/vmlinuz in 7.x
-	local rel=${img##*/vmlinuz-}
-	[ "$rel" = "$img" ] && rel=$(basename "$(dirname "$img")")
-	echo "$rel" >"$dest/release"
-	echo "$ver" >"$dest/package-version"
+	local rel
+	rel=$(install_vmlinuz "$tmp" "$dest" "$ver") || die "no vmlinuz in linux-image-arm64=$ver"
 	rm -rf "$tmp"
 	say "kernel $series: $rel ($ver)"
 }
@@ -579,17 +589,11 @@ fetch_extra_kernel() {
 		[ -n "$dep" ] || die "$spec holds no vmlinuz and depends on no linux-binary-*"
 		deb=$(download_deb "${dep%%=*}:arm64=${dep#*=}")
 	fi
-	local tmp img
+	local tmp
 	tmp=$(mktemp -d)
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards '*vmlinuz*'
-	img=$(find "$tmp" \( -path '*/boot/vmlinuz-*' -o -name vmlinuz \) -type f | head -n 1)
-	[ -n "$img" ] || die "no vmlinuz in $deb"
-	mkdir -p "$dest"
-	cp "$img" "$dest/vmlinuz.new" && mv "$dest/vmlinuz.new" "$dest/vmlinuz"
-	local krel=${img##*/vmlinuz-}
-	[ "$krel" = "$img" ] && krel=$(basename "$(dirname "$img")")
-	echo "$krel" >"$dest/release"
-	echo "$ver" >"$dest/package-version"
+	local krel
+	krel=$(install_vmlinuz "$tmp" "$dest" "$ver") || die "no vmlinuz in $deb"
 	echo "$series" >"$dest/series"
 	rm -rf "$tmp"
 	# The .deb (up to 200 MB for 6.x's linux-image) is not kept.
