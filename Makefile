@@ -114,10 +114,12 @@ unit-c: unit-build
 unit-cli: $(IDREG_NATIVE)
 	vmm/tests/test_cli.sh $(IDREG_NATIVE)
 
-# ktap_runner, natively: pass, fail, skip, signal, timeouts.
+# ktap_runner, natively: pass, fail, skip, signal, timeouts; tools/lib's
+# KTAP reader; the mutation runner's verdicts on canned consoles.
 unit-runner:
 	tools/runner/test_runner.sh
 	tools/lib/test_ktap.sh
+	tools/mutate/test_run.sh
 
 # The shell library (tools/lib/idregs.sh), emu.sh's reading of KTAP
 # totals and run_tests.sh's reading of the tests' records, natively.

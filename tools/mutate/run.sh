@@ -10,38 +10,42 @@
 # (tools/mutate/build-kernel.sh: incremental), revert, boot the kernel on
 # the emulated host and run both suites in it.  A mutant whose bug only a
 # particular host shows names it ("# Host: cpu=MODEL host=FLAVOURS
-# vcpu=LIST"); the unmutated kernel is run on every host named.  A suite kills a mutant when
-# one of its tests fails (or the host crashes or hangs in it).  Prints a
-# line per mutant, a table and the scores; writes the table as markdown to
-# FILE (default build/mutation.md).
+# vcpu=LIST"); the unmutated kernel is run on every host named, alone, and
+# once more on the default host beside a rebuild, as mutants are judged.
+#
+# Verdicts (tools/mutate/verdict.sh): a suite kills a mutant when one of
+# its results fails (or the host kernel crashes in it); the kill names that
+# result and is "behaviour" (what KVM did) or "source" (only the declared
+# masks or the declared sanitising disagreed).  A TIMEOUT, a host that hung,
+# never reached /init or gave no result is no verdict: that mutant is
+# judged again alone with selftests/settings' timeout, and if it still
+# gives none the run exits 2 naming it.  A mutant whose "# Host:" names
+# vCPU configurations is judged a second time with the tests' default
+# arguments (no --vcpu), as kernel CI runs them.
+#
+# Prints a line per mutant, a table and the scores; writes the table as
+# markdown to FILE (default build/mutation.md).
 #
 # Exit: 0 the catalogue held; 1 the unmutated kernel fails a suite (on a
 # host a mutant names, set_id_regs may: its verdicts there are n/a), a mutant
 # marked "Expect: killed" survives idregs, or one marked equivalent is
 # killed; 2 bad input (unknown mutant, a patch without its header, a patch
-# that no longer applies or builds: which and why).
+# that no longer applies or builds: which and why), or a mutant without a
+# verdict after its second judgement.
 set -uo pipefail
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=$("$TOP/scripts/deps.sh" --print-cache)
-. "$TOP/tools/emu/emu.sh"
-. "$TOP/tools/lib/idregs.sh"
-DIR=${IDREGS_MUTATION_DIR:-$CACHE/mutation}
-TREE=$DIR/linux
-MUTANTS=$TOP/tools/mutate/mutants
-PRISTINE=$DIR/pristine
-tree_version=
-# Per test inside a mutant's host: a mutant that hangs a test costs this.
-TEST_TIMEOUT=${MUTATION_TEST_TIMEOUT:-60}
+readonly TOP=$(cd "$(dirname "$0")/../.." && pwd)
+readonly MUTANTS=$TOP/tools/mutate/mutants
+# Per test inside a mutant's host while others build: a hung test costs
+# this; a mutant judged again alone gets selftests/settings' timeout.
+readonly TEST_TIMEOUT=${MUTATION_TEST_TIMEOUT:-60}
+readonly SETTINGS_TIMEOUT=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
 # Hosts booted at a time while the next mutants build.
-JUDGES=${MUTATION_JUDGES:-2}
-IDREGS_TESTS=
-SET_ID_REGS=set_id_regs
+readonly JUDGES=${MUTATION_JUDGES:-2}
+readonly SET_ID_REGS=set_id_regs
 
-out_md=$TOP/build/mutation.md
-cpu=max
-list_only=0
-names=()
+. "$TOP/tools/emu/emu.sh"
+. "$TOP/tools/mutate/verdict.sh"
 
 usage() {
 	cat <<USAGE
@@ -52,132 +56,22 @@ usage: tools/mutate/run.sh [--out FILE] [--cpu MODEL] [--list] [MUTANT...]
   --cpu    qemu -cpu model of the emulated host (default: max)
   --list   list the catalogue (name, class, expectation, host, what it models)
 Exit: 0 the catalogue held, 1 a suite lost a mutant it must kill (or the
-unmutated kernel fails), 2 bad input.
+unmutated kernel fails), 2 bad input or a mutant without a verdict.
 USAGE
 }
 
 die() { echo "mutation: error: $*" >&2; exit "${2:-1}"; }
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--out) out_md=${2:?--out needs a file}; shift ;;
-	--cpu) cpu=${2:?--cpu needs a model}; shift ;;
-	--list) list_only=1 ;;
-	-h|--help) usage; exit 0 ;;
-	-*) usage >&2; exit 2 ;;
-	*) names+=("${1%.patch}") ;;
-	esac
-	shift
-done
 
 # A header line "# KEY: value" of patch $1.
 header() {
 	sed -n "s/^# $2: *//p" "$1" | head -n 1
 }
 
-# The catalogue, checked: every patch has its Mutant/Class/Expect header.
-declare -a patches=()
-select_patches() {
-	local n p all=()
-	for p in "$MUTANTS"/*.patch; do
-		[ -f "$p" ] && all+=("$p")
-	done
-	[ ${#all[@]} -gt 0 ] || die "no mutants in $MUTANTS" 2
-	if [ ${#names[@]} = 0 ]; then
-		patches=("${all[@]}")
-	else
-		for n in "${names[@]}"; do
-			p=$MUTANTS/$(basename "$n").patch
-			[ -f "$p" ] || die "unknown mutant '$n' (see tools/mutate/run.sh --list)" 2
-			patches+=("$p")
-		done
-	fi
-	for p in "${patches[@]}"; do
-		[ -n "$(header "$p" Mutant)" ] && [ -n "$(header "$p" Class)" ] ||
-			die "$(basename "$p"): no '# Mutant:' or '# Class:' header" 2
-		setup_of "$p" >/dev/null || exit 2
-		case "$(header "$p" Expect)" in
-		killed|equivalent:?*) ;;
-		*) die "$(basename "$p"): '# Expect:' must be 'killed' or 'equivalent: REASON'" 2 ;;
-		esac
-	done
-}
-
-list_catalogue() {
-	local p
-	for p in "${patches[@]}"; do
-		printf '%-34s %-16s %-10s %-26s %s\n' "$(basename "$p" .patch)" "$(header "$p" Class)" \
-			"$(header "$p" Expect | cut -d: -f1)" "$(setup_of "$p" | tr ' ' /)" \
-			"$(header "$p" Mutant)"
-	done
-}
-
-# The tree's files a patch changes.
-patch_files() {
-	sed -n 's|^+++ b/||p' "$1"
-}
-
-# git apply as a plain patch tool on the tree (which is no repository):
-# never let it find one above the tree.
-tree_apply() {
-	GIT_CEILING_DIRECTORIES=$(dirname "$TREE") git -C "$TREE" apply "$@"
-}
-
-# The pristine copy of every file a mutant changes is kept in $PRISTINE,
-# taken before its first mutant is applied (the tree is pristine then);
-# copies of another version of the tree are dropped (pristine_for_tree).
-keep_pristine() {
-	local f
-	for f in $(patch_files "$1"); do
-		[ -f "$PRISTINE/$f" ] && continue
-		mkdir -p "$(dirname "$PRISTINE/$f")"
-		cp -p "$TREE/$f" "$PRISTINE/$f"
-	done
-}
-
-# Return every file a mutant changed to its pristine copy (a run that was
-# interrupted may have left a mutant in the tree).  A new mtime tells the
-# rebuild to recompile it.
-revert_tree() {
-	local f
-	[ -n "$tree_version" ] || return 0
-	(cd "$PRISTINE" && find . -type f ! -name .version) | while read -r f; do
-		cmp -s "$PRISTINE/$f" "$TREE/$f" || cp "$PRISTINE/$f" "$TREE/$f"
-	done
-}
-
-# $PRISTINE holds copies of this version of the tree only.
-pristine_for_tree() {
-	[ "$(cat "$PRISTINE/.version" 2>/dev/null)" = "$tree_version" ] && return 0
-	rm -rf "$PRISTINE"
-	mkdir -p "$PRISTINE"
-	echo "$tree_version" >"$PRISTINE/.version"
-}
-
-# Every selected patch applies to the pristine tree, or exit 2 naming it.
-check_patches() {
-	local p why
-	revert_tree
-	for p in "${patches[@]}"; do
-		why=$(tree_apply --check "$p" 2>&1) ||
-			die "$(basename "$p") no longer applies to $tree_name: $(head -n 2 <<<"$why" | tr '\n' ' ')" 2
-	done
-}
-
-# The suites, static for arm64, and one initramfs per test list: both
-# suites, idregs only, set_id_regs only.
-stage() {
-	idregs_build_selftests "$work/ksft" "$work/build.log" || die "building the selftests failed"
-	IDREGS_TESTS=$(idregs_selftests_var TEST_GEN_PROGS)
-	idregs_stage "$work/ksft" "$work/stage" $IDREGS_TESTS || die "staging the initramfs failed"
-	cp "$set_id_regs_bin" "$work/stage/bin/$SET_ID_REGS"
-}
-
 # A mutant's host: "CPU HOST VCPU" from its optional header line
 # "# Host: cpu=MODEL host=FLAVOURS vcpu=LIST" (tools/mutate/README.md);
-# by default --cpu's model, the default host and the default vCPU.
+# by default CPU $2, the default host and the tests' default arguments.
 setup_of() {
-	local cpu_=$cpu host_=default vcpu_=default w
+	local cpu_=$2 host_=default vcpu_=default w
 	for w in $(header "$1" Host); do
 		case "$w" in
 		cpu=?*) cpu_=${w#cpu=} ;;
@@ -189,259 +83,488 @@ setup_of() {
 	echo "$cpu_ $host_ $vcpu_"
 }
 
-# The three initramfs images of a setup (both suites, idregs, set_id_regs),
-# packed once; prints the setup's id.
-pack_setup() {
-	local id=${1// /_}
-	id=${id//,/+}
-	if [ ! -f "$work/all-$id.cpio.gz" ]; then
-		pack "all-$id" "$4" $IDREGS_TESTS $SET_ID_REGS
-		pack "idregs-$id" "$4" $IDREGS_TESTS
-		pack "set_id_regs-$id" "$4" $SET_ID_REGS
-	fi
-	echo "$id"
+# The same host with the tests' default arguments (no --vcpu).
+default_args() {
+	local c h v
+	read -r c h v <<<"$1"
+	echo "$c $h default"
 }
 
-# The tests that take --vcpu (VCPU_TESTS) get a mutant's "# Host: vcpu="
-# list, "default" when it names none (the tests' own default is every
-# configuration: tools/lib/idregs.sh).
+# The catalogue (patch paths, one a line), checked: every patch has its
+# Mutant/Class/Expect header.  $1: the CPU; then the names asked for.
+select_patches() {
+	local cpu_=$1 n p all=() sel=()
+	shift
+	for p in "$MUTANTS"/*.patch; do
+		[ -f "$p" ] && all+=("$p")
+	done
+	[ ${#all[@]} -gt 0 ] || die "no mutants in $MUTANTS" 2
+	if [ $# = 0 ]; then
+		sel=("${all[@]}")
+	else
+		for n in "$@"; do
+			p=$MUTANTS/$(basename "${n%.patch}").patch
+			[ -f "$p" ] || die "unknown mutant '$n' (see tools/mutate/run.sh --list)" 2
+			sel+=("$p")
+		done
+	fi
+	for p in "${sel[@]}"; do
+		[ -n "$(header "$p" Mutant)" ] && [ -n "$(header "$p" Class)" ] ||
+			die "$(basename "$p"): no '# Mutant:' or '# Class:' header" 2
+		setup_of "$p" "$cpu_" >/dev/null || exit 2
+		case "$(header "$p" Expect)" in
+		killed|equivalent:?*) ;;
+		*) die "$(basename "$p"): '# Expect:' must be 'killed' or 'equivalent: REASON'" 2 ;;
+		esac
+		echo "$p"
+	done
+}
+
+list_catalogue() {
+	local cpu_=$1 p
+	shift
+	for p in "$@"; do
+		printf '%-34s %-16s %-10s %-26s %s\n' "$(basename "$p" .patch)" "$(header "$p" Class)" \
+			"$(header "$p" Expect | cut -d: -f1)" "$(setup_of "$p" "$cpu_" | tr ' ' /)" \
+			"$(header "$p" Mutant)"
+	done
+}
+
+# The tree's files a patch changes.
+patch_files() {
+	sed -n 's|^+++ b/||p' "$1"
+}
+
+# git apply as a plain patch tool on the tree $1 (which is no repository):
+# never let it find one above the tree.
+tree_apply() {
+	local tree=$1
+	shift
+	GIT_CEILING_DIRECTORIES=$(dirname "$tree") git -C "$tree" apply "$@"
+}
+
+# The pristine copy (in $3) of every file of tree $2 patch $1 changes,
+# taken before its first mutant is applied (the tree is pristine then).
+keep_pristine() {
+	local f
+	for f in $(patch_files "$1"); do
+		[ -f "$3/$f" ] && continue
+		mkdir -p "$(dirname "$3/$f")"
+		cp -p "$2/$f" "$3/$f"
+	done
+}
+
+# Return every file of tree $1 a mutant changed to its pristine copy in $2
+# (a run that was interrupted may have left a mutant in the tree).  A new
+# mtime tells the rebuild to recompile it.
+revert_tree() {
+	local tree=$1 pristine=$2 f
+	[ -f "$pristine/.version" ] || return 0
+	(cd "$pristine" && find . -type f ! -name .version) | while read -r f; do
+		cmp -s "$pristine/$f" "$tree/$f" || cp "$pristine/$f" "$tree/$f"
+	done
+}
+
+# $2 holds pristine copies of version $1 of the tree only.
+pristine_for_tree() {
+	[ "$(cat "$2/.version" 2>/dev/null)" = "$1" ] && return 0
+	rm -rf "$2"
+	mkdir -p "$2"
+	echo "$1" >"$2/.version"
+}
+
+# A variable of the selftests Makefile (the test names, the data files).
+selftests_var() {
+	make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 "print-$1"
+}
+
+# The run's state directory $1: the suites, static for arm64, staged for
+# the initramfs, with set_id_regs $2; the test lists in $1/tests.
+stage() {
+	local work=$1 t
+	make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$work/ksft" all >"$work/build.log" 2>&1 || {
+		cat "$work/build.log" >&2
+		die "building the selftests failed"
+	}
+	selftests_var TEST_GEN_PROGS >"$work/tests.idregs"
+	selftests_var VCPU_TESTS >"$work/tests.vcpu"
+	mkdir -p "$work/stage/bin"
+	cp "$work/ksft/ktap_runner" "$work/stage/init"
+	for t in $(cat "$work/tests.idregs") $(selftests_var TEST_FILES); do
+		cp "$work/ksft/$t" "$work/stage/bin/"
+	done
+	cp "$2" "$work/stage/bin/$SET_ID_REGS"
+}
+
+# The id of setup "CPU HOST VCPU" $1 in file names.
+setup_id() {
+	local id=${1// /_}
+	echo "${id//,/+}"
+}
+
+# Initramfs $2 (in state directory $1) running tests $5... with a per-test
+# timeout of $4 s; the tests of VCPU_TESTS get "--vcpu $3" unless $3 is
+# "default" (the tests' default arguments).
 pack() {
-	local name=$1 vcpu_=$2
-	shift 2
-	idregs_tests_list /bin "$TEST_TIMEOUT" "$vcpu_" "$@" >"$work/stage/tests.list"
+	local work=$1 name=$2 vcpu_=$3 timeout=$4 t
+	shift 4
+	[ -f "$work/$name.cpio.gz" ] && return 0
+	for t in "$@"; do
+		if [ "$vcpu_" != default ] && grep -qw -- "$t" "$work/tests.vcpu"; then
+			echo "$t $timeout /bin/$t --vcpu $vcpu_"
+		else
+			echo "$t $timeout /bin/$t"
+		fi
+	done >"$work/stage/tests.list"
 	emu_pack "$work/stage" "$work/$name.cpio.gz" || die "packing the initramfs failed"
 }
 
-# "NAME STATUS DETAIL" per test from console log $1: STATUS ok, skip or
-# fail; DETAIL the first failing result inside the test, or the runner's
-# directive; a test that started but never ended is "crash".
-test_results() {
-	awk '
-	function flush_open() { if (cur != "") print cur, "crash", (first != "" ? first : "the host stopped during this test") }
-	/^# selftests: [^:]*: / { cur = $0; sub(/^# selftests: [^:]*: /, "", cur); first = ""; assertion = 0; next }
-	cur != "" && /^# (# )*not ok / && first == "" { first = $0; sub(/^# (# )*/, "", first); next }
-	# The kernel selftests library aborts with an assertion block instead.
-	cur != "" && assertion == 1 && first == "" { first = $0; sub(/^# *(# )*/, "", first); assertion = 0; next }
-	cur != "" && /Test Assertion Failure/ { assertion = 1; next }
-	cur != "" && /^(not )?ok [0-9]+ selftests: / {
-		st = ($0 ~ /^not ok/) ? "fail" : ($0 ~ /# SKIP/ ? "skip" : "ok")
-		dir = $0; if (!sub(/.* # /, "", dir)) dir = ""
-		if (st == "fail" && first == "") first = (dir != "" ? dir : "exit status")
-		print cur, st, first; cur = ""; next
-	}
-	END { flush_open() }' "$1"
-}
-
-# Verdict of the tests $2... on log $1: "killed DETAIL", "survived" or
-# "notrun".
-suite_verdict() {
-	local log=$1 t name st detail seen=0
-	shift
-	for t in "$@"; do
-		while read -r name st detail; do
-			[ "$name" = "$t" ] || continue
-			seen=$((seen + 1))
-			case "$st" in
-			fail|crash) echo "killed $t: $detail"; return ;;
-			esac
-		done <"$log.results"
-	done
-	[ "$seen" -ge $# ] && echo survived || echo notrun
-}
-
-# Boot image $1 with initramfs $2; leaves $3 (console) and $3.results.
-# Boot image $1 with initramfs $2 on setup "CPU HOST VCPU" $4.
+# Boot image $2 with initramfs $3 on setup "CPU HOST VCPU" $5, per-test
+# timeout $6; leaves console $4, $4.results (verdict_results) and $4.host
+# (the boot's own verdict, empty for a clean end).
 boot() {
-	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * 6)) verdict cpu_ host_ vcpu_
-	read -r cpu_ host_ vcpu_ <<<"$4"
-	EMU_QUIET=1 EMU_HOST=${host_/default/} emu_boot "image:$1" "$cpu_" "$work/$2.cpio.gz" "$3" "$bound"
-	verdict=$(emu_verdict $? "$3")
-	test_results "$3" >"$3.results"
-	[ -n "$verdict" ] && echo "host: $verdict" >"$3.host" || rm -f "$3.host"
+	local work=$1 img=$2 initrd=$3 log=$4 setup=$5 timeout=$6 cpu_ host_ vcpu_
+	local bound=$((EMU_BOOT_ALLOWANCE + timeout * 6))
+	read -r cpu_ host_ vcpu_ <<<"$setup"
+	EMU_QUIET=1 EMU_HOST=${host_/default/} emu_boot "image:$img" "$cpu_" "$work/$initrd.cpio.gz" "$log" "$bound"
+	emu_verdict $? "$log" >"$log.host"
+	verdict_results "$log" >"$log.results"
 }
 
-# Run both suites on image $1; sets v_idregs and v_sir.  A suite the other
-# one's crash kept from running gets a boot of its own.
+# Judge image $2 on setup $4 with per-test timeout $5: both suites (one
+# boot; a suite the other one's end kept from running gets one of its own).
+# Prints "IDREGS_VERDICT<TAB>SET_ID_REGS_VERDICT".  $3: the logs' prefix.
 run_suites() {
-	local img=$1 log=$work/console-$2.log setup=$3 id
-	id=$(pack_setup "$setup" $setup)
-	boot "$img" "all-$id" "$log" "$setup"
-	v_idregs=$(suite_verdict "$log" $IDREGS_TESTS)
-	v_sir=$(suite_verdict "$log" $SET_ID_REGS)
-	if [ "$v_idregs" = notrun ]; then
-		boot "$img" "idregs-$id" "$log.idregs" "$setup"
-		v_idregs=$(suite_verdict "$log.idregs" $IDREGS_TESTS)
+	local work=$1 img=$2 log=$3 setup=$4 timeout=$5 id v_i v_s vcpu_ idregs
+	idregs=$(cat "$work/tests.idregs")
+	id=$(setup_id "$setup")-$timeout
+	vcpu_=${setup##* }
+	# shellcheck disable=SC2086
+	pack "$work" "all-$id" "$vcpu_" "$timeout" $idregs $SET_ID_REGS
+	boot "$work" "$img" "all-$id" "$log" "$setup" "$timeout"
+	# shellcheck disable=SC2086
+	v_i=$(verdict_suite "$log.results" "$(cat "$log.host")" $idregs)
+	v_s=$(verdict_suite "$log.results" "$(cat "$log.host")" $SET_ID_REGS)
+	if [ "${v_i%% *}" = error ]; then
+		# shellcheck disable=SC2086
+		pack "$work" "idregs-$id" "$vcpu_" "$timeout" $idregs
+		boot "$work" "$img" "idregs-$id" "$log.idregs" "$setup" "$timeout"
+		# shellcheck disable=SC2086
+		v_i=$(verdict_suite "$log.idregs.results" "$(cat "$log.idregs.host")" $idregs)
 	fi
-	if [ "$v_sir" = notrun ]; then
-		boot "$img" "set_id_regs-$id" "$log.sir" "$setup"
-		v_sir=$(suite_verdict "$log.sir" $SET_ID_REGS)
+	if [ "${v_s%% *}" = error ]; then
+		pack "$work" "set_id_regs-$id" "$vcpu_" "$timeout" $SET_ID_REGS
+		boot "$work" "$img" "set_id_regs-$id" "$log.sir" "$setup" "$timeout"
+		v_s=$(verdict_suite "$log.sir.results" "$(cat "$log.sir.host")" $SET_ID_REGS)
 	fi
-	# A host that never ran anything: the verdict of the boot itself.
-	[ "$v_idregs" = notrun ] && v_idregs="killed $(cat "$log.host" 2>/dev/null || echo 'no result')"
-	[ "$v_sir" = notrun ] && v_sir="killed $(cat "$log.host" 2>/dev/null || echo 'no result')"
+	printf '%s\t%s\n' "$v_i" "$v_s"
 }
 
-# Build the test kernel; $@: the tree's files changed since the last build.
+# idregs alone on image $2, setup $4 (the tests' default arguments).
+run_idregs() {
+	local work=$1 img=$2 log=$3 setup=$4 timeout=$5 id idregs
+	idregs=$(cat "$work/tests.idregs")
+	id=$(setup_id "$setup")-$timeout
+	# shellcheck disable=SC2086
+	pack "$work" "idregs-$id" "${setup##* }" "$timeout" $idregs
+	boot "$work" "$img" "idregs-$id" "$log" "$setup" "$timeout"
+	# shellcheck disable=SC2086
+	verdict_suite "$log.results" "$(cat "$log.host")" $idregs
+}
+
+# Judge mutant (or "unmutated") $2's image on setup $3 with per-test
+# timeout $4, in the background while the next one builds: one line
+# "IDREGS<TAB>SET_ID_REGS<TAB>IDREGS_WITH_DEFAULT_ARGUMENTS<TAB>RUN_S" in
+# $1/$2.verdict.  A setup with vCPU configurations is judged again with
+# the tests' default arguments; otherwise that verdict is the first one.
+judge() {
+	local work=$1 name=$2 setup=$3 timeout=$4 t0=$SECONDS v v_d dsetup
+	v=$(run_suites "$work" "$work/$name.Image" "$work/console-$name-$timeout.log" "$setup" "$timeout")
+	dsetup=$(default_args "$setup")
+	if [ "$dsetup" = "$setup" ]; then
+		v_d=${v%%$'\t'*}
+	else
+		v_d=$(run_idregs "$work" "$work/$name.Image" "$work/console-$name-$timeout.default.log" \
+			"$dsetup" "$timeout")
+	fi
+	printf '%s\t%s\t%s\n' "$v" "$v_d" $((SECONDS - t0)) >"$work/$name.verdict.tmp"
+	mv "$work/$name.verdict.tmp" "$work/$name.verdict"
+}
+
+# Build the test kernel; $2...: the tree's files changed since the last
+# build.  Prints "image PATH" and "set_id_regs PATH" (build-kernel.sh).
 build() {
-	local r f changed=()
+	local work=$1 f changed=()
+	shift
 	for f in "$@"; do
 		changed+=(--changed "$f")
 	done
-	r=$("$TOP/tools/mutate/build-kernel.sh" --quiet ${changed[@]+"${changed[@]}"} 2>"$work/kbuild.err") || return 1
-	image=$(sed -n 's/^image //p' <<<"$r")
-	set_id_regs_bin=$(sed -n 's/^set_id_regs //p' <<<"$r")
+	"$TOP/tools/mutate/build-kernel.sh" --quiet ${changed[@]+"${changed[@]}"} 2>"$work/kbuild.err"
 }
 
 md_escape() {
 	sed 's/|/\\|/g' <<<"$1"
 }
 
-select_patches
-if [ "$list_only" = 1 ]; then
-	list_catalogue
-	exit 0
-fi
-
-mkdir -p "$DIR"
-exec 9>"$DIR/lock"
-flock -n 9 || { echo "mutation: waiting for another run on $DIR" >&2; flock 9; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/idregs-mutation.XXXXXX")
-trap 'revert_tree; rm -rf "$work"' EXIT
-
-start=$SECONDS
-"$TOP/scripts/kernel-tree.sh" 7 "$TREE" >/dev/null || die "no kernel tree"
-tree_version=$(cat "$TREE/.idregs-package-version")
-tree_name="linux-source 7.x ($tree_version)"
-pristine_for_tree
-check_patches
-echo "mutation: building the test kernel from $tree_name" >&2
-build || { cat "$work/kbuild.err" >&2; die "the unmutated test kernel does not build"; }
-stage
-echo "mutation: built in $((SECONDS - start)) s; cpu $cpu; ${#patches[@]} mutants" >&2
-
-rc=0
-t0=$SECONDS
-# The unmutated kernel on every setup a selected mutant asks for.
-declare -A sir_broken=()
-mapfile -t setups < <(for p in "${patches[@]}"; do setup_of "$p"; done | sort -u)
-for setup in "${setups[@]}"; do
-	t0=$SECONDS
-	run_suites "$image" "unmutated-$(pack_setup "$setup" $setup)" "$setup"
-	echo "[0/${#patches[@]}] unmutated ($setup): idregs ${v_idregs%% *}, set_id_regs ${v_sir%% *} ($((SECONDS - t0)) s)"
-	if [ "$v_idregs" != survived ] ||
-	   { [ "$v_sir" != survived ] && [ "$setup" = "$cpu default default" ]; }; then
-		echo "mutation: the unmutated kernel fails on $setup: idregs: $v_idregs; set_id_regs: $v_sir" >&2
-		exit 1
-	fi
-	# set_id_regs failing on a host a mutant asks for is a finding about
-	# it there; its verdicts on that host cannot count.
-	[ "$v_sir" = survived ] ||
-		sir_broken[$setup]="fails on the unmutated kernel here (${v_sir#killed })"
-done
-
-# Judge the image of mutant $1 (built in $2 s): both suites, then one
-# line "IDREGS_VERDICT<TAB>SET_ID_REGS_VERDICT<TAB>BUILD_S<TAB>RUN_S" in
-# $work/$1.verdict.  Runs in the background while the next mutant builds.
-judge() {
-	local name=$1 build_s=$2 setup=$3 t0=$SECONDS v_idregs v_sir
-	run_suites "$work/$name.Image" "$name" "$setup"
-	rm -f "$work/$name.Image"
-	printf '%s\t%s\t%s\t%s\n' "$v_idregs" "$v_sir" "$build_s" $((SECONDS - t0)) \
-		>"$work/$name.verdict"
+# At most 200 characters of a verdict: the failing result's start says enough.
+short() {
+	if [ ${#1} -le 200 ]; then echo "$1"; else echo "${1:0:200}..."; fi
 }
 
-rows=() n=0 killed_i=0 killed_s=0 nonequiv=0 missed=() lost=() bad=()
+# The unmutated kernel $2 on each setup $3... alone, with per-test timeout
+# $1's; a failure of idregs exits 1, no verdict exits 2.  Prints the setups
+# where set_id_regs fails ("SETUP_ID<TAB>WHY") for its verdicts to be n/a.
+judge_unmutated_alone() {
+	local work=$1 img=$2 cpu_=$3 setup v v_i v_s t0 n=0
+	shift 3
+	cp "$img" "$work/unmutated.Image"
+	for setup in "$@"; do
+		t0=$SECONDS
+		n=$((n + 1))
+		v=$(run_suites "$work" "$work/unmutated.Image" "$work/console-unmutated-$(setup_id "$setup").log" \
+			"$setup" "$TEST_TIMEOUT")
+		IFS=$'\t' read -r v_i v_s <<<"$v"
+		if [ "${v_i%% *}" = error ] || [ "${v_s%% *}" = error ]; then
+			v=$(run_suites "$work" "$work/unmutated.Image" \
+				"$work/console-unmutated-$(setup_id "$setup")-$SETTINGS_TIMEOUT.log" \
+				"$setup" "$SETTINGS_TIMEOUT")
+			IFS=$'\t' read -r v_i v_s <<<"$v"
+		fi
+		echo "[0/alone $n] unmutated ($setup): idregs $(short "$v_i"); set_id_regs $(short "$v_s") ($((SECONDS - t0)) s)" >&2
+		[ "${v_i%% *}" = error ] && die "the unmutated kernel gives no verdict on $setup: $v_i" 2
+		if [ "$v_i" != survived ] ||
+		   { [ "$v_s" != survived ] && [ "$setup" = "$cpu_ default default" ]; }; then
+			die "the unmutated kernel fails on $setup: idregs: $v_i; set_id_regs: $v_s"
+		fi
+		# set_id_regs failing on a host a mutant asks for is a finding
+		# about it there; its verdicts on that host cannot count.
+		[ "$v_s" = survived ] || printf '%s\t%s\n' "$(setup_id "$setup")" "fails on the unmutated kernel here (${v_s#killed })"
+	done
+}
 
-# Count and print the verdict of patch number $1 once its judge is done.
+# The table's row, the line and the counts of mutant $3 (patch $2), whose
+# verdict is in $1/NAME.verdict; $4: the CPU; $5: the build seconds; $6 the
+# position "[i/n]".  Appends to $1/rows.md, $1/counts ("KEY NAME" lines).
 record() {
-	local i=$1 p=${patches[$(($1 - 1))]} name expect v_idregs v_sir build_s run_s ki ks setup
-	name=$(basename "$p" .patch)
+	local work=$1 p=$2 name=$3 cpu_=$4 build_s=$5 pos=$6 expect v v_i v_s v_d run_s setup ki ks kd kind='' broken
 	expect=$(header "$p" Expect)
-	IFS=$'\t' read -r v_idregs v_sir build_s run_s <"$work/$name.verdict"
-	setup=$(setup_of "$p")
-	[ -z "${sir_broken[$setup]:-}" ] || v_sir="n/a: ${sir_broken[$setup]}"
-	ki=${v_idregs%% *} ks=${v_sir%% *}
-	# The first failing result says enough in its first 200 characters.
-	[ ${#v_idregs} -le 200 ] || v_idregs="${v_idregs:0:200}..."
-	[ ${#v_sir} -le 200 ] || v_sir="${v_sir:0:200}..."
-	echo "[$i/${#patches[@]}] $name: idregs $v_idregs; set_id_regs $v_sir (build $build_s s, run $run_s s)"
-	case "$expect" in
-	equivalent*)
-		[ "$ki" = killed ] && lost+=("$name (marked equivalent, killed by idregs)") ;;
-	*)
-		nonequiv=$((nonequiv + 1))
-		[ "$ki" = killed ] && killed_i=$((killed_i + 1))
-		[ "$ks" = killed ] && killed_s=$((killed_s + 1))
-		[ "$ki" != killed ] && [ "$ks" != killed ] && missed+=("$name")
-		[ "$ki" != killed ] && lost+=("$name (marked killed, survived idregs)") ;;
-	esac
-	rows+=("| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | $(md_escape "$v_idregs") | $(md_escape "$v_sir") | $((build_s + run_s)) |")
-	n=$((n + 1))
+	IFS=$'\t' read -r v_i v_s v_d run_s <"$work/$name.verdict"
+	setup=$(setup_of "$p" "$cpu_")
+	broken=$(awk -F'\t' -v s="$(setup_id "$setup")" '$1 == s { print $2; exit }' "$work/sir-broken")
+	[ -z "$broken" ] || v_s="n/a: $broken"
+	ki=${v_i%% *} ks=${v_s%% *} kd=${v_d%% *}
+	[ "$ki" != killed ] || kind=$(awk '{ print $2 }' <<<"$v_i")
+	echo "$pos $name: idregs $(short "$v_i"); set_id_regs $(short "$v_s")$([ "$v_d" = "$v_i" ] || echo "; with default arguments: idregs $(short "$v_d")") (build $build_s s, run $run_s s)"
+	{
+		case "$expect" in
+		equivalent*)
+			echo "equivalent $name"
+			[ "$ki" = killed ] && echo "lost $name (marked equivalent, killed by idregs)" ;;
+		*)
+			echo "nonequiv $name"
+			[ "$ki" = killed ] && echo "killed_$kind $name"
+			[ "$kd" = killed ] && echo "killed_default $name"
+			[ "$ks" = killed ] && echo "killed_sir $name"
+			[ "$ki" != killed ] && [ "$ks" != killed ] && echo "missed $name"
+			[ "$ki" != killed ] && echo "lost $name (marked killed, survived idregs)" ;;
+		esac
+		for v in "$v_i" "$v_s" "$v_d"; do
+			[ "${v%% *}" = error ] && echo "error $name: $v"
+		done
+	} >>"$work/counts"
+	echo "| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | ${kind:-} | $(md_escape "$(short "$v_i")") | $(md_escape "$(short "$v_d")") | $(md_escape "$(short "$v_s")") | $((build_s + run_s)) |" >>"$work/rows.md"
 }
 
-# Mutants build one after another while up to $JUDGES built ones boot (a
-# rebuild takes one core for a few seconds, a TCG host about one core).
-pending=() pending_nr=()
-
-# Wait for the oldest judge still running and record its mutant.
-record_oldest() {
-	wait "${pending[0]}"
-	record "${pending_nr[0]}"
-	pending=("${pending[@]:1}") pending_nr=("${pending_nr[@]:1}")
+# Names with key $2 in $1/counts.
+counted() {
+	awk -v k="$2" '$1 == k { print $2 }' "$1/counts"
 }
 
-for i in $(seq 1 ${#patches[@]}); do
-	p=${patches[$((i - 1))]}
-	name=$(basename "$p" .patch)
-	t0=$SECONDS
-	keep_pristine "$p"
-	tree_apply "$p" || die "$name: git apply failed" 2
-	if build $(patch_files "$p"); then
-		revert_tree
-		cp "$image" "$work/$name.Image"
-	else
-		revert_tree
-		bad+=("$name")
-		echo "[$i/${#patches[@]}] $name: does not build: $(grep -m 1 -a 'error' "$work/kbuild.err" | head -c 200)"
-		continue
+# A verdict of $1/$2.verdict is an error.
+has_error() {
+	local v_i v_s v_d run_s
+	IFS=$'\t' read -r v_i v_s v_d run_s <"$1/$2.verdict"
+	[ "${v_i%% *}" = error ] || [ "${v_s%% *}" = error ] || [ "${v_d%% *}" = error ]
+}
+
+# The scores and the table: build/mutation.md ($2) and stdout.
+report() {
+	local work=$1 out=$2 title=$3 n kb ks kd ksir pct
+	n=$(counted "$work" nonequiv | wc -l)
+	kb=$(counted "$work" killed_behaviour | wc -l)
+	ks=$(counted "$work" killed_source | wc -l)
+	kd=$(counted "$work" killed_default | wc -l)
+	ksir=$(counted "$work" killed_sir | wc -l)
+	pct=0
+	[ "$n" -gt 0 ] && pct=$((100 * kb / n))
+	mkdir -p "$(dirname "$out")"
+	{
+		echo "# Mutation run: $title"
+		echo
+		echo "| mutant | class | models | expect | kill | idregs | idregs, default arguments | set_id_regs | s |"
+		echo "|---|---|---|---|---|---|---|---|---|"
+		cat "$work/rows.md"
+		echo
+		echo "- idregs killed $kb/$n by behaviour, $ks/$n by source comparison only ($pct% by behaviour)"
+		echo "- idregs killed $kd/$n with the tests' default arguments (no vcpu= from # Host:, as kernel CI runs them), $((kb + ks))/$n with them"
+		echo "- set_id_regs killed $ksir/$n"
+		echo "- killed by source comparison only: $(counted "$work" killed_source | tr '\n' ' ')"
+		echo "- missed by both: $(counted "$work" missed | tr '\n' ' ')"
+	} >"$out"
+	echo "#"
+	sed -n '/^| /p' "$out" | sed 's/^/# /'
+	sed -n 's/^- //p' "$out"
+}
+
+main() {
+	local out_md=$TOP/build/mutation.md cpu=max list_only=0 names=() patches=()
+	local cache dir tree pristine work tree_version tree_name image sir_bin r start
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--out) out_md=${2:?--out needs a file}; shift ;;
+		--cpu) cpu=${2:?--cpu needs a model}; shift ;;
+		--list) list_only=1 ;;
+		-h|--help) usage; exit 0 ;;
+		-*) usage >&2; exit 2 ;;
+		*) names+=("${1%.patch}") ;;
+		esac
+		shift
+	done
+	mapfile -t patches < <(select_patches "$cpu" ${names[@]+"${names[@]}"})
+	[ ${#patches[@]} -gt 0 ] || exit 2
+	if [ "$list_only" = 1 ]; then
+		list_catalogue "$cpu" "${patches[@]}"
+		exit 0
 	fi
-	[ ${#pending[@]} -lt "$JUDGES" ] || record_oldest
-	judge "$name" $((SECONDS - t0)) "$(setup_of "$p")" &
-	pending+=($!) pending_nr+=("$i")
-done
-while [ ${#pending[@]} -gt 0 ]; do
-	record_oldest
-done
-[ ${#lost[@]} = 0 ] || rc=1
 
-pct=0
-[ "$nonequiv" -gt 0 ] && pct=$((100 * killed_i / nonequiv))
-mkdir -p "$(dirname "$out_md")"
-{
-	echo "# Mutation run: $tree_name, -cpu $cpu"
-	echo
-	echo "| mutant | class | models | expect | idregs | set_id_regs | s |"
-	echo "|---|---|---|---|---|---|---|"
-	printf '%s\n' ${rows[@]+"${rows[@]}"}
-	echo
-	echo "- idregs killed $killed_i/$nonequiv ($pct%)"
-	echo "- set_id_regs killed $killed_s/$nonequiv"
-	echo "- missed by both: ${missed[*]:-none}"
-} >"$out_md"
-echo "#"
-sed -n '/^| /p' "$out_md" | sed 's/^/# /'
-echo "idregs killed $killed_i/$nonequiv ($pct%)"
-echo "set_id_regs killed $killed_s/$nonequiv"
-echo "missed by both: ${missed[*]:-none}"
-echo "mutation: $n mutants in $((SECONDS - start)) s; table: $out_md" >&2
-for l in ${lost[@]+"${lost[@]}"}; do
-	echo "mutation: catalogue broken: $l" >&2
-done
-# The closing line: the unmutated kernel and each mutant whose expectation
-# held pass; a lost mutant or one that does not build fails.
-echo "mutation: $((1 + n - ${#lost[@]})) passed, $((${#lost[@]} + ${#bad[@]})) failed"
-if [ ${#bad[@]} -gt 0 ]; then
-	echo "mutation: error: these mutants do not build: ${bad[*]}" >&2
-	exit 2
-fi
-exit "$rc"
+	cache=$("$TOP/scripts/deps.sh" --print-cache)
+	dir=${IDREGS_MUTATION_DIR:-$cache/mutation}
+	tree=$dir/linux
+	pristine=$dir/pristine
+	mkdir -p "$dir"
+	exec 9>"$dir/lock"
+	flock -n 9 || { echo "mutation: waiting for another run on $dir" >&2; flock 9; }
+	work=$(mktemp -d "${TMPDIR:-/tmp}/idregs-mutation.XXXXXX")
+	# shellcheck disable=SC2064
+	trap "revert_tree '$tree' '$pristine'; rm -rf '$work'" EXIT
+
+	start=$SECONDS
+	"$TOP/scripts/kernel-tree.sh" 7 "$tree" >/dev/null || die "no kernel tree"
+	tree_version=$(cat "$tree/.idregs-package-version")
+	tree_name="linux-source 7.x ($tree_version)"
+	pristine_for_tree "$tree_version" "$pristine"
+	revert_tree "$tree" "$pristine"
+	local p why
+	for p in "${patches[@]}"; do
+		why=$(tree_apply "$tree" --check "$p" 2>&1) ||
+			die "$(basename "$p") no longer applies to $tree_name: $(head -n 2 <<<"$why" | tr '\n' ' ')" 2
+	done
+	echo "mutation: building the test kernel from $tree_name" >&2
+	r=$(build "$work") || { cat "$work/kbuild.err" >&2; die "the unmutated test kernel does not build"; }
+	image=$(sed -n 's/^image //p' <<<"$r")
+	sir_bin=$(sed -n 's/^set_id_regs //p' <<<"$r")
+	stage "$work" "$sir_bin"
+	echo "mutation: built in $((SECONDS - start)) s; cpu $cpu; ${#patches[@]} mutants" >&2
+
+	# The unmutated kernel alone on every setup a selected mutant asks
+	# for, and with the tests' default arguments on the same hosts.
+	local setups=()
+	mapfile -t setups < <(for p in "${patches[@]}"; do
+		setup_of "$p" "$cpu"; default_args "$(setup_of "$p" "$cpu")"; done | sort -u)
+	judge_unmutated_alone "$work" "$image" "$cpu" "${setups[@]}" >"$work/sir-broken" || exit $?
+	: >"$work/counts"
+	: >"$work/rows.md"
+
+	# Mutants build one after another while up to $JUDGES built ones boot
+	# (a rebuild takes one core for a few seconds, a TCG host about one).
+	# The first judge is the unmutated kernel again, beside the first
+	# rebuild, as every mutant is judged.
+	local pending=() pending_nr=() build_s=() i name t0 nr=${#patches[@]}
+	cp "$image" "$work/unmutated-beside.Image"
+	judge "$work" unmutated-beside "$cpu default default" "$TEST_TIMEOUT" &
+	pending+=($!) pending_nr+=(0)
+	for i in $(seq 1 "$nr"); do
+		p=${patches[$((i - 1))]}
+		name=$(basename "$p" .patch)
+		t0=$SECONDS
+		keep_pristine "$p" "$tree" "$pristine"
+		tree_apply "$tree" "$p" || die "$name: git apply failed" 2
+		if r=$(build "$work" $(patch_files "$p")); then
+			revert_tree "$tree" "$pristine"
+			cp "$(sed -n 's/^image //p' <<<"$r")" "$work/$name.Image"
+		else
+			revert_tree "$tree" "$pristine"
+			echo "bad $name" >>"$work/counts"
+			echo "[$i/$nr] $name: does not build: $(grep -m 1 -a 'error' "$work/kbuild.err" | head -c 200)"
+			continue
+		fi
+		build_s[i]=$((SECONDS - t0))
+		if [ ${#pending[@]} -ge "$JUDGES" ]; then
+			wait "${pending[0]}"
+			record_pending "$work" "$cpu" "$nr" "${pending_nr[0]}" "${patches[@]}"
+			pending=("${pending[@]:1}") pending_nr=("${pending_nr[@]:1}")
+		fi
+		judge "$work" "$name" "$(setup_of "$p" "$cpu")" "$TEST_TIMEOUT" &
+		pending+=($!) pending_nr+=("$i")
+		echo "${build_s[i]}" >"$work/$name.build_s"
+	done
+	while [ ${#pending[@]} -gt 0 ]; do
+		wait "${pending[0]}"
+		record_pending "$work" "$cpu" "$nr" "${pending_nr[0]}" "${patches[@]}"
+		pending=("${pending[@]:1}") pending_nr=("${pending_nr[@]:1}")
+	done
+
+	report "$work" "$out_md" "$tree_name, -cpu $cpu"
+	echo "mutation: $(counted "$work" nonequiv | wc -l) + $(counted "$work" equivalent | wc -l) mutants in $((SECONDS - start)) s; table: $out_md" >&2
+	local lost bad errors
+	lost=$(grep '^lost ' "$work/counts" | cut -d' ' -f2-)
+	bad=$(counted "$work" bad | tr '\n' ' ')
+	errors=$(grep '^error ' "$work/counts" | cut -d' ' -f2-)
+	[ -z "$lost" ] || sed 's/^/mutation: catalogue broken: /' <<<"$lost" >&2
+	# The closing line: the unmutated kernel and each mutant whose
+	# expectation held pass; a lost mutant, one that does not build or
+	# one without a verdict fails.
+	local failed
+	failed=$(awk '$1 == "lost" || $1 == "bad" || $1 == "error" { sub(/:$/, "", $2); print $2 }' "$work/counts" | sort -u | wc -l)
+	echo "mutation: $((1 + nr - failed)) passed, $failed failed"
+	if [ -n "$bad" ] || [ -n "$errors" ]; then
+		[ -z "$bad" ] || echo "mutation: error: these mutants do not build: $bad" >&2
+		[ -z "$errors" ] || sed 's/^/mutation: error: no verdict after judging it alone: /' <<<"$errors" >&2
+		exit 2
+	fi
+	[ -z "$lost" ] || exit 1
+	exit 0
+}
+
+# The judge of position $4 (0: the unmutated kernel beside a rebuild) is
+# done: a verdict without an answer is judged again, alone and with
+# selftests/settings' timeout, then recorded.  $5...: the patches.
+record_pending() {
+	local work=$1 cpu_=$2 nr=$3 i=$4 p name v_i
+	shift 4
+	if [ "$i" = 0 ]; then
+		name=unmutated-beside
+		if has_error "$work" "$name"; then
+			judge "$work" "$name" "$cpu_ default default" "$SETTINGS_TIMEOUT"
+		fi
+		IFS=$'\t' read -r v_i _ <"$work/$name.verdict"
+		echo "[0/$nr] unmutated beside a rebuild: idregs $(short "$v_i")"
+		case "$v_i" in
+		survived) ;;
+		error*) die "the unmutated kernel beside a rebuild gives no verdict: $v_i" 2 ;;
+		*) die "the unmutated kernel fails beside a rebuild: $v_i" ;;
+		esac
+		return
+	fi
+	p=${!i}
+	name=$(basename "$p" .patch)
+	if has_error "$work" "$name"; then
+		echo "[$i/$nr] $name: no verdict beside the rebuild, judging it alone (timeout $SETTINGS_TIMEOUT s): $(cut -f1-3 "$work/$name.verdict" | tr '\t' ' ' | head -c 200)" >&2
+		judge "$work" "$name" "$(setup_of "$p" "$cpu_")" "$SETTINGS_TIMEOUT"
+	fi
+	record "$work" "$p" "$name" "$cpu_" "$(cat "$work/$name.build_s")" "[$i/$nr]"
+	rm -f "$work/$name.Image"
+}
+
+# tools/mutate/test_run.sh sources the functions without running them.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
