@@ -372,7 +372,7 @@ record() {
 			[ "${v%% *}" = error ] && echo "error $name: $v"
 		done
 	} >>"$work/counts"
-	echo "| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | ${kind:-} | $(md_escape "$(short "$v_i")") | $(md_escape "$(short "$v_d")") | $(md_escape "$(short "$v_s")") | $((build_s + run_s)) |" >>"$work/rows.md"
+	echo "| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | ${kind:-} | $(md_escape "$(short "$v_i")") | $([ "$v_d" = "$v_i" ] && echo = || md_escape "$(short "$v_d")") | $(md_escape "$(short "$v_s")") | $((build_s + run_s)) |" >>"$work/rows.md"
 }
 
 # Names with key $2 in $1/counts.
@@ -401,7 +401,7 @@ report() {
 	{
 		echo "# Mutation run: $title"
 		echo
-		echo "| mutant | class | models | expect | kill | idregs | idregs, default arguments | set_id_regs | s |"
+		echo "| mutant | class | models | expect | kill | idregs | idregs, default arguments (=: the same run) | set_id_regs | s |"
 		echo "|---|---|---|---|---|---|---|---|---|"
 		cat "$work/rows.md"
 		echo
