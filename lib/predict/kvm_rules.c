@@ -690,3 +690,41 @@ int idreg_between_describe(char *buf, size_t size, const struct idreg_kvm_verdic
 			as_newer ? effect_words(v->alt.effect, v->alt.why) :
 				   effect_words(v->effect, v->why));
 }
+
+int idreg_kvm_predict_after_run(unsigned int slot, const struct idreg_reg *reg, uint64_t limit,
+				uint64_t current, uint64_t val, const struct idreg_vm_traits *t)
+{
+	struct idreg_kvm_verdict v;
+
+	if (idreg_is_imp_id_slot(slot)) {
+		/* set_imp_id_reg(): same value, capability, then the freeze */
+		if (val == current)
+			return 0;
+		return t->imp_id_writable ? -EBUSY : -EINVAL;
+	}
+	if (idreg_is_mpidr_slot(slot))
+		return 0;
+	if (idreg_is_clidr_slot(slot))
+		/* set_clidr() has no freeze check: its own checks only */
+		return reg && clidr_refusal(reg, val, t) ? -EINVAL : 0;
+	if (!reg || kvm_hides(reg) || (!t->aarch32_el0 && idreg_is_aarch32_slot(slot)))
+		return IDREG_AFTER_RUN_UNKNOWN;
+	memset(&v, 0, sizeof(v));
+	v.host_rule = -1;
+	/* A register-specific setter refuses before calling set_id_reg(). */
+	if (run_setter(reg, limit, &val, t, &v))
+		return -EINVAL;
+	if (v.host_rule >= 0)
+		return IDREG_AFTER_RUN_UNKNOWN;
+	/* set_id_reg(): after the first run only the current value passes. */
+	return val == current ? 0 : -EBUSY;
+}
+
+uint64_t idreg_clidr_reset_ttype(uint64_t clidr, bool vm_mte)
+{
+	unsigned int loc = (clidr >> IDREG_CLIDR_LOC_SHIFT) & 7;
+
+	if (!vm_mte || !loc)
+		return 0;
+	return 2ULL << IDREG_CLIDR_TTYPE_SHIFT(loc);
+}

@@ -212,4 +212,35 @@ bool idreg_slot_vm_wide(unsigned int slot);
  */
 bool idreg_slot_frozen_after_run(unsigned int slot);
 
+/* idreg_kvm_predict_after_run(): no prediction for this write. */
+#define IDREG_AFTER_RUN_UNKNOWN	1
+
+/*
+ * KVM's answer to writing @val to the register in @slot after the VM's
+ * first KVM_RUN, the register holding @current and its default being
+ * @limit: 0, -EINVAL or -EBUSY.  A register-specific setter's own checks
+ * (the rules of idreg_kvm_predict()) come before set_id_reg()'s freeze
+ * check, so what a setter refuses stays -EINVAL after the run, e.g.
+ * set_id_aa64mmfr0_el1()'s stage-2 granules for a vCPU with EL2; any
+ * other change is -EBUSY (set_id_reg()); set_imp_id_reg() refuses a change
+ * without the capability with -EINVAL before its freeze check; set_clidr()
+ * and MPIDR_EL1 have none.  IDREG_AFTER_RUN_UNKNOWN where the answer
+ * depends on what userspace cannot know (a host value a setter drops not
+ * yet learnt) or the register is RAZ.
+ */
+int idreg_kvm_predict_after_run(unsigned int slot, const struct idreg_reg *reg, uint64_t limit,
+				uint64_t current, uint64_t val, const struct idreg_vm_traits *t);
+
+/* CLIDR_EL1: LoC (26:24) and Ttype<n> (2 bits at 33 + 2 * (n - 1)). */
+#define IDREG_CLIDR_LOC_SHIFT		24
+#define IDREG_CLIDR_TTYPE_SHIFT(n)	(33 + 2 * ((n) - 1))
+#define IDREG_CLIDR_TTYPE_MASK		0x00007ffe00000000ULL
+
+/*
+ * The Ttype bits reset_clidr() (6.12, 7.3) gives CLIDR_EL1 @clidr: a
+ * unified tag cache (2) at the level of coherence when the VM has MTE
+ * (kvm_has_mte(): the VM's, not the host's), none otherwise.
+ */
+uint64_t idreg_clidr_reset_ttype(uint64_t clidr, bool vm_mte);
+
 #endif /* IDREGS_KVM_RULES_H */

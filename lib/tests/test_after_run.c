@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KVM's answers after a VM's first run (idreg_kvm_predict_after_run()) and
+ * reset_clidr()'s tag cache (idreg_clidr_reset_ttype()), on the generated
+ * tables.
+ */
+#include <errno.h>
+
+#include "unit.h"
+
+#include "idregs/field.h"
+#include "idregs/kvm_rules.h"
+#include "idregs/kversion.h"
+#include "idregs/vcpu_config.h"
+
+#define MIDR_SLOT	idreg_slot_index(3, 0, 0, 0, 0)
+#define MPIDR_SLOT	idreg_slot_index(3, 0, 0, 0, 5)
+#define CLIDR_SLOT	idreg_slot_index(3, 1, 0, 0, 1)
+#define MMFR0_SLOT	idreg_slot_index(3, 0, 0, 7, 0)
+#define ISAR0_SLOT	idreg_slot_index(3, 0, 0, 6, 0)
+#define TGRAN4_2	(0xfULL << 40)
+
+static int after(int slot, uint64_t limit, uint64_t cur, uint64_t val,
+		 const struct idreg_vm_traits *t)
+{
+	return idreg_kvm_predict_after_run(slot, idreg_reg_by_slot(slot), limit, cur, val, t);
+}
+
+static void test_frozen(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = 7 << 16 | 3 }, el2 = t;
+	uint64_t limit = 2ULL << 40 | 2ULL << 36 | 2ULL << 32, isar0 = 0x0221100110212120ULL;
+
+	idreg_vm_traits_set_features(&el2, IDREG_VCPU_EL2);
+	UNIT_EQ_I64(after(ISAR0_SLOT, isar0, isar0, isar0, &t), 0, "the current value passes");
+	UNIT_EQ_I64(after(ISAR0_SLOT, isar0, isar0, isar0 & ~0xf0ULL, &t), -EBUSY,
+		    "a change the checks would accept: EBUSY");
+	UNIT_EQ_I64(after(MMFR0_SLOT, limit, limit, limit & ~TGRAN4_2, &t), -EBUSY,
+		    "TGran4_2 0 without EL2: the common check comes after the freeze: EBUSY");
+	UNIT_EQ_I64(after(MMFR0_SLOT, limit, limit, limit & ~TGRAN4_2, &el2), -EINVAL,
+		    "TGran4_2 0 with EL2: set_id_aa64mmfr0_el1() refuses before the freeze: EINVAL");
+	UNIT_EQ_I64(after(MMFR0_SLOT, limit, limit, (limit & ~TGRAN4_2) | 1ULL << 40, &el2), -EBUSY,
+		    "TGran4_2 NI with EL2: the setter allows it, the freeze refuses it");
+}
+
+static void test_other_paths(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .ctr_idc = true }, imp = t;
+	uint64_t midr = 0x410fd0c1, clidr = 0x0000000001000004ULL;
+
+	imp.imp_id_writable = true;
+	UNIT_EQ_I64(after(MIDR_SLOT, midr, midr, midr, &t), 0, "MIDR: the current value");
+	UNIT_EQ_I64(after(MIDR_SLOT, midr, midr, midr ^ 0x10, &t), -EINVAL,
+		    "MIDR without the capability: EINVAL before the freeze");
+	UNIT_EQ_I64(after(MIDR_SLOT, midr, midr, midr ^ 0x10, &imp), -EBUSY,
+		    "MIDR with the capability: EBUSY");
+	UNIT_EQ_I64(after(MPIDR_SLOT, 0, 0, 1, &t), 0, "MPIDR: no freeze");
+	UNIT_EQ_I64(after(CLIDR_SLOT, clidr, clidr, clidr | 1ULL << 27, &t), 0,
+		    "CLIDR: no freeze (set_clidr())");
+	UNIT_EQ_I64(after(CLIDR_SLOT, clidr, clidr, clidr | 1ULL << 63, &t), -EINVAL,
+		    "CLIDR: RES0 still refused");
+}
+
+static void test_clidr_ttype(void)
+{
+	uint64_t loc1 = 0x0000000001000004ULL, loc2 = 0x0000000002000021ULL;
+
+	UNIT_EQ_U64(idreg_clidr_reset_ttype(loc1, false), 0, "no MTE: no tag cache");
+	UNIT_EQ_U64(idreg_clidr_reset_ttype(loc1, true), 2ULL << 33, "MTE, LoC 1: Ttype1 = 2");
+	UNIT_EQ_U64(idreg_clidr_reset_ttype(loc2, true), 2ULL << 35, "MTE, LoC 2: Ttype2 = 2");
+	UNIT_OK(!(idreg_clidr_reset_ttype(loc2, true) & ~IDREG_CLIDR_TTYPE_MASK),
+		"inside Ttype1..7");
+}
+
+int main(void)
+{
+	test_frozen();
+	test_other_paths();
+	test_clidr_ttype();
+	return unit_done();
+}
