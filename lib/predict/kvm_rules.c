@@ -728,3 +728,16 @@ uint64_t idreg_clidr_reset_ttype(uint64_t clidr, bool vm_mte)
 		return 0;
 	return 2ULL << IDREG_CLIDR_TTYPE_SHIFT(loc);
 }
+
+const char *idreg_pmuver_limit_problem(unsigned int pmuver, enum idreg_host_pmu host)
+{
+	if (pmuver < IDREG_PMUVER_IMP || pmuver == IDREG_PMUVER_IMP_DEF)
+		return "a vCPU with KVM_ARM_VCPU_PMU_V3 has no PMUv3";
+	if (pmuver > IDREG_PMUVER_V3P5)
+		return "above pmu-emul.c's cap, PMUv3p5";
+	if (host == IDREG_HOST_PMU_64BIT && pmuver != IDREG_PMUVER_V3P5)
+		return "the host's PMU has 64-bit counters (PMUv3p5 or later), so min(host, V3P5) is V3P5";
+	if (host == IDREG_HOST_PMU_CHAINED && pmuver >= IDREG_PMUVER_V3P5)
+		return "the host's PMU chains 64-bit events (before PMUv3p5), so min(host, V3P5) is below V3P5";
+	return NULL;
+}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KVM's answers after a VM's first run (idreg_kvm_predict_after_run()) and
- * reset_clidr()'s tag cache (idreg_clidr_reset_ttype()), on the generated
- * tables.
+ * reset_clidr()'s tag cache (idreg_clidr_reset_ttype()) and the PMU version
+ * cap (idreg_pmuver_limit_problem()), on the generated tables.
  */
 #include <errno.h>
 
@@ -72,8 +72,22 @@ static void test_clidr_ttype(void)
 		"inside Ttype1..7");
 }
 
+static void test_pmuver_limit(void)
+{
+	UNIT_OK(!idreg_pmuver_limit_problem(6, IDREG_HOST_PMU_64BIT), "64-bit counters: V3P5");
+	UNIT_OK(idreg_pmuver_limit_problem(5, IDREG_HOST_PMU_64BIT) != NULL,
+		"64-bit counters: V3P4 is below min(host, V3P5)");
+	UNIT_OK(!idreg_pmuver_limit_problem(4, IDREG_HOST_PMU_CHAINED), "chained: V3P1");
+	UNIT_OK(idreg_pmuver_limit_problem(6, IDREG_HOST_PMU_CHAINED) != NULL,
+		"chained: V3P5 is above the host");
+	UNIT_OK(idreg_pmuver_limit_problem(7, IDREG_HOST_PMU_UNKNOWN) != NULL, "V3P7 is above the cap");
+	UNIT_OK(idreg_pmuver_limit_problem(0, IDREG_HOST_PMU_UNKNOWN) != NULL, "no PMUv3 with a PMU");
+	UNIT_OK(!idreg_pmuver_limit_problem(5, IDREG_HOST_PMU_UNKNOWN), "unknown host: V3P4 allowed");
+}
+
 int main(void)
 {
+	test_pmuver_limit();
 	test_frozen();
 	test_other_paths();
 	test_clidr_ttype();

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "idregs/predict.h"
+#include "idregs/host_pmu.h"
 #include "idregs/table.h"
 
 /* At least the number of rules in kvm_rules.c's setter table. */
@@ -242,5 +243,18 @@ int idreg_kvm_predict_after_run(unsigned int slot, const struct idreg_reg *reg, 
  * (kvm_has_mte(): the VM's, not the host's), none otherwise.
  */
 uint64_t idreg_clidr_reset_ttype(uint64_t clidr, bool vm_mte);
+
+/* ID_AA64DFR0_EL1.PMUVer values. */
+#define IDREG_PMUVER_IMP	1
+#define IDREG_PMUVER_V3P5	6
+#define IDREG_PMUVER_IMP_DEF	0xf
+
+/*
+ * Why ID_AA64DFR0_EL1.PMUVer @pmuver of a vCPU with a PMU breaks
+ * kvm_arm_pmu_get_pmuver_limit() (pmu-emul.c, 6.12 and 7.3: the host's
+ * PMUVer capped at V3P5, IMP_DEF as none) on a host whose own PMU perf
+ * describes as @host; NULL when it holds.
+ */
+const char *idreg_pmuver_limit_problem(unsigned int pmuver, enum idreg_host_pmu host);
 
 #endif /* IDREGS_KVM_RULES_H */
