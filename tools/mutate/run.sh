@@ -515,7 +515,7 @@ main() {
 	done
 
 	report "$work" "$out_md" "$tree_name, -cpu $cpu"
-	echo "mutation: $(counted "$work" nonequiv | wc -l) + $(counted "$work" equivalent | wc -l) mutants in $((SECONDS - start)) s; table: $out_md" >&2
+	echo "mutation: $nr mutants ($(counted "$work" equivalent | wc -l) marked equivalent) in $((SECONDS - start)) s; table: $out_md" >&2
 	local lost bad errors
 	lost=$(grep '^lost ' "$work/counts" | cut -d' ' -f2-)
 	bad=$(counted "$work" bad | tr '\n' ' ')
