@@ -34,12 +34,14 @@
 # verdict after its second judgement.
 set -uo pipefail
 
-readonly TOP=$(cd "$(dirname "$0")/../.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+readonly TOP
 readonly MUTANTS=$TOP/tools/mutate/mutants
 # Per test inside a mutant's host while others build: a hung test costs
 # this; a mutant judged again alone gets selftests/settings' timeout.
 readonly TEST_TIMEOUT=${MUTATION_TEST_TIMEOUT:-60}
-readonly SETTINGS_TIMEOUT=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
+SETTINGS_TIMEOUT=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
+readonly SETTINGS_TIMEOUT
 # Hosts booted at a time while the next mutants build.
 readonly JUDGES=${MUTATION_JUDGES:-2}
 readonly SET_ID_REGS=set_id_regs
@@ -69,7 +71,8 @@ header() {
 
 # A mutant's host: "CPU HOST VCPU" from its optional header line
 # "# Host: cpu=MODEL host=FLAVOURS vcpu=LIST" (tools/mutate/README.md);
-# by default CPU $2, the default host and the tests' default arguments.
+# by default CPU $2, the default host and the default vCPU configuration
+# (the tests get "--vcpu default").
 setup_of() {
 	local cpu_=$2 host_=default vcpu_=default w
 	for w in $(header "$1" Host); do
@@ -83,11 +86,15 @@ setup_of() {
 	echo "$cpu_ $host_ $vcpu_"
 }
 
-# The same host with the tests' default arguments (no --vcpu).
+# The same host with the tests' default arguments: no --vcpu ("-"), as
+# kernel CI runs them; nothing for a patch whose header names no vcpu=
+# (the tests without arguments run a superset of the default
+# configuration's checks, so that run's kill stands for both).
 default_args() {
 	local c h v
-	read -r c h v <<<"$1"
-	echo "$c $h default"
+	header "$1" Host | grep -q 'vcpu=' || return 0
+	read -r c h v <<<"$(setup_of "$1" "$2")"
+	echo "$c $h -"
 }
 
 # The catalogue (patch paths, one a line), checked: every patch has its
@@ -204,13 +211,13 @@ setup_id() {
 
 # Initramfs $2 (in state directory $1) running tests $5... with a per-test
 # timeout of $4 s; the tests of VCPU_TESTS get "--vcpu $3" unless $3 is
-# "default" (the tests' default arguments).
+# "-" (the tests' default arguments).
 pack() {
 	local work=$1 name=$2 vcpu_=$3 timeout=$4 t
 	shift 4
 	[ -f "$work/$name.cpio.gz" ] && return 0
 	for t in "$@"; do
-		if [ "$vcpu_" != default ] && grep -qw -- "$t" "$work/tests.vcpu"; then
+		if [ "$vcpu_" != - ] && grep -qw -- "$t" "$work/tests.vcpu"; then
 			echo "$t $timeout /bin/$t --vcpu $vcpu_"
 		else
 			echo "$t $timeout /bin/$t"
@@ -272,16 +279,16 @@ run_idregs() {
 	verdict_suite "$log.results" "$(cat "$log.host")" $idregs
 }
 
-# Judge mutant (or "unmutated") $2's image on setup $3 with per-test
-# timeout $4, in the background while the next one builds: one line
+# Judge mutant (or "unmutated") $2's image on setup $3, and with the
+# tests' default arguments on setup $4 (empty: the first verdict stands
+# for both), with per-test timeout $5, in the background while the next one
+# builds: one line
 # "IDREGS<TAB>SET_ID_REGS<TAB>IDREGS_WITH_DEFAULT_ARGUMENTS<TAB>RUN_S" in
-# $1/$2.verdict.  A setup with vCPU configurations is judged again with
-# the tests' default arguments; otherwise that verdict is the first one.
+# $1/$2.verdict.
 judge() {
-	local work=$1 name=$2 setup=$3 timeout=$4 t0=$SECONDS v v_d dsetup
+	local work=$1 name=$2 setup=$3 dsetup=$4 timeout=$5 t0=$SECONDS v v_d
 	v=$(run_suites "$work" "$work/$name.Image" "$work/console-$name-$timeout.log" "$setup" "$timeout")
-	dsetup=$(default_args "$setup")
-	if [ "$dsetup" = "$setup" ]; then
+	if [ -z "$dsetup" ]; then
 		v_d=${v%%$'\t'*}
 	else
 		v_d=$(run_idregs "$work" "$work/$name.Image" "$work/console-$name-$timeout.default.log" \
@@ -372,7 +379,7 @@ record() {
 			[ "${v%% *}" = error ] && echo "error $name: $v"
 		done
 	} >>"$work/counts"
-	echo "| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | ${kind:-} | $(md_escape "$(short "$v_i")") | $([ "$v_d" = "$v_i" ] && echo = || md_escape "$(short "$v_d")") | $(md_escape "$(short "$v_s")") | $((build_s + run_s)) |" >>"$work/rows.md"
+	echo "| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | ${kind:-} | $(md_escape "$(short "$v_i")") | $([ "$v_d" = "$v_i" ] && echo '=' || md_escape "$(short "$v_d")") | $(md_escape "$(short "$v_s")") | $((build_s + run_s)) |" >>"$work/rows.md"
 }
 
 # Names with key $2 in $1/counts.
@@ -470,7 +477,7 @@ main() {
 	# for, and with the tests' default arguments on the same hosts.
 	local setups=()
 	mapfile -t setups < <(for p in "${patches[@]}"; do
-		setup_of "$p" "$cpu"; default_args "$(setup_of "$p" "$cpu")"; done | sort -u)
+		setup_of "$p" "$cpu"; default_args "$p" "$cpu"; done | sort -u)
 	judge_unmutated_alone "$work" "$image" "$cpu" "${setups[@]}" >"$work/sir-broken" || exit $?
 	: >"$work/counts"
 	: >"$work/rows.md"
@@ -481,7 +488,7 @@ main() {
 	# rebuild, as every mutant is judged.
 	local pending=() pending_nr=() build_s=() i name t0 nr=${#patches[@]}
 	cp "$image" "$work/unmutated-beside.Image"
-	judge "$work" unmutated-beside "$cpu default default" "$TEST_TIMEOUT" &
+	judge "$work" unmutated-beside "$cpu default default" "" "$TEST_TIMEOUT" &
 	pending+=($!) pending_nr+=(0)
 	for i in $(seq 1 "$nr"); do
 		p=${patches[$((i - 1))]}
@@ -504,7 +511,8 @@ main() {
 			record_pending "$work" "$cpu" "$nr" "${pending_nr[0]}" "${patches[@]}"
 			pending=("${pending[@]:1}") pending_nr=("${pending_nr[@]:1}")
 		fi
-		judge "$work" "$name" "$(setup_of "$p" "$cpu")" "$TEST_TIMEOUT" &
+		judge "$work" "$name" "$(setup_of "$p" "$cpu")" "$(default_args "$p" "$cpu")" \
+			"$TEST_TIMEOUT" &
 		pending+=($!) pending_nr+=("$i")
 		echo "${build_s[i]}" >"$work/$name.build_s"
 	done
@@ -545,7 +553,7 @@ record_pending() {
 	if [ "$i" = 0 ]; then
 		name=unmutated-beside
 		if has_error "$work" "$name"; then
-			judge "$work" "$name" "$cpu_ default default" "$SETTINGS_TIMEOUT"
+			judge "$work" "$name" "$cpu_ default default" "" "$SETTINGS_TIMEOUT"
 		fi
 		IFS=$'\t' read -r v_i _ <"$work/$name.verdict"
 		echo "[0/$nr] unmutated beside a rebuild: idregs $(short "$v_i")"
@@ -560,7 +568,8 @@ record_pending() {
 	name=$(basename "$p" .patch)
 	if has_error "$work" "$name"; then
 		echo "[$i/$nr] $name: no verdict beside the rebuild, judging it alone (timeout $SETTINGS_TIMEOUT s): $(cut -f1-3 "$work/$name.verdict" | tr '\t' ' ' | head -c 200)" >&2
-		judge "$work" "$name" "$(setup_of "$p" "$cpu_")" "$SETTINGS_TIMEOUT"
+		judge "$work" "$name" "$(setup_of "$p" "$cpu_")" "$(default_args "$p" "$cpu_")" \
+			"$SETTINGS_TIMEOUT"
 	fi
 	record "$work" "$p" "$name" "$cpu_" "$(cat "$work/$name.build_s")" "[$i/$nr]"
 	rm -f "$work/$name.Image"

@@ -174,7 +174,10 @@ check "verdict_kind: a sanitised-looking name in another test is behaviour" beha
 # The runner's own parts: hosts from the header, the default arguments.
 printf '# Mutant: m\n# Class: c\n# Expect: killed\n# Host: host=nested vcpu=el2\n' >"$work/40-x.patch"
 check "setup_of reads # Host:" "max nested el2" "$(setup_of "$work/40-x.patch" max)"
-check "default_args drops the vCPU list" "max nested default" "$(default_args "max nested el2")"
+check "default_args: the same host without --vcpu" "max nested -" "$(default_args "$work/40-x.patch" max)"
+printf '# Mutant: m\n# Class: c\n# Expect: killed\n# Host: host=mte\n' >"$work/88-y.patch"
+check "default_args: nothing without vcpu= (the first run stands for both)" "" "$(default_args "$work/88-y.patch" max)"
+check "setup_of: the default configuration by default" "max mte default" "$(setup_of "$work/88-y.patch" max)"
 
 # record and report on canned verdicts: the two scores, the table's kind.
 mkdir -p "$work/run"
