@@ -40,7 +40,9 @@ readonly MUTANTS=$TOP/tools/mutate/mutants
 # Per test inside a mutant's host while others build: a hung test costs
 # this; a mutant judged again alone gets selftests/settings' timeout.
 readonly TEST_TIMEOUT=${MUTATION_TEST_TIMEOUT:-60}
-SETTINGS_TIMEOUT=$(sed -n 's/^timeout=//p' "$TOP/selftests/settings")
+# shellcheck source=tools/lib/idregs.sh
+. "$TOP/tools/lib/idregs.sh"
+SETTINGS_TIMEOUT=$(idregs_settings_timeout)
 readonly SETTINGS_TIMEOUT
 # Hosts booted at a time while the next mutants build.
 readonly JUDGES=${MUTATION_JUDGES:-2}
@@ -180,26 +182,16 @@ pristine_for_tree() {
 	echo "$1" >"$2/.version"
 }
 
-# A variable of the selftests Makefile (the test names, the data files).
-selftests_var() {
-	make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 "print-$1"
-}
-
 # The run's state directory $1: the suites, static for arm64, staged for
-# the initramfs, with set_id_regs $2; the test lists in $1/tests.
+# the initramfs (tools/lib/idregs.sh), with set_id_regs $2; the names of
+# idregs' tests in $1/tests.idregs.
 stage() {
-	local work=$1 t
-	make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$work/ksft" all >"$work/build.log" 2>&1 || {
-		cat "$work/build.log" >&2
-		die "building the selftests failed"
-	}
-	selftests_var TEST_GEN_PROGS >"$work/tests.idregs"
-	selftests_var VCPU_TESTS >"$work/tests.vcpu"
-	mkdir -p "$work/stage/bin"
-	cp "$work/ksft/ktap_runner" "$work/stage/init"
-	for t in $(cat "$work/tests.idregs") $(selftests_var TEST_FILES); do
-		cp "$work/ksft/$t" "$work/stage/bin/"
-	done
+	local work=$1
+	idregs_build_selftests "$work/ksft" "$work/build.log" || die "building the selftests failed"
+	idregs_selftests_var TEST_GEN_PROGS >"$work/tests.idregs" || die "no test list"
+	# shellcheck disable=SC2046
+	idregs_stage "$work/ksft" "$work/stage" $(cat "$work/tests.idregs") ||
+		die "staging the initramfs failed"
 	cp "$2" "$work/stage/bin/$SET_ID_REGS"
 }
 
@@ -210,19 +202,15 @@ setup_id() {
 }
 
 # Initramfs $2 (in state directory $1) running tests $5... with a per-test
-# timeout of $4 s; the tests of VCPU_TESTS get "--vcpu $3" unless $3 is
-# "-" (the tests' default arguments).
+# timeout of $4 s; the tests that take --vcpu get "--vcpu $3" unless $3 is
+# "-" (the tests' default arguments: idregs_tests_list with no list).
 pack() {
-	local work=$1 name=$2 vcpu_=$3 timeout=$4 t
+	local work=$1 name=$2 vcpus=$3 timeout=$4
 	shift 4
 	[ -f "$work/$name.cpio.gz" ] && return 0
-	for t in "$@"; do
-		if [ "$vcpu_" != - ] && grep -qw -- "$t" "$work/tests.vcpu"; then
-			echo "$t $timeout /bin/$t --vcpu $vcpu_"
-		else
-			echo "$t $timeout /bin/$t"
-		fi
-	done >"$work/stage/tests.list"
+	[ "$vcpus" != - ] || vcpus=
+	idregs_tests_list /bin "$timeout" "$vcpus" "$@" >"$work/stage/tests.list" ||
+		die "writing the test list failed"
 	emu_pack "$work/stage" "$work/$name.cpio.gz" || die "packing the initramfs failed"
 }
 
