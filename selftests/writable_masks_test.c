@@ -15,6 +15,13 @@
  * The ioctl refuses (EINVAL, writing nothing) a nonzero reserved word and
  * a range other than KVM_ARM_FEATURE_ID_RANGE
  * (kvm_vm_ioctl_get_reg_writable_masks()).
+ *
+ * Its answer is the same whatever the caller's buffer held: asked again
+ * with every byte 0xff, each slot reads as with a zeroed buffer, 0 for
+ * every slot without writable bits (masks.unwritable).  And a slot it says
+ * has no writable bit keeps its value whichever single bit is written
+ * (refused, or ignored as KVM does for RAZ/WI registers), MPIDR_EL1 aside,
+ * which is no feature register (masks.unwritable_kept).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -92,6 +99,67 @@ struct masks_run {
 };
 
 /*
+ * The answer with the buffer prefilled with 0xff against the one with a
+ * zeroed buffer (@m->mask): the same in every slot.
+ */
+static void check_unwritable_answer(struct masks_run *m)
+{
+	static uint64_t buf[IDREG_NR_SLOTS];
+	char detail[512] = "", name[32];
+	unsigned int slot, bad = 0, zero = 0;
+	int r;
+
+	memset(buf, 0xff, sizeof(buf));
+	r = idreg_get_writable_masks_with(&m->vm, buf, KVM_ARM_FEATURE_ID_RANGE, -1, 0);
+	for (slot = 0; !r && slot < IDREG_NR_SLOTS; slot++) {
+		zero += !m->mask[slot];
+		if (buf[slot] == m->mask[slot])
+			continue;
+		if (bad++ < 4)
+			idreg_append(detail, sizeof(detail), " [%s: 0x%016llx, with a zeroed buffer 0x%016llx]",
+				     idreg_slot_name(slot, name, sizeof(name)),
+				     (unsigned long long)buf[slot],
+				     (unsigned long long)m->mask[slot]);
+	}
+	ksft_test_result(!r && !bad, "masks.unwritable: asked with every byte of the buffer 0xff, the %u slots without writable bits answer 0 and the others their mask%s%s%s%s\n",
+			 zero, r ? ": " : "", r ? m->vm.last_error : "",
+			 bad ? "; they differ:" : "", detail);
+}
+
+/*
+ * Each readable slot the masks give no writable bit (MPIDR_EL1 aside)
+ * keeps its value whichever single bit is written: KVM refuses the write
+ * or ignores it.  A value that changed is written back.
+ */
+static void check_unwritable_kept(struct masks_run *m)
+{
+	char detail[512] = "", name[32];
+	unsigned int slot, bit, n = 0, bad = 0;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		uint64_t val = m->val[slot], back;
+
+		if (m->mask[slot] || !m->readable[slot] || idreg_is_mpidr_slot(slot))
+			continue;
+		n++;
+		for (bit = 0; bit < 64; bit++) {
+			int r = idreg_set_slot(&m->vm, 0, slot, val ^ 1ULL << bit);
+
+			back = val;
+			if (idreg_get_slot(&m->vm, 0, slot, &back) || back == val)
+				continue;
+			if (bad++ < 4)
+				idreg_append(detail, sizeof(detail), " [%s: bit %u written (%d), reads 0x%016llx, was 0x%016llx]",
+					     idreg_slot_name(slot, name, sizeof(name)), bit, r,
+					     (unsigned long long)back, (unsigned long long)val);
+			idreg_set_slot(&m->vm, 0, slot, val);
+		}
+	}
+	ksft_test_result(!bad, "masks.unwritable_kept: the %u readable slots without writable bits keep their value whichever one bit is written%s%s\n",
+			 n, bad ? "; changed:" : "", detail);
+}
+
+/*
  * One slot against its declaration (idreg_declared_mask_check(): between
  * two series read, what they disagree on may go either way): the result
  * line says which fields.
@@ -145,6 +213,14 @@ static void step_readable(const struct idreg_test_step *s)
 	check_readable(s->ctx, s->slot);
 }
 
+static void step_unwritable(const struct idreg_test_step *s)
+{
+	if (s->n == 0)
+		check_unwritable_answer(s->ctx);
+	else
+		check_unwritable_kept(s->ctx);
+}
+
 static void step_declared(const struct idreg_test_step *s)
 {
 	check_slot(s->ctx, s->slot);
@@ -171,6 +247,8 @@ static void plan_masks(struct idreg_test_plan *plan, struct masks_run *m, const 
 	idreg_test_plan_add(plan, step_nonzero, m, 0, NULL, nonzero, 0);
 	idreg_test_plan_add(plan, step_refusals, m, 0, NULL, 0, 0);
 	idreg_test_plan_add(plan, step_refusals, m, 0, NULL, 1, 0);
+	idreg_test_plan_add(plan, step_unwritable, m, 0, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_unwritable, m, 0, NULL, 1, 0);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		if (m->mask[slot])
 			idreg_test_plan_add(plan, step_readable, m, slot, NULL, 0, 0);
