@@ -20,7 +20,18 @@
  *                  held against it.  A kernel newer than every series
  *                  read is held to the newest, and the result says so;
  *                  one between two series to the older;
- *   (both per vCPU configuration: --vcpu LIST, by default every one;
+ *   CLIDR_EL1.tag_cache
+ *                  the tag-cache type of CLIDR_EL1's reset value follows
+ *                  the VM's MTE: reset_clidr() (6.12, 7.3) gives Ttype<LoC>
+ *                  = 2 (a unified tag cache) when kvm_has_mte() and no
+ *                  Ttype otherwise, whatever the host has;
+ *   ID_AA64DFR0_EL1.PMUVer_limit
+ *                  a vCPU with a PMU is offered min(the host's PMUVer,
+ *                  V3P5) (kvm_arm_pmu_get_pmuver_limit(), pmu-emul.c); the
+ *                  host's side comes from perf, without KVM
+ *                  (idregs/host_pmu.h: 64-bit event counters mean PMUv3p5
+ *                  or later), so the result is exact where perf tells;
+ *   (all per vCPU configuration: --vcpu LIST, by default every one;
  *   results REG.x@config)
  *   order.imp_id_cap_after_vcpu
  *                  KVM_CAP_ARM_WRITABLE_IMP_ID_REGS enabled once a vCPU
@@ -41,8 +52,10 @@
 #include "idregs/declared.h"
 #include "expect.h"
 #include "idregs/field.h"
+#include "idregs/host_pmu.h"
 #include "idregs/kversion.h"
 #include "idregs/kvm.h"
+#include "idregs/kvm_rules.h"
 
 #define DETAIL_LEN	512
 
@@ -226,6 +239,47 @@ static void check_imp_id_cap_order(uint64_t midr_mask)
 	idreg_vm_destroy(&vm);
 }
 
+/* The host's PMU as perf drives it (main). */
+static enum idreg_host_pmu host_pmu;
+static char host_pmu_why[160];
+
+static void probe_host_pmu(void)
+{
+	unsigned int plain = 0, longs = 0;
+
+	host_pmu = idreg_host_pmu_probe(&plain, &longs, host_pmu_why, sizeof(host_pmu_why));
+	ksft_print_msg("host PMU: %s\n", host_pmu_why);
+}
+
+/* CLIDR_EL1's Ttype fields as reset_clidr() sets them for the VM's MTE. */
+static void check_tag_cache(const struct idreg_test_vm *t, unsigned int slot)
+{
+	bool mte = t->vm.features & IDREG_VCPU_MTE;
+	uint64_t val = t->limit[slot], want = idreg_clidr_reset_ttype(val, mte);
+	uint64_t got = val & IDREG_CLIDR_TTYPE_MASK;
+	char name[96];
+
+	ksft_test_result(got == want, "%s: 0x%016llx, Ttype bits 0x%016llx, want 0x%016llx: reset_clidr() gives a unified tag cache at LoC %s\n",
+			 idreg_test_vm_name(t, name, sizeof(name), "CLIDR_EL1.tag_cache"),
+			 (unsigned long long)val, (unsigned long long)got,
+			 (unsigned long long)want,
+			 mte ? "because the VM has MTE" : "only to a VM with MTE, and this one has none");
+}
+
+/* ID_AA64DFR0_EL1.PMUVer of a vCPU with a PMU: pmu-emul.c's cap of the host's. */
+static void check_pmu_limit(const struct idreg_test_vm *t, unsigned int slot)
+{
+	const struct idreg_field *f = idreg_field_by_name(idreg_reg_by_slot(slot), "PMUVer");
+	unsigned int pmuver = f ? idreg_field_get(t->limit[slot], f->lsb, f->width) : 0;
+	const char *problem = f ? idreg_pmuver_limit_problem(pmuver, host_pmu) :
+			      "the tables lack ID_AA64DFR0_EL1.PMUVer";
+	char name[96];
+
+	ksft_test_result(!problem, "%s: PMUVer 0x%x for a vCPU with a PMU; %s%s%s\n",
+			 idreg_test_vm_name(t, name, sizeof(name), "ID_AA64DFR0_EL1.PMUVer_limit"),
+			 pmuver, host_pmu_why, problem ? ": " : "", problem ? problem : "");
+}
+
 /* The steps (ctx the pass, slot a register; arg the series held to). */
 static void step_defaults(const struct idreg_test_step *s)
 {
@@ -268,6 +322,16 @@ static void step_close(const struct idreg_test_step *s)
 		ksft_print_msg("vcpu %s: %u registers whose sanitising depends only on the host here (not checked):%s\n",
 			       t->cfg->name, host_only, host_regs);
 	idreg_test_vm_close(t);
+}
+
+static void step_tag_cache(const struct idreg_test_step *s)
+{
+	check_tag_cache(s->ctx, s->slot);
+}
+
+static void step_pmu_limit(const struct idreg_test_step *s)
+{
+	check_pmu_limit(s->ctx, s->slot);
 }
 
 static void step_unavailable(const struct idreg_test_step *s)
@@ -314,6 +378,11 @@ static void plan_defaults(struct idreg_test_plan *plan, struct idreg_test_passes
 			idreg_test_plan_add(plan, step_defaults, t, slot, NULL, 0, 0);
 			if (held_to_source(ref, slot, t->vm.features, t->limit[slot]))
 				idreg_test_plan_add(plan, step_sanitised, t, slot, ref, 0, 0);
+			if (idreg_is_clidr_slot(slot))
+				idreg_test_plan_add(plan, step_tag_cache, t, slot, NULL, 0, 0);
+			if (slot == (unsigned int)idreg_slot_index(3, 0, 0, 5, 0) &&
+			    (t->vm.features & IDREG_VCPU_PMU))
+				idreg_test_plan_add(plan, step_pmu_limit, t, slot, NULL, 0, 0);
 		}
 		idreg_test_plan_do(plan, step_close, t, 0, ref, 0);
 		*midr_mask = t->mask[idreg_slot_index(3, 0, 0, 0, 0)];
@@ -331,6 +400,7 @@ int main(int argc, char **argv)
 
 	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
 	idreg_test_open(&passes, argc, argv, release, false);
+	probe_host_pmu();
 	ref.version = idreg_kernel_version(release);
 	ref.s = idreg_declared_for(ref.version, &ref.match);
 	if (ref.s)
