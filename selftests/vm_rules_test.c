@@ -16,7 +16,14 @@
  *            it had before (accepted then) fails with EBUSY and changes
  *            nothing, and writing the current value succeeds
  *            (writable_after_run instead where KVM has no such check,
- *            idreg_slot_frozen_after_run(): the write is stored).
+ *            idreg_slot_frozen_after_run(): the write is stored);
+ *   errno_after_run
+ *            after the first KVM_RUN, every value of every walkable field
+ *            (up to 4 bits wide) written on top of the current value
+ *            gets the errno 7.3's order gives (idreg_kvm_predict_after_run()):
+ *            what a register-specific setter refuses itself stays EINVAL,
+ *            its check coming before set_id_reg()'s freeze; any other
+ *            change is EBUSY; the current value passes.
  * A pass that finds no value to change fails: its checks would be empty.
  * MIDR_EL1, REVIDR_EL1 and AIDR_EL1 accept no change without
  * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so where the kernel has it a second
@@ -304,6 +311,59 @@ static void check_after_run(struct rules_pass *p, unsigned int slot, const struc
 	report(target, ok, detail);
 }
 
+/*
+ * After the run, each value of each walkable field up to 4 bits wide, on
+ * top of the current value: KVM's errno as predicted.  A write KVM stores
+ * (CLIDR_EL1 and MPIDR_EL1 have no freeze) is undone.
+ */
+static void check_errno_after_run(struct rules_pass *p)
+{
+	char detail[DETAIL_LEN] = "", name[64];
+	unsigned int slot, i, n = 0, bad = 0, einval = 0, ebusy = 0;
+	struct idreg_vm *vm = &p->t->vm;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+		uint64_t now, x;
+
+		if (!reg || !pass_covers(p, slot) || !p->t->readable[slot] ||
+		    idreg_get_slot(vm, 0, slot, &now))
+			continue;
+		for (i = 0; i < reg->nr_fields; i++) {
+			const struct idreg_field *f = &reg->fields[i];
+
+			if (!idreg_test_walkable(f, p->t->mask[slot]) || f->width > 4)
+				continue;
+			for (x = 0; x < 1ULL << f->width; x++) {
+				uint64_t val = idreg_field_set(now, f->lsb, f->width, x), back = now;
+				int want = idreg_kvm_predict_after_run(slot, reg, p->t->limit[slot],
+								       now, val, &p->t->traits);
+				int r;
+
+				if (want == IDREG_AFTER_RUN_UNKNOWN)
+					continue;
+				r = idreg_set_slot(vm, 0, slot, val);
+				idreg_get_slot(vm, 0, slot, &back);
+				if (back != now)
+					idreg_set_slot(vm, 0, slot, now);
+				n++;
+				einval += want == -EINVAL;
+				ebusy += want == -EBUSY;
+				if (r == want)
+					continue;
+				if (bad++ < 4)
+					idreg_append(detail, sizeof(detail), " [%s.%s = 0x%llx: %d (%s), want %d (%s)]",
+						     reg->name, f->name, (unsigned long long)x, r,
+						     r ? strerror(-r) : "success", want,
+						     want ? strerror(-want) : "success");
+			}
+		}
+	}
+	ksft_test_result(n && !bad, "%s: %u writes after the first run, %u of them to be refused by a setter's own check (EINVAL) and %u by the freeze (EBUSY): %u answered otherwise%s\n",
+			 name_of(name, sizeof(name), p, "errno_after_run"), n, einval, ebusy, bad,
+			 detail);
+}
+
 /* After the run, every readable ID register the pass covers accepts its current value. */
 static void check_current_values(struct rules_pass *p)
 {
@@ -328,9 +388,9 @@ static void check_current_values(struct rules_pass *p)
 }
 
 /*
- * An AArch32 EL1 vCPU cannot run the guest that reads ID registers (AArch64
- * code, and KVM refuses an AArch64 PSTATE for it): its first KVM_RUN is an
- * A32 program that only says it is done.
+ * An AArch32 EL1 vCPU cannot run the AArch64 guest (KVM refuses an AArch64
+ * PSTATE for it): its first KVM_RUN is an A32 program that only says it is
+ * done; guest_view_test's A32 guest checks what it reads.
  */
 static void run_guest_a32(struct rules_pass *p)
 {
@@ -343,7 +403,7 @@ static void run_guest_a32(struct rules_pass *p)
 		idreg_guest_reset_program(&guest);
 		r = idreg_guest_emit_done_a32(&guest) ?: idreg_guest_run(&guest, 0, NULL, &res);
 	}
-	ksft_test_result(!r && res.done, "%s: vcpu 0 ran an A32 program to its end (%u exits); the guest reading ID registers is AArch64 code, so what an AArch32 guest sees is not checked%s%s\n",
+	ksft_test_result(!r && res.done, "%s: vcpu 0 ran an A32 program to its end (%u exits) (what an AArch32 guest reads: guest_view_test)%s%s\n",
 			 name_of(name, sizeof(name), p, "run"), res.exits, r ? ": " : "",
 			 r ? p->t->vm.last_error : "");
 	idreg_guest_free(&guest);
@@ -522,6 +582,11 @@ static void step_current_values(const struct idreg_test_step *s)
 	check_current_values(s->ctx);
 }
 
+static void step_errno_after_run(const struct idreg_test_step *s)
+{
+	check_errno_after_run(s->ctx);
+}
+
 static void step_close(const struct idreg_test_step *s)
 {
 	struct rules_pass *p = s->ctx;
@@ -560,6 +625,7 @@ static void plan_pass(struct idreg_test_plan *plan, struct rules_pass *p)
 	idreg_test_plan_add(plan, step_run, p, 0, NULL, 0, 0);
 	plan_each_change(plan, p, step_after_run);
 	idreg_test_plan_add(plan, step_current_values, p, 0, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_errno_after_run, p, 0, NULL, 0, 0);
 	idreg_test_plan_do(plan, step_close, p, 0, NULL, 0);
 }
 
