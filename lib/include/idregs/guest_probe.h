@@ -7,7 +7,9 @@
  * advertises what it does not give.  Each probe is one step of the
  * AArch64 guest (idregs/guest.h): the probing instruction, then a store of
  * x0; an exception is a trapped step.  The probes need no knowledge of
- * KVM's source.
+ * KVM's source.  (7.3 lets a guest hypervisor read CNTPOFF_EL2 whatever
+ * ECV says, so that probe shows a trap only where KVM advertises CNTPOFF
+ * and refuses the register.)
  */
 #ifndef IDREGS_GUEST_PROBE_H
 #define IDREGS_GUEST_PROBE_H
