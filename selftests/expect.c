@@ -298,10 +298,10 @@ static const char *const reg_results[] = {
 };
 /* Results that name no register. */
 static const char *const test_results[] = {
-	"apply", "run", "changes", "current_values", "snapshot",
+	"apply", "run", "changes", "current_values", "snapshot", "features", "errno_after_run",
 };
 static const char *const variants[] = {
-	"imp_id_writable", "default", "seeded", "lowest",
+	"imp_id_writable", "default", "seeded", "lowest", "ctr",
 };
 
 static bool in_list(const char *s, size_t len, const char *const *list, unsigned int nr)
