@@ -22,6 +22,14 @@
  * has no writable bit keeps its value whichever single bit is written
  * (refused, or ignored as KVM does for RAZ/WI registers), MPIDR_EL1 aside,
  * which is no feature register (masks.unwritable_kept).
+ *
+ * Two answers of KVM the masks promise, whatever source was read: a slot
+ * with writable bits stores a change (masks.writable_stores: not a RAZ/WI
+ * register reporting a mask), and a field a series read up to this
+ * kernel's declared writable still takes the values it took there
+ * (masks.kept_writable: a VM saved on that kernel is restored by writing
+ * them; the 6.12 masks are those a real 6.12 KVM reported,
+ * vmm/tests/test_profile.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +39,7 @@
 
 #include "kselftest.h"
 #include "idreg_test.h"
+#include "idregs/candidates.h"
 #include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
@@ -160,6 +169,138 @@ static void check_unwritable_kept(struct masks_run *m)
 }
 
 /*
+ * The first value of @f, other than the default's, that KVM would store
+ * on a VM of traits @t if @f's bits were writable as in @mask: one a VMM
+ * could write on a kernel declaring @mask.  False when the default is the
+ * only such value.
+ */
+static bool value_once_writable(const struct masks_run *m, const struct idreg_vm_traits *t,
+				unsigned int slot, const struct idreg_reg *reg,
+				const struct idreg_field *f, uint64_t mask, uint64_t *val)
+{
+	uint64_t cand[16], limit = m->val[slot];
+	uint64_t lim_raw = idreg_field_get(limit, f->lsb, f->width);
+	struct idreg_kvm_verdict v;
+	unsigned int i, n;
+
+	n = idreg_pick_candidates(f, lim_raw, 0, 0, cand, ARRAY_SIZE(cand));
+	for (i = 0; i < n; i++) {
+		*val = idreg_field_set(limit, f->lsb, f->width, cand[i]);
+		if (cand[i] != lim_raw &&
+		    idreg_kvm_predict(slot, reg, mask, limit, *val, t, &v) ==
+		    IDREG_WRITE_STORED)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The writable masks of every series read up to this kernel's: what a VMM
+ * could write there it may have written, and a VM saved on such a kernel
+ * is restored by writing it again (the kernel's "no regressions" rule for
+ * its ABI).  0 for a kernel older than every series read.
+ */
+static uint64_t mask_floor(const struct masks_run *m, unsigned int slot)
+{
+	uint64_t floor = 0;
+	unsigned int i;
+
+	for (i = 0; i < idreg_nr_declared_series; i++)
+		if (idreg_declared_series[i].version <= m->traits.kernel)
+			floor |= idreg_declared_mask(&idreg_declared_series[i], slot,
+						     m->traits.aarch32_el0);
+	return floor;
+}
+
+/*
+ * masks.kept_writable: each field an earlier series let a VMM write and
+ * this kernel's masks no longer do still takes, on this host, the first
+ * value other than the default the earlier masks let through: KVM's answer
+ * to the write, not its masks, decides.  A field with only its default to
+ * give was as fixed there as here.
+ */
+static void check_kept_writable(struct masks_run *m)
+{
+	char detail[512] = "", name[32];
+	unsigned int slot, i, lost = 0, tried = 0, bad = 0;
+
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+		uint64_t floor = mask_floor(m, slot) & ~m->mask[slot], val;
+		int r;
+
+		for (i = 0; reg && floor && m->readable[slot] && i < reg->nr_fields; i++) {
+			const struct idreg_field *f = &reg->fields[i];
+
+			if (!idreg_test_walkable(f, floor))
+				continue;
+			lost++;
+			if (!value_once_writable(m, &m->traits, slot, reg, f, m->mask[slot] | floor,
+						 &val))
+				continue;
+			tried++;
+			r = idreg_set_slot(&m->vm, 0, slot, val);
+			if (!r) {
+				idreg_set_slot(&m->vm, 0, slot, m->val[slot]);
+				continue;
+			}
+			if (bad++ < 4)
+				idreg_append(detail, sizeof(detail), " [%s.%s = 0x%llx: %d (%s)]",
+					     idreg_slot_name(slot, name, sizeof(name)), f->name,
+					     (unsigned long long)idreg_field_get(val, f->lsb, f->width),
+					     r, strerror(-r));
+		}
+	}
+	ksft_test_result(!bad, "masks.kept_writable: %u fields a series read up to this kernel's declared writable are not here; %u of them had a value other than the default to give on this host, and %u of those are refused%s\n",
+			 lost, tried, bad, detail);
+}
+
+/*
+ * masks.writable_stores: a slot whose mask has writable bits stores a
+ * change: the first field with a value other than its default that KVM
+ * would store (were the register not RAZ/WI: a mask on such a slot says
+ * what is not so) takes it and reads it back.  A slot with nothing but
+ * its defaults to give cannot tell.
+ */
+static void check_writable_stores(struct masks_run *m)
+{
+	struct idreg_vm_traits t = m->traits;
+	char detail[512] = "", name[32];
+	unsigned int slot, i, n = 0, tried = 0, bad = 0;
+
+	t.aarch32_el0 = true;
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+		uint64_t val, back;
+		int r = 0;
+
+		if (!reg || !m->mask[slot] || !m->readable[slot])
+			continue;
+		n++;
+		for (i = 0; i < reg->nr_fields; i++)
+			if (idreg_test_walkable(&reg->fields[i], m->mask[slot]) &&
+			    value_once_writable(m, &t, slot, reg, &reg->fields[i], m->mask[slot], &val))
+				break;
+		if (i == reg->nr_fields)
+			continue;
+		tried++;
+		back = m->val[slot];
+		r = idreg_set_slot(&m->vm, 0, slot, val) ?: idreg_get_slot(&m->vm, 0, slot, &back);
+		idreg_set_slot(&m->vm, 0, slot, m->val[slot]);
+		if (!r && back == val)
+			continue;
+		if (bad++ < 4)
+			idreg_append(detail, sizeof(detail), " [%s.%s = 0x%llx: %d%s, reads 0x%016llx]",
+				     idreg_slot_name(slot, name, sizeof(name)), reg->fields[i].name,
+				     (unsigned long long)idreg_field_get(val, reg->fields[i].lsb,
+									 reg->fields[i].width),
+				     r, r ? strerror(-r) : "", (unsigned long long)back);
+	}
+	ksft_test_result(!bad, "masks.writable_stores: of the %u slots with writable bits, %u had a value other than the default to give, and %u did not store it%s\n",
+			 n, tried, bad, detail);
+}
+
+/*
  * One slot against its declaration (idreg_declared_mask_check(): between
  * two series read, what they disagree on may go either way): the result
  * line says which fields.
@@ -221,6 +362,14 @@ static void step_unwritable(const struct idreg_test_step *s)
 		check_unwritable_kept(s->ctx);
 }
 
+static void step_kept_writable(const struct idreg_test_step *s)
+{
+	if (s->n == 0)
+		check_writable_stores(s->ctx);
+	else
+		check_kept_writable(s->ctx);
+}
+
 static void step_declared(const struct idreg_test_step *s)
 {
 	check_slot(s->ctx, s->slot);
@@ -252,6 +401,8 @@ static void plan_masks(struct idreg_test_plan *plan, struct masks_run *m, const 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		if (m->mask[slot])
 			idreg_test_plan_add(plan, step_readable, m, slot, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_kept_writable, m, 0, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_kept_writable, m, 0, NULL, 1, 0);
 	if (!m->decl)
 		idreg_test_plan_add(plan, step_too_old, m, 0, release, 0, 0);
 	for (slot = 0; m->decl && slot < IDREG_NR_SLOTS; slot++)

@@ -8,6 +8,7 @@
 
 #include "idregs/declared.h"
 #include "idregs/field.h"
+#include "idregs/kversion.h"
 #include "idregs/profile.h"
 #include "unit.h"
 
@@ -459,6 +460,37 @@ static void test_load_errors(void)
 		"missing file named with errno");
 }
 
+/*
+ * The masks a real KVM reported (profiles dumped on the emulated host)
+ * are the masks gen/ read from that series' sys_regs.c: the declared
+ * masks that writable_masks_test holds later kernels to (masks.kept_writable)
+ * are what KVM did, not only what its source says.
+ */
+static void test_measured_masks(const char *path)
+{
+	const struct idreg_declared_series *s;
+	enum idreg_decl_match match;
+	char err[IDREG_ERR_LEN] = "", name[32];
+	unsigned int slot, bad = 0;
+	bool aarch32_el0;
+
+	UNIT_OK(!idreg_profile_load(&a, path, err), path);
+	s = idreg_declared_for(idreg_kernel_version(a.release), &match);
+	UNIT_OK(s && match == IDREG_DECL_EXACT, "the profile's kernel is a series read");
+	if (!s)
+		return;
+	aarch32_el0 = idreg_field_get(a.value[idreg_slot_index(3, 0, 0, 4, 0)], 0, 4) >= 2;
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		if (a.mask[slot] == idreg_declared_mask(s, slot, aarch32_el0))
+			continue;
+		bad++;
+		fprintf(stderr, "%s: %s: measured 0x%016llx, %s declares 0x%016llx\n", path,
+			idreg_slot_name(slot, name, sizeof(name)), (unsigned long long)a.mask[slot],
+			s->series, (unsigned long long)idreg_declared_mask(s, slot, aarch32_el0));
+	}
+	UNIT_EQ_U64(bad, 0, "every measured mask is the declared one");
+}
+
 int main(void)
 {
 	test_bad_input();
@@ -469,6 +501,9 @@ int main(void)
 	test_restrict(DATA "neoverse-n1-qemu-host.json", DATA "neoverse-n1.json");
 	test_traits();
 	test_diff();
+	test_measured_masks(DATA "max-6.12.json");
+	test_measured_masks(DATA "max.json");
+	test_measured_masks(DATA "neoverse-n1.json");
 	test_changes();
 	test_changes_partial();
 	test_markdown();
