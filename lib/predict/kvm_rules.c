@@ -691,8 +691,8 @@ int idreg_between_describe(char *buf, size_t size, const struct idreg_kvm_verdic
 				   effect_words(v->effect, v->why));
 }
 
-int idreg_kvm_predict_after_run(unsigned int slot, const struct idreg_reg *reg, uint64_t limit,
-				uint64_t current, uint64_t val, const struct idreg_vm_traits *t)
+static int predict_after_run(unsigned int slot, const struct idreg_reg *reg, uint64_t limit,
+			     uint64_t current, uint64_t val, const struct idreg_vm_traits *t)
 {
 	struct idreg_kvm_verdict v;
 
@@ -718,6 +718,22 @@ int idreg_kvm_predict_after_run(unsigned int slot, const struct idreg_reg *reg, 
 		return IDREG_AFTER_RUN_UNKNOWN;
 	/* set_id_reg(): after the first run only the current value passes. */
 	return val == current ? 0 : -EBUSY;
+}
+
+int idreg_kvm_predict_after_run(unsigned int slot, const struct idreg_reg *reg, uint64_t limit,
+				uint64_t current, uint64_t val, const struct idreg_vm_traits *t)
+{
+	const struct idreg_declared_series *older, *newer;
+	struct idreg_vm_traits as = *t;
+	int a, b;
+
+	if (!idreg_between_known(t->kernel, &older, &newer))
+		return predict_after_run(slot, reg, limit, current, val, t);
+	as.kernel = older->version;
+	a = predict_after_run(slot, reg, limit, current, val, &as);
+	as.kernel = newer->version;
+	b = predict_after_run(slot, reg, limit, current, val, &as);
+	return a == b ? a : IDREG_AFTER_RUN_BETWEEN;
 }
 
 uint64_t idreg_clidr_reset_ttype(uint64_t clidr, bool vm_mte)

@@ -18,6 +18,7 @@
 #define CLIDR_SLOT	idreg_slot_index(3, 1, 0, 0, 1)
 #define MMFR0_SLOT	idreg_slot_index(3, 0, 0, 7, 0)
 #define ISAR0_SLOT	idreg_slot_index(3, 0, 0, 6, 0)
+#define PFR0_SLOT	idreg_slot_index(3, 0, 0, 4, 0)
 #define TGRAN4_2	(0xfULL << 40)
 
 static int after(int slot, uint64_t limit, uint64_t cur, uint64_t val,
@@ -41,6 +42,27 @@ static void test_frozen(void)
 		    "TGran4_2 0 with EL2: set_id_aa64mmfr0_el1() refuses before the freeze: EINVAL");
 	UNIT_EQ_I64(after(MMFR0_SLOT, limit, limit, (limit & ~TGRAN4_2) | 1ULL << 40, &el2), -EBUSY,
 		    "TGran4_2 NI with EL2: the setter allows it, the freeze refuses it");
+}
+
+/*
+ * set_id_aa64pfr0_el1()'s refusal of EL1 not implemented is in 7.2's
+ * source, not 6.12's: EINVAL before the freeze from 7.2 on, EBUSY on 6.12,
+ * either on a kernel between them.
+ */
+static void test_between(void)
+{
+	struct idreg_vm_traits t = { .aarch32_el0 = true };
+	uint64_t pfr0 = 0x1000000011112222ULL, el1_ni = pfr0 & ~0xf0ULL;
+
+	t.kernel = 7 << 16 | 3;
+	UNIT_EQ_I64(after(PFR0_SLOT, pfr0, pfr0, el1_ni, &t), -EINVAL, "7.3: EINVAL");
+	t.kernel = 6 << 16 | 12;
+	UNIT_EQ_I64(after(PFR0_SLOT, pfr0, pfr0, el1_ni, &t), -EBUSY, "6.12: EBUSY");
+	t.kernel = 6 << 16 | 18;
+	UNIT_EQ_I64(after(PFR0_SLOT, pfr0, pfr0, el1_ni, &t), IDREG_AFTER_RUN_BETWEEN,
+		    "6.18, between the two: either");
+	UNIT_EQ_I64(after(PFR0_SLOT, pfr0, pfr0, pfr0 & ~0xf000ULL, &t), -EBUSY,
+		    "6.18: a change both series freeze is EBUSY");
 }
 
 static void test_other_paths(void)
@@ -89,6 +111,7 @@ int main(void)
 {
 	test_pmuver_limit();
 	test_frozen();
+	test_between();
 	test_other_paths();
 	test_clidr_ttype();
 	return unit_done();

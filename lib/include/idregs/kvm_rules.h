@@ -215,6 +215,12 @@ bool idreg_slot_frozen_after_run(unsigned int slot);
 
 /* idreg_kvm_predict_after_run(): no prediction for this write. */
 #define IDREG_AFTER_RUN_UNKNOWN	1
+/*
+ * idreg_kvm_predict_after_run(): a kernel between two series read whose
+ * sources answer differently (a setter's check one has and the other
+ * lacks): either answer is the kernel's.
+ */
+#define IDREG_AFTER_RUN_BETWEEN	2
 
 /*
  * KVM's answer to writing @val to the register in @slot after the VM's
@@ -227,7 +233,8 @@ bool idreg_slot_frozen_after_run(unsigned int slot);
  * without the capability with -EINVAL before its freeze check; set_clidr()
  * and MPIDR_EL1 have none.  IDREG_AFTER_RUN_UNKNOWN where the answer
  * depends on what userspace cannot know (a host value a setter drops not
- * yet learnt) or the register is RAZ.
+ * yet learnt) or the register is RAZ; IDREG_AFTER_RUN_BETWEEN where the
+ * series read around the kernel disagree.
  */
 int idreg_kvm_predict_after_run(unsigned int slot, const struct idreg_reg *reg, uint64_t limit,
 				uint64_t current, uint64_t val, const struct idreg_vm_traits *t);
