@@ -195,6 +195,18 @@ install_tools() {
 }
 
 # apt-get download into the cache's deb folder; prints the .deb path.
+# Extract the files of the .deb $1 that match the tar wildcard $2 into a
+# new temporary directory, and print its path.
+deb_extract() {
+	local tmp
+	tmp=$(mktemp -d) || return 1
+	if ! dpkg-deb --fsys-tarfile "$1" | tar -x -C "$tmp" --wildcards "$2"; then
+		rm -rf "$tmp"
+		return 1
+	fi
+	echo "$tmp"
+}
+
 download_deb() {
 	local spec=$1
 	local dir="$CACHE/debs"
@@ -514,8 +526,7 @@ fetch_source() {
 	[ -n "$real" ] || die "linux-source=$ver depends on no linux-source-X.Y"
 	deb=$(download_deb "${real%%=*}:all=${real#*=}")
 	local tmp
-	tmp=$(mktemp -d)
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
+	tmp=$(deb_extract "$deb" './usr/src/linux-source-*.tar.xz') || die "cannot extract $deb"
 	local tarball
 	tarball=$(ls "$tmp"/usr/src/linux-source-*.tar.xz)
 	local top
@@ -590,8 +601,7 @@ fetch_extra_kernel() {
 		deb=$(download_deb "${dep%%=*}:arm64=${dep#*=}")
 	fi
 	local tmp
-	tmp=$(mktemp -d)
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards '*vmlinuz*'
+	tmp=$(deb_extract "$deb" '*vmlinuz*') || die "cannot extract $deb"
 	local krel
 	krel=$(install_vmlinuz "$tmp" "$dest" "$ver") || die "no vmlinuz in $deb"
 	echo "$series" >"$dest/series"
