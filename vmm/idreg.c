@@ -820,6 +820,37 @@ static bool print_declared_slot(const struct idreg_profile *p,
 	return lost || gained;
 }
 
+/*
+ * A kernel between two series read: what both declare must be writable,
+ * what neither does must not; a field they disagree on may be either, and
+ * the line says which one this kernel follows.
+ */
+static int print_declared_between(const struct idreg_profile *p, const struct idreg_vm_traits *t,
+				  bool markdown)
+{
+	const struct idreg_declared_series *older, *newer;
+	unsigned int slot, nr = 0, version = idreg_kernel_version(p->release);
+	char name[32], what[1024];
+
+	idreg_between_known(version, &older, &newer);
+	printf("%sKernel %s, between Linux %s and %s: against what both sys_regs.c declare (%s, %s)%s\n",
+	       markdown ? "## " : "", p->release, older->series, newer->series, older->package,
+	       newer->package, markdown ? "\n" : "");
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		bool ok = idreg_declared_mask_check(version, slot, t->aarch32_el0, p->mask[slot],
+						    what, sizeof(what));
+
+		/* A passing slot's words name the fields the series disagree on after "; ". */
+		nr += !ok;
+		if (!ok || strchr(what, ';'))
+			printf("%s%s%s%s\n", markdown ? "- " : "",
+			       idreg_slot_name(slot, name, sizeof(name)), what[0] == ':' ? "" : ":",
+			       what);
+	}
+	printf("%s%u registers differ from what both declare\n", markdown && nr ? "\n" : "", nr);
+	return nr ? EXIT_NO : EXIT_YES;
+}
+
 static int cmd_declared(int argc, char **argv)
 {
 	bool markdown = argc == 3 && !strcmp(argv[1], "--markdown");
@@ -840,6 +871,8 @@ static int cmd_declared(int argc, char **argv)
 			argv[argc - 1], p.release);
 		return EXIT_USAGE;
 	}
+	if (match == IDREG_DECL_BETWEEN)
+		return print_declared_between(&p, &t, markdown);
 	printf("%sKernel %s against the writable masks Linux %s's sys_regs.c declares (%s)%s\n",
 	       markdown ? "## " : "", p.release, s->series, s->package, markdown ? "\n" : "");
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
@@ -1234,7 +1267,9 @@ static const struct cmd cmds[] = {
 	{ "declared", cmd_declared, "declared [--markdown] PROFILE\n"
 	  "  PROFILE's writable masks against those its kernel series' sys_regs.c\n"
 	  "  declares (a newer kernel: the newest series read): fields writable but\n"
-	  "  not declared, declared but not writable; exit 1 if there are any.\n" },
+	  "  not declared, declared but not writable; exit 1 if there are any.  A\n"
+	  "  kernel between two series read is held to what both declare; a field\n"
+	  "  they disagree on may go either way, and the line says which it follows.\n" },
 	{ "try", cmd_try, "try REG.FIELD=VALUE|REG=VALUE [--vcpu CONFIG] [--imp-id]\n"
 	  "  On a fresh VM of CONFIG (default unless given; --imp-id: with\n"
 	  "  KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) write the register's default with FIELD\n"

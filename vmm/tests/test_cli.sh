@@ -191,6 +191,16 @@ expect 2 'no line of' "qmp-check without the host model" -- qmp-check "$maxqh" "
 # declared: the profile's masks against what sys_regs.c declares.
 expect 0 '0 registers differ' "declared: 7.3 -cpu max as declared" -- declared "$DATA/max.json"
 expect 0 'Linux 6.12' "declared: a 6.12 profile is held to 6.12" -- declared "$DATA/max-6.12.json"
+# Between 6.12 and 7.2: either series' masks pass where they disagree.
+sed 's/"kernel": "6.12.117+deb13-arm64"/"kernel": "6.18.15+deb13-arm64"/' "$DATA/max-6.12.json" >"$work/b612.json"
+expect 0 'ID_AA64ISAR0_EL1: .*writable, as in 6.12' \
+	"declared: between 6.12 and 7.2, 6.12's masks pass, saying which" -- declared "$work/b612.json"
+sed 's/"kernel": "7.3.4+deb13-arm64"/"kernel": "6.18.15+deb13-arm64"/' "$DATA/max.json" >"$work/b73.json"
+expect 0 '0 registers differ from what both declare' \
+	"declared: between 6.12 and 7.2, 7.3's masks pass too" -- declared "$work/b73.json"
+sed 's/"0xffffffff00fff00f"/"0xffffffff00fff000"/' "$work/b73.json" >"$work/blost.json"
+expect 1 'ID_AA64ISAR1_EL1.*DPB \(3:0\)' \
+	"declared: between, a field both declare and lost fails" -- declared "$work/blost.json"
 sed 's/"0xffffffff00fff00f"/"0xffffffff0ffff00f"/' "$DATA/max.json" >"$work/gpa.json"
 expect 1 'ID_AA64ISAR1_EL1: writable, not declared: GPA \(27:24\)' \
 	"declared: a field writable by mistake is named" -- declared "$work/gpa.json"
