@@ -25,16 +25,9 @@ MATRIX_CPUS="max,neoverse-n1,cortex-a72"
 # virtualization can give (7.x/6.12 -cpu max give them all; neoverse-n1
 # and cortex-a72 skip sve and pauth, neoverse-n1 also aarch32-el1, with
 # the reason).  mte, el2 and el2-e2h0 need --host mte / nested.  Every
-# name must be one of vcpu_configs' (checked on every run).
+# name must be one of idregs_vcpu_configs' (checked on every run).
 MATRIX_VCPUS="default,pmu,sve,pauth,aarch32-el1,qemu-host"
 readonly TOP CACHE TEST_TIMEOUT MATRIX_CPUS MATRIX_VCPUS
-
-# Every vCPU configuration, comma-separated, in the table's order
-# (lib/include/idregs/vcpu_features.def): the native idreg says.
-vcpu_configs() {
-	make -s -C "$TOP" build/idreg >&2 || return 1
-	"$TOP/build/idreg" list --configs | paste -sd, -
-}
 
 # check_vcpus WHAT LIST: every name of LIST is a configuration of $1 (ALL).
 check_vcpus() {
@@ -72,7 +65,7 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
                      nested (kernel parameter kvm-arm.mode=nested); default: none
   --vcpu LIST        vCPU configurations the walk, the guest view, the VM
                      rules and the defaults run in (comma-separated, all, or
-                     offered): $(vcpu_configs 2>/dev/null || echo "see: build/idreg list --configs").
+                     offered): $(idregs_vcpu_configs 2>/dev/null || echo "see: build/idreg list --configs").
                      Default: offered, the tests' own default: every one, those
                      the host's KVM does not offer skipped with the reason
                      (with --matrix: $MATRIX_VCPUS).  The table has a row per
@@ -121,7 +114,7 @@ parse_args() {
 		shift
 	done
 
-	all_vcpus=$(vcpu_configs) && [ -n "$all_vcpus" ] ||
+	all_vcpus=$(idregs_vcpu_configs) && [ -n "$all_vcpus" ] ||
 		die "cannot list the vCPU configurations (make build/idreg; build/idreg list --configs)"
 	check_vcpus "$all_vcpus" MATRIX_VCPUS "$MATRIX_VCPUS"
 	[ -z "$vcpus" ] && [ "$matrix" = 1 ] && vcpus=$MATRIX_VCPUS

@@ -2,13 +2,20 @@
 # What idregs' shell tools share, as a library sourced by run_tests.sh,
 # tools/mutate/run.sh and tools/kselftest-*.sh (modelled on
 # tools/emu/emu.sh: functions prefixed idregs_, no globals of its own):
-# the selftests Makefile's variables, building the suite, the test list
+# the selftests Makefile's variables, the vCPU configurations, building the suite, the test list
 # ktap_runner reads, staging an initramfs tree, and reading the tests'
 # records (docs/results.md).  Callers set TOP (the repository).
 
 # The selftests Makefile's variable $1 (TESTS, VCPU_TESTS, TEST_FILES...).
 idregs_selftests_var() {
 	make -s -C "$TOP/selftests" --no-print-directory ARCH=arm64 "print-$1"
+}
+
+# Every vCPU configuration, comma-separated, in the table's order
+# (lib/include/idregs/vcpu_features.def): the native idreg says.
+idregs_vcpu_configs() {
+	make -s -C "$TOP" build/idreg >&2 || return 1
+	"$TOP/build/idreg" list --configs | paste -sd, -
 }
 
 # Build the suite, static for arm64, into $1 (incremental); make's output
