@@ -478,8 +478,8 @@ static void step_features(const struct idreg_test_step *s)
 			continue;
 		probed++;
 		bad += pr.trapped[i];
-		idreg_append(detail, sizeof(detail), "; %s.%s >= %u: %s %s", p->reg, p->field,
-			     p->min, p->use, pr.trapped[i] ? "took an exception" : "works");
+		idreg_append(detail, sizeof(detail), "; %s: %s %s", p->name, p->use,
+			     pr.trapped[i] ? "took an exception" : "works");
 		if (pr.trapped[i])
 			idreg_append(detail, sizeof(detail), " (ESR 0x%llx)",
 				     (unsigned long long)pr.esr[i]);
