@@ -298,7 +298,7 @@ static const char *const reg_results[] = {
 };
 /* Results that name no register. */
 static const char *const test_results[] = {
-	"apply", "run", "changes", "current_values", "snapshot", "features", "errno_after_run",
+	"apply", "run", "changes", "current_values", "snapshot", "features", "hidden", "errno_after_run",
 };
 static const char *const variants[] = {
 	"imp_id_writable", "default", "seeded", "lowest", "ctr",

@@ -22,7 +22,16 @@
  *
  * Per configuration, features@CONFIG: where an ID field of the VM's
  * defaults says a feature is there, the AArch64 guest can use it
- * (lib/kvm/guest_probe.c: SVE's RDVL, a guest hypervisor's CNTPOFF_EL2).
+ * (lib/kvm/guest_probe.c: FP's FMOV, AdvSIMD's MOVI, SVE's RDVL, PACGA,
+ * PACIA, a guest hypervisor's CNTPOFF_EL2).  And hidden@CONFIG, the other
+ * direction for the features whose absence KVM makes UNDEFINED by a trap
+ * (FP, AdvSIMD, SVE, generic and address authentication): in a VM of its
+ * own, each one the defaults say implemented is hidden where its fields
+ * are writable (the absent value written: 0xf for a signed field, 0
+ * otherwise; KVM may refuse, and the line says so), then each one the ID
+ * fields say absent, by default or so written, must be an UNDEF (ESR EC
+ * 0) in the guest.  A kernel that lets userspace lower such a field
+ * without gating the feature fails it.
  * Two more checks show that the runner's bounds end a stalled guest.
  */
 #include <errno.h>
@@ -478,8 +487,8 @@ static void step_features(const struct idreg_test_step *s)
 			continue;
 		probed++;
 		bad += pr.trapped[i];
-		idreg_append(detail, sizeof(detail), "; %s.%s >= %u: %s %s", p->reg, p->field,
-			     p->min, p->use, pr.trapped[i] ? "took an exception" : "works");
+		idreg_append(detail, sizeof(detail), "; %s: %s %s", p->name, p->use,
+			     pr.trapped[i] ? "took an exception" : "works");
 		if (pr.trapped[i])
 			idreg_append(detail, sizeof(detail), " (ESR 0x%llx)",
 				     (unsigned long long)pr.esr[i]);
@@ -489,6 +498,153 @@ static void step_features(const struct idreg_test_step *s)
 	else
 		ksft_test_result(!bad, "%s: %u of %u features the defaults name were used by the guest%s\n",
 				 target, probed, IDREG_NR_PROBES, detail);
+	view_vm_close(&w);
+}
+
+/* "REG.FIELD = 0xV" of each field of @p, as @vals has them, into @buf. */
+static void describe_probe_fields(const struct idreg_probe *p, const uint64_t *vals,
+				  char *buf, size_t size)
+{
+	const struct idreg_field *f;
+	unsigned int i;
+	int slot;
+
+	buf[0] = 0;
+	for (i = 0; i < p->nr_fields; i++) {
+		f = idreg_probe_field(p, i, &slot);
+		if (f)
+			idreg_append(buf, size, "%s%s.%s = 0x%llx", i ? ", " : "", p->fields[i].reg,
+				     p->fields[i].field,
+				     (unsigned long long)idreg_field_get(vals[slot], f->lsb, f->width));
+	}
+}
+
+/*
+ * Hide @p's feature: write the absent value to each of its fields that says
+ * implemented, on top of @now (the VM's values, updated from GET_ONE_REG).
+ * False, with the reason in @notes, where one of those fields is not
+ * writable (then nothing is written) or KVM refuses a write.
+ */
+static bool hide_feature(struct view_vm *w, const struct idreg_probe *p, uint64_t *now,
+			 char *written, size_t wsize, char *notes, size_t nsize)
+{
+	const struct idreg_field *f;
+	unsigned int i;
+	uint64_t val;
+	int slot;
+
+	for (i = 0; i < p->nr_fields; i++) {
+		f = idreg_probe_field(p, i, &slot);
+		if (f && idreg_probe_field_implemented(p, i, idreg_field_get(now[slot], f->lsb, f->width)) &&
+		    !idreg_test_walkable(f, w->t.mask[slot])) {
+			idreg_append(notes, nsize, "; %s kept: %s.%s not writable", p->name,
+				     p->fields[i].reg, p->fields[i].field);
+			return false;
+		}
+	}
+	written[0] = 0;
+	for (i = 0; i < p->nr_fields; i++) {
+		f = idreg_probe_field(p, i, &slot);
+		if (!f || !idreg_probe_field_implemented(p, i, idreg_field_get(now[slot], f->lsb, f->width)))
+			continue;
+		val = idreg_field_set(now[slot], f->lsb, f->width, idreg_probe_field_absent(p, i));
+		if (idreg_set_slot(&w->t.vm, 0, slot, val)) {
+			idreg_append(notes, nsize, "; %s kept: %s.%s = 0x%llx refused (%s)", p->name,
+				     p->fields[i].reg, p->fields[i].field,
+				     (unsigned long long)idreg_probe_field_absent(p, i),
+				     w->t.vm.last_error);
+			return false;
+		}
+		idreg_append(written, wsize, "%s%s.%s = 0x%llx", written[0] ? ", " : "",
+			     p->fields[i].reg, p->fields[i].field,
+			     (unsigned long long)idreg_probe_field_absent(p, i));
+		if (idreg_get_slot(&w->t.vm, 0, slot, &now[slot]))
+			now[slot] = val;
+	}
+	return true;
+}
+
+/*
+ * hidden@CONFIG: a VM of its own with the configuration's defaults.  Each
+ * gated feature (idregs/guest_probe.h) its fields say implemented is
+ * hidden where they are writable (the absent value written; KVM may
+ * refuse, and the line says so); then each gated feature the fields say
+ * absent, by default or so written, must be an UNDEF in the guest (a
+ * trapped step with ESR EC 0).  A feature left implemented is features@'s.
+ */
+static void step_hidden(const struct idreg_test_step *s)
+{
+	const struct idreg_test_vm *t = s->ctx;
+	bool which[IDREG_NR_PROBES] = { false }, hidden[IDREG_NR_PROBES] = { false }, el2;
+	char target[64], detail[DETAIL_LEN] = "", notes[DETAIL_LEN] = "", undef[DETAIL_LEN] = "";
+	static char written[IDREG_NR_PROBES][160];
+	unsigned int i, nr_hidden = 0, probed = 0, bad = 0;
+	uint64_t now[IDREG_NR_SLOTS];
+	struct idreg_probe_result pr;
+	char fields[160];
+	struct view_vm w;
+	int r;
+
+	idreg_test_name(target, sizeof(target), t->cfg, false, "hidden");
+	if (view_vm_open(&w, t->cfg))
+		ksft_exit_fail_msg("%s: %s\n", target, w.t.vm.last_error);
+	el2 = w.t.vm.features & IDREG_VCPU_EL2;
+	memcpy(now, w.t.limit, sizeof(now));
+	for (i = 0; i < IDREG_NR_PROBES; i++) {
+		const struct idreg_probe *p = &idreg_probes[i];
+
+		if (!p->gated)
+			continue;
+		if (!idreg_probe_runs_at(p, el2)) {
+			idreg_append(notes, sizeof(notes), "; %s not probed at vEL2", p->name);
+			continue;
+		}
+		written[i][0] = 0;
+		if (idreg_probe_implemented(p, now))
+			hidden[i] = hide_feature(&w, p, now, written[i], sizeof(written[i]),
+						 notes, sizeof(notes));
+		nr_hidden += hidden[i];
+	}
+	for (i = 0; i < IDREG_NR_PROBES; i++) {
+		const struct idreg_probe *p = &idreg_probes[i];
+
+		if (!p->gated || !idreg_probe_runs_at(p, el2))
+			continue;
+		which[i] = !idreg_probe_implemented(p, now);
+		if (hidden[i] && !which[i]) {
+			describe_probe_fields(p, now, fields, sizeof(fields));
+			idreg_append(detail, sizeof(detail), "; %s: wrote %s, accepted, but GET_ONE_REG reads %s",
+				     p->name, written[i], fields);
+			bad++;
+		}
+	}
+	r = idreg_guest_probe(&w.guest, 0, which, &pr);
+	for (i = 0; !r && i < IDREG_NR_PROBES; i++) {
+		const struct idreg_probe *p = &idreg_probes[i];
+
+		if (!pr.run[i])
+			continue;
+		probed++;
+		if (pr.trapped[i] && !idreg_esr_ec(pr.esr[i])) {
+			idreg_append(undef, sizeof(undef), "%s%s", undef[0] ? ", " : "", p->name);
+			continue;
+		}
+		bad++;
+		describe_probe_fields(p, now, fields, sizeof(fields));
+		idreg_append(detail, sizeof(detail), "; %s absent (%s%s%s): %s ", p->name,
+			     hidden[i] ? "wrote " : "", hidden[i] ? written[i] : "by default: ",
+			     hidden[i] ? ", accepted" : fields, p->use);
+		if (pr.trapped[i])
+			idreg_append(detail, sizeof(detail), "took ESR 0x%llx (EC 0x%x), want an UNDEF (EC 0)",
+				     (unsigned long long)pr.esr[i], idreg_esr_ec(pr.esr[i]));
+		else
+			idreg_append(detail, sizeof(detail), "ran, want an UNDEF (EC 0)");
+	}
+	if (r)
+		report(target, false, w.t.vm.last_error);
+	else
+		ksft_test_result(!bad, "%s: %u hidden, %u absent features probed%s%s%s%s\n", target,
+				 nr_hidden, probed, undef[0] ? "; UNDEF: " : "", undef, detail, notes);
 	view_vm_close(&w);
 }
 
@@ -574,8 +730,10 @@ static void plan_view(struct idreg_test_plan *plan, struct idreg_test_passes *pa
 		idreg_test_plan_do(plan, step_slots, t, 0, cfg_slots[i], n);
 		ran[nr_ran++] = t->cfg;
 		a32 = t->vm.features & IDREG_VCPU_AARCH32;
-		if (!a32)
+		if (!a32) {
 			idreg_test_plan_add(plan, step_features, t, 0, NULL, 0, 0);
+			idreg_test_plan_add(plan, step_hidden, t, 0, NULL, 0, 0);
+		}
 		for (kind = 0; kind < NR_MODELS; kind++) {
 			idreg_test_plan_add(plan, step_apply, t, 0, NULL, kind, 0);
 			idreg_test_plan_add(plan, step_run, t, 0, NULL, kind, 0);
