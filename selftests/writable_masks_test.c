@@ -290,11 +290,11 @@ static void check_writable_stores(struct masks_run *m)
 		if (!r && back == val)
 			continue;
 		if (bad++ < 4)
-			idreg_append(detail, sizeof(detail), " [%s.%s = 0x%llx: %d%s, reads 0x%016llx]",
+			idreg_append(detail, sizeof(detail), " [%s.%s = 0x%llx: %d (%s), reads 0x%016llx]",
 				     idreg_slot_name(slot, name, sizeof(name)), reg->fields[i].name,
 				     (unsigned long long)idreg_field_get(val, reg->fields[i].lsb,
 									 reg->fields[i].width),
-				     r, r ? strerror(-r) : "", (unsigned long long)back);
+				     r, r ? strerror(-r) : "success", (unsigned long long)back);
 	}
 	ksft_test_result(!bad, "masks.writable_stores: of the %u slots with writable bits, %u had a value other than the default to give, and %u did not store it%s\n",
 			 n, tried, bad, detail);
@@ -362,7 +362,7 @@ static void step_unwritable(const struct idreg_test_step *s)
 		check_unwritable_kept(s->ctx);
 }
 
-static void step_kept_writable(const struct idreg_test_step *s)
+static void step_writable_answers(const struct idreg_test_step *s)
 {
 	if (s->n == 0)
 		check_writable_stores(s->ctx);
@@ -401,8 +401,8 @@ static void plan_masks(struct idreg_test_plan *plan, struct masks_run *m, const 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		if (m->mask[slot])
 			idreg_test_plan_add(plan, step_readable, m, slot, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_kept_writable, m, 0, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_kept_writable, m, 0, NULL, 1, 0);
+	idreg_test_plan_add(plan, step_writable_answers, m, 0, NULL, 0, 0);
+	idreg_test_plan_add(plan, step_writable_answers, m, 0, NULL, 1, 0);
 	if (!m->decl)
 		idreg_test_plan_add(plan, step_too_old, m, 0, release, 0, 0);
 	for (slot = 0; m->decl && slot < IDREG_NR_SLOTS; slot++)
