@@ -103,8 +103,8 @@ static void check_defaults(const struct idreg_reg *reg, uint64_t val, const char
 		idreg_append(detail, sizeof(detail), "; %s (%u:%u) = 0x%llx: %s", f->name,
 			     f->lsb + f->width - 1, f->lsb, (unsigned long long)v, why);
 	}
-	ksft_test_result(!bad, "%s: 0x%016llx%s\n", name,
-			 (unsigned long long)val, bad ? detail : " satisfies the architecture");
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "%s: 0x%016llx%s\n", name,
+			  (unsigned long long)val, bad ? detail : " satisfies the architecture");
 }
 
 #define MAX_PROBLEMS	8
@@ -179,9 +179,9 @@ static void check_sanitised(const struct sanitised_ref *ref, const struct idreg_
 			     idreg_declared_newer(ref->version)->series : ref->s->series,
 			     op->where, what);
 	}
-	ksft_test_result(!n, "%s: 0x%016llx%s, %u operations of %s sys_regs.c%s\n",
-			 name, (unsigned long long)val,
-			 n ? detail : " as declared", checked, ref->s->series, ref_words(ref));
+	idreg_test_result(IDREG_RESULT_SOURCE, !n, "%s: 0x%016llx%s, %u operations of %s sys_regs.c%s\n",
+			  name, (unsigned long long)val,
+			  n ? detail : " as declared", checked, ref->s->series, ref_words(ref));
 }
 
 /*
@@ -214,41 +214,44 @@ static void check_imp_id_cap_order(uint64_t midr_mask)
 	int r, w;
 
 	if (idreg_vm_open(&vm, NULL, 0) || idreg_get_slot(&vm, 0, midr, &before)) {
-		ksft_test_result_fail("order.imp_id_cap_after_vcpu: %s\n", vm.last_error);
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_FAIL, "order.imp_id_cap_after_vcpu: %s\n",
+				  vm.last_error);
 		idreg_vm_destroy(&vm);
 		return;
 	}
 	if (!idreg_kvm_check_cap(&vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) && midr_mask) {
-		ksft_test_result_fail("order.imp_id_cap_after_vcpu: the masks report MIDR_EL1 writable (0x%016llx) but KVM_CHECK_EXTENSION(KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) is 0\n",
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_FAIL, "order.imp_id_cap_after_vcpu: the masks report MIDR_EL1 writable (0x%016llx) but KVM_CHECK_EXTENSION(KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) is 0\n",
 				      (unsigned long long)midr_mask);
 		idreg_vm_destroy(&vm);
 		return;
 	}
 	if (!idreg_kvm_check_cap(&vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS)) {
-		ksft_test_result_skip("order.imp_id_cap_after_vcpu: KVM lacks KVM_CAP_ARM_WRITABLE_IMP_ID_REGS and reports MIDR_EL1 read-only (as 6.12 does)\n");
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "order.imp_id_cap_after_vcpu: KVM lacks KVM_CAP_ARM_WRITABLE_IMP_ID_REGS and reports MIDR_EL1 read-only (as 6.12 does)\n");
 		idreg_vm_destroy(&vm);
 		return;
 	}
 	r = idreg_vm_enable_cap(&vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
 	w = idreg_set_slot(&vm, 0, midr, before ^ 1ULL << 20);
 	idreg_get_slot(&vm, 0, midr, &after);
-	ksft_test_result(r == -EINVAL && w == -EINVAL && after == before,
-			 "order.imp_id_cap_after_vcpu: enabling it with a vCPU: %d (want %d, EINVAL); then MIDR_EL1 Variant changed: %d (want %d), reads 0x%llx (was 0x%llx)\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, r == -EINVAL && w == -EINVAL && after == before,
+			  "order.imp_id_cap_after_vcpu: enabling it with a vCPU: %d (want %d, EINVAL); then MIDR_EL1 Variant changed: %d (want %d), reads 0x%llx (was 0x%llx)\n",
 			 r, -EINVAL, w, -EINVAL, (unsigned long long)after,
 			 (unsigned long long)before);
 	idreg_vm_destroy(&vm);
 }
 
-/* The host's PMU as perf drives it (main). */
-static enum idreg_host_pmu host_pmu;
-static char host_pmu_why[160];
+/* The host's PMU as perf drives it, and in words. */
+struct host_pmu {
+	enum idreg_host_pmu pmu;
+	char why[160];
+};
 
-static void probe_host_pmu(void)
+static void probe_host_pmu(struct host_pmu *h)
 {
 	unsigned int plain = 0, longs = 0;
 
-	host_pmu = idreg_host_pmu_probe(&plain, &longs, host_pmu_why, sizeof(host_pmu_why));
-	ksft_print_msg("host PMU: %s\n", host_pmu_why);
+	h->pmu = idreg_host_pmu_probe(&plain, &longs, h->why, sizeof(h->why));
+	ksft_print_msg("host PMU: %s\n", h->why);
 }
 
 /* CLIDR_EL1's Ttype fields as reset_clidr() sets them for the VM's MTE. */
@@ -259,7 +262,7 @@ static void check_tag_cache(const struct idreg_test_vm *t, unsigned int slot)
 	uint64_t got = val & IDREG_CLIDR_TTYPE_MASK;
 	char name[96];
 
-	ksft_test_result(got == want, "%s: 0x%016llx, Ttype bits 0x%016llx, want 0x%016llx: reset_clidr() gives a unified tag cache at LoC %s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, got == want, "%s: 0x%016llx, Ttype bits 0x%016llx, want 0x%016llx: reset_clidr() gives a unified tag cache at LoC %s\n",
 			 idreg_test_vm_name(t, name, sizeof(name), "CLIDR_EL1.tag_cache"),
 			 (unsigned long long)val, (unsigned long long)got,
 			 (unsigned long long)want,
@@ -267,45 +270,52 @@ static void check_tag_cache(const struct idreg_test_vm *t, unsigned int slot)
 }
 
 /* ID_AA64DFR0_EL1.PMUVer of a vCPU with a PMU: pmu-emul.c's cap of the host's. */
-static void check_pmu_limit(const struct idreg_test_vm *t, unsigned int slot)
+static void check_pmu_limit(const struct idreg_test_vm *t, unsigned int slot,
+			    const struct host_pmu *h)
 {
 	const struct idreg_field *f = idreg_field_by_name(idreg_reg_by_slot(slot), "PMUVer");
 	unsigned int pmuver = f ? idreg_field_get(t->limit[slot], f->lsb, f->width) : 0;
-	const char *problem = f ? idreg_pmuver_limit_problem(pmuver, host_pmu) :
+	const char *problem = f ? idreg_pmuver_limit_problem(pmuver, h->pmu) :
 			      "the tables lack ID_AA64DFR0_EL1.PMUVer";
 	char name[96];
 
-	ksft_test_result(!problem, "%s: PMUVer 0x%x for a vCPU with a PMU; %s%s%s\n",
-			 idreg_test_vm_name(t, name, sizeof(name), "ID_AA64DFR0_EL1.PMUVer_limit"),
-			 pmuver, host_pmu_why, problem ? ": " : "", problem ? problem : "");
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !problem, "%s: PMUVer 0x%x for a vCPU with a PMU; %s%s%s\n",
+			  idreg_test_vm_name(t, name, sizeof(name), "ID_AA64DFR0_EL1.PMUVer_limit"),
+			  pmuver, h->why, problem ? ": " : "", problem ? problem : "");
 }
 
-/* The steps (ctx the pass, slot a register; arg the series held to). */
-static void step_defaults(const struct idreg_test_step *s)
+/* The test: its run, the passes, the series held to, the host's PMU. */
+struct defaults_test {
+	struct idreg_test_run run;
+	char release[128];
+	struct idreg_test_passes passes;
+	struct sanitised_ref ref;
+	struct host_pmu host_pmu;
+	uint64_t midr_mask;	/* MIDR_EL1's writable bits in the last pass open */
+};
+
+static void check_reg_defaults(const struct idreg_test_vm *t, unsigned int slot)
 {
-	const struct idreg_test_vm *t = s->ctx;
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 	char name[96];
 
-	check_defaults(idreg_reg_by_slot(s->slot), t->limit[s->slot],
-		       idreg_test_vm_name(t, name, sizeof(name), "%s.defaults",
-					  idreg_reg_by_slot(s->slot)->name));
+	check_defaults(reg, t->limit[slot],
+		       idreg_test_vm_name(t, name, sizeof(name), "%s.defaults", reg->name));
 }
 
-static void step_sanitised(const struct idreg_test_step *s)
+static void check_reg_sanitised(const struct idreg_test_vm *t, unsigned int slot,
+				const struct sanitised_ref *ref)
 {
-	const struct idreg_test_vm *t = s->ctx;
-	const struct idreg_reg *reg = idreg_reg_by_slot(s->slot);
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 	char name[96];
 
-	check_sanitised(s->arg, reg, s->slot, t->vm.features, t->limit[s->slot],
+	check_sanitised(ref, reg, slot, t->vm.features, t->limit[slot],
 			idreg_test_vm_name(t, name, sizeof(name), "%s.sanitised", reg->name));
 }
 
-/* What the pass did not hold against the source, then its VM closed. */
-static void step_close(const struct idreg_test_step *s)
+/* What a pass did not hold against the source. */
+static void note_host_only(const struct idreg_test_vm *t, const struct sanitised_ref *ref)
 {
-	struct idreg_test_vm *t = s->ctx;
-	const struct sanitised_ref *ref = s->arg;
 	unsigned int slot, host_only = 0;
 	char host_regs[512] = "";
 
@@ -321,92 +331,92 @@ static void step_close(const struct idreg_test_step *s)
 	if (host_only)
 		ksft_print_msg("vcpu %s: %u registers whose sanitising depends only on the host here (not checked):%s\n",
 			       t->cfg->name, host_only, host_regs);
-	idreg_test_vm_close(t);
 }
 
-static void step_tag_cache(const struct idreg_test_step *s)
+static void report_too_old(const char *release)
 {
-	check_tag_cache(s->ctx, s->slot);
-}
-
-static void step_pmu_limit(const struct idreg_test_step *s)
-{
-	check_pmu_limit(s->ctx, s->slot);
-}
-
-static void step_unavailable(const struct idreg_test_step *s)
-{
-	idreg_test_report_unavailable(s->ctx, NULL);
-}
-
-static void step_too_old(const struct idreg_test_step *s)
-{
-	ksft_test_result_skip("sanitised: kernel %s is older than every series read (oldest: %s)\n",
-			      (const char *)s->arg,
-			      idreg_declared_series[idreg_nr_declared_series - 1].series);
-}
-
-static void step_imp_id_cap_order(const struct idreg_test_step *s)
-{
-	const uint64_t *midr_mask = s->arg;
-
-	check_imp_id_cap_order(*midr_mask);
+	idreg_test_report(IDREG_RESULT_SOURCE, IDREG_SKIP,
+			  "sanitised: kernel %s is older than every series read (oldest: %s)\n",
+			  release, idreg_declared_series[idreg_nr_declared_series - 1].series);
 }
 
 /*
  * Each register the tables describe and vCPU 0 reads: its defaults, and
- * where the source decides it for the vCPU alone, its sanitising.
+ * where the source decides it for the vCPU alone, its sanitising; CLIDR's
+ * tag cache, and PMUVer's limit for a vCPU with a PMU.
  */
-static void plan_defaults(struct idreg_test_plan *plan, struct idreg_test_passes *passes,
-			  const struct sanitised_ref *ref, const char *release,
-			  uint64_t *midr_mask)
+static void walk_pass(struct defaults_test *dt, struct idreg_test_vm *t)
 {
-	unsigned int i, slot;
+	struct idreg_test_run *run = &dt->run;
+	unsigned int slot;
 
-	if (!ref->s)
-		idreg_test_plan_add(plan, step_too_old, NULL, 0, release, 0, 0);
-	for (i = 0; i < passes->nr; i++) {
-		struct idreg_test_vm *t = &passes->pass[i];
-
-		if (!t->open) {
-			idreg_test_plan_add(plan, step_unavailable, t, 0, NULL, 0, 0);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
+		if (!t->readable[slot] || !idreg_reg_by_slot(slot))
 			continue;
-		}
-		for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
-			if (!t->readable[slot] || !idreg_reg_by_slot(slot))
-				continue;
-			idreg_test_plan_add(plan, step_defaults, t, slot, NULL, 0, 0);
-			if (held_to_source(ref, slot, t->vm.features, t->limit[slot]))
-				idreg_test_plan_add(plan, step_sanitised, t, slot, ref, 0, 0);
-			if (idreg_is_clidr_slot(slot))
-				idreg_test_plan_add(plan, step_tag_cache, t, slot, NULL, 0, 0);
-			if (slot == (unsigned int)idreg_slot_index(3, 0, 0, 5, 0) &&
-			    (t->vm.features & IDREG_VCPU_PMU))
-				idreg_test_plan_add(plan, step_pmu_limit, t, slot, NULL, 0, 0);
-		}
-		idreg_test_plan_do(plan, step_close, t, 0, ref, 0);
-		*midr_mask = t->mask[idreg_slot_index(3, 0, 0, 0, 0)];
+		if (idreg_test_due(run))
+			check_reg_defaults(t, slot);
+		if (held_to_source(&dt->ref, slot, t->vm.features, t->limit[slot]) &&
+		    idreg_test_due(run))
+			check_reg_sanitised(t, slot, &dt->ref);
+		if (idreg_is_clidr_slot(slot) && idreg_test_due(run))
+			check_tag_cache(t, slot);
+		if (slot == (unsigned int)idreg_slot_index(3, 0, 0, 5, 0) &&
+		    (t->vm.features & IDREG_VCPU_PMU) && idreg_test_due(run))
+			check_pmu_limit(t, slot, &dt->host_pmu);
 	}
-	idreg_test_plan_add(plan, step_imp_id_cap_order, NULL, 0, midr_mask, 0, 0);
+	if (idreg_test_acting(run)) {
+		note_host_only(t, &dt->ref);
+		idreg_test_vm_close(t);
+	}
+}
+
+/* Every pass (one the host cannot give is a skip), then the capability's order. */
+static void walk_all(struct defaults_test *dt)
+{
+	unsigned int i;
+
+	if (!dt->ref.s && idreg_test_due(&dt->run))
+		report_too_old(dt->release);
+	for (i = 0; i < dt->passes.nr; i++) {
+		struct idreg_test_vm *t = &dt->passes.pass[i];
+
+		if (t->open)
+			walk_pass(dt, t);
+		else if (idreg_test_due(&dt->run))
+			idreg_test_report_unavailable(t, NULL);
+	}
+	if (idreg_test_due(&dt->run))
+		check_imp_id_cap_order(dt->midr_mask);
+}
+
+/* The series the sanitising is held to; MIDR_EL1's mask for the order check. */
+static void defaults_init(struct defaults_test *dt)
+{
+	struct sanitised_ref *ref = &dt->ref;
+	unsigned int i;
+
+	probe_host_pmu(&dt->host_pmu);
+	ref->version = idreg_kernel_version(dt->release);
+	ref->s = idreg_declared_for(ref->version, &ref->match);
+	if (ref->s)
+		ksft_print_msg("sanitising code: kernel %s held to %s sys_regs.c (%s)%s\n",
+			       dt->release, ref->s->series, ref->s->package, ref_words(ref));
+	for (i = 0; i < dt->passes.nr; i++)
+		if (dt->passes.pass[i].open)
+			dt->midr_mask = dt->passes.pass[i].mask[idreg_slot_index(3, 0, 0, 0, 0)];
 }
 
 int main(int argc, char **argv)
 {
-	static struct idreg_test_passes passes;
-	struct idreg_test_plan plan = { 0 };
-	struct sanitised_ref ref;
-	uint64_t midr_mask = 0;
-	char release[128];
+	static struct defaults_test dt = { .run.counting = true };
 
-	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
-	idreg_test_open(&passes, argc, argv, release, false);
-	probe_host_pmu();
-	ref.version = idreg_kernel_version(release);
-	ref.s = idreg_declared_for(ref.version, &ref.match);
-	if (ref.s)
-		ksft_print_msg("sanitising code: kernel %s held to %s sys_regs.c (%s)%s\n", release,
-			       ref.s->series, ref.s->package, ref_words(&ref));
-	plan_defaults(&plan, &passes, &ref, release, &midr_mask);
-	idreg_test_plan_run(&plan);
+	idreg_test_start(argv[0], dt.release, sizeof(dt.release), NULL, NULL);
+	idreg_test_open(&dt.passes, argc, argv, dt.release, false);
+	defaults_init(&dt);
+
+	walk_all(&dt);
+	idreg_test_plan(&dt.run);
+	walk_all(&dt);
+	idreg_test_checked(&dt.run);
 	ksft_finished();
 }

@@ -68,7 +68,10 @@ static const char *const model_names[NR_MODELS] = { "default", "seeded", "lowest
 
 #define CTR_SLOT	((unsigned int)idreg_slot_index(3, 3, 0, 0, 1))
 
+struct view_test;
+
 struct view_vm {
+	struct view_test *test;
 	struct idreg_test_vm t;
 	struct idreg_guest guest;
 	uint64_t applied[IDREG_NR_SLOTS];	/* read back after configuring */
@@ -76,24 +79,52 @@ struct view_vm {
 	uint64_t configured[IDREG_NR_SLOTS];	/* bits of configured fields */
 };
 
-static struct idreg_expectations view_expect;
-static char kernel_release[128];
-/* The vCPU configuration being run (its results are named "...@name"). */
-static const struct idreg_vcpu_config *cfg;
-static unsigned int slots[IDREG_NR_SLOTS], nr_slots;
-static uint64_t host_ctr;	/* CTR_EL0 as this process reads it */
+/*
+ * One model of a configuration: its VM, what the guest read, and what
+ * GET_ONE_REG reads after the run.
+ */
+struct model {
+	struct view_vm w;
+	enum model_kind kind;
+	const unsigned int *slots;	/* the registers the guest reads */
+	unsigned int nr_slots;
+	struct idreg_guest_view view;
+	uint64_t now[IDREG_NR_SLOTS];
+	bool have_now[IDREG_NR_SLOTS];
+};
+
+/* A configuration as the test found it at its start. */
+struct view_config {
+	const struct idreg_test_vm *t;	/* its pass: the name, why it is missing */
+	const char *why;		/* the host cannot give it; or NULL */
+	bool a32;			/* an AArch32 EL1 vCPU: the A32 guest */
+	unsigned int slots[IDREG_NR_SLOTS], nr_slots;	/* what GET_ONE_REG reads */
+};
+
+/* The test: its run, the expectations, the configurations, a model's VM. */
+struct view_test {
+	struct idreg_test_run run;
+	struct idreg_expectations expect;
+	char release[128];
+	uint64_t host_ctr;	/* CTR_EL0 as this process reads it */
+	struct idreg_test_passes passes;
+	struct view_config configs[IDREG_TEST_MAX_CONFIGS + 1];
+	unsigned int nr_configs;
+	struct model model;	/* one model's VM is open at a time */
+};
 
 /* A result no expectation can excuse. */
 static void report(const char *target, bool ok, const char *detail)
 {
-	ksft_test_result(ok, "%s: %s\n", target, detail);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, ok, "%s: %s\n", target, detail);
 }
 
 /*
  * A register's value against the prediction: the bits in @differ are
  * where they differ (all 64 when there was no value to compare).
  */
-static void report_bits(const char *target, uint64_t differ, const char *detail)
+static void report_bits(const struct view_vm *w, const char *target, uint64_t differ,
+			const char *detail)
 {
 	struct idreg_test_diff diff[64];
 	unsigned int bit, nr = 0;
@@ -101,16 +132,18 @@ static void report_bits(const char *target, uint64_t differ, const char *detail)
 	for (bit = 0; bit < 64; bit++)
 		if (differ >> bit & 1)
 			diff[nr++] = (struct idreg_test_diff){ bit, IDREG_EXPECT_READS };
-	idreg_test_report_diffs(&view_expect, kernel_release, target, detail, diff, nr);
+	idreg_test_report_diffs(&w->test->expect, w->test->release, target, detail, diff, nr);
 }
 
-/* A model's VM of configuration @c with its guest: 0, -1, or IDREG_VM_UNAVAILABLE. */
-static int view_vm_open(struct view_vm *w, const struct idreg_vcpu_config *c)
+/* A VM of configuration @c with its guest: 0, -1, or IDREG_VM_UNAVAILABLE. */
+static int view_vm_open(struct view_vm *w, struct view_test *vt,
+			const struct idreg_vcpu_config *c)
 {
 	int r;
 
 	memset(w, 0, sizeof(*w));
-	r = idreg_test_vm_open(&w->t, c, false, kernel_release);
+	w->test = vt;
+	r = idreg_test_vm_open(&w->t, c, false, vt->release);
 	if (r)
 		return r;
 	if (idreg_guest_init(&w->guest, &w->t.vm))
@@ -214,20 +247,23 @@ static void apply_field(struct view_vm *w, unsigned int slot, const struct idreg
 	st->fields++;
 }
 
-static void apply_model(struct view_vm *w, enum model_kind kind)
+/* apply@MODEL: the model's values configured, each read back as written. */
+static void apply_model(struct model *m)
 {
 	char target[64], detail[DETAIL_LEN] = "", summary[DETAIL_LEN + 160];
 	struct apply_stats st = { 0 };
+	struct view_vm *w = &m->w;
+	enum model_kind kind = m->kind;
 	unsigned int i, j;
 
-	idreg_test_name(target, sizeof(target), cfg, false, "apply@%s", model_names[kind]);
+	idreg_test_name(target, sizeof(target), w->t.cfg, false, "apply@%s", model_names[kind]);
 	if (kind == MODEL_DEFAULT) {
-		ksft_test_result_skip("%s: the default model writes nothing; its checks compare the guest with KVM's defaults\n",
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: the default model writes nothing; its checks compare the guest with KVM's defaults\n",
 				      target);
 		return;
 	}
-	for (i = 0; i < nr_slots; i++) {
-		unsigned int slot = slots[i];
+	for (i = 0; i < m->nr_slots; i++) {
+		unsigned int slot = m->slots[i];
 		const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 		unsigned int before = st.fields;
 
@@ -258,13 +294,14 @@ static void check_view(struct view_vm *w, enum model_kind kind, unsigned int slo
 
 	/* CTR_EL0 may be the hardware's: KVM's choice between TID4 and TID2. */
 	if (slot == CTR_SLOT)
-		want = idreg_guest_ctr_view(&w->t.traits, now, w->t.limit[slot], host_ctr);
+		want = idreg_guest_ctr_view(&w->t.traits, now, w->t.limit[slot], w->test->host_ctr);
 	/* An AArch32 register is the low 32 bits of the AArch64 one. */
 	if (w->t.vm.features & IDREG_VCPU_AARCH32)
 		want &= 0xffffffffULL;
 	if (have_now && !view->trapped[slot] && view->read[slot])
 		differ = view->val[slot] ^ want;
-	idreg_test_name(target, sizeof(target), cfg, false, "%s.view@%s", name, model_names[kind]);
+	idreg_test_name(target, sizeof(target), w->t.cfg, false, "%s.view@%s", name,
+			model_names[kind]);
 	if (!have_now)
 		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s",
 			 w->t.vm.last_error);
@@ -285,7 +322,7 @@ static void check_view(struct view_vm *w, enum model_kind kind, unsigned int slo
 	else
 		snprintf(detail, sizeof(detail), "guest reads the hardware's 0x%016llx (FEAT_EVT, the VM's value is the host's: TID4); GET_ONE_REG 0x%016llx",
 			 (unsigned long long)want, (unsigned long long)now);
-	report_bits(target, differ, detail);
+	report_bits(w, target, differ, detail);
 }
 
 /* Name the fields in which @a and @b differ. */
@@ -321,11 +358,11 @@ static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int sl
 
 	for (bit = 0; bit < 64; bit++)
 		nr_bits += w->configured[slot] >> bit & 1;
-	idreg_test_name(target, sizeof(target), cfg, false, "%s.holds@%s", name,
+	idreg_test_name(target, sizeof(target), w->t.cfg, false, "%s.holds@%s", name,
 			model_names[kind]);
 	if (!have_now) {
 		snprintf(detail, sizeof(detail), "GET_ONE_REG after the run: %s", w->t.vm.last_error);
-		report_bits(target, ~0ULL, detail);
+		report_bits(w, target, ~0ULL, detail);
 		return;
 	}
 	snprintf(detail, sizeof(detail), "0x%016llx as configured (%u bits in configured fields)",
@@ -341,7 +378,7 @@ static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int sl
 			 (unsigned long long)now);
 		describe_fields(reg, want, now, detail, sizeof(detail));
 	}
-	report_bits(target, now ^ want, detail);
+	report_bits(w, target, now ^ want, detail);
 }
 
 /*
@@ -349,8 +386,8 @@ static void check_holds(struct view_vm *w, enum model_kind kind, unsigned int sl
  * @want.  A fresh VM each time: rewriting code a vCPU already ran would
  * need cache maintenance the guest (MMU and caches off) cannot rely on.
  */
-static void check_bound(const char *target, const uint32_t *insns, unsigned int n,
-			const struct idreg_guest_limits *lim, int want)
+static void check_bound(struct view_test *vt, const char *target, const uint32_t *insns,
+			unsigned int n, const struct idreg_guest_limits *lim, int want)
 {
 	static struct idreg_guest_result res;
 	char detail[DETAIL_LEN];
@@ -358,7 +395,7 @@ static void check_bound(const char *target, const uint32_t *insns, unsigned int 
 	unsigned int i;
 	int r = 0;
 
-	if (view_vm_open(&w, NULL))
+	if (view_vm_open(&w, vt, NULL))
 		ksft_exit_fail_msg("runner bounds: %s\n", w.t.vm.last_error);
 	idreg_guest_reset_program(&w.guest);
 	for (i = 0; i < n && !r; i++)
@@ -370,114 +407,91 @@ static void check_bound(const char *target, const uint32_t *insns, unsigned int 
 	view_vm_close(&w);
 }
 
-/*
- * The steps of a model (ctx its configuration's pass, n the model): apply
- * opens the model's VM and configures it, run runs the guest, then a view
- * and a holds result per register, and an action closes the VM.  One
- * model's VM is open at a time.
- */
-static struct view_vm model_vm;
-static struct idreg_guest_view model_view;
-static uint64_t model_now[IDREG_NR_SLOTS];
-static bool model_have_now[IDREG_NR_SLOTS];
-
-static void step_apply(const struct idreg_test_step *s)
+/* runner.time_bound: the wall-time bound ends a guest that branches to itself. */
+static void check_time_bound(struct view_test *vt)
 {
-	const struct idreg_test_vm *t = s->ctx;
-	char name[64];
+	const uint32_t spin[] = { IDREG_INSN_B_SELF };
+	const struct idreg_guest_limits time_bound = { .timeout_ms = BOUND_TIMEOUT_MS };
 
-	cfg = t->cfg;
-	if (view_vm_open(&model_vm, cfg))
-		ksft_exit_fail_msg("%s: %s\n",
-				   idreg_test_name(name, sizeof(name), cfg, false, "model %s",
-						   model_names[s->n]),
-				   model_vm.t.vm.last_error);
-	apply_model(&model_vm, s->n);
+	check_bound(vt, "runner.time_bound: a branch-to-self guest is stopped",
+		    spin, ARRAY_SIZE(spin), &time_bound, -ETIMEDOUT);
 }
 
-static void step_run(const struct idreg_test_step *s)
+/* runner.exit_bound: the bound on exits ends a guest that stores in a loop. */
+static void check_exit_bound(struct view_test *vt)
 {
-	struct view_vm *w = &model_vm;
+	const uint32_t store_loop[] = { idreg_insn_str(0, 1, 0), INSN_B_BACK_ONE };
+	const struct idreg_guest_limits exit_bound = { .max_exits = BOUND_MAX_EXITS,
+						       .timeout_ms = 5 * BOUND_TIMEOUT_MS };
+
+	check_bound(vt, "runner.exit_bound: a guest storing in a loop is stopped",
+		    store_loop, ARRAY_SIZE(store_loop), &exit_bound, -ELOOP);
+}
+
+/* Model @kind's VM of configuration @c, not configured yet. */
+static void model_open(struct view_test *vt, const struct view_config *c,
+		       enum model_kind kind)
+{
+	struct model *m = &vt->model;
+	char name[64];
+
+	if (view_vm_open(&m->w, vt, c->t->cfg))
+		ksft_exit_fail_msg("%s: %s\n",
+				   idreg_test_name(name, sizeof(name), c->t->cfg, false, "model %s",
+						   model_names[kind]),
+				   m->w.t.vm.last_error);
+	m->kind = kind;
+	m->slots = c->slots;
+	m->nr_slots = c->nr_slots;
+}
+
+/* run@MODEL: the guest reads the registers (the A32 one for an AArch32 EL1 vCPU). */
+static void run_model(struct model *m)
+{
+	struct view_vm *w = &m->w;
+	bool a32 = w->t.vm.features & IDREG_VCPU_AARCH32;
 	char target[64], detail[DETAIL_LEN];
 	int r;
 
 	memcpy(w->after_run, w->applied, sizeof(w->after_run));
-	if (w->t.vm.features & IDREG_VCPU_AARCH32)
-		r = idreg_guest_a32_read(&w->guest, 0, NULL, &model_view);
+	if (a32)
+		r = idreg_guest_a32_read(&w->guest, 0, NULL, &m->view);
 	else
-		r = idreg_guest_read_slots(&w->guest, 0, slots, nr_slots, NULL, &model_view);
+		r = idreg_guest_read_slots(&w->guest, 0, m->slots, m->nr_slots, NULL, &m->view);
 	/* Between two series read, the first run may follow either. */
-	idreg_after_first_run_seen(w->after_run, &w->t.traits, model_view.val, model_view.read);
-	idreg_test_name(target, sizeof(target), cfg, false, "run@%s", model_names[s->n]);
+	idreg_after_first_run_seen(w->after_run, &w->t.traits, m->view.val, m->view.read);
+	idreg_test_name(target, sizeof(target), w->t.cfg, false, "run@%s", model_names[m->kind]);
 	if (r)
 		snprintf(detail, sizeof(detail), "%.1000s", w->t.vm.last_error);
 	else
 		snprintf(detail, sizeof(detail), "the %s guest read %u registers, %u exits, %.3f s",
-			 w->t.vm.features & IDREG_VCPU_AARCH32 ? "A32" : "AArch64",
-			 w->t.vm.features & IDREG_VCPU_AARCH32 ? IDREG_A32_NR_REGS : nr_slots,
-			 model_view.exits, model_view.seconds);
-	report(target, r == 0 && nr_slots, detail);
+			 a32 ? "A32" : "AArch64", a32 ? IDREG_A32_NR_REGS : m->nr_slots,
+			 m->view.exits, m->view.seconds);
+	idreg_test_result(idreg_result_kind_of_run(r), r == 0 && m->nr_slots, "%s: %s\n", target,
+			  detail);
 }
 
-static void step_view(const struct idreg_test_step *s)
+/* REG.view@MODEL: GET_ONE_REG after the run (kept for holds), against the guest's read. */
+static void check_model_view(struct model *m, unsigned int slot)
 {
-	model_have_now[s->slot] = !idreg_get_slot(&model_vm.t.vm, 0, s->slot,
-						  &model_now[s->slot]);
-	check_view(&model_vm, s->n, s->slot, &model_view, model_have_now[s->slot],
-		   model_now[s->slot]);
-}
-
-static void step_holds(const struct idreg_test_step *s)
-{
-	check_holds(&model_vm, s->n, s->slot, model_have_now[s->slot], model_now[s->slot]);
-}
-
-static void step_close(const struct idreg_test_step *s)
-{
-	(void)s;
-	view_vm_close(&model_vm);
-}
-
-/* The registers the guest reads in @t's configuration: those GET_ONE_REG reads. */
-static void step_slots(const struct idreg_test_step *s)
-{
-	const unsigned int *cfg_slots = s->arg;
-
-	memcpy(slots, cfg_slots, s->n * sizeof(*slots));
-	nr_slots = s->n;
-}
-
-static void step_bound(const struct idreg_test_step *s)
-{
-	const uint32_t spin[] = { IDREG_INSN_B_SELF };
-	const uint32_t store_loop[] = { idreg_insn_str(0, 1, 0), INSN_B_BACK_ONE };
-	const struct idreg_guest_limits time_bound = { .timeout_ms = BOUND_TIMEOUT_MS };
-	const struct idreg_guest_limits exit_bound = { .max_exits = BOUND_MAX_EXITS,
-						       .timeout_ms = 5 * BOUND_TIMEOUT_MS };
-
-	if (s->n == 0)
-		check_bound("runner.time_bound: a branch-to-self guest is stopped",
-			    spin, 1, &time_bound, -ETIMEDOUT);
-	else
-		check_bound("runner.exit_bound: a guest storing in a loop is stopped",
-			    store_loop, 2, &exit_bound, -ELOOP);
+	m->have_now[slot] = !idreg_get_slot(&m->w.t.vm, 0, slot, &m->now[slot]);
+	check_view(&m->w, m->kind, slot, &m->view, m->have_now[slot], m->now[slot]);
 }
 
 /*
  * features@CONFIG: a VM of its own with the configuration's defaults; each
  * feature its ID fields say is there, the guest uses (idregs/guest_probe.h).
  */
-static void step_features(const struct idreg_test_step *s)
+static void check_features(struct view_test *vt, const struct idreg_vcpu_config *c)
 {
-	const struct idreg_test_vm *t = s->ctx;
 	struct idreg_probe_result pr;
 	char target[64], detail[DETAIL_LEN] = "";
 	unsigned int i, probed = 0, bad = 0;
 	struct view_vm w;
 	int r;
 
-	idreg_test_name(target, sizeof(target), t->cfg, false, "features");
-	if (view_vm_open(&w, t->cfg))
+	idreg_test_name(target, sizeof(target), c, false, "features");
+	if (view_vm_open(&w, vt, c))
 		ksft_exit_fail_msg("%s: %s\n", target, w.t.vm.last_error);
 	r = idreg_guest_probe_features(&w.guest, 0, w.t.limit, &pr);
 	for (i = 0; !r && i < IDREG_NR_PROBES; i++) {
@@ -494,10 +508,11 @@ static void step_features(const struct idreg_test_step *s)
 				     (unsigned long long)pr.esr[i]);
 	}
 	if (r)
-		report(target, false, w.t.vm.last_error);
+		idreg_test_result(idreg_result_kind_of_run(r), false, "%s: %s\n", target,
+				  w.t.vm.last_error);
 	else
-		ksft_test_result(!bad, "%s: %u of %u features the defaults name were used by the guest%s\n",
-				 target, probed, IDREG_NR_PROBES, detail);
+		idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "%s: %u of %u features the defaults name were used by the guest%s\n",
+				  target, probed, IDREG_NR_PROBES, detail);
 	view_vm_close(&w);
 }
 
@@ -572,9 +587,8 @@ static bool hide_feature(struct view_vm *w, const struct idreg_probe *p, uint64_
  * absent, by default or so written, must be an UNDEF in the guest (a
  * trapped step with ESR EC 0).  A feature left implemented is features@'s.
  */
-static void step_hidden(const struct idreg_test_step *s)
+static void check_hidden(struct view_test *vt, const struct idreg_vcpu_config *c)
 {
-	const struct idreg_test_vm *t = s->ctx;
 	bool which[IDREG_NR_PROBES] = { false }, hidden[IDREG_NR_PROBES] = { false }, el2;
 	char target[64], detail[DETAIL_LEN] = "", notes[DETAIL_LEN] = "", undef[DETAIL_LEN] = "";
 	static char written[IDREG_NR_PROBES][160];
@@ -585,8 +599,8 @@ static void step_hidden(const struct idreg_test_step *s)
 	struct view_vm w;
 	int r;
 
-	idreg_test_name(target, sizeof(target), t->cfg, false, "hidden");
-	if (view_vm_open(&w, t->cfg))
+	idreg_test_name(target, sizeof(target), c, false, "hidden");
+	if (view_vm_open(&w, vt, c))
 		ksft_exit_fail_msg("%s: %s\n", target, w.t.vm.last_error);
 	el2 = w.t.vm.features & IDREG_VCPU_EL2;
 	memcpy(now, w.t.limit, sizeof(now));
@@ -641,28 +655,22 @@ static void step_hidden(const struct idreg_test_step *s)
 			idreg_append(detail, sizeof(detail), "ran, want an UNDEF (EC 0)");
 	}
 	if (r)
-		report(target, false, w.t.vm.last_error);
+		idreg_test_result(idreg_result_kind_of_run(r), false, "%s: %s\n", target,
+				  w.t.vm.last_error);
 	else
-		ksft_test_result(!bad, "%s: %u hidden, %u absent features probed%s%s%s%s\n", target,
-				 nr_hidden, probed, undef[0] ? "; UNDEF: " : "", undef, detail, notes);
+		idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "%s: %u hidden, %u absent features probed%s%s%s%s\n",
+				  target, nr_hidden, probed, undef[0] ? "; UNDEF: " : "", undef, detail,
+				  notes);
 	view_vm_close(&w);
 }
-
-static void step_unavailable(const struct idreg_test_step *s)
-{
-	idreg_test_report_unavailable(s->ctx, s->arg);
-}
-
-/* The configurations this run checks (plan_view). */
-static const struct idreg_vcpu_config *ran[IDREG_TEST_MAX_CONFIGS + 1];
-static unsigned int nr_ran;
 
 /*
  * An entry whose target ends in "@CONFIG" for a configuration this run did
  * not check excused nothing because nothing it names ran: not stale here.
  */
-static void set_aside_configs_not_run(struct idreg_expectations *e)
+static void set_aside_configs_not_run(struct view_test *vt)
 {
+	struct idreg_expectations *e = &vt->expect;
 	unsigned int i, j;
 
 	for (i = 0; i < e->nr; i++) {
@@ -671,26 +679,18 @@ static void set_aside_configs_not_run(struct idreg_expectations *e)
 
 		if (!at || !idreg_vcpu_config_by_name(at + 1))
 			continue;
-		for (j = 0; j < nr_ran; j++)
-			checked |= !strcmp(ran[j]->name, at + 1);
+		for (j = 0; j < vt->nr_configs; j++)
+			checked |= !vt->configs[j].why &&
+				   !strcmp(vt->configs[j].t->cfg->name, at + 1);
 		if (!checked)
 			e->items[i].matched++;
 	}
 }
 
-static void step_stale(const struct idreg_test_step *s)
+static void check_stale(struct view_test *vt)
 {
-	(void)s;
-	set_aside_configs_not_run(&view_expect);
-	idreg_test_report_stale(&view_expect, kernel_release, "guest_view.expect");
-}
-
-/* Why configuration @t cannot run here (the host lacks it), or NULL. */
-static const char *cannot_run(const struct idreg_test_vm *t)
-{
-	if (!t->open)
-		return t->vm.last_error;
-	return NULL;
+	set_aside_configs_not_run(vt);
+	idreg_test_report_stale(&vt->expect, vt->release, "guest_view.expect");
 }
 
 /* Is @slot the AArch64 register of one the A32 guest reads? */
@@ -706,70 +706,109 @@ static bool a32_reads(unsigned int slot)
 	return false;
 }
 
-/* The runner's bounds, then per configuration each model. */
-static void plan_view(struct idreg_test_plan *plan, struct idreg_test_passes *passes)
+/*
+ * A model: its VM configured (apply), the guest run, then per register
+ * the view and the holds results; the VM closed.
+ */
+static void walk_model(struct view_test *vt, const struct view_config *c, enum model_kind kind)
 {
-	static unsigned int cfg_slots[IDREG_TEST_MAX_CONFIGS][IDREG_NR_SLOTS];
-	unsigned int i, j, n;
-	bool a32;
+	struct idreg_test_run *run = &vt->run;
+	struct model *m = &vt->model;
+	unsigned int j, slot;
+
+	if (idreg_test_acting(run))
+		model_open(vt, c, kind);
+	if (idreg_test_due(run))
+		apply_model(m);
+	if (idreg_test_due(run))
+		run_model(m);
+	for (j = 0; j < c->nr_slots; j++) {
+		slot = c->slots[j];
+		/*
+		 * The A32 guest reads the AArch32 registers, CTR and CLIDR.
+		 * The AArch64 ones of an AArch32 EL1 vCPU do not hold their
+		 * configured values over its first run (docs/mutation.md):
+		 * not checked here.
+		 */
+		if (c->a32 && !a32_reads(slot))
+			continue;
+		if (idreg_test_due(run))
+			check_model_view(m, slot);
+		if (idreg_test_due(run))
+			check_holds(&m->w, kind, slot, m->have_now[slot], m->now[slot]);
+	}
+	if (idreg_test_acting(run))
+		view_vm_close(&m->w);
+}
+
+/* A configuration: a skip where the host lacks it; its features; each model. */
+static void walk_config(struct view_test *vt, const struct view_config *c)
+{
 	int kind;
 
-	idreg_test_plan_add(plan, step_bound, NULL, 0, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_bound, NULL, 0, NULL, 1, 0);
-	for (i = 0; i < passes->nr; i++) {
-		struct idreg_test_vm *t = &passes->pass[i];
-		const char *why = cannot_run(t);
-
-		n = t->open ? idreg_guest_readable_slots(&t->vm, 0, cfg_slots[i]) : 0;
-		ksft_print_msg("kernel %s, vcpu %s: %s%u ID registers\n", kernel_release,
-			       t->cfg->name, why ? "skipped; " : "the guest reads ", n);
-		if (why) {
-			idreg_test_plan_add(plan, step_unavailable, t, 0, why, 0, 0);
-			continue;
-		}
-		idreg_test_plan_do(plan, step_slots, t, 0, cfg_slots[i], n);
-		ran[nr_ran++] = t->cfg;
-		a32 = t->vm.features & IDREG_VCPU_AARCH32;
-		if (!a32) {
-			idreg_test_plan_add(plan, step_features, t, 0, NULL, 0, 0);
-			idreg_test_plan_add(plan, step_hidden, t, 0, NULL, 0, 0);
-		}
-		for (kind = 0; kind < NR_MODELS; kind++) {
-			idreg_test_plan_add(plan, step_apply, t, 0, NULL, kind, 0);
-			idreg_test_plan_add(plan, step_run, t, 0, NULL, kind, 0);
-			for (j = 0; j < n; j++) {
-				/*
-				 * The A32 guest reads the AArch32 registers, CTR and
-				 * CLIDR.  The AArch64 ones of an AArch32 EL1 vCPU do not
-				 * hold their configured values over its first run
-				 * (docs/mutation.md): not checked here.
-				 */
-				if (a32 && !a32_reads(cfg_slots[i][j]))
-					continue;
-				idreg_test_plan_add(plan, step_view, t, cfg_slots[i][j], NULL,
-						    kind, 0);
-				idreg_test_plan_add(plan, step_holds, t, cfg_slots[i][j], NULL,
-						    kind, 0);
-			}
-			idreg_test_plan_do(plan, step_close, t, 0, NULL, kind);
-		}
+	if (c->why) {
+		if (idreg_test_due(&vt->run))
+			idreg_test_report_unavailable(c->t, c->why);
+		return;
 	}
-	idreg_test_plan_add(plan, step_stale, NULL, 0, NULL, 0, 0);
+	if (!c->a32 && idreg_test_due(&vt->run))
+		check_features(vt, c->t->cfg);
+	if (!c->a32 && idreg_test_due(&vt->run))
+		check_hidden(vt, c->t->cfg);
+	for (kind = 0; kind < NR_MODELS; kind++)
+		walk_model(vt, c, kind);
+}
+
+/* The runner's bounds, each configuration, the expectations none needed. */
+static void walk_all(struct view_test *vt)
+{
+	unsigned int i;
+
+	if (idreg_test_due(&vt->run))
+		check_time_bound(vt);
+	if (idreg_test_due(&vt->run))
+		check_exit_bound(vt);
+	for (i = 0; i < vt->nr_configs; i++)
+		walk_config(vt, &vt->configs[i]);
+	if (idreg_test_due(&vt->run))
+		check_stale(vt);
+}
+
+/* Each configuration's pass: whether it runs, the registers the guest reads. */
+static void configs_init(struct view_test *vt)
+{
+	unsigned int i;
+
+	for (i = 0; i < vt->passes.nr; i++) {
+		struct idreg_test_vm *t = &vt->passes.pass[i];
+		struct view_config *c = &vt->configs[vt->nr_configs++];
+
+		c->t = t;
+		c->why = t->open ? NULL : t->vm.last_error;
+		c->a32 = t->open && (t->vm.features & IDREG_VCPU_AARCH32);
+		c->nr_slots = t->open ? idreg_guest_readable_slots(&t->vm, 0, c->slots) : 0;
+		ksft_print_msg("kernel %s, vcpu %s: %s%u ID registers\n", vt->release,
+			       t->cfg->name, c->why ? "skipped; " : "the guest reads ", c->nr_slots);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	static struct idreg_test_passes passes;
-	struct idreg_test_plan plan = { 0 };
+	static struct view_test vt = { .run.counting = true };
 
-	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &view_expect,
+	idreg_test_start(argv[0], vt.release, sizeof(vt.release), &vt.expect,
 			 "guest_view.expect");
-	idreg_test_open(&passes, argc, argv, kernel_release, false);
-	host_ctr = idreg_host_ctr_el0();
-	plan_view(&plan, &passes);
+	idreg_test_open(&vt.passes, argc, argv, vt.release, false);
+	vt.host_ctr = idreg_host_ctr_el0();
+	configs_init(&vt);
 	/* Each model creates its own VM. */
-	idreg_test_passes_close(&passes);
-	idreg_test_plan_run(&plan);
-	idreg_expect_free(&view_expect);
+	idreg_test_passes_close(&vt.passes);
+
+	walk_all(&vt);
+	idreg_test_plan(&vt.run);
+	walk_all(&vt);
+	idreg_test_checked(&vt.run);
+
+	idreg_expect_free(&vt.expect);
 	ksft_finished();
 }

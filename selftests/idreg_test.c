@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * What the idregs selftests share (idreg_test.h): configurations, passes,
- * result names, records, the plan.  Nothing here reports a KTAP result.
+ * result names, records, result kinds.  Nothing here reports a KTAP result.
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <linux/kvm.h>
@@ -144,39 +143,13 @@ void idreg_test_passes_close(struct idreg_test_passes *p)
 		idreg_test_vm_close(&p->pass[i]);
 }
 
-static struct idreg_test_step *plan_next(struct idreg_test_plan *p)
+const char *idreg_result_kind_name(enum idreg_result_kind kind)
 {
-	if (p->nr == p->cap) {
-		unsigned int cap = p->cap ? 2 * p->cap : 256;
-		struct idreg_test_step *s = realloc(p->steps, cap * sizeof(*s));
-
-		if (!s) {
-			printf("Bail out! plan: out of memory\n");
-			exit(1);
-		}
-		p->steps = s;
-		p->cap = cap;
+	switch (kind) {
+	case IDREG_RESULT_SOURCE: return "source";
+	case IDREG_RESULT_TIMING: return "timing";
+	default: return "behaviour";
 	}
-	return &p->steps[p->nr++];
-}
-
-void idreg_test_plan_add(struct idreg_test_plan *p, idreg_test_step_fn run, void *ctx,
-			 unsigned int slot, const void *arg, unsigned int n, unsigned int m)
-{
-	*plan_next(p) = (struct idreg_test_step){ run, ctx, slot, arg, n, m, false };
-	p->results++;
-}
-
-void idreg_test_plan_do(struct idreg_test_plan *p, idreg_test_step_fn run, void *ctx,
-			unsigned int slot, const void *arg, unsigned int n)
-{
-	*plan_next(p) = (struct idreg_test_step){ run, ctx, slot, arg, n, 0, true };
-}
-
-void idreg_test_plan_free(struct idreg_test_plan *p)
-{
-	free(p->steps);
-	memset(p, 0, sizeof(*p));
 }
 
 void idreg_test_record(const char *kind, const char *fmt, ...)

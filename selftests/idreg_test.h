@@ -3,9 +3,10 @@
  * What the idregs selftests share (selftests/idreg_test.c): the vCPU
  * configurations of the command line, a VM per configuration with every
  * ID register read (the passes, the imp-id pass beside them), the result
- * names, the machine-readable records (docs/results.md) and the plan: a
- * test builds the list of its results, then runs it, and the KTAP plan is
- * the list's length.
+ * names, the machine-readable records (docs/results.md) and the one way
+ * a test reports a result.  A test walks its checks twice (struct
+ * idreg_test_run): once only counting them, for the KTAP plan, then
+ * checking them.
  *
  * kselftest.h keeps its result counters per translation unit, so what
  * reports a result (or ends the test) is static inline here, compiled into
@@ -15,6 +16,7 @@
 #ifndef IDREGS_SELFTEST_H
 #define IDREGS_SELFTEST_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -114,33 +116,24 @@ int idreg_test_passes_open(struct idreg_test_passes *p, int argc, char **argv,
 void idreg_test_passes_close(struct idreg_test_passes *p);
 
 /*
- * The plan: a list of steps, each a result (run() reports exactly one) or
- * an action between results (run() reports none).  ctx, slot, arg and n
- * are the step's own arguments.
+ * What a result is about (the record before it, docs/results.md): what
+ * KVM did; only KVM against the copy of its source the generator read
+ * (the declared masks, the declared sanitising); or a guest its wall-time
+ * bound stopped (load, not KVM).
  */
-struct idreg_test_step;
-typedef void (*idreg_test_step_fn)(const struct idreg_test_step *s);
-
-struct idreg_test_step {
-	idreg_test_step_fn run;
-	void *ctx;
-	unsigned int slot;
-	const void *arg;
-	unsigned int n, m;
-	bool action;
+enum idreg_result_kind {
+	IDREG_RESULT_BEHAVIOUR,
+	IDREG_RESULT_SOURCE,
+	IDREG_RESULT_TIMING,
 };
 
-struct idreg_test_plan {
-	struct idreg_test_step *steps;
-	unsigned int nr, cap, results;
-};
+const char *idreg_result_kind_name(enum idreg_result_kind kind);
 
-/* Append a result (or an action: idreg_test_plan_do()); exits on ENOMEM. */
-void idreg_test_plan_add(struct idreg_test_plan *p, idreg_test_step_fn run, void *ctx,
-			 unsigned int slot, const void *arg, unsigned int n, unsigned int m);
-void idreg_test_plan_do(struct idreg_test_plan *p, idreg_test_step_fn run, void *ctx,
-			unsigned int slot, const void *arg, unsigned int n);
-void idreg_test_plan_free(struct idreg_test_plan *p);
+/* A result decided by a guest's run that returned @r. */
+static inline enum idreg_result_kind idreg_result_kind_of_run(int r)
+{
+	return r == -ETIMEDOUT ? IDREG_RESULT_TIMING : IDREG_RESULT_BEHAVIOUR;
+}
 
 /* Records for the runners (docs/results.md): "# idregs-KIND: key=value ...". */
 __printf(2, 3)
@@ -157,25 +150,109 @@ void idreg_append(char *buf, size_t size, const char *fmt, ...);
 #ifdef KSFT_PASS
 
 /*
- * Run the plan: the KTAP plan is the number of results in it, and each
- * step must report as many as it promised (else the test fails at once:
- * a plan that does not match its results is a bug of the test).
+ * A test's walk of its checks, written once and run twice: first counting
+ * (no check done, no VM changed, nothing printed: only the results counted
+ * for the KTAP plan), then checking.  Before each result the walk asks
+ * idreg_test_due(); before changing a VM between results,
+ * idreg_test_acting().
  */
-static inline void idreg_test_plan_run(struct idreg_test_plan *p)
+struct idreg_test_run {
+	bool counting;
+	unsigned int results;	/* announced so far by idreg_test_due() */
+};
+
+/*
+ * The next result: counted; true when the walk is to check and report it
+ * now (the checking run).  Every check reports exactly one result, or the
+ * test ends at once: a plan that does not match its results is a bug of
+ * the test.
+ */
+static inline bool idreg_test_due(struct idreg_test_run *run)
 {
-	unsigned int i;
+	if (!run->counting && ksft_test_num() != run->results)
+		ksft_exit_fail_msg("plan: %u results reported after %u checks\n",
+				   ksft_test_num(), run->results);
+	run->results++;
+	return !run->counting;
+}
 
-	ksft_set_plan(p->results);
-	for (i = 0; i < p->nr; i++) {
-		const struct idreg_test_step *s = &p->steps[i];
-		unsigned int before = ksft_test_num(), want = !s->action;
+/* Whether to change a VM (or run a guest) between results: not while counting. */
+static inline bool idreg_test_acting(const struct idreg_test_run *run)
+{
+	return !run->counting;
+}
 
-		s->run(s);
-		if (ksft_test_num() - before != want)
-			ksft_exit_fail_msg("plan: step %u reported %u results, not %u\n", i,
-					   ksft_test_num() - before, want);
+/* The counting run is over: print the KTAP plan, make the next run check. */
+static inline void idreg_test_plan(struct idreg_test_run *run)
+{
+	ksft_set_plan(run->results);
+	run->counting = false;
+	run->results = 0;
+}
+
+/* The checking run is over: its last check too reported one result. */
+static inline void idreg_test_checked(const struct idreg_test_run *run)
+{
+	if (ksft_test_num() != run->results)
+		ksft_exit_fail_msg("plan: %u results reported after %u checks\n",
+				   ksft_test_num(), run->results);
+}
+
+/* How a result came out. */
+enum idreg_outcome { IDREG_PASS, IDREG_FAIL, IDREG_XFAIL, IDREG_SKIP };
+
+/* The longest result line a test prints. */
+#define IDREG_RESULT_LEN	8192
+
+/*
+ * The one way a test reports: the record "# idregs-result: n=N kind=K"
+ * (docs/results.md), then KTAP result N, printf-style.
+ */
+__printf(3, 0)
+static inline void idreg_test_vreport(enum idreg_result_kind kind, enum idreg_outcome o,
+				      const char *fmt, va_list ap)
+{
+	char msg[IDREG_RESULT_LEN];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	idreg_test_record("result", "n=%u kind=%s", ksft_test_num() + 1,
+			  idreg_result_kind_name(kind));
+	switch (o) {
+	case IDREG_PASS:
+		ksft_test_result_pass("%s", msg);
+		break;
+	case IDREG_FAIL:
+		ksft_test_result_fail("%s", msg);
+		break;
+	case IDREG_XFAIL:
+		ksft_test_result_xfail("%s", msg);
+		break;
+	case IDREG_SKIP:
+		ksft_test_result_skip("%s", msg);
+		break;
 	}
-	idreg_test_plan_free(p);
+}
+
+__printf(3, 4)
+static inline void idreg_test_report(enum idreg_result_kind kind, enum idreg_outcome o,
+				     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	idreg_test_vreport(kind, o, fmt, ap);
+	va_end(ap);
+}
+
+/* A result that passes when @ok, else fails. */
+__printf(3, 4)
+static inline void idreg_test_result(enum idreg_result_kind kind, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	idreg_test_vreport(kind, ok ? IDREG_PASS : IDREG_FAIL, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -191,12 +268,12 @@ static inline void idreg_test_report_diffs(struct idreg_expectations *e, const c
 	unsigned int i;
 
 	if (!nr || !x) {
-		ksft_test_result(!nr, "%s: %s\n", target, detail);
+		idreg_test_result(IDREG_RESULT_BEHAVIOUR, !nr, "%s: %s\n", target, detail);
 		return;
 	}
 	for (i = 0; i < nr; i++) {
 		if (!idreg_expect_covers(x, diff[i].value, diff[i].dir)) {
-			ksft_test_result_fail("%s: %s (expectation line %u names it, but not value 0x%llx with direction=%s: %s)\n",
+			idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_FAIL, "%s: %s (expectation line %u names it, but not value 0x%llx with direction=%s: %s)\n",
 					      target, detail, x->line,
 					      (unsigned long long)diff[i].value,
 					      idreg_expect_dir_name(diff[i].dir), x->reason);
@@ -204,7 +281,7 @@ static inline void idreg_test_report_diffs(struct idreg_expectations *e, const c
 		}
 	}
 	x->matched += nr;
-	ksft_test_result_xfail("%s: %s (expected: %s)\n", target, detail, x->reason);
+	idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_XFAIL, "%s: %s (expected: %s)\n", target, detail, x->reason);
 }
 
 /* The result that fails on a stale expectation: one that matched nothing. */
@@ -214,7 +291,7 @@ static inline void idreg_test_report_stale(const struct idreg_expectations *e,
 	char err[IDREG_ERR_LEN];
 	unsigned int n = idreg_expect_stale(e, release, err);
 
-	ksft_test_result(!n, "expectations: %u entries of %s, %u for this kernel stale%s%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !n, "expectations: %u entries of %s, %u for this kernel stale%s%s\n",
 			 e->nr, file, n, n ? " (an excuse for nothing is a failure): " : "", err);
 }
 
@@ -223,7 +300,7 @@ static inline void idreg_test_report_unavailable(const struct idreg_test_vm *t, 
 {
 	char name[64];
 
-	ksft_test_result_skip("%s: %s\n", idreg_test_vm_name(t, name, sizeof(name), "vcpu"),
+	idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: %s\n", idreg_test_vm_name(t, name, sizeof(name), "vcpu"),
 			      why ? why : t->vm.last_error);
 }
 

@@ -81,12 +81,18 @@ struct rules_pass {
 	uint64_t mpidr[NR_RULE_VCPUS];	/* written with MPIDR_MARK */
 };
 
-static char kernel_release[128];
+/* The test: its run, a pass per configuration. */
+struct rules_test {
+	struct idreg_test_run run;
+	char release[128];
+	struct idreg_test_passes passes;
+	struct rules_pass rules[IDREG_TEST_MAX_CONFIGS + 1];
+};
 
 /* No expectation file: every rule checked here is KVM's and predicted. */
 static void report(const char *target, bool ok, const char *detail)
 {
-	ksft_test_result(ok, "%s: %s\n", target, detail);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, ok, "%s: %s\n", target, detail);
 }
 
 /* The imp-id pass is only about what the capability makes writable. */
@@ -371,7 +377,7 @@ static void check_errno_after_run(struct rules_pass *p)
 			}
 		}
 	}
-	ksft_test_result(n && !bad, "%s: %u writes after the first run, %u of them to be refused by a setter's own check (EINVAL), %u by the freeze (EBUSY) and %u by either (the series read around this kernel disagree): %u answered otherwise%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, n && !bad, "%s: %u writes after the first run, %u of them to be refused by a setter's own check (EINVAL), %u by the freeze (EBUSY) and %u by either (the series read around this kernel disagree): %u answered otherwise%s\n",
 			 name_of(name, sizeof(name), p, "errno_after_run"), n, einval, ebusy,
 			 between, bad, detail);
 }
@@ -395,7 +401,7 @@ static void check_current_values(struct rules_pass *p)
 			bad++;
 		}
 	}
-	ksft_test_result(n && !bad, "%s: %u of %u ID registers accept their current value after the run%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, n && !bad, "%s: %u of %u ID registers accept their current value after the run%s\n",
 			 name_of(name, sizeof(name), p, "current_values"), n - bad, n, detail);
 }
 
@@ -415,7 +421,7 @@ static void run_guest_a32(struct rules_pass *p)
 		idreg_guest_reset_program(&guest);
 		r = idreg_guest_emit_done_a32(&guest) ?: idreg_guest_run(&guest, 0, NULL, &res);
 	}
-	ksft_test_result(!r && res.done, "%s: vcpu 0 ran an A32 program to its end (%u exits) (what an AArch32 guest reads: guest_view_test)%s%s\n",
+	idreg_test_result(idreg_result_kind_of_run(r), !r && res.done, "%s: vcpu 0 ran an A32 program to its end (%u exits) (what an AArch32 guest reads: guest_view_test)%s%s\n",
 			 name_of(name, sizeof(name), p, "run"), res.exits, r ? ": " : "",
 			 r ? p->t->vm.last_error : "");
 	idreg_guest_free(&guest);
@@ -437,7 +443,7 @@ static void run_guest(struct rules_pass *p)
 	r = idreg_guest_init(&guest, &p->t->vm);
 	r = r ?: idreg_guest_read_slots(&guest, 0, slots, nr, NULL, &view);
 	if (r) {
-		ksft_test_result_fail("%s: the first KVM_RUN: %s\n", name_of(name, sizeof(name), p, "run"),
+		idreg_test_report(idreg_result_kind_of_run(r), IDREG_FAIL, "%s: the first KVM_RUN: %s\n", name_of(name, sizeof(name), p, "run"),
 				      p->t->vm.last_error);
 		idreg_guest_free(&guest);
 		return;
@@ -462,7 +468,7 @@ static void run_guest(struct rules_pass *p)
 				     c->reg->name, (unsigned long long)view.val[slot],
 				     (unsigned long long)after[slot], (unsigned long long)c->val);
 	}
-	ksft_test_result(!detail[0], "%s: vcpu 0 ran a guest reading %u ID registers (%u exits); it sees the %u written values%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !detail[0], "%s: vcpu 0 ran a guest reading %u ID registers (%u exits); it sees the %u written values%s\n",
 			 name_of(name, sizeof(name), p, "run"), nr, view.exits, seen, detail);
 	idreg_guest_free(&guest);
 }
@@ -519,43 +525,24 @@ static void check_mpidr_reset(struct rules_pass *p)
 			ok = false;
 		}
 	}
-	ksft_test_result(ok, "%s: the value written to each of %d vCPUs (Aff3 ^ 0x%llx) survives KVM_ARM_VCPU_INIT%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, ok, "%s: the value written to each of %d vCPUs (Aff3 ^ 0x%llx) survives KVM_ARM_VCPU_INIT%s\n",
 			 name_of(name, sizeof(name), p, "MPIDR_EL1.reset"), p->t->vm.nr_vcpus,
 			 (unsigned long long)(MPIDR_MARK >> 32), detail);
 }
 
-/*
- * The steps of a pass (ctx the pass; slot and arg a change): its results
- * in order, and the actions between them.
- */
-static void step_changes(const struct idreg_test_step *s)
+/* changes: without a change every check below would be empty. */
+static void report_changes(const struct rules_pass *p)
 {
-	const struct rules_pass *p = s->ctx;
 	char name[64];
 
-	/* Without a change every check below would be empty. */
-	ksft_test_result(p->nr_changes > 0, "%s: %u ID registers with a field value the prediction and KVM both store%s\n",
-			 name_of(name, sizeof(name), p, "changes"), p->nr_changes,
-			 p->nr_changes ? "" : ": none, so there is nothing to check the VM-wide rules with");
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, p->nr_changes > 0, "%s: %u ID registers with a field value the prediction and KVM both store%s\n",
+			  name_of(name, sizeof(name), p, "changes"), p->nr_changes,
+			  p->nr_changes ? "" : ": none, so there is nothing to check the VM-wide rules with");
 }
 
-static void step_write_changes(const struct idreg_test_step *s)
+/* KVM_ARM_VCPU_INIT again on every vCPU, after noting what each reads. */
+static void reinit_vcpus(struct rules_pass *p)
 {
-	struct rules_pass *p = s->ctx;
-
-	write_changes(p);
-	if (!p->t->imp_id)
-		mark_mpidrs(p);
-}
-
-static void step_vm_wide(const struct idreg_test_step *s)
-{
-	check_vm_wide(s->ctx, s->slot, s->arg);
-}
-
-static void step_reinit(const struct idreg_test_step *s)
-{
-	struct rules_pass *p = s->ctx;
 	int i;
 
 	snapshot_before_reset(p);
@@ -564,98 +551,85 @@ static void step_reinit(const struct idreg_test_step *s)
 			ksft_exit_fail_msg("%s\n", p->t->vm.last_error);
 }
 
-static void step_reset(const struct idreg_test_step *s)
+/* The first KVM_RUN, by the guest the vCPU can run. */
+static void check_run(struct rules_pass *p)
 {
-	check_reset(s->ctx, s->slot, s->arg);
-}
-
-static void step_mpidr_reset(const struct idreg_test_step *s)
-{
-	check_mpidr_reset(s->ctx);
-}
-
-static void step_run(const struct idreg_test_step *s)
-{
-	struct rules_pass *p = s->ctx;
-
 	if (p->t->vm.features & IDREG_VCPU_AARCH32)
 		run_guest_a32(p);
 	else
 		run_guest(p);
 }
 
-static void step_after_run(const struct idreg_test_step *s)
-{
-	check_after_run(s->ctx, s->slot, s->arg);
-}
-
-static void step_current_values(const struct idreg_test_step *s)
-{
-	check_current_values(s->ctx);
-}
-
-static void step_errno_after_run(const struct idreg_test_step *s)
-{
-	check_errno_after_run(s->ctx);
-}
-
-static void step_close(const struct idreg_test_step *s)
-{
-	struct rules_pass *p = s->ctx;
-
-	idreg_test_vm_close(p->t);
-	idreg_vm_destroy(&p->other);
-}
-
-static void step_unavailable(const struct idreg_test_step *s)
-{
-	const struct rules_pass *p = s->ctx;
-
-	idreg_test_report_unavailable(p->t, NULL);
-}
-
-/* Each change's result of one kind. */
-static void plan_each_change(struct idreg_test_plan *plan, struct rules_pass *p,
-			     idreg_test_step_fn fn)
+/*
+ * A pass: the changes written through vCPU 0 (vCPU 1 before them, vCPU 2
+ * and a second VM after), each seen VM-wide; every vCPU initialised
+ * again, each change kept; the first run; then after it each change
+ * frozen (or not), the current values and the errno of every write.
+ */
+static void walk_pass(struct idreg_test_run *run, struct rules_pass *p)
 {
 	unsigned int slot;
 
+	if (idreg_test_due(run))
+		report_changes(p);
+	if (idreg_test_acting(run)) {
+		write_changes(p);
+		if (!p->t->imp_id)
+			mark_mpidrs(p);
+	}
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (p->changes[slot].reg)
-			idreg_test_plan_add(plan, fn, p, slot, &p->changes[slot], 0, 0);
+		if (p->changes[slot].reg && idreg_test_due(run))
+			check_vm_wide(p, slot, &p->changes[slot]);
+	if (idreg_test_acting(run))
+		reinit_vcpus(p);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (p->changes[slot].reg && idreg_test_due(run))
+			check_reset(p, slot, &p->changes[slot]);
+	if (!p->t->imp_id && idreg_test_due(run))
+		check_mpidr_reset(p);
+	if (idreg_test_due(run))
+		check_run(p);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (p->changes[slot].reg && idreg_test_due(run))
+			check_after_run(p, slot, &p->changes[slot]);
+	if (idreg_test_due(run))
+		check_current_values(p);
+	if (idreg_test_due(run))
+		check_errno_after_run(p);
+	if (idreg_test_acting(run)) {
+		idreg_test_vm_close(p->t);
+		idreg_vm_destroy(&p->other);
+	}
 }
 
-static void plan_pass(struct idreg_test_plan *plan, struct rules_pass *p)
-{
-	idreg_test_plan_add(plan, step_changes, p, 0, NULL, 0, 0);
-	idreg_test_plan_do(plan, step_write_changes, p, 0, NULL, 0);
-	plan_each_change(plan, p, step_vm_wide);
-	idreg_test_plan_do(plan, step_reinit, p, 0, NULL, 0);
-	plan_each_change(plan, p, step_reset);
-	if (!p->t->imp_id)
-		idreg_test_plan_add(plan, step_mpidr_reset, p, 0, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_run, p, 0, NULL, 0, 0);
-	plan_each_change(plan, p, step_after_run);
-	idreg_test_plan_add(plan, step_current_values, p, 0, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_errno_after_run, p, 0, NULL, 0, 0);
-	idreg_test_plan_do(plan, step_close, p, 0, NULL, 0);
-}
-
-/* Every pass: the values to change picked now, with its defaults and rules. */
-static void plan_rules(struct idreg_test_plan *plan, struct idreg_test_passes *passes,
-		       struct rules_pass *rules)
+/* Every pass; one the host cannot give is a skip. */
+static void walk_all(struct rules_test *rt)
 {
 	unsigned int i;
 
-	for (i = 0; i < passes->nr; i++) {
-		struct rules_pass *p = &rules[i];
+	for (i = 0; i < rt->passes.nr; i++) {
+		struct rules_pass *p = &rt->rules[i];
 
-		p->t = &passes->pass[i];
+		if (p->t->open)
+			walk_pass(&rt->run, p);
+		else if (idreg_test_due(&rt->run))
+			idreg_test_report_unavailable(p->t, NULL);
+	}
+}
+
+/* Every pass: the values to change picked now, with its defaults and rules. */
+static void passes_init(struct rules_test *rt)
+{
+	unsigned int i;
+
+	for (i = 0; i < rt->passes.nr; i++) {
+		struct rules_pass *p = &rt->rules[i];
+
+		p->t = &rt->passes.pass[i];
 		p->t->priv = p;
 		if (!p->t->open) {
-			ksft_print_msg("kernel %s, vcpu %s: skipped; %s\n", kernel_release,
+			ksft_print_msg("kernel %s, vcpu %s: skipped; %s\n", rt->release,
 				       p->t->cfg->name, p->t->vm.last_error);
-			idreg_test_plan_add(plan, step_unavailable, p, 0, NULL, 0, 0);
 			continue;
 		}
 		pick_changes(p);
@@ -664,23 +638,24 @@ static void plan_rules(struct idreg_test_plan *plan, struct idreg_test_passes *p
 				       p->nr_changes);
 		else
 			ksft_print_msg("kernel %s, vcpu %s: %u ID registers with a value to change\n",
-				       kernel_release, p->t->cfg->name, p->nr_changes);
-		plan_pass(plan, p);
+				       rt->release, p->t->cfg->name, p->nr_changes);
 	}
-	if (!passes->imp)
+	if (!rt->passes.imp)
 		ksft_print_msg("imp-id capability %s: no @imp_id_writable pass\n",
-			       passes->base ? "absent" : "not checked (no default configuration)");
+			       rt->passes.base ? "absent" : "not checked (no default configuration)");
 }
 
 int main(int argc, char **argv)
 {
-	static struct rules_pass rules[IDREG_TEST_MAX_CONFIGS + 1];
-	static struct idreg_test_passes passes;
-	struct idreg_test_plan plan = { 0 };
+	static struct rules_test rt = { .run.counting = true };
 
-	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), NULL, NULL);
-	idreg_test_open(&passes, argc, argv, kernel_release, true);
-	plan_rules(&plan, &passes, rules);
-	idreg_test_plan_run(&plan);
+	idreg_test_start(argv[0], rt.release, sizeof(rt.release), NULL, NULL);
+	idreg_test_open(&rt.passes, argc, argv, rt.release, true);
+	passes_init(&rt);
+
+	walk_all(&rt);
+	idreg_test_plan(&rt.run);
+	walk_all(&rt);
+	idreg_test_checked(&rt.run);
 	ksft_finished();
 }

@@ -37,8 +37,11 @@
 #define WALK_MAX_CANDIDATES	96
 #define DETAIL_LEN		1024
 
-/* The walk's own state of a pass (struct idreg_test_vm, its priv). */
+struct walk_test;
+
+/* The walk's own state of a pass (struct idreg_test_vm). */
 struct walk_vm {
+	struct walk_test *test;
 	struct idreg_test_vm *t;
 	unsigned int fields, values;	/* walked in this VM */
 	/* The default configuration's VM, or NULL (this one, or none walked). */
@@ -50,19 +53,27 @@ struct walk_vm {
 	uint64_t unread_last;
 };
 
-static struct {
+/* What every pass walked, together. */
+struct walk_stats {
 	unsigned int fields, values, accepted, rejected, findings;
 	unsigned int mismatches, reserved_accepted;
-} stats;
+};
 
-static struct idreg_expectations expectations;
-static char kernel_release[128];
+/* The test: its run, the expectations, a walk per pass. */
+struct walk_test {
+	struct idreg_test_run run;
+	struct idreg_expectations expect;
+	char release[128];
+	struct idreg_test_passes passes;
+	struct walk_vm walks[IDREG_TEST_MAX_CONFIGS + 1];
+	struct walk_stats stats;
+};
 
 /* @diff: the field values (or bit numbers) where KVM and the prediction differed. */
-static void report_values(const char *target, const char *detail,
+static void report_values(const struct walk_vm *w, const char *target, const char *detail,
 			  const struct idreg_test_diff *diff, unsigned int nr)
 {
-	idreg_test_report_diffs(&expectations, kernel_release, target, detail, diff, nr);
+	idreg_test_report_diffs(&w->test->expect, w->test->release, target, detail, diff, nr);
 }
 
 /*
@@ -182,12 +193,12 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	unread_ok = v.effect == IDREG_WRITE_REJECTED || check_unread(w, slot, detail, size);
 	r = idreg_set_slot(&w->t->vm, 0, slot, val);
 	*accepted = r == 0;
-	stats.values++;
+	w->test->stats.values++;
 	w->values++;
 	if (r == 0)
-		stats.accepted++;
+		w->test->stats.accepted++;
 	else
-		stats.rejected++;
+		w->test->stats.rejected++;
 
 	*dir = IDREG_EXPECT_READS;
 	if (r && v.effect == IDREG_WRITE_REJECTED && r == v.err) {
@@ -239,14 +250,14 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 	bool hidden = idreg_slot_hidden(slot, reg, &w->t->traits);
 
 	idreg_test_vm_name(w->t, target, sizeof(target), "%s.%s", reg->name, f->name);
-	stats.fields++;
+	w->test->stats.fields++;
 	w->fields++;
 	if (idreg_set_slot(&w->t->vm, 0, slot, limit)) {
 		snprintf(detail, sizeof(detail), "writing the current value 0x%016llx: %s",
 			 (unsigned long long)limit, w->t->vm.last_error);
 		/* No values= list can excuse it. */
 		diff[0] = (struct idreg_test_diff){ UINT64_MAX, IDREG_EXPECT_REFUSES };
-		report_values(target, detail, diff, 1);
+		report_values(w, target, detail, diff, 1);
 		return;
 	}
 	n = idreg_pick_candidates(f, lim_raw, WALK_RANDOM,
@@ -269,15 +280,15 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 			reserved_acc++;
 	}
 	settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
-	stats.mismatches += bad;
+	w->test->stats.mismatches += bad;
 	if (w->base && ((w->t->limit[slot] ^ w->base->t->limit[slot]) & idreg_field_mask(f->lsb, f->width) ||
 			!idreg_test_walkable(f, w->base->t->mask[slot]))) {
 		w->new_fields++;
 		w->new_values += n;
 	}
 	if (reserved_acc) {
-		stats.findings++;
-		stats.reserved_accepted += reserved_acc;
+		w->test->stats.findings++;
+		w->test->stats.reserved_accepted += reserved_acc;
 		ksft_print_msg("finding: %s accepted %u reserved (unnamed) value(s)\n",
 			       target, reserved_acc);
 	}
@@ -288,7 +299,7 @@ static void walk_field(struct walk_vm *w, unsigned int slot, const struct idreg_
 			 "limit 0x%llx, %u values, %u accepted, %u rejected, %u reserved accepted%s%s",
 			 (unsigned long long)lim_raw, n, acc, rej, reserved_acc,
 			 bad ? "; mismatches:" : "", detail);
-		report_values(target, summary, diff, bad);
+		report_values(w, target, summary, diff, bad);
 	}
 }
 
@@ -382,13 +393,13 @@ static void walk_unnamed(struct walk_vm *w, unsigned int slot, const struct idre
 	}
 	settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
 	/* A finding only when KVM took a value the tables do not name. */
-	stats.findings += acc > 0;
-	stats.mismatches += bad;
+	w->test->stats.findings += acc > 0;
+	w->test->stats.mismatches += bad;
 	snprintf(summary, sizeof(summary),
 		 "writable bits in %s%s%s: %u of %u single-bit flips accepted%s%s",
 		 unnamed_what(reg, f), f ? " " : "", f ? f->name : "", acc, hi + 1 - lo,
 		 bad ? "; mismatches:" : "", detail);
-	report_values(target, summary, diff, bad);
+	report_values(w, target, summary, diff, bad);
 }
 
 /* Every bit outside the writable mask, flipped alone, must be refused. */
@@ -419,14 +430,14 @@ static void walk_outside_mask(struct walk_vm *w, unsigned int slot, const struct
 			diff[bad++] = (struct idreg_test_diff){ bit, dir };
 	}
 	settle(w, slot, diff, &bad, ARRAY_SIZE(diff), detail, sizeof(detail));
-	stats.mismatches += bad;
+	w->test->stats.mismatches += bad;
 	{
 		char summary[DETAIL_LEN + 120];
 
 		snprintf(summary, sizeof(summary), "mask 0x%016llx, %u bits flipped, %u as predicted%s%s",
 			 (unsigned long long)w->t->mask[slot], tried, tried - bad,
 			 bad ? "; mismatches:" : "", detail);
-		report_values(target, summary, diff, bad);
+		report_values(w, target, summary, diff, bad);
 	}
 }
 
@@ -450,7 +461,7 @@ static void snapshot_unchanged(struct walk_vm *w)
 			changed++;
 		}
 	}
-	ksft_test_result(!changed, "%s: every ID register as at start\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !changed, "%s: every ID register as at start\n",
 			 idreg_test_vm_name(w->t, name, sizeof(name), "snapshot"));
 }
 
@@ -499,47 +510,14 @@ static void report_config(const struct walk_vm *w, const struct walk_vm *base)
 			       w->t->cfg->name, other, fixed);
 }
 
-/* The steps of the plan (struct idreg_test_step: ctx the pass, arg a field). */
-static void step_field(const struct idreg_test_step *s)
-{
-	walk_field(s->ctx, s->slot, idreg_reg_by_slot(s->slot), s->arg);
-}
-
-static void step_unnamed(const struct idreg_test_step *s)
-{
-	walk_unnamed(s->ctx, s->slot, idreg_reg_by_slot(s->slot), s->arg, s->n, s->m);
-}
-
-static void step_outside_mask(const struct idreg_test_step *s)
-{
-	walk_outside_mask(s->ctx, s->slot, idreg_reg_by_slot(s->slot));
-}
-
-static void step_snapshot(const struct idreg_test_step *s)
-{
-	snapshot_unchanged(s->ctx);
-}
-
-static void step_unavailable(const struct idreg_test_step *s)
-{
-	const struct walk_vm *w = s->ctx;
-
-	idreg_test_report_unavailable(w->t, NULL);
-}
-
-static void step_stale(const struct idreg_test_step *s)
-{
-	(void)s;
-	idreg_test_report_stale(&expectations, kernel_release, "writable_fields.expect");
-}
-
 /*
  * The results of one register: each walkable field, each run of the other
  * writable bits that lies in one table field (or none), the bits outside
  * the mask.
  */
-static void plan_register(struct idreg_test_plan *plan, struct walk_vm *w, unsigned int slot)
+static void walk_register(struct walk_vm *w, unsigned int slot)
 {
+	struct idreg_test_run *run = &w->test->run;
 	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 	uint64_t mask = w->t->mask[slot];
 	const struct idreg_field *f;
@@ -547,85 +525,125 @@ static void plan_register(struct idreg_test_plan *plan, struct walk_vm *w, unsig
 
 	if (mask) {
 		for (i = 0; reg && i < reg->nr_fields; i++)
-			if (idreg_test_walkable(&reg->fields[i], mask))
-				idreg_test_plan_add(plan, step_field, w, slot, &reg->fields[i],
-						    0, 0);
+			if (idreg_test_walkable(&reg->fields[i], mask) && idreg_test_due(run))
+				walk_field(w, slot, reg, &reg->fields[i]);
 		while (next_run(reg, mask & ~walkable_bits(reg, mask), &bit, &lo, &f))
-			idreg_test_plan_add(plan, step_unnamed, w, slot, f, lo, bit - 1);
+			if (idreg_test_due(run))
+				walk_unnamed(w, slot, reg, f, lo, bit - 1);
 	}
-	if (mask != ~0ULL)
-		idreg_test_plan_add(plan, step_outside_mask, w, slot, NULL, 0, 0);
+	if (mask != ~0ULL && idreg_test_due(run))
+		walk_outside_mask(w, slot, reg);
 }
 
 /*
- * Every pass: each readable register (in the imp-id pass only MIDR, REVIDR
+ * A pass: each readable register (in the imp-id pass only MIDR, REVIDR
  * and AIDR), then the snapshot; a pass the host cannot give is a skip.
  */
-static void plan_walk(struct idreg_test_plan *plan, struct idreg_test_passes *passes,
-		      struct walk_vm *walks)
+static void walk_pass(struct walk_vm *w)
 {
-	unsigned int i, slot;
+	struct idreg_test_run *run = &w->test->run;
+	unsigned int slot;
 
-	for (i = 0; i < passes->nr; i++) {
-		struct idreg_test_vm *t = &passes->pass[i];
-		struct walk_vm *w = &walks[i];
-
-		w->t = t;
-		t->priv = w;
-		if (!t->open) {
-			idreg_test_plan_add(plan, step_unavailable, w, 0, NULL, 0, 0);
-			continue;
-		}
-		if (passes->base && t != passes->base && !t->imp_id)
-			w->base = passes->base->priv;
-		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-			if (t->readable[slot] && (!t->imp_id || idreg_is_imp_id_slot(slot)))
-				plan_register(plan, w, slot);
-		idreg_test_plan_add(plan, step_snapshot, w, 0, NULL, 0, 0);
+	if (!w->t->open) {
+		if (idreg_test_due(run))
+			idreg_test_report_unavailable(w->t, NULL);
+		return;
 	}
-	idreg_test_plan_add(plan, step_stale, NULL, 0, NULL, 0, 0);
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (w->t->readable[slot] && (!w->t->imp_id || idreg_is_imp_id_slot(slot)))
+			walk_register(w, slot);
+	if (idreg_test_due(run))
+		snapshot_unchanged(w);
 }
 
-int main(int argc, char **argv)
+/* Every pass, then the expectations none of them needed. */
+static void walk_all(struct walk_test *wt)
 {
-	static struct walk_vm walks[IDREG_TEST_MAX_CONFIGS + 1];
-	static struct idreg_test_passes passes;
-	struct idreg_test_plan plan = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < wt->passes.nr; i++)
+		walk_pass(&wt->walks[i]);
+	if (idreg_test_due(&wt->run))
+		idreg_test_report_stale(&wt->expect, wt->release, "writable_fields.expect");
+}
+
+/*
+ * A walk per pass; a configuration after the default's is compared with
+ * it (the default's walk set up before it).
+ */
+static void walks_init(struct walk_test *wt)
+{
+	struct idreg_test_passes *passes = &wt->passes;
+	unsigned int i;
+
+	for (i = 0; i < passes->nr; i++) {
+		struct walk_vm *w = &wt->walks[i];
+
+		w->test = wt;
+		w->t = &passes->pass[i];
+		w->t->priv = w;
+		if (w->t->open && passes->base && w->t != passes->base && !w->t->imp_id)
+			w->base = passes->base->priv;
+	}
+}
+
+/* Per configuration walked, what it adds; the fields of the first. */
+static unsigned int report_configs(const struct walk_test *wt)
+{
+	const struct walk_vm *base = wt->passes.base ? wt->passes.base->priv : NULL;
 	unsigned int i, writable_fields = 0;
 	bool first = true;
-	struct timespec t0, t1;
-	double secs;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expectations,
-			 "writable_fields.expect");
-	idreg_test_open(&passes, argc, argv, kernel_release, true);
-	ksft_print_msg("kernel %s, imp-id capability %s\n", kernel_release,
-		       passes.imp ? "present" : "absent");
-	plan_walk(&plan, &passes, walks);
-	idreg_test_plan_run(&plan);
-
-	for (i = 0; i < passes.nr; i++) {
-		const struct walk_vm *w = &walks[i];
+	for (i = 0; i < wt->passes.nr; i++) {
+		const struct walk_vm *w = &wt->walks[i];
 
 		if (!w->t->open || w->t->imp_id)
 			continue;
-		report_config(w, passes.base ? passes.base->priv : NULL);
+		report_config(w, base);
 		if (first)
 			writable_fields = w->fields;
 		first = false;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return writable_fields;
+}
+
+static void report_totals(const struct walk_stats *st, unsigned int writable_fields,
+			  double secs)
+{
 	ksft_print_msg("%u writable fields; walked %u fields, tried %u values: %u accepted, %u rejected; "
 		       "%u findings (%u reserved values accepted); %u mismatches; %.2f s\n",
-		       writable_fields, stats.fields, stats.values, stats.accepted, stats.rejected,
-		       stats.findings, stats.reserved_accepted, stats.mismatches, secs);
+		       writable_fields, st->fields, st->values, st->accepted, st->rejected,
+		       st->findings, st->reserved_accepted, st->mismatches, secs);
 	/* What the runners read (docs/results.md): the first configuration's fields. */
 	idreg_test_record("writable-fields", "%u", writable_fields);
 	idreg_test_record("walk-totals", "fields=%u values=%u accepted=%u rejected=%u findings=%u reserved_accepted=%u mismatches=%u seconds=%.2f",
-			  stats.fields, stats.values, stats.accepted, stats.rejected,
-			  stats.findings, stats.reserved_accepted, stats.mismatches, secs);
-	idreg_test_passes_close(&passes);
+			  st->fields, st->values, st->accepted, st->rejected,
+			  st->findings, st->reserved_accepted, st->mismatches, secs);
+}
+
+int main(int argc, char **argv)
+{
+	static struct walk_test wt = { .run.counting = true };
+	unsigned int writable_fields;
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	idreg_test_start(argv[0], wt.release, sizeof(wt.release), &wt.expect,
+			 "writable_fields.expect");
+	idreg_test_open(&wt.passes, argc, argv, wt.release, true);
+	ksft_print_msg("kernel %s, imp-id capability %s\n", wt.release,
+		       wt.passes.imp ? "present" : "absent");
+	walks_init(&wt);
+
+	walk_all(&wt);
+	idreg_test_plan(&wt.run);
+	walk_all(&wt);
+	idreg_test_checked(&wt.run);
+
+	writable_fields = report_configs(&wt);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	report_totals(&wt.stats, writable_fields,
+		      (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	idreg_test_passes_close(&wt.passes);
 	ksft_finished();
 }

@@ -81,7 +81,7 @@ static void check_reserved_words(struct idreg_vm *vm)
 		bad += !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE, word, 0x80000000U,
 					  detail, sizeof(detail));
 	}
-	ksft_test_result(!bad, "masks.reserved: each of the %zu reserved words set to 1 or 0x80000000 is refused with EINVAL, nothing written%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.reserved: each of the %zu reserved words set to 1 or 0x80000000 is refused with EINVAL, nothing written%s\n",
 			 NR_RESERVED_WORDS, detail);
 }
 
@@ -92,7 +92,7 @@ static void check_ranges(struct idreg_vm *vm)
 
 	bad = !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE + 1, -1, 0, detail, sizeof(detail));
 	bad += !refused_untouched(vm, 0xffffffffU, -1, 0, detail, sizeof(detail));
-	ksft_test_result(!bad, "masks.range: ranges %u and 0xffffffff are refused with EINVAL, nothing written%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.range: ranges %u and 0xffffffff are refused with EINVAL, nothing written%s\n",
 			 KVM_ARM_FEATURE_ID_RANGE + 1, detail);
 }
 
@@ -130,7 +130,7 @@ static void check_unwritable_answer(struct masks_run *m)
 				     (unsigned long long)buf[slot],
 				     (unsigned long long)m->mask[slot]);
 	}
-	ksft_test_result(!r && !bad, "masks.unwritable: asked with every byte of the buffer 0xff, the %u slots without writable bits answer 0 and the others their mask%s%s%s%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !r && !bad, "masks.unwritable: asked with every byte of the buffer 0xff, the %u slots without writable bits answer 0 and the others their mask%s%s%s%s\n",
 			 zero, r ? ": " : "", r ? m->vm.last_error : "",
 			 bad ? "; they differ:" : "", detail);
 }
@@ -164,7 +164,7 @@ static void check_unwritable_kept(struct masks_run *m)
 			idreg_set_slot(&m->vm, 0, slot, val);
 		}
 	}
-	ksft_test_result(!bad, "masks.unwritable_kept: the %u readable slots without writable bits keep their value whichever one bit is written%s%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.unwritable_kept: the %u readable slots without writable bits keep their value whichever one bit is written%s%s\n",
 			 n, bad ? "; changed:" : "", detail);
 }
 
@@ -251,7 +251,7 @@ static void check_kept_writable(struct masks_run *m)
 					     r, strerror(-r));
 		}
 	}
-	ksft_test_result(!bad, "masks.kept_writable: %u fields a series read up to this kernel's declared writable are not here; %u of them had a value other than the default to give on this host, and %u of those are refused%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.kept_writable: %u fields a series read up to this kernel's declared writable are not here; %u of them had a value other than the default to give on this host, and %u of those are refused%s\n",
 			 lost, tried, bad, detail);
 }
 
@@ -296,7 +296,7 @@ static void check_writable_stores(struct masks_run *m)
 									 reg->fields[i].width),
 				     r, r ? strerror(-r) : "success", (unsigned long long)back);
 	}
-	ksft_test_result(!bad, "masks.writable_stores: of the %u slots with writable bits, %u had a value other than the default to give, and %u did not store it%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.writable_stores: of the %u slots with writable bits, %u had a value other than the default to give, and %u did not store it%s\n",
 			 n, tried, bad, detail);
 }
 
@@ -311,8 +311,9 @@ static void check_slot(const struct masks_run *m, unsigned int slot)
 	bool ok = idreg_declared_mask_check(m->traits.kernel, slot, m->traits.aarch32_el0,
 					    m->mask[slot], what, sizeof(what));
 
-	ksft_test_result(ok, "%s: mask 0x%016llx%s\n", idreg_slot_name(slot, buf32, sizeof(buf32)),
-			 (unsigned long long)m->mask[slot], what);
+	idreg_test_result(IDREG_RESULT_SOURCE, ok, "%s: mask 0x%016llx%s\n",
+			  idreg_slot_name(slot, buf32, sizeof(buf32)),
+			  (unsigned long long)m->mask[slot], what);
 }
 
 static void check_readable(const struct masks_run *m, unsigned int slot)
@@ -320,113 +321,91 @@ static void check_readable(const struct masks_run *m, unsigned int slot)
 	char buf[32];
 	const char *name = idreg_slot_name(slot, buf, sizeof(buf));
 
-	ksft_test_result(m->readable[slot], "%s: readable through ONE_REG%s%s\n", name,
-			 m->readable[slot] ? "" : ": ",
-			 m->readable[slot] ? "" : "KVM_GET_ONE_REG fails on a slot with writable bits");
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, m->readable[slot],
+			  "%s: readable through ONE_REG%s%s\n", name, m->readable[slot] ? "" : ": ",
+			  m->readable[slot] ? "" : "KVM_GET_ONE_REG fails on a slot with writable bits");
 }
 
-/* The steps (ctx the run, slot a register). */
-static void step_masks(const struct idreg_test_step *s)
+/* The ioctl answers. */
+static void check_masks_read(const struct masks_run *m)
 {
-	const struct masks_run *m = s->ctx;
-
-	ksft_test_result(m->read == 0, "KVM_ARM_GET_REG_WRITABLE_MASKS%s%s\n",
-			 m->read ? ": " : "", m->read ? m->vm.last_error : "");
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, m->read == 0, "KVM_ARM_GET_REG_WRITABLE_MASKS%s%s\n",
+			  m->read ? ": " : "", m->read ? m->vm.last_error : "");
 }
 
-static void step_nonzero(const struct idreg_test_step *s)
-{
-	ksft_test_result(s->n > 0, "%u of %d slots have writable bits\n", s->n, IDREG_NR_SLOTS);
-}
-
-static void step_refusals(const struct idreg_test_step *s)
-{
-	struct masks_run *m = s->ctx;
-
-	if (s->n == 0)
-		check_reserved_words(&m->vm);
-	else
-		check_ranges(&m->vm);
-}
-
-static void step_readable(const struct idreg_test_step *s)
-{
-	check_readable(s->ctx, s->slot);
-}
-
-static void step_unwritable(const struct idreg_test_step *s)
-{
-	if (s->n == 0)
-		check_unwritable_answer(s->ctx);
-	else
-		check_unwritable_kept(s->ctx);
-}
-
-static void step_writable_answers(const struct idreg_test_step *s)
-{
-	if (s->n == 0)
-		check_writable_stores(s->ctx);
-	else
-		check_kept_writable(s->ctx);
-}
-
-static void step_declared(const struct idreg_test_step *s)
-{
-	check_slot(s->ctx, s->slot);
-}
-
-static void step_too_old(const struct idreg_test_step *s)
-{
-	ksft_test_result_skip("declared masks: kernel %s is older than every series read (oldest: %s)\n",
-			      (const char *)s->arg,
-			      idreg_declared_series[idreg_nr_declared_series - 1].series);
-}
-
-/*
- * The ioctl answers, some slot has writable bits, it refuses what it must;
- * each slot with writable bits reads; each slot's mask against the source.
- */
-static void plan_masks(struct idreg_test_plan *plan, struct masks_run *m, const char *release)
+/* Some slot has writable bits. */
+static void check_nonzero(const struct masks_run *m)
 {
 	unsigned int slot, nonzero = 0;
 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		nonzero += m->mask[slot] != 0;
-	idreg_test_plan_add(plan, step_masks, m, 0, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_nonzero, m, 0, NULL, nonzero, 0);
-	idreg_test_plan_add(plan, step_refusals, m, 0, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_refusals, m, 0, NULL, 1, 0);
-	idreg_test_plan_add(plan, step_unwritable, m, 0, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_unwritable, m, 0, NULL, 1, 0);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, nonzero > 0, "%u of %d slots have writable bits\n",
+			  nonzero, IDREG_NR_SLOTS);
+}
+
+static void report_too_old(const char *release)
+{
+	idreg_test_report(IDREG_RESULT_SOURCE, IDREG_SKIP,
+			  "declared masks: kernel %s is older than every series read (oldest: %s)\n",
+			  release, idreg_declared_series[idreg_nr_declared_series - 1].series);
+}
+
+/*
+ * The ioctl answers, some slot has writable bits, it refuses what it must;
+ * each slot with writable bits reads; KVM's answers the masks promise;
+ * each slot's mask against the source.
+ */
+static void walk_masks(struct idreg_test_run *run, struct masks_run *m, const char *release)
+{
+	unsigned int slot;
+
+	if (idreg_test_due(run))
+		check_masks_read(m);
+	if (idreg_test_due(run))
+		check_nonzero(m);
+	if (idreg_test_due(run))
+		check_reserved_words(&m->vm);
+	if (idreg_test_due(run))
+		check_ranges(&m->vm);
+	if (idreg_test_due(run))
+		check_unwritable_answer(m);
+	if (idreg_test_due(run))
+		check_unwritable_kept(m);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (m->mask[slot])
-			idreg_test_plan_add(plan, step_readable, m, slot, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_writable_answers, m, 0, NULL, 0, 0);
-	idreg_test_plan_add(plan, step_writable_answers, m, 0, NULL, 1, 0);
-	if (!m->decl)
-		idreg_test_plan_add(plan, step_too_old, m, 0, release, 0, 0);
+		if (m->mask[slot] && idreg_test_due(run))
+			check_readable(m, slot);
+	if (idreg_test_due(run))
+		check_writable_stores(m);
+	if (idreg_test_due(run))
+		check_kept_writable(m);
+	if (!m->decl && idreg_test_due(run))
+		report_too_old(release);
 	for (slot = 0; m->decl && slot < IDREG_NR_SLOTS; slot++)
-		if (m->mask[slot] ||
-		    idreg_declared_mask_any(m->traits.kernel, slot, m->traits.aarch32_el0))
-			idreg_test_plan_add(plan, step_declared, m, slot, NULL, 0, 0);
+		if ((m->mask[slot] ||
+		     idreg_declared_mask_any(m->traits.kernel, slot, m->traits.aarch32_el0)) &&
+		    idreg_test_due(run))
+			check_slot(m, slot);
 }
 
 int main(int argc, char **argv)
 {
 	static struct masks_run m;
-	struct idreg_test_plan plan = { 0 };
+	struct idreg_test_run run = { .counting = true };
 	char release[128];
 
 	(void)argc;
 	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
-
 	if (idreg_vm_open(&m.vm, NULL, 0))
 		ksft_exit_fail_msg("%s\n", m.vm.last_error);
 	m.read = idreg_vm_read_all(&m.vm, m.mask, m.val, m.readable);
 	idreg_vm_traits_init(&m.traits, m.val, false, release);
 	m.decl = idreg_declared_for(m.traits.kernel, &m.match);
-	plan_masks(&plan, &m, release);
-	idreg_test_plan_run(&plan);
+
+	walk_masks(&run, &m, release);
+	idreg_test_plan(&run);
+	walk_masks(&run, &m, release);
+	idreg_test_checked(&run);
 	idreg_vm_destroy(&m.vm);
 	ksft_finished();
 }
