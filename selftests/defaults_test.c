@@ -221,7 +221,7 @@ static void check_imp_id_cap_order(uint64_t midr_mask)
 	}
 	if (!idreg_kvm_check_cap(&vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) && midr_mask) {
 		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_FAIL, "order.imp_id_cap_after_vcpu: the masks report MIDR_EL1 writable (0x%016llx) but KVM_CHECK_EXTENSION(KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) is 0\n",
-				      (unsigned long long)midr_mask);
+				  (unsigned long long)midr_mask);
 		idreg_vm_destroy(&vm);
 		return;
 	}
@@ -235,8 +235,8 @@ static void check_imp_id_cap_order(uint64_t midr_mask)
 	idreg_get_slot(&vm, 0, midr, &after);
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, r == -EINVAL && w == -EINVAL && after == before,
 			  "order.imp_id_cap_after_vcpu: enabling it with a vCPU: %d (want %d, EINVAL); then MIDR_EL1 Variant changed: %d (want %d), reads 0x%llx (was 0x%llx)\n",
-			 r, -EINVAL, w, -EINVAL, (unsigned long long)after,
-			 (unsigned long long)before);
+			  r, -EINVAL, w, -EINVAL, (unsigned long long)after,
+			  (unsigned long long)before);
 	idreg_vm_destroy(&vm);
 }
 
@@ -263,10 +263,10 @@ static void check_tag_cache(const struct idreg_test_vm *t, unsigned int slot)
 	char name[96];
 
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, got == want, "%s: 0x%016llx, Ttype bits 0x%016llx, want 0x%016llx: reset_clidr() gives a unified tag cache at LoC %s\n",
-			 idreg_test_vm_name(t, name, sizeof(name), "CLIDR_EL1.tag_cache"),
-			 (unsigned long long)val, (unsigned long long)got,
-			 (unsigned long long)want,
-			 mte ? "because the VM has MTE" : "only to a VM with MTE, and this one has none");
+			  idreg_test_vm_name(t, name, sizeof(name), "CLIDR_EL1.tag_cache"),
+			  (unsigned long long)val, (unsigned long long)got,
+			  (unsigned long long)want,
+			  mte ? "because the VM has MTE" : "only to a VM with MTE, and this one has none");
 }
 
 /* ID_AA64DFR0_EL1.PMUVer of a vCPU with a PMU: pmu-emul.c's cap of the host's. */

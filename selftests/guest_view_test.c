@@ -259,7 +259,7 @@ static void apply_model(struct model *m)
 	idreg_test_name(target, sizeof(target), w->t.cfg, false, "apply@%s", model_names[kind]);
 	if (kind == MODEL_DEFAULT) {
 		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: the default model writes nothing; its checks compare the guest with KVM's defaults\n",
-				      target);
+				  target);
 		return;
 	}
 	for (i = 0; i < m->nr_slots; i++) {

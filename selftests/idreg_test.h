@@ -273,15 +273,16 @@ static inline void idreg_test_report_diffs(struct idreg_expectations *e, const c
 	}
 	for (i = 0; i < nr; i++) {
 		if (!idreg_expect_covers(x, diff[i].value, diff[i].dir)) {
-			idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_FAIL, "%s: %s (expectation line %u names it, but not value 0x%llx with direction=%s: %s)\n",
-					      target, detail, x->line,
-					      (unsigned long long)diff[i].value,
-					      idreg_expect_dir_name(diff[i].dir), x->reason);
+			idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_FAIL,
+					  "%s: %s (expectation line %u names it, but not value 0x%llx with direction=%s: %s)\n",
+					  target, detail, x->line, (unsigned long long)diff[i].value,
+					  idreg_expect_dir_name(diff[i].dir), x->reason);
 			return;
 		}
 	}
 	x->matched += nr;
-	idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_XFAIL, "%s: %s (expected: %s)\n", target, detail, x->reason);
+	idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_XFAIL, "%s: %s (expected: %s)\n", target,
+			  detail, x->reason);
 }
 
 /* The result that fails on a stale expectation: one that matched nothing. */
@@ -291,8 +292,9 @@ static inline void idreg_test_report_stale(const struct idreg_expectations *e,
 	char err[IDREG_ERR_LEN];
 	unsigned int n = idreg_expect_stale(e, release, err);
 
-	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !n, "expectations: %u entries of %s, %u for this kernel stale%s%s\n",
-			 e->nr, file, n, n ? " (an excuse for nothing is a failure): " : "", err);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !n,
+			  "expectations: %u entries of %s, %u for this kernel stale%s%s\n",
+			  e->nr, file, n, n ? " (an excuse for nothing is a failure): " : "", err);
 }
 
 /* The skip of a pass the host cannot give: "vcpu@CONFIG: why". */
@@ -300,8 +302,9 @@ static inline void idreg_test_report_unavailable(const struct idreg_test_vm *t, 
 {
 	char name[64];
 
-	idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: %s\n", idreg_test_vm_name(t, name, sizeof(name), "vcpu"),
-			      why ? why : t->vm.last_error);
+	idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: %s\n",
+			  idreg_test_vm_name(t, name, sizeof(name), "vcpu"),
+			  why ? why : t->vm.last_error);
 }
 
 /*

@@ -378,8 +378,8 @@ static void check_errno_after_run(struct rules_pass *p)
 		}
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, n && !bad, "%s: %u writes after the first run, %u of them to be refused by a setter's own check (EINVAL), %u by the freeze (EBUSY) and %u by either (the series read around this kernel disagree): %u answered otherwise%s\n",
-			 name_of(name, sizeof(name), p, "errno_after_run"), n, einval, ebusy,
-			 between, bad, detail);
+			  name_of(name, sizeof(name), p, "errno_after_run"), n, einval, ebusy,
+			  between, bad, detail);
 }
 
 /* After the run, every readable ID register the pass covers accepts its current value. */
@@ -402,7 +402,7 @@ static void check_current_values(struct rules_pass *p)
 		}
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, n && !bad, "%s: %u of %u ID registers accept their current value after the run%s\n",
-			 name_of(name, sizeof(name), p, "current_values"), n - bad, n, detail);
+			  name_of(name, sizeof(name), p, "current_values"), n - bad, n, detail);
 }
 
 /*
@@ -422,8 +422,8 @@ static void run_guest_a32(struct rules_pass *p)
 		r = idreg_guest_emit_done_a32(&guest) ?: idreg_guest_run(&guest, 0, NULL, &res);
 	}
 	idreg_test_result(idreg_result_kind_of_run(r), !r && res.done, "%s: vcpu 0 ran an A32 program to its end (%u exits) (what an AArch32 guest reads: guest_view_test)%s%s\n",
-			 name_of(name, sizeof(name), p, "run"), res.exits, r ? ": " : "",
-			 r ? p->t->vm.last_error : "");
+			  name_of(name, sizeof(name), p, "run"), res.exits, r ? ": " : "",
+			  r ? p->t->vm.last_error : "");
 	idreg_guest_free(&guest);
 }
 
@@ -444,7 +444,7 @@ static void run_guest(struct rules_pass *p)
 	r = r ?: idreg_guest_read_slots(&guest, 0, slots, nr, NULL, &view);
 	if (r) {
 		idreg_test_report(idreg_result_kind_of_run(r), IDREG_FAIL, "%s: the first KVM_RUN: %s\n", name_of(name, sizeof(name), p, "run"),
-				      p->t->vm.last_error);
+				  p->t->vm.last_error);
 		idreg_guest_free(&guest);
 		return;
 	}
@@ -469,7 +469,7 @@ static void run_guest(struct rules_pass *p)
 				     (unsigned long long)after[slot], (unsigned long long)c->val);
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !detail[0], "%s: vcpu 0 ran a guest reading %u ID registers (%u exits); it sees the %u written values%s\n",
-			 name_of(name, sizeof(name), p, "run"), nr, view.exits, seen, detail);
+			  name_of(name, sizeof(name), p, "run"), nr, view.exits, seen, detail);
 	idreg_guest_free(&guest);
 }
 
@@ -526,8 +526,8 @@ static void check_mpidr_reset(struct rules_pass *p)
 		}
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, ok, "%s: the value written to each of %d vCPUs (Aff3 ^ 0x%llx) survives KVM_ARM_VCPU_INIT%s\n",
-			 name_of(name, sizeof(name), p, "MPIDR_EL1.reset"), p->t->vm.nr_vcpus,
-			 (unsigned long long)(MPIDR_MARK >> 32), detail);
+			  name_of(name, sizeof(name), p, "MPIDR_EL1.reset"), p->t->vm.nr_vcpus,
+			  (unsigned long long)(MPIDR_MARK >> 32), detail);
 }
 
 /* changes: without a change every check below would be empty. */

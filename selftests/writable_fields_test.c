@@ -462,7 +462,7 @@ static void snapshot_unchanged(struct walk_vm *w)
 		}
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !changed, "%s: every ID register as at start\n",
-			 idreg_test_vm_name(w->t, name, sizeof(name), "snapshot"));
+			  idreg_test_vm_name(w->t, name, sizeof(name), "snapshot"));
 }
 
 /*

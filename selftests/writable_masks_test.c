@@ -82,7 +82,7 @@ static void check_reserved_words(struct idreg_vm *vm)
 					  detail, sizeof(detail));
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.reserved: each of the %zu reserved words set to 1 or 0x80000000 is refused with EINVAL, nothing written%s\n",
-			 NR_RESERVED_WORDS, detail);
+			  NR_RESERVED_WORDS, detail);
 }
 
 static void check_ranges(struct idreg_vm *vm)
@@ -93,7 +93,7 @@ static void check_ranges(struct idreg_vm *vm)
 	bad = !refused_untouched(vm, KVM_ARM_FEATURE_ID_RANGE + 1, -1, 0, detail, sizeof(detail));
 	bad += !refused_untouched(vm, 0xffffffffU, -1, 0, detail, sizeof(detail));
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.range: ranges %u and 0xffffffff are refused with EINVAL, nothing written%s\n",
-			 KVM_ARM_FEATURE_ID_RANGE + 1, detail);
+			  KVM_ARM_FEATURE_ID_RANGE + 1, detail);
 }
 
 struct masks_run {
@@ -131,8 +131,8 @@ static void check_unwritable_answer(struct masks_run *m)
 				     (unsigned long long)m->mask[slot]);
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !r && !bad, "masks.unwritable: asked with every byte of the buffer 0xff, the %u slots without writable bits answer 0 and the others their mask%s%s%s%s\n",
-			 zero, r ? ": " : "", r ? m->vm.last_error : "",
-			 bad ? "; they differ:" : "", detail);
+			  zero, r ? ": " : "", r ? m->vm.last_error : "",
+			  bad ? "; they differ:" : "", detail);
 }
 
 /*
@@ -165,7 +165,7 @@ static void check_unwritable_kept(struct masks_run *m)
 		}
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.unwritable_kept: the %u readable slots without writable bits keep their value whichever one bit is written%s%s\n",
-			 n, bad ? "; changed:" : "", detail);
+			  n, bad ? "; changed:" : "", detail);
 }
 
 /*
@@ -252,7 +252,7 @@ static void check_kept_writable(struct masks_run *m)
 		}
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.kept_writable: %u fields a series read up to this kernel's declared writable are not here; %u of them had a value other than the default to give on this host, and %u of those are refused%s\n",
-			 lost, tried, bad, detail);
+			  lost, tried, bad, detail);
 }
 
 /*
@@ -297,7 +297,7 @@ static void check_writable_stores(struct masks_run *m)
 				     r, r ? strerror(-r) : "success", (unsigned long long)back);
 	}
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "masks.writable_stores: of the %u slots with writable bits, %u had a value other than the default to give, and %u did not store it%s\n",
-			 n, tried, bad, detail);
+			  n, tried, bad, detail);
 }
 
 /*
