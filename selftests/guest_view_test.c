@@ -579,6 +579,85 @@ static bool hide_feature(struct view_vm *w, const struct idreg_probe *p, uint64_
 	return true;
 }
 
+/* What hidden@CONFIG did and found, feature by feature. */
+struct hiding {
+	bool hidden[IDREG_NR_PROBES];	/* its absent value written, accepted */
+	bool which[IDREG_NR_PROBES];	/* probed: the fields say absent */
+	char written[IDREG_NR_PROBES][160];
+	uint64_t now[IDREG_NR_SLOTS];	/* the VM's values, as written */
+	unsigned int nr_hidden, probed, bad;
+	char detail[DETAIL_LEN], notes[DETAIL_LEN], undef[DETAIL_LEN];
+};
+
+/*
+ * Hide each gated feature the fields say implemented, where they are
+ * writable; then which to probe: each the fields now say absent (a
+ * hidden one still implemented is a difference of its own).
+ */
+static void hide_gated(struct view_vm *w, bool el2, struct hiding *h)
+{
+	char fields[160];
+	unsigned int i;
+
+	for (i = 0; i < IDREG_NR_PROBES; i++) {
+		const struct idreg_probe *p = &idreg_probes[i];
+
+		if (!p->gated)
+			continue;
+		if (!idreg_probe_runs_at(p, el2)) {
+			idreg_append(h->notes, sizeof(h->notes), "; %s not probed at vEL2", p->name);
+			continue;
+		}
+		if (idreg_probe_implemented(p, h->now))
+			h->hidden[i] = hide_feature(w, p, h->now, h->written[i], sizeof(h->written[i]),
+						    h->notes, sizeof(h->notes));
+		h->nr_hidden += h->hidden[i];
+	}
+	for (i = 0; i < IDREG_NR_PROBES; i++) {
+		const struct idreg_probe *p = &idreg_probes[i];
+
+		if (!p->gated || !idreg_probe_runs_at(p, el2))
+			continue;
+		h->which[i] = !idreg_probe_implemented(p, h->now);
+		if (h->hidden[i] && !h->which[i]) {
+			describe_probe_fields(p, h->now, fields, sizeof(fields));
+			idreg_append(h->detail, sizeof(h->detail), "; %s: wrote %s, accepted, but GET_ONE_REG reads %s",
+				     p->name, h->written[i], fields);
+			h->bad++;
+		}
+	}
+}
+
+/* Each absent feature the guest used must have been an UNDEF (EC 0). */
+static void judge_undefs(const struct idreg_probe_result *pr, struct hiding *h)
+{
+	char fields[160];
+	unsigned int i;
+
+	for (i = 0; i < IDREG_NR_PROBES; i++) {
+		const struct idreg_probe *p = &idreg_probes[i];
+
+		if (!pr->run[i])
+			continue;
+		h->probed++;
+		if (pr->trapped[i] && !idreg_esr_ec(pr->esr[i])) {
+			idreg_append(h->undef, sizeof(h->undef), "%s%s", h->undef[0] ? ", " : "",
+				     p->name);
+			continue;
+		}
+		h->bad++;
+		describe_probe_fields(p, h->now, fields, sizeof(fields));
+		idreg_append(h->detail, sizeof(h->detail), "; %s absent (%s%s%s): %s ", p->name,
+			     h->hidden[i] ? "wrote " : "", h->hidden[i] ? h->written[i] : "by default: ",
+			     h->hidden[i] ? ", accepted" : fields, p->use);
+		if (pr->trapped[i])
+			idreg_append(h->detail, sizeof(h->detail), "took ESR 0x%llx (EC 0x%x), want an UNDEF (EC 0)",
+				     (unsigned long long)pr->esr[i], idreg_esr_ec(pr->esr[i]));
+		else
+			idreg_append(h->detail, sizeof(h->detail), "ran, want an UNDEF (EC 0)");
+	}
+}
+
 /*
  * hidden@CONFIG: a VM of its own with the configuration's defaults.  Each
  * gated feature (idregs/guest_probe.h) its fields say implemented is
@@ -589,78 +668,28 @@ static bool hide_feature(struct view_vm *w, const struct idreg_probe *p, uint64_
  */
 static void check_hidden(struct view_test *vt, const struct idreg_vcpu_config *c)
 {
-	bool which[IDREG_NR_PROBES] = { false }, hidden[IDREG_NR_PROBES] = { false }, el2;
-	char target[64], detail[DETAIL_LEN] = "", notes[DETAIL_LEN] = "", undef[DETAIL_LEN] = "";
-	static char written[IDREG_NR_PROBES][160];
-	unsigned int i, nr_hidden = 0, probed = 0, bad = 0;
-	uint64_t now[IDREG_NR_SLOTS];
+	struct hiding h;
 	struct idreg_probe_result pr;
-	char fields[160];
+	char target[64];
 	struct view_vm w;
 	int r;
 
 	idreg_test_name(target, sizeof(target), c, false, "hidden");
 	if (view_vm_open(&w, vt, c))
 		ksft_exit_fail_msg("%s: %s\n", target, w.t.vm.last_error);
-	el2 = w.t.vm.features & IDREG_VCPU_EL2;
-	memcpy(now, w.t.limit, sizeof(now));
-	for (i = 0; i < IDREG_NR_PROBES; i++) {
-		const struct idreg_probe *p = &idreg_probes[i];
-
-		if (!p->gated)
-			continue;
-		if (!idreg_probe_runs_at(p, el2)) {
-			idreg_append(notes, sizeof(notes), "; %s not probed at vEL2", p->name);
-			continue;
-		}
-		written[i][0] = 0;
-		if (idreg_probe_implemented(p, now))
-			hidden[i] = hide_feature(&w, p, now, written[i], sizeof(written[i]),
-						 notes, sizeof(notes));
-		nr_hidden += hidden[i];
-	}
-	for (i = 0; i < IDREG_NR_PROBES; i++) {
-		const struct idreg_probe *p = &idreg_probes[i];
-
-		if (!p->gated || !idreg_probe_runs_at(p, el2))
-			continue;
-		which[i] = !idreg_probe_implemented(p, now);
-		if (hidden[i] && !which[i]) {
-			describe_probe_fields(p, now, fields, sizeof(fields));
-			idreg_append(detail, sizeof(detail), "; %s: wrote %s, accepted, but GET_ONE_REG reads %s",
-				     p->name, written[i], fields);
-			bad++;
-		}
-	}
-	r = idreg_guest_probe(&w.guest, 0, which, &pr);
-	for (i = 0; !r && i < IDREG_NR_PROBES; i++) {
-		const struct idreg_probe *p = &idreg_probes[i];
-
-		if (!pr.run[i])
-			continue;
-		probed++;
-		if (pr.trapped[i] && !idreg_esr_ec(pr.esr[i])) {
-			idreg_append(undef, sizeof(undef), "%s%s", undef[0] ? ", " : "", p->name);
-			continue;
-		}
-		bad++;
-		describe_probe_fields(p, now, fields, sizeof(fields));
-		idreg_append(detail, sizeof(detail), "; %s absent (%s%s%s): %s ", p->name,
-			     hidden[i] ? "wrote " : "", hidden[i] ? written[i] : "by default: ",
-			     hidden[i] ? ", accepted" : fields, p->use);
-		if (pr.trapped[i])
-			idreg_append(detail, sizeof(detail), "took ESR 0x%llx (EC 0x%x), want an UNDEF (EC 0)",
-				     (unsigned long long)pr.esr[i], idreg_esr_ec(pr.esr[i]));
-		else
-			idreg_append(detail, sizeof(detail), "ran, want an UNDEF (EC 0)");
-	}
+	memset(&h, 0, sizeof(h));
+	memcpy(h.now, w.t.limit, sizeof(h.now));
+	hide_gated(&w, w.t.vm.features & IDREG_VCPU_EL2, &h);
+	r = idreg_guest_probe(&w.guest, 0, h.which, &pr);
+	if (!r)
+		judge_undefs(&pr, &h);
 	if (r)
 		idreg_test_result(idreg_result_kind_of_run(r), false, "%s: %s\n", target,
 				  w.t.vm.last_error);
 	else
-		idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "%s: %u hidden, %u absent features probed%s%s%s%s\n",
-				  target, nr_hidden, probed, undef[0] ? "; UNDEF: " : "", undef, detail,
-				  notes);
+		idreg_test_result(IDREG_RESULT_BEHAVIOUR, !h.bad, "%s: %u hidden, %u absent features probed%s%s%s%s\n",
+				  target, h.nr_hidden, h.probed, h.undef[0] ? "; UNDEF: " : "",
+				  h.undef, h.detail, h.notes);
 	view_vm_close(&w);
 }
 

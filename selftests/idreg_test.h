@@ -46,7 +46,7 @@ struct idreg_test_diff {
  * them: a pass of a test.  @open is false when the host cannot give the
  * configuration (vm.last_error says why); @imp_id when it was created with
  * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS (the imp-id pass, results
- * "@imp_id_writable").  @priv is the test's own state for the pass.
+ * "@imp_id_writable").
  */
 struct idreg_test_vm {
 	struct idreg_vm vm;
@@ -56,7 +56,6 @@ struct idreg_test_vm {
 	uint64_t mask[IDREG_NR_SLOTS];
 	uint64_t limit[IDREG_NR_SLOTS];		/* the defaults, KVM's limits */
 	bool readable[IDREG_NR_SLOTS];
-	void *priv;
 };
 
 /*

@@ -70,7 +70,7 @@ struct change {
 	uint64_t val;			/* the register with the field changed */
 };
 
-/* What is checked in a pass (its VM: struct idreg_test_vm, whose priv it is). */
+/* What is checked in a pass (its VM: struct idreg_test_vm). */
 struct rules_pass {
 	struct idreg_test_vm *t;
 	struct idreg_vm other;
@@ -626,7 +626,6 @@ static void passes_init(struct rules_test *rt)
 		struct rules_pass *p = &rt->rules[i];
 
 		p->t = &rt->passes.pass[i];
-		p->t->priv = p;
 		if (!p->t->open) {
 			ksft_print_msg("kernel %s, vcpu %s: skipped; %s\n", rt->release,
 				       p->t->cfg->name, p->t->vm.last_error);

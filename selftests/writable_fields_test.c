@@ -567,30 +567,32 @@ static void walk_all(struct walk_test *wt)
 		idreg_test_report_stale(&wt->expect, wt->release, "writable_fields.expect");
 }
 
-/*
- * A walk per pass; a configuration after the default's is compared with
- * it (the default's walk set up before it).
- */
+/* The walk of the default configuration's pass, or NULL. */
+static const struct walk_vm *base_walk(const struct walk_test *wt)
+{
+	return wt->passes.base ? &wt->walks[wt->passes.base - wt->passes.pass] : NULL;
+}
+
+/* A walk per pass; each other configuration's compared with the default's. */
 static void walks_init(struct walk_test *wt)
 {
-	struct idreg_test_passes *passes = &wt->passes;
+	const struct walk_vm *base = base_walk(wt);
 	unsigned int i;
 
-	for (i = 0; i < passes->nr; i++) {
+	for (i = 0; i < wt->passes.nr; i++) {
 		struct walk_vm *w = &wt->walks[i];
 
 		w->test = wt;
-		w->t = &passes->pass[i];
-		w->t->priv = w;
-		if (w->t->open && passes->base && w->t != passes->base && !w->t->imp_id)
-			w->base = passes->base->priv;
+		w->t = &wt->passes.pass[i];
+		if (w->t->open && base && w != base && !w->t->imp_id)
+			w->base = base;
 	}
 }
 
 /* Per configuration walked, what it adds; the fields of the first. */
 static unsigned int report_configs(const struct walk_test *wt)
 {
-	const struct walk_vm *base = wt->passes.base ? wt->passes.base->priv : NULL;
+	const struct walk_vm *base = base_walk(wt);
 	unsigned int i, writable_fields = 0;
 	bool first = true;
 
