@@ -153,24 +153,60 @@ static int vcpu_init(struct idreg_vm *vm, int vcpu)
 }
 
 /*
- * What a new vCPU needs once, after its first KVM_ARM_VCPU_INIT and before
- * it runs: SVE finalized (with the host's vector lengths), the PMU
- * initialised (no interrupt: there is no in-kernel irqchip).
+ * What each vCPU of a feature needs once, after its first
+ * KVM_ARM_VCPU_INIT and before it runs (idregs/vcpu_features.def's
+ * IDREG_VCPU_FINALIZE and IDREG_VCPU_ATTR rows): every finalize first
+ * (SVE, with the host's vector lengths), then the device attributes (the
+ * PMU's init, without an interrupt).
  */
+enum vcpu_step_kind { STEP_FINALIZE, STEP_ATTR };
+
+static const struct vcpu_step {
+	unsigned int feature;
+	enum vcpu_step_kind kind;
+	int what;			/* KVM_ARM_VCPU_FINALIZE's argument */
+	uint32_t group;			/* KVM_SET_DEVICE_ATTR's */
+	uint64_t attr;
+	const char *name;		/* for messages */
+} vcpu_steps[] = {
+#define IDREG_VCPU_FEATURE(...)
+#define IDREG_VCPU_FINALIZE(id, w)	\
+	{ IDREG_VCPU_##id, STEP_FINALIZE, w, 0, 0, "KVM_ARM_VCPU_FINALIZE(" #w ")" },
+#define IDREG_VCPU_ATTR(id, g, a)	\
+	{ IDREG_VCPU_##id, STEP_ATTR, 0, g, a, "KVM_SET_DEVICE_ATTR " #a },
+#include "idregs/vcpu_features.def"
+#undef IDREG_VCPU_FEATURE
+};
+
+static int vcpu_step(struct idreg_vm *vm, int vcpu, const struct vcpu_step *s)
+{
+	struct kvm_device_attr attr = { .group = s->group, .attr = s->attr };
+	int what = s->what;
+	int r;
+
+	if (s->kind == STEP_FINALIZE)
+		r = ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_FINALIZE, &what);
+	else
+		r = ioctl(vm->vcpu_fd[vcpu], KVM_SET_DEVICE_ATTR, &attr);
+	if (r)
+		return idreg_vm_fail(vm, errno, "%s vcpu %d", s->name, vcpu);
+	return 0;
+}
+
 static int vcpu_setup(struct idreg_vm *vm, int vcpu)
 {
-	int what = KVM_ARM_VCPU_SVE;
-	struct kvm_device_attr pmu = {
-		.group = KVM_ARM_VCPU_PMU_V3_CTRL,
-		.attr = KVM_ARM_VCPU_PMU_V3_INIT,
-	};
+	enum vcpu_step_kind kind;
+	unsigned int i;
+	int r;
 
-	if ((vm->features & IDREG_VCPU_SVE) &&
-	    ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_FINALIZE, &what))
-		return idreg_vm_fail(vm, errno, "KVM_ARM_VCPU_FINALIZE(KVM_ARM_VCPU_SVE) vcpu %d", vcpu);
-	if ((vm->features & IDREG_VCPU_PMU) &&
-	    ioctl(vm->vcpu_fd[vcpu], KVM_SET_DEVICE_ATTR, &pmu))
-		return idreg_vm_fail(vm, errno, "KVM_SET_DEVICE_ATTR KVM_ARM_VCPU_PMU_V3_INIT vcpu %d", vcpu);
+	for (kind = STEP_FINALIZE; kind <= STEP_ATTR; kind++)
+		for (i = 0; i < ARRAY_SIZE(vcpu_steps); i++) {
+			if (vcpu_steps[i].kind != kind || !(vm->features & vcpu_steps[i].feature))
+				continue;
+			r = vcpu_step(vm, vcpu, &vcpu_steps[i]);
+			if (r)
+				return r;
+		}
 	return 0;
 }
 
@@ -350,6 +386,14 @@ int idreg_vm_prepare_run(struct idreg_vm *vm)
 	return r;
 }
 
+/* The features whose VMs get an in-kernel GICv3 (IDREG_VCPU_VGIC rows). */
+static const unsigned int features_with_vgic = 0
+#define IDREG_VCPU_FEATURE(...)
+#define IDREG_VCPU_VGIC(id)	| IDREG_VCPU_##id
+#include "idregs/vcpu_features.def"
+#undef IDREG_VCPU_FEATURE
+	;
+
 int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags)
 {
 	unsigned int offered;
@@ -370,7 +414,7 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
 	}
 	r = enable_imp_id(vm, flags) ?: enable_vm_caps(vm);
 	r = r ?: idreg_vcpu_add(vm);
-	if (!r && (vm->features & IDREG_VCPU_EL2))
+	if (!r && (vm->features & features_with_vgic))
 		r = vgic_create(vm);
 	return r;
 }
