@@ -30,6 +30,17 @@ const struct idreg_declared_series *idreg_declared_for(unsigned int version,
 	return NULL;
 }
 
+bool idreg_declared_hides(const struct idreg_declared_series *s, unsigned int slot,
+			  unsigned int features)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_hidden; i++)
+		if (s->hidden[i].slot == slot && !(s->hidden[i].unless & features))
+			return true;
+	return false;
+}
+
 const struct idreg_declared_reg *idreg_declared_reg(const struct idreg_declared_series *s,
 						    unsigned int slot)
 {

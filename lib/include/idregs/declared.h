@@ -64,6 +64,20 @@ struct idreg_sanitised_op {
 	const char *where;	/* its sys_regs.c / nested.c line */
 };
 
+/*
+ * A register a descriptor's visibility makes RAZ for userspace and guest
+ * whatever the host: ID_HIDDEN's raz_visibility (.unless 0), or
+ * id_visibility's ID_AA64ZFR0_EL1 on a vCPU without SVE.  Generated from
+ * the sanitising operations (gen/idregs_gen/kvm_sanitised.py hidden()).
+ */
+struct idreg_hidden_reg {
+	const char *reg;	/* the kernel's name */
+	uint8_t slot;
+	uint8_t unless;		/* enum idreg_vcpu_feature: any of them shows it */
+	const char *func;	/* the visibility function */
+	const char *where;	/* its descriptor's sys_regs.c line */
+};
+
 struct idreg_declared_series {
 	const char *series;	/* "7.3" */
 	unsigned int version;	/* major << 16 | minor */
@@ -72,6 +86,8 @@ struct idreg_declared_series {
 	unsigned int nr_regs;
 	const struct idreg_sanitised_op *sanitised;
 	unsigned int nr_sanitised;
+	const struct idreg_hidden_reg *hidden;
+	unsigned int nr_hidden;
 };
 
 /* Newest series first. */
@@ -177,6 +193,9 @@ unsigned int idreg_sanitised_check_kernel(unsigned int version, unsigned int slo
 					  unsigned int features, uint64_t val,
 					  struct idreg_sanitised_problem *out, unsigned int cap,
 					  unsigned int *checked);
+/* Does @s hide @slot (struct idreg_hidden_reg) on a vCPU with @features? */
+bool idreg_declared_hides(const struct idreg_declared_series *s, unsigned int slot,
+			  unsigned int features);
 /* Does @s have an operation on @slot? */
 bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot);
 
