@@ -15,6 +15,7 @@
 
 #include <linux/kvm.h>
 
+#include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm.h"
 #include "idregs/kvm_rules.h"
@@ -387,12 +388,22 @@ int idreg_vm_prepare_run(struct idreg_vm *vm)
 }
 
 /* The features whose VMs get an in-kernel GICv3 (IDREG_VCPU_VGIC rows). */
-static const unsigned int features_with_vgic = 0
+static const unsigned int vgic_features[] = {
 #define IDREG_VCPU_FEATURE(...)
-#define IDREG_VCPU_VGIC(id)	| IDREG_VCPU_##id
+#define IDREG_VCPU_VGIC(id)	IDREG_VCPU_##id,
 #include "idregs/vcpu_features.def"
 #undef IDREG_VCPU_FEATURE
-	;
+};
+
+static bool needs_vgic(unsigned int features)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vgic_features); i++)
+		if (features & vgic_features[i])
+			return true;
+	return false;
+}
 
 int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags)
 {
@@ -414,16 +425,16 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
 	}
 	r = enable_imp_id(vm, flags) ?: enable_vm_caps(vm);
 	r = r ?: idreg_vcpu_add(vm);
-	if (!r && (vm->features & features_with_vgic))
+	if (!r && needs_vgic(vm->features))
 		r = vgic_create(vm);
 	return r;
 }
 
 /*
  * Does the host run AArch32 at EL0 (KVM's kvm_supports_32bit_el0(), which
- * decides whether the AArch32 ID registers are visible)?  A VM with EL2
- * reads ID_AA64PFR0_EL1.EL0 as AArch64 only (limit_nv_id_reg()), so ask a
- * VM without features.
+ * decides whether the AArch32 ID registers are visible)?  For a VM whose
+ * features rewrite ID_AA64PFR0_EL1.EL0 (EL2: limit_nv_id_reg() reads it as
+ * AArch64 only), ask a VM without features.
  */
 static int host_aarch32_el0(struct idreg_vm *vm, bool *yes)
 {
@@ -447,7 +458,8 @@ int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
 	idreg_vm_traits_init(t, limit, vm->imp_id_on, release);
 	idreg_vm_traits_set_features(t, vm->features);
 	t->vgic_v3 = vm->vgic_fd >= 0 && !vm->vgic_v2;
-	if (vm->features & IDREG_VCPU_EL2)
+	/* ID_AA64PFR0_EL1.EL0, bits 3:0, in any series' sanitising code. */
+	if (idreg_sanitised_by_features(idreg_slot_index(3, 0, 0, 4, 0), 0xf, vm->features))
 		return host_aarch32_el0(vm, &t->aarch32_el0);
 	return 0;
 }

@@ -252,6 +252,21 @@ static bool san_applies(const struct idreg_sanitised_op *op, unsigned int featur
 	return !(op->when & ~features) && !(op->unless & features);
 }
 
+bool idreg_sanitised_by_features(unsigned int slot, uint64_t mask, unsigned int features)
+{
+	const struct idreg_sanitised_op *op;
+	unsigned int i, j;
+
+	for (i = 0; i < idreg_nr_declared_series; i++)
+		for (j = 0; j < idreg_declared_series[i].nr_sanitised; j++) {
+			op = &idreg_declared_series[i].sanitised[j];
+			if (op->slot == slot && (op->mask & mask) && op->when &&
+			    !(op->when & ~features) && !(op->unless & features))
+				return true;
+		}
+	return false;
+}
+
 bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot)
 {
 	unsigned int i;

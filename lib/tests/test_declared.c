@@ -212,8 +212,32 @@ static void test_between(void)
 		"declared by a series a kernel is held to");
 }
 
+/* What the features change, and what each series hides. */
+static void test_by_features_and_hidden(void)
+{
+	unsigned int pfr0 = idreg_slot_index(3, 0, 0, 4, 0), zfr0 = idreg_slot_index(3, 0, 0, 4, 4);
+	unsigned int afr0 = idreg_slot_index(3, 0, 0, 1, 3), i;
+
+	UNIT_OK(idreg_sanitised_by_features(pfr0, 0xf, IDREG_VCPU_EL2) &&
+		idreg_sanitised_by_features(pfr0, 0xf, IDREG_VCPU_EL2 | IDREG_VCPU_E2H0),
+		"EL2 rewrites ID_AA64PFR0_EL1.EL0 (limit_nv_id_reg())");
+	UNIT_OK(!idreg_sanitised_by_features(pfr0, 0xf, IDREG_VCPU_ALL_FEATURES &
+					     ~(IDREG_VCPU_EL2 | IDREG_VCPU_E2H0)),
+		"no other feature does");
+	for (i = 0; i < idreg_nr_declared_series; i++) {
+		const struct idreg_declared_series *s = &idreg_declared_series[i];
+
+		UNIT_OK(idreg_declared_hides(s, afr0, IDREG_VCPU_ALL_FEATURES), s->series);
+		UNIT_OK(idreg_declared_hides(s, zfr0, 0) &&
+			!idreg_declared_hides(s, zfr0, IDREG_VCPU_SVE),
+			"ID_AA64ZFR0_EL1 hidden without SVE only");
+		UNIT_OK(!idreg_declared_hides(s, pfr0, 0), "ID_AA64PFR0_EL1 is not");
+	}
+}
+
 int main(void)
 {
+	test_by_features_and_hidden();
 	test_series();
 	test_between();
 	test_masks();

@@ -196,6 +196,12 @@ unsigned int idreg_sanitised_check_kernel(unsigned int version, unsigned int slo
 /* Does @s hide @slot (struct idreg_hidden_reg) on a vCPU with @features? */
 bool idreg_declared_hides(const struct idreg_declared_series *s, unsigned int slot,
 			  unsigned int features);
+/*
+ * Does the sanitising code of any series read change @mask of @slot
+ * because a vCPU has some of @features (an operation whose .when they
+ * meet)?
+ */
+bool idreg_sanitised_by_features(unsigned int slot, uint64_t mask, unsigned int features);
 /* Does @s have an operation on @slot? */
 bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot);
 
