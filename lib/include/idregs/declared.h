@@ -55,7 +55,7 @@ struct idreg_sanitised_op {
 	uint8_t slot;
 	uint8_t kind;		/* enum idreg_sanitised_kind */
 	/* enum idreg_vcpu_feature: applies only with all of .when, none of .unless */
-	uint8_t when, unless;
+	unsigned int when, unless;
 	uint64_t mask;
 	uint64_t value;		/* SET: bits in place; CAP: the field's maximum */
 	const char *value_name;	/* the enum value's (or the expression's) name */
@@ -73,7 +73,7 @@ struct idreg_sanitised_op {
 struct idreg_hidden_reg {
 	const char *reg;	/* the kernel's name */
 	uint8_t slot;
-	uint8_t unless;		/* enum idreg_vcpu_feature: any of them shows it */
+	unsigned int unless;	/* enum idreg_vcpu_feature: any of them shows it */
 	const char *func;	/* the visibility function */
 	const char *where;	/* its descriptor's sys_regs.c line */
 };
