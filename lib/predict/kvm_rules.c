@@ -217,11 +217,22 @@ const char *idreg_after_first_run_seen(uint64_t regs[IDREG_NR_SLOTS],
 	return o;
 }
 
+/*
+ * The IMPLEMENTATION_ID() descriptors of any series read (MIDR_EL1,
+ * REVIDR_EL1, AIDR_EL1 in 7.x); 6.12 keeps the same registers invariant,
+ * which answers as set_imp_id_reg() without the capability.
+ */
 bool idreg_is_imp_id_slot(unsigned int slot)
 {
-	return slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 0) ||	/* MIDR_EL1 */
-	       slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 6) ||	/* REVIDR_EL1 */
-	       slot == (unsigned int)idreg_slot_index(3, 1, 0, 0, 7);	/* AIDR_EL1 */
+	const struct idreg_declared_reg *d;
+	unsigned int i;
+
+	for (i = 0; i < idreg_nr_declared_series; i++) {
+		d = idreg_declared_reg(&idreg_declared_series[i], slot);
+		if (d && d->kind == IDREG_DECL_IMP_ID)
+			return true;
+	}
+	return false;
 }
 
 bool idreg_is_mpidr_slot(unsigned int slot)
