@@ -24,9 +24,9 @@ MATRIX_CPUS="max,neoverse-n1,cortex-a72"
 # The matrix's third axis: the configurations a host without MTE or nested
 # virtualization can give (7.x/6.12 -cpu max give them all; neoverse-n1
 # and cortex-a72 skip sve and pauth, neoverse-n1 also aarch32-el1, with
-# the reason).  mte, el2 and el2-e2h0 need --host mte / nested.  Every
-# name must be one of idregs_vcpu_configs' (checked on every run).
-MATRIX_VCPUS="default,pmu,sve,pauth,aarch32-el1,qemu-host"
+# the reason).  mte, el2 and el2-e2h0 need --host mte / nested.  The
+# .def's IDREG_VCPU_MATRIX rows say which.
+MATRIX_VCPUS=$(idregs_vcpu_configs --matrix)
 readonly TOP CACHE TEST_TIMEOUT MATRIX_CPUS MATRIX_VCPUS
 
 # check_vcpus WHAT LIST: every name of LIST is a configuration of $1 (ALL).
@@ -65,7 +65,7 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
                      nested (kernel parameter kvm-arm.mode=nested); default: none
   --vcpu LIST        vCPU configurations the walk, the guest view, the VM
                      rules and the defaults run in (comma-separated, all, or
-                     offered): $(idregs_vcpu_configs 2>/dev/null || echo "see: build/idreg list --configs").
+                     offered): $(idregs_vcpu_configs 2>/dev/null || echo "see: gen/idregs-gen vcpu-configs").
                      Default: offered, the tests' own default: every one, those
                      the host's KVM does not offer skipped with the reason
                      (with --matrix: $MATRIX_VCPUS).  The table has a row per
@@ -115,7 +115,7 @@ parse_args() {
 	done
 
 	all_vcpus=$(idregs_vcpu_configs) && [ -n "$all_vcpus" ] ||
-		die "cannot list the vCPU configurations (make build/idreg; build/idreg list --configs)"
+		die "cannot list the vCPU configurations (gen/idregs-gen vcpu-configs)"
 	check_vcpus "$all_vcpus" MATRIX_VCPUS "$MATRIX_VCPUS"
 	[ -z "$vcpus" ] && [ "$matrix" = 1 ] && vcpus=$MATRIX_VCPUS
 	case "$vcpus" in

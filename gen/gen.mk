@@ -27,5 +27,5 @@ gen-check:
 	$(IDREGS_GEN) check --cache $(CACHE) $(GEN_CHECK_SRC) $(GEN_JSON_ARG) $(IDREG_TABLE)
 	$(IDREGS_GEN) declared-check --cache $(CACHE) $(IDREG_DECLARED)
 
-unit-py:
-	$(PYTHON) -m unittest discover -s gen/tests -t gen
+unit-py: $(IDREG_NATIVE)
+	IDREG=$(abspath $(IDREG_NATIVE)) $(PYTHON) -m unittest discover -s gen/tests -t gen

@@ -1,4 +1,5 @@
-"""Command line: generate, check, compare, declared, declared-check, sanitised."""
+"""Command line: generate, check, compare, declared, declared-check, sanitised,
+vcpu-configs."""
 import argparse
 import difflib
 import glob
@@ -6,7 +7,7 @@ import os
 import re
 import sys
 
-from . import declared
+from . import declared, vcpu_features
 from .build import build
 from .compare import compare_regs, load_source
 from .emit import parse_inputs, render, write_atomic
@@ -163,6 +164,12 @@ def cmd_compare(args):
     return 0
 
 
+def cmd_vcpu_configs(args):
+    for name in vcpu_features.configs(vcpu_features.read_features(), args.matrix):
+        print(name)
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="idregs-gen", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true",
@@ -214,6 +221,12 @@ def main(argv=None):
     st.add_argument("--cache")
     st.add_argument("--kernel-src", action="append")
     st.set_defaults(func=cmd_sanitised)
+
+    vc = sub.add_parser("vcpu-configs", help="the vCPU configurations (idreg list "
+                                              "--configs), read from vcpu_features.def")
+    vc.add_argument("--matrix", action="store_true",
+                    help="only those run_tests.sh --matrix runs")
+    vc.set_defaults(func=cmd_vcpu_configs)
 
     args = p.parse_args(argv)
     try:

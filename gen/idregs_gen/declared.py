@@ -11,7 +11,7 @@ import re
 
 from .build import SUPPLEMENT, sha256
 from .emit import c_string, file_header, inputs_array
-from .kvm_sanitised import NESTED_REL, SUPPLEMENT_NAME, parse_sanitised, read_supplement
+from .kvm_sanitised import NESTED_REL, SUPPLEMENT_NAME, hidden, parse_sanitised, read_supplement
 from .kvm_writable import SYS_REGS_REL, parse_declared
 from .model import GenError, SRC_SUPPLEMENT
 from .sysreg import parse_sysreg
@@ -96,6 +96,16 @@ def _render_ops(w, series, ops):
     w("")
 
 
+def _render_hidden(w, series, ops):
+    w(f"static const struct idreg_hidden_reg {_symbol(series)}_hidden[] = {{")
+    for o in hidden(ops):
+        w(f"\t{{ .reg = {c_string(o.reg)}, .slot = {_slot(o.enc)}, "
+          f".unless = {_features(o.unless)},")
+        w(f"\t  .func = {c_string(o.func)}, .where = {c_string(o.where)} }},")
+    w("};")
+    w("")
+
+
 def covered_fields(ops):
     """(fields the operations touch, of them those some operation sets
     without a host condition): (register, field or bits) pairs."""
@@ -148,6 +158,7 @@ def render(sources):
     w = out.append
     for series, _, decl, _, ops in sources:
         _render_ops(w, series, ops)
+        _render_hidden(w, series, ops)
     for series, _, decl, _, _ in sources:
         w(f"static const struct idreg_declared_reg {_symbol(series)}[] = {{")
         for d in decl:
@@ -165,6 +176,7 @@ def render(sources):
         w(f"\t\t.package = {c_string(version)},")
         w(f"\t\t.regs = {_symbol(series)}, .nr_regs = {len(decl)},")
         w(f"\t\t.sanitised = {_symbol(series)}_sanitised, .nr_sanitised = {len(ops)},")
+        w(f"\t\t.hidden = {_symbol(series)}_hidden, .nr_hidden = {len(hidden(ops))},")
         w("\t},")
     w("};")
     w("")

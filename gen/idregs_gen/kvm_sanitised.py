@@ -66,6 +66,7 @@ class Op:
     func: str = ""
     where: str = ""
     enc: tuple = ()           # the register's encoding
+    visibility: bool = False  # from the descriptor's visibility, not its reset
 
 
 @dataclass
@@ -344,10 +345,13 @@ class _Reader:
         else:
             raise GenError(where, f"{reg}: reset function {reset}() is neither a "
                                   f"sanitising function nor listed in gen/{SUPPLEMENT_NAME}")
+        reset_ops = len(out)
         if visibility == _RAZ_VIS:
             self._emit(out, reg, "CLEAR", MASK64, _Ctx(), _RAZ_VIS, where)
         elif visibility:
             self._call(visibility, reg, _Ctx(), where, out)
+        for op in out[reset_ops:]:
+            op.visibility = True
         return out
 
 
@@ -373,6 +377,15 @@ def _macro_callbacks(text, macro, where, depth=0):
         else:
             out[tok.group(1)] = tok.group(2)
     return out
+
+
+def hidden(ops):
+    """The operations of @ops by which a descriptor's visibility makes its
+    register RAZ for userspace and guest whatever the host (ID_HIDDEN's
+    raz_visibility, id_visibility's ID_AA64ZFR0_EL1 without SVE): a whole
+    register cleared, at most unless the vCPU has features."""
+    return [o for o in ops if o.visibility and o.kind == "CLEAR" and o.mask == MASK64
+            and not o.host and not o.when]
 
 
 def read_supplement(path):

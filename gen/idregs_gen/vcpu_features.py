@@ -5,14 +5,18 @@ by which the kernel's sanitising code tests for it.
 
 The file is read with the C-source reader: comments blanked, every
 IDREG_VCPU_FEATURE(ID, .field = value, ...) row split into its
-designated fields, each followed by its IDREG_VCPU_KVM(ID, ...) row.  An
+designated fields, each followed by its IDREG_VCPU_KVM(ID, ...) row and
+its optional rows (IDREG_VCPU_FINALIZE, _ATTR, _VGIC, _MATRIX).  An
 unknown field, a missing one, a string field that is not one plain string
 literal or a row out of place stops the generator with the row's line.
+
+configs() lists the vCPU configurations as lib/core/vcpu_config.c makes
+them, for the shell (gen/idregs-gen vcpu-configs).
 """
 import os
 import re
-from dataclasses import dataclass
-from typing import List
+from dataclasses import dataclass, field as dc_field
+from typing import List, Optional, Tuple
 
 from .csource import blank_comments, closing, line_of, split_args
 from .model import GenError
@@ -25,7 +29,18 @@ FIELDS = ("name", "config", "also", "what", "qemu", "qemu_machine", "qemu_off_as
           "qemu_host", "predicates")
 REQUIRED = ("name", "config", "what", "predicates")
 KVM_ARGS = ("init", "cap", "cap2", "vm_cap")
-_ROW = re.compile(r"^(IDREG_VCPU_FEATURE|IDREG_VCPU_KVM)\s*\(", re.M)
+# The optional rows after IDREG_VCPU_KVM, in their order: their arguments
+# after the ID, and whether a feature may have several.
+OPTIONAL = {
+    "IDREG_VCPU_FINALIZE": (("what",), False),
+    "IDREG_VCPU_ATTR": (("group", "attr"), True),
+    "IDREG_VCPU_VGIC": ((), False),
+    "IDREG_VCPU_MATRIX": ((), False),
+}
+_ROW = re.compile(r"^(IDREG_VCPU_\w+)\s*\(", re.M)
+# The configurations that are no feature's: first and last.
+DEFAULT_CONFIG = "default"
+QEMU_HOST_CONFIG = "qemu-host"
 
 
 @dataclass
@@ -35,6 +50,10 @@ class Feature:
     config: str               # "pmu"
     predicates: List[str]     # the kernel's tests for it, spaces removed
     where: str
+    finalize: Optional[str] = None          # KVM_ARM_VCPU_FINALIZE's argument
+    attrs: List[Tuple[str, str]] = dc_field(default_factory=list)   # (group, attr)
+    vgic: bool = False        # the VM gets an in-kernel GICv3
+    matrix: bool = False      # run_tests.sh --matrix runs its configuration
 
 
 def _string(value, where, field):
@@ -75,20 +94,53 @@ def _feature(fid, args, where):
                    _string(fields["predicates"], where, "predicates").split(), where)
 
 
+def _optional(feature, macro, args, where, seen):
+    """Record optional row @macro of @feature; @seen: the kinds so far."""
+    names, repeatable = OPTIONAL[macro]
+    order = list(OPTIONAL)
+    if seen and order.index(seen[-1]) > order.index(macro):
+        raise GenError(where, f"{macro}({feature.id}) after {seen[-1]}: the order is "
+                              f"{', '.join(order)}")
+    if macro in seen and not repeatable:
+        raise GenError(where, f"{macro}({feature.id}) twice")
+    if len(args) != 1 + len(names):
+        raise GenError(where, f"{macro} takes ID{''.join(', ' + n for n in names)}; "
+                              f"got {len(args)} arguments")
+    seen.append(macro)
+    if macro == "IDREG_VCPU_FINALIZE":
+        feature.finalize = args[1]
+    elif macro == "IDREG_VCPU_ATTR":
+        feature.attrs.append((args[1], args[2]))
+    elif macro == "IDREG_VCPU_VGIC":
+        feature.vgic = True
+    else:
+        feature.matrix = True
+
+
 def read_features(path=DEF_PATH, text=None):
     """The features of the .def at @path, in its order (their bits); each
-    IDREG_VCPU_FEATURE row must be followed by its IDREG_VCPU_KVM row."""
+    IDREG_VCPU_FEATURE row must be followed by its IDREG_VCPU_KVM row, then
+    its optional rows."""
     if text is None:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     text = blank_comments(text)
-    out, pending = [], None
+    out, pending, seen = [], None, []
     for macro, where, args in _rows(path, text):
         if macro == "IDREG_VCPU_FEATURE":
             if pending:
                 raise GenError(pending.where, f"{pending.id}: no IDREG_VCPU_KVM row after it")
             pending = _feature(args[0], args[1:], where)
             continue
+        if macro in OPTIONAL:
+            if not out or args[0] != out[-1].id or pending:
+                raise GenError(where, f"{macro}({args[0]}) does not follow "
+                                      f"IDREG_VCPU_KVM({args[0]}, ...)")
+            _optional(out[-1], macro, args, where, seen)
+            continue
+        if macro != "IDREG_VCPU_KVM":
+            raise GenError(where, f"unknown row {macro}: expected IDREG_VCPU_FEATURE, "
+                                  f"IDREG_VCPU_KVM or {', '.join(OPTIONAL)}")
         if not pending or args[0] != pending.id:
             raise GenError(where, f"IDREG_VCPU_KVM({args[0]}) does not follow "
                                   f"IDREG_VCPU_FEATURE({args[0]}, ...)")
@@ -96,12 +148,20 @@ def read_features(path=DEF_PATH, text=None):
             raise GenError(where, f"IDREG_VCPU_KVM takes ID, {', '.join(KVM_ARGS)}; "
                                   f"got {len(args)} arguments")
         out.append(pending)
-        pending = None
+        pending, seen = None, []
     if pending:
         raise GenError(pending.where, f"{pending.id}: no IDREG_VCPU_KVM row after it")
     if not out:
         raise GenError(path, "no IDREG_VCPU_FEATURE rows")
     return out
+
+
+def configs(features, matrix=False):
+    """The configuration names in lib/core/vcpu_config.c's order: default,
+    one per feature, qemu-host; @matrix: only those run_tests.sh --matrix
+    runs."""
+    return ([DEFAULT_CONFIG] + [f.config for f in features if f.matrix or not matrix]
+            + [QEMU_HOST_CONFIG])
 
 
 def predicates(features):

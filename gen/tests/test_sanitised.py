@@ -2,7 +2,7 @@ import os
 import tempfile
 import unittest
 
-from idregs_gen.kvm_sanitised import parse_sanitised
+from idregs_gen.kvm_sanitised import hidden, parse_sanitised
 from idregs_gen.model import GenError
 from idregs_gen.sysreg import parse_sysreg
 from tests.common import SYSREG
@@ -78,6 +78,37 @@ class Sanitised(unittest.TestCase):
             ("TraceVer", "CLEAR", 0, [], ["SVE"], False),
             ("DoubleLock", "SET", 0xf << 36, [], [], True),
         ])
+
+    def test_hidden(self):
+        """hidden(): the registers a visibility clears whole without a host
+        condition (ID_HIDDEN's raz_visibility; id_visibility's without a
+        feature), not what the reset or a host-dependent visibility does."""
+        descs = DESCS.replace("ID_SANITISED(ID_AA64DFR0_EL1),", """ID_SANITISED(ID_AA64DFR0_EL1),
+	ID_HIDDEN(ID_AA64ISAR0_EL1),
+	{ SYS_DESC(SYS_CTR_EL0), .reset = kvm_read_sanitised_id_reg,
+	  .visibility = aa32_visibility },""").replace("\treturn 0;\n}", """\tif (!vcpu_has_sve(vcpu))
+		return REG_RAZ;
+	return 0;
+}
+static unsigned int aa32_visibility(const struct kvm_vcpu *vcpu,
+				    const struct sys_reg_desc *r)
+{
+	if (!kvm_supports_32bit_el0())
+		return REG_RAZ;
+	return 0;
+}""")
+        descs = "#define ID_HIDDEN(name) { ID_DESC(name), .visibility = raz_visibility, }\n" + descs
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "arch/arm64/kvm"))
+            with open(os.path.join(d, "arch/arm64/kvm/sys_regs.c"), "w") as f:
+                f.write(descs + GOOD.replace("host_is_fine()", "system_supports_poe()"))
+            ops = parse_sanitised(d, self.regs, {})
+        self.assertEqual([(o.reg, o.func, o.unless) for o in hidden(ops)], [
+            ("ID_AA64DFR0_EL1", "id_visibility", ["SVE"]),
+            ("ID_AA64ISAR0_EL1", "raz_visibility", []),
+        ])
+        self.assertTrue(any(o.reg == "CTR_EL0" and o.host and o.visibility for o in ops),
+                        "the host-dependent visibility is read, not hidden")
 
     def test_unreadable_statement_is_an_error(self):
         with self.assertRaises(GenError) as e:

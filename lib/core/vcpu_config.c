@@ -10,10 +10,8 @@
 
 static const struct idreg_vcpu_feature_info rows[] = {
 #define IDREG_VCPU_FEATURE(id, ...)	{ .feature = IDREG_VCPU_##id, __VA_ARGS__ },
-#define IDREG_VCPU_KVM(...)
 #include "idregs/vcpu_features.def"
 #undef IDREG_VCPU_FEATURE
-#undef IDREG_VCPU_KVM
 };
 
 _Static_assert(ARRAY_SIZE(rows) == IDREG_VCPU_NR_FEATURES, "one row per feature");

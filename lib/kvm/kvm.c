@@ -15,6 +15,7 @@
 
 #include <linux/kvm.h>
 
+#include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm.h"
 #include "idregs/kvm_rules.h"
@@ -153,24 +154,60 @@ static int vcpu_init(struct idreg_vm *vm, int vcpu)
 }
 
 /*
- * What a new vCPU needs once, after its first KVM_ARM_VCPU_INIT and before
- * it runs: SVE finalized (with the host's vector lengths), the PMU
- * initialised (no interrupt: there is no in-kernel irqchip).
+ * What each vCPU of a feature needs once, after its first
+ * KVM_ARM_VCPU_INIT and before it runs (idregs/vcpu_features.def's
+ * IDREG_VCPU_FINALIZE and IDREG_VCPU_ATTR rows): every finalize first
+ * (SVE, with the host's vector lengths), then the device attributes (the
+ * PMU's init, without an interrupt).
  */
+enum vcpu_step_kind { STEP_FINALIZE, STEP_ATTR };
+
+static const struct vcpu_step {
+	unsigned int feature;
+	enum vcpu_step_kind kind;
+	int what;			/* KVM_ARM_VCPU_FINALIZE's argument */
+	uint32_t group;			/* KVM_SET_DEVICE_ATTR's */
+	uint64_t attr;
+	const char *name;		/* for messages */
+} vcpu_steps[] = {
+#define IDREG_VCPU_FEATURE(...)
+#define IDREG_VCPU_FINALIZE(id, w)	\
+	{ IDREG_VCPU_##id, STEP_FINALIZE, w, 0, 0, "KVM_ARM_VCPU_FINALIZE(" #w ")" },
+#define IDREG_VCPU_ATTR(id, g, a)	\
+	{ IDREG_VCPU_##id, STEP_ATTR, 0, g, a, "KVM_SET_DEVICE_ATTR " #a },
+#include "idregs/vcpu_features.def"
+#undef IDREG_VCPU_FEATURE
+};
+
+static int vcpu_step(struct idreg_vm *vm, int vcpu, const struct vcpu_step *s)
+{
+	struct kvm_device_attr attr = { .group = s->group, .attr = s->attr };
+	int what = s->what;
+	int r;
+
+	if (s->kind == STEP_FINALIZE)
+		r = ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_FINALIZE, &what);
+	else
+		r = ioctl(vm->vcpu_fd[vcpu], KVM_SET_DEVICE_ATTR, &attr);
+	if (r)
+		return idreg_vm_fail(vm, errno, "%s vcpu %d", s->name, vcpu);
+	return 0;
+}
+
 static int vcpu_setup(struct idreg_vm *vm, int vcpu)
 {
-	int what = KVM_ARM_VCPU_SVE;
-	struct kvm_device_attr pmu = {
-		.group = KVM_ARM_VCPU_PMU_V3_CTRL,
-		.attr = KVM_ARM_VCPU_PMU_V3_INIT,
-	};
+	enum vcpu_step_kind kind;
+	unsigned int i;
+	int r;
 
-	if ((vm->features & IDREG_VCPU_SVE) &&
-	    ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_FINALIZE, &what))
-		return idreg_vm_fail(vm, errno, "KVM_ARM_VCPU_FINALIZE(KVM_ARM_VCPU_SVE) vcpu %d", vcpu);
-	if ((vm->features & IDREG_VCPU_PMU) &&
-	    ioctl(vm->vcpu_fd[vcpu], KVM_SET_DEVICE_ATTR, &pmu))
-		return idreg_vm_fail(vm, errno, "KVM_SET_DEVICE_ATTR KVM_ARM_VCPU_PMU_V3_INIT vcpu %d", vcpu);
+	for (kind = STEP_FINALIZE; kind <= STEP_ATTR; kind++)
+		for (i = 0; i < ARRAY_SIZE(vcpu_steps); i++) {
+			if (vcpu_steps[i].kind != kind || !(vm->features & vcpu_steps[i].feature))
+				continue;
+			r = vcpu_step(vm, vcpu, &vcpu_steps[i]);
+			if (r)
+				return r;
+		}
 	return 0;
 }
 
@@ -350,6 +387,24 @@ int idreg_vm_prepare_run(struct idreg_vm *vm)
 	return r;
 }
 
+/* The features whose VMs get an in-kernel GICv3 (IDREG_VCPU_VGIC rows). */
+static const unsigned int vgic_features[] = {
+#define IDREG_VCPU_FEATURE(...)
+#define IDREG_VCPU_VGIC(id)	IDREG_VCPU_##id,
+#include "idregs/vcpu_features.def"
+#undef IDREG_VCPU_FEATURE
+};
+
+static bool needs_vgic(unsigned int features)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vgic_features); i++)
+		if (features & vgic_features[i])
+			return true;
+	return false;
+}
+
 int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsigned int flags)
 {
 	unsigned int offered;
@@ -370,16 +425,16 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
 	}
 	r = enable_imp_id(vm, flags) ?: enable_vm_caps(vm);
 	r = r ?: idreg_vcpu_add(vm);
-	if (!r && (vm->features & IDREG_VCPU_EL2))
+	if (!r && needs_vgic(vm->features))
 		r = vgic_create(vm);
 	return r;
 }
 
 /*
  * Does the host run AArch32 at EL0 (KVM's kvm_supports_32bit_el0(), which
- * decides whether the AArch32 ID registers are visible)?  A VM with EL2
- * reads ID_AA64PFR0_EL1.EL0 as AArch64 only (limit_nv_id_reg()), so ask a
- * VM without features.
+ * decides whether the AArch32 ID registers are visible)?  For a VM whose
+ * features rewrite ID_AA64PFR0_EL1.EL0 (EL2: limit_nv_id_reg() reads it as
+ * AArch64 only), ask a VM without features.
  */
 static int host_aarch32_el0(struct idreg_vm *vm, bool *yes)
 {
@@ -403,7 +458,8 @@ int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
 	idreg_vm_traits_init(t, limit, vm->imp_id_on, release);
 	idreg_vm_traits_set_features(t, vm->features);
 	t->vgic_v3 = vm->vgic_fd >= 0 && !vm->vgic_v2;
-	if (vm->features & IDREG_VCPU_EL2)
+	/* ID_AA64PFR0_EL1.EL0, bits 3:0, in any series' sanitising code. */
+	if (idreg_sanitised_by_features(idreg_slot_index(3, 0, 0, 4, 0), 0xf, vm->features))
 		return host_aarch32_el0(vm, &t->aarch32_el0);
 	return 0;
 }

@@ -30,6 +30,17 @@ const struct idreg_declared_series *idreg_declared_for(unsigned int version,
 	return NULL;
 }
 
+bool idreg_declared_hides(const struct idreg_declared_series *s, unsigned int slot,
+			  unsigned int features)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_hidden; i++)
+		if (s->hidden[i].slot == slot && !(s->hidden[i].unless & features))
+			return true;
+	return false;
+}
+
 const struct idreg_declared_reg *idreg_declared_reg(const struct idreg_declared_series *s,
 						    unsigned int slot)
 {
@@ -239,6 +250,21 @@ static void san_join(struct san_state *a, const struct san_state *b)
 static bool san_applies(const struct idreg_sanitised_op *op, unsigned int features)
 {
 	return !(op->when & ~features) && !(op->unless & features);
+}
+
+bool idreg_sanitised_by_features(unsigned int slot, uint64_t mask, unsigned int features)
+{
+	const struct idreg_sanitised_op *op;
+	unsigned int i, j;
+
+	for (i = 0; i < idreg_nr_declared_series; i++)
+		for (j = 0; j < idreg_declared_series[i].nr_sanitised; j++) {
+			op = &idreg_declared_series[i].sanitised[j];
+			if (op->slot == slot && (op->mask & mask) && op->when &&
+			    !(op->when & ~features) && !(op->unless & features))
+				return true;
+		}
+	return false;
 }
 
 bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot)

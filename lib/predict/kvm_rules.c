@@ -217,11 +217,22 @@ const char *idreg_after_first_run_seen(uint64_t regs[IDREG_NR_SLOTS],
 	return o;
 }
 
+/*
+ * The IMPLEMENTATION_ID() descriptors of any series read (MIDR_EL1,
+ * REVIDR_EL1, AIDR_EL1 in 7.x); 6.12 keeps the same registers invariant,
+ * which answers as set_imp_id_reg() without the capability.
+ */
 bool idreg_is_imp_id_slot(unsigned int slot)
 {
-	return slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 0) ||	/* MIDR_EL1 */
-	       slot == (unsigned int)idreg_slot_index(3, 0, 0, 0, 6) ||	/* REVIDR_EL1 */
-	       slot == (unsigned int)idreg_slot_index(3, 1, 0, 0, 7);	/* AIDR_EL1 */
+	const struct idreg_declared_reg *d;
+	unsigned int i;
+
+	for (i = 0; i < idreg_nr_declared_series; i++) {
+		d = idreg_declared_reg(&idreg_declared_series[i], slot);
+		if (d && d->kind == IDREG_DECL_IMP_ID)
+			return true;
+	}
+	return false;
 }
 
 bool idreg_is_mpidr_slot(unsigned int slot)
@@ -244,32 +255,37 @@ bool idreg_is_aarch32_slot(unsigned int slot)
 }
 
 /*
- * Registers KVM describes with ID_HIDDEN in sys_reg_descs[] (6.12 and 7.3):
- * architecturally allocated, but always RAZ for userspace and guest.
+ * The series whose hidden registers a kernel's are: its own or the next
+ * older one read (idreg_declared_for()), the newest for an unknown kernel,
+ * the oldest for one older than every series (those before 6.12 are not
+ * checked).
  */
-static const char *const kvm_hidden_regs[] = {
-	"ID_AFR0_EL1", "ID_DFR1_EL1", "ID_AA64SMFR0_EL1",
-	"ID_AA64AFR0_EL1", "ID_AA64AFR1_EL1",
-};
-
-static bool kvm_hides(const struct idreg_reg *reg)
+static const struct idreg_declared_series *hidden_series(unsigned int kernel)
 {
-	unsigned int i;
+	const struct idreg_declared_series *s;
+	enum idreg_decl_match match;
 
-	for (i = 0; i < ARRAY_SIZE(kvm_hidden_regs); i++)
-		if (!strcmp(reg->name, kvm_hidden_regs[i]))
-			return true;
-	return false;
+	if (!kernel)
+		return &idreg_declared_series[0];
+	s = idreg_declared_for(kernel, &match);
+	return s ?: &idreg_declared_series[idreg_nr_declared_series - 1];
+}
+
+/* ID_HIDDEN: RAZ whatever the vCPU's features. */
+static bool kvm_hides_always(unsigned int slot, const struct idreg_vm_traits *t)
+{
+	return idreg_declared_hides(hidden_series(t->kernel), slot, IDREG_VCPU_ALL_FEATURES);
 }
 
 bool idreg_slot_hidden(unsigned int slot, const struct idreg_reg *reg,
 		       const struct idreg_vm_traits *t)
 {
 	/* No table knows the slot: KVM's ID_UNALLOCATED (RAZ) entries. */
-	if (!reg || kvm_hides(reg))
+	if (!reg)
 		return true;
-	if (!(t->features & IDREG_VCPU_SVE) && slot == (unsigned int)idreg_slot_index(3, 0, 0, 4, 4))
-		return true;	/* ID_AA64ZFR0_EL1 */
+	/* ID_HIDDEN, ID_AA64ZFR0_EL1 without SVE: generated from sys_regs.c. */
+	if (idreg_declared_hides(hidden_series(t->kernel), slot, t->features))
+		return true;
 	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot))
 		return true;
 	return false;
@@ -553,7 +569,7 @@ static enum idreg_write_effect predict_path(unsigned int slot, const struct idre
 			       "set_clidr", why);
 	}
 	/* ID_UNALLOCATED and ID_HIDDEN are RAZ whatever the host runs. */
-	if (!reg || kvm_hides(reg))
+	if (!reg || kvm_hides_always(slot, t))
 		return verdict(v, val ? IDREG_WRITE_REJECTED : IDREG_WRITE_STORED,
 			       "arm64_check_features", val ? "register is RAZ" : NULL);
 	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot)) {
@@ -707,7 +723,7 @@ static int predict_after_run(unsigned int slot, const struct idreg_reg *reg, uin
 	if (idreg_is_clidr_slot(slot))
 		/* set_clidr() has no freeze check: its own checks only */
 		return reg && clidr_refusal(reg, val, t) ? -EINVAL : 0;
-	if (!reg || kvm_hides(reg) || (!t->aarch32_el0 && idreg_is_aarch32_slot(slot)))
+	if (!reg || kvm_hides_always(slot, t) || (!t->aarch32_el0 && idreg_is_aarch32_slot(slot)))
 		return IDREG_AFTER_RUN_UNKNOWN;
 	memset(&v, 0, sizeof(v));
 	v.host_rule = -1;

@@ -9,6 +9,7 @@
 
 #include "idregs/declared.h"
 #include "idregs/field.h"
+#include "idregs/kvm_rules.h"
 
 #define V(maj, min)	((maj) << 16 | (min))
 #define PFR0_SLOT	idreg_slot_index(3, 0, 0, 4, 0)
@@ -212,8 +213,38 @@ static void test_between(void)
 		"declared by a series a kernel is held to");
 }
 
+/* What the features change, and what each series hides. */
+static void test_by_features_and_hidden(void)
+{
+	unsigned int pfr0 = idreg_slot_index(3, 0, 0, 4, 0), zfr0 = idreg_slot_index(3, 0, 0, 4, 4);
+	unsigned int afr0 = idreg_slot_index(3, 0, 0, 1, 3), i, n;
+
+	UNIT_OK(idreg_sanitised_by_features(pfr0, 0xf, IDREG_VCPU_EL2) &&
+		idreg_sanitised_by_features(pfr0, 0xf, IDREG_VCPU_EL2 | IDREG_VCPU_E2H0),
+		"EL2 rewrites ID_AA64PFR0_EL1.EL0 (limit_nv_id_reg())");
+	UNIT_OK(!idreg_sanitised_by_features(pfr0, 0xf, IDREG_VCPU_ALL_FEATURES &
+					     ~(IDREG_VCPU_EL2 | IDREG_VCPU_E2H0)),
+		"no other feature does");
+	for (i = 0; i < idreg_nr_declared_series; i++) {
+		const struct idreg_declared_series *s = &idreg_declared_series[i];
+
+		UNIT_OK(idreg_declared_hides(s, afr0, IDREG_VCPU_ALL_FEATURES), s->series);
+		UNIT_OK(idreg_declared_hides(s, zfr0, 0) &&
+			!idreg_declared_hides(s, zfr0, IDREG_VCPU_SVE),
+			"ID_AA64ZFR0_EL1 hidden without SVE only");
+		UNIT_OK(!idreg_declared_hides(s, pfr0, 0), "ID_AA64PFR0_EL1 is not");
+	}
+	for (i = 0, n = 0; i < IDREG_NR_SLOTS; i++)
+		n += idreg_is_imp_id_slot(i);
+	UNIT_OK(n == 3 && idreg_is_imp_id_slot(idreg_slot_index(3, 0, 0, 0, 0)) &&
+		idreg_is_imp_id_slot(idreg_slot_index(3, 0, 0, 0, 6)) &&
+		idreg_is_imp_id_slot(idreg_slot_index(3, 1, 0, 0, 7)),
+		"set_imp_id_reg(): MIDR_EL1, REVIDR_EL1, AIDR_EL1");
+}
+
 int main(void)
 {
+	test_by_features_and_hidden();
 	test_series();
 	test_between();
 	test_masks();

@@ -12,10 +12,12 @@ idregs_selftests_var() {
 }
 
 # Every vCPU configuration, comma-separated, in the table's order
-# (lib/include/idregs/vcpu_features.def): the native idreg says.
+# (lib/include/idregs/vcpu_features.def, as the generator reads it: what
+# idreg list --configs prints); --matrix: those run_tests.sh --matrix runs.
 idregs_vcpu_configs() {
-	make -s -C "$TOP" build/idreg >&2 || return 1
-	"$TOP/build/idreg" list --configs | paste -sd, -
+	local names
+	names=$(python3 "$TOP/gen/idregs-gen" vcpu-configs "$@") || return 1
+	paste -sd, - <<<"$names"
 }
 
 # Build the suite, static for arm64, into $1 (incremental); make's output

@@ -55,13 +55,27 @@ struct idreg_sanitised_op {
 	uint8_t slot;
 	uint8_t kind;		/* enum idreg_sanitised_kind */
 	/* enum idreg_vcpu_feature: applies only with all of .when, none of .unless */
-	uint8_t when, unless;
+	unsigned int when, unless;
 	uint64_t mask;
 	uint64_t value;		/* SET: bits in place; CAP: the field's maximum */
 	const char *value_name;	/* the enum value's (or the expression's) name */
 	const char *host;	/* NULL, or the host condition it also needs */
 	const char *func;	/* the kernel function */
 	const char *where;	/* its sys_regs.c / nested.c line */
+};
+
+/*
+ * A register a descriptor's visibility makes RAZ for userspace and guest
+ * whatever the host: ID_HIDDEN's raz_visibility (.unless 0), or
+ * id_visibility's ID_AA64ZFR0_EL1 on a vCPU without SVE.  Generated from
+ * the sanitising operations (gen/idregs_gen/kvm_sanitised.py hidden()).
+ */
+struct idreg_hidden_reg {
+	const char *reg;	/* the kernel's name */
+	uint8_t slot;
+	unsigned int unless;	/* enum idreg_vcpu_feature: any of them shows it */
+	const char *func;	/* the visibility function */
+	const char *where;	/* its descriptor's sys_regs.c line */
 };
 
 struct idreg_declared_series {
@@ -72,6 +86,8 @@ struct idreg_declared_series {
 	unsigned int nr_regs;
 	const struct idreg_sanitised_op *sanitised;
 	unsigned int nr_sanitised;
+	const struct idreg_hidden_reg *hidden;
+	unsigned int nr_hidden;
 };
 
 /* Newest series first. */
@@ -177,6 +193,15 @@ unsigned int idreg_sanitised_check_kernel(unsigned int version, unsigned int slo
 					  unsigned int features, uint64_t val,
 					  struct idreg_sanitised_problem *out, unsigned int cap,
 					  unsigned int *checked);
+/* Does @s hide @slot (struct idreg_hidden_reg) on a vCPU with @features? */
+bool idreg_declared_hides(const struct idreg_declared_series *s, unsigned int slot,
+			  unsigned int features);
+/*
+ * Does the sanitising code of any series read change @mask of @slot
+ * because a vCPU has some of @features (an operation whose .when they
+ * meet)?
+ */
+bool idreg_sanitised_by_features(unsigned int slot, uint64_t mask, unsigned int features);
 /* Does @s have an operation on @slot? */
 bool idreg_sanitised_has(const struct idreg_declared_series *s, unsigned int slot);
 

@@ -14,9 +14,6 @@
 #include <stdint.h>
 
 
-/* What a configuration asks KVM for: idregs/vcpu_features.def's rows. */
-#define IDREG_VCPU_KVM(...)
-
 enum idreg_vcpu_feature_bit {
 #define IDREG_VCPU_FEATURE(id, ...)	IDREG_VCPU_BIT_##id,
 #include "idregs/vcpu_features.def"
@@ -29,8 +26,6 @@ enum idreg_vcpu_feature {
 #include "idregs/vcpu_features.def"
 #undef IDREG_VCPU_FEATURE
 };
-
-#undef IDREG_VCPU_KVM
 
 /* Every feature. */
 #define IDREG_VCPU_ALL_FEATURES	((1U << IDREG_VCPU_NR_FEATURES) - 1)

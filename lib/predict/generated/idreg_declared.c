@@ -1020,6 +1020,21 @@ static const struct idreg_sanitised_op declared_7_3_sanitised[] = {
 	},
 };
 
+static const struct idreg_hidden_reg declared_7_3_hidden[] = {
+	{ .reg = "ID_AFR0_EL1", .slot = 11, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3347" },
+	{ .reg = "ID_DFR1_EL1", .slot = 29, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3369" },
+	{ .reg = "ID_AA64ZFR0_EL1", .slot = 36, .unless = IDREG_VCPU_SVE,
+	  .func = "id_visibility", .where = "arch/arm64/kvm/sys_regs.c:2062" },
+	{ .reg = "ID_AA64SMFR0_EL1", .slot = 37, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3400" },
+	{ .reg = "ID_AA64AFR0_EL1", .slot = 44, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3425" },
+	{ .reg = "ID_AA64AFR1_EL1", .slot = 45, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3426" },
+};
+
 static const struct idreg_sanitised_op declared_7_2_sanitised[] = {
 	{ /* arch/arm64/kvm/sys_regs.c:1994 */
 		.reg = "ID_PFR0_EL1", .field = "*", .slot = 8,
@@ -1925,6 +1940,21 @@ static const struct idreg_sanitised_op declared_7_2_sanitised[] = {
 	},
 };
 
+static const struct idreg_hidden_reg declared_7_2_hidden[] = {
+	{ .reg = "ID_AFR0_EL1", .slot = 11, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3253" },
+	{ .reg = "ID_DFR1_EL1", .slot = 29, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3275" },
+	{ .reg = "ID_AA64ZFR0_EL1", .slot = 36, .unless = IDREG_VCPU_SVE,
+	  .func = "id_visibility", .where = "arch/arm64/kvm/sys_regs.c:1978" },
+	{ .reg = "ID_AA64SMFR0_EL1", .slot = 37, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3306" },
+	{ .reg = "ID_AA64AFR0_EL1", .slot = 44, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3331" },
+	{ .reg = "ID_AA64AFR1_EL1", .slot = 45, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3332" },
+};
+
 static const struct idreg_sanitised_op declared_6_12_sanitised[] = {
 	{ /* arch/arm64/kvm/sys_regs.c:1646 */
 		.reg = "ID_PFR0_EL1", .field = "*", .slot = 8,
@@ -2372,6 +2402,21 @@ static const struct idreg_sanitised_op declared_6_12_sanitised[] = {
 		.host = "!system_supports_poe()",
 		.func = "__kvm_read_sanitised_id_reg", .where = "arch/arm64/kvm/sys_regs.c:1566",
 	},
+};
+
+static const struct idreg_hidden_reg declared_6_12_hidden[] = {
+	{ .reg = "ID_AFR0_EL1", .slot = 11, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2399" },
+	{ .reg = "ID_DFR1_EL1", .slot = 29, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2421" },
+	{ .reg = "ID_AA64ZFR0_EL1", .slot = 36, .unless = IDREG_VCPU_SVE,
+	  .func = "id_visibility", .where = "arch/arm64/kvm/sys_regs.c:1630" },
+	{ .reg = "ID_AA64SMFR0_EL1", .slot = 37, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2459" },
+	{ .reg = "ID_AA64AFR0_EL1", .slot = 44, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2488" },
+	{ .reg = "ID_AA64AFR1_EL1", .slot = 45, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2489" },
 };
 
 static const struct idreg_declared_reg declared_7_3[] = {
@@ -2964,18 +3009,21 @@ const struct idreg_declared_series idreg_declared_series[] = {
 		.package = "7.3.4-1~bpo13+1",
 		.regs = declared_7_3, .nr_regs = 40,
 		.sanitised = declared_7_3_sanitised, .nr_sanitised = 170,
+		.hidden = declared_7_3_hidden, .nr_hidden = 6,
 	},
 	{
 		.series = "7.2", .version = 0x70002,
 		.package = "7.2.12-1~bpo13+1",
 		.regs = declared_7_2, .nr_regs = 40,
 		.sanitised = declared_7_2_sanitised, .nr_sanitised = 153,
+		.hidden = declared_7_2_hidden, .nr_hidden = 6,
 	},
 	{
 		.series = "6.12", .version = 0x6000c,
 		.package = "6.12.117-1",
 		.regs = declared_6_12, .nr_regs = 35,
 		.sanitised = declared_6_12_sanitised, .nr_sanitised = 80,
+		.hidden = declared_6_12_hidden, .nr_hidden = 6,
 	},
 };
 
