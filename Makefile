@@ -115,15 +115,18 @@ unit-cli: $(IDREG_NATIVE)
 	vmm/tests/test_cli.sh $(IDREG_NATIVE)
 
 # ktap_runner, natively: pass, fail, skip, signal, timeouts; tools/lib's
-# KTAP reader; the mutation runner's verdicts on canned consoles.
+# KTAP writer; the mutation runner's verdicts on consoles built from the
+# schema, its patch headers.
 unit-runner:
 	tools/runner/test_runner.sh
 	tools/lib/test_ktap.sh
 	tools/mutate/test_run.sh
 
-# The shell library (tools/lib/idregs.sh), emu.sh's reading of KTAP
-# totals and run_tests.sh's reading of the tests' records, natively.
+# The console reader (tools/lib/console.py: results, kinds, totals, rows,
+# verdicts), the shell library (tools/lib/idregs.sh), emu.sh's and
+# run_tests.sh's use of them, natively.
 unit-shell:
+	python3 -m unittest discover -s tools/lib -p 'test_*.py'
 	tools/lib/test_idregs.sh
 
 # Every command README.md shows is run here or found in make check's

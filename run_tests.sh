@@ -208,99 +208,19 @@ add_summary() {
 		"$pass" "$fail" "$skip" "$secs" "${note:+  $note}" >>"$OUT/rows"
 }
 
-# The configurations of the host's log $1, in the tests' order: "NAME
-# REASON" lines (REASON: why the host cannot give it, else empty), from
-# the tests' idregs-config records.
-log_configs() {
-	local rec name reason seen=" "
-	while read -r rec; do
-		name=$(idregs_field name "$rec") || continue
-		case "$seen" in *" $name "*) continue ;; esac
-		seen+="$name "
-		reason=
-		[ "$(idregs_field offered "$rec")" = 0 ] && reason=$(idregs_field reason "$rec")
-		echo "$name $reason"
-	done < <(idregs_records "$1" config)
-}
-
-# What the walk walked in configuration $2 of log $1: "N", or "N(+M)" with
-# the fields walked with another default or mask than in default; "-".
-walked_fields() {
-	local rec fields added
-	while read -r rec; do
-		[ "$(idregs_field config "$rec")" = "$2" ] || continue
-		fields=$(idregs_field fields "$rec") || continue
-		added=$(idregs_field added "$rec") && fields+="(+$added)"
-		echo "$fields"
-		return
-	done < <(idregs_records "$1" walk)
-	echo -
-}
-
-# "CONFIG PASS FAIL SKIP" per configuration $2... of log $1, counting the
-# tests' KTAP results (subtests): a result belongs to the configuration
-# its name ends with (@CONFIG, the tests' naming), else to default (the
-# tests without --vcpu, and @imp_id_writable, run with a vCPU without
-# features).
-result_counts() {
-	local log=$1
-	shift
-	awk -v list="$*" '
-	BEGIN {
-		n = split(list, order, " ")
-		for (i = 1; i <= n; i++) known[order[i]] = 1
-	}
-	/^# (not )?ok [0-9]+ / {
-		line = $0
-		res = line ~ /^# not ok/ ? "fail" : "pass"
-		sub(/^# (not )?ok [0-9]+ /, "", line)
-		if (line ~ /^# SKIP /) { res = "skip"; sub(/^# SKIP /, "", line) }
-		else if (line ~ /^# XFAIL /) sub(/^# XFAIL /, "", line)
-		name = line
-		sub(/: .*/, "", name)
-		cfg = name
-		if (!sub(/.*@/, "", cfg) || !(cfg in known)) cfg = "default"
-		count[cfg, res]++
-	}
-	END {
-		for (i = 1; i <= n; i++)
-			printf "%s %d %d %d\n", order[i], count[order[i], "pass"],
-			       count[order[i], "fail"], count[order[i], "skip"]
-	}' "$log"
-}
-
-# A row per configuration under the host's row; each counts as one cell
-# of the kernel x CPU x configuration matrix ($OUT/cells): failed if a
-# result failed, skipped if every result skipped (the reason shown), else
-# passed.
+# A row per configuration under the host's row (console.py configs: the
+# configurations the tests' idregs-config records name, the counts of the
+# results whose names end in @CONFIG, the walk's fields); each counts as
+# one cell of the kernel x CPU x configuration matrix ($OUT/cells):
+# failed if a result failed, skipped if every result skipped (the reason
+# shown), else passed.
 add_config_rows() {
-	local log=$1 cfg pass fail skip why any=0 configs counts
-	local -A reason=()
-	configs=$(log_configs "$log")
-	# A host whose tests all skipped as a whole (no masks) has no cells.
-	[ -n "$configs" ] || return 0
-	while read -r cfg why; do
-		reason[$cfg]=$why
-	done <<<"$configs"
-	counts=$(result_counts "$log" $(cut -d' ' -f1 <<<"$configs"))
-	while read -r cfg pass fail skip; do
-		[ $((pass + fail + skip)) -gt 0 ] && any=1
-	done <<<"$counts"
-	[ "$any" = 1 ] || return 0
-	while read -r cfg pass fail skip; do
-		why=${reason[$cfg]}
-		if [ "$fail" -gt 0 ]; then
-			echo fail >>"$OUT/cells"
-			why=
-		elif [ "$pass" = 0 ]; then
-			echo skip >>"$OUT/cells"
-		else
-			echo pass >>"$OUT/cells"
-			why=
-		fi
+	local cfg cell pass fail skip fields why
+	while IFS=$'\t' read -r cfg cell pass fail skip fields why; do
+		echo "$cell" >>"$OUT/cells"
 		printf '%-24s %-16s %-12s %8s %6d %6d %7d %8s%s\n' "" "" "$cfg" \
-			"$(walked_fields "$log" "$cfg")" "$pass" "$fail" "$skip" "" "${why:+  $why}" >>"$OUT/rows"
-	done <<<"$counts"
+			"$fields" "$pass" "$fail" "$skip" "" "${why:+  $why}" >>"$OUT/rows"
+	done < <(idregs_console configs "$1")
 }
 
 # The writable fields of the host: the walk's record, or nothing.
@@ -312,8 +232,7 @@ writable_fields() {
 boot_one() {
 	local kdir=$1 cpu=$2 img=$3 log=$4
 	local start=$SECONDS rc verdict pass fail skip fields
-	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * ${#TESTS[@]}))
-	emu_boot "$kdir" "$cpu" "$img" "$log" "$bound"
+	emu_boot "$kdir" "$cpu" "$img" "$log" "$(emu_run_bound "$TEST_TIMEOUT" ${#TESTS[@]})"
 	rc=$?
 	verdict=$(emu_verdict "$rc" "$log")
 	read -r pass fail skip <<<"$(emu_counts "$log")"

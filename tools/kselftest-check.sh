@@ -134,7 +134,8 @@ kdir=$(head -n 1 <<<"$kdir")
 timeout=$(idregs_settings_timeout)
 mapfile -t tests < <(idregs_selftests_var TESTS | tr ' ' '\n')
 console="$work/console.log"
-bound=$((EMU_BOOT_ALLOWANCE + timeout * (${#tests[@]} + 1)))
+# Run 2 runs one test more.
+bound=$(emu_run_bound "$timeout" $((${#tests[@]} + 1)))
 EMU_HOST=$host EMU_QUIET=1 emu_boot "$kdir" "$cpu" "$work/initramfs.cpio.gz" "$console" "$bound"
 rc=$?
 [ -n "$log" ] && cp "$console" "$log"

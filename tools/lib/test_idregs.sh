@@ -2,8 +2,8 @@
 # Unit tests of the shell libraries, natively and without an emulated host
 # (make unit-shell): tools/lib/idregs.sh (the selftests Makefile's
 # variables, the test list, staging, reading records), tools/emu/emu.sh's
-# reading of KTAP totals, and run_tests.sh's table read from the tests'
-# records (docs/results.md).
+# reading of KTAP totals, and run_tests.sh's rows read from the tests'
+# records (docs/results.md), on a console built from the schema.
 #
 #   tools/lib/test_idregs.sh
 set -u
@@ -63,35 +63,25 @@ check "staging: /init is the runner, the tests and their data files in /bin" \
 idregs_stage "$built" "$work/stage2" vm_rules_test 2>/dev/null
 check "staging a test that was not built fails" "$?" 1
 
-# A console as the emulated host prints it: ktap_runner nests each test.
+# A console as the emulated host prints it, built from the schema
+# (tools/lib/console.py make): ktap_runner nests each test.
 log=$work/console.log
-cat >"$log" <<'LOG'
-# host kernel: 7.3.4 (uptime 1.00 s)
-TAP version 13
-1..2
-# selftests: idregs: writable_fields_test
-# TAP version 13
-# # idregs-config: name=default offered=1 features=none
-# # idregs-config: name=el2 offered=0 reason=vCPU configuration el2: KVM does not offer el2 on this host
-# # idregs-config: name=pmu offered=1 features=pmu
-# 1..5
-# ok 1 ID_AA64ISAR0_EL1.AES: limit 0x2
-# ok 2 ID_AA64DFR0_EL1.PMUVer@pmu: limit 0x8
-# not ok 3 ID_AA64ISAR0_EL1.SHA1@pmu: refused
-# ok 4 # SKIP vcpu@el2: vCPU configuration el2: KVM does not offer el2 on this host
-# ok 5 # XFAIL snapshot@imp_id_writable: as at start (expected: a reason)
-# # vcpu pmu (features pmu): walked 300 fields, 7000 values; over default it adds 3 fields
-# # idregs-walk: config=default fields=301 values=7152
-# # idregs-walk: config=pmu fields=301 values=7152 added=2 added_values=32
-# # idregs-writable-fields: 301
-# # Totals: pass:3 fail:1 xfail:1 xpass:0 skip:1 error:0
-not ok 1 selftests: idregs: writable_fields_test # exit=1
-# selftests: idregs: defaults_test
-# # idregs-config: name=default offered=1 features=none
-# ok 1 CTR_EL0.defaults: fine
-ok 2 selftests: idregs: defaults_test
-# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0
-LOG
+idregs_console make >"$log" <<'JSON'
+{"host": "7.3.4", "tests": [
+ {"name": "writable_fields_test", "end": "fail",
+  "config_records": ["name=default offered=1 features=none",
+   "name=el2 offered=0 reason=vCPU configuration el2: KVM does not offer el2 on this host",
+   "name=pmu offered=1 features=pmu"],
+  "results": [{"name": "ID_AA64ISAR0_EL1.AES"}, {"name": "ID_AA64DFR0_EL1.PMUVer@pmu"},
+   {"name": "ID_AA64ISAR0_EL1.SHA1@pmu", "status": "fail"},
+   {"name": "vcpu@el2", "status": "skip"},
+   {"name": "snapshot@imp_id_writable", "status": "xfail"}],
+  "records": ["walk: config=default fields=301 values=7152",
+   "walk: config=pmu fields=301 values=7152 added=2 added_values=32",
+   "writable-fields: 301"]},
+ {"name": "defaults_test", "config_records": ["name=default offered=1 features=none"],
+  "results": [{"name": "CTR_EL0.defaults"}]}]}
+JSON
 check "records of a kind, at any nesting, in order" \
 	"$(idregs_records "$log" walk | paste -sd'|')" \
 	"config=default fields=301 values=7152|config=pmu fields=301 values=7152 added=2 added_values=32"
@@ -109,21 +99,19 @@ grep -v '^# Totals' "$log" >"$work/cut.log"
 check "emu_verdict: a run without totals" "$(emu_verdict 0 "$work/cut.log")" \
 	"emulated host ended without a result (qemu exit status 0)"
 
-# run_tests.sh's table, from the records and the KTAP results.
+# run_tests.sh's rows under a host, from the records and the KTAP results.
 (
 	. "$TOP/run_tests.sh"
-	check "run_tests: the configurations the tests name, in order, with why not" \
-		"$(log_configs "$log" | paste -sd'|')" \
-		"default |el2 vCPU configuration el2: KVM does not offer el2 on this host|pmu "
-	check "run_tests: fields walked per configuration" \
-		"$(walked_fields "$log" default) $(walked_fields "$log" pmu) $(walked_fields "$log" el2)" \
-		"301 301(+2) -"
-	check "run_tests: results per configuration (imp_id_writable counts as default)" \
-		"$(result_counts "$log" default el2 pmu | paste -sd'|')" \
-		"default 3 0 0|el2 0 0 1|pmu 1 1 0"
+	OUT=$work/out
+	mkdir -p "$OUT"
+	add_config_rows "$log"
+	check "run_tests: a row per configuration the tests name, in order, with why one skipped" \
+		"$(sed 's/  */ /g' "$OUT/rows" | paste -sd'|')" \
+		" default 301 3 0 0 | el2 - 0 0 1 vCPU configuration el2: KVM does not offer el2 on this host| pmu 301(+2) 1 1 0 "
+	check "run_tests: a cell per configuration" "$(paste -sd' ' "$OUT/cells")" "pass skip fail"
 	exit "$failed"
 )
 sub=$?
-nr=$((nr + 3)) failed=$((failed + sub))
+nr=$((nr + 2)) failed=$((failed + sub))
 echo "$((nr - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,0 +1,501 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The one reader of a host's console (docs/results.md).
+
+A console is what ktap_runner (or the kernel's runner.sh) prints: its KTAP
+with each test's own KTAP nested one level ("# " before every line), the
+tests' records ("# idregs-KIND: VALUE") at any depth, the runner's
+"# Totals:".  Shell scripts call this module instead of matching lines
+themselves; it reads structure only (plans, results, directives, records),
+never the sentences a test prints beside them.
+
+    console.py records LOG KIND       the records' values, one a line
+    console.py results LOG            a line per result of a test:
+                                      TEST N STATUS KIND CONFIG NAME LINE
+    console.py tests LOG              a line per test: TEST STATUS DIRECTIVE
+    console.py counts LOG             "PASS FAIL SKIP": the runner's totals
+    console.py host LOG RC [--done RE]   what went wrong with the boot
+    console.py configs LOG            run_tests.sh's rows per configuration
+    console.py verdict LOG HOST TEST...  the mutation verdict of a suite
+    console.py failing LOG            the names of the failing results
+    console.py make                   a console from JSON on stdin (tests)
+
+Lines are tab-separated where a field may hold spaces.
+"""
+
+import json
+import re
+import sys
+
+# A result's kind (the record "idregs-result: n=N kind=K" before it):
+# behaviour (what KVM did), source (a comparison with the copy of KVM's
+# source gen/ read), timing (a bound of wall time ended it: load, not KVM).
+KINDS = ("behaviour", "source", "timing")
+# Console lines that mean the host kernel itself went wrong (the kernel's
+# words: no record can say it).
+CRASH_RE = re.compile(r"Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|"
+                      r"Internal error:|kernel tainted")
+DEFAULT_DONE_RE = r"^# Totals: "
+
+_RESULT_RE = re.compile(r"^(not )?ok (\d+)(?: (.*))?$")
+_HEADER_RE = re.compile(r"^selftests: [^:]*: (.*)$")
+_RUNNER_RE = re.compile(r"^(not )?ok \d+ selftests: [^:]*: (\S+)(?: # (.*))?$")
+_RECORD_RE = re.compile(r"^idregs-([a-z0-9-]+): ?(.*)$")
+
+
+def depth_of(line):
+    """(depth, text): the number of KTAP comment levels ("# ") before the
+    text, leading blanks (a nesting runner's indent) dropped."""
+    text = line.rstrip("\r\n").lstrip(" ")
+    depth = 0
+    while text.startswith("#"):
+        if text.startswith("# "):
+            text = text[2:]
+        elif text == "#":
+            text = ""
+        else:
+            break
+        depth += 1
+    return depth, text
+
+
+def parse_record(value):
+    """A record's value as a dict (key=value ...; "reason" runs to the end
+    of the line), or {"": value} when it is one number."""
+    fields = {}
+    rest = value
+    while rest:
+        key, eq, tail = rest.partition("=")
+        if not eq or " " in key:
+            return {"": value}
+        if key == "reason":
+            fields[key] = tail
+            break
+        val, _, rest = tail.partition(" ")
+        fields[key] = val
+    return fields
+
+
+class Result:
+    """One KTAP result of a test."""
+
+    def __init__(self, test, number, status, name, line, kind="behaviour", depth=1):
+        self.test = test
+        self.number = number
+        self.status = status        # pass fail skip xfail xpass
+        self.name = name
+        self.line = line            # the KTAP line, comment levels dropped
+        self.kind = kind
+        self.depth = depth          # 1: the test's own; deeper: a subtest's
+
+    def config(self, known):
+        """The configuration the result belongs to: its name's last @CONFIG
+        when that is one of @known, else default (the tests without --vcpu,
+        @imp_id_writable: a vCPU without features)."""
+        if "@" in self.name:
+            cfg = self.name.rsplit("@", 1)[1]
+            if cfg in known:
+                return cfg
+        return "default"
+
+
+def parse_result(text):
+    """(status, number, name) of a KTAP result line, or None."""
+    m = _RESULT_RE.match(text)
+    if not m:
+        return None
+    failed, number, rest = m.group(1), int(m.group(2)), m.group(3) or ""
+    status = "fail" if failed else "pass"
+    directive = ""
+    if rest.startswith("# "):
+        # "ok N # SKIP name: why", as kselftest prints a skip or an XFAIL.
+        word, _, rest = rest[2:].partition(" ")
+        directive = word.upper()
+    elif " # " in rest:
+        # "ok N name # SKIP why", KTAP's own order.
+        head, _, tail = rest.partition(" # ")
+        directive = tail.split(" ", 1)[0].upper()
+        rest = head
+    if directive == "SKIP":
+        status = "skip"
+    elif directive == "XFAIL":
+        status = "xfail" if not failed else "fail"
+    elif directive == "XPASS":
+        status = "xpass"
+    elif directive == "TIMEOUT":
+        status = "fail"
+    name = rest.split(": ", 1)[0].split(" ", 1)[0] if rest else ""
+    name = name[:-1] if name.endswith(":") else name
+    return status, number, name
+
+
+class Test:
+    """A test the runner ran: its results and how it ended."""
+
+    def __init__(self, name):
+        self.name = name
+        self.status = "open"        # ok fail skip timeout open
+        self.directive = ""
+        self.results = []
+        self.failures = []          # (kind, text): failing results, assertions
+
+
+class Console:
+    """A parsed console."""
+
+    def __init__(self, lines):
+        self.tests = []
+        self.records = []           # (kind, value), in order
+        self.results = []           # every test's results at depth 1
+        self.totals = None          # the runner's last "# Totals:", a dict
+        self.lines = []
+        self._parse(lines)
+
+    def _parse(self, lines):
+        cur = None
+        pending = {}                # result number -> kind, from idregs-result
+        assertion = False
+        for raw in lines:
+            line = raw.rstrip("\r\n")
+            self.lines.append(line)
+            depth, text = depth_of(line)
+            m = _RECORD_RE.match(text) if depth > 0 else None
+            if m:
+                self.records.append((m.group(1), m.group(2)))
+                if m.group(1) == "result" and depth >= 2:
+                    rec = parse_record(m.group(2))
+                    if rec.get("n", "").isdigit() and rec.get("kind") in KINDS:
+                        pending[int(rec["n"])] = rec["kind"]
+                continue
+            if depth == 1:
+                h = _HEADER_RE.match(text)
+                if h:
+                    cur = Test(h.group(1))
+                    self.tests.append(cur)
+                    pending, assertion = {}, False
+                    continue
+                if text.startswith("Totals: "):
+                    self.totals = dict((k, int(v)) for k, v in
+                                       re.findall(r"(\w+):(\d+)", text))
+                    continue
+            if depth == 0:
+                r = _RUNNER_RE.match(text)
+                if r and cur is not None:
+                    directive = r.group(3) or ""
+                    if r.group(1):
+                        cur.status = "fail"
+                    elif directive.startswith("SKIP"):
+                        cur.status = "skip"
+                    else:
+                        cur.status = "ok"
+                    if directive.startswith("TIMEOUT"):
+                        cur.status = "timeout"
+                    cur.directive = directive
+                    cur = None
+                continue
+            if cur is None and depth != 1:
+                continue
+            if assertion and cur is not None:
+                cur.failures.append(("behaviour", "assertion: " + text.lstrip(" ")))
+                assertion = False
+                continue
+            if "Test Assertion Failure" in text and cur is not None:
+                # The kernel selftests library aborts with this block.
+                assertion = True
+                continue
+            parsed = parse_result(text)
+            if parsed is None:
+                continue
+            status, number, name = parsed
+            kind = pending.pop(number, "behaviour") if depth == 1 else "behaviour"
+            if "# TIMEOUT" in text:
+                kind = "timing"
+            res = Result(cur.name if cur else "", number, status, name, text, kind, depth)
+            if depth == 1:
+                self.results.append(res)
+            if cur is not None:
+                if depth == 1:
+                    cur.results.append(res)
+                if status in ("fail", "xpass"):
+                    cur.failures.append((kind, text))
+
+    def records_of(self, kind):
+        return [v for k, v in self.records if k == kind]
+
+    def test(self, name):
+        for t in self.tests:
+            if t.name == name:
+                return t
+        return None
+
+    def counts(self):
+        """(pass, fail, skip) from the runner's totals (XFAIL counts as
+        passed, XPASS and errors as failed), or None without totals."""
+        t = self.totals
+        if t is None:
+            return None
+        return (t.get("pass", 0) + t.get("xfail", 0),
+                t.get("fail", 0) + t.get("xpass", 0) + t.get("error", 0),
+                t.get("skip", 0))
+
+    def host_verdict(self, rc, killed="", done_re=DEFAULT_DONE_RE):
+        """What went wrong with the boot, or "" for a clean end: the
+        watchdog's reason, no end marker, or a kernel that crashed."""
+        if killed:
+            return killed
+        done = re.compile(done_re)
+        if not any(done.search(l) for l in self.lines):
+            return "emulated host ended without a result (qemu exit status %s)" % rc
+        if any(CRASH_RE.search(l) for l in self.lines):
+            return "host kernel crash/warning"
+        return ""
+
+    def crash_lines(self):
+        return [l for l in self.lines if CRASH_RE.search(l)]
+
+    def configs(self):
+        """[(name, reason)] from the tests' idregs-config records, in order
+        (reason: why the host cannot give it, else "")."""
+        seen = {}
+        for value in self.records_of("config"):
+            rec = parse_record(value)
+            name = rec.get("name")
+            if not name or name in seen:
+                continue
+            seen[name] = rec.get("reason", "") if rec.get("offered") == "0" else ""
+        return list(seen.items())
+
+    def walked(self, config):
+        """The walk's fields in @config: "N", "N(+M)" with the fields walked
+        with another default or mask than in default, or "-"."""
+        for value in self.records_of("walk"):
+            rec = parse_record(value)
+            if rec.get("config") != config or "fields" not in rec:
+                continue
+            if "added" in rec:
+                return "%s(+%s)" % (rec["fields"], rec["added"])
+            return rec["fields"]
+        return "-"
+
+    def config_counts(self, names):
+        """{config: [pass, fail, skip]} over every test's results."""
+        counts = dict((n, [0, 0, 0]) for n in names)
+        for r in self.results:
+            c = counts.setdefault(r.config(names), [0, 0, 0])
+            if r.status in ("pass", "xfail"):
+                c[0] += 1
+            elif r.status == "skip":
+                c[2] += 1
+            else:
+                c[1] += 1
+        return counts
+
+    def config_rows(self):
+        """run_tests.sh's rows under a host: (config, cell, pass, fail,
+        skip, walked, reason) per configuration; a cell failed if a result
+        failed, skipped if none passed (the reason shown), else passed.
+        None when the tests named no configuration or counted nothing (a
+        host whose tests all skipped as a whole)."""
+        configs = self.configs()
+        if not configs:
+            return []
+        names = [n for n, _ in configs]
+        counts = self.config_counts(names)
+        if not any(sum(counts[n]) for n in names):
+            return []
+        rows = []
+        for name, reason in configs:
+            p, f, s = counts[name]
+            cell = "fail" if f else ("skip" if p == 0 else "pass")
+            rows.append((name, cell, p, f, s, self.walked(name),
+                         reason if cell == "skip" else ""))
+        return rows
+
+    def failing(self):
+        """The names of the failing results (XPASS too), sorted, unique."""
+        return sorted(set(r.name for r in self.results
+                          if r.status in ("fail", "xpass") and r.name))
+
+    def suite_verdict(self, host, tests):
+        """The mutation verdict of the suite @tests on a host whose boot
+        ended with @host ("" for a clean end): docs/mutation.md.
+
+          killed behaviour TEST: RESULT   a behaviour result failed
+          killed source TEST: RESULT      only source results failed
+          survived                        every test ran and passed
+          error WHY                       no honest answer
+        """
+        missing, opened, bad = [], [], []
+        timing = first_b = first_s = ""
+        for name in tests:
+            t = self.test(name)
+            if t is None:
+                missing.append(name)
+            elif t.status == "open":
+                opened.append(name)
+            elif t.status == "timeout":
+                timing = timing or "%s: %s" % (name, t.directive)
+            elif t.status == "fail":
+                bad.append(t)
+        for t in self.tests:
+            if t.name not in tests:
+                continue
+            for kind, text in t.failures:
+                what = "%s: %s" % (t.name, text)
+                if kind == "behaviour":
+                    first_b = first_b or what
+                elif kind == "source":
+                    first_s = first_s or what
+                else:
+                    timing = timing or what
+        if first_b:
+            return "killed behaviour " + first_b
+        # A host kernel that crashed or warned while the suite ran.
+        if ("crash" in host or "warning" in host) and (opened or missing):
+            if opened:
+                return "killed behaviour %s: %s" % (" ".join(opened), host)
+            return "killed behaviour " + host
+        if timing:
+            return "error " + timing + (" (and source: %s)" % first_s if first_s else "")
+        if opened or missing:
+            return "error %s (no result for %s)" % (
+                host or "the host ended without a result", " ".join(opened + missing))
+        if first_s:
+            return "killed source " + first_s
+        # A test that failed without a failing result: its exit status.
+        for t in bad:
+            return "killed behaviour %s: %s" % (t.name, t.directive or "exit status")
+        return "survived"
+
+
+def make_console(spec):
+    """A console as ktap_runner prints it, from structured input (the
+    tests' fixtures): {"tests": [{"name", "results": [{"status", "name",
+    "detail", "kind", "directive"}], "records": ["KIND: VALUE"],
+    "end": "ok"|"fail"|"skip"|"timeout"|null, "directive"}],
+    "totals": true|false, "host": "7.3.4", "after": [lines]}.
+    A result's kind is printed as its idregs-result record; a test that
+    ends null never ends (the host stopped in it)."""
+    out = []
+    if spec.get("host"):
+        out.append("# host kernel: %s (uptime 1.00 s)" % spec["host"])
+    tests = spec.get("tests", [])
+    out += ["TAP version 13", "1..%d" % len(tests)]
+    totals = dict((k, 0) for k in ("pass", "fail", "xfail", "xpass", "skip", "error"))
+    for i, t in enumerate(tests, 1):
+        out.append("# selftests: idregs: %s" % t["name"])
+        out.append("# TAP version 13")
+        for rec in t.get("config_records", []):
+            out.append("# # idregs-config: " + rec)
+        results = t.get("results", [])
+        out.append("# 1..%d" % len(results))
+        for n, r in enumerate(results, 1):
+            if r.get("kind"):
+                out.append("# # idregs-result: n=%d kind=%s" % (n, r["kind"]))
+            out.append("# " + result_line(n, r))
+        for rec in t.get("records", []):
+            out.append("# # idregs-" + rec)
+        out += ["# " + l for l in t.get("lines", [])]
+        end = t.get("end", "ok")
+        if end is None:
+            break
+        directive = t.get("directive", "")
+        if end == "ok":
+            out.append("ok %d selftests: idregs: %s" % (i, t["name"]))
+            totals["pass"] += 1
+        elif end == "skip":
+            out.append("ok %d selftests: idregs: %s # SKIP" % (i, t["name"]))
+            totals["skip"] += 1
+        elif end == "timeout":
+            out.append("not ok %d selftests: idregs: %s # TIMEOUT %s seconds" %
+                       (i, t["name"], directive or "60"))
+            totals["fail"] += 1
+        else:
+            out.append("not ok %d selftests: idregs: %s # %s" %
+                       (i, t["name"], directive or "exit=1"))
+            totals["fail"] += 1
+    else:
+        if spec.get("totals", True):
+            out.append("# Totals: " + " ".join("%s:%d" % kv for kv in totals.items()))
+    out += spec.get("after", [])
+    return "\n".join(out) + "\n"
+
+
+def result_line(n, r):
+    """A KTAP result line from {"status", "name", "detail"}."""
+    status, name, detail = r.get("status", "pass"), r["name"], r.get("detail", "x")
+    if status == "skip":
+        return "ok %d # SKIP %s: %s" % (n, name, detail)
+    if status == "xfail":
+        return "ok %d # XFAIL %s: %s" % (n, name, detail)
+    return "%s %d %s: %s" % ("ok" if status == "pass" else "not ok", n, name, detail)
+
+
+def read_console(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return Console(f)
+    except FileNotFoundError:
+        return Console([])
+
+
+def _read_text(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def main(argv):
+    if not argv:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    cmd, args = argv[0], argv[1:]
+    if cmd == "make":
+        sys.stdout.write(make_console(json.load(sys.stdin)))
+        return 0
+    if not args:
+        print("console.py %s: needs a console log" % cmd, file=sys.stderr)
+        return 2
+    con = read_console(args[0])
+    if cmd == "records" and len(args) == 2:
+        for v in con.records_of(args[1]):
+            print(v)
+    elif cmd == "results":
+        known = set(n for n, _ in con.configs())
+        for r in con.results:
+            print("\t".join((r.test, str(r.number), r.status, r.kind,
+                             r.config(known), r.name, r.line)))
+    elif cmd == "tests":
+        for t in con.tests:
+            print("\t".join((t.name, t.status, t.directive)))
+    elif cmd == "counts":
+        c = con.counts()
+        if c is not None:
+            print("%d %d %d" % c)
+    elif cmd == "host" and len(args) in (2, 4):
+        done = args[3] if len(args) == 4 and args[2] == "--done" else DEFAULT_DONE_RE
+        v = con.host_verdict(args[1], _read_text(args[0] + ".killed"), done)
+        if v:
+            print(v)
+    elif cmd == "crash-lines":
+        for l in con.crash_lines()[:20]:
+            print(l)
+    elif cmd == "configs":
+        for row in con.config_rows():
+            print("\t".join(str(x) for x in row))
+    elif cmd == "verdict" and len(args) >= 2:
+        print(con.suite_verdict(args[1], args[2:]))
+    elif cmd == "failing":
+        for n in con.failing():
+            print(n)
+    else:
+        print("console.py: unknown command or arguments: %s" % " ".join(argv),
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
