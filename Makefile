@@ -23,9 +23,9 @@ SAN_FLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # (lib/predict), shared basics (lib/core), talking to KVM (lib/kvm, arm64
 # only), the VMM side (vmm/: profiles, models, QEMU, the idreg CLI), and
 # the selftests' support (selftests/expect.c).
-LIB_PORTABLE_SRC := $(wildcard lib/core/*.c lib/arch/*.c lib/arch/generated/*.c \
-		      lib/predict/*.c lib/predict/generated/*.c)
-LIB_KVM_SRC	:= $(wildcard lib/kvm/*.c)
+include selftests/lib_rooms.mk
+LIB_PORTABLE_SRC := $(foreach r,$(IDREGS_LIB_PORTABLE_ROOMS),$(wildcard lib/$(r)/*.c))
+LIB_KVM_SRC	:= $(foreach r,$(IDREGS_LIB_KVM_ROOMS),$(wildcard lib/$(r)/*.c))
 EXPECT_SRC	:= selftests/expect.c
 # JSON (jansson) is for the VMM side only.
 VMM_SRC		:= vmm/profile.c vmm/model.c vmm/qemu.c vmm/json.c

@@ -13,6 +13,7 @@ never the sentences a test prints beside them.
     console.py results LOG            a line per result of a test:
                                       TEST N STATUS KIND CONFIG NAME LINE
     console.py tests LOG              a line per test: TEST STATUS DIRECTIVE
+    console.py totals LOG             the runner's totals as it printed them
     console.py counts LOG             "PASS FAIL SKIP": the runner's totals
     console.py host LOG RC [--done RE]   what went wrong with the boot
     console.py configs LOG            run_tests.sh's rows per configuration
@@ -470,6 +471,9 @@ def main(argv):
     elif cmd == "tests":
         for t in con.tests:
             print("\t".join((t.name, t.status, t.directive)))
+    elif cmd == "totals":
+        if con.totals is not None:
+            print(" ".join("%s:%d" % kv for kv in con.totals.items()))
     elif cmd == "counts":
         c = con.counts()
         if c is not None:
