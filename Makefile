@@ -139,6 +139,13 @@ unit: unit-c unit-py unit-cli unit-runner unit-shell readme-check
 
 idreg: $(IDREG_NATIVE) $(IDREG_ARM64)
 
+# The scripts' reader of known-result files (selftests/expect.h): the
+# tests' own parser, natively (tools/check-kernels.sh).
+EXPECT_LIST	:= $(BUILD)/expect-list
+$(EXPECT_LIST): $(call obj_of,obj,tools/expect_list.c $(EXPECT_SRC)) $(LIB_OBJ_PLAIN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
 $(IDREG_NATIVE): $(call obj_of,obj,$(IDREG_SRC) $(VMM_SRC)) $(LIB_OBJ_PLAIN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(JSON_LIBS)

@@ -19,6 +19,10 @@ never the sentences a test prints beside them.
     console.py configs LOG            run_tests.sh's rows per configuration
     console.py verdict LOG HOST TEST...  the mutation verdict of a suite
     console.py failing LOG            the names of the failing results
+    console.py known LOG LIST         the failing results against the known
+                                      findings of LIST (build/expect-list's
+                                      output): "known N", then "unknown
+                                      NAME LINE" and "fixed NAME FINDING"
     console.py make                   a console from JSON on stdin (tests)
 
 Lines are tab-separated where a field may hold spaces.
@@ -317,6 +321,25 @@ class Console:
         return sorted(set(r.name for r in self.results
                           if r.status in ("fail", "xpass") and r.name))
 
+    def compare_known(self, findings):
+        """The failing results against the known findings that apply to
+        this host ({result name: finding id}): (known, unknown, fixed) --
+        the known names that failed, [(name, line)] failures no finding
+        names (a test that failed without a failing result is one, by its
+        runner line), [(name, id)] findings that no longer fail."""
+        failing = {}
+        for r in self.results:
+            if r.status in ("fail", "xpass") and r.name:
+                failing.setdefault(r.name, r.line)
+        for t in self.tests:
+            if t.status in ("fail", "timeout", "open") and \
+                    not any(r.status in ("fail", "xpass") for r in t.results):
+                failing.setdefault(t.name, "%s: %s" % (t.name, t.directive or t.status))
+        known = sorted(n for n in failing if n in findings)
+        unknown = sorted((n, l) for n, l in failing.items() if n not in findings)
+        fixed = sorted((n, f) for n, f in findings.items() if n not in failing)
+        return known, unknown, fixed
+
     def suite_verdict(self, host, tests):
         """The mutation verdict of the suite @tests on a host whose boot
         ended with @host ("" for a clean end): docs/mutation.md.
@@ -491,6 +514,20 @@ def main(argv):
             print("\t".join(str(x) for x in row))
     elif cmd == "verdict" and len(args) >= 2:
         print(con.suite_verdict(args[1], args[2:]))
+    elif cmd == "known" and len(args) == 2:
+        # args[1]: tools' expect-list output (finding TARGET ID LINE).
+        findings = {}
+        with open(args[1], encoding="utf-8") as f:
+            for line in f:
+                kind, target, ident = line.rstrip("\n").split("\t")[:3]
+                if kind == "finding":
+                    findings[target] = ident
+        known, unknown, fixed = con.compare_known(findings)
+        print("known\t%d" % len(known))
+        for n, l in unknown:
+            print("unknown\t%s\t%s" % (n, l))
+        for n, f in fixed:
+            print("fixed\t%s\t%s" % (n, f))
     elif cmd == "failing":
         for n in con.failing():
             print(n)

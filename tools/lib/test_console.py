@@ -155,6 +155,21 @@ class Rows(unittest.TestCase):
             "name=default offered=1 features=none"])]).config_rows(), [])
 
 
+class Known(unittest.TestCase):
+    def test_compare(self):
+        c = con([test("writable_fields_test", [
+            res("ID_AA64DFR0_EL1.PMUVer", "fail"), res("ID_AA64DFR0_EL1.PMUVer@pmu", "fail"),
+            res("X.Y", "fail", detail="d"), res("ok")], end="fail"),
+            test("guest_view_test", [res("r")], end="fail", directive="exit=139")])
+        known, unknown, fixed = c.compare_known({
+            "ID_AA64DFR0_EL1.PMUVer": "pmuver-signed", "ID_AA64DFR0_EL1.PMUVer@pmu": "pmuver-signed",
+            "ID_DFR0_EL1.PerfMon": "pmuver-signed"})
+        self.assertEqual(known, ["ID_AA64DFR0_EL1.PMUVer", "ID_AA64DFR0_EL1.PMUVer@pmu"])
+        self.assertEqual(unknown, [("X.Y", "not ok 3 X.Y: d"),
+                                   ("guest_view_test", "guest_view_test: exit=139")])
+        self.assertEqual(fixed, [("ID_DFR0_EL1.PerfMon", "pmuver-signed")])
+
+
 class Verdicts(unittest.TestCase):
     def verdict(self, tests, host="", names=IDREGS, **kw):
         return con(tests, **kw).suite_verdict(host, names)
