@@ -123,10 +123,12 @@ unit-runner:
 	tools/mutate/test_run.sh
 
 # The console reader (tools/lib/console.py: results, kinds, totals, rows,
-# verdicts), the shell library (tools/lib/idregs.sh), emu.sh's and
-# run_tests.sh's use of them, natively.
+# verdicts), deps.sh's choices (scripts/deps_resolve.py), the shell
+# library (tools/lib/idregs.sh), emu.sh's and run_tests.sh's use of them,
+# natively.
 unit-shell:
-	python3 -m unittest discover -s tools/lib -p 'test_*.py'
+	$(PYTHON) -m unittest discover -s tools/lib -p 'test_*.py'
+	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'
 	tools/lib/test_idregs.sh
 
 # Every command README.md shows is run here or found in make check's
