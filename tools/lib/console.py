@@ -23,6 +23,11 @@ never the sentences a test prints beside them.
                                       findings of LIST (build/expect-list's
                                       output): "known N", then "unknown
                                       NAME LINE" and "fixed NAME FINDING"
+    console.py host-result LOG [VERDICT]  a host's KTAP line: pass, fail or skip
+    console.py summary [--expect-skip] HOSTS
+                                      run_tests.sh's table, totals and exit
+                                      status; HOSTS: a line per host, "LOG
+                                      RELEASE CPU SECONDS VERDICT" (tabs)
     console.py make                   a console from JSON on stdin (tests)
 
 Lines are tab-separated where a field may hold spaces.
@@ -392,6 +397,58 @@ class Console:
         return "survived"
 
 
+def host_result(con, verdict=""):
+    """A host's line in the run's KTAP: fail (a test failed, or the boot
+    went wrong), skip (nothing passed), else pass."""
+    p, f, _ = con.counts() or (0, 0, 0)
+    if f or verdict:
+        return "fail"
+    return "skip" if p == 0 else "pass"
+
+
+_ROW = "%-24s %-16s %-12s %8s %6d %6d %7d %7ds%s"
+_CONFIG_ROW = "%-24s %-16s %-12s %8s %6d %6d %7d %8s%s"
+_HEAD = "%-24s %-16s %-12s %8s %6s %6s %7s %8s"
+
+
+def summary(hosts, expect_skip=False):
+    """run_tests.sh's table and totals from its hosts, [(console, release,
+    cpu, seconds, verdict)]: a row per host (its tests' counts from the
+    runner's totals, a failed boot counted as one more failure), a row per
+    configuration under it; each configuration row is a cell of the
+    kernel x CPU x configuration matrix.  Returns (lines, exit status:
+    0 all passed, 1 a failure, 4 everything skipped; with expect_skip 0
+    only when every test skipped), and an error line for stderr or None."""
+    rows, total, cells = [], [0, 0, 0], {"pass": 0, "fail": 0, "skip": 0}
+    for con, release, cpu, secs, verdict in hosts:
+        p, f, s = con.counts() or (0, 0, 0)
+        if verdict:
+            f += 1
+        fields = (con.records_of("writable-fields") or ["-"])[0]
+        rows.append(_ROW % (release, cpu, "(tests)", fields, p, f, s, secs,
+                            "  " + verdict if verdict else ""))
+        for name, cell, cp, cf, cs, walked, why in con.config_rows():
+            cells[cell] += 1
+            rows.append(_CONFIG_ROW % ("", "", name, walked, cp, cf, cs, "",
+                                       "  " + why if why else ""))
+        total = [total[0] + p, total[1] + f, total[2] + s]
+    lines = ["#",
+             "# (tests) rows count the tests of a host; the rows under it count their "
+             "results per vCPU configuration",
+             "# " + _HEAD % ("kernel", "cpu", "vcpu", "writable", "passed", "failed",
+                             "skipped", "time")]
+    lines += [("# " + r).rstrip(" ") for r in rows]
+    lines.append("# kernel x cpu x vCPU configuration: %d passed, %d failed, %d skipped" %
+                 (cells["pass"], cells["fail"], cells["skip"]))
+    lines.append("%d passed, %d failed, %d skipped" % tuple(total))
+    p, f, s = total
+    if expect_skip:
+        if f == 0 and p == 0 and s > 0:
+            return lines + ["# every test skipped, as expected"], 0, None
+        return lines, 1, "run_tests: error: expected every test to skip"
+    return lines, (1 if f else (4 if p == 0 else 0)), None
+
+
 def make_console(spec):
     """A console as ktap_runner prints it, from structured input (the
     tests' fixtures): {"tests": [{"name", "results": [{"status", "name",
@@ -479,6 +536,19 @@ def main(argv):
     if cmd == "make":
         sys.stdout.write(make_console(json.load(sys.stdin)))
         return 0
+    if cmd == "summary" and args:
+        expect_skip = args[0] == "--expect-skip"
+        hosts = []
+        with open(args[-1], encoding="utf-8") as f:
+            for line in f:
+                log, release, cpu, secs, verdict = (line.rstrip("\n").split("\t") + [""])[:5]
+                hosts.append((read_console(log), release, cpu, int(secs), verdict))
+        lines, status, error = summary(hosts, expect_skip)
+        for line in lines:
+            print(line)
+        if error:
+            print(error, file=sys.stderr)
+        return status
     if not args:
         print("console.py %s: needs a console log" % cmd, file=sys.stderr)
         return 2
@@ -528,6 +598,8 @@ def main(argv):
             print("unknown\t%s\t%s" % (n, l))
         for n, f in fixed:
             print("fixed\t%s\t%s" % (n, f))
+    elif cmd == "host-result" and len(args) <= 2:
+        print(host_result(con, args[1] if len(args) == 2 else ""))
     elif cmd == "failing":
         for n in con.failing():
             print(n)

@@ -155,6 +155,41 @@ class Rows(unittest.TestCase):
             "name=default offered=1 features=none"])]).config_rows(), [])
 
 
+class Summary(unittest.TestCase):
+    def test_host_result(self):
+        self.assertEqual(console.host_result(con(passing("a"))), "pass")
+        self.assertEqual(console.host_result(con(passing("a")), "hung"), "fail")
+        self.assertEqual(console.host_result(con([test("a", end="skip")])), "skip")
+        self.assertEqual(console.host_result(con([test("a", end="fail")])), "fail")
+
+    def test_table(self):
+        c = con([test("t", [res("A"), res("A@pmu", "fail")], end="fail", config_records=[
+            "name=default offered=1 features=none", "name=pmu offered=1 features=pmu",
+            "name=el2 offered=0 reason=no el2"], records=["writable-fields: 301"])])
+        lines, status, err = console.summary([(c, "7.3.4", "max", 9, ""),
+                                              (console.Console([]), "6.12", "max", 3, "hung")])
+        self.assertEqual(status, 1)
+        self.assertIsNone(err)
+        self.assertEqual(lines[3], "# 7.3.4                    max              (tests)           301"
+                                   "      0      1       0       9s")
+        self.assertEqual(lines[6], "#                                           el2                 -"
+                                   "      0      0       0           no el2")
+        self.assertEqual(lines[7], "# 6.12                     max              (tests)             -"
+                                   "      0      1       0       3s  hung")
+        self.assertEqual(lines[-2:], ["# kernel x cpu x vCPU configuration: 1 passed, 1 failed, 1 skipped",
+                                      "0 passed, 2 failed, 0 skipped"])
+
+    def test_exit_status(self):
+        skipped = con([test("a", end="skip")])
+        self.assertEqual(console.summary([(con(passing("a")), "7", "max", 1, "")])[1], 0)
+        self.assertEqual(console.summary([(skipped, "7", "max", 1, "")])[1], 4)
+        lines, status, err = console.summary([(skipped, "6.1", "max", 1, "")], expect_skip=True)
+        self.assertEqual((status, lines[-1], err), (0, "# every test skipped, as expected", None))
+        lines, status, err = console.summary([(con(passing("a")), "6.1", "max", 1, "")],
+                                             expect_skip=True)
+        self.assertEqual((status, err), (1, "run_tests: error: expected every test to skip"))
+
+
 class Known(unittest.TestCase):
     def test_compare(self):
         c = con([test("writable_fields_test", [

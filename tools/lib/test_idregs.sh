@@ -99,16 +99,17 @@ grep -v '^# Totals' "$log" >"$work/cut.log"
 check "emu_verdict: a run without totals" "$(emu_verdict 0 "$work/cut.log")" \
 	"emulated host ended without a result (qemu exit status 0)"
 
-# run_tests.sh's rows under a host, from the records and the KTAP results.
+# run_tests.sh's table from a host's console (console.py summary).
 (
 	. "$TOP/run_tests.sh"
-	OUT=$work/out
+	OUT=$work/out EXPECT_SKIP=0
 	mkdir -p "$OUT"
-	add_config_rows "$log"
-	check "run_tests: a row per configuration the tests name, in order, with why one skipped" \
-		"$(sed 's/  */ /g' "$OUT/rows" | paste -sd'|')" \
-		" default 301 3 0 0 | el2 - 0 0 1 vCPU configuration el2: KVM does not offer el2 on this host| pmu 301(+2) 1 1 0 "
-	check "run_tests: a cell per configuration" "$(paste -sd' ' "$OUT/cells")" "pass skip fail"
+	add_host "$log" 7.3.4 max 12 ""
+	summarise >"$OUT/table"
+	check "run_tests: the exit status of a run with a failure" "$?" 1
+	check "run_tests: a row per host and per configuration the tests name, with why one skipped" \
+		"$(sed -n '4,$p' "$OUT/table" | sed 's/  */ /g' | paste -sd'|')" \
+		"# 7.3.4 max (tests) 301 1 1 0 12s|# default 301 3 0 0|# el2 - 0 0 1 vCPU configuration el2: KVM does not offer el2 on this host|# pmu 301(+2) 1 1 0|# kernel x cpu x vCPU configuration: 1 passed, 1 failed, 1 skipped|1 passed, 1 failed, 0 skipped"
 	exit "$failed"
 )
 sub=$?
