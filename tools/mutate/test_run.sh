@@ -197,5 +197,17 @@ check "the table says the kill's kind" "| 02-b | c | m | killed | source |" \
 	"$(grep -o '^| 02-b | c | m | killed | source |' "$work/run/out.md")"
 check "an equivalent mutant that survives counts nowhere" "" "$(grep -c '03-c' "$work/run/counts" | grep -v '^1$')"
 
+# The closing line and the exit status from the counts.
+got=$( (WORK=$work/run; finish 4) 2>&1; echo "exit=$?")
+check "finish: every expectation held" "mutation: 5 passed, 0 failed|exit=0" "$(paste -sd'|' <<<"$got")"
+echo "lost 01-a (marked killed, survived idregs)" >>"$work/run/counts"
+got=$( (WORK=$work/run; finish 4) 2>&1; echo "exit=$?")
+check "finish: a lost mutant fails the run (exit 1)" \
+	"mutation: catalogue broken: 01-a (marked killed, survived idregs)|mutation: 4 passed, 1 failed|exit=1" \
+	"$(paste -sd'|' <<<"$got")"
+echo "error 02-b: error x" >>"$work/run/counts"
+got=$( (WORK=$work/run; finish 4) 2>/dev/null; echo "exit=$?")
+check "finish: a mutant without a verdict exits 2" "mutation: 3 passed, 2 failed|exit=2" "$(paste -sd'|' <<<"$got")"
+
 echo "# $n checks, $fails failed"
 [ "$fails" = 0 ]
