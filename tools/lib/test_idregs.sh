@@ -2,8 +2,9 @@
 # Unit tests of the shell libraries, natively and without an emulated host
 # (make unit-shell): tools/lib/idregs.sh (the selftests Makefile's
 # variables, the test list, staging, reading records), tools/emu/emu.sh's
-# reading of KTAP totals, and run_tests.sh's rows read from the tests'
-# records (docs/results.md), on a console built from the schema.
+# reading of KTAP totals, run_tests.sh's table read from the tests'
+# records (docs/results.md) and its run_emulated with emu_boot replaced,
+# on consoles built from the schema.
 #
 #   tools/lib/test_idregs.sh
 set -u
@@ -101,6 +102,7 @@ check "emu_verdict: a run without totals" "$(emu_verdict 0 "$work/cut.log")" \
 
 # run_tests.sh's table from a host's console (console.py summary).
 (
+	failed=0
 	. "$TOP/run_tests.sh"
 	OUT=$work/out EXPECT_SKIP=0
 	mkdir -p "$OUT"
@@ -114,5 +116,44 @@ check "emu_verdict: a run without totals" "$(emu_verdict 0 "$work/cut.log")" \
 )
 sub=$?
 nr=$((nr + 2)) failed=$((failed + sub))
+
+# run_tests.sh's run_emulated without qemu: emu_boot replaced by one that
+# writes a console built from the schema (a host per CPU: max passes,
+# cortex-a72 fails a result, neoverse-n1 hangs), one at a time and two at
+# a time; the run's KTAP stream, its table and its exit status.
+emulated_run() {
+	local jobs=$1
+	(
+		failed=0
+		. "$TOP/run_tests.sh"
+		parse_args --kernel 7 --cpu max,cortex-a72,neoverse-n1 --jobs "$jobs" >/dev/null
+		TESTS=(writable_fields_test)
+		OUT=$work/emulated-$jobs
+		mkdir -p "$OUT"
+		emu_boot() {
+			local spec='{"tests": [{"name": "writable_fields_test", "results": [{"name": "A"}]}]}'
+			case "$2" in
+			cortex-a72) spec='{"tests": [{"name": "writable_fields_test", "end": "fail", "results": [{"name": "A", "status": "fail"}]}]}' ;;
+			neoverse-n1) spec='{"tests": [{"name": "writable_fields_test", "end": null}]}'
+				echo "emulated host hung: killed after $5 s" >"$4.killed" ;;
+			esac
+			idregs_console make <<<"$spec" >"$4"
+			echo 0 >"$4.rc"
+		}
+		run_emulated "$OUT/initramfs.cpio.gz" 2>/dev/null >"$OUT/stream"
+		summarise >"$OUT/table" 2>/dev/null
+		check "run_emulated --jobs $jobs: the exit status" "$?" 1
+		check "run_emulated --jobs $jobs: a line per host, in order" \
+			"$(grep -E '^(not )?ok ' "$OUT/stream" | sed 's/ [0-9.]*+deb[^ ]* / REL /' | paste -sd'|')" \
+			"ok 1 REL -cpu max|not ok 2 REL -cpu cortex-a72|not ok 3 REL -cpu neoverse-n1 # emulated host hung: killed after $(emu_run_bound "$TEST_TIMEOUT" 1) s"
+		check "run_emulated --jobs $jobs: the totals" "$(tail -n 1 "$OUT/table")" "1 passed, 2 failed, 0 skipped"
+		exit "$failed"
+	)
+}
+for jobs in 1 2; do
+	emulated_run "$jobs"
+	sub=$?
+	nr=$((nr + 3)) failed=$((failed + sub))
+done
 echo "$((nr - failed)) passed, $failed failed"
 [ "$failed" = 0 ]
