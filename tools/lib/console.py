@@ -451,12 +451,20 @@ def summary(hosts, expect_skip=False):
 
 def make_console(spec):
     """A console as ktap_runner prints it, from structured input (the
-    tests' fixtures): {"tests": [{"name", "results": [{"status", "name",
-    "detail", "kind", "directive"}], "records": ["KIND: VALUE"],
-    "end": "ok"|"fail"|"skip"|"timeout"|null, "directive"}],
-    "totals": true|false, "host": "7.3.4", "after": [lines]}.
-    A result's kind is printed as its idregs-result record; a test that
-    ends null never ends (the host stopped in it)."""
+    tests' fixtures, so that none copies a test's sentences):
+
+      {"host": "7.3.4", "totals": true, "after": [console lines],
+       "tests": [{"name": TEST,
+                  "config_records": ["name=pmu offered=1 ..."],
+                  "results": [{"name", "status": pass|fail|skip|xfail,
+                               "detail", "kind": behaviour|source|timing}],
+                  "records": ["walk: config=... fields=..."],
+                  "lines": [the test's other lines],
+                  "end": ok|fail|skip|timeout|null, "directive": "exit=1"}]}
+
+    A result's kind is printed as its idregs-result record before it; a
+    test whose end is null never ends (the host stopped in it: no totals
+    either)."""
     out = []
     if spec.get("host"):
         out.append("# host kernel: %s (uptime 1.00 s)" % spec["host"])
