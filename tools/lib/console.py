@@ -13,6 +13,7 @@ never the sentences a test prints beside them.
     console.py results LOG            a line per result of a test:
                                       TEST N STATUS KIND CONFIG NAME LINE
     console.py tests LOG              a line per test: TEST STATUS DIRECTIVE
+    console.py output LOG TEST        TEST's own lines, as it printed them
     console.py totals LOG             the runner's totals as it printed them
     console.py counts LOG             "PASS FAIL SKIP": the runner's totals
     console.py host LOG RC [--done RE]   what went wrong with the boot
@@ -148,6 +149,7 @@ class Test:
         self.directive = ""
         self.results = []
         self.failures = []          # (kind, text): failing results, assertions
+        self.output = []            # its own lines, one comment level dropped
 
 
 class Console:
@@ -169,6 +171,9 @@ class Console:
             line = raw.rstrip("\r\n")
             self.lines.append(line)
             depth, text = depth_of(line)
+            if cur is not None and depth > 0 and not _HEADER_RE.match(text):
+                bare = line.lstrip(" ")
+                cur.output.append(bare[2:] if bare.startswith("# ") else bare[1:])
             m = _RECORD_RE.match(text) if depth > 0 else None
             if m:
                 self.records.append((m.group(1), m.group(2)))
@@ -569,6 +574,10 @@ def main(argv):
         for r in con.results:
             print("\t".join((r.test, str(r.number), r.status, r.kind,
                              r.config(known), r.name, r.line)))
+    elif cmd == "output" and len(args) == 2:
+        t = con.test(args[1])
+        for line in t.output if t else []:
+            print(line)
     elif cmd == "tests":
         for t in con.tests:
             print("\t".join((t.name, t.status, t.directive)))

@@ -88,6 +88,12 @@ class Results(unittest.TestCase):
             ("xfail", "snapshot@imp_id_writable"), ("fail", "c")])
         self.assertEqual(c.failing(), ["c"])
 
+    def test_output(self):
+        c = con([test("a", [res("x")], records=["walk: config=default fields=1"],
+                      lines=["free text"]), test("b")])
+        self.assertEqual(c.test("a").output, ["TAP version 13", "1..1", "ok 1 x: detail",
+                                              "# idregs-walk: config=default fields=1", "free text"])
+
     def test_ktap_order_skip(self):
         self.assertEqual(console.parse_result("ok 3 name # SKIP why"), ("skip", 3, "name"))
 
