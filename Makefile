@@ -115,11 +115,12 @@ unit-cli: $(IDREG_NATIVE)
 	vmm/tests/test_cli.sh $(IDREG_NATIVE)
 
 # ktap_runner, natively: pass, fail, skip, signal, timeouts; tools/lib's
-# KTAP writer; the mutation runner's verdicts on consoles built from the
-# schema, its patch headers.
+# KTAP writer; the mutation runner's counting (tools/mutate/score.py), its
+# verdicts on consoles built from the schema, its patch headers.
 unit-runner:
 	tools/runner/test_runner.sh
 	tools/lib/test_ktap.sh
+	$(PYTHON) -m unittest discover -s tools/mutate -p 'test_*.py'
 	tools/mutate/test_run.sh
 
 # The console reader (tools/lib/console.py: results, kinds, totals, rows,

@@ -47,6 +47,8 @@ readonly SETTINGS_TIMEOUT
 # Hosts booted at a time while the next mutants build.
 readonly JUDGES=${MUTATION_JUDGES:-2}
 readonly SET_ID_REGS=set_id_regs
+# The run's counting: what a verdict counts for, the scores, the exit.
+readonly SCORE=$TOP/tools/mutate/score.py
 
 . "$TOP/tools/emu/emu.sh"
 
@@ -350,34 +352,18 @@ judge_unmutated_alone() {
 
 # The table's row, the line and the counts of mutant $3 (patch $2), whose
 # verdict is in $1/NAME.verdict; $4: the CPU; $5: the build seconds; $6 the
-# position "[i/n]".  Appends to $1/rows.md, $1/counts ("KEY NAME" lines).
+# position "[i/n]".  Appends to $1/rows.md, and to $1/counts what its
+# verdicts count for ("KEY NAME" lines: score.py record).
 record() {
-	local work=$1 p=$2 name=$3 cpu_=$4 build_s=$5 pos=$6 expect v v_i v_s v_d run_s setup ki ks kd kind='' broken
+	local work=$1 p=$2 name=$3 cpu_=$4 build_s=$5 pos=$6 expect v_i v_s v_d run_s setup kind='' broken
 	expect=$(header "$p" Expect)
 	IFS=$'\t' read -r v_i v_s v_d run_s <"$work/$name.verdict"
 	setup=$(setup_of "$p" "$cpu_")
 	broken=$(awk -F'\t' -v s="$(setup_id "$setup")" '$1 == s { print $2; exit }' "$work/sir-broken")
 	[ -z "$broken" ] || v_s="n/a: $broken"
-	ki=${v_i%% *} ks=${v_s%% *} kd=${v_d%% *}
-	[ "$ki" != killed ] || kind=$(awk '{ print $2 }' <<<"$v_i")
+	[ "${v_i%% *}" != killed ] || kind=$(awk '{ print $2 }' <<<"$v_i")
 	echo "$pos $name: idregs $(short "$v_i"); set_id_regs $(short "$v_s")$([ "$v_d" = "$v_i" ] || echo "; with default arguments: idregs $(short "$v_d")") (build $build_s s, run $run_s s)"
-	{
-		case "$expect" in
-		equivalent*)
-			echo "equivalent $name"
-			[ "$ki" = killed ] && echo "lost $name (marked equivalent, killed by idregs)" ;;
-		*)
-			echo "nonequiv $name"
-			[ "$ki" = killed ] && echo "killed_$kind $name"
-			[ "$kd" = killed ] && echo "killed_default $name"
-			[ "$ks" = killed ] && echo "killed_sir $name"
-			[ "$ki" != killed ] && [ "$ks" != killed ] && echo "missed $name"
-			[ "$ki" != killed ] && echo "lost $name (marked killed, survived idregs)" ;;
-		esac
-		for v in "$v_i" "$v_s" "$v_d"; do
-			[ "${v%% *}" = error ] && echo "error $name: $v"
-		done
-	} >>"$work/counts"
+	"$SCORE" record "$name" "$expect" "$v_i" "$v_s" "$v_d" >>"$work/counts"
 	echo "| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | ${kind:-} | $(md_escape "$(short "$v_i")") | $([ "$v_d" = "$v_i" ] && echo '=' || md_escape "$(short "$v_d")") | $(md_escape "$(short "$v_s")") | $((build_s + run_s)) |" >>"$work/rows.md"
 }
 
@@ -395,14 +381,7 @@ has_error() {
 
 # The scores and the table: build/mutation.md ($2) and stdout.
 report() {
-	local work=$1 out=$2 title=$3 n kb ks kd ksir pct
-	n=$(counted "$work" nonequiv | wc -l)
-	kb=$(counted "$work" killed_behaviour | wc -l)
-	ks=$(counted "$work" killed_source | wc -l)
-	kd=$(counted "$work" killed_default | wc -l)
-	ksir=$(counted "$work" killed_sir | wc -l)
-	pct=0
-	[ "$n" -gt 0 ] && pct=$((100 * kb / n))
+	local work=$1 out=$2 title=$3
 	mkdir -p "$(dirname "$out")"
 	{
 		echo "# Mutation run: $title"
@@ -411,11 +390,7 @@ report() {
 		echo "|---|---|---|---|---|---|---|---|---|"
 		cat "$work/rows.md"
 		echo
-		echo "- idregs killed $kb/$n by behaviour, $ks/$n by source comparison only ($pct% by behaviour)"
-		echo "- idregs killed $kd/$n with the tests' default arguments (no vcpu= from # Host:, as kernel CI runs them), $((kb + ks))/$n with them"
-		echo "- set_id_regs killed $ksir/$n"
-		echo "- killed by source comparison only: $(counted "$work" killed_source | tr '\n' ' ')"
-		echo "- missed by both: $(counted "$work" missed | tr '\n' ' ')"
+		"$SCORE" report "$work/counts" | sed 's/^/- /'
 	} >"$out"
 	echo "#"
 	sed -n '/^| /p' "$out" | sed 's/^/# /'
@@ -548,24 +523,12 @@ judge_mutants() {
 }
 
 # The closing line and the exit status from $WORK/counts ($1: the number
-# of mutants): the unmutated kernel and each mutant whose expectation
-# held pass; a lost mutant (exit 1), one that does not build or one
-# without a verdict (exit 2) fails.
+# of mutants; score.py finish): the unmutated kernel and each mutant whose
+# expectation held pass; a lost mutant (exit 1), one that does not build
+# or one without a verdict (exit 2) fails.
 finish() {
-	local nr=$1 lost bad errors failed
-	lost=$(grep '^lost ' "$WORK/counts" | cut -d' ' -f2-)
-	bad=$(counted "$WORK" bad | tr '\n' ' ')
-	errors=$(grep '^error ' "$WORK/counts" | cut -d' ' -f2-)
-	[ -z "$lost" ] || sed 's/^/mutation: catalogue broken: /' <<<"$lost" >&2
-	failed=$(awk '$1 == "lost" || $1 == "bad" || $1 == "error" { sub(/:$/, "", $2); print $2 }' "$WORK/counts" | sort -u | wc -l)
-	echo "mutation: $((1 + nr - failed)) passed, $failed failed"
-	if [ -n "$bad" ] || [ -n "$errors" ]; then
-		[ -z "$bad" ] || echo "mutation: error: these mutants do not build: $bad" >&2
-		[ -z "$errors" ] || sed 's/^/mutation: error: no verdict after judging it alone: /' <<<"$errors" >&2
-		exit 2
-	fi
-	[ -z "$lost" ] || exit 1
-	exit 0
+	"$SCORE" finish "$WORK/counts" "$1"
+	exit
 }
 
 main() {
