@@ -592,9 +592,8 @@ fetch_extra_kernel() {
 
 fetch_extra_kernels() {
 	[ "$EXTRA_KERNELS" = no ] && return 0
-	local all lo hi line
-	all=$(for s in $SOURCE_SERIES; do echo "$s"; done | grep -E '^[0-9]+\.[0-9]+$' | sort -V)
-	lo=$(echo "$all" | head -n 1) hi=$(echo "$all" | tail -n 1)
+	local lo hi line
+	read -r lo hi <<<"$($RESOLVE series-range $SOURCE_SERIES </dev/null)"
 	[ -n "$lo" ] && [ "$lo" != "$hi" ] || return 0
 	# Complete and not asked to look again: no apt work.
 	if [ "$refresh" = 0 ] && [ -s "$CACHE/kernels/extra/list" ]; then

@@ -20,6 +20,8 @@ and moves files; which package and which version is chosen is decided here.
         "SERIES RELEASE PACKAGE": the newest arm64 build of each series
         strictly between LO and HI (not one of MATRIX SERIES), and the
         16K-page build of HI (RELEASE 7.3.4-16k)
+    deps_resolve.py series-range SERIES...
+        "LO HI": the oldest and newest X.Y among SERIES (7 is no X.Y)
     deps_resolve.py candidate            < apt-cache policy PKG
         the candidate version, or nothing for "(none)"
     deps_resolve.py candidate-major      < apt-cache policy PKG
@@ -188,6 +190,11 @@ def extra_kernels(names, lo, hi, matrix=()):
     return sorted(out, key=lambda e: (_series_key(e[0].split("-")[0]), e[0]))
 
 
+def series_range(series):
+    xy = sorted((s for s in series if re.match(r"^\d+\.\d+$", s)), key=_series_key)
+    return (xy[0], xy[-1]) if xy else None
+
+
 def candidate(text):
     m = re.search(r"^\s*Candidate: (\S+)", text, re.M)
     return m.group(1) if m and m.group(1) != "(none)" else None
@@ -224,6 +231,9 @@ def main(argv):
     elif cmd == "extra-kernels" and len(args) == 3:
         out = ["%s %s %s" % e for e in
                extra_kernels(text.split(), args[0], args[1], args[2].split())]
+    elif cmd == "series-range":
+        r = series_range(args)
+        out = ["%s %s" % r] if r else []
     elif cmd == "candidate":
         c = candidate(text)
         out = [c] if c else []

@@ -91,6 +91,10 @@ class Kernels(unittest.TestCase):
 
 
 class Misc(unittest.TestCase):
+    def test_series_range(self):
+        self.assertEqual(d.series_range(["7", "6.12", "7.3", "6.1", "7.10"]), ("6.1", "7.10"))
+        self.assertIsNone(d.series_range(["7"]))
+
     def test_candidate(self):
         self.assertEqual(d.candidate("qemu-system-arm:\n  Installed: (none)\n  Candidate: 1:10.0.2+ds-2\n"),
                          "1:10.0.2+ds-2")
