@@ -23,9 +23,9 @@ SAN_FLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # (lib/predict), shared basics (lib/core), talking to KVM (lib/kvm, arm64
 # only), the VMM side (vmm/: profiles, models, QEMU, the idreg CLI), and
 # the selftests' support (selftests/expect.c).
-LIB_PORTABLE_SRC := $(wildcard lib/core/*.c lib/arch/*.c lib/arch/generated/*.c \
-		      lib/predict/*.c lib/predict/generated/*.c)
-LIB_KVM_SRC	:= $(wildcard lib/kvm/*.c)
+include selftests/lib_rooms.mk
+LIB_PORTABLE_SRC := $(foreach r,$(IDREGS_LIB_PORTABLE_ROOMS),$(wildcard lib/$(r)/*.c))
+LIB_KVM_SRC	:= $(foreach r,$(IDREGS_LIB_KVM_ROOMS),$(wildcard lib/$(r)/*.c))
 EXPECT_SRC	:= selftests/expect.c
 # JSON (jansson) is for the VMM side only.
 VMM_SRC		:= vmm/profile.c vmm/model.c vmm/qemu.c vmm/json.c
@@ -115,15 +115,21 @@ unit-cli: $(IDREG_NATIVE)
 	vmm/tests/test_cli.sh $(IDREG_NATIVE)
 
 # ktap_runner, natively: pass, fail, skip, signal, timeouts; tools/lib's
-# KTAP reader; the mutation runner's verdicts on canned consoles.
+# KTAP writer; the mutation runner's counting (tools/mutate/score.py), its
+# verdicts on consoles built from the schema, its patch headers.
 unit-runner:
 	tools/runner/test_runner.sh
 	tools/lib/test_ktap.sh
+	$(PYTHON) -m unittest discover -s tools/mutate -p 'test_*.py'
 	tools/mutate/test_run.sh
 
-# The shell library (tools/lib/idregs.sh), emu.sh's reading of KTAP
-# totals and run_tests.sh's reading of the tests' records, natively.
+# The console reader (tools/lib/console.py: results, kinds, totals, rows,
+# verdicts), deps.sh's choices (scripts/deps_resolve.py), the shell
+# library (tools/lib/idregs.sh), emu.sh's and run_tests.sh's use of them,
+# natively.
 unit-shell:
+	$(PYTHON) -m unittest discover -s tools/lib -p 'test_*.py'
+	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'
 	tools/lib/test_idregs.sh
 
 # Every command README.md shows is run here or found in make check's
@@ -135,6 +141,13 @@ readme-check: $(IDREG_NATIVE)
 unit: unit-c unit-py unit-cli unit-runner unit-shell readme-check
 
 idreg: $(IDREG_NATIVE) $(IDREG_ARM64)
+
+# The scripts' reader of known-result files (selftests/expect.h): the
+# tests' own parser, natively (tools/check-kernels.sh).
+EXPECT_LIST	:= $(BUILD)/expect-list
+$(EXPECT_LIST): $(call obj_of,obj,tools/expect_list.c $(EXPECT_SRC)) $(LIB_OBJ_PLAIN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
 
 $(IDREG_NATIVE): $(call obj_of,obj,$(IDREG_SRC) $(VMM_SRC)) $(LIB_OBJ_PLAIN)
 	@mkdir -p $(dir $@)

@@ -199,146 +199,35 @@ stage_initramfs() {
 	emu_pack "$stage" "$img" || die "packing the initramfs failed"
 }
 
-# A host's row (the counts of its tests) into $OUT/rows, its counts into
-# $OUT/hosts.
-add_summary() {
-	local host=$1 cpu=$2 pass=$3 fail=$4 skip=$5 secs=$6 note=${7:-} fields=${8:--}
-	echo "$pass $fail $skip" >>"$OUT/hosts"
-	printf '%-24s %-16s %-12s %8s %6d %6d %7d %7ds%s\n' "$host" "$cpu" "(tests)" "$fields" \
-		"$pass" "$fail" "$skip" "$secs" "${note:+  $note}" >>"$OUT/rows"
+# Host $1 (its console log: LOG.rc, LOG.killed beside it) for the
+# summary: a line "LOG RELEASE CPU SECONDS VERDICT" (tab-separated) in
+# $OUT/hosts.  The table, its counts and cells are console.py summary's.
+add_host() {
+	printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$OUT/hosts"
 }
 
-# The configurations of the host's log $1, in the tests' order: "NAME
-# REASON" lines (REASON: why the host cannot give it, else empty), from
-# the tests' idregs-config records.
-log_configs() {
-	local rec name reason seen=" "
-	while read -r rec; do
-		name=$(idregs_field name "$rec") || continue
-		case "$seen" in *" $name "*) continue ;; esac
-		seen+="$name "
-		reason=
-		[ "$(idregs_field offered "$rec")" = 0 ] && reason=$(idregs_field reason "$rec")
-		echo "$name $reason"
-	done < <(idregs_records "$1" config)
-}
-
-# What the walk walked in configuration $2 of log $1: "N", or "N(+M)" with
-# the fields walked with another default or mask than in default; "-".
-walked_fields() {
-	local rec fields added
-	while read -r rec; do
-		[ "$(idregs_field config "$rec")" = "$2" ] || continue
-		fields=$(idregs_field fields "$rec") || continue
-		added=$(idregs_field added "$rec") && fields+="(+$added)"
-		echo "$fields"
-		return
-	done < <(idregs_records "$1" walk)
-	echo -
-}
-
-# "CONFIG PASS FAIL SKIP" per configuration $2... of log $1, counting the
-# tests' KTAP results (subtests): a result belongs to the configuration
-# its name ends with (@CONFIG, the tests' naming), else to default (the
-# tests without --vcpu, and @imp_id_writable, run with a vCPU without
-# features).
-result_counts() {
-	local log=$1
-	shift
-	awk -v list="$*" '
-	BEGIN {
-		n = split(list, order, " ")
-		for (i = 1; i <= n; i++) known[order[i]] = 1
-	}
-	/^# (not )?ok [0-9]+ / {
-		line = $0
-		res = line ~ /^# not ok/ ? "fail" : "pass"
-		sub(/^# (not )?ok [0-9]+ /, "", line)
-		if (line ~ /^# SKIP /) { res = "skip"; sub(/^# SKIP /, "", line) }
-		else if (line ~ /^# XFAIL /) sub(/^# XFAIL /, "", line)
-		name = line
-		sub(/: .*/, "", name)
-		cfg = name
-		if (!sub(/.*@/, "", cfg) || !(cfg in known)) cfg = "default"
-		count[cfg, res]++
-	}
-	END {
-		for (i = 1; i <= n; i++)
-			printf "%s %d %d %d\n", order[i], count[order[i], "pass"],
-			       count[order[i], "fail"], count[order[i], "skip"]
-	}' "$log"
-}
-
-# A row per configuration under the host's row; each counts as one cell
-# of the kernel x CPU x configuration matrix ($OUT/cells): failed if a
-# result failed, skipped if every result skipped (the reason shown), else
-# passed.
-add_config_rows() {
-	local log=$1 cfg pass fail skip why any=0 configs counts
-	local -A reason=()
-	configs=$(log_configs "$log")
-	# A host whose tests all skipped as a whole (no masks) has no cells.
-	[ -n "$configs" ] || return 0
-	while read -r cfg why; do
-		reason[$cfg]=$why
-	done <<<"$configs"
-	counts=$(result_counts "$log" $(cut -d' ' -f1 <<<"$configs"))
-	while read -r cfg pass fail skip; do
-		[ $((pass + fail + skip)) -gt 0 ] && any=1
-	done <<<"$counts"
-	[ "$any" = 1 ] || return 0
-	while read -r cfg pass fail skip; do
-		why=${reason[$cfg]}
-		if [ "$fail" -gt 0 ]; then
-			echo fail >>"$OUT/cells"
-			why=
-		elif [ "$pass" = 0 ]; then
-			echo skip >>"$OUT/cells"
-		else
-			echo pass >>"$OUT/cells"
-			why=
-		fi
-		printf '%-24s %-16s %-12s %8s %6d %6d %7d %8s%s\n' "" "" "$cfg" \
-			"$(walked_fields "$log" "$cfg")" "$pass" "$fail" "$skip" "" "${why:+  $why}" >>"$OUT/rows"
-	done <<<"$counts"
-}
-
-# The writable fields of the host: the walk's record, or nothing.
-writable_fields() {
-	idregs_records "$1" writable-fields | head -n 1
-}
-
-# Boot one host and leave "pass fail skip seconds fields|verdict" in $log.sum.
+# Boot one host and leave "SECONDS|VERDICT" in $log.sum (VERDICT: what
+# went wrong with the boot, emu_verdict; empty for a clean end).
 boot_one() {
-	local kdir=$1 cpu=$2 img=$3 log=$4
-	local start=$SECONDS rc verdict pass fail skip fields
-	local bound=$((EMU_BOOT_ALLOWANCE + TEST_TIMEOUT * ${#TESTS[@]}))
-	emu_boot "$kdir" "$cpu" "$img" "$log" "$bound"
+	local kdir=$1 cpu=$2 img=$3 log=$4 start=$SECONDS rc
+	emu_boot "$kdir" "$cpu" "$img" "$log" "$(emu_run_bound "$TEST_TIMEOUT" ${#TESTS[@]})"
 	rc=$?
-	verdict=$(emu_verdict "$rc" "$log")
-	read -r pass fail skip <<<"$(emu_counts "$log")"
-	[ -n "$verdict" ] && fail=$((${fail:-0} + 1))
-	fields=$(writable_fields "$log")
-	echo "${pass:-0} ${fail:-0} ${skip:-0} $((SECONDS - start)) ${fields:--}|$verdict" >"$log.sum"
+	echo "$((SECONDS - start))|$(emu_verdict "$rc" "$log")" >"$log.sum"
 }
 
 # The host's line in the run's KTAP stream ($4 = its number), its rows.
 report_host() {
-	local kdir=$1 cpu=$2 log=$3 nr=$4 counts verdict pass fail skip secs fields release
+	local kdir=$1 cpu=$2 log=$3 nr=$4 secs verdict release
 	release=$(emu_booted_release "$log")
 	[ -n "$release" ] || release=$(emu_release "$kdir")
-	IFS='|' read -r counts verdict <"$log.sum"
-	read -r pass fail skip secs fields <<<"$counts"
+	IFS='|' read -r secs verdict <"$log.sum"
 	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu$HOST_TAG"
-	if [ "$fail" -gt 0 ]; then
-		echo "not ok $nr $release -cpu $cpu$HOST_TAG${verdict:+ # $verdict}"
-	elif [ "$pass" = 0 ]; then
-		echo "ok $nr $release -cpu $cpu$HOST_TAG # SKIP"
-	else
-		echo "ok $nr $release -cpu $cpu$HOST_TAG"
-	fi
-	add_summary "$release" "$cpu${HOST_FLAVOUR:+/$HOST_FLAVOUR}" "$pass" "$fail" "$skip" "$secs" "$verdict" "$fields"
-	add_config_rows "$log"
+	case "$(idregs_console host-result "$log" "$verdict")" in
+	fail) echo "not ok $nr $release -cpu $cpu$HOST_TAG${verdict:+ # $verdict}" ;;
+	skip) echo "ok $nr $release -cpu $cpu$HOST_TAG # SKIP" ;;
+	*) echo "ok $nr $release -cpu $cpu$HOST_TAG" ;;
+	esac
+	add_host "$log" "$release" "$cpu${HOST_FLAVOUR:+/$HOST_FLAVOUR}" "$secs" "$verdict"
 }
 
 # Hosts one after another with the console streamed, or JOBS at a time
@@ -406,14 +295,11 @@ run_emulated() {
 }
 
 run_native() {
-	local start=$SECONDS pass fail skip
+	local start=$SECONDS
 	write_list "$OUT" >"$OUT/run.list"
 	"$OUT/ktap_runner" "$OUT/run.list" | tee "$OUT/native.log"
-	read -r pass fail skip <<<"$(emu_counts "$OUT/native.log")"
-	[ -n "$pass" ] || die "the runner ended without a result"
-	add_summary "$(uname -r)" native "$pass" "$fail" "$skip" $((SECONDS - start)) "" \
-		"$(writable_fields "$OUT/native.log")"
-	add_config_rows "$OUT/native.log"
+	[ -n "$(emu_counts "$OUT/native.log")" ] || die "the runner ended without a result"
+	add_host "$OUT/native.log" "$(uname -r)" native $((SECONDS - start)) ""
 }
 
 list() {
@@ -426,42 +312,15 @@ list() {
 	echo "matrix vCPU configurations: $MATRIX_VCPUS"
 }
 
-# The table and the totals from $OUT's files; the exit status.
+# The table and the totals from the hosts' consoles (console.py
+# summary); the exit status.
 summarise() {
-	local pass fail skip tot_pass=0 tot_fail=0 tot_skip=0 cell
-	local cells_pass=0 cells_fail=0 cells_skip=0 row
-	touch "$OUT/hosts" "$OUT/rows" "$OUT/cells"
-	while read -r pass fail skip; do
-		tot_pass=$((tot_pass + pass)) tot_fail=$((tot_fail + fail)) tot_skip=$((tot_skip + skip))
-	done <"$OUT/hosts"
-	while read -r cell; do
-		case "$cell" in
-		pass) cells_pass=$((cells_pass + 1)) ;;
-		fail) cells_fail=$((cells_fail + 1)) ;;
-		skip) cells_skip=$((cells_skip + 1)) ;;
-		esac
-	done <"$OUT/cells"
-	echo "#"
-	echo "# (tests) rows count the tests of a host; the rows under it count their results per vCPU configuration"
-	echo "# $(printf '%-24s %-16s %-12s %8s %6s %6s %7s %8s' kernel cpu vcpu writable passed failed skipped time)"
-	while IFS= read -r row; do
-		row="# $row"
-		echo "${row%"${row##*[! ]}"}"
-	done <"$OUT/rows"
-	echo "# kernel x cpu x vCPU configuration: $cells_pass passed, $cells_fail failed, $cells_skip skipped"
-	echo "$tot_pass passed, $tot_fail failed, $tot_skip skipped"
-
+	touch "$OUT/hosts"
 	if [ "$EXPECT_SKIP" = 1 ]; then
-		if [ "$tot_fail" = 0 ] && [ "$tot_pass" = 0 ] && [ "$tot_skip" -gt 0 ]; then
-			echo "# every test skipped, as expected"
-			return 0
-		fi
-		echo "run_tests: error: expected every test to skip" >&2
-		return 1
+		idregs_console summary --expect-skip "$OUT/hosts"
+	else
+		idregs_console summary "$OUT/hosts"
 	fi
-	[ "$tot_fail" -gt 0 ] && return 1
-	[ "$tot_pass" = 0 ] && return 4
-	return 0
 }
 
 main() {

@@ -6,7 +6,13 @@
 # a cache outside the work tree, so that a fresh clone reuses them.  Once
 # everything is in place a run does no apt work at all: --refresh re-resolves
 # "newest in suite" and fetches whatever changed.
+#
+# This script runs apt and dpkg and moves files; which package and which
+# version it takes (the newest in a series, a Depends closure's libraries,
+# the extra kernels) is decided by scripts/deps_resolve.py, unit-tested.
 set -euo pipefail
+
+RESOLVE="python3 $(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/deps_resolve.py"
 
 CACHE=${IDREGS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/idregs}
 # Kernel series of the matrix; the newest Debian arm64 build of each.
@@ -139,7 +145,7 @@ pkg_installed() {
 qemu_ok() {
 	command -v qemu-system-aarch64 >/dev/null 2>&1 || return 1
 	local v
-	v=$(qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+	v=$(qemu-system-aarch64 --version | $RESOLVE major)
 	[ -n "$v" ] && [ "$v" -ge "$QEMU_MIN" ]
 }
 
@@ -154,11 +160,7 @@ apt_install() {
 # The highest version of PKG among all configured suites whose upstream
 # version starts with PREFIX ("7" matches 7.x, "6.1" matches 6.1.x only).
 newest_version() {
-	local pkg=$1 prefix=$2
-	apt-cache madison "$pkg" | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
-		grep -E "^${prefix//./\\.}\\.[0-9]" | sort -u |
-		while read -r v; do echo "$v"; done | sort -V | tail -n 1 |
-		{ read -r best || true; echo "${best:-}"; }
+	apt-cache madison "$1" | $RESOLVE newest "$2"
 }
 
 install_tools() {
@@ -178,7 +180,7 @@ install_tools() {
 		setup_apt
 		apt_update
 		local v
-		v=$(apt-cache policy qemu-system-arm | sed -n 's/.*Candidate: [0-9]*:\{0,1\}\([0-9]*\)\..*/\1/p')
+		v=$(apt-cache policy qemu-system-arm | $RESOLVE candidate-major)
 		if [ -n "$v" ] && [ "$v" -ge "$QEMU_MIN" ]; then
 			apt_install qemu-system-arm
 		else
@@ -244,14 +246,14 @@ need_fetch() {
 	[ -e "$made" ] && [ "$refresh" = 0 ] && return 1
 	setup_apt
 	apt_update
-	candidate=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
-	[ -n "$candidate" ] && [ "$candidate" != "(none)" ] || die "no $pkg candidate"
+	candidate=$(apt-cache policy "$pkg" | $RESOLVE candidate)
+	[ -n "$candidate" ] || die "no $pkg candidate"
 	! [ -e "$made" ] || [ "$(cat "$version_file" 2>/dev/null)" != "$candidate" ]
 }
 
+# NAME=VERSION of the Depends of package $1 (NAME=VER) pinned with (= VERSION).
 deb_depends() {
-	apt-cache show "$1" | sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
-		sed -n 's/^ *\([^ |]*\) *(= *\([^)]*\)).*/\1=\2/p'
+	apt-cache show "$1" | $RESOLVE pinned-depends
 }
 
 # The kernel image of the package tree extracted in $1 into $2 (vmlinuz,
@@ -391,17 +393,7 @@ QEMU_ARM64_BIN=usr/bin/qemu-system-aarch64
 # build: its highest version in the configured suites.  One apt-cache call
 # for them all (on a busy machine each call takes seconds).
 newest_arm64_versions() {
-	local name v last='' best=''
-	while read -r name v; do
-		if [ "$name" != "$last" ]; then
-			[ -z "$last" ] || echo "$last $best"
-			last=$name best=$v
-		elif dpkg --compare-versions "$v" gt "$best"; then
-			best=$v
-		fi
-	done < <(apt-cache madison "${@/%/:arm64}" | awk -F'|' '{
-		gsub(/ /, "", $1); gsub(/ /, "", $2); sub(/:arm64$/, "", $1); print $1, $2 }')
-	[ -z "$last" ] || echo "$last $best"
+	apt-cache madison "${@/%/:arm64}" | $RESOLVE newest-each
 }
 
 # The shared-library packages (lib*, and zlib1g: the one Debian does not
@@ -409,8 +401,7 @@ newest_arm64_versions() {
 # arguments (name:arm64=version): the first of each set of alternatives, by
 # name.  (qemu's other dependencies are its data files and helpers.)
 lib_depends() {
-	apt-cache show "$@" | sed -n 's/^\(Pre-\)\{0,1\}Depends: //p' | tr ',' '\n' |
-		sed -n 's/^ *\([^ |:(]*\).*/\1/p' | grep -E '^(lib|zlib1g$)' | sort -u
+	apt-cache show "$@" | $RESOLVE lib-depends
 }
 
 # apt-get download, in one call, those of the arguments (name:arm64=version)
@@ -556,28 +547,17 @@ fetch_source() {
 # lists), oldest first.
 source_series() {
 	setup_apt
-	apt-cache pkgnames linux-source- | sed -n 's/^linux-source-\([0-9]*\.[0-9]*\)$/\1/p' |
-		sort -uV
+	apt-cache pkgnames linux-source- | $RESOLVE source-series
 }
 
 # "SERIES RELEASE PACKAGE" for the newest build of each series Debian has
-# arm64 images of, strictly between the series $1 and $2, and the
-# 16K-page build of series $2; PACKAGE is the linux-image-RELEASE (6.x up
-# to 6.19 hold vmlinuz, 7.x depend on linux-binary-RELEASE, which does).
-# 6.1's ABI-named packages (linux-image-6.1.0-57-arm64) are below any
-# series read here and not matched.
+# arm64 images of, strictly between the series $1 and $2 and not a series
+# of the matrix (KERNEL_SERIES: kernels/SERIES has it), and the 16K-page
+# build of series $2 (SERIES 7.3-16k, RELEASE 7.3.4-16k); PACKAGE is the
+# linux-image-RELEASE (6.x up to 6.19 hold vmlinuz, 7.x depend on
+# linux-binary-RELEASE, which does).
 extra_kernel_list() {
-	local lo=$1 hi=$2
-	apt-cache pkgnames linux-image- |
-		sed -n 's/^linux-image-\([0-9]*\.[0-9]*\)\.\([0-9]*\)+deb[0-9.]*-arm64\(-16k\)\{0,1\}$/\1 \1.\2 \3 &/p' |
-		sort -V | awk -v lo="$lo" -v hi="$hi" '
-		function vkey(v,  a) { split(v, a, "."); return a[1] * 1000 + a[2] }
-		{
-			s = $1; if ($4 == "") { pkg = $3; flav = "" } else { pkg = $4; flav = $3 }
-			if (flav == "" && vkey(s) > vkey(lo) && vkey(s) < vkey(hi)) best[s] = $2 " " pkg
-			if (flav == "-16k" && vkey(s) == vkey(hi)) best[s "-16k"] = $2 flav " " pkg
-		}
-		END { for (k in best) print k, best[k] }' | sort -V
+	apt-cache pkgnames linux-image- | $RESOLVE extra-kernels "$1" "$2" "$KERNEL_SERIES"
 }
 
 # Extract the vmlinuz of linux-image-RELEASE (newest version of that
@@ -589,8 +569,7 @@ fetch_extra_kernel() {
 	local dest="$CACHE/kernels/extra/$rel"
 	[ -s "$dest/vmlinuz" ] && [ "$refresh" = 0 ] && return 0
 	local ver
-	ver=$(apt-cache madison "$pkg:arm64" | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
-		sort -V | tail -n 1)
+	ver=$(apt-cache madison "$pkg:arm64" | $RESOLVE newest)
 	[ -n "$ver" ] || die "no $pkg:arm64 in the configured suites"
 	[ -s "$dest/vmlinuz" ] && [ "$(cat "$dest/package-version" 2>/dev/null)" = "$ver" ] && return 0
 	local deb spec=$pkg:arm64=$ver dep
@@ -613,9 +592,8 @@ fetch_extra_kernel() {
 
 fetch_extra_kernels() {
 	[ "$EXTRA_KERNELS" = no ] && return 0
-	local all lo hi line
-	all=$(for s in $SOURCE_SERIES; do echo "$s"; done | grep -E '^[0-9]+\.[0-9]+$' | sort -V)
-	lo=$(echo "$all" | head -n 1) hi=$(echo "$all" | tail -n 1)
+	local lo hi line
+	read -r lo hi <<<"$($RESOLVE series-range $SOURCE_SERIES </dev/null)"
 	[ -n "$lo" ] && [ "$lo" != "$hi" ] || return 0
 	# Complete and not asked to look again: no apt work.
 	if [ "$refresh" = 0 ] && [ -s "$CACHE/kernels/extra/list" ]; then
@@ -626,9 +604,7 @@ fetch_extra_kernels() {
 		[ "$missing" = 0 ] && return 0
 	fi
 	mkdir -p "$CACHE/kernels/extra"
-	# Series the matrix has in kernels/SERIES are not fetched again.
-	extra_kernel_list "$lo" "$hi" | awk -v m=" $KERNEL_SERIES " 'index(m, " " $1 " ") == 0' \
-		>"$CACHE/kernels/extra/list.new"
+	extra_kernel_list "$lo" "$hi" >"$CACHE/kernels/extra/list.new"
 	while read -r line; do
 		# shellcheck disable=SC2086
 		fetch_extra_kernel $line
@@ -637,6 +613,8 @@ fetch_extra_kernels() {
 }
 
 mkdir -p "$CACHE"
+# The tools first: deps_resolve.py needs python3.
+install_tools
 series_from_apt=0
 if [ -z "$SOURCE_SERIES" ]; then
 	series_from_apt=1
@@ -647,7 +625,6 @@ if [ -z "$SOURCE_SERIES" ]; then
 		[ "$SOURCE_SERIES" != "7 " ] || die "apt knows no linux-source-X.Y package"
 	fi
 fi
-install_tools
 install_jansson
 fetch_jansson_arm64
 fetch_busybox_arm64

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Expectation files: see expect.h for the format. */
+/* Known-result files (expectations and known findings): expect.h. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -108,42 +108,113 @@ enum line_error {
 	LINE_VALUES,
 	LINE_DIR,
 	LINE_DUPLICATE,
+	LINE_KIND,
 };
 
 static const char *const line_errors[] = {
-	[LINE_FIELDS] = "need TARGET KERNELS values=LIST direction=DIR REASON",
-	[LINE_LONG] = "target or reason too long",
+	[LINE_FIELDS] = "need TARGET KERNELS values=LIST direction=DIR REASON, or TARGET KERNELS finding=ID [cpu=LIST] REASON",
+	[LINE_LONG] = "target, reason, finding or cpu list too long",
 	[LINE_KERNELS] = "KERNELS must be *, X.Y, X.Y- or X.Y-A.B",
 	[LINE_VALUES] = "values= must be a list of numbers and ranges, e.g. values=0-5,0xf (at most 8): the values where KVM differs",
 	[LINE_DIR] = "direction= must be accepts, refuses or reads: which way KVM differs from the prediction",
 	[LINE_DUPLICATE] = "a second entry for the same target and kernels",
+	[LINE_KIND] = "an entry is an expectation (values=, direction=) or a known finding (finding=, cpu=), not both",
 };
 
-/* The next blank-separated word of *@save, or NULL. */
-static char *next_word(char **save)
+/* Copy @src into @dst of @size; false if it does not fit. */
+static bool copy_word(char *dst, size_t size, const char *src)
 {
-	return strtok_r(NULL, " \t", save);
+	size_t len = strlen(src);
+
+	if (len >= size)
+		return false;
+	memcpy(dst, src, len + 1);
+	return true;
+}
+
+static const char *const keys[] = { "values=", "direction=", "finding=", "cpu=" };
+
+/* Does the word at @w start with a key?  Its index, or -1. */
+static int key_of(const char *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strncmp(w, keys[i], strlen(keys[i])))
+			return i;
+	return -1;
+}
+
+/* The KEY=VALUE word @word (key @key) into @x. */
+static enum line_error parse_key(struct idreg_expectation *x, int key, const char *word,
+				 bool *has_values, bool *has_dir)
+{
+	const char *v = word + strlen(keys[key]);
+
+	switch (key) {
+	case 0:
+		*has_values = true;
+		return parse_values(x, v) ? LINE_VALUES : LINE_OK;
+	case 1:
+		*has_dir = true;
+		return parse_dir(v, &x->dir) ? LINE_DIR : LINE_OK;
+	case 2:
+		if (!*v)
+			return LINE_FIELDS;
+		return copy_word(x->finding, sizeof(x->finding), v) ? LINE_OK : LINE_LONG;
+	default:
+		if (!*v)
+			return LINE_FIELDS;
+		return copy_word(x->cpus, sizeof(x->cpus), v) ? LINE_OK : LINE_LONG;
+	}
+}
+
+/* The next blank-separated word at *@p, or NULL; *@p moves past it. */
+static char *take_word(char **p)
+{
+	char *w = *p + strspn(*p, " \t");
+	size_t len = strcspn(w, " \t");
+
+	if (!len)
+		return NULL;
+	*p = w + len;
+	if (**p)
+		*(*p)++ = 0;
+	return w;
 }
 
 static enum line_error parse_line(struct idreg_expectation *x, char *line)
 {
-	char *target, *kernels, *values, *dir, *reason, *save;
+	char *target, *kernels, *word, *reason, *p = line;
+	bool has_values = false, has_dir = false;
+	enum line_error err;
+	int key;
 
 	memset(x, 0, sizeof(*x));
-	target = strtok_r(line, " \t", &save);
-	kernels = next_word(&save);
-	values = next_word(&save);
-	dir = next_word(&save);
-	reason = strtok_r(NULL, "", &save);
-	while (reason && (*reason == ' ' || *reason == '\t'))
-		reason++;
+	target = take_word(&p);
+	kernels = take_word(&p);
 	if (!target || !kernels)
 		return LINE_FIELDS;
-	if (!values || strncmp(values, "values=", 7) || parse_values(x, values + 7))
+	/* KEY=VALUE words, then the reason: the rest of the line. */
+	for (;;) {
+		reason = p + strspn(p, " \t");
+		key = key_of(reason);
+		if (key < 0)
+			break;
+		word = take_word(&p);
+		err = parse_key(x, key, word, &has_values, &has_dir);
+		if (err)
+			return err;
+	}
+	if (x->finding[0] || x->cpus[0]) {
+		if (has_values || has_dir || !x->finding[0])
+			return LINE_KIND;
+	} else if (!has_values) {
 		return LINE_VALUES;
-	if (!dir || strncmp(dir, "direction=", 10) || parse_dir(dir + 10, &x->dir))
+	} else if (!has_dir) {
 		return LINE_DIR;
-	if (!reason || !*reason)
+	}
+	if (!*reason)
 		return LINE_FIELDS;
 	if (strlen(target) >= sizeof(x->target) || strlen(reason) >= sizeof(x->reason))
 		return LINE_LONG;
@@ -155,14 +226,42 @@ static enum line_error parse_line(struct idreg_expectation *x, char *line)
 	return LINE_OK;
 }
 
+/* Do CPU lists @a and @b ("" any, else comma-separated) share a model? */
+static bool cpus_overlap(const char *a, const char *b)
+{
+	const char *p = a;
+
+	if (!*a || !*b)
+		return true;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		const char *q = b;
+
+		while (*q) {
+			size_t qlen = strcspn(q, ",");
+
+			if (qlen == len && !strncmp(p, q, len))
+				return true;
+			q += qlen + (q[qlen] == ',');
+		}
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
 static bool duplicate(const struct idreg_expectations *e, const struct idreg_expectation *x)
 {
 	unsigned int i;
 
-	for (i = 0; i < e->nr; i++)
-		if (!strcmp(e->items[i].target, x->target) &&
-		    x->from <= e->items[i].to && e->items[i].from <= x->to)
+	for (i = 0; i < e->nr; i++) {
+		const struct idreg_expectation *y = &e->items[i];
+
+		if (strcmp(y->target, x->target) || x->from > y->to || y->from > x->to ||
+		    idreg_expect_is_finding(x) != idreg_expect_is_finding(y))
+			continue;
+		if (!idreg_expect_is_finding(x) || cpus_overlap(x->cpus, y->cpus))
 			return true;
+	}
 	return false;
 }
 
@@ -249,13 +348,27 @@ static bool applies(const struct idreg_expectation *x, unsigned int v)
 	return v && v >= x->from && v <= x->to;
 }
 
+bool idreg_expect_is_finding(const struct idreg_expectation *x)
+{
+	return x->finding[0] != 0;
+}
+
+bool idreg_expect_applies(const struct idreg_expectation *x, const char *release,
+			  const char *cpu)
+{
+	if (!applies(x, idreg_kernel_version(release)))
+		return false;
+	return !x->cpus[0] || !cpu || cpus_overlap(x->cpus, cpu);
+}
+
 struct idreg_expectation *
 idreg_expect_find(struct idreg_expectations *e, const char *target, const char *release)
 {
 	unsigned int v = idreg_kernel_version(release), i;
 
 	for (i = 0; i < e->nr; i++)
-		if (!strcmp(e->items[i].target, target) && applies(&e->items[i], v))
+		if (!strcmp(e->items[i].target, target) && applies(&e->items[i], v) &&
+		    !idreg_expect_is_finding(&e->items[i]))
 			return &e->items[i];
 	return NULL;
 }
@@ -282,7 +395,7 @@ unsigned int idreg_expect_stale(const struct idreg_expectations *e, const char *
 	for (i = 0; i < e->nr; i++) {
 		const struct idreg_expectation *x = &e->items[i];
 
-		if (!applies(x, v) || x->matched)
+		if (!applies(x, v) || x->matched || idreg_expect_is_finding(x))
 			continue;
 		if (!n++)
 			snprintf(err, IDREG_ERR_LEN, "line %u: %s (direction=%s) matched nothing on %s",
@@ -299,6 +412,10 @@ static const char *const reg_results[] = {
 /* Results that name no register. */
 static const char *const test_results[] = {
 	"apply", "run", "changes", "current_values", "snapshot", "features", "hidden", "errno_after_run",
+};
+/* Test-wide results with a kind after the '.': "masks.kept_writable". */
+static const char *const test_groups[] = {
+	"masks",
 };
 static const char *const variants[] = {
 	"imp_id_writable", "default", "seeded", "lowest", "ctr",
@@ -368,7 +485,10 @@ static bool target_known(const char *target)
 	if (at && !suffix_known(at + 1))
 		return false;
 	if (!dot || dot > target + len)
-		return in_list(target, len, test_results, ARRAY_SIZE(test_results));
+		return in_list(target, len, test_results, ARRAY_SIZE(test_results)) ||
+		       reg_known(target, len, &reg);
+	if (in_list(target, dot - target, test_groups, ARRAY_SIZE(test_groups)))
+		return dot + 1 < target + len;
 	if (!reg_known(target, dot - target, &reg))
 		return false;
 	snprintf(rest, sizeof(rest), "%.*s", (int)(len - (dot + 1 - target)), dot + 1);

@@ -1,27 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Expectation files: differences between KVM and the prediction that
- * userspace truly cannot predict.  One per line:
+ * Known-result files, the one mechanism for results that differ from what
+ * idregs predicts on some kernels (docs/findings.md says which is which).
+ * One entry per line:
  *
- *     TARGET  KERNELS  values=LIST  direction=DIR  REASON...
+ *     TARGET  KERNELS  KEY=VALUE...  REASON...
  *
  * TARGET is a result name as the test prints it (REG.FIELD, REG.bits[h:l],
  * REG.outside_mask, REG.view@MODEL, ..., with an @variant suffix where the
  * test adds one).  KERNELS is "*", "X.Y" (that series), "X.Y-" (from it
  * on) or "X.Y-A.B"; a release such as "7.3.4" or "7.3.4+deb13-arm64" is
- * in X.Y = 7.3.  values=LIST is required: the values where KVM differs,
- * numbers and ranges, e.g. "values=0-5,0xf" -- field values for a field's
- * result, bit numbers for REG.outside_mask, REG.bits[h:l] and the guest's
- * view.  direction=DIR is required: "accepts" (KVM accepts where refusal
- * was predicted), "refuses" (KVM refuses where acceptance was predicted) or
- * "reads" (the answer was as predicted, but the register reads back, or
- * the guest sees, another value).  REASON is free text and required.  '#'
- * starts a comment line.  One target may not have two entries for the same
- * kernel.
+ * in X.Y = 7.3.  REASON is free text and required.  '#' starts a comment
+ * line.  An entry is one of two kinds:
  *
- * A difference at a value or in a direction the entry does not name is a
+ * An expectation (values=LIST direction=DIR): a difference userspace truly
+ * cannot predict; the test reports it XFAIL.  values=LIST: the values
+ * where KVM differs, numbers and ranges, e.g. "values=0-5,0xf" -- field
+ * values for a field's result, bit numbers for REG.outside_mask,
+ * REG.bits[h:l] and the guest's view.  direction=DIR: "accepts" (KVM
+ * accepts where refusal was predicted), "refuses" (KVM refuses where
+ * acceptance was predicted) or "reads" (the answer was as predicted, but
+ * the register reads back, or the guest sees, another value).  A
+ * difference at a value or in a direction the entry does not name is a
  * failure; so is an entry that applies to the running kernel and matched
- * nothing in the run (a stale excuse).
+ * nothing in the run (a stale excuse).  The tests read theirs from
+ * selftests/TEST.expect, installed beside them.
+ *
+ * A known finding (finding=ID [cpu=LIST]): a KVM bug; the result stays a
+ * failure and tools/check-kernels.sh counts it as known (ID: its section
+ * in docs/findings.md; cpu=: the QEMU CPU models it fails on, comma-
+ * separated, default every one).  A finding that no longer fails is
+ * stale there.  tools/check-kernels.known holds them; the tests ignore
+ * findings.
+ *
+ * One target may not have two entries of a kind for the same kernel (and,
+ * for findings, a CPU in common).
  */
 #ifndef IDREGS_EXPECT_H
 #define IDREGS_EXPECT_H
@@ -50,6 +63,8 @@ struct idreg_expectation {
 	char reason[640];
 	unsigned int line;		/* in its file */
 	unsigned int matched;		/* differences it excused in this run */
+	char finding[64];		/* a known finding's id, or "": an expectation */
+	char cpus[128];			/* the CPU models a finding is on; "": any */
 };
 
 struct idreg_expectations {
@@ -66,7 +81,15 @@ int idreg_expect_load(struct idreg_expectations *e, const char *path);
 int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0,
 			     const char *file);
 
-/* The expectation for @target on kernel @release ("7.3.4+deb13-arm64"). */
+/* Is @x a known finding (finding=), not an expectation? */
+bool idreg_expect_is_finding(const struct idreg_expectation *x);
+/* Does @x apply to kernel @release (and, for a finding, CPU model @cpu)? */
+bool idreg_expect_applies(const struct idreg_expectation *x, const char *release,
+			  const char *cpu);
+/*
+ * The expectation for @target on kernel @release ("7.3.4+deb13-arm64"):
+ * findings are never one.
+ */
 struct idreg_expectation *
 idreg_expect_find(struct idreg_expectations *e, const char *target,
 		  const char *release);
@@ -75,8 +98,8 @@ bool idreg_expect_covers(const struct idreg_expectation *x, unsigned long long v
 			 enum idreg_expect_dir dir);
 const char *idreg_expect_dir_name(enum idreg_expect_dir dir);
 /*
- * The entries that apply to kernel @release and matched nothing (stale):
- * their number; the first is named in @err (IDREG_ERR_LEN).
+ * The expectations that apply to kernel @release and matched nothing
+ * (stale): their number; the first is named in @err (IDREG_ERR_LEN).
  */
 unsigned int idreg_expect_stale(const struct idreg_expectations *e, const char *release,
 				char *err);

@@ -8,16 +8,27 @@
 # (those a host without MTE or nested virtualization cannot give skip).
 #
 # A kernel passes when the results that fail on it are exactly its known
-# findings (tools/check-kernels.known: kernel series, CPUs, result name,
-# finding id in docs/findings.md): a KVM bug stays failing in the suite
-# and known here, a false failure fails the check, and so does a finding
-# that no longer fails (the file cannot rot).  A 16K-page kernel on a CPU
-# without the 16K granule cannot boot: reported as a skip with the reason.
+# findings: a KVM bug stays failing in the suite and known here, a false
+# failure fails the check, and so does a finding that no longer fails
+# (the file cannot rot).  A 16K-page kernel on a CPU without the 16K
+# granule cannot boot: reported as a skip with the reason.
+#
+# Known results have one mechanism (selftests/expect.h, docs/findings.md):
+# a file of entries "RESULT KERNELS KEY=VALUE... REASON" read by one
+# parser (selftests/expect.c).  An expectation (values=, direction=), in
+# selftests/TEST.expect, is a difference userspace cannot predict: the
+# test itself reports it XFAIL.  A known finding (finding=ID, cpu=LIST),
+# in tools/check-kernels.known, is a KVM bug: the result stays a failure
+# and this check counts it as known (build/expect-list lists the findings
+# for a kernel and CPU; tools/lib/console.py compares them with the
+# console).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
+. "$TOP/tools/lib/idregs.sh"
 KNOWN=$TOP/tools/check-kernels.known
+EXPECT_LIST=$TOP/build/expect-list
 CPUS=max
 JOBS=2
 LOG_DIR=
@@ -36,7 +47,8 @@ usage: tools/check-kernels.sh [--cpu LIST] [--jobs N] [--log-dir DIR] [--known F
   Boot every kernel of \$IDREGS_CACHE/kernels/extra/ (make deps; now:
   $CACHE/kernels/extra) on -cpu max (or LIST) with every vCPU
   configuration and compare the failing results with the known findings
-  ($KNOWN: SERIES CPUS RESULT FINDING lines).  RELEASE: only these
+  ($KNOWN: RESULT SERIES finding=ID cpu=CPUS REASON lines, the format
+  of selftests/expect.h).  RELEASE: only these
   (6.18.15, 7.3.4-16k).  --jobs N: hosts at a time (default $JOBS).
   Exit 0 when every kernel fails exactly its known findings; 1 otherwise.
 USAGE
@@ -57,6 +69,8 @@ while [ $# -gt 0 ]; do
 done
 
 [ -f "$KNOWN" ] || { echo "check-kernels: no known-findings file $KNOWN" >&2; exit 2; }
+make -s -C "$TOP" build/expect-list || exit 2
+"$EXPECT_LIST" "$KNOWN" 0.0 >/dev/null || exit 2
 if [ -z "$LOG_DIR" ]; then
 	LOG_DIR=$TOP/build/check-kernels
 fi
@@ -116,62 +130,43 @@ for rel in "${releases[@]}"; do
 done
 wait || true
 
-# The failing results of a host: the first word of each "not ok" line of
-# a test's results (nested under the test), without a trailing ':'.
-failing() {
-	sed -n 's/^    # not ok [0-9]* \([^ ]*\).*/\1/p' "$1" | sed 's/:$//' | sort -u
-}
-
-known_for() {
-	local series=$1 cpu=$2
-	awk -v s="$series" -v c="$cpu" '!/^#/ && NF >= 4 && $1 == s &&
-		($2 == "*" || index("," $2 ",", "," c ",")) { print $3 }' "$KNOWN" | sort -u
-}
-
-finding_of() {
-	awk -v s="$1" -v r="$2" '!/^#/ && $1 == s && $3 == r { print $4; exit }' "$KNOWN"
-}
-
 bad=0
 printf '%-22s %-12s %7s %7s %7s %6s %8s %5s  %s\n' kernel cpu passed failed skipped known unknown secs verdict
 for h in "${hosts[@]}"; do
 	read -r rel cpu <<<"$h"
 	base=$LOG_DIR/$rel-$cpu
-	series=$(series_of "$rel")
 	if [ -f "$base.skip" ]; then
 		printf '%-22s %-12s %7s %7s %7s %6s %8s %5s  %s\n' "$rel" "$cpu" - - - - - 0 "$(cat "$base.skip")"
 		continue
 	fi
 	read -r rc secs <"$base.done"
-	totals=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$base.out" | tail -n 1)
-	read -r np nf ns <<<"${totals:-? ? ?}"
-	mapfile -t got < <(failing "$base.out")
-	mapfile -t want_f < <(known_for "$series" "$cpu")
-	unexpected=$(comm -23 <(printf '%s\n' "${got[@]}" | sed '/^$/d') <(printf '%s\n' "${want_f[@]}" | sed '/^$/d'))
-	fixed=$(comm -13 <(printf '%s\n' "${got[@]}" | sed '/^$/d') <(printf '%s\n' "${want_f[@]}" | sed '/^$/d'))
-	nknown=$(comm -12 <(printf '%s\n' "${got[@]}" | sed '/^$/d') <(printf '%s\n' "${want_f[@]}" | sed '/^$/d') | sed '/^$/d' | wc -l)
-	nunexp=$(echo "$unexpected" | sed '/^$/d' | wc -l)
+	# The host's console, read by the one reader (tools/lib/console.py):
+	# its counts, the boot's own verdict, its failures against the
+	# findings known for its series and CPU (build/expect-list).
+	log=$(find "$base.logs" -name 'console-*.log' 2>/dev/null | head -n 1)
+	log=${log:-$base.logs/missing.log}
+	read -r np nf ns <<<"$(idregs_console counts "$log")"
+	host=$(idregs_console host "$log" "$(cat "$log.rc" 2>/dev/null || echo "$rc")")
+	"$EXPECT_LIST" "$KNOWN" "$(series_of "$rel")" "$cpu" >"$base.findings"
+	idregs_console known "$log" "$base.findings" >"$base.known"
+	nknown=$(awk -F'\t' '$1 == "known" { print $2 }' "$base.known")
+	nunexp=$(grep -c '^unknown' "$base.known" || true)
 	verdict=ok
-	# A host that failed with no failing result (no boot, a crash, a hang).
-	if [ -z "$totals" ] || { [ "$rc" != 0 ] && [ ${#got[@]} = 0 ]; }; then
-		verdict="host failed (run_tests.sh status $rc): $(grep -m 1 -E '^not ok|error' "$base.out" || true)"
-	elif [ -n "$unexpected" ] || [ -n "$fixed" ]; then
+	if [ -n "$host" ]; then
+		verdict="host failed (run_tests.sh status $rc): $host"
+	elif grep -q '^unknown\|^fixed' "$base.known"; then
 		verdict=FAIL
 	fi
-	printf '%-22s %-12s %7s %7s %7s %6s %8s %5s  %s\n' "$rel" "$cpu" "$np" "$nf" "$ns" \
+	printf '%-22s %-12s %7s %7s %7s %6s %8s %5s  %s\n' "$rel" "$cpu" "${np:-?}" "${nf:-?}" "${ns:-?}" \
 		"$nknown" "$nunexp" "$secs" "$verdict"
 	[ "$verdict" = ok ] || bad=$((bad + 1))
-	while read -r r; do
-		[ -n "$r" ] || continue
-		echo "    unknown failure: $(grep -m 1 -E "^    # not ok [0-9]+ $r[: ]" "$base.out" |
-			sed 's/^    # not ok [0-9]* //' | cut -c 1-300)"
-	done <<<"$unexpected"
-	while read -r r; do
-		[ -n "$r" ] || continue
-		echo "    known finding $(finding_of "$series" "$r") no longer fails: $r (update $KNOWN)"
-	done <<<"$fixed"
-	# The reproducers of this host's findings: the first of each field.
-	grep -h -o 'reproduce: idreg try .*' "$base.out" |
+	# A host that failed as a whole says nothing about its findings.
+	awk -F'\t' -v known="$KNOWN" -v host_failed="${host:+1}" '
+	$1 == "unknown" { print "    unknown failure: " substr($3, 1, 300) }
+	$1 == "fixed" && !host_failed { print "    known finding " $3 " no longer fails: " $2 " (update " known ")" }' "$base.known"
+	# The reproducers the tests print beside a finding, for people: the
+	# first of each field.
+	grep -h -o 'reproduce: idreg try .*' "$log" 2>/dev/null |
 		awk '{ split($4, a, "=") } !seen[a[1]]++' | sed 's/^/    /' || true
 done
 echo "check-kernels: ${#hosts[@]} hosts, $bad not as known, $(($(date +%s) - t_start)) s (logs: $LOG_DIR)"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Expectation files: parsing, kernel ranges, values and direction, stale
- * entries, refusal of bad lines, and the project's own files (every target
- * known, none twice).
+ * Known-result files: parsing, kernel ranges, values and direction, stale
+ * entries, known findings (never an expectation, per CPU), refusal of bad
+ * lines, and the project's own files (every target known, none twice).
  */
 #include "unit.h"
 
@@ -89,6 +89,34 @@ static void test_stale(void)
 	idreg_expect_free(&e);
 }
 
+static void test_findings(void)
+{
+	struct idreg_expectations e;
+	const struct idreg_expectation *x;
+	char err[IDREG_ERR_LEN];
+	const char *text =
+		"A.F 6.16 finding=pmuver-signed cpu=max,a64fx PMUVer compared as signed\n"
+		"A.F 6.16 finding=pmuver-signed cpu=neoverse-n1 the same on another CPU\n"
+		"B.F 6.16\tfinding=other\tkept\twhole\n"
+		"A.F 6.16 " V " an expectation beside the findings\n";
+
+	UNIT_OK(idreg_expect_parse(&e, text, "t") == 0, "findings and an expectation parse");
+	UNIT_EQ_U64(e.nr, 4, "four entries");
+	x = e.nr == 4 ? &e.items[0] : NULL;
+	UNIT_OK(x && idreg_expect_is_finding(x), "finding= makes a known finding");
+	UNIT_EQ_STR(x ? x->finding : NULL, "pmuver-signed", "its id");
+	UNIT_EQ_STR(x ? x->cpus : NULL, "max,a64fx", "its CPUs");
+	UNIT_OK(x && idreg_expect_applies(x, "6.16.12", "a64fx") &&
+		!idreg_expect_applies(x, "6.16.12", "neoverse-n1") &&
+		!idreg_expect_applies(x, "6.17.1", "max"), "it applies to its series and CPUs only");
+	UNIT_EQ_STR(e.nr == 4 ? e.items[2].reason : NULL, "kept\twhole", "a reason after tabs is kept whole");
+	x = idreg_expect_find(&e, "A.F", "6.16.12");
+	UNIT_OK(x && !idreg_expect_is_finding(x), "a test finds the expectation, never a finding");
+	UNIT_OK(idreg_expect_find(&e, "B.F", "6.16.12") == NULL, "a finding excuses nothing");
+	UNIT_EQ_U64(idreg_expect_stale(&e, "6.16.12", err), 1, "only the expectation can be stale");
+	idreg_expect_free(&e);
+}
+
 static void test_targets(const char *target, bool known)
 {
 	struct idreg_expectations e;
@@ -118,6 +146,7 @@ int main(void)
 	test_ranges();
 	test_values();
 	test_stale();
+	test_findings();
 	test_bad("A.F 6.12- values=0 direction=reads\n", "f.expect:1: need TARGET", "a reason is required");
 	test_bad("# c\nA.F 6.x " V " why\n", "f.expect:2: KERNELS", "a malformed kernel range");
 	test_bad("A.F 7.3-6.12 " V " why\n", "f.expect:1: KERNELS", "a backwards range");
@@ -127,6 +156,12 @@ int main(void)
 	test_bad("A.F 6.12 values=0 why\n", "f.expect:1: direction=", "direction= is required");
 	test_bad("A.F 6.12 values=0 direction=maybe why\n", "f.expect:1: direction=", "an unknown direction");
 	test_bad("A.F 6.12- " V " a\n\nA.F 7.3 " V " b\n", "f.expect:3: a second entry", "overlapping duplicates");
+	test_bad("A.F 6.16 finding=x cpu=max a\nA.F 6.16 finding=x cpu=a64fx,max b\n",
+		 "f.expect:2: a second entry", "findings on a CPU in common");
+	test_bad("A.F 6.16 finding=x " V " why\n", "f.expect:1: an entry is an expectation",
+		 "a finding with values=");
+	test_bad("A.F 6.16 cpu=max why\n", "f.expect:1: an entry is an expectation", "cpu= without finding=");
+	test_bad("A.F 6.16 finding=x\n", "f.expect:1: need TARGET", "a finding needs a reason");
 	test_targets("ID_AA64PFR0_EL1.EL0", true);
 	test_targets("ID_AA64PFR0_EL1.outside_mask", true);
 	test_targets("ID_AA64PFR0_EL1.bits[63:60]", true);
@@ -145,7 +180,11 @@ int main(void)
 	test_targets("ID_AA64PFR0_EL1.EL0@nosuchvariant", false);
 	test_targets("ID_AA64PFR0_EL1.bits[60:63]", false);
 	test_targets("whatever", false);
+	test_targets("ID_DFR0_EL1", true);
+	test_targets("masks.kept_writable", true);
+	test_targets("masks.", false);
 	test_file("selftests/writable_fields.expect");
 	test_file("selftests/guest_view.expect");
+	test_file("tools/check-kernels.known");
 	return unit_done();
 }

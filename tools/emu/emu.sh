@@ -8,8 +8,18 @@ EMU_ALL_CPUS="max cortex-a57 cortex-a72 cortex-a76 cortex-a710 neoverse-n1 neove
 EMU_MEMORY=${EMU_MEMORY:-1024}
 # Seconds for the kernel to boot and power off, beyond the programs' own time.
 EMU_BOOT_ALLOWANCE=${EMU_BOOT_ALLOWANCE:-90}
-# Console lines that mean the host kernel itself went wrong.
-EMU_CRASH_RE='Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|Internal error:|kernel tainted'
+
+# The wall-time bound of a host that runs $2 tests of per-test timeout $1
+# (emu_boot kills it after that): the one home of this arithmetic for
+# run_tests.sh, tools/mutate/run.sh and tools/kselftest-check.sh.
+emu_run_bound() {
+	echo $((EMU_BOOT_ALLOWANCE + $1 * $2))
+}
+# The one reader of a console (KTAP, records, totals, a crashed kernel):
+# tools/lib/console.py.
+emu_console() {
+	python3 "$TOP/tools/lib/console.py" "$@"
+}
 
 # The cached kernel series, newest first (a directory without a vmlinuz,
 # e.g. one being filled, is none; the status stays 0 with pipefail).
@@ -209,19 +219,12 @@ emu_boot() {
 	return "$(cat "$log.rc" 2>/dev/null || echo 1)"
 }
 
-# What went wrong with a boot, from qemu's status $1 and the log $2, or
-# nothing when /init reported its end (a line matching EMU_DONE_RE, by
-# default the "# Totals:" line that ends ktap_runner's KTAP) and the
-# kernel stayed sane.
+# What went wrong with a boot, from qemu's status $1 and the log $2 (and
+# the watchdog's $2.killed), or nothing when /init reported its end (a
+# line matching EMU_DONE_RE, by default the "# Totals:" line that ends
+# ktap_runner's KTAP) and the kernel stayed sane (console.py host).
 emu_verdict() {
-	local rc=$1 log=$2
-	if [ -s "$log.killed" ]; then
-		cat "$log.killed"
-	elif ! grep -aq "${EMU_DONE_RE:-^# Totals: }" "$log"; then
-		echo "emulated host ended without a result (qemu exit status $rc)"
-	elif grep -aqE "$EMU_CRASH_RE" "$log"; then
-		echo "host kernel crash/warning"
-	fi
+	emu_console host "$2" "$1" --done "${EMU_DONE_RE:-^# Totals: }"
 }
 
 # A host's console as a KTAP subtest of the run: indented four spaces,
@@ -240,24 +243,14 @@ emu_ktap_nest() {
 # $1 (its own "# Totals:" line, not a test's nested one): XFAIL counts as
 # passed, XPASS and errors as failed.  Nothing when there is none.
 emu_counts() {
-	local line kv pass=0 fail=0 skip=0
-	line=$(grep -a '^# Totals: ' "$1" | tail -n 1)
-	[ -n "$line" ] || return 0
-	for kv in ${line#\# Totals: }; do
-		case "$kv" in
-		pass:*|xfail:*) pass=$((pass + ${kv#*:})) ;;
-		fail:*|xpass:*|error:*) fail=$((fail + ${kv#*:})) ;;
-		skip:*) skip=$((skip + ${kv#*:})) ;;
-		esac
-	done
-	echo "$pass $fail $skip"
+	emu_console counts "$1"
 }
 
 # Explain a failed boot on stderr: crash lines and the console's tail.
 emu_explain() {
 	local verdict=$1 log=$2 who=$3
 	echo "$who: $verdict" >&2
-	grep -aE "$EMU_CRASH_RE" "$log" | head -n 20 | sed "s/^/$who:   /" >&2
+	emu_console crash-lines "$log" | sed "s/^/$who:   /" >&2
 	echo "$who: last console lines:" >&2
 	tail -n 15 "$log" | sed "s/^/$who:   /" >&2
 }

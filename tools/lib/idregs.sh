@@ -3,8 +3,8 @@
 # tools/mutate/run.sh and tools/kselftest-*.sh (modelled on
 # tools/emu/emu.sh: functions prefixed idregs_, no globals of its own):
 # the selftests Makefile's variables, the vCPU configurations, building the suite, the test list
-# ktap_runner reads, staging an initramfs tree, and reading the tests'
-# records (docs/results.md).  Callers set TOP (the repository).
+# ktap_runner reads, staging an initramfs tree, and reading a console
+# (tools/lib/console.py; docs/results.md).  Callers set TOP (the repository).
 
 # The selftests Makefile's variable $1 (TESTS, VCPU_TESTS, TEST_FILES...).
 idregs_selftests_var() {
@@ -63,10 +63,16 @@ idregs_stage() {
 	done
 }
 
+# The one reader of a console (tools/lib/console.py: results with their
+# kind, the runner's totals, rows per configuration, verdicts, records).
+idregs_console() {
+	python3 "$TOP/tools/lib/console.py" "$@"
+}
+
 # The tests' records of kind $2 in log $1 ("# idregs-KIND: VALUE", at any
 # KTAP nesting: docs/results.md): VALUE, one a line, in order.
 idregs_records() {
-	sed -n "s/^ *\(# \)\{1,\}idregs-$2: //p" "$1"
+	idregs_console records "$1" "$2"
 }
 
 # The value of key $1 in record $2 ("key=value ..."); status 1 when it has

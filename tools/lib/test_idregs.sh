@@ -2,8 +2,9 @@
 # Unit tests of the shell libraries, natively and without an emulated host
 # (make unit-shell): tools/lib/idregs.sh (the selftests Makefile's
 # variables, the test list, staging, reading records), tools/emu/emu.sh's
-# reading of KTAP totals, and run_tests.sh's table read from the tests'
-# records (docs/results.md).
+# reading of KTAP totals, run_tests.sh's table read from the tests'
+# records (docs/results.md) and its run_emulated with emu_boot replaced,
+# on consoles built from the schema.
 #
 #   tools/lib/test_idregs.sh
 set -u
@@ -63,35 +64,25 @@ check "staging: /init is the runner, the tests and their data files in /bin" \
 idregs_stage "$built" "$work/stage2" vm_rules_test 2>/dev/null
 check "staging a test that was not built fails" "$?" 1
 
-# A console as the emulated host prints it: ktap_runner nests each test.
+# A console as the emulated host prints it, built from the schema
+# (tools/lib/console.py make): ktap_runner nests each test.
 log=$work/console.log
-cat >"$log" <<'LOG'
-# host kernel: 7.3.4 (uptime 1.00 s)
-TAP version 13
-1..2
-# selftests: idregs: writable_fields_test
-# TAP version 13
-# # idregs-config: name=default offered=1 features=none
-# # idregs-config: name=el2 offered=0 reason=vCPU configuration el2: KVM does not offer el2 on this host
-# # idregs-config: name=pmu offered=1 features=pmu
-# 1..5
-# ok 1 ID_AA64ISAR0_EL1.AES: limit 0x2
-# ok 2 ID_AA64DFR0_EL1.PMUVer@pmu: limit 0x8
-# not ok 3 ID_AA64ISAR0_EL1.SHA1@pmu: refused
-# ok 4 # SKIP vcpu@el2: vCPU configuration el2: KVM does not offer el2 on this host
-# ok 5 # XFAIL snapshot@imp_id_writable: as at start (expected: a reason)
-# # vcpu pmu (features pmu): walked 300 fields, 7000 values; over default it adds 3 fields
-# # idregs-walk: config=default fields=301 values=7152
-# # idregs-walk: config=pmu fields=301 values=7152 added=2 added_values=32
-# # idregs-writable-fields: 301
-# # Totals: pass:3 fail:1 xfail:1 xpass:0 skip:1 error:0
-not ok 1 selftests: idregs: writable_fields_test # exit=1
-# selftests: idregs: defaults_test
-# # idregs-config: name=default offered=1 features=none
-# ok 1 CTR_EL0.defaults: fine
-ok 2 selftests: idregs: defaults_test
-# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0
-LOG
+idregs_console make >"$log" <<'JSON'
+{"host": "7.3.4", "tests": [
+ {"name": "writable_fields_test", "end": "fail",
+  "config_records": ["name=default offered=1 features=none",
+   "name=el2 offered=0 reason=vCPU configuration el2: KVM does not offer el2 on this host",
+   "name=pmu offered=1 features=pmu"],
+  "results": [{"name": "ID_AA64ISAR0_EL1.AES"}, {"name": "ID_AA64DFR0_EL1.PMUVer@pmu"},
+   {"name": "ID_AA64ISAR0_EL1.SHA1@pmu", "status": "fail"},
+   {"name": "vcpu@el2", "status": "skip"},
+   {"name": "snapshot@imp_id_writable", "status": "xfail"}],
+  "records": ["walk: config=default fields=301 values=7152",
+   "walk: config=pmu fields=301 values=7152 added=2 added_values=32",
+   "writable-fields: 301"]},
+ {"name": "defaults_test", "config_records": ["name=default offered=1 features=none"],
+  "results": [{"name": "CTR_EL0.defaults"}]}]}
+JSON
 check "records of a kind, at any nesting, in order" \
 	"$(idregs_records "$log" walk | paste -sd'|')" \
 	"config=default fields=301 values=7152|config=pmu fields=301 values=7152 added=2 added_values=32"
@@ -109,21 +100,60 @@ grep -v '^# Totals' "$log" >"$work/cut.log"
 check "emu_verdict: a run without totals" "$(emu_verdict 0 "$work/cut.log")" \
 	"emulated host ended without a result (qemu exit status 0)"
 
-# run_tests.sh's table, from the records and the KTAP results.
+# run_tests.sh's table from a host's console (console.py summary).
 (
+	failed=0
 	. "$TOP/run_tests.sh"
-	check "run_tests: the configurations the tests name, in order, with why not" \
-		"$(log_configs "$log" | paste -sd'|')" \
-		"default |el2 vCPU configuration el2: KVM does not offer el2 on this host|pmu "
-	check "run_tests: fields walked per configuration" \
-		"$(walked_fields "$log" default) $(walked_fields "$log" pmu) $(walked_fields "$log" el2)" \
-		"301 301(+2) -"
-	check "run_tests: results per configuration (imp_id_writable counts as default)" \
-		"$(result_counts "$log" default el2 pmu | paste -sd'|')" \
-		"default 3 0 0|el2 0 0 1|pmu 1 1 0"
+	OUT=$work/out EXPECT_SKIP=0
+	mkdir -p "$OUT"
+	add_host "$log" 7.3.4 max 12 ""
+	summarise >"$OUT/table"
+	check "run_tests: the exit status of a run with a failure" "$?" 1
+	check "run_tests: a row per host and per configuration the tests name, with why one skipped" \
+		"$(sed -n '4,$p' "$OUT/table" | sed 's/  */ /g' | paste -sd'|')" \
+		"# 7.3.4 max (tests) 301 1 1 0 12s|# default 301 3 0 0|# el2 - 0 0 1 vCPU configuration el2: KVM does not offer el2 on this host|# pmu 301(+2) 1 1 0|# kernel x cpu x vCPU configuration: 1 passed, 1 failed, 1 skipped|1 passed, 1 failed, 0 skipped"
 	exit "$failed"
 )
 sub=$?
-nr=$((nr + 3)) failed=$((failed + sub))
+nr=$((nr + 2)) failed=$((failed + sub))
+
+# run_tests.sh's run_emulated without qemu: emu_boot replaced by one that
+# writes a console built from the schema (a host per CPU: max passes,
+# cortex-a72 fails a result, neoverse-n1 hangs), one at a time and two at
+# a time; the run's KTAP stream, its table and its exit status.
+emulated_run() {
+	local jobs=$1
+	(
+		failed=0
+		. "$TOP/run_tests.sh"
+		parse_args --kernel 7 --cpu max,cortex-a72,neoverse-n1 --jobs "$jobs" >/dev/null
+		TESTS=(writable_fields_test)
+		OUT=$work/emulated-$jobs
+		mkdir -p "$OUT"
+		emu_boot() {
+			local spec='{"tests": [{"name": "writable_fields_test", "results": [{"name": "A"}]}]}'
+			case "$2" in
+			cortex-a72) spec='{"tests": [{"name": "writable_fields_test", "end": "fail", "results": [{"name": "A", "status": "fail"}]}]}' ;;
+			neoverse-n1) spec='{"tests": [{"name": "writable_fields_test", "end": null}]}'
+				echo "emulated host hung: killed after $5 s" >"$4.killed" ;;
+			esac
+			idregs_console make <<<"$spec" >"$4"
+			echo 0 >"$4.rc"
+		}
+		run_emulated "$OUT/initramfs.cpio.gz" 2>/dev/null >"$OUT/stream"
+		summarise >"$OUT/table" 2>/dev/null
+		check "run_emulated --jobs $jobs: the exit status" "$?" 1
+		check "run_emulated --jobs $jobs: a line per host, in order" \
+			"$(grep -E '^(not )?ok ' "$OUT/stream" | sed 's/ [0-9.]*+deb[^ ]* / REL /' | paste -sd'|')" \
+			"ok 1 REL -cpu max|not ok 2 REL -cpu cortex-a72|not ok 3 REL -cpu neoverse-n1 # emulated host hung: killed after $(emu_run_bound "$TEST_TIMEOUT" 1) s"
+		check "run_emulated --jobs $jobs: the totals" "$(tail -n 1 "$OUT/table")" "1 passed, 2 failed, 0 skipped"
+		exit "$failed"
+	)
+}
+for jobs in 1 2; do
+	emulated_run "$jobs"
+	sub=$?
+	nr=$((nr + 3)) failed=$((failed + sub))
+done
 echo "$((nr - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

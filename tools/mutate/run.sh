@@ -13,7 +13,7 @@
 # vcpu=LIST"); the unmutated kernel is run on every host named, alone, and
 # once more on the default host beside a rebuild, as mutants are judged.
 #
-# Verdicts (tools/mutate/verdict.sh): a suite kills a mutant when one of
+# Verdicts (tools/lib/console.py verdict, from the tests' records): a suite kills a mutant when one of
 # its results fails (or the host kernel crashes in it); the kill names that
 # result and is "behaviour" (what KVM did) or "source" (only the declared
 # masks or the declared sanitising disagreed).  A TIMEOUT, a host that hung,
@@ -47,9 +47,10 @@ readonly SETTINGS_TIMEOUT
 # Hosts booted at a time while the next mutants build.
 readonly JUDGES=${MUTATION_JUDGES:-2}
 readonly SET_ID_REGS=set_id_regs
+# The run's counting: what a verdict counts for, the scores, the exit.
+readonly SCORE=$TOP/tools/mutate/score.py
 
 . "$TOP/tools/emu/emu.sh"
-. "$TOP/tools/mutate/verdict.sh"
 
 usage() {
 	cat <<USAGE
@@ -139,9 +140,13 @@ list_catalogue() {
 	done
 }
 
-# The tree's files a patch changes.
+# The tree's files a patch changes: the "+++ b/PATH" line after each
+# "--- " line, without the timestamp diff -u puts after a tab.
 patch_files() {
-	sed -n 's|^+++ b/||p' "$1"
+	awk '/^\+\+\+ / && prev ~ /^--- / {
+		p = substr($0, 5); sub(/\t.*/, "", p)
+		if (sub(/^b\//, "", p)) print p
+	} { prev = $0 }' "$1"
 }
 
 # git apply as a plain patch tool on the tree $1 (which is no repository):
@@ -214,43 +219,51 @@ pack() {
 	emu_pack "$work/stage" "$work/$name.cpio.gz" || die "packing the initramfs failed"
 }
 
-# Boot image $2 with initramfs $3 on setup "CPU HOST VCPU" $5, per-test
-# timeout $6; leaves console $4, $4.results (verdict_results) and $4.host
-# (the boot's own verdict, empty for a clean end).
+# Boot image $2 with initramfs $3 ($7 tests) on setup "CPU HOST VCPU" $5,
+# per-test timeout $6; leaves console $4 and $4.host (the boot's own
+# verdict, empty for a clean end).
 boot() {
-	local work=$1 img=$2 initrd=$3 log=$4 setup=$5 timeout=$6 cpu_ host_ vcpu_
-	local bound=$((EMU_BOOT_ALLOWANCE + timeout * 6))
+	local work=$1 img=$2 initrd=$3 log=$4 setup=$5 timeout=$6 nr_tests=$7 cpu_ host_ vcpu_
 	read -r cpu_ host_ vcpu_ <<<"$setup"
-	EMU_QUIET=1 EMU_HOST=${host_/default/} emu_boot "image:$img" "$cpu_" "$work/$initrd.cpio.gz" "$log" "$bound"
+	EMU_QUIET=1 EMU_HOST=${host_/default/} emu_boot "image:$img" "$cpu_" "$work/$initrd.cpio.gz" \
+		"$log" "$(emu_run_bound "$timeout" "$nr_tests")"
 	emu_verdict $? "$log" >"$log.host"
-	verdict_results "$log" >"$log.results"
+}
+
+# The verdict of the suite of tests $2... on console $1 (and the boot's
+# own verdict beside it): tools/lib/console.py verdict.
+suite_verdict() {
+	local log=$1
+	shift
+	idregs_console verdict "$log" "$(cat "$log.host" 2>/dev/null)" "$@"
 }
 
 # Judge image $2 on setup $4 with per-test timeout $5: both suites (one
 # boot; a suite the other one's end kept from running gets one of its own).
 # Prints "IDREGS_VERDICT<TAB>SET_ID_REGS_VERDICT".  $3: the logs' prefix.
 run_suites() {
-	local work=$1 img=$2 log=$3 setup=$4 timeout=$5 id v_i v_s vcpu_ idregs
+	local work=$1 img=$2 log=$3 setup=$4 timeout=$5 id v_i v_s vcpu_ idregs nr
 	idregs=$(cat "$work/tests.idregs")
+	nr=$(wc -w <<<"$idregs")
 	id=$(setup_id "$setup")-$timeout
 	vcpu_=${setup##* }
 	# shellcheck disable=SC2086
 	pack "$work" "all-$id" "$vcpu_" "$timeout" $idregs $SET_ID_REGS
-	boot "$work" "$img" "all-$id" "$log" "$setup" "$timeout"
+	boot "$work" "$img" "all-$id" "$log" "$setup" "$timeout" $((nr + 1))
 	# shellcheck disable=SC2086
-	v_i=$(verdict_suite "$log.results" "$(cat "$log.host")" $idregs)
-	v_s=$(verdict_suite "$log.results" "$(cat "$log.host")" $SET_ID_REGS)
+	v_i=$(suite_verdict "$log" $idregs)
+	v_s=$(suite_verdict "$log" $SET_ID_REGS)
 	if [ "${v_i%% *}" = error ]; then
 		# shellcheck disable=SC2086
 		pack "$work" "idregs-$id" "$vcpu_" "$timeout" $idregs
-		boot "$work" "$img" "idregs-$id" "$log.idregs" "$setup" "$timeout"
+		boot "$work" "$img" "idregs-$id" "$log.idregs" "$setup" "$timeout" "$nr"
 		# shellcheck disable=SC2086
-		v_i=$(verdict_suite "$log.idregs.results" "$(cat "$log.idregs.host")" $idregs)
+		v_i=$(suite_verdict "$log.idregs" $idregs)
 	fi
 	if [ "${v_s%% *}" = error ]; then
 		pack "$work" "set_id_regs-$id" "$vcpu_" "$timeout" $SET_ID_REGS
-		boot "$work" "$img" "set_id_regs-$id" "$log.sir" "$setup" "$timeout"
-		v_s=$(verdict_suite "$log.sir.results" "$(cat "$log.sir.host")" $SET_ID_REGS)
+		boot "$work" "$img" "set_id_regs-$id" "$log.sir" "$setup" "$timeout" 1
+		v_s=$(suite_verdict "$log.sir" $SET_ID_REGS)
 	fi
 	printf '%s\t%s\n' "$v_i" "$v_s"
 }
@@ -262,9 +275,9 @@ run_idregs() {
 	id=$(setup_id "$setup")-$timeout
 	# shellcheck disable=SC2086
 	pack "$work" "idregs-$id" "${setup##* }" "$timeout" $idregs
-	boot "$work" "$img" "idregs-$id" "$log" "$setup" "$timeout"
+	boot "$work" "$img" "idregs-$id" "$log" "$setup" "$timeout" "$(wc -w <<<"$idregs")"
 	# shellcheck disable=SC2086
-	verdict_suite "$log.results" "$(cat "$log.host")" $idregs
+	suite_verdict "$log" $idregs
 }
 
 # Judge mutant (or "unmutated") $2's image on setup $3, and with the
@@ -339,34 +352,18 @@ judge_unmutated_alone() {
 
 # The table's row, the line and the counts of mutant $3 (patch $2), whose
 # verdict is in $1/NAME.verdict; $4: the CPU; $5: the build seconds; $6 the
-# position "[i/n]".  Appends to $1/rows.md, $1/counts ("KEY NAME" lines).
+# position "[i/n]".  Appends to $1/rows.md, and to $1/counts what its
+# verdicts count for ("KEY NAME" lines: score.py record).
 record() {
-	local work=$1 p=$2 name=$3 cpu_=$4 build_s=$5 pos=$6 expect v v_i v_s v_d run_s setup ki ks kd kind='' broken
+	local work=$1 p=$2 name=$3 cpu_=$4 build_s=$5 pos=$6 expect v_i v_s v_d run_s setup kind='' broken
 	expect=$(header "$p" Expect)
 	IFS=$'\t' read -r v_i v_s v_d run_s <"$work/$name.verdict"
 	setup=$(setup_of "$p" "$cpu_")
 	broken=$(awk -F'\t' -v s="$(setup_id "$setup")" '$1 == s { print $2; exit }' "$work/sir-broken")
 	[ -z "$broken" ] || v_s="n/a: $broken"
-	ki=${v_i%% *} ks=${v_s%% *} kd=${v_d%% *}
-	[ "$ki" != killed ] || kind=$(awk '{ print $2 }' <<<"$v_i")
+	[ "${v_i%% *}" != killed ] || kind=$(awk '{ print $2 }' <<<"$v_i")
 	echo "$pos $name: idregs $(short "$v_i"); set_id_regs $(short "$v_s")$([ "$v_d" = "$v_i" ] || echo "; with default arguments: idregs $(short "$v_d")") (build $build_s s, run $run_s s)"
-	{
-		case "$expect" in
-		equivalent*)
-			echo "equivalent $name"
-			[ "$ki" = killed ] && echo "lost $name (marked equivalent, killed by idregs)" ;;
-		*)
-			echo "nonequiv $name"
-			[ "$ki" = killed ] && echo "killed_$kind $name"
-			[ "$kd" = killed ] && echo "killed_default $name"
-			[ "$ks" = killed ] && echo "killed_sir $name"
-			[ "$ki" != killed ] && [ "$ks" != killed ] && echo "missed $name"
-			[ "$ki" != killed ] && echo "lost $name (marked killed, survived idregs)" ;;
-		esac
-		for v in "$v_i" "$v_s" "$v_d"; do
-			[ "${v%% *}" = error ] && echo "error $name: $v"
-		done
-	} >>"$work/counts"
+	"$SCORE" record "$name" "$expect" "$v_i" "$v_s" "$v_d" >>"$work/counts"
 	echo "| $name | $(md_escape "$(header "$p" Class)") | $(md_escape "$(header "$p" Mutant)") | ${expect%%:*} | ${kind:-} | $(md_escape "$(short "$v_i")") | $([ "$v_d" = "$v_i" ] && echo '=' || md_escape "$(short "$v_d")") | $(md_escape "$(short "$v_s")") | $((build_s + run_s)) |" >>"$work/rows.md"
 }
 
@@ -384,14 +381,7 @@ has_error() {
 
 # The scores and the table: build/mutation.md ($2) and stdout.
 report() {
-	local work=$1 out=$2 title=$3 n kb ks kd ksir pct
-	n=$(counted "$work" nonequiv | wc -l)
-	kb=$(counted "$work" killed_behaviour | wc -l)
-	ks=$(counted "$work" killed_source | wc -l)
-	kd=$(counted "$work" killed_default | wc -l)
-	ksir=$(counted "$work" killed_sir | wc -l)
-	pct=0
-	[ "$n" -gt 0 ] && pct=$((100 * kb / n))
+	local work=$1 out=$2 title=$3
 	mkdir -p "$(dirname "$out")"
 	{
 		echo "# Mutation run: $title"
@@ -400,20 +390,18 @@ report() {
 		echo "|---|---|---|---|---|---|---|---|---|"
 		cat "$work/rows.md"
 		echo
-		echo "- idregs killed $kb/$n by behaviour, $ks/$n by source comparison only ($pct% by behaviour)"
-		echo "- idregs killed $kd/$n with the tests' default arguments (no vcpu= from # Host:, as kernel CI runs them), $((kb + ks))/$n with them"
-		echo "- set_id_regs killed $ksir/$n"
-		echo "- killed by source comparison only: $(counted "$work" killed_source | tr '\n' ' ')"
-		echo "- missed by both: $(counted "$work" missed | tr '\n' ' ')"
+		"$SCORE" report "$work/counts" | sed 's/^/- /'
 	} >"$out"
 	echo "#"
 	sed -n '/^| /p' "$out" | sed 's/^/# /'
 	sed -n 's/^- //p' "$out"
 }
 
-main() {
-	local out_md=$TOP/build/mutation.md cpu=max list_only=0 names=() patches=()
-	local cache dir tree pristine work tree_version tree_name image sir_bin r start
+# The options into read-only globals OUT_MD CPU LIST_ONLY, the mutants
+# asked for into NAMES.
+parse_args() {
+	local out_md=$TOP/build/mutation.md cpu=max list_only=0
+	NAMES=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--out) out_md=${2:?--out needs a file}; shift ;;
@@ -421,115 +409,146 @@ main() {
 		--list) list_only=1 ;;
 		-h|--help) usage; exit 0 ;;
 		-*) usage >&2; exit 2 ;;
-		*) names+=("${1%.patch}") ;;
+		*) NAMES+=("${1%.patch}") ;;
 		esac
 		shift
 	done
-	mapfile -t patches < <(select_patches "$cpu" ${names[@]+"${names[@]}"})
-	[ ${#patches[@]} -gt 0 ] || exit 2
-	if [ "$list_only" = 1 ]; then
-		list_catalogue "$cpu" "${patches[@]}"
-		exit 0
-	fi
+	OUT_MD=$out_md CPU=$cpu LIST_ONLY=$list_only
+	readonly OUT_MD CPU LIST_ONLY NAMES
+}
 
+# The mutation directory (locked: one run at a time), the kernel tree in
+# it and the pristine copies of its files, the run's state directory:
+# read-only globals TREE PRISTINE WORK TREE_NAME.  At exit the tree is
+# reverted and WORK removed.
+open_tree() {
+	local cache dir version
 	cache=$("$TOP/scripts/deps.sh" --print-cache)
 	dir=${IDREGS_MUTATION_DIR:-$cache/mutation}
-	tree=$dir/linux
-	pristine=$dir/pristine
+	TREE=$dir/linux PRISTINE=$dir/pristine
 	mkdir -p "$dir"
 	exec 9>"$dir/lock"
 	flock -n 9 || { echo "mutation: waiting for another run on $dir" >&2; flock 9; }
-	work=$(mktemp -d "${TMPDIR:-/tmp}/idregs-mutation.XXXXXX")
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/idregs-mutation.XXXXXX")
+	readonly TREE PRISTINE WORK
 	# shellcheck disable=SC2064
-	trap "revert_tree '$tree' '$pristine'; rm -rf '$work'" EXIT
+	trap "revert_tree '$TREE' '$PRISTINE'; rm -rf '$WORK'" EXIT
+	"$TOP/scripts/kernel-tree.sh" 7 "$TREE" >/dev/null || die "no kernel tree"
+	version=$(cat "$TREE/.idregs-package-version")
+	TREE_NAME="linux-source 7.x ($version)"
+	readonly TREE_NAME
+	pristine_for_tree "$version" "$PRISTINE"
+	revert_tree "$TREE" "$PRISTINE"
+}
 
-	start=$SECONDS
-	"$TOP/scripts/kernel-tree.sh" 7 "$tree" >/dev/null || die "no kernel tree"
-	tree_version=$(cat "$tree/.idregs-package-version")
-	tree_name="linux-source 7.x ($tree_version)"
-	pristine_for_tree "$tree_version" "$pristine"
-	revert_tree "$tree" "$pristine"
+# Every patch $1... applies to the tree, or exit 2 naming the first.
+check_patches_apply() {
 	local p why
-	for p in "${patches[@]}"; do
-		why=$(tree_apply "$tree" --check "$p" 2>&1) ||
-			die "$(basename "$p") no longer applies to $tree_name: $(head -n 2 <<<"$why" | tr '\n' ' ')" 2
+	for p in "$@"; do
+		why=$(tree_apply "$TREE" --check "$p" 2>&1) ||
+			die "$(basename "$p") no longer applies to $TREE_NAME: $(head -n 2 <<<"$why" | tr '\n' ' ')" 2
 	done
-	echo "mutation: building the test kernel from $tree_name" >&2
-	r=$(build "$work") || { cat "$work/kbuild.err" >&2; die "the unmutated test kernel does not build"; }
-	image=$(sed -n 's/^image //p' <<<"$r")
+}
+
+# The unmutated kernel and the staged suites: read-only global IMAGE.
+build_unmutated() {
+	local r sir_bin
+	echo "mutation: building the test kernel from $TREE_NAME" >&2
+	r=$(build "$WORK") || { cat "$WORK/kbuild.err" >&2; die "the unmutated test kernel does not build"; }
+	IMAGE=$(sed -n 's/^image //p' <<<"$r")
+	readonly IMAGE
 	sir_bin=$(sed -n 's/^set_id_regs //p' <<<"$r")
-	stage "$work" "$sir_bin"
-	echo "mutation: built in $((SECONDS - start)) s; cpu $cpu; ${#patches[@]} mutants" >&2
+	stage "$WORK" "$sir_bin"
+}
 
-	# The unmutated kernel alone on every setup a selected mutant asks
-	# for, and with the tests' default arguments on the same hosts.
-	local setups=()
-	mapfile -t setups < <(for p in "${patches[@]}"; do
-		setup_of "$p" "$cpu"; default_args "$p" "$cpu"; done | sort -u)
-	judge_unmutated_alone "$work" "$image" "$cpu" "${setups[@]}" >"$work/sir-broken" || exit $?
-	: >"$work/counts"
-	: >"$work/rows.md"
+# The unmutated kernel alone on every setup a mutant $1... asks for, and
+# with the tests' default arguments on the same hosts; the setups where
+# set_id_regs fails into $WORK/sir-broken.
+judge_unmutated() {
+	local p setups=()
+	mapfile -t setups < <(for p in "$@"; do
+		setup_of "$p" "$CPU"; default_args "$p" "$CPU"; done | sort -u)
+	judge_unmutated_alone "$WORK" "$IMAGE" "$CPU" "${setups[@]}" >"$WORK/sir-broken" || exit $?
+	: >"$WORK/counts"
+	: >"$WORK/rows.md"
+}
 
-	# Mutants build one after another while up to $JUDGES built ones boot
-	# (a rebuild takes one core for a few seconds, a TCG host about one).
-	# The first judge is the unmutated kernel again, beside the first
-	# rebuild, as every mutant is judged.
-	local pending=() pending_nr=() build_s=() i name t0 nr=${#patches[@]}
-	cp "$image" "$work/unmutated-beside.Image"
-	judge "$work" unmutated-beside "$cpu default default" "" "$TEST_TIMEOUT" &
+# Mutant $2 (patch $1, position $3 of $4) applied, built into
+# $WORK/NAME.Image and the tree reverted; its build time in NAME.build_s.
+# Status 1 (counted "bad") when it does not build.
+build_mutant() {
+	local p=$1 name=$2 i=$3 nr=$4 t0=$SECONDS r
+	keep_pristine "$p" "$TREE" "$PRISTINE"
+	tree_apply "$TREE" "$p" || die "$name: git apply failed" 2
+	# shellcheck disable=SC2046
+	r=$(build "$WORK" $(patch_files "$p"))
+	local rc=$?
+	revert_tree "$TREE" "$PRISTINE"
+	if [ "$rc" != 0 ]; then
+		echo "bad $name" >>"$WORK/counts"
+		echo "[$i/$nr] $name: does not build: $(grep -m 1 -a 'error' "$WORK/kbuild.err" | head -c 200)"
+		return 1
+	fi
+	cp "$(sed -n 's/^image //p' <<<"$r")" "$WORK/$name.Image"
+	echo $((SECONDS - t0)) >"$WORK/$name.build_s"
+}
+
+# Mutants $1... build one after another while up to $JUDGES built ones
+# boot (a rebuild takes one core for a few seconds, a TCG host about
+# one).  The first judge is the unmutated kernel again, beside the first
+# rebuild, as every mutant is judged.
+judge_mutants() {
+	local pending=() pending_nr=() i p name nr=$#
+	cp "$IMAGE" "$WORK/unmutated-beside.Image"
+	judge "$WORK" unmutated-beside "$CPU default default" "" "$TEST_TIMEOUT" &
 	pending+=($!) pending_nr+=(0)
 	for i in $(seq 1 "$nr"); do
-		p=${patches[$((i - 1))]}
+		p=${!i}
 		name=$(basename "$p" .patch)
-		t0=$SECONDS
-		keep_pristine "$p" "$tree" "$pristine"
-		tree_apply "$tree" "$p" || die "$name: git apply failed" 2
-		if r=$(build "$work" $(patch_files "$p")); then
-			revert_tree "$tree" "$pristine"
-			cp "$(sed -n 's/^image //p' <<<"$r")" "$work/$name.Image"
-		else
-			revert_tree "$tree" "$pristine"
-			echo "bad $name" >>"$work/counts"
-			echo "[$i/$nr] $name: does not build: $(grep -m 1 -a 'error' "$work/kbuild.err" | head -c 200)"
-			continue
-		fi
-		build_s[i]=$((SECONDS - t0))
+		build_mutant "$p" "$name" "$i" "$nr" || continue
 		if [ ${#pending[@]} -ge "$JUDGES" ]; then
 			wait "${pending[0]}"
-			record_pending "$work" "$cpu" "$nr" "${pending_nr[0]}" "${patches[@]}"
+			record_pending "$WORK" "$CPU" "$nr" "${pending_nr[0]}" "$@"
 			pending=("${pending[@]:1}") pending_nr=("${pending_nr[@]:1}")
 		fi
-		judge "$work" "$name" "$(setup_of "$p" "$cpu")" "$(default_args "$p" "$cpu")" \
+		judge "$WORK" "$name" "$(setup_of "$p" "$CPU")" "$(default_args "$p" "$CPU")" \
 			"$TEST_TIMEOUT" &
 		pending+=($!) pending_nr+=("$i")
-		echo "${build_s[i]}" >"$work/$name.build_s"
 	done
 	while [ ${#pending[@]} -gt 0 ]; do
 		wait "${pending[0]}"
-		record_pending "$work" "$cpu" "$nr" "${pending_nr[0]}" "${patches[@]}"
+		record_pending "$WORK" "$CPU" "$nr" "${pending_nr[0]}" "$@"
 		pending=("${pending[@]:1}") pending_nr=("${pending_nr[@]:1}")
 	done
+}
 
-	report "$work" "$out_md" "$tree_name, -cpu $cpu"
-	echo "mutation: $nr mutants ($(counted "$work" equivalent | wc -l) marked equivalent) in $((SECONDS - start)) s; table: $out_md" >&2
-	local lost bad errors
-	lost=$(grep '^lost ' "$work/counts" | cut -d' ' -f2-)
-	bad=$(counted "$work" bad | tr '\n' ' ')
-	errors=$(grep '^error ' "$work/counts" | cut -d' ' -f2-)
-	[ -z "$lost" ] || sed 's/^/mutation: catalogue broken: /' <<<"$lost" >&2
-	# The closing line: the unmutated kernel and each mutant whose
-	# expectation held pass; a lost mutant, one that does not build or
-	# one without a verdict fails.
-	local failed
-	failed=$(awk '$1 == "lost" || $1 == "bad" || $1 == "error" { sub(/:$/, "", $2); print $2 }' "$work/counts" | sort -u | wc -l)
-	echo "mutation: $((1 + nr - failed)) passed, $failed failed"
-	if [ -n "$bad" ] || [ -n "$errors" ]; then
-		[ -z "$bad" ] || echo "mutation: error: these mutants do not build: $bad" >&2
-		[ -z "$errors" ] || sed 's/^/mutation: error: no verdict after judging it alone: /' <<<"$errors" >&2
-		exit 2
+# The closing line and the exit status from $WORK/counts ($1: the number
+# of mutants; score.py finish): the unmutated kernel and each mutant whose
+# expectation held pass; a lost mutant (exit 1), one that does not build
+# or one without a verdict (exit 2) fails.
+finish() {
+	"$SCORE" finish "$WORK/counts" "$1"
+	exit
+}
+
+main() {
+	local patches=() start=$SECONDS
+	parse_args "$@"
+	mapfile -t patches < <(select_patches "$CPU" ${NAMES[@]+"${NAMES[@]}"})
+	[ ${#patches[@]} -gt 0 ] || exit 2
+	if [ "$LIST_ONLY" = 1 ]; then
+		list_catalogue "$CPU" "${patches[@]}"
+		exit 0
 	fi
-	[ -z "$lost" ] || exit 1
-	exit 0
+	open_tree
+	check_patches_apply "${patches[@]}"
+	build_unmutated
+	echo "mutation: built in $((SECONDS - start)) s; cpu $CPU; ${#patches[@]} mutants" >&2
+	judge_unmutated "${patches[@]}"
+	judge_mutants "${patches[@]}"
+	report "$WORK" "$OUT_MD" "$TREE_NAME, -cpu $CPU"
+	echo "mutation: ${#patches[@]} mutants ($(counted "$WORK" equivalent | wc -l) marked equivalent) in $((SECONDS - start)) s; table: $OUT_MD" >&2
+	finish ${#patches[@]}
 }
 
 # The judge of position $4 (0: the unmutated kernel beside a rebuild) is

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# tools/mutate/run.sh's verdicts without a kernel: canned consoles (the
-# runner's KTAP with the tests' results inside) through verdict.sh, and
-# run.sh's record and report on canned verdicts.  That a TIMEOUT, a hung
-# host, one that never reached /init and a missing result are errors and
-# never kills; that a kill names its failing result and is "behaviour"
-# unless only the declared masks or sanitising disagreed; the score lines.
+# tools/mutate/run.sh without a kernel: consoles built from the schema
+# (tools/lib/console.py make: results with their idregs-result kind)
+# through run.sh's suite_verdict, and run.sh's record and report on canned
+# verdicts.  That a TIMEOUT, a hung host, one that never reached /init and
+# a missing result are errors and never kills; that a kill names its
+# failing result and is "behaviour" unless only source results failed; the
+# files a patch changes (git's and diff -u's headers); the score lines.
+# The reader's own cases: tools/lib/test_console.py.
 #
 #   tools/mutate/test_run.sh
 set -u
@@ -29,147 +31,137 @@ check() {
 	fi
 }
 
-# A console of the runner: test $1 with result lines $2 (one a line, as the
-# test prints them), ending with runner line $3 (empty: never ends).
+# A console of the runner from the schema (tools/lib/console.py make):
+# JSON on stdin into file $1, with the boot's own verdict $2 in $1.host.
 console() {
-	echo "# selftests: idregs: $1"
-	echo "# TAP version 13"
-	[ -z "$2" ] || sed 's/^/# /' <<<"$2"
-	[ -z "$3" ] || echo "$3"
+	idregs_console make >"$1"
+	printf '%s\n' "$2" >"$1.host"
 }
 
 IDREGS="writable_masks_test defaults_test guest_view_test"
-ok_all() {
-	local t i=0
-	for t in $IDREGS; do
-		i=$((i + 1))
-		console "$t" "ok 1 something" "ok $i selftests: idregs: $t"
-	done
-}
-
-# judge FILE HOST: the idregs verdict of a console.
+# judge FILE: the idregs verdict of a console (run.sh's suite_verdict).
 judge_console() {
-	verdict_results "$1" >"$1.results"
 	# shellcheck disable=SC2086
-	verdict_suite "$1.results" "$2" $IDREGS
+	suite_verdict "$1" $IDREGS
 }
 
-ok_all >"$work/pass"
-check "every test passed: survived" survived "$(judge_console "$work/pass" "")"
+console "$work/pass" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test", "results": [{"name": "a"}]},
+ {"name": "defaults_test", "results": [{"name": "a"}]},
+ {"name": "guest_view_test", "results": [{"name": "a"}]}]}
+JSON
+check "every test passed: survived" survived "$(judge_console "$work/pass")"
 
-{
-	console writable_masks_test "ok 1 ID_AA64PFR0_EL1: mask 0x0 as declared" "ok 1 selftests: idregs: writable_masks_test"
-	console defaults_test "not ok 4 ID_AA64PFR0_EL1.sanitised: 0x1 SVE (35:32) = 0x1, but sanitise_id_aa64pfr0_el1() clears it" \
-		"not ok 2 selftests: idregs: defaults_test # exit=1"
-	console guest_view_test "ok 1 x" "ok 3 selftests: idregs: guest_view_test"
-} >"$work/source"
-check "only a sanitised result failed: a source kill naming it" \
-	"killed source defaults_test: not ok 4 ID_AA64PFR0_EL1.sanitised: 0x1 SVE (35:32) = 0x1, but sanitise_id_aa64pfr0_el1() clears it" \
-	"$(judge_console "$work/source" "")"
+console "$work/source" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test", "end": "fail",
+  "results": [{"name": "CLIDR_EL1", "status": "fail", "kind": "source", "detail": "d"}]},
+ {"name": "defaults_test", "end": "fail",
+  "results": [{"name": "ID_AA64PFR0_EL1.sanitised@sve", "status": "fail", "kind": "source"}]},
+ {"name": "guest_view_test", "results": [{"name": "a"}]}]}
+JSON
+check "only source results failed: a source kill naming the first" \
+	"killed source writable_masks_test: not ok 1 CLIDR_EL1: d" "$(judge_console "$work/source")"
 
-{
-	console writable_masks_test "not ok 7 CLIDR_EL1: mask 0x0: declared writable but not: Ctype1 (2:0)" \
-		"not ok 1 selftests: idregs: writable_masks_test # exit=1"
-	console defaults_test "not ok 4 ID_AA64PFR0_EL1.sanitised@sve: 0x1 bad" "not ok 2 selftests: idregs: defaults_test # exit=1"
-	console guest_view_test "ok 1 x" "ok 3 selftests: idregs: guest_view_test"
-} >"$work/source2"
-check "a declared mask and a sanitised@config result: still source only" \
-	"killed source writable_masks_test: not ok 7 CLIDR_EL1: mask 0x0: declared writable but not: Ctype1 (2:0)" \
-	"$(judge_console "$work/source2" "")"
-
-{
-	console writable_masks_test "not ok 7 CLIDR_EL1: mask 0x0: declared writable but not: Ctype1 (2:0)" \
-		"not ok 1 selftests: idregs: writable_masks_test # exit=1"
-	console defaults_test "ok 1 x" "ok 2 selftests: idregs: defaults_test"
-	console guest_view_test "not ok 9 CTR_EL0.a32@aarch32-el1: guest read 0x8444c004, KVM_GET_ONE_REG 0x8444c003" \
-		"not ok 3 selftests: idregs: guest_view_test # exit=1"
-} >"$work/behaviour"
+console "$work/behaviour" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test", "end": "fail",
+  "results": [{"name": "CLIDR_EL1", "status": "fail", "kind": "source"}]},
+ {"name": "defaults_test", "results": [{"name": "a"}]},
+ {"name": "guest_view_test", "end": "fail",
+  "results": [{"name": "a"}, {"name": "CTR_EL0.a32@aarch32-el1", "status": "fail", "kind": "behaviour", "detail": "d"}]}]}
+JSON
 check "a source and a behaviour result: a behaviour kill naming the behaviour result" \
-	"killed behaviour guest_view_test: not ok 9 CTR_EL0.a32@aarch32-el1: guest read 0x8444c004, KVM_GET_ONE_REG 0x8444c003" \
-	"$(judge_console "$work/behaviour" "")"
+	"killed behaviour guest_view_test: not ok 2 CTR_EL0.a32@aarch32-el1: d" \
+	"$(judge_console "$work/behaviour")"
 
-{
-	console writable_masks_test "not ok 2 masks.unwritable: slot 5 (ID_PFR2_EL1) answered 0xff... with the buffer prefilled" \
-		"not ok 1 selftests: idregs: writable_masks_test # exit=1"
-	console defaults_test "ok 1 x" "ok 2 selftests: idregs: defaults_test"
-	console guest_view_test "ok 1 x" "ok 3 selftests: idregs: guest_view_test"
-} >"$work/masks-behaviour"
-check "a writable_masks result about the ioctl's answer is behaviour" \
-	"killed behaviour writable_masks_test: not ok 2 masks.unwritable: slot 5 (ID_PFR2_EL1) answered 0xff... with the buffer prefilled" \
-	"$(judge_console "$work/masks-behaviour" "")"
+console "$work/norecord" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test", "end": "fail",
+  "results": [{"name": "masks.unwritable", "status": "fail", "detail": "d"}]},
+ {"name": "defaults_test"}, {"name": "guest_view_test"}]}
+JSON
+check "a failing result without a kind record is behaviour" \
+	"killed behaviour writable_masks_test: not ok 1 masks.unwritable: d" \
+	"$(judge_console "$work/norecord")"
 
-{
-	console writable_masks_test "ok 1 x" "ok 1 selftests: idregs: writable_masks_test"
-	console defaults_test "ok 1 x" "ok 2 selftests: idregs: defaults_test"
-	console guest_view_test "ok 1 x" "not ok 3 selftests: idregs: guest_view_test # TIMEOUT 60 seconds"
-} >"$work/timeout"
+console "$work/timeout" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}, {"name": "defaults_test"},
+ {"name": "guest_view_test", "end": "timeout", "directive": "60"}]}
+JSON
 check "a TIMEOUT is an error, not a kill" "error guest_view_test: TIMEOUT 60 seconds" \
-	"$(judge_console "$work/timeout" "")"
+	"$(judge_console "$work/timeout")"
 
-{
-	console writable_masks_test "ok 1 x" "ok 1 selftests: idregs: writable_masks_test"
-	console defaults_test "ok 1 x" "ok 2 selftests: idregs: defaults_test"
-	console guest_view_test "not ok 4 guest.default@pmu: guest on vcpu 0 stalled: stopped after 10000 ms, 3 exits, 2 values (PC 0x40001008)" \
-		"not ok 3 selftests: idregs: guest_view_test # exit=1"
-} >"$work/stalled"
-check "a guest stopped by its wall-time bound is an error" \
-	"error guest_view_test: not ok 4 guest.default@pmu: guest on vcpu 0 stalled: stopped after 10000 ms, 3 exits, 2 values (PC 0x40001008)" \
-	"$(judge_console "$work/stalled" "")"
+console "$work/stalled" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}, {"name": "defaults_test"},
+ {"name": "guest_view_test", "end": "fail",
+  "results": [{"name": "guest.default@pmu", "status": "fail", "kind": "timing", "detail": "d"}]}]}
+JSON
+check "a result its wall-time bound ended (kind timing) is an error" \
+	"error guest_view_test: not ok 1 guest.default@pmu: d" "$(judge_console "$work/stalled")"
 
-{
-	console writable_masks_test "ok 1 x" "ok 1 selftests: idregs: writable_masks_test"
-	console defaults_test "ok 1 x" ""
-} >"$work/hung"
+console "$work/hung" "emulated host hung: killed after 450 s" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}, {"name": "defaults_test", "end": null}]}
+JSON
 check "a host that hung: an error naming the tests without a result" \
 	"error emulated host hung: killed after 450 s (no result for defaults_test guest_view_test)" \
-	"$(judge_console "$work/hung" "emulated host hung: killed after 450 s")"
+	"$(judge_console "$work/hung")"
 
 : >"$work/noinit"
+echo "the kernel did not reach /init within 60 s (x)" >"$work/noinit.host"
 check "a host that never reached /init: an error" \
 	"error the kernel did not reach /init within 60 s (x) (no result for writable_masks_test defaults_test guest_view_test)" \
-	"$(judge_console "$work/noinit" "the kernel did not reach /init within 60 s (x)")"
+	"$(judge_console "$work/noinit")"
 
-{
-	console writable_masks_test "ok 1 x" "ok 1 selftests: idregs: writable_masks_test"
-} >"$work/short"
-check "a host that ended without every result: an error" \
-	"error emulated host ended without a result (qemu exit status 0) (no result for defaults_test guest_view_test)" \
-	"$(judge_console "$work/short" "emulated host ended without a result (qemu exit status 0)")"
-
-{
-	console writable_masks_test "ok 1 x" "ok 1 selftests: idregs: writable_masks_test"
-	console defaults_test "ok 1 x" ""
-	echo "Unable to handle kernel NULL pointer dereference at virtual address 0"
-} >"$work/crash"
+console "$work/crash" "host kernel crash/warning" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}, {"name": "defaults_test", "end": null}],
+ "after": ["Unable to handle kernel NULL pointer dereference at virtual address 0"]}
+JSON
 check "a host kernel crash during a test: a behaviour kill" \
-	"killed behaviour defaults_test: host kernel crash/warning" \
-	"$(judge_console "$work/crash" "host kernel crash/warning")"
+	"killed behaviour defaults_test: host kernel crash/warning" "$(judge_console "$work/crash")"
+check "the boot's own verdict of a console that stops in a test" \
+	"emulated host ended without a result (qemu exit status 0)" "$(emu_verdict 0 "$work/crash")"
+console "$work/warned" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}], "after": ["WARNING: CPU: 0 PID: 1 at x"]}
+JSON
+check "the boot's own verdict of a console that ended after a kernel warning" \
+	"host kernel crash/warning" "$(emu_verdict 0 "$work/warned")"
 
-{
-	console writable_masks_test "ok 1 x" "ok 1 selftests: idregs: writable_masks_test"
-	console defaults_test "ok 1 x" "ok 2 selftests: idregs: defaults_test"
-	console guest_view_test "ok 1 x" "not ok 3 selftests: idregs: guest_view_test # exit=139"
-} >"$work/exit"
+console "$work/exit" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}, {"name": "defaults_test"},
+ {"name": "guest_view_test", "end": "fail", "directive": "exit=139"}]}
+JSON
 check "a test failing without a failing result: a behaviour kill by its exit" \
-	"killed behaviour guest_view_test: exit=139" "$(judge_console "$work/exit" "")"
+	"killed behaviour guest_view_test: exit=139" "$(judge_console "$work/exit")"
+console "$work/sir" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}, {"name": "defaults_test"}, {"name": "guest_view_test"},
+ {"name": "set_id_regs", "end": "fail", "results": [{"name": "ID_AA64PFR0_EL1_EL0", "status": "fail", "detail": "d"}]}]}
+JSON
+check "set_id_regs is judged apart from idregs: idregs" survived "$(judge_console "$work/sir")"
+check "set_id_regs is judged apart from idregs: set_id_regs" \
+	"killed behaviour set_id_regs: not ok 1 ID_AA64PFR0_EL1_EL0: d" "$(suite_verdict "$work/sir" set_id_regs)"
 
-{
-	echo "# selftests: idregs: set_id_regs"
-	echo "# ==== Test Assertion Failure ===="
-	echo "#   arm64/set_id_regs.c:450: val == user_val"
-	echo "not ok 1 selftests: idregs: set_id_regs # exit=254"
-} >"$work/sir"
-verdict_results "$work/sir" >"$work/sir.results"
-check "set_id_regs' assertion names the failing line" \
-	"killed behaviour set_id_regs: assertion: arm64/set_id_regs.c:450: val == user_val" \
-	"$(verdict_suite "$work/sir.results" "" set_id_regs)"
-
-check "verdict_kind: a declared mask result is source" source \
-	"$(verdict_kind writable_masks_test "not ok 3 ID_AA64MMFR1_EL1: mask 0xf: writable but not declared: VH (11:8) (7.3)")"
-check "verdict_kind: a defaults result is behaviour" behaviour \
-	"$(verdict_kind defaults_test "not ok 3 CLIDR_EL1.defaults@mte: 0x0 Ttype1 = 0, the VM has MTE")"
-check "verdict_kind: a sanitised-looking name in another test is behaviour" behaviour \
-	"$(verdict_kind guest_view_test "not ok 3 ID_AA64PFR0_EL1.sanitised: 0x1")"
+# The files a patch changes: git's headers and diff -u's, whose +++ line
+# carries a timestamp after a tab (a line added in a hunk is no header).
+printf '%s\n' '# Mutant: m' 'diff --git a/arch/arm64/kvm/sys_regs.c b/arch/arm64/kvm/sys_regs.c' \
+	'--- a/arch/arm64/kvm/sys_regs.c' '+++ b/arch/arm64/kvm/sys_regs.c' '@@ -1 +1 @@' '-a' '+b' \
+	>"$work/git.patch"
+check "patch_files: a git diff" "arch/arm64/kvm/sys_regs.c" "$(patch_files "$work/git.patch")"
+printf '%s\n' '# Mutant: m' \
+	$'--- a/arch/arm64/kvm/sys_regs.c\t2026-11-28 10:00:00.000000000 +0000' \
+	$'+++ b/arch/arm64/kvm/sys_regs.c\t2026-11-28 10:01:00.000000000 +0000' \
+	'@@ -1,2 +1,2 @@' '-a' '+++ b/not/a/header' \
+	$'--- a/arch/arm64/kvm/nested.c\t2026-11-28 10:00:00.000000000 +0000' \
+	$'+++ b/arch/arm64/kvm/nested.c\t2026-11-28 10:01:00.000000000 +0000' \
+	'@@ -1 +1 @@' '-a' '+b' >"$work/diff-u.patch"
+check "patch_files: diff -u's headers, timestamps dropped" \
+	"arch/arm64/kvm/sys_regs.c arch/arm64/kvm/nested.c" "$(patch_files "$work/diff-u.patch" | paste -sd' ')"
+mkdir -p "$work/tree/arch/arm64/kvm" "$work/pristine"
+echo a >"$work/tree/arch/arm64/kvm/sys_regs.c"
+echo a >"$work/tree/arch/arm64/kvm/nested.c"
+keep_pristine "$work/diff-u.patch" "$work/tree" "$work/pristine" 2>"$work/keep.err"
+check "keep_pristine keeps the files of a diff -u patch" \
+	"$(cd "$work/pristine" && find . -type f | sort | paste -sd' ')$(cat "$work/keep.err")" \
+	"./arch/arm64/kvm/nested.c ./arch/arm64/kvm/sys_regs.c"
+check "the bound of a host: boot allowance and each test's timeout" \
+	"$(EMU_BOOT_ALLOWANCE=90 emu_run_bound 60 6)" 450
 
 # The runner's own parts: hosts from the header, the default arguments.
 printf '# Mutant: m\n# Class: c\n# Expect: killed\n# Host: host=nested vcpu=el2\n' >"$work/40-x.patch"
@@ -204,6 +196,18 @@ check "score: with the tests' default arguments" \
 check "the table says the kill's kind" "| 02-b | c | m | killed | source |" \
 	"$(grep -o '^| 02-b | c | m | killed | source |' "$work/run/out.md")"
 check "an equivalent mutant that survives counts nowhere" "" "$(grep -c '03-c' "$work/run/counts" | grep -v '^1$')"
+
+# The closing line and the exit status from the counts.
+got=$( (WORK=$work/run; finish 4) 2>&1; echo "exit=$?")
+check "finish: every expectation held" "mutation: 5 passed, 0 failed|exit=0" "$(paste -sd'|' <<<"$got")"
+echo "lost 01-a (marked killed, survived idregs)" >>"$work/run/counts"
+got=$( (WORK=$work/run; finish 4) 2>&1; echo "exit=$?")
+check "finish: a lost mutant fails the run (exit 1)" \
+	"mutation: catalogue broken: 01-a (marked killed, survived idregs)|mutation: 4 passed, 1 failed|exit=1" \
+	"$(paste -sd'|' <<<"$got")"
+echo "error 02-b: error x" >>"$work/run/counts"
+got=$( (WORK=$work/run; finish 4) 2>/dev/null; echo "exit=$?")
+check "finish: a mutant without a verdict exits 2" "mutation: 3 passed, 2 failed|exit=2" "$(paste -sd'|' <<<"$got")"
 
 echo "# $n checks, $fails failed"
 [ "$fails" = 0 ]
