@@ -28,7 +28,8 @@ LIB_PORTABLE_SRC := $(wildcard lib/core/*.c lib/arch/*.c lib/arch/generated/*.c 
 LIB_KVM_SRC	:= $(wildcard lib/kvm/*.c)
 EXPECT_SRC	:= selftests/expect.c
 # JSON (jansson) is for the VMM side only.
-VMM_SRC		:= vmm/profile.c vmm/model.c vmm/qemu.c vmm/json.c
+VMM_SRC		:= vmm/profile.c vmm/model.c vmm/model_check.c vmm/baseline.c \
+		   vmm/qemu.c vmm/qemu_args.c vmm/json.c
 VMM_KVM_SRC	:= vmm/host.c
 JSON_LIBS	:= -ljansson
 CPPFLAGS_ALL	:= -Ilib/include -Ivmm/include -Iselftests

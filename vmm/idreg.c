@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idregs/baseline.h"
 #include "idregs/declared.h"
 #include "idregs/kversion.h"
 #include "idregs/field.h"
 #include "idregs/model.h"
+#include "idregs/model_check.h"
 #include "idregs/predict.h"
 #include "idregs/profile.h"
 #include "idregs/qemu.h"
+#include "idregs/qemu_args.h"
 #include "idregs/repro.h"
 #ifdef IDREG_HAVE_KVM
 #include "idregs/kvm_rules.h"

@@ -20,6 +20,7 @@
 #include "idregs/model.h"
 #include "idregs/profile.h"
 #include "idregs/qemu.h"
+#include "idregs/qemu_args.h"
 #include "idregs/util.h"
 
 static __printf(3, 4) int jerr(char *err, const char *path, const char *fmt, ...)

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * QEMU's semantics for -cpu host under KVM: command lines, option
- * defaults and existence, precedence, the effective guest view.  Every
- * rule names the QEMU (or kernel) function it was read from; docs/vmm.md
- * lists them.
+ * QEMU's semantics for -cpu host under KVM: option defaults and
+ * existence, precedence, the effective guest view, and whether the host
+ * runs a model that way.  Every rule names the QEMU (or kernel) function
+ * it was read from; docs/vmm.md lists them.  Command lines are
+ * vmm/qemu_args.c's.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,226 +15,8 @@
 #include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/model_check.h"
 #include "idregs/qemu.h"
-
-int idreg_qemu_parse_int(const char *s, uint64_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (*end || errno)
-		return -1;
-	*v = x;
-	return 0;
-}
-
-/* "on"/"off" and the spellings QEMU's qapi_bool_parse_name() takes. */
-static int parse_bool(const char *s, bool *on)
-{
-	static const char *const yes[] = { "on", "yes", "true", "y" };
-	static const char *const no[] = { "off", "no", "false", "n" };
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (!strcmp(s, yes[i]))
-			return *on = true, 0;
-		if (!strcmp(s, no[i]))
-			return *on = false, 0;
-	}
-	return -1;
-}
-
-static int cmd_err(char *err, const char *fmt, ...) __printf(2, 3);
-static int cmd_err(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, IDREG_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* sve128 .. sve2048: the bit, or 0. */
-static uint32_t sve_bit(const char *name)
-{
-	uint64_t n;
-
-	if (strncmp(name, "sve", 3) || idreg_qemu_parse_int(name + 3, &n) ||
-	    n % 128 || n < 128 || n > 2048 || name[3] == '0')
-		return 0;
-	return 1U << (n / 128 - 1);
-}
-
-/* -cpu host,KEY=VALUE (cpu64.c, kvm.c's kvm_arm_add_vcpu_properties()). */
-static int cpu_opt(struct idreg_model *m, const char *key, const char *val, char *err)
-{
-	const struct idreg_vcpu_option *o = idreg_vcpu_option_by_name(key, false);
-	char why[IDREG_ERR_LEN];
-	uint32_t bit = sve_bit(key);
-	uint64_t v;
-	bool on;
-
-	if (!strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX))) {
-		if (idreg_qemu_parse_int(val, &v))
-			return cmd_err(err, "-cpu %s=%s: not a number (QEMU parses base 0: 0x.., 0.., decimal)",
-				       key, val);
-		if (idreg_model_set(m, key, v, why))
-			return cmd_err(err, "-cpu %s", why);
-		return 0;
-	}
-	if (parse_bool(val, &on))
-		return cmd_err(err, "-cpu %s=%s: expected on or off", key, val);
-	if (o)
-		idreg_model_state(m, o, on);
-	else if (bit)
-		on ? (m->q.sve_on |= bit, m->q.sve_off &= ~bit) :
-		     (m->q.sve_off |= bit, m->q.sve_on &= ~bit);
-	else if (!strcmp(key, "kvm-steal-time"))
-		m->q.steal_time = on;
-	else if (!strcmp(key, "kvm-no-adjvtime"))
-		m->q.no_adjvtime = on;
-	else
-		return cmd_err(err, "-cpu host,%s: QEMU stops: Property 'host-arm-cpu.%s' not found",
-			       key, key);
-	return 0;
-}
-
-static int gic_version(const char *val, uint8_t *gic)
-{
-	if (!strcmp(val, "2") || !strcmp(val, "3"))
-		*gic = val[0] - '0';
-	else if (!strcmp(val, "host"))
-		*gic = IDREG_GIC_HOST;
-	else if (!strcmp(val, "max"))
-		*gic = IDREG_GIC_MAX;
-	else
-		return -1;
-	return 0;
-}
-
-/* -M virt,KEY=VALUE (hw/arm/virt.c's properties that touch the vCPU). */
-static int machine_opt(struct idreg_model *m, const char *key, const char *val, char *err)
-{
-	const struct idreg_vcpu_option *o = idreg_vcpu_option_by_name(key, true);
-	bool on;
-
-	if (!strcmp(key, "gic-version")) {
-		if (gic_version(val, &m->q.gic))
-			return cmd_err(err, "-M virt,gic-version=%s: expected 2, 3, host or max", val);
-		return 0;
-	}
-	if (!strcmp(key, "accel")) {
-		if (strcmp(val, "kvm"))
-			return cmd_err(err, "-M accel=%s: idreg models QEMU under KVM only", val);
-		return 0;
-	}
-	if (parse_bool(val, &on))
-		return cmd_err(err, "-M virt,%s=%s: expected on or off", key, val);
-	if (o)
-		idreg_model_state(m, o, on);
-	else if (!strcmp(key, "secure"))
-		m->q.secure = on;
-	/* Other virt options (highmem, its, iommu, ...) leave the ID registers. */
-	return 0;
-}
-
-/* @type is @want, or a versioned virt machine (virt-10.1). */
-static bool type_ok(const char *type, const char *want)
-{
-	size_t n = strlen(want);
-
-	return type && (!strcmp(type, want) ||
-			(!strcmp(want, "virt") && !strncmp(type, "virt-", 5) && type[n + 1]));
-}
-
-/* "NAME,k=v,k=v": NAME must be @want; each k=v goes to @opt. */
-static int opt_list(struct idreg_model *m, const char *flag, const char *arg, const char *want,
-		    int (*opt)(struct idreg_model *, const char *, const char *, char *),
-		    char *err)
-{
-	char *s = strdup(arg), *p, *item, *eq, *save = NULL;
-	int r = 0;
-
-	if (!s)
-		return cmd_err(err, "%s: out of memory", flag);
-	item = strtok_r(s, ",", &save);
-	if (!type_ok(item, want)) {
-		r = cmd_err(err, "%s %s: idreg models %s %s only", flag, item ? item : "",
-			    flag, want);
-		goto out;
-	}
-	for (p = strtok_r(NULL, ",", &save); p && !r; p = strtok_r(NULL, ",", &save)) {
-		eq = strchr(p, '=');
-		if (!eq) {
-			r = cmd_err(err, "%s ...,%s: expected KEY=VALUE", flag, p);
-			break;
-		}
-		*eq = 0;
-		r = opt(m, p, eq + 1, err);
-	}
-out:
-	free(s);
-	return r;
-}
-
-static int accel_opt(struct idreg_model *m, const char *key, const char *val, char *err)
-{
-	(void)m;
-	(void)key;
-	(void)val;
-	(void)err;
-	return 0;
-}
-
-static int vcpus(struct idreg_model *m, const char *arg, char *err)
-{
-	uint64_t n;
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(arg, ","), arg);
-	if (!strncmp(buf, "cpus=", 5))
-		memmove(buf, buf + 5, strlen(buf + 5) + 1);
-	if (idreg_qemu_parse_int(buf, &n) || !n || n > 4096)
-		return cmd_err(err, "-smp %s: expected a number of vCPUs", arg);
-	m->q.smp = n;
-	return 0;
-}
-
-int idreg_model_from_qemu_args(struct idreg_model *m, int argc, char *const *argv, char *err)
-{
-	const char *a, *v;
-	int i, r = 0;
-
-	idreg_model_init(m);
-	for (i = 0; i < argc && !r; i++) {
-		a = argv[i];
-		if (a[0] == '-' && a[1] == '-')
-			a++;
-		v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-enable-kvm"))
-			continue;
-		if (strcmp(a, "-cpu") && strcmp(a, "-M") && strcmp(a, "-machine") &&
-		    strcmp(a, "-accel") && strcmp(a, "-smp"))
-			continue;
-		if (!v)
-			return cmd_err(err, "%s: needs an argument", a);
-		i++;
-		if (!strcmp(a, "-cpu"))
-			r = opt_list(m, "-cpu", v, "host", cpu_opt, err);
-		else if (!strcmp(a, "-accel"))
-			r = opt_list(m, "-accel", v, "kvm", accel_opt, err);
-		else if (!strcmp(a, "-smp"))
-			r = vcpus(m, v, err);
-		else
-			r = opt_list(m, a, v, "virt", machine_opt, err);
-	}
-	return r;
-}
 
 /*
  * What QEMU gives a field itself, after the SYSREG_ properties (the
@@ -885,4 +666,35 @@ int idreg_qemu_effective_model(const struct idreg_model *m, const struct idreg_p
 			return r;
 	}
 	return m->nr && p ? add_override_zeros(p, features, out) : 0;
+}
+
+unsigned int idreg_model_check_qemu(const struct idreg_model *m,
+				    const struct idreg_profile *p, bool migration,
+				    struct idreg_msgs *out, struct idreg_msgs *notes)
+{
+	struct idreg_qemu_view *v = malloc(sizeof(*v));
+	struct idreg_model eff;
+	unsigned int i, bad;
+
+	if (!v) {
+		out->oom = true;
+		return 1;
+	}
+	idreg_model_init(&eff);
+	bad = idreg_qemu_resolve(m, p, v);
+	for (i = 0; i < v->errors.nr; i++)
+		idreg_msgs_add(out, "%s", v->errors.v[i]);
+	for (i = 0; notes && i < v->notes.nr; i++)
+		idreg_msgs_add(notes, "%s", v->notes.v[i]);
+	if (migration && v->blocker) {
+		idreg_msgs_add(out, "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
+		bad++;
+	}
+	/* What stops QEMU says it all; else the fields, as before. */
+	if (!v->errors.nr && !idreg_qemu_effective_model(m, p, v->features, &eff))
+		bad += idreg_model_check(&eff, p, out);
+	idreg_model_free(&eff);
+	idreg_qemu_view_free(v);
+	free(v);
+	return bad;
 }

@@ -4,7 +4,7 @@
  * space, i.e. every readable ID register's default value and writable mask,
  * plus the kernel release and MIDR for people reading the file.  A profile
  * is dumped on the host (vmm/host.c) and compared, baselined and
- * checked anywhere (vmm/profile.c, vmm/model.c).
+ * checked anywhere (vmm/profile.c, vmm/model_check.c, vmm/baseline.c).
  *
  * JSON, "idregs-profile-1" (64-bit numbers as "0x..." strings, because
  * JSON integers stop being exact at 2^53 and jansson's at 2^63):
