@@ -19,7 +19,7 @@ CFLAGS		?= -O2 -g
 SAN_FLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
-# The rooms (README "Layout"): what Arm says (lib/arch), what KVM must do
+# The layers (README "Layout"): what Arm says (lib/arch), what KVM must do
 # (lib/predict), shared basics (lib/core), talking to KVM (lib/kvm, arm64
 # only), the VMM side (vmm/: profiles, models, QEMU, the idreg CLI), and
 # the selftests' support (selftests/expect.c).

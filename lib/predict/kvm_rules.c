@@ -234,15 +234,6 @@ bool idreg_is_clidr_slot(unsigned int slot)
 	return slot == (unsigned int)idreg_slot_index(3, 1, 0, 0, 1);
 }
 
-bool idreg_is_aarch32_slot(unsigned int slot)
-{
-	struct idreg_encoding e;
-
-	if (idreg_slot_encoding(slot, &e))
-		return false;
-	return e.op1 == 0 && e.crm >= 1 && e.crm <= 3;
-}
-
 /*
  * Registers KVM describes with ID_HIDDEN in sys_reg_descs[] (6.12 and 7.3):
  * architecturally allocated, but always RAZ for userspace and guest.

@@ -61,6 +61,8 @@ int idreg_slot_index(unsigned int op0, unsigned int op1, unsigned int crn,
 		     unsigned int crm, unsigned int op2);
 /* Returns 0 and fills @enc, or -1 if @idx >= IDREG_NR_SLOTS. */
 int idreg_slot_encoding(unsigned int idx, struct idreg_encoding *enc);
+/* The AArch32 ID registers' slots: op1 0, CRm 1..3. */
+bool idreg_is_aarch32_slot(unsigned int slot);
 int idreg_reg_slot(const struct idreg_reg *reg);
 
 /*
