@@ -26,7 +26,8 @@
  * SCTLR_EL1.EnIA (with EnIA 0 PACIA is a NOP that nothing traps).  The
  * table and the field logic are here, portable (lib/arch/probe.c,
  * unit-tested with the instruction words); running them needs KVM
- * (idregs/guest_probe.h, lib/kvm/guest_probe.c).  The probes need no knowledge of KVM's source.
+ * (idregs/guest_probe.h, lib/kvm/guest_probe.c).  The probes need no
+ * knowledge of KVM's source.
  */
 #ifndef IDREGS_PROBE_H
 #define IDREGS_PROBE_H
