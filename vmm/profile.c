@@ -170,19 +170,21 @@ static void diff_field(const struct idreg_profile *a,
 	uint64_t va = idreg_field_get(a->value[slot], f->lsb, f->width);
 	uint64_t vb = idreg_field_get(b->value[slot], f->lsb, f->width);
 	uint64_t wa = a->mask[slot] & fm, wb = b->mask[slot] & fm;
-	struct idreg_change *c[2] = { NULL, NULL };
+	struct idreg_change *c;
 	unsigned int i;
 
-	if (va != vb)
-		c[0] = change_add(cs, IDREG_CHANGE_VALUE, slot, fm, va, vb);
-	if (wa != wb)
-		c[1] = change_add(cs, writable_kind(fm, wa, wb), slot, fm,
-				  wa, wb);
+	/* One at a time: the second change_add() may move the first. */
 	for (i = 0; i < 2; i++) {
-		if (!c[i])
+		if (i == 0 && va != vb)
+			c = change_add(cs, IDREG_CHANGE_VALUE, slot, fm, va, vb);
+		else if (i == 1 && wa != wb)
+			c = change_add(cs, writable_kind(fm, wa, wb), slot, fm, wa, wb);
+		else
 			continue;
-		c[i]->field = f;
-		idreg_prop_format(c[i]->prop, sizeof(c[i]->prop), reg, f);
+		if (!c)
+			continue;
+		c->field = f;
+		idreg_prop_format(c->prop, sizeof(c->prop), reg, f);
 	}
 }
 
