@@ -237,19 +237,22 @@ static unsigned int baseline_features(const struct idreg_profile *const *ps,
 }
 
 /*
- * QEMU's options for the baseline's features: pmu, sve, pauth on where
- * every host offers them (stated, so that a host without one refuses to
- * start rather than give less), off where some do not, unstated where
- * none does.  Where some hosts lack a PMU no line fits: QEMU has no pmu
- * property there (arm_cpu_post_init()) and turns it on elsewhere.  The
- * GIC: v3 where every host has it and some would default to v2
- * (finalize_gic_version()).  MTE blocks migration (kvm_arm_enable_mte()).
+ * QEMU's options for the baseline's features: those -cpu host turns on
+ * where KVM offers them (pmu, sve, pauth: .qemu_host) on where every host
+ * offers them (stated, so that a host without one refuses to start rather
+ * than give less), off where some do not, unstated where none does.  An
+ * option QEMU creates only where KVM offers the feature (pmu:
+ * .qemu_only_offered) fits no line where some hosts lack it: QEMU has no
+ * such property there and turns it on elsewhere.  The GIC: v3 where every
+ * host has it and some would default to v2 (finalize_gic_version()).  MTE
+ * blocks migration (kvm_arm_enable_mte()).
  */
 static void baseline_options(const struct idreg_profile *const *ps, unsigned int nr,
 			     struct idreg_model *m, struct idreg_msgs *blocking)
 {
-	static const unsigned int cpu_opts[] = { IDREG_VCPU_PMU, IDREG_VCPU_SVE, IDREG_VCPU_PAUTH };
+	const struct idreg_vcpu_feature_info *r;
 	unsigned int any = 0, i, v2 = 0, v3 = ~0U, f;
+	char noun[32];
 
 	for (i = 0; i < nr; i++) {
 		any |= ps[i]->features;
@@ -258,13 +261,16 @@ static void baseline_options(const struct idreg_profile *const *ps, unsigned int
 			v3 &= ps[i]->gic_offered;
 		}
 	}
-	for (i = 0; i < ARRAY_SIZE(cpu_opts); i++) {
-		f = cpu_opts[i];
-		if (!(any & f))
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
+		f = 1U << i;
+		r = idreg_vcpu_feature_info(f);
+		if (!(any & f & idreg_vcpu_qemu_host_features()))
 			continue;
 		m->q.given |= f;
-		if (f == IDREG_VCPU_PMU && !(m->features & f))
-			idreg_msgs_add(blocking, "pmu: some hosts offer a PMU and others do not: QEMU has no pmu property where KVM offers none (arm_cpu_post_init()) and turns it on where it does, so no line gives both the same guest");
+		if (r->qemu_only_offered && !(m->features & f))
+			idreg_msgs_add(blocking, "%s: some hosts offer a %s and others do not: QEMU has no %s property where KVM offers none (%s) and turns it on where it does, so no line gives both the same guest",
+				       r->qemu, idreg_vcpu_feature_noun(f, noun, sizeof(noun)),
+				       r->qemu, r->qemu_only_offered);
 	}
 	if (v2 && (v3 & 1U << 3))
 		m->q.gic = 3;

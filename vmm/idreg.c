@@ -392,12 +392,32 @@ static int cmd_qemu_args(int argc, char **argv)
 	return rc;
 }
 
+/* Why option @o is @on without being stated, into @buf. */
+static const char *option_default(const struct idreg_vcpu_option *o, bool on,
+				  char *buf, size_t size)
+{
+	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(o->feature);
+	char noun[32];
+
+	if (!r->qemu_host)
+		return "QEMU's default";
+	if (on)
+		return "QEMU's default where KVM offers it (kvm_arm_get_host_cpu_features())";
+	if (!r->qemu_only_offered)
+		return "KVM does not offer it here";
+	snprintf(buf, size, "KVM offers no %s here: QEMU has no %s property (%s)",
+		 idreg_vcpu_feature_noun(o->feature, noun, sizeof(noun)), o->name,
+		 r->qemu_only_offered);
+	return buf;
+}
+
 /* How the vCPU got each option: stated, or QEMU's default on this host. */
 static void explain_options(const struct idreg_model *m, const struct idreg_profile *p,
 			    const struct idreg_qemu_view *v)
 {
 	const struct idreg_vcpu_option *o = NULL;
 	unsigned int i, nr, set;
+	char why[160];
 	bool on;
 
 	o = idreg_vcpu_options(&nr);
@@ -408,11 +428,7 @@ static void explain_options(const struct idreg_model *m, const struct idreg_prof
 		printf("option %s%s=%s: %s\n", o[i].machine ? "-M virt," : "", o[i].name,
 		       on ? "on" : "off",
 		       m->q.given & o[i].feature ? "stated" :
-		       o[i].machine || o[i].off_asks ? "QEMU's default" :
-		       on ? "QEMU's default where KVM offers it (kvm_arm_get_host_cpu_features())" :
-		       o[i].feature == IDREG_VCPU_PMU ?
-		       "KVM offers no PMU here: QEMU has no pmu property (arm_cpu_post_init())" :
-		       "KVM does not offer it here");
+		       option_default(&o[i], on, why, sizeof(why)));
 	}
 	printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
 	       m->q.gic ? ", gic-version stated" : "");
@@ -1014,7 +1030,7 @@ static int cmd_apply(int argc, char **argv)
 	 * options ask for, pmu, sve, pauth where not stated and KVM offers them.
 	 */
 	cfg.features = m.features;
-	cfg.if_offered = (IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH) & ~m.q.given;
+	cfg.if_offered = idreg_vcpu_qemu_host_features() & ~m.q.given;
 	rc = idreg_vm_open(&vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED);
 	if (!rc)
 		rc = qemu_writes(&vm, &m);

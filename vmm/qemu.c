@@ -21,26 +21,111 @@
 /*
  * What QEMU gives a field itself, after the SYSREG_ properties (the
  * series' order; it applies them before arm_cpu_realizefn() and the
- * finalize functions run).  Under KVM the vCPU never has EL3.
+ * finalize functions run): each feature's .qemu_clears without it
+ * (idregs/vcpu_features.def), then EL3, which the vCPU never has under KVM.
  */
-static const struct idreg_qemu_override overrides[] = {
-	{ "ID_AA64DFR0_EL1", "PMUVer", IDREG_VCPU_PMU, "pmu=off", "arm_cpu_realizefn()" },
-	{ "ID_DFR0_EL1", "PerfMon", IDREG_VCPU_PMU, "pmu=off", "arm_cpu_realizefn()" },
-	{ "ID_AA64PFR0_EL1", "SVE", IDREG_VCPU_SVE, "sve=off", "cpu_arm_set_sve()" },
-	{ "ID_AA64ZFR0_EL1", NULL, IDREG_VCPU_SVE, "sve=off", "arm_cpu_sve_finalize()" },
-	{ "ID_AA64ISAR1_EL1", "APA", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR1_EL1", "API", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR1_EL1", "GPA", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR1_EL1", "GPI", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR2_EL1", "APA3", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR2_EL1", "GPA3", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64PFR0_EL1", "EL2", IDREG_VCPU_EL2, "virtualization=off (-M virt's default)",
-	  "arm_cpu_realizefn()" },
-	{ "ID_PFR1_EL1", "Virtualization", IDREG_VCPU_EL2, "virtualization=off (-M virt's default)",
-	  "arm_cpu_realizefn()" },
+static const struct idreg_qemu_override no_el3[] = {
 	{ "ID_AA64PFR0_EL1", "EL3", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
 	{ "ID_PFR1_EL1", "Security", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
 };
+
+#define MAX_OVERRIDES	64
+
+/* Made from the rows once; the strings point into text. */
+static struct {
+	struct idreg_qemu_override v[MAX_OVERRIDES];
+	unsigned int nr;
+	char option[IDREG_VCPU_NR_FEATURES][64];
+	char hidden[IDREG_VCPU_NR_FEATURES][256];
+	char text[4096];
+	size_t used;
+} ov;
+
+static char *ov_copy(const char *s, size_t n)
+{
+	char *d = &ov.text[ov.used];
+
+	if (ov.used + n + 1 > sizeof(ov.text))
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = 0;
+	ov.used += n + 1;
+	return d;
+}
+
+/*
+ * The option that turns @r's feature off, as a reason: "pmu=off"; an
+ * option that defaults off is off unless stated ("(-M virt's default)").
+ */
+static const char *off_option(const struct idreg_vcpu_feature_info *r, unsigned int i)
+{
+	snprintf(ov.option[i], sizeof(ov.option[i]), "%s=%s%s", r->qemu,
+		 r->qemu_off_asks ? "on" : "off",
+		 r->qemu_machine && !r->qemu_host ? " (-M virt's default)" : "");
+	return ov.option[i];
+}
+
+/* One "REG.Field@function()" item of @r's .qemu_clears (@n bytes at @s). */
+static void add_clear(const struct idreg_vcpu_feature_info *r, unsigned int i,
+		      const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n), *dot;
+	struct idreg_qemu_override *o = &ov.v[ov.nr];
+
+	if (!at || ov.nr >= MAX_OVERRIDES - ARRAY_SIZE(no_el3))
+		return;
+	dot = memchr(s, '.', at - s);
+	o->reg = ov_copy(s, (dot ? dot : at) - s);
+	o->field = dot ? ov_copy(dot + 1, at - dot - 1) : NULL;
+	o->function = ov_copy(at + 1, s + n - at - 1);
+	o->feature = r->feature;
+	o->option = r->qemu ? off_option(r, i) : r->name;
+	if (o->reg && o->function && (!dot || o->field))
+		ov.nr++;
+}
+
+/* "KVM: <.kvm_hides>; QEMU: <the functions of .qemu_clears>". */
+static void make_hidden(const struct idreg_vcpu_feature_info *r, unsigned int i,
+			unsigned int first)
+{
+	char *b = ov.hidden[i];
+	size_t size = sizeof(ov.hidden[i]), n;
+	unsigned int j, k;
+
+	if (!r->kvm_hides) {
+		snprintf(b, size, "KVM hides it without the feature (sys_regs.c)");
+		return;
+	}
+	n = snprintf(b, size, "KVM: %s", r->kvm_hides);
+	for (j = first; j < ov.nr && n < size; j++) {
+		for (k = first; k < j && strcmp(ov.v[k].function, ov.v[j].function); k++)
+			;
+		if (k == j)
+			n += snprintf(b + n, size - n, "%s%s", j == first ? "; QEMU: " : ", ",
+				      ov.v[j].function);
+	}
+}
+
+static void overrides_made(void)
+{
+	const struct idreg_vcpu_feature_info *rows;
+	unsigned int nr, i, first;
+	const char *s, *e;
+
+	if (ov.nr)
+		return;
+	rows = idreg_vcpu_features(&nr);
+	for (i = 0; i < nr && i < IDREG_VCPU_NR_FEATURES; i++) {
+		first = ov.nr;
+		for (s = rows[i].qemu_clears; s && *s; s = *e ? e + 1 : e) {
+			e = s + strcspn(s, " ");
+			add_clear(&rows[i], i, s, e - s);
+		}
+		make_hidden(&rows[i], i, first);
+	}
+	for (i = 0; i < ARRAY_SIZE(no_el3); i++)
+		ov.v[ov.nr++] = no_el3[i];
+}
 
 static bool override_matches(const struct idreg_qemu_override *o, const struct idreg_reg *reg,
 			     const struct idreg_field *field)
@@ -56,20 +141,28 @@ const struct idreg_qemu_override *idreg_qemu_override_of(const struct idreg_reg 
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(overrides); i++)
-		if (override_matches(&overrides[i], reg, field) &&
-		    !(features & overrides[i].feature))
-			return &overrides[i];
+	overrides_made();
+	for (i = 0; i < ov.nr; i++)
+		if (override_matches(&ov.v[i], reg, field) && !(features & ov.v[i].feature))
+			return &ov.v[i];
 	return NULL;
 }
 
-/* The features a model's stated options decide away on every host. */
+/*
+ * The features a model's stated options decide away on every host: those
+ * stated off, and those whose -M virt option defaults off (virtualization)
+ * and is not stated on.
+ */
 static unsigned int stated_off(const struct idreg_model *m)
 {
-	unsigned int off = m->q.given & ~m->features;
+	const struct idreg_vcpu_option *o;
+	unsigned int off = m->q.given & ~m->features, i, nr;
 
-	/* virtualization=off is -M virt's default, not just where stated. */
-	return off | (IDREG_VCPU_EL2 & ~m->features);
+	o = idreg_vcpu_options(&nr);
+	for (i = 0; i < nr; i++)
+		if (o[i].machine && !(idreg_vcpu_qemu_host_features() & o[i].feature))
+			off |= o[i].feature & ~m->features;
+	return off;
 }
 
 const struct idreg_qemu_override *idreg_qemu_overridden(const struct idreg_model *m,
@@ -156,48 +249,59 @@ static const char *feature_option(unsigned int f, bool on)
 }
 
 /* Why QEMU refuses to ask for @f where KVM does not offer it. */
-static const char *refusal(unsigned int f)
+static void refuse(struct idreg_qemu_view *v, unsigned int f, bool on)
 {
-	switch (f) {
-	case IDREG_VCPU_PMU:
-		return "QEMU stops: Property 'host-arm-cpu.pmu' not found (arm_cpu_post_init() adds pmu only where kvm_arm_pmu_supported())";
-	case IDREG_VCPU_SVE:
-		return "QEMU stops: 'sve' feature not supported by KVM on this host (cpu_arm_set_sve())";
-	case IDREG_VCPU_PAUTH:
-		return "QEMU stops: 'pauth' feature not supported by KVM on this host (arm_cpu_pauth_finalize())";
-	case IDREG_VCPU_AARCH32:
-		return "QEMU stops: 'aarch64' feature cannot be disabled unless KVM is enabled and 32-bit EL1 is supported (aarch64_cpu_set_aarch64())";
-	case IDREG_VCPU_EL2:
-		return "QEMU stops: mach-virt: host kernel KVM does not support providing Virtualization extensions to the guest CPU (machvirt_init())";
-	case IDREG_VCPU_MTE:
-		return "QEMU stops: MTE requested, but not supported by the guest CPU (machvirt_init())";
-	}
-	return "QEMU has no option for it";
+	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(f);
+
+	if (r && r->qemu_refusal)
+		idreg_msgs_add(&v->errors, "%s: QEMU stops: %s", feature_option(f, on),
+			       r->qemu_refusal);
+	else
+		idreg_msgs_add(&v->errors, "%s: QEMU has no option for it", feature_option(f, on));
+}
+
+/*
+ * The features whose option QEMU creates only where KVM offers them (pmu:
+ * .qemu_only_offered).
+ */
+static unsigned int only_offered(void)
+{
+	const struct idreg_vcpu_feature_info *rows;
+	unsigned int nr, i, f = 0;
+
+	rows = idreg_vcpu_features(&nr);
+	for (i = 0; i < nr; i++)
+		if (rows[i].qemu_only_offered)
+			f |= rows[i].feature;
+	return f;
 }
 
 /*
  * The features QEMU's vCPU gets: each stated option as stated, else QEMU's
- * default: pmu, sve, pauth on where KVM offers them (the properties'
- * defaults follow kvm_arm_get_host_cpu_features()), aarch64 on, the -M
- * virt options off.  A stated one KVM cannot give stops QEMU.
+ * default: pmu, sve, pauth (.qemu_host) on where KVM offers them (the
+ * properties' defaults follow kvm_arm_get_host_cpu_features()), aarch64
+ * on, the -M virt options off.  A stated one KVM cannot give stops QEMU,
+ * and so does any stated pmu where KVM offers none (.qemu_only_offered).
  */
 static unsigned int resolve_features(const struct idreg_model *m, const struct idreg_profile *p,
 				     struct idreg_qemu_view *v)
 {
 	unsigned int offered = p->offered_known ? p->offered : p->features;
-	unsigned int dflt = offered & (IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH);
+	unsigned int dflt = offered & idreg_vcpu_qemu_host_features(), only = only_offered();
 	unsigned int f, i, features = (dflt & ~m->q.given) | (m->features & m->q.given);
 	char why[256];
 
-	if ((m->q.given & IDREG_VCPU_PMU) && !(offered & IDREG_VCPU_PMU))
-		idreg_msgs_add(&v->errors, "pmu=%s: %s", m->features & IDREG_VCPU_PMU ? "on" : "off",
-			       refusal(IDREG_VCPU_PMU));
 	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
 		f = 1U << i;
-		if (!(features & f) || f == IDREG_VCPU_PMU)
+		if ((only & f & m->q.given) && !(offered & f))
+			refuse(v, f, m->features & f);
+	}
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
+		f = 1U << i;
+		if (!(features & f) || (only & f))
 			continue;
 		if (!(offered & f))
-			idreg_msgs_add(&v->errors, "%s: %s", feature_option(f, true), refusal(f));
+			refuse(v, f, true);
 		else if (!(p->features & f)) {
 			idreg_profile_lacks(p, f, why, sizeof(why));
 			idreg_msgs_add(&v->errors, "%s: cannot predict the guest: %s: %s",
@@ -518,20 +622,15 @@ static void record_changes(const struct idreg_profile *p, struct idreg_qemu_view
 	v->nr_changes = n;
 }
 
-/* Where KVM (Linux 7.x sys_regs.c) and QEMU clear a feature's fields. */
+/* Where KVM and QEMU clear a feature's fields (.kvm_hides, .qemu_clears). */
 static const char *hidden_why(unsigned int f)
 {
-	switch (f) {
-	case IDREG_VCPU_PMU:
-		return "KVM: sanitise_id_aa64dfr0_el1(), read_sanitised_id_dfr0_el1() without KVM_ARM_VCPU_PMU_V3; QEMU: arm_cpu_realizefn()";
-	case IDREG_VCPU_SVE:
-		return "KVM: sanitise_id_aa64pfr0_el1(), sve_visibility() without KVM_ARM_VCPU_SVE; QEMU: cpu_arm_set_sve(), arm_cpu_sve_finalize()";
-	case IDREG_VCPU_PAUTH:
-		return "KVM: __kvm_read_sanitised_id_reg() without vcpu_has_ptrauth(); QEMU: arm_cpu_pauth_finalize()";
-	case IDREG_VCPU_MTE:
-		return "KVM: sanitise_id_aa64pfr1_el1() without KVM_CAP_ARM_MTE";
-	}
-	return "KVM hides it without the feature (sys_regs.c)";
+	unsigned int i = 0;
+
+	overrides_made();
+	while (i < IDREG_VCPU_NR_FEATURES - 1 && f != 1U << i)
+		i++;
+	return ov.hidden[i];
 }
 
 /* KVM hides a feature's fields without it; say which option did that. */
