@@ -137,6 +137,8 @@ static void baseline_field(const struct idreg_profile *const *ps,
 			   struct idreg_model *m, struct idreg_msgs *blocking,
 			   struct idreg_msgs *notes)
 {
+	struct idreg_msg_about about = idreg_about_bits(fv->slot, idreg_field_mask(fv->f->lsb,
+									       fv->f->width));
 	const char *why = NULL;
 	char vals[512], err[IDREG_ERR_LEN];
 	uint64_t v = host_field(ps[0], fv);
@@ -155,26 +157,26 @@ static void baseline_field(const struct idreg_profile *const *ps,
 	if (fv->all_equal) {
 		/* Not writable everywhere: every host has the value anyway. */
 		if (fv->all_writable && idreg_model_set_field(m, fv->reg, fv->f, v, err))
-			idreg_msgs_add(blocking, "%s", err);
+			idreg_msgs_add_about(blocking, about, "%s", err);
 		return;
 	}
 	host_values(ps, nr, fv, vals, sizeof(vals));
 	if (!fv->all_writable) {
-		idreg_msgs_add(blocking, "%s: differs (%s) and is not writable on %s",
+		idreg_msgs_add_about(blocking, about, "%s: differs (%s) and is not writable on %s",
 			       fv->prop, vals, ps[fv->not_writable]->label);
 		return;
 	}
 	if (!pick_value(ps, nr, fv, &v, &why)) {
-		idreg_msgs_add(blocking, "%s: differs (%s): %s", fv->prop, vals, why);
+		idreg_msgs_add_about(blocking, about, "%s: differs (%s): %s", fv->prop, vals, why);
 		return;
 	}
 	if (idreg_model_set_field(m, fv->reg, fv->f, v, err))
-		idreg_msgs_add(blocking, "%s", err);
+		idreg_msgs_add_about(blocking, about, "%s", err);
 	else if (fv->f->policy.type == IDREG_POLICY_NONE)
-		idreg_msgs_add(notes, "%s: differs (%s); no KVM policy, every host accepts %s's 0x%" PRIx64,
+		idreg_msgs_add_about(notes, about, "%s: differs (%s); no KVM policy, every host accepts %s's 0x%" PRIx64,
 			       fv->prop, vals, ps[0]->label, v);
 	else
-		idreg_msgs_add(notes, "%s: differs (%s); %s gives 0x%" PRIx64,
+		idreg_msgs_add_about(notes, about, "%s: differs (%s); %s gives 0x%" PRIx64,
 			       fv->prop, vals, policy_name(fv->f->policy.type), v);
 }
 
@@ -189,7 +191,8 @@ static void baseline_unnamed(const struct idreg_profile *const *ps,
 
 	for (i = 1; i < nr; i++) {
 		if (ps[i]->readable[slot] != ps[0]->readable[slot]) {
-			idreg_msgs_add(blocking, "%s: readable on %s but not on %s",
+			idreg_msgs_add_about(blocking, idreg_about_bits(slot, ~0ULL),
+					     "%s: readable on %s but not on %s",
 				       idreg_slot_name(slot, buf, sizeof(buf)),
 				       ps[ps[0]->readable[slot] ? 0 : i]->label,
 				       ps[ps[0]->readable[slot] ? i : 0]->label);
@@ -198,7 +201,8 @@ static void baseline_unnamed(const struct idreg_profile *const *ps,
 		diff |= (ps[i]->value[slot] ^ ps[0]->value[slot]) & ~covered;
 	}
 	if (diff)
-		idreg_msgs_add(blocking, "%s: bits 0x%016" PRIx64 " differ and no SYSREG_ property names them",
+		idreg_msgs_add_about(blocking, idreg_about_bits(slot, diff),
+				     "%s: bits 0x%016" PRIx64 " differ and no SYSREG_ property names them",
 			       idreg_slot_name(slot, buf, sizeof(buf)), diff);
 }
 
@@ -230,7 +234,8 @@ static unsigned int baseline_features(const struct idreg_profile *const *ps,
 			used += snprintf(hosts + used, sizeof(hosts) - used, "%s%s: %s",
 					 used ? "; " : "", ps[i]->label, why);
 		}
-		idreg_msgs_add(dropped, "feature %s: not in the model, blocked by %s",
+		idreg_msgs_add_about(dropped, idreg_about_feature(f),
+				     "feature %s: not in the model, blocked by %s",
 			       idreg_vcpu_feature_name(f), hosts);
 	}
 	return nr ? all : 0;
@@ -268,14 +273,16 @@ static void baseline_options(const struct idreg_profile *const *ps, unsigned int
 			continue;
 		m->q.given |= f;
 		if (r->qemu_only_offered && !(m->features & f))
-			idreg_msgs_add(blocking, "%s: some hosts offer a %s and others do not: QEMU has no %s property where KVM offers none (%s) and turns it on where it does, so no line gives both the same guest",
+			idreg_msgs_add_about(blocking, idreg_about_feature(f),
+					     "%s: some hosts offer a %s and others do not: QEMU has no %s property where KVM offers none (%s) and turns it on where it does, so no line gives both the same guest",
 				       r->qemu, idreg_vcpu_feature_noun(f, noun, sizeof(noun)),
 				       r->qemu, r->qemu_only_offered);
 	}
 	if (v2 && (v3 & 1U << 3))
 		m->q.gic = 3;
 	if (m->features & IDREG_VCPU_MTE)
-		idreg_msgs_add(blocking, "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
+		idreg_msgs_add_about(blocking, idreg_about_feature(IDREG_VCPU_MTE),
+				     "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
 }
 
 /* MIDR_EL1, REVIDR_EL1, AIDR_EL1: QEMU has no property for them. */
@@ -287,7 +294,8 @@ static void baseline_imp_id(const struct idreg_profile *const *ps, unsigned int 
 
 	for (i = 1; i < nr; i++)
 		if (ps[i]->value[slot] != ps[0]->value[slot]) {
-			idreg_msgs_add(blocking, "%s: differs (%s 0x%" PRIx64 ", %s 0x%" PRIx64 ") and QEMU cannot set it: it never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no property",
+			idreg_msgs_add_about(blocking, idreg_about_bits(slot, ~0ULL),
+					     "%s: differs (%s 0x%" PRIx64 ", %s 0x%" PRIx64 ") and QEMU cannot set it: it never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no property",
 				       idreg_slot_name(slot, buf, sizeof(buf)), ps[0]->label,
 				       ps[0]->value[slot], ps[i]->label, ps[i]->value[slot]);
 			return;
@@ -348,11 +356,8 @@ unsigned int idreg_baseline(const struct idreg_profile *const *all,
 		baseline_unnamed(profiles, nr, slot, covered, blocking);
 	}
 	for (i = 0; i < nr; i++) {
-		unsigned int j;
-
 		idreg_model_check(m, profiles[i], &problems);
-		for (j = 0; j < problems.nr; j++)
-			idreg_msgs_add(blocking, "%s", problems.v[j]);
+		idreg_msgs_append(blocking, &problems);
 		idreg_msgs_free(&problems);
 	}
 	free(views);

@@ -41,34 +41,35 @@ static bool check_assign(const struct idreg_assign *a,
 			 const struct idreg_vm_traits *t, struct idreg_msgs *out)
 {
 	const struct idreg_field *f = a->field;
+	struct idreg_msg_about about = idreg_about_bits(a->slot, idreg_field_mask(f->lsb, f->width));
 	struct idreg_kvm_verdict v;
 	uint64_t cur, val;
 	char prop[128], why[256];
 
 	idreg_assign_prop(a, prop, sizeof(prop));
 	if (!idreg_value_fits(a->value, f->width)) {
-		idreg_msgs_add(out, "%s: value 0x%" PRIx64 " wider than %u-bit field",
+		idreg_msgs_add_about(out, about, "%s: value 0x%" PRIx64 " wider than %u-bit field",
 			       prop, a->value, f->width);
 		return false;
 	}
 	cur = p ? idreg_field_get(p->value[a->slot], f->lsb, f->width) : 0;
 	/* A host's own value is never refused, named or not. */
 	if (value_is_reserved(f, a->value) && !(p && a->value == cur)) {
-		idreg_msgs_add(out, "%s: value 0x%" PRIx64 " is reserved (%s names no such value)",
+		idreg_msgs_add_about(out, about, "%s: value 0x%" PRIx64 " is reserved (%s names no such value)",
 			       prop, a->value, f->name);
 		return false;
 	}
 	if (!p)
 		return true;
 	if (!p->readable[a->slot]) {
-		idreg_msgs_add(out, "%s: %s is not readable on %s", prop,
+		idreg_msgs_add_about(out, about, "%s: %s is not readable on %s", prop,
 			       a->reg->name, p->label);
 		return false;
 	}
 	if (a->value == cur)
 		return true;
 	if (!idreg_profile_field_writable(p, a->slot, f)) {
-		idreg_msgs_add(out, "%s: value 0x%" PRIx64 " but the field is not writable on %s (value there 0x%" PRIx64 ", mask 0x%016" PRIx64 ")",
+		idreg_msgs_add_about(out, about, "%s: value 0x%" PRIx64 " but the field is not writable on %s (value there 0x%" PRIx64 ", mask 0x%016" PRIx64 ")",
 			       prop, a->value, p->label, cur, p->mask[a->slot]);
 		return false;
 	}
@@ -78,7 +79,7 @@ static bool check_assign(const struct idreg_assign *a,
 	if (v.effect == IDREG_WRITE_STORED)
 		return true;
 	describe_verdict(why, sizeof(why), &v);
-	idreg_msgs_add(out, "%s: value 0x%" PRIx64 " %s against %s's 0x%" PRIx64 ": %s",
+	idreg_msgs_add_about(out, about, "%s: value 0x%" PRIx64 " %s against %s's 0x%" PRIx64 ": %s",
 		       prop, a->value,
 		       v.effect == IDREG_WRITE_IGNORED ? "would be ignored" : "is unsafe",
 		       p->label, cur, why);
@@ -105,7 +106,8 @@ static unsigned int check_registers(const struct idreg_model *m,
 		if (v.effect == IDREG_WRITE_STORED)
 			continue;
 		describe_verdict(why, sizeof(why), &v);
-		idreg_msgs_add(out, "%s: 0x%016" PRIx64 " as a whole refused on %s: %s",
+		idreg_msgs_add_about(out, idreg_about_bits(slot, val ^ p->value[slot]),
+				     "%s: 0x%016" PRIx64 " as a whole refused on %s: %s",
 			       idreg_slot_name(slot, buf, sizeof(buf)),
 			       val, p->label, why);
 		bad++;
@@ -126,7 +128,8 @@ static unsigned int check_features(const struct idreg_model *m,
 		if (!(m->features & f & ~p->features))
 			continue;
 		idreg_profile_lacks(p, f, why, sizeof(why));
-		idreg_msgs_add(out, "feature %s: the model asks for it and %s cannot give it: %s",
+		idreg_msgs_add_about(out, idreg_about_feature(f),
+				     "feature %s: the model asks for it and %s cannot give it: %s",
 			       idreg_vcpu_feature_name(f), p->label, why);
 		bad++;
 	}

@@ -254,10 +254,11 @@ static void refuse(struct idreg_qemu_view *v, unsigned int f, bool on)
 	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(f);
 
 	if (r && r->qemu_refusal)
-		idreg_msgs_add(&v->errors, "%s: QEMU stops: %s", feature_option(f, on),
-			       r->qemu_refusal);
+		idreg_msgs_add_about(&v->errors, idreg_about_feature(f), "%s: QEMU stops: %s",
+				     feature_option(f, on), r->qemu_refusal);
 	else
-		idreg_msgs_add(&v->errors, "%s: QEMU has no option for it", feature_option(f, on));
+		idreg_msgs_add_about(&v->errors, idreg_about_feature(f),
+				     "%s: QEMU has no option for it", feature_option(f, on));
 }
 
 /*
@@ -304,7 +305,8 @@ static unsigned int resolve_features(const struct idreg_model *m, const struct i
 			refuse(v, f, true);
 		else if (!(p->features & f)) {
 			idreg_profile_lacks(p, f, why, sizeof(why));
-			idreg_msgs_add(&v->errors, "%s: cannot predict the guest: %s: %s",
+			idreg_msgs_add_about(&v->errors, idreg_about_feature(f),
+					     "%s: cannot predict the guest: %s: %s",
 				       feature_option(f, true), p->label, why);
 		}
 	}
@@ -401,13 +403,15 @@ static void check_props(const struct idreg_model *m, const struct idreg_profile 
 
 	for (i = 0; i < m->nr; i++) {
 		const struct idreg_assign *a = &m->items[i];
+		struct idreg_msg_about about = idreg_about_bits(a->slot,
+				idreg_field_mask(a->field->lsb, a->field->width));
 
 		idreg_assign_prop(a, prop, sizeof(prop));
 		if (never_property(a->slot))
-			idreg_msgs_add(&v->errors, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: QEMU never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no %s property",
+			idreg_msgs_add_about(&v->errors, about, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: QEMU never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no %s property",
 				       prop, prop, a->reg->name);
 		else if (!p->readable[a->slot] || !idreg_profile_field_writable(p, a->slot, a->field))
-			idreg_msgs_add(&v->errors, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: the field is not writable on %s (mask 0x%016" PRIx64 "), and the series creates properties for writable fields only",
+			idreg_msgs_add_about(&v->errors, about, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: the field is not writable on %s (mask 0x%016" PRIx64 "), and the series creates properties for writable fields only",
 				       prop, prop, p->label, p->mask[a->slot]);
 	}
 }
@@ -542,7 +546,8 @@ static void check_writes(const struct idreg_profile *p, struct idreg_qemu_view *
 			continue;
 		}
 		idreg_slot_encoding(slot, &e);
-		idreg_msgs_add(&v->errors, "KVM refuses: QEMU stops with \"Could not set register op0:3 op1:%u crn:0 crm:%u op2:%u to 0x%016" PRIx64 " (is 0x%016" PRIx64 ")\" (write_list_to_kvmstate()): %s: %s%s",
+		idreg_msgs_add_about(&v->errors, idreg_about_bits(slot, v->guest[slot] ^ v->kvm[slot]),
+				     "KVM refuses: QEMU stops with \"Could not set register op0:3 op1:%u crn:0 crm:%u op2:%u to 0x%016" PRIx64 " (is 0x%016" PRIx64 ")\" (write_list_to_kvmstate()): %s: %s%s",
 			       e.op1, e.crm, e.op2, v->guest[slot], v->kvm[slot], k.path,
 			       k.why ? k.why : "refused", refused_fields(p, v, t, slot));
 	}
@@ -773,7 +778,7 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 {
 	struct idreg_qemu_view *v = malloc(sizeof(*v));
 	struct idreg_model eff;
-	unsigned int i, bad;
+	unsigned int bad;
 
 	if (!v) {
 		out->oom = true;
@@ -781,12 +786,11 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 	}
 	idreg_model_init(&eff);
 	bad = idreg_qemu_resolve(m, p, v);
-	for (i = 0; i < v->errors.nr; i++)
-		idreg_msgs_add(out, "%s", v->errors.v[i]);
-	for (i = 0; notes && i < v->notes.nr; i++)
-		idreg_msgs_add(notes, "%s", v->notes.v[i]);
+	idreg_msgs_append(out, &v->errors);
+	if (notes)
+		idreg_msgs_append(notes, &v->notes);
 	if (migration && v->blocker) {
-		idreg_msgs_add(out, "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
+		idreg_msgs_add_about(out, idreg_about_feature(IDREG_VCPU_MTE), "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
 		bad++;
 	}
 	/* What stops QEMU says it all; else the fields, as before. */

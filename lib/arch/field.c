@@ -120,3 +120,16 @@ int idreg_reg_slot(const struct idreg_reg *reg)
 	return idreg_slot_index(reg->op0, reg->op1, reg->crn, reg->crm,
 				reg->op2);
 }
+
+const char *idreg_policy_str(uint8_t type)
+{
+	static const char *const names[] = {
+		[IDREG_POLICY_NONE] = "none",
+		[IDREG_POLICY_EXACT] = "exact",
+		[IDREG_POLICY_LOWER_SAFE] = "lower-safe",
+		[IDREG_POLICY_HIGHER_SAFE] = "higher-safe",
+		[IDREG_POLICY_HIGHER_OR_ZERO_SAFE] = "higher-or-zero-safe",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}

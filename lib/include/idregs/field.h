@@ -30,6 +30,8 @@ void idreg_set_names(enum idreg_names names);
 enum idreg_names idreg_get_names(void);
 /* @field's name in the chosen spelling. */
 const char *idreg_field_name(const struct idreg_field *field);
+/* "none", "exact", "lower-safe", "higher-safe", "higher-or-zero-safe". */
+const char *idreg_policy_str(uint8_t type);
 /* Fields that carry a value; RES0/RES1/RAZ/UNKN do not. */
 bool idreg_field_is_named(const struct idreg_field *field);
 
