@@ -231,3 +231,47 @@ char *idreg_guest_check_to_json(const char *profile, const char *guest,
 	}
 	return idreg_json_dump(root, JSON_INDENT(1));
 }
+
+static json_t *guest_row_json(const struct idreg_guest_view_row *r, int *bad)
+{
+	json_t *o = json_object();
+	char key[32];
+
+	put(o, "key", json_string(idreg_qemu_slot_key(r->slot, key, sizeof(key))), bad);
+	put(o, "register", register_name(r->slot), bad);
+	put(o, "trapped", json_boolean(r->trapped), bad);
+	if (r->trapped)
+		put(o, "esr", idreg_json_hex(r->esr), bad);
+	else
+		put(o, "value", idreg_json_hex(r->value), bad);
+	put(o, "kvm", idreg_json_hex(r->kvm), bad);
+	put(o, "model", json_boolean(r->model), bad);
+	return o;
+}
+
+char *idreg_apply_to_json(const struct idreg_apply_answer *a)
+{
+	json_t *root, *rows;
+	char features[96];
+	unsigned int i;
+	int bad = 0;
+
+	idreg_vcpu_features_describe(a->features, features, sizeof(features));
+	root = json_pack("{s:s, s:s, s:i, s:i, s:s, s:b}", "format", "idregs-apply-1",
+			 "model", a->model, "properties", a->properties,
+			 "registers_written", a->registers, "features", features,
+			 "imp_id", a->imp_id);
+	if (a->rows) {
+		rows = json_array();
+		for (i = 0; i < a->nr_rows; i++)
+			push(rows, guest_row_json(&a->rows[i], &bad), &bad);
+		put(root, "guest", rows, &bad);
+		put(root, "differ", json_integer(idreg_guest_view_differ(a->rows, a->nr_rows)),
+		    &bad);
+	}
+	if (bad) {
+		json_decref(root);
+		return NULL;
+	}
+	return idreg_json_dump(root, JSON_INDENT(1));
+}

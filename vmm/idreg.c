@@ -869,45 +869,61 @@ static int cmd_dump(int argc, char **argv)
 	return rc;
 }
 
-static int guest_view(struct idreg_vm *vm, const struct idreg_model *m)
+/* Run a guest that reads every readable ID register: into @rows, how many. */
+static int guest_view(struct idreg_vm *vm, const struct idreg_model *m,
+		      struct idreg_guest_view_row *rows, unsigned int *nr)
 {
 	static unsigned int slots[IDREG_NR_SLOTS];
 	static struct idreg_guest_view view;
 	struct idreg_guest g;
-	unsigned int nr, i, bad = 0;
-	uint64_t host, touched;
-	char buf[32];
+	uint64_t touched;
+	unsigned int i;
 	int r;
 
-	nr = idreg_guest_readable_slots(vm, 0, slots);
+	*nr = idreg_guest_readable_slots(vm, 0, slots);
 	r = idreg_guest_init(&g, vm);
 	if (!r)
-		r = idreg_guest_read_slots(&g, 0, slots, nr, NULL, &view);
+		r = idreg_guest_read_slots(&g, 0, slots, *nr, NULL, &view);
 	if (r) {
 		fprintf(stderr, "idreg: apply --guest-view: %s\n", vm->last_error);
 		idreg_guest_free(&g);
 		return EXIT_KVM;
 	}
-	for (i = 0; i < nr; i++) {
-		unsigned int s = slots[i];
-		const char *name = idreg_slot_name(s, buf, sizeof(buf));
+	for (i = 0; i < *nr; i++) {
+		struct idreg_guest_view_row *row = &rows[i];
 
-		idreg_model_merge(m, s, 0, &touched);
-		if (idreg_get_slot(vm, 0, s, &host))
-			host = 0;
-		if (!view.read[s]) {
-			printf("guest %-20s trapped (ESR 0x%" PRIx64 ")\n", name, view.esr[s]);
-			bad++;
-			continue;
-		}
-		bad += view.val[s] != host;
-		printf("guest %-20s 0x%016" PRIx64 "%s%s\n", name, view.val[s],
-		       view.val[s] != host ? " != GET_ONE_REG" : "",
-		       touched ? " (model)" : "");
+		row->slot = slots[i];
+		idreg_model_merge(m, row->slot, 0, &touched);
+		row->model = touched;
+		if (idreg_get_slot(vm, 0, row->slot, &row->kvm))
+			row->kvm = 0;
+		row->trapped = !view.read[row->slot];
+		row->esr = view.esr[row->slot];
+		row->value = view.val[row->slot];
 	}
-	printf("guest view: %u registers, %u differ from GET_ONE_REG\n", nr, bad);
 	idreg_guest_free(&g);
-	return bad ? EXIT_NO : EXIT_YES;
+	return EXIT_YES;
+}
+
+/* The guest's view as apply --guest-view has always printed it. */
+static void print_guest_view(const struct idreg_guest_view_row *rows, unsigned int nr)
+{
+	unsigned int i;
+	char buf[32];
+
+	for (i = 0; i < nr; i++) {
+		const struct idreg_guest_view_row *r = &rows[i];
+		const char *name = idreg_slot_name(r->slot, buf, sizeof(buf));
+
+		if (r->trapped)
+			printf("guest %-20s trapped (ESR 0x%" PRIx64 ")\n", name, r->esr);
+		else
+			printf("guest %-20s 0x%016" PRIx64 "%s%s\n", name, r->value,
+			       r->value != r->kvm ? " != GET_ONE_REG" : "",
+			       r->model ? " (model)" : "");
+	}
+	printf("guest view: %u registers, %u differ from GET_ONE_REG\n", nr,
+	       idreg_guest_view_differ(rows, nr));
 }
 
 /* @m becomes what QEMU writes on this VM's host (idreg_qemu_effective_model()). */
@@ -933,18 +949,16 @@ static int qemu_writes(struct idreg_vm *vm, struct idreg_model *m)
 static int cmd_apply(int argc, char **argv)
 {
 	struct idreg_vcpu_config cfg = { .name = "of the model" };
+	static struct idreg_guest_view_row rows[IDREG_NR_SLOTS];
+	bool json = take_flag(&argc, argv, "--json");
+	bool gv = take_flag(&argc, argv, "--guest-view");
+	struct idreg_apply_answer ans = { 0 };
 	struct idreg_apply_result res;
 	struct idreg_model m;
 	struct idreg_vm vm;
 	char features[96];
-	bool gv = false;
 	int rc, dd;
 
-	if (argc >= 2 && !strcmp(argv[1], "--guest-view")) {
-		gv = true;
-		argv++;
-		argc--;
-	}
 	dd = dashdash(argc, argv);
 	if (dd ? dd != 1 : argc != 2)
 		return usage_of("apply", stderr, EXIT_USAGE);
@@ -969,11 +983,23 @@ static int cmd_apply(int argc, char **argv)
 	if (idreg_host_apply(&vm, &m, &res)) {
 		fprintf(stderr, "idreg: apply %s: %s\n", argv[1], res.msg);
 		rc = EXIT_KVM;
-	} else {
+		goto out;
+	}
+	ans = (struct idreg_apply_answer){ .model = argv[1], .properties = m.nr,
+		.registers = res.nr_regs, .features = vm.features, .imp_id = vm.imp_id_on };
+	if (!json)
 		printf("applied %s: %u properties in %u registers (vCPU features %s; KVM_CAP_ARM_WRITABLE_IMP_ID_REGS %s)\n",
 		       argv[1], m.nr, res.nr_regs, features, vm.imp_id_on ? "on" : "off");
-		rc = gv ? guest_view(&vm, &m) : EXIT_YES;
-	}
+	rc = gv ? guest_view(&vm, &m, rows, &ans.nr_rows) : EXIT_YES;
+	if (rc == EXIT_YES && gv)
+		ans.rows = rows;
+	if (rc == EXIT_YES && json)
+		rc = print_owned(idreg_apply_to_json(&ans));
+	else if (rc == EXIT_YES && gv)
+		print_guest_view(rows, ans.nr_rows);
+	if (rc == EXIT_YES && gv && idreg_guest_view_differ(rows, ans.nr_rows))
+		rc = EXIT_NO;
+out:
 	idreg_vm_destroy(&vm);
 	idreg_model_free(&m);
 	return rc;
@@ -1170,18 +1196,20 @@ static const struct cmd cmds[] = {
 	  "  writable mask (needs /dev/kvm).  CONFIG: qemu-host unless given (what\n"
 	  "  QEMU's -cpu host asks for, with the in-kernel GIC of -M virt); also the\n"
 	  "  GICs KVM offers, the SVE vector lengths, CTR_EL0 and DCZID_EL0.\n" },
-	{ "list", cmd_list, "list [--writable PROFILE | --configs]\n"
+	{ "list", cmd_list, "list [--json] [--writable PROFILE] | list --configs\n"
 	  "  Registers, fields (SYSREG_ names, bits, KVM policy) and named values;\n"
 	  "  with --writable only the fields writable on PROFILE, with its values;\n"
-	  "  --configs: the vCPU configurations' names, one a line, in table order.\n" },
-	{ "baseline", cmd_baseline, "baseline PROFILE...\n"
+	  "  --configs: the vCPU configurations' names, one a line, in table order.\n"
+	  "  --json: \"idregs-list-1\".\n" },
+	{ "baseline", cmd_baseline, "baseline [--json] PROFILE...\n"
 	  "  Print the model (JSON) every host can run, with the vCPU features every\n"
 	  "  host's vCPU has; notes, dropped features (and the hosts without them)\n"
-	  "  and blocking fields on stderr.  Exit 1 if something blocks migration.\n" },
-	{ "compare", cmd_compare, "compare MODEL PROFILE | compare PROFILE -- QEMU-ARGS\n"
+	  "  and blocking fields on stderr.  Exit 1 if something blocks migration.\n"
+	  "  --json: \"idregs-baseline-1\", the model and the messages on stdout.\n" },
+	{ "compare", cmd_compare, "compare [--json] MODEL PROFILE | compare [--json] PROFILE -- QEMU-ARGS\n"
 	  "  Can the host of PROFILE run MODEL as QEMU resolves it there (the options'\n"
 	  "  defaults, what QEMU refuses, the features, the fields)?  Prints each problem;\n"
-	  "  exit 1 if not, or if MTE blocks migration.\n" },
+	  "  exit 1 if not, or if MTE blocks migration.  --json: \"idregs-compare-1\".\n" },
 	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL | qemu-args -- QEMU-ARGS\n"
 	  "  Print the shortest QEMU line that gives MODEL: -cpu host[,pmu=..,sve=..,\n"
 	  "  pauth=..,sve<N>=..],SYSREG_<REG>_<FIELD>=0x... [-M virt,...]; options left\n"
@@ -1194,10 +1222,10 @@ static const struct cmd cmds[] = {
 	  "  and why (the option, the QEMU or kernel function), every ID register, notes,\n"
 	  "  and what stops QEMU or what KVM refuses.  Exit 0 if QEMU starts and KVM\n"
 	  "  accepts, 1 if not, 2 bad input.  --json: \"idregs-explain-1\".\n" },
-	{ "guest-check", cmd_guest_check, "guest-check PROFILE GUEST_FILE -- QEMU-ARGS\n"
+	{ "guest-check", cmd_guest_check, "guest-check [--json] PROFILE GUEST_FILE -- QEMU-ARGS\n"
 	  "  Compare the guest's console (lines S3_<op1>_C0_C<crm>_<op2>=0x<16 hex> or\n"
 	  "  =undef; others ignored) with what explain predicts; one line per field that\n"
-	  "  differs or register missing; exit 1 if any.\n" },
+	  "  differs or register missing; exit 1 if any.  --json: \"idregs-guest-check-1\".\n" },
 	{ "qmp-check", cmd_qmp_check, "qmp-check PROFILE QMP_FILE\n"
 	  "  QEMU's query-cpu-model-expansion answer for model host (the line whose\n"
 	  "  return has model.name \"host\") against what PROFILE records KVM offers:\n"
@@ -1220,11 +1248,12 @@ static const struct cmd cmds[] = {
 	  "  set to VALUE (or VALUE as the whole register) with KVM_SET_ONE_REG and\n"
 	  "  print KVM's answer and idregs' prediction with its rule; exit 0 if they\n"
 	  "  agree, 1 if not (a finding: the line the tests print to reproduce it).\n" },
-	{ "apply", cmd_apply, "apply [--guest-view] MODEL | apply [--guest-view] -- QEMU-ARGS\n"
+	{ "apply", cmd_apply, "apply [--guest-view] [--json] MODEL | apply [...] -- QEMU-ARGS\n"
 	  "  Create a VM and vCPU with MODEL's vCPU features on this host's KVM (exit 1\n"
 	  "  naming a feature KVM does not offer), write MODEL (one SET_ONE_REG per\n"
 	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"
-	  "  --guest-view: then run a guest that reads every ID register and compare.\n" },
+	  "  --guest-view: then run a guest that reads every ID register and compare.\n"
+	  "  --json: \"idregs-apply-1\".\n" },
 };
 
 #define NR_CMDS ARRAY_SIZE(cmds)

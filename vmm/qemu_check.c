@@ -178,3 +178,12 @@ unsigned int idreg_qmp_compare(const struct idreg_model *m, const struct idreg_p
 	}
 	return bad;
 }
+
+unsigned int idreg_guest_view_differ(const struct idreg_guest_view_row *rows, unsigned int nr)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		n += rows[i].trapped || rows[i].value != rows[i].kvm;
+	return n;
+}

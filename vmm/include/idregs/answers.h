@@ -36,4 +36,16 @@ char *idreg_guest_check_to_json(const char *profile, const char *guest,
 				const struct idreg_qemu_view *v,
 				const struct idreg_guest_diffs *d);
 
+/* idreg apply: what was written and, with --guest-view, what the guest read. */
+struct idreg_apply_answer {
+	const char *model;
+	unsigned int properties, registers;	/* the model's; the registers written */
+	unsigned int features;			/* the vCPU's */
+	bool imp_id;				/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS on */
+	const struct idreg_guest_view_row *rows;	/* NULL: no --guest-view */
+	unsigned int nr_rows;
+};
+
+char *idreg_apply_to_json(const struct idreg_apply_answer *a);
+
 #endif /* IDREGS_ANSWERS_H */

@@ -2,8 +2,9 @@
 /*
  * What a real QEMU did, against what vmm/qemu.c predicts: the ID registers
  * its guest read (tools/qemu-guest prints them) and the host model its QMP
- * query-cpu-model-expansion lists.  The CLI prints the results
- * (idreg guest-check, idreg qmp-check).
+ * query-cpu-model-expansion lists; and what idreg apply's own guest read
+ * against KVM_GET_ONE_REG.  The CLI prints the results (idreg guest-check,
+ * qmp-check, apply --guest-view).
  */
 #ifndef IDREGS_QEMU_CHECK_H
 #define IDREGS_QEMU_CHECK_H
@@ -65,5 +66,16 @@ void idreg_guest_diffs_free(struct idreg_guest_diffs *d);
  */
 unsigned int idreg_qmp_compare(const struct idreg_model *m, const struct idreg_profile *p,
 			       struct idreg_msgs *out);
+
+/* One register of apply --guest-view: what the guest read, what KVM gives. */
+struct idreg_guest_view_row {
+	unsigned int slot;
+	bool trapped;			/* the read took an exception (@esr) */
+	bool model;			/* the model assigns fields of it */
+	uint64_t value, esr, kvm;	/* the guest's read; KVM_GET_ONE_REG's */
+};
+
+/* How many of @rows the guest did not read as KVM_GET_ONE_REG gives them. */
+unsigned int idreg_guest_view_differ(const struct idreg_guest_view_row *rows, unsigned int nr);
 
 #endif /* IDREGS_QEMU_CHECK_H */
