@@ -28,9 +28,27 @@ static json_t *register_name(unsigned int slot)
 	return json_string(idreg_slot_name(slot, buf, sizeof(buf)));
 }
 
+/* The property of the named field whose bits are @bits of @slot, or NULL. */
+static const char *field_of_bits(unsigned int slot, uint64_t bits)
+{
+	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
+	static char prop[128];
+	unsigned int i;
+
+	for (i = 0; reg && i < reg->nr_fields; i++) {
+		const struct idreg_field *f = &reg->fields[i];
+
+		if (idreg_field_is_named(f) && idreg_field_mask(f->lsb, f->width) == bits &&
+		    idreg_prop_format(prop, sizeof(prop), reg, f) >= 0)
+			return prop;
+	}
+	return NULL;
+}
+
 static json_t *msgs_json(const struct idreg_msgs *m, int *bad)
 {
 	json_t *a = json_array(), *o;
+	const char *field;
 	unsigned int i;
 
 	for (i = 0; i < m->nr; i++) {
@@ -41,6 +59,9 @@ static json_t *msgs_json(const struct idreg_msgs *m, int *bad)
 		if (ab->slot >= 0) {
 			put(o, "register", register_name(ab->slot), bad);
 			put(o, "bits", idreg_json_hex(ab->bits), bad);
+			field = field_of_bits(ab->slot, ab->bits);
+			if (field)
+				put(o, "property", json_string(field), bad);
 		}
 		if (ab->feature)
 			put(o, "feature", json_string(idreg_vcpu_feature_name(ab->feature)), bad);

@@ -4,8 +4,8 @@
  * --json; docs/idreg.md gives each format).  Every one is an object with
  * "format": "idregs-<command>-1"; 64-bit values are "0x%016x" strings; a
  * message is {"message": text} with, where it is about one, "register" and
- * "bits" (the register's bits it concerns) and "feature" (a vCPU
- * feature's name).  Malloc'ed text, or NULL on ENOMEM (vmm/answers_json.c).
+ * "bits" (the register's bits it concerns; "property" where they are one
+ * field's) and "feature" (a vCPU feature's name).  Malloc'ed text, or NULL on ENOMEM (vmm/answers_json.c).
  */
 #ifndef IDREGS_ANSWERS_H
 #define IDREGS_ANSWERS_H
