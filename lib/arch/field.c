@@ -123,13 +123,17 @@ int idreg_reg_slot(const struct idreg_reg *reg)
 
 const char *idreg_policy_str(uint8_t type)
 {
-	static const char *const names[] = {
-		[IDREG_POLICY_NONE] = "none",
-		[IDREG_POLICY_EXACT] = "exact",
-		[IDREG_POLICY_LOWER_SAFE] = "lower-safe",
-		[IDREG_POLICY_HIGHER_SAFE] = "higher-safe",
-		[IDREG_POLICY_HIGHER_OR_ZERO_SAFE] = "higher-or-zero-safe",
-	};
-
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+	switch (type) {
+	case IDREG_POLICY_NONE:
+		return "none";
+	case IDREG_POLICY_EXACT:
+		return "exact";
+	case IDREG_POLICY_LOWER_SAFE:
+		return "lower-safe";
+	case IDREG_POLICY_HIGHER_SAFE:
+		return "higher-safe";
+	case IDREG_POLICY_HIGHER_OR_ZERO_SAFE:
+		return "higher-or-zero-safe";
+	}
+	return "?";
 }
