@@ -372,16 +372,6 @@ static int cmd_compare(int argc, char **argv)
 	return rc;
 }
 
-/* A property QEMU never creates, or secure=on: QEMU stops on every host. */
-static unsigned int never_starts(const struct idreg_model *m)
-{
-	unsigned int i, bad = m->q.secure > 0;
-
-	for (i = 0; i < m->nr; i++)
-		bad += idreg_is_imp_id_slot(m->items[i].slot);
-	return bad;
-}
-
 static int cmd_qemu_args(int argc, char **argv)
 {
 	struct idreg_msgs problems = { 0 }, notes = { 0 };
@@ -403,7 +393,7 @@ static int cmd_qemu_args(int argc, char **argv)
 	print_msgs(stderr, "idreg: note: ", &notes);
 	idreg_msgs_free(&problems);
 	idreg_msgs_free(&notes);
-	if (never_starts(&m)) {
+	if (idreg_model_never_starts(&m)) {
 		fprintf(stderr, "idreg: QEMU would stop on every host: no line gives this model\n");
 		idreg_model_free(&m);
 		return EXIT_NO;
@@ -416,43 +406,20 @@ static int cmd_qemu_args(int argc, char **argv)
 	return rc;
 }
 
-/* Why option @o is @on without being stated, into @buf. */
-static const char *option_default(const struct idreg_vcpu_option *o, bool on,
-				  char *buf, size_t size)
-{
-	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(o->feature);
-	char noun[32];
-
-	if (!r->qemu_host)
-		return "QEMU's default";
-	if (on)
-		return "QEMU's default where KVM offers it (kvm_arm_get_host_cpu_features())";
-	if (!r->qemu_only_offered)
-		return "KVM does not offer it here";
-	snprintf(buf, size, "KVM offers no %s here: QEMU has no %s property (%s)",
-		 idreg_vcpu_feature_noun(o->feature, noun, sizeof(noun)), o->name,
-		 r->qemu_only_offered);
-	return buf;
-}
-
 /* How the vCPU got each option: stated, or QEMU's default on this host. */
 static void explain_options(const struct idreg_model *m, const struct idreg_profile *p,
 			    const struct idreg_qemu_view *v)
 {
 	const struct idreg_vcpu_option *o = NULL;
-	unsigned int i, nr, set;
+	unsigned int i, nr;
 	char why[160];
 	bool on;
 
 	o = idreg_vcpu_options(&nr);
 	for (i = 0; i < nr; i++) {
-		/* A stated option QEMU stops on is not in the view: say it as stated. */
-		set = m->q.given & o[i].feature ? m->features : v->features;
-		on = !(set & o[i].feature) == o[i].off_asks;
+		on = idreg_qemu_option_state(m, v, &o[i], why, sizeof(why));
 		printf("option %s%s=%s: %s\n", o[i].machine ? "-M virt," : "", o[i].name,
-		       on ? "on" : "off",
-		       m->q.given & o[i].feature ? "stated" :
-		       option_default(&o[i], on, why, sizeof(why)));
+		       on ? "on" : "off", why);
 	}
 	printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
 	       m->q.gic ? ", gic-version stated" : "");

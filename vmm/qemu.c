@@ -705,6 +705,38 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 	return v->errors.nr;
 }
 
+/* Why option @o is @on without being stated. */
+static const char *option_default(const struct idreg_vcpu_option *o, bool on,
+				  char *buf, size_t size)
+{
+	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(o->feature);
+	char noun[32];
+
+	if (!r->qemu_host)
+		return "QEMU's default";
+	if (on)
+		return "QEMU's default where KVM offers it (kvm_arm_get_host_cpu_features())";
+	if (!r->qemu_only_offered)
+		return "KVM does not offer it here";
+	snprintf(buf, size, "KVM offers no %s here: QEMU has no %s property (%s)",
+		 idreg_vcpu_feature_noun(o->feature, noun, sizeof(noun)), o->name,
+		 r->qemu_only_offered);
+	return buf;
+}
+
+bool idreg_qemu_option_state(const struct idreg_model *m, const struct idreg_qemu_view *v,
+			     const struct idreg_vcpu_option *o, char *why, size_t size)
+{
+	bool stated = m->q.given & o->feature;
+	/* A stated option QEMU stops on is not in the view: say it as stated. */
+	bool on = !((stated ? m->features : v->features) & o->feature) == o->off_asks;
+	const char *s = stated ? "stated" : option_default(o, on, why, size);
+
+	if (s != why)
+		snprintf(why, size, "%s", s);
+	return on;
+}
+
 const char *idreg_qemu_slot_key(unsigned int slot, char *buf, size_t size)
 {
 	struct idreg_encoding e = { 0 };

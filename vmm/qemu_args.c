@@ -375,3 +375,12 @@ void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes)
 	if ((m->q.given & m->features & IDREG_VCPU_MTE))
 		idreg_msgs_add(notes, "mte=on: a migration blocker (kvm_arm_enable_mte(): \"Live migration disabled due to MTE enabled\")");
 }
+
+unsigned int idreg_model_never_starts(const struct idreg_model *m)
+{
+	unsigned int i, bad = m->q.secure > 0;
+
+	for (i = 0; i < m->nr; i++)
+		bad += idreg_is_imp_id_slot(m->items[i].slot);
+	return bad;
+}

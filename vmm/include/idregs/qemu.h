@@ -106,6 +106,13 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 int idreg_qemu_effective_model(const struct idreg_model *m, const struct idreg_profile *p,
 			       unsigned int features, struct idreg_model *out);
 
+/*
+ * Is option @o on for the vCPU of @v (resolved from @m), and why, into
+ * @why: "stated", or QEMU's default on that host and what decides it.
+ */
+bool idreg_qemu_option_state(const struct idreg_model *m, const struct idreg_qemu_view *v,
+			     const struct idreg_vcpu_option *o, char *why, size_t size);
+
 /* "S3_<op1>_C0_C<crm>_<op2>" of @slot, as the guest prints it. */
 const char *idreg_qemu_slot_key(unsigned int slot, char *buf, size_t size);
 

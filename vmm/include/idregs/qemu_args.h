@@ -42,4 +42,10 @@ char *idreg_model_qemu_args(const struct idreg_model *m);
  */
 void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes);
 
+/*
+ * What stops QEMU on every host, whatever the line: a property QEMU never
+ * creates (MIDR_EL1, REVIDR_EL1, AIDR_EL1), secure=on.  How many.
+ */
+unsigned int idreg_model_never_starts(const struct idreg_model *m);
+
 #endif /* IDREGS_QEMU_ARGS_H */
