@@ -55,13 +55,15 @@ static char *ov_copy(const char *s, size_t n)
 
 /*
  * The option that turns @r's feature off, as a reason: "pmu=off"; an
- * option that defaults off is off unless stated ("(-M virt's default)").
+ * option that defaults off everywhere is off unless stated ("(-M virt's
+ * default)").
  */
 static const char *off_option(const struct idreg_vcpu_feature_info *r, unsigned int i)
 {
 	snprintf(ov.option[i], sizeof(ov.option[i]), "%s=%s%s", r->qemu,
 		 r->qemu_off_asks ? "on" : "off",
-		 r->qemu_machine && !r->qemu_host ? " (-M virt's default)" : "");
+		 r->qemu_host ? "" : r->qemu_machine ? " (-M virt's default)" :
+		 " (-cpu host's default)");
 	return ov.option[i];
 }
 
@@ -150,8 +152,8 @@ const struct idreg_qemu_override *idreg_qemu_override_of(const struct idreg_reg 
 
 /*
  * The features a model's stated options decide away on every host: those
- * stated off, and those whose -M virt option defaults off (virtualization)
- * and is not stated on.
+ * stated off, and those whose option QEMU turns off unless asked (not
+ * .qemu_host: virtualization, mte, aarch64=off) and the model does not ask.
  */
 static unsigned int stated_off(const struct idreg_model *m)
 {
@@ -160,7 +162,7 @@ static unsigned int stated_off(const struct idreg_model *m)
 
 	o = idreg_vcpu_options(&nr);
 	for (i = 0; i < nr; i++)
-		if (o[i].machine && !(idreg_vcpu_qemu_host_features() & o[i].feature))
+		if (!(idreg_vcpu_qemu_host_features() & o[i].feature))
 			off |= o[i].feature & ~m->features;
 	return off;
 }
