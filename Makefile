@@ -19,16 +19,17 @@ CFLAGS		?= -O2 -g
 SAN_FLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
-# The rooms (README "Layout"): what Arm says (lib/arch), what KVM must do
+# The layers (README "Layout"): what Arm says (lib/arch), what KVM must do
 # (lib/predict), shared basics (lib/core), talking to KVM (lib/kvm, arm64
 # only), the VMM side (vmm/: profiles, models, QEMU, the idreg CLI), and
 # the selftests' support (selftests/expect.c).
-include selftests/lib_rooms.mk
-LIB_PORTABLE_SRC := $(foreach r,$(IDREGS_LIB_PORTABLE_ROOMS),$(wildcard lib/$(r)/*.c))
-LIB_KVM_SRC	:= $(foreach r,$(IDREGS_LIB_KVM_ROOMS),$(wildcard lib/$(r)/*.c))
+include selftests/lib_dirs.mk
+LIB_PORTABLE_SRC := $(foreach r,$(IDREGS_LIB_PORTABLE_DIRS),$(wildcard lib/$(r)/*.c))
+LIB_KVM_SRC	:= $(foreach r,$(IDREGS_LIB_KVM_DIRS),$(wildcard lib/$(r)/*.c))
 EXPECT_SRC	:= selftests/expect.c
 # JSON (jansson) is for the VMM side only.
-VMM_SRC		:= vmm/profile.c vmm/model.c vmm/qemu.c vmm/json.c
+VMM_SRC		:= vmm/profile.c vmm/model.c vmm/model_check.c vmm/baseline.c \
+		   vmm/qemu.c vmm/qemu_args.c vmm/qemu_check.c vmm/json.c vmm/answers_json.c
 VMM_KVM_SRC	:= vmm/host.c
 JSON_LIBS	:= -ljansson
 CPPFLAGS_ALL	:= -Ilib/include -Ivmm/include -Iselftests

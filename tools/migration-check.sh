@@ -11,7 +11,8 @@
 # property for them: MIDR_EL1).  Models resolve as QEMU resolves them
 # (vmm/qemu.c): apply writes what QEMU would.  Between max and neoverse-n1
 # it also checks that a model with PMUv3 (PMUVer 6) and SVE fields runs on
-# max and is refused on neoverse-n1, naming sve as QEMU would.
+# max and is refused on neoverse-n1, naming sve as QEMU would.  What idreg
+# answers is read from its JSON (--json, docs/idreg.md), never its sentences.
 #
 #   tools/migration-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]
 #
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?}; shift ;;
 	--cpus) cpus=${2:?}; shift ;;
 	--keep) keep=${2:?}; shift ;;
-	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: tools/migration-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]" >&2; exit 2 ;;
 	esac
 	shift
@@ -54,6 +55,18 @@ for cpu in "$cpu_a" "$cpu_b"; do
 done
 ktap_failures && ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"
 
+# idreg's JSON answers, read with python3 (docs/idreg.md gives the formats).
+# json_messages FILE KEY...: each message of those lists, as a comment.
+json_messages() {
+	python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for key in sys.argv[2:]:
+    for m in d[key]:
+        print("# " + m["message"])
+PY
+}
+
 # PMUv3 and SVE: -cpu max's vCPU has both, neoverse-n1's only PMUv3.
 feature_check() {
 	local m=$work/pmu-sve.json want cpu rc
@@ -61,17 +74,23 @@ feature_check() {
 		'"SYSREG_ID_AA64DFR0_EL1_PMUVer": 6,' \
 		'"SYSREG_ID_AA64ZFR0_EL1_SVEver": 1}}}' >"$m"
 	for cpu in max neoverse-n1; do
-		"$idreg" compare "$m" "$work/$cpu.json" >"$work/$cpu.features" 2>&1
+		"$idreg" compare --json "$m" "$work/$cpu.json" >"$work/$cpu.features" 2>"$work/$cpu.features.err"
 		rc=$?
 		if [ "$cpu" = max ]; then
 			[ "$rc" = 0 ]
 			want="runs it"
 		else
-			[ "$rc" = 1 ] && grep -q "^sve=on: QEMU stops: 'sve' feature not supported by KVM" "$work/$cpu.features"
+			# Refused, and one of the problems is about the feature sve.
+			[ "$rc" = 1 ] && python3 - "$work/$cpu.features" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if any(p.get("feature") == "sve" for p in d["problems"]) else 1)
+PY
 			want="refuses it (exit $rc), naming sve"
 		fi
 		rc=$?
-		sed 's/^/# /' "$work/$cpu.features"
+		sed 's/^/# /' "$work/$cpu.features.err"
+		json_messages "$work/$cpu.features" notes problems 2>/dev/null
 		ktap_result "$rc" "a model with PMUVer 6 and SVE fields: -cpu $cpu $want"
 	done
 }
@@ -81,18 +100,36 @@ else
 	echo "# SKIP the PMUv3 + SVE model: needs --cpus max,neoverse-n1"
 fi
 
-"$idreg" baseline "$work/$cpu_a.json" "$work/$cpu_b.json" >"$work/model.json" 2>"$work/baseline.err"
+"$idreg" baseline --json "$work/$cpu_a.json" "$work/$cpu_b.json" >"$work/baseline.json" 2>"$work/baseline.err"
 rc=$?
+# The model itself, for compare and apply; the blocking fields (whose bits
+# may differ between the guests, by register) and the count of the notes.
+python3 - "$work/baseline.json" "$work/model.json" "$work/blocking" <<'PY' || rc=3
+import json, sys
+d = json.load(open(sys.argv[1]))
+json.dump(d["model"], open(sys.argv[2], "w"), indent=2, sort_keys=True)
+bits, props, regs = {}, [], []
+for m in d["blocking"]:
+    if "register" not in m:
+        continue
+    bits[m["register"]] = bits.get(m["register"], 0) | int(m["bits"], 16)
+    if "property" in m:
+        props.append(m["property"])
+    else:
+        regs.append(m["register"])
+with open(sys.argv[3], "w") as f:
+    f.write(" ".join(props + regs) + "\n")
+    for reg, b in bits.items():
+        f.write("%s 0x%016x\n" % (reg, b))
+PY
 # The per-field notes are many; the blocking fields and the count are enough here.
-grep -v '^note: ' "$work/baseline.err" | sed 's/^/# /'
-echo "# $(grep -c '^note: ' "$work/baseline.err") fields differ and take the baseline's value (idreg baseline prints them)"
+json_messages "$work/baseline.json" dropped blocking 2>/dev/null
+sed 's/^/# /' "$work/baseline.err"
+echo "# $(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["notes"]))' "$work/baseline.json" 2>/dev/null) fields differ and take the baseline's value (idreg baseline prints them)"
 # 1 means "computed, but something blocks": the check below accounts for it.
 [ "$rc" -le 1 ]
 ktap_result $? "baseline of the two profiles (idreg exit $rc)"
 ktap_failures && ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"
-blocking=$(sed -n 's/^blocking: \(SYSREG_[A-Za-z0-9_]*\):.*/\1/p' "$work/baseline.err")
-# Whole registers QEMU cannot set (MIDR_EL1: no property): every bit may differ.
-blocking_regs=$(sed -n 's/^blocking: \([A-Z][A-Za-z0-9_]*\): differs .* QEMU cannot set it.*/\1/p' "$work/baseline.err")
 
 for cpu in "$cpu_a" "$cpu_b"; do
 	"$idreg" compare "$work/model.json" "$work/$cpu.json" >"$work/$cpu.compare" 2>&1
@@ -103,53 +140,47 @@ done
 
 for cpu in "$cpu_a" "$cpu_b"; do
 	"${host[@]}" --cpu "$cpu" --put "$work/model.json" -- \
-		"$TOP/build/arm64/idreg" apply --guest-view /bin/model.json >"$work/$cpu.view" 2>&1
+		"$TOP/build/arm64/idreg" apply --guest-view --json /bin/model.json \
+		>"$work/$cpu.view" 2>"$work/$cpu.view.err"
 	rc=$?
-	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.view" | tail -n 20
+	[ "$rc" = 0 ] || sed 's/^/# /' "$work/$cpu.view.err" "$work/$cpu.view" | tail -n 20
 	ktap_result "$rc" "-cpu $cpu applies the baseline and its guest reads what GET_ONE_REG gives"
 done
 ktap_failures && ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"
 
-# Bits of the blocking fields, per register: "REG mask".
-"$idreg" list >"$work/list.txt"
-blocking_masks() {
-	local prop reg hi lo
-	for prop in $blocking; do
-		read -r hi lo <<<"$(sed -n "s/^  $prop  *\\[\\([0-9]*\\):\\([0-9]*\\)\\].*/\\1 \\2/p" "$work/list.txt" | head -n 1)"
-		reg=$(awk -v p="$prop" '/^[A-Z]/ { r = $1 } $1 == p { print r; exit }' "$work/list.txt")
-		# 1 << 64 is 1 in bash: a whole-register field is every bit.
-		if [ $((hi - lo + 1)) -ge 64 ]; then
-			printf '%s %d\n' "$reg" -1
-		else
-			printf '%s %d\n' "$reg" $(( ((1 << (hi - lo + 1)) - 1) << lo ))
-		fi
-	done
-}
-declare -A allowed=()
-while read -r reg m; do
-	[ -n "$reg" ] && allowed[$reg]=$(( ${allowed[$reg]:-0} | m ))
-done < <(blocking_masks)
-for reg in $blocking_regs; do allowed[$reg]=-1; done
-
-declare -A view_a=()
-while read -r _ reg val _; do view_a[$reg]=$val; done < <(grep '^guest ' "$work/$cpu_a.view")
-same=0 differ=0
-while read -r _ reg val _; do
-	a=${view_a[$reg]:-}
-	if [ -z "$a" ]; then
-		echo "# $reg: read by the guest on -cpu $cpu_b only"
-		differ=$((differ + 1))
-		continue
-	fi
-	x=$(( a ^ val ))
-	if [ $(( x & ~${allowed[$reg]:-0} )) != 0 ]; then
-		printf '# %s: -cpu %s guest 0x%016x, -cpu %s guest 0x%016x (differing bits 0x%016x)\n' \
-			"$reg" "$cpu_a" "$a" "$cpu_b" "$val" "$(( x & ~${allowed[$reg]:-0} ))"
-		differ=$((differ + 1))
-	else
-		same=$((same + 1))
-	fi
-done < <(grep '^guest ' "$work/$cpu_b.view")
-[ "$differ" = 0 ] && [ "$same" -gt 0 ]
-ktap_result $? "both guests see the same $same ID registers (outside $(wc -w <<<"$blocking $blocking_regs") blocking field(s) and register(s): ${blocking//$'\n'/ } ${blocking_regs//$'\n'/ })"
+# The two guests' reads, register by register, outside the blocking bits:
+# prints the differences as comments, then "SAME DIFFER".
+counts=$(python3 - "$work/$cpu_a.view" "$work/$cpu_b.view" "$work/blocking" "$cpu_a" "$cpu_b" <<'PY'
+import json, sys
+views = [json.load(open(p))["guest"] for p in sys.argv[1:3]]
+lines = open(sys.argv[3]).read().splitlines()
+allowed = {reg: int(b, 16) for reg, b in (l.split() for l in lines[1:])}
+a = {r["register"]: r for r in views[0]}
+same = differ = 0
+for r in views[1]:
+    reg = r["register"]
+    if reg not in a:
+        print("# %s: read by the guest on -cpu %s only" % (reg, sys.argv[5]))
+        differ += 1
+        continue
+    va, vb = a[reg].get("value"), r.get("value")
+    if va is None or vb is None:
+        print("# %s: trapped on -cpu %s" % (reg, sys.argv[4] if va is None else sys.argv[5]))
+        differ += 1
+        continue
+    x = (int(va, 16) ^ int(vb, 16)) & ~allowed.get(reg, 0) & (2**64 - 1)
+    if x:
+        print("# %s: -cpu %s guest %s, -cpu %s guest %s (differing bits 0x%016x)"
+              % (reg, sys.argv[4], va, sys.argv[5], vb, x))
+        differ += 1
+    else:
+        same += 1
+print(same, differ)
+PY
+)
+sed '$d' <<<"$counts"
+read -r same differ <<<"$(tail -n 1 <<<"$counts")"
+read -r blocking <"$work/blocking"
+[ "${differ:-1}" = 0 ] && [ "${same:-0}" -gt 0 ]
+ktap_result $? "both guests see the same ${same:-0} ID registers (outside $(wc -w <<<"$blocking") blocking field(s) and register(s): $blocking)"
 ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"

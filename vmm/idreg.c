@@ -10,13 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idregs/answers.h"
+#include "idregs/baseline.h"
 #include "idregs/declared.h"
 #include "idregs/kversion.h"
 #include "idregs/field.h"
 #include "idregs/model.h"
+#include "idregs/model_check.h"
 #include "idregs/predict.h"
 #include "idregs/profile.h"
 #include "idregs/qemu.h"
+#include "idregs/qemu_args.h"
+#include "idregs/qemu_check.h"
 #include "idregs/repro.h"
 #ifdef IDREG_HAVE_KVM
 #include "idregs/kvm_rules.h"
@@ -114,6 +119,22 @@ static int dashdash(int argc, char **argv)
 	return 0;
 }
 
+/* Is @flag among the arguments before "--"?  Then take it out. */
+static bool take_flag(int *argc, char **argv, const char *flag)
+{
+	int i, j;
+
+	for (i = 1; i < *argc && strcmp(argv[i], "--"); i++) {
+		if (strcmp(argv[i], flag))
+			continue;
+		for (j = i; j + 1 <= *argc; j++)
+			argv[j] = argv[j + 1];
+		(*argc)--;
+		return true;
+	}
+	return false;
+}
+
 /* The model of the QEMU command line after argv[@dd] ("--"). */
 static int model_from_args(struct idreg_model *m, int argc, char **argv, int dd)
 {
@@ -154,19 +175,6 @@ static int print_owned(char *s)
 	return EXIT_YES;
 }
 
-static const char *policy_str(const struct idreg_policy *p)
-{
-	static const char *const names[] = {
-		[IDREG_POLICY_NONE] = "none",
-		[IDREG_POLICY_EXACT] = "exact",
-		[IDREG_POLICY_LOWER_SAFE] = "lower-safe",
-		[IDREG_POLICY_HIGHER_SAFE] = "higher-safe",
-		[IDREG_POLICY_HIGHER_OR_ZERO_SAFE] = "higher-or-zero-safe",
-	};
-
-	return p->type < ARRAY_SIZE(names) ? names[p->type] : "?";
-}
-
 static void list_field(const struct idreg_reg *reg, const struct idreg_field *f,
 		       const struct idreg_profile *p, unsigned int slot)
 {
@@ -175,7 +183,7 @@ static void list_field(const struct idreg_reg *reg, const struct idreg_field *f,
 
 	idreg_prop_format(prop, sizeof(prop), reg, f);
 	printf("  %-48s [%u:%u] %s%s", prop, f->lsb + f->width - 1, f->lsb,
-	       policy_str(&f->policy), f->is_signed ? " signed" : "");
+	       idreg_policy_str(f->policy.type), f->is_signed ? " signed" : "");
 	if (p)
 		printf(" value 0x%" PRIx64,
 		       idreg_field_get(p->value[slot], f->lsb, f->width));
@@ -218,11 +226,12 @@ static int list_configs(void)
 
 static int cmd_list(int argc, char **argv)
 {
+	bool json = take_flag(&argc, argv, "--json");
 	struct idreg_profile *p = NULL;
 	unsigned int r, i;
 	int slot, shown;
 
-	if (argc == 2 && !strcmp(argv[1], "--configs"))
+	if (argc == 2 && !strcmp(argv[1], "--configs") && !json)
 		return list_configs();
 	if (argc == 3 && !strcmp(argv[1], "--writable")) {
 		p = malloc(sizeof(*p));
@@ -232,6 +241,11 @@ static int cmd_list(int argc, char **argv)
 		}
 	} else if (argc != 1) {
 		return usage_of("list", stderr, EXIT_USAGE);
+	}
+	if (json) {
+		shown = print_owned(idreg_list_to_json(p));
+		free(p);
+		return shown;
 	}
 	for (r = 0; r < idreg_nr_regs; r++) {
 		const struct idreg_reg *reg = &idreg_regs[r];
@@ -263,6 +277,7 @@ static int cmd_baseline(int argc, char **argv)
 	const struct idreg_profile **ps;
 	struct idreg_profile *all;
 	struct idreg_msgs blocking = { 0 }, notes = { 0 }, dropped = { 0 };
+	bool json = take_flag(&argc, argv, "--json");
 	struct idreg_model m;
 	int i, n = argc - 1, rc;
 	char features[96];
@@ -285,10 +300,14 @@ static int cmd_baseline(int argc, char **argv)
 	}
 	idreg_model_init(&m);
 	idreg_baseline(ps, n, &m, &dropped, &blocking, &notes);
-	print_msgs(stderr, "note: ", &notes);
-	print_msgs(stderr, "dropped: ", &dropped);
-	print_msgs(stderr, "blocking: ", &blocking);
-	rc = print_owned(idreg_model_to_json(&m));
+	if (json) {
+		rc = print_owned(idreg_baseline_to_json(&m, n, &dropped, &blocking, &notes));
+	} else {
+		print_msgs(stderr, "note: ", &notes);
+		print_msgs(stderr, "dropped: ", &dropped);
+		print_msgs(stderr, "blocking: ", &blocking);
+		rc = print_owned(idreg_model_to_json(&m));
+	}
 	if (rc == EXIT_YES && blocking.nr)
 		rc = EXIT_NO;
 	idreg_vcpu_features_describe(m.features, features, sizeof(features));
@@ -315,14 +334,16 @@ static int model_arg(struct idreg_model *m, int argc, char **argv, int i, int dd
 static int cmd_compare(int argc, char **argv)
 {
 	struct idreg_msgs problems = { 0 }, notes = { 0 };
+	bool json = take_flag(&argc, argv, "--json");
 	int dd = dashdash(argc, argv), rc;
-	const char *ppath = dd ? argv[1] : argv[2];
-	const char *mname = dd ? "the command line" : argv[1];
+	const char *ppath, *mname;
 	struct idreg_profile *p;
 	struct idreg_model m;
 
 	if (dd ? dd != 2 : argc != 3)
 		return usage_of("compare", stderr, EXIT_USAGE);
+	ppath = dd ? argv[1] : argv[2];
+	mname = dd ? "the command line" : argv[1];
 	p = malloc(sizeof(*p));
 	if (!p || load_profile(p, ppath)) {
 		free(p);
@@ -333,26 +354,22 @@ static int cmd_compare(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	idreg_model_check_qemu(&m, p, true, &problems, &notes);
-	print_msgs(stdout, "note: ", &notes);
-	print_msgs(stdout, "", &problems);
-	printf("%s %s run %s (%u properties, %u problems)\n", ppath,
-	       problems.nr ? "cannot" : "can", mname, m.nr, problems.nr);
-	rc = problems.nr ? EXIT_NO : EXIT_YES;
+	if (json) {
+		rc = print_owned(idreg_compare_to_json(ppath, mname, &m, &problems, &notes));
+	} else {
+		print_msgs(stdout, "note: ", &notes);
+		print_msgs(stdout, "", &problems);
+		printf("%s %s run %s (%u properties, %u problems)\n", ppath,
+		       problems.nr ? "cannot" : "can", mname, m.nr, problems.nr);
+		rc = EXIT_YES;
+	}
+	if (rc == EXIT_YES && problems.nr)
+		rc = EXIT_NO;
 	idreg_msgs_free(&problems);
 	idreg_msgs_free(&notes);
 	idreg_model_free(&m);
 	free(p);
 	return rc;
-}
-
-/* A property QEMU never creates, or secure=on: QEMU stops on every host. */
-static unsigned int never_starts(const struct idreg_model *m)
-{
-	unsigned int i, bad = m->q.secure > 0;
-
-	for (i = 0; i < m->nr; i++)
-		bad += idreg_is_imp_id_slot(m->items[i].slot);
-	return bad;
 }
 
 static int cmd_qemu_args(int argc, char **argv)
@@ -376,7 +393,7 @@ static int cmd_qemu_args(int argc, char **argv)
 	print_msgs(stderr, "idreg: note: ", &notes);
 	idreg_msgs_free(&problems);
 	idreg_msgs_free(&notes);
-	if (never_starts(&m)) {
+	if (idreg_model_never_starts(&m)) {
 		fprintf(stderr, "idreg: QEMU would stop on every host: no line gives this model\n");
 		idreg_model_free(&m);
 		return EXIT_NO;
@@ -394,22 +411,15 @@ static void explain_options(const struct idreg_model *m, const struct idreg_prof
 			    const struct idreg_qemu_view *v)
 {
 	const struct idreg_vcpu_option *o = NULL;
-	unsigned int i, nr, set;
+	unsigned int i, nr;
+	char why[160];
 	bool on;
 
 	o = idreg_vcpu_options(&nr);
 	for (i = 0; i < nr; i++) {
-		/* A stated option QEMU stops on is not in the view: say it as stated. */
-		set = m->q.given & o[i].feature ? m->features : v->features;
-		on = !(set & o[i].feature) == o[i].off_asks;
+		on = idreg_qemu_option_state(m, v, &o[i], why, sizeof(why));
 		printf("option %s%s=%s: %s\n", o[i].machine ? "-M virt," : "", o[i].name,
-		       on ? "on" : "off",
-		       m->q.given & o[i].feature ? "stated" :
-		       o[i].machine || o[i].off_asks ? "QEMU's default" :
-		       on ? "QEMU's default where KVM offers it (kvm_arm_get_host_cpu_features())" :
-		       o[i].feature == IDREG_VCPU_PMU ?
-		       "KVM offers no PMU here: QEMU has no pmu property (arm_cpu_post_init())" :
-		       "KVM does not offer it here");
+		       on ? "on" : "off", why);
 	}
 	printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
 	       m->q.gic ? ", gic-version stated" : "");
@@ -501,123 +511,56 @@ static int cmd_explain(int argc, char **argv)
 	return rc;
 }
 
-/* One "S3_<op1>_C0_C<crm>_<op2>=..." line: its slot, or -1. */
-static int guest_line(const char *line, bool *undef, uint64_t *val)
+static int read_guest(const char *path, struct idreg_guest_read *g)
 {
-	unsigned int op1, crm, op2;
-	int n = 0, slot;
-	char hexs[20];
-
-	if (sscanf(line, "S3_%u_C0_C%u_%u=%n", &op1, &crm, &op2, &n) != 3 || !n)
-		return -1;
-	slot = idreg_slot_index(3, op1, 0, crm, op2);
-	if (slot < 0)
-		return -1;
-	*undef = !strcmp(line + n, "undef");
-	if (*undef)
-		return slot;
-	if (sscanf(line + n, "0x%16[0-9a-fA-F]", hexs) != 1 || strlen(hexs) != 16 ||
-	    strcmp(line + n + 18, ""))
-		return -1;
-	*val = strtoull(hexs, NULL, 16);
-	return slot;
-}
-
-struct guest_read {
-	bool seen[IDREG_NR_SLOTS], undef[IDREG_NR_SLOTS];
-	uint64_t val[IDREG_NR_SLOTS];
-};
-
-static int read_guest(const char *path, struct guest_read *g)
-{
-	char err[IDREG_ERR_LEN], *text, *line, *save = NULL;
+	char err[IDREG_ERR_LEN], *text;
 	size_t len;
-	bool undef = false;
-	uint64_t val = 0;
-	int slot;
 
 	text = idreg_read_file(path, &len, err);
 	if (!text) {
 		fprintf(stderr, "idreg: %s\n", err);
 		return -1;
 	}
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		line[strcspn(line, "\r")] = 0;
-		slot = guest_line(line, &undef, &val);
-		if (slot < 0)
-			continue;
-		g->seen[slot] = true;
-		g->undef[slot] = undef;
-		g->val[slot] = val;
-	}
+	idreg_guest_read_parse(g, text);
 	free(text);
 	return 0;
 }
 
-/* One line per named field (and unnamed bits) that differ; their number. */
-static unsigned int field_diffs(unsigned int slot, uint64_t want, uint64_t got)
+/* One line per difference, as guest-check has always printed them. */
+static void print_guest_diff(const struct idreg_guest_diff *d)
 {
-	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
 	char key[32], buf[32];
-	uint64_t left = want ^ got;
-	unsigned int i, n = 0;
-	const char *name = idreg_slot_name(slot, buf, sizeof(buf));
+	const char *name = idreg_slot_name(d->slot, buf, sizeof(buf));
 
-	idreg_qemu_slot_key(slot, key, sizeof(key));
-	for (i = 0; reg && i < reg->nr_fields; i++) {
-		const struct idreg_field *f = &reg->fields[i];
-		uint64_t bits = idreg_field_mask(f->lsb, f->width);
-
-		if (!idreg_field_is_named(f) || !(left & bits))
-			continue;
+	idreg_qemu_slot_key(d->slot, key, sizeof(key));
+	switch (d->kind) {
+	case IDREG_GUEST_DIFF_MISSING:
+		printf("%s %s: missing from the guest's output\n", key, name);
+		break;
+	case IDREG_GUEST_DIFF_UNDEF:
+		printf("%s %s: predicted %s, read %s\n", key, name,
+		       d->predicted ? "undef" : "a value", d->read ? "undef" : "a value");
+		break;
+	case IDREG_GUEST_DIFF_FIELD:
 		printf("%s %s.%s: predicted 0x%" PRIx64 ", read 0x%" PRIx64 "\n", key, name,
-		       idreg_field_name(f), idreg_field_get(want, f->lsb, f->width),
-		       idreg_field_get(got, f->lsb, f->width));
-		left &= ~bits;
-		n++;
-	}
-	if (left)
+		       idreg_field_name(d->field), d->predicted, d->read);
+		break;
+	case IDREG_GUEST_DIFF_BITS:
 		printf("%s %s bits 0x%016" PRIx64 ": predicted 0x%016" PRIx64 ", read 0x%016" PRIx64 "\n",
-		       key, name, left, want, got);
-	return n + !!left;
-}
-
-static unsigned int guest_compare(const struct idreg_qemu_view *v, const struct guest_read *g,
-				  unsigned int *unpredicted)
-{
-	char key[32], buf[32];
-	unsigned int slot, bad = 0;
-	const char *name;
-
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
-		idreg_qemu_slot_key(slot, key, sizeof(key));
-		name = idreg_slot_name(slot, buf, sizeof(buf));
-		if (!g->seen[slot]) {
-			printf("%s %s: missing from the guest's output\n", key, name);
-			bad++;
-		} else if (v->kind[slot] == IDREG_GUEST_UNPREDICTED) {
-			(*unpredicted)++;
-		} else if (v->kind[slot] == IDREG_GUEST_UNDEF || g->undef[slot]) {
-			if (v->kind[slot] == IDREG_GUEST_UNDEF && g->undef[slot])
-				continue;
-			printf("%s %s: predicted %s, read %s\n", key, name,
-			       v->kind[slot] == IDREG_GUEST_UNDEF ? "undef" : "a value",
-			       g->undef[slot] ? "undef" : "a value");
-			bad++;
-		} else if (g->val[slot] != v->guest[slot]) {
-			bad += field_diffs(slot, v->guest[slot], g->val[slot]);
-		}
+		       key, name, d->bits, d->predicted, d->read);
+		break;
 	}
-	return bad;
 }
 
 static int cmd_guest_check(int argc, char **argv)
 {
 	struct idreg_qemu_view *v = malloc(sizeof(*v));
 	struct idreg_profile *p = malloc(sizeof(*p));
-	struct guest_read *g = calloc(1, sizeof(*g));
+	struct idreg_guest_read *g = calloc(1, sizeof(*g));
+	bool json = take_flag(&argc, argv, "--json");
 	int dd = dashdash(argc, argv), rc = EXIT_USAGE;
-	unsigned int bad, unpredicted = 0;
+	struct idreg_guest_diffs d;
+	unsigned int bad, i;
 	struct idreg_model m;
 
 	if (!v || !p || !g || dd != 3) {
@@ -628,11 +571,21 @@ static int cmd_guest_check(int argc, char **argv)
 	    model_from_args(&m, argc, argv, dd))
 		goto out;
 	idreg_qemu_resolve(&m, p, v);
-	print_msgs(stdout, "error: ", &v->errors);
-	bad = guest_compare(v, g, &unpredicted);
-	printf("guest-check %s on %s: %u differences, %u registers not predicted%s\n", argv[2],
-	       p->label, bad, unpredicted, v->errors.nr ? " (the line has errors)" : "");
-	rc = bad ? EXIT_NO : EXIT_YES;
+	bad = idreg_guest_compare(v, g, &d);
+	if (json) {
+		rc = print_owned(idreg_guest_check_to_json(p->label, argv[2], v, &d));
+	} else {
+		print_msgs(stdout, "error: ", &v->errors);
+		for (i = 0; i < d.nr; i++)
+			print_guest_diff(&d.v[i]);
+		printf("guest-check %s on %s: %u differences, %u registers not predicted%s\n",
+		       argv[2], p->label, bad, d.unpredicted,
+		       v->errors.nr ? " (the line has errors)" : "");
+		rc = EXIT_YES;
+	}
+	if (rc == EXIT_YES && (bad || d.oom))
+		rc = EXIT_NO;
+	idreg_guest_diffs_free(&d);
 	idreg_qemu_view_free(v);
 	idreg_model_free(&m);
 out:
@@ -640,48 +593,6 @@ out:
 	free(p);
 	free(g);
 	return rc;
-}
-
-/*
- * QMP's host model against the profile: pmu exists and is on where KVM
- * offers a PMU (arm_cpu_post_init()); sve, pauth on where offered;
- * aarch64 on; sve<N> on for the lengths KVM offers (arm_cpu_sve_finalize()
- * runs in qmp_query_cpu_model_expansion()).
- */
-static unsigned int qmp_compare(const struct idreg_model *m, const struct idreg_profile *p)
-{
-	static const unsigned int opts[] = { IDREG_VCPU_PMU, IDREG_VCPU_SVE, IDREG_VCPU_PAUTH };
-	unsigned int offered = p->offered_known ? p->offered : p->features, i, f, bad = 0;
-	bool has, on, want;
-	uint32_t vls;
-
-	for (i = 0; i < ARRAY_SIZE(opts); i++) {
-		f = opts[i];
-		has = m->q.given & f;
-		on = m->features & f;
-		want = offered & f;
-		if (f == IDREG_VCPU_PMU && has != want) {
-			printf("pmu: QMP %s the property, the profile says KVM %s a PMU\n",
-			       has ? "lists" : "lacks", want ? "offers" : "offers no");
-			bad++;
-		} else if (has && on != want) {
-			printf("%s: QMP says %s, the profile says KVM %s it\n",
-			       idreg_vcpu_option_of(f)->name, on ? "true" : "false",
-			       want ? "offers" : "does not offer");
-			bad++;
-		}
-	}
-	if ((m->q.given & IDREG_VCPU_AARCH32) && (m->features & IDREG_VCPU_AARCH32)) {
-		printf("aarch64: QMP says false, QEMU's default is true\n");
-		bad++;
-	}
-	vls = (offered & IDREG_VCPU_SVE) ? p->sve_vls : 0;
-	if (p->sve_vls_known && (m->q.sve_on | m->q.sve_off) && m->q.sve_on != vls) {
-		printf("sve<N>: QMP enables 0x%x, the profile's vector lengths are 0x%x (bit N/128-1)\n",
-		       m->q.sve_on, vls);
-		bad++;
-	}
-	return bad;
 }
 
 static int cmd_qmp_check(int argc, char **argv)
@@ -709,7 +620,7 @@ static int cmd_qmp_check(int argc, char **argv)
 		goto out;
 	}
 	free(text);
-	bad = qmp_compare(&m, p);
+	bad = idreg_qmp_compare(&m, p, &problems);
 	/* The series lists SYSREG_ properties: they are QEMU's view of the host. */
 	if (m.nr)
 		bad += idreg_model_check_qemu(&m, p, false, &problems, NULL);
@@ -925,45 +836,61 @@ static int cmd_dump(int argc, char **argv)
 	return rc;
 }
 
-static int guest_view(struct idreg_vm *vm, const struct idreg_model *m)
+/* Run a guest that reads every readable ID register: into @rows, how many. */
+static int guest_view(struct idreg_vm *vm, const struct idreg_model *m,
+		      struct idreg_guest_view_row *rows, unsigned int *nr)
 {
 	static unsigned int slots[IDREG_NR_SLOTS];
 	static struct idreg_guest_view view;
 	struct idreg_guest g;
-	unsigned int nr, i, bad = 0;
-	uint64_t host, touched;
-	char buf[32];
+	uint64_t touched;
+	unsigned int i;
 	int r;
 
-	nr = idreg_guest_readable_slots(vm, 0, slots);
+	*nr = idreg_guest_readable_slots(vm, 0, slots);
 	r = idreg_guest_init(&g, vm);
 	if (!r)
-		r = idreg_guest_read_slots(&g, 0, slots, nr, NULL, &view);
+		r = idreg_guest_read_slots(&g, 0, slots, *nr, NULL, &view);
 	if (r) {
 		fprintf(stderr, "idreg: apply --guest-view: %s\n", vm->last_error);
 		idreg_guest_free(&g);
 		return EXIT_KVM;
 	}
-	for (i = 0; i < nr; i++) {
-		unsigned int s = slots[i];
-		const char *name = idreg_slot_name(s, buf, sizeof(buf));
+	for (i = 0; i < *nr; i++) {
+		struct idreg_guest_view_row *row = &rows[i];
 
-		idreg_model_merge(m, s, 0, &touched);
-		if (idreg_get_slot(vm, 0, s, &host))
-			host = 0;
-		if (!view.read[s]) {
-			printf("guest %-20s trapped (ESR 0x%" PRIx64 ")\n", name, view.esr[s]);
-			bad++;
-			continue;
-		}
-		bad += view.val[s] != host;
-		printf("guest %-20s 0x%016" PRIx64 "%s%s\n", name, view.val[s],
-		       view.val[s] != host ? " != GET_ONE_REG" : "",
-		       touched ? " (model)" : "");
+		row->slot = slots[i];
+		idreg_model_merge(m, row->slot, 0, &touched);
+		row->model = touched;
+		if (idreg_get_slot(vm, 0, row->slot, &row->kvm))
+			row->kvm = 0;
+		row->trapped = !view.read[row->slot];
+		row->esr = view.esr[row->slot];
+		row->value = view.val[row->slot];
 	}
-	printf("guest view: %u registers, %u differ from GET_ONE_REG\n", nr, bad);
 	idreg_guest_free(&g);
-	return bad ? EXIT_NO : EXIT_YES;
+	return EXIT_YES;
+}
+
+/* The guest's view as apply --guest-view has always printed it. */
+static void print_guest_view(const struct idreg_guest_view_row *rows, unsigned int nr)
+{
+	unsigned int i;
+	char buf[32];
+
+	for (i = 0; i < nr; i++) {
+		const struct idreg_guest_view_row *r = &rows[i];
+		const char *name = idreg_slot_name(r->slot, buf, sizeof(buf));
+
+		if (r->trapped)
+			printf("guest %-20s trapped (ESR 0x%" PRIx64 ")\n", name, r->esr);
+		else
+			printf("guest %-20s 0x%016" PRIx64 "%s%s\n", name, r->value,
+			       r->value != r->kvm ? " != GET_ONE_REG" : "",
+			       r->model ? " (model)" : "");
+	}
+	printf("guest view: %u registers, %u differ from GET_ONE_REG\n", nr,
+	       idreg_guest_view_differ(rows, nr));
 }
 
 /* @m becomes what QEMU writes on this VM's host (idreg_qemu_effective_model()). */
@@ -989,18 +916,16 @@ static int qemu_writes(struct idreg_vm *vm, struct idreg_model *m)
 static int cmd_apply(int argc, char **argv)
 {
 	struct idreg_vcpu_config cfg = { .name = "of the model" };
+	static struct idreg_guest_view_row rows[IDREG_NR_SLOTS];
+	bool json = take_flag(&argc, argv, "--json");
+	bool gv = take_flag(&argc, argv, "--guest-view");
+	struct idreg_apply_answer ans = { 0 };
 	struct idreg_apply_result res;
 	struct idreg_model m;
 	struct idreg_vm vm;
 	char features[96];
-	bool gv = false;
 	int rc, dd;
 
-	if (argc >= 2 && !strcmp(argv[1], "--guest-view")) {
-		gv = true;
-		argv++;
-		argc--;
-	}
 	dd = dashdash(argc, argv);
 	if (dd ? dd != 1 : argc != 2)
 		return usage_of("apply", stderr, EXIT_USAGE);
@@ -1011,7 +936,7 @@ static int cmd_apply(int argc, char **argv)
 	 * options ask for, pmu, sve, pauth where not stated and KVM offers them.
 	 */
 	cfg.features = m.features;
-	cfg.if_offered = (IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH) & ~m.q.given;
+	cfg.if_offered = idreg_vcpu_qemu_host_features() & ~m.q.given;
 	rc = idreg_vm_open(&vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED);
 	if (!rc)
 		rc = qemu_writes(&vm, &m);
@@ -1025,11 +950,23 @@ static int cmd_apply(int argc, char **argv)
 	if (idreg_host_apply(&vm, &m, &res)) {
 		fprintf(stderr, "idreg: apply %s: %s\n", argv[1], res.msg);
 		rc = EXIT_KVM;
-	} else {
+		goto out;
+	}
+	ans = (struct idreg_apply_answer){ .model = argv[1], .properties = m.nr,
+		.registers = res.nr_regs, .features = vm.features, .imp_id = vm.imp_id_on };
+	if (!json)
 		printf("applied %s: %u properties in %u registers (vCPU features %s; KVM_CAP_ARM_WRITABLE_IMP_ID_REGS %s)\n",
 		       argv[1], m.nr, res.nr_regs, features, vm.imp_id_on ? "on" : "off");
-		rc = gv ? guest_view(&vm, &m) : EXIT_YES;
-	}
+	rc = gv ? guest_view(&vm, &m, rows, &ans.nr_rows) : EXIT_YES;
+	if (rc == EXIT_YES && gv)
+		ans.rows = rows;
+	if (rc == EXIT_YES && json)
+		rc = print_owned(idreg_apply_to_json(&ans));
+	else if (rc == EXIT_YES && gv)
+		print_guest_view(rows, ans.nr_rows);
+	if (rc == EXIT_YES && gv && idreg_guest_view_differ(rows, ans.nr_rows))
+		rc = EXIT_NO;
+out:
 	idreg_vm_destroy(&vm);
 	idreg_model_free(&m);
 	return rc;
@@ -1226,18 +1163,20 @@ static const struct cmd cmds[] = {
 	  "  writable mask (needs /dev/kvm).  CONFIG: qemu-host unless given (what\n"
 	  "  QEMU's -cpu host asks for, with the in-kernel GIC of -M virt); also the\n"
 	  "  GICs KVM offers, the SVE vector lengths, CTR_EL0 and DCZID_EL0.\n" },
-	{ "list", cmd_list, "list [--writable PROFILE | --configs]\n"
+	{ "list", cmd_list, "list [--json] [--writable PROFILE] | list --configs\n"
 	  "  Registers, fields (SYSREG_ names, bits, KVM policy) and named values;\n"
 	  "  with --writable only the fields writable on PROFILE, with its values;\n"
-	  "  --configs: the vCPU configurations' names, one a line, in table order.\n" },
-	{ "baseline", cmd_baseline, "baseline PROFILE...\n"
+	  "  --configs: the vCPU configurations' names, one a line, in table order.\n"
+	  "  --json: \"idregs-list-1\".\n" },
+	{ "baseline", cmd_baseline, "baseline [--json] PROFILE...\n"
 	  "  Print the model (JSON) every host can run, with the vCPU features every\n"
 	  "  host's vCPU has; notes, dropped features (and the hosts without them)\n"
-	  "  and blocking fields on stderr.  Exit 1 if something blocks migration.\n" },
-	{ "compare", cmd_compare, "compare MODEL PROFILE | compare PROFILE -- QEMU-ARGS\n"
+	  "  and blocking fields on stderr.  Exit 1 if something blocks migration.\n"
+	  "  --json: \"idregs-baseline-1\", the model and the messages on stdout.\n" },
+	{ "compare", cmd_compare, "compare [--json] MODEL PROFILE | compare [--json] PROFILE -- QEMU-ARGS\n"
 	  "  Can the host of PROFILE run MODEL as QEMU resolves it there (the options'\n"
 	  "  defaults, what QEMU refuses, the features, the fields)?  Prints each problem;\n"
-	  "  exit 1 if not, or if MTE blocks migration.\n" },
+	  "  exit 1 if not, or if MTE blocks migration.  --json: \"idregs-compare-1\".\n" },
 	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL | qemu-args -- QEMU-ARGS\n"
 	  "  Print the shortest QEMU line that gives MODEL: -cpu host[,pmu=..,sve=..,\n"
 	  "  pauth=..,sve<N>=..],SYSREG_<REG>_<FIELD>=0x... [-M virt,...]; options left\n"
@@ -1250,10 +1189,10 @@ static const struct cmd cmds[] = {
 	  "  and why (the option, the QEMU or kernel function), every ID register, notes,\n"
 	  "  and what stops QEMU or what KVM refuses.  Exit 0 if QEMU starts and KVM\n"
 	  "  accepts, 1 if not, 2 bad input.  --json: \"idregs-explain-1\".\n" },
-	{ "guest-check", cmd_guest_check, "guest-check PROFILE GUEST_FILE -- QEMU-ARGS\n"
+	{ "guest-check", cmd_guest_check, "guest-check [--json] PROFILE GUEST_FILE -- QEMU-ARGS\n"
 	  "  Compare the guest's console (lines S3_<op1>_C0_C<crm>_<op2>=0x<16 hex> or\n"
 	  "  =undef; others ignored) with what explain predicts; one line per field that\n"
-	  "  differs or register missing; exit 1 if any.\n" },
+	  "  differs or register missing; exit 1 if any.  --json: \"idregs-guest-check-1\".\n" },
 	{ "qmp-check", cmd_qmp_check, "qmp-check PROFILE QMP_FILE\n"
 	  "  QEMU's query-cpu-model-expansion answer for model host (the line whose\n"
 	  "  return has model.name \"host\") against what PROFILE records KVM offers:\n"
@@ -1276,11 +1215,12 @@ static const struct cmd cmds[] = {
 	  "  set to VALUE (or VALUE as the whole register) with KVM_SET_ONE_REG and\n"
 	  "  print KVM's answer and idregs' prediction with its rule; exit 0 if they\n"
 	  "  agree, 1 if not (a finding: the line the tests print to reproduce it).\n" },
-	{ "apply", cmd_apply, "apply [--guest-view] MODEL | apply [--guest-view] -- QEMU-ARGS\n"
+	{ "apply", cmd_apply, "apply [--guest-view] [--json] MODEL | apply [...] -- QEMU-ARGS\n"
 	  "  Create a VM and vCPU with MODEL's vCPU features on this host's KVM (exit 1\n"
 	  "  naming a feature KVM does not offer), write MODEL (one SET_ONE_REG per\n"
 	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"
-	  "  --guest-view: then run a guest that reads every ID register and compare.\n" },
+	  "  --guest-view: then run a guest that reads every ID register and compare.\n"
+	  "  --json: \"idregs-apply-1\".\n" },
 };
 
 #define NR_CMDS ARRAY_SIZE(cmds)

@@ -20,7 +20,9 @@
 #include "idregs/model.h"
 #include "idregs/profile.h"
 #include "idregs/qemu.h"
+#include "idregs/qemu_args.h"
 #include "idregs/util.h"
+#include "json.h"
 
 static __printf(3, 4) int jerr(char *err, const char *path, const char *fmt, ...)
 {
@@ -441,7 +443,7 @@ int idreg_profile_load(struct idreg_profile *p, const char *path, char *err)
 	return r;
 }
 
-static json_t *hex(uint64_t v)
+json_t *idreg_json_hex(uint64_t v)
 {
 	char buf[24];
 
@@ -449,7 +451,7 @@ static json_t *hex(uint64_t v)
 	return json_string(buf);
 }
 
-static char *dump(json_t *root, size_t flags)
+char *idreg_json_dump(json_t *root, size_t flags)
 {
 	char *s, *nl;
 	size_t n;
@@ -512,8 +514,8 @@ static int vcpu_extras_json(const struct idreg_profile *p, json_t *v)
 		bad |= json_object_set_new(v, "sve_vls", a);
 	}
 	if (p->hw_known)
-		bad |= json_object_set_new(v, "hw", json_pack("{s:o, s:o}", "ctr_el0", hex(p->hw_ctr),
-							      "dczid_el0", hex(p->hw_dczid)));
+		bad |= json_object_set_new(v, "hw", json_pack("{s:o, s:o}", "ctr_el0", idreg_json_hex(p->hw_ctr),
+							      "dczid_el0", idreg_json_hex(p->hw_dczid)));
 	return bad;
 }
 
@@ -543,15 +545,15 @@ char *idreg_profile_to_json(const struct idreg_profile *p)
 
 	bad |= json_object_set_new(root, "format", json_string(IDREG_PROFILE_FORMAT));
 	bad |= json_object_set_new(root, "kernel", json_string(p->release));
-	bad |= json_object_set_new(root, "midr", hex(p->midr));
+	bad |= json_object_set_new(root, "midr", idreg_json_hex(p->midr));
 	bad |= json_object_set_new(root, "writable_imp_id_regs",
 				   json_boolean(p->imp_id_cap));
 	bad |= json_object_set_new(root, "vcpu", vcpu_json(p));
 	for (slot = 0; !bad && slot < IDREG_NR_SLOTS; slot++) {
 		if (!p->readable[slot])
 			continue;
-		r = json_pack("{s:o, s:o}", "value", hex(p->value[slot]),
-			      "mask", hex(p->mask[slot]));
+		r = json_pack("{s:o, s:o}", "value", idreg_json_hex(p->value[slot]),
+			      "mask", idreg_json_hex(p->mask[slot]));
 		bad |= json_object_set_new(regs, idreg_slot_name(slot, buf, sizeof(buf)), r);
 	}
 	bad |= json_object_set_new(root, "registers", regs);
@@ -559,7 +561,7 @@ char *idreg_profile_to_json(const struct idreg_profile *p)
 		json_decref(root);
 		return NULL;
 	}
-	return dump(root, JSON_INDENT(1));
+	return idreg_json_dump(root, JSON_INDENT(1));
 }
 
 /* A vCPU option: a boolean, as QMP gives them. */
@@ -768,7 +770,7 @@ static int options_json(const struct idreg_model *m, json_t *props, json_t *mach
 	return bad;
 }
 
-char *idreg_model_to_json(const struct idreg_model *m)
+json_t *idreg_model_json(const struct idreg_model *m)
 {
 	json_t *props = json_object(), *machine = json_object(), *v, *root;
 	unsigned int i;
@@ -785,7 +787,7 @@ char *idreg_model_to_json(const struct idreg_model *m)
 			continue;
 		}
 		/* QMP gives integers; only a 64-bit field can need a string. */
-		v = value <= INT64_MAX ? json_integer((json_int_t)value) : hex(value);
+		v = value <= INT64_MAX ? json_integer((json_int_t)value) : idreg_json_hex(value);
 		bad |= json_object_set_new(props, prop, v);
 	}
 	root = bad ? NULL : json_pack("{s:{s:s, s:o}}", "model", "name", m->name, "props", props);
@@ -796,7 +798,12 @@ char *idreg_model_to_json(const struct idreg_model *m)
 		json_decref(root ? root : props);
 		return NULL;
 	}
-	return dump(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	return root;
+}
+
+char *idreg_model_to_json(const struct idreg_model *m)
+{
+	return idreg_json_dump(idreg_model_json(m), JSON_INDENT(2) | JSON_SORT_KEYS);
 }
 
 /* Does @root (one QMP line) answer with model.name "host"? */
@@ -873,7 +880,7 @@ static json_t *changes_json(const struct idreg_qemu_view *v)
 		idreg_prop_format(prop, sizeof(prop), ch->reg, ch->field);
 		c = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "register", ch->reg->name,
 			      "field", idreg_field_name(ch->field), "property", prop,
-			      "profile", hex(ch->from), "guest", hex(ch->to), "by", ch->by,
+			      "profile", idreg_json_hex(ch->from), "guest", idreg_json_hex(ch->to), "by", ch->by,
 			      "why", ch->why ? ch->why : "");
 		if (json_array_append_new(a, c)) {
 			json_decref(a);
@@ -897,9 +904,9 @@ char *idreg_qemu_view_to_json(const struct idreg_qemu_view *v, const struct idre
 		r = json_pack("{s:s, s:s}", "name", reg ? reg->name : "",
 			      "guest", kind_str(v, slot));
 		if (r && v->kind[slot] == IDREG_GUEST_VALUE)
-			bad |= json_object_set_new(r, "value", hex(v->guest[slot]));
+			bad |= json_object_set_new(r, "value", idreg_json_hex(v->guest[slot]));
 		if (r && p->readable[slot])
-			bad |= json_object_set_new(r, "kvm", hex(v->kvm[slot]));
+			bad |= json_object_set_new(r, "kvm", idreg_json_hex(v->kvm[slot]));
 		if (r && v->why[slot])
 			bad |= json_object_set_new(r, "why", json_string(v->why[slot]));
 		bad |= json_object_set_new(regs, idreg_qemu_slot_key(slot, buf, sizeof(buf)), r);
@@ -915,5 +922,5 @@ char *idreg_qemu_view_to_json(const struct idreg_qemu_view *v, const struct idre
 		json_decref(regs);
 		return NULL;
 	}
-	return dump(root, JSON_INDENT(1));
+	return idreg_json_dump(root, JSON_INDENT(1));
 }

@@ -13,32 +13,67 @@
 #include "idregs/field.h"
 #include "idregs/profile.h"
 
-void idreg_msgs_add(struct idreg_msgs *m, const char *fmt, ...)
+static void msgs_put(struct idreg_msgs *m, struct idreg_msg_about about, char *s)
 {
+	struct idreg_msg_about *ab;
 	char **v;
-	char *s;
-	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	s = n < 0 ? NULL : malloc(n + 1);
-	if (!s) {
-		m->oom = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s, n + 1, fmt, ap);
-	va_end(ap);
-	v = realloc(m->v, (m->nr + 1) * sizeof(*v));
-	if (!v) {
+	v = s ? realloc(m->v, (m->nr + 1) * sizeof(*v)) : NULL;
+	if (v)
+		m->v = v;
+	ab = v ? realloc(m->about, (m->nr + 1) * sizeof(*ab)) : NULL;
+	if (!ab) {
 		free(s);
 		m->oom = true;
 		return;
 	}
-	v[m->nr++] = s;
-	m->v = v;
+	m->about = ab;
+	m->about[m->nr] = about;
+	m->v[m->nr++] = s;
+}
+
+static __printf(3, 0) void msgs_vadd(struct idreg_msgs *m, struct idreg_msg_about about,
+				      const char *fmt, va_list ap)
+{
+	va_list again;
+	char *s;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	s = n < 0 ? NULL : malloc(n + 1);
+	if (s)
+		vsnprintf(s, n + 1, fmt, again);
+	va_end(again);
+	msgs_put(m, about, s);
+}
+
+void idreg_msgs_add(struct idreg_msgs *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msgs_vadd(m, (struct idreg_msg_about){ .slot = -1 }, fmt, ap);
+	va_end(ap);
+}
+
+void idreg_msgs_add_about(struct idreg_msgs *m, struct idreg_msg_about about,
+			  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msgs_vadd(m, about, fmt, ap);
+	va_end(ap);
+}
+
+void idreg_msgs_append(struct idreg_msgs *dst, const struct idreg_msgs *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < src->nr; i++)
+		msgs_put(dst, src->about[i], strdup(src->v[i]));
+	dst->oom |= src->oom;
 }
 
 void idreg_msgs_free(struct idreg_msgs *m)
@@ -48,6 +83,7 @@ void idreg_msgs_free(struct idreg_msgs *m)
 	for (i = 0; i < m->nr; i++)
 		free(m->v[i]);
 	free(m->v);
+	free(m->about);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -170,19 +206,21 @@ static void diff_field(const struct idreg_profile *a,
 	uint64_t va = idreg_field_get(a->value[slot], f->lsb, f->width);
 	uint64_t vb = idreg_field_get(b->value[slot], f->lsb, f->width);
 	uint64_t wa = a->mask[slot] & fm, wb = b->mask[slot] & fm;
-	struct idreg_change *c[2] = { NULL, NULL };
+	struct idreg_change *c;
 	unsigned int i;
 
-	if (va != vb)
-		c[0] = change_add(cs, IDREG_CHANGE_VALUE, slot, fm, va, vb);
-	if (wa != wb)
-		c[1] = change_add(cs, writable_kind(fm, wa, wb), slot, fm,
-				  wa, wb);
+	/* One at a time: the second change_add() may move the first. */
 	for (i = 0; i < 2; i++) {
-		if (!c[i])
+		if (i == 0 && va != vb)
+			c = change_add(cs, IDREG_CHANGE_VALUE, slot, fm, va, vb);
+		else if (i == 1 && wa != wb)
+			c = change_add(cs, writable_kind(fm, wa, wb), slot, fm, wa, wb);
+		else
 			continue;
-		c[i]->field = f;
-		idreg_prop_format(c[i]->prop, sizeof(c[i]->prop), reg, f);
+		if (!c)
+			continue;
+		c->field = f;
+		idreg_prop_format(c->prop, sizeof(c->prop), reg, f);
 	}
 }
 

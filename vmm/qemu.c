@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * QEMU's semantics for -cpu host under KVM: command lines, option
- * defaults and existence, precedence, the effective guest view.  Every
- * rule names the QEMU (or kernel) function it was read from; docs/vmm.md
- * lists them.
+ * QEMU's semantics for -cpu host under KVM: option defaults and
+ * existence, precedence, the effective guest view, and whether the host
+ * runs a model that way.  Every rule names the QEMU (or kernel) function
+ * it was read from; docs/vmm.md lists them.  Command lines are
+ * vmm/qemu_args.c's.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,250 +15,119 @@
 #include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/model_check.h"
 #include "idregs/qemu.h"
-
-int idreg_qemu_parse_int(const char *s, uint64_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (*end || errno)
-		return -1;
-	*v = x;
-	return 0;
-}
-
-/* "on"/"off" and the spellings QEMU's qapi_bool_parse_name() takes. */
-static int parse_bool(const char *s, bool *on)
-{
-	static const char *const yes[] = { "on", "yes", "true", "y" };
-	static const char *const no[] = { "off", "no", "false", "n" };
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (!strcmp(s, yes[i]))
-			return *on = true, 0;
-		if (!strcmp(s, no[i]))
-			return *on = false, 0;
-	}
-	return -1;
-}
-
-static int cmd_err(char *err, const char *fmt, ...) __printf(2, 3);
-static int cmd_err(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, IDREG_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* sve128 .. sve2048: the bit, or 0. */
-static uint32_t sve_bit(const char *name)
-{
-	uint64_t n;
-
-	if (strncmp(name, "sve", 3) || idreg_qemu_parse_int(name + 3, &n) ||
-	    n % 128 || n < 128 || n > 2048 || name[3] == '0')
-		return 0;
-	return 1U << (n / 128 - 1);
-}
-
-/* -cpu host,KEY=VALUE (cpu64.c, kvm.c's kvm_arm_add_vcpu_properties()). */
-static int cpu_opt(struct idreg_model *m, const char *key, const char *val, char *err)
-{
-	const struct idreg_vcpu_option *o = idreg_vcpu_option_by_name(key, false);
-	char why[IDREG_ERR_LEN];
-	uint32_t bit = sve_bit(key);
-	uint64_t v;
-	bool on;
-
-	if (!strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX))) {
-		if (idreg_qemu_parse_int(val, &v))
-			return cmd_err(err, "-cpu %s=%s: not a number (QEMU parses base 0: 0x.., 0.., decimal)",
-				       key, val);
-		if (idreg_model_set(m, key, v, why))
-			return cmd_err(err, "-cpu %s", why);
-		return 0;
-	}
-	if (parse_bool(val, &on))
-		return cmd_err(err, "-cpu %s=%s: expected on or off", key, val);
-	if (o)
-		idreg_model_state(m, o, on);
-	else if (bit)
-		on ? (m->q.sve_on |= bit, m->q.sve_off &= ~bit) :
-		     (m->q.sve_off |= bit, m->q.sve_on &= ~bit);
-	else if (!strcmp(key, "kvm-steal-time"))
-		m->q.steal_time = on;
-	else if (!strcmp(key, "kvm-no-adjvtime"))
-		m->q.no_adjvtime = on;
-	else
-		return cmd_err(err, "-cpu host,%s: QEMU stops: Property 'host-arm-cpu.%s' not found",
-			       key, key);
-	return 0;
-}
-
-static int gic_version(const char *val, uint8_t *gic)
-{
-	if (!strcmp(val, "2") || !strcmp(val, "3"))
-		*gic = val[0] - '0';
-	else if (!strcmp(val, "host"))
-		*gic = IDREG_GIC_HOST;
-	else if (!strcmp(val, "max"))
-		*gic = IDREG_GIC_MAX;
-	else
-		return -1;
-	return 0;
-}
-
-/* -M virt,KEY=VALUE (hw/arm/virt.c's properties that touch the vCPU). */
-static int machine_opt(struct idreg_model *m, const char *key, const char *val, char *err)
-{
-	const struct idreg_vcpu_option *o = idreg_vcpu_option_by_name(key, true);
-	bool on;
-
-	if (!strcmp(key, "gic-version")) {
-		if (gic_version(val, &m->q.gic))
-			return cmd_err(err, "-M virt,gic-version=%s: expected 2, 3, host or max", val);
-		return 0;
-	}
-	if (!strcmp(key, "accel")) {
-		if (strcmp(val, "kvm"))
-			return cmd_err(err, "-M accel=%s: idreg models QEMU under KVM only", val);
-		return 0;
-	}
-	if (parse_bool(val, &on))
-		return cmd_err(err, "-M virt,%s=%s: expected on or off", key, val);
-	if (o)
-		idreg_model_state(m, o, on);
-	else if (!strcmp(key, "secure"))
-		m->q.secure = on;
-	/* Other virt options (highmem, its, iommu, ...) leave the ID registers. */
-	return 0;
-}
-
-/* @type is @want, or a versioned virt machine (virt-10.1). */
-static bool type_ok(const char *type, const char *want)
-{
-	size_t n = strlen(want);
-
-	return type && (!strcmp(type, want) ||
-			(!strcmp(want, "virt") && !strncmp(type, "virt-", 5) && type[n + 1]));
-}
-
-/* "NAME,k=v,k=v": NAME must be @want; each k=v goes to @opt. */
-static int opt_list(struct idreg_model *m, const char *flag, const char *arg, const char *want,
-		    int (*opt)(struct idreg_model *, const char *, const char *, char *),
-		    char *err)
-{
-	char *s = strdup(arg), *p, *item, *eq, *save = NULL;
-	int r = 0;
-
-	if (!s)
-		return cmd_err(err, "%s: out of memory", flag);
-	item = strtok_r(s, ",", &save);
-	if (!type_ok(item, want)) {
-		r = cmd_err(err, "%s %s: idreg models %s %s only", flag, item ? item : "",
-			    flag, want);
-		goto out;
-	}
-	for (p = strtok_r(NULL, ",", &save); p && !r; p = strtok_r(NULL, ",", &save)) {
-		eq = strchr(p, '=');
-		if (!eq) {
-			r = cmd_err(err, "%s ...,%s: expected KEY=VALUE", flag, p);
-			break;
-		}
-		*eq = 0;
-		r = opt(m, p, eq + 1, err);
-	}
-out:
-	free(s);
-	return r;
-}
-
-static int accel_opt(struct idreg_model *m, const char *key, const char *val, char *err)
-{
-	(void)m;
-	(void)key;
-	(void)val;
-	(void)err;
-	return 0;
-}
-
-static int vcpus(struct idreg_model *m, const char *arg, char *err)
-{
-	uint64_t n;
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(arg, ","), arg);
-	if (!strncmp(buf, "cpus=", 5))
-		memmove(buf, buf + 5, strlen(buf + 5) + 1);
-	if (idreg_qemu_parse_int(buf, &n) || !n || n > 4096)
-		return cmd_err(err, "-smp %s: expected a number of vCPUs", arg);
-	m->q.smp = n;
-	return 0;
-}
-
-int idreg_model_from_qemu_args(struct idreg_model *m, int argc, char *const *argv, char *err)
-{
-	const char *a, *v;
-	int i, r = 0;
-
-	idreg_model_init(m);
-	for (i = 0; i < argc && !r; i++) {
-		a = argv[i];
-		if (a[0] == '-' && a[1] == '-')
-			a++;
-		v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-enable-kvm"))
-			continue;
-		if (strcmp(a, "-cpu") && strcmp(a, "-M") && strcmp(a, "-machine") &&
-		    strcmp(a, "-accel") && strcmp(a, "-smp"))
-			continue;
-		if (!v)
-			return cmd_err(err, "%s: needs an argument", a);
-		i++;
-		if (!strcmp(a, "-cpu"))
-			r = opt_list(m, "-cpu", v, "host", cpu_opt, err);
-		else if (!strcmp(a, "-accel"))
-			r = opt_list(m, "-accel", v, "kvm", accel_opt, err);
-		else if (!strcmp(a, "-smp"))
-			r = vcpus(m, v, err);
-		else
-			r = opt_list(m, a, v, "virt", machine_opt, err);
-	}
-	return r;
-}
 
 /*
  * What QEMU gives a field itself, after the SYSREG_ properties (the
  * series' order; it applies them before arm_cpu_realizefn() and the
- * finalize functions run).  Under KVM the vCPU never has EL3.
+ * finalize functions run): each feature's .qemu_clears without it
+ * (idregs/vcpu_features.def), then EL3, which the vCPU never has under KVM.
  */
-static const struct idreg_qemu_override overrides[] = {
-	{ "ID_AA64DFR0_EL1", "PMUVer", IDREG_VCPU_PMU, "pmu=off", "arm_cpu_realizefn()" },
-	{ "ID_DFR0_EL1", "PerfMon", IDREG_VCPU_PMU, "pmu=off", "arm_cpu_realizefn()" },
-	{ "ID_AA64PFR0_EL1", "SVE", IDREG_VCPU_SVE, "sve=off", "cpu_arm_set_sve()" },
-	{ "ID_AA64ZFR0_EL1", NULL, IDREG_VCPU_SVE, "sve=off", "arm_cpu_sve_finalize()" },
-	{ "ID_AA64ISAR1_EL1", "APA", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR1_EL1", "API", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR1_EL1", "GPA", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR1_EL1", "GPI", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR2_EL1", "APA3", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64ISAR2_EL1", "GPA3", IDREG_VCPU_PAUTH, "pauth=off", "arm_cpu_pauth_finalize()" },
-	{ "ID_AA64PFR0_EL1", "EL2", IDREG_VCPU_EL2, "virtualization=off (-M virt's default)",
-	  "arm_cpu_realizefn()" },
-	{ "ID_PFR1_EL1", "Virtualization", IDREG_VCPU_EL2, "virtualization=off (-M virt's default)",
-	  "arm_cpu_realizefn()" },
+static const struct idreg_qemu_override no_el3[] = {
 	{ "ID_AA64PFR0_EL1", "EL3", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
 	{ "ID_PFR1_EL1", "Security", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
 };
+
+#define MAX_OVERRIDES	64
+
+/* Made from the rows once; the strings point into text. */
+static struct {
+	struct idreg_qemu_override v[MAX_OVERRIDES];
+	unsigned int nr;
+	char option[IDREG_VCPU_NR_FEATURES][64];
+	char hidden[IDREG_VCPU_NR_FEATURES][256];
+	char text[4096];
+	size_t used;
+} ov;
+
+static char *ov_copy(const char *s, size_t n)
+{
+	char *d = &ov.text[ov.used];
+
+	if (ov.used + n + 1 > sizeof(ov.text))
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = 0;
+	ov.used += n + 1;
+	return d;
+}
+
+/*
+ * The option that turns @r's feature off, as a reason: "pmu=off"; an
+ * option that defaults off everywhere is off unless stated ("(-M virt's
+ * default)").
+ */
+static const char *off_option(const struct idreg_vcpu_feature_info *r, unsigned int i)
+{
+	snprintf(ov.option[i], sizeof(ov.option[i]), "%s=%s%s", r->qemu,
+		 r->qemu_off_asks ? "on" : "off",
+		 r->qemu_host ? "" : r->qemu_machine ? " (-M virt's default)" :
+		 " (-cpu host's default)");
+	return ov.option[i];
+}
+
+/* One "REG.Field@function()" item of @r's .qemu_clears (@n bytes at @s). */
+static void add_clear(const struct idreg_vcpu_feature_info *r, unsigned int i,
+		      const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n), *dot;
+	struct idreg_qemu_override *o = &ov.v[ov.nr];
+
+	if (!at || ov.nr >= MAX_OVERRIDES - ARRAY_SIZE(no_el3))
+		return;
+	dot = memchr(s, '.', at - s);
+	o->reg = ov_copy(s, (dot ? dot : at) - s);
+	o->field = dot ? ov_copy(dot + 1, at - dot - 1) : NULL;
+	o->function = ov_copy(at + 1, s + n - at - 1);
+	o->feature = r->feature;
+	o->option = r->qemu ? off_option(r, i) : r->name;
+	if (o->reg && o->function && (!dot || o->field))
+		ov.nr++;
+}
+
+/* "KVM: <.kvm_hides>; QEMU: <the functions of .qemu_clears>". */
+static void make_hidden(const struct idreg_vcpu_feature_info *r, unsigned int i,
+			unsigned int first)
+{
+	char *b = ov.hidden[i];
+	size_t size = sizeof(ov.hidden[i]), n;
+	unsigned int j, k;
+
+	if (!r->kvm_hides) {
+		snprintf(b, size, "KVM hides it without the feature (sys_regs.c)");
+		return;
+	}
+	n = snprintf(b, size, "KVM: %s", r->kvm_hides);
+	for (j = first; j < ov.nr && n < size; j++) {
+		for (k = first; k < j && strcmp(ov.v[k].function, ov.v[j].function); k++)
+			;
+		if (k == j)
+			n += snprintf(b + n, size - n, "%s%s", j == first ? "; QEMU: " : ", ",
+				      ov.v[j].function);
+	}
+}
+
+static void overrides_made(void)
+{
+	const struct idreg_vcpu_feature_info *rows;
+	unsigned int nr, i, first;
+	const char *s, *e;
+
+	if (ov.nr)
+		return;
+	rows = idreg_vcpu_features(&nr);
+	for (i = 0; i < nr && i < IDREG_VCPU_NR_FEATURES; i++) {
+		first = ov.nr;
+		for (s = rows[i].qemu_clears; s && *s; s = *e ? e + 1 : e) {
+			e = s + strcspn(s, " ");
+			add_clear(&rows[i], i, s, e - s);
+		}
+		make_hidden(&rows[i], i, first);
+	}
+	for (i = 0; i < ARRAY_SIZE(no_el3); i++)
+		ov.v[ov.nr++] = no_el3[i];
+}
 
 static bool override_matches(const struct idreg_qemu_override *o, const struct idreg_reg *reg,
 			     const struct idreg_field *field)
@@ -275,20 +143,28 @@ const struct idreg_qemu_override *idreg_qemu_override_of(const struct idreg_reg 
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(overrides); i++)
-		if (override_matches(&overrides[i], reg, field) &&
-		    !(features & overrides[i].feature))
-			return &overrides[i];
+	overrides_made();
+	for (i = 0; i < ov.nr; i++)
+		if (override_matches(&ov.v[i], reg, field) && !(features & ov.v[i].feature))
+			return &ov.v[i];
 	return NULL;
 }
 
-/* The features a model's stated options decide away on every host. */
+/*
+ * The features a model's stated options decide away on every host: those
+ * stated off, and those whose option QEMU turns off unless asked (not
+ * .qemu_host: virtualization, mte, aarch64=off) and the model does not ask.
+ */
 static unsigned int stated_off(const struct idreg_model *m)
 {
-	unsigned int off = m->q.given & ~m->features;
+	const struct idreg_vcpu_option *o;
+	unsigned int off = m->q.given & ~m->features, i, nr;
 
-	/* virtualization=off is -M virt's default, not just where stated. */
-	return off | (IDREG_VCPU_EL2 & ~m->features);
+	o = idreg_vcpu_options(&nr);
+	for (i = 0; i < nr; i++)
+		if (!(idreg_vcpu_qemu_host_features() & o[i].feature))
+			off |= o[i].feature & ~m->features;
+	return off;
 }
 
 const struct idreg_qemu_override *idreg_qemu_overridden(const struct idreg_model *m,
@@ -375,51 +251,64 @@ static const char *feature_option(unsigned int f, bool on)
 }
 
 /* Why QEMU refuses to ask for @f where KVM does not offer it. */
-static const char *refusal(unsigned int f)
+static void refuse(struct idreg_qemu_view *v, unsigned int f, bool on)
 {
-	switch (f) {
-	case IDREG_VCPU_PMU:
-		return "QEMU stops: Property 'host-arm-cpu.pmu' not found (arm_cpu_post_init() adds pmu only where kvm_arm_pmu_supported())";
-	case IDREG_VCPU_SVE:
-		return "QEMU stops: 'sve' feature not supported by KVM on this host (cpu_arm_set_sve())";
-	case IDREG_VCPU_PAUTH:
-		return "QEMU stops: 'pauth' feature not supported by KVM on this host (arm_cpu_pauth_finalize())";
-	case IDREG_VCPU_AARCH32:
-		return "QEMU stops: 'aarch64' feature cannot be disabled unless KVM is enabled and 32-bit EL1 is supported (aarch64_cpu_set_aarch64())";
-	case IDREG_VCPU_EL2:
-		return "QEMU stops: mach-virt: host kernel KVM does not support providing Virtualization extensions to the guest CPU (machvirt_init())";
-	case IDREG_VCPU_MTE:
-		return "QEMU stops: MTE requested, but not supported by the guest CPU (machvirt_init())";
-	}
-	return "QEMU has no option for it";
+	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(f);
+
+	if (r && r->qemu_refusal)
+		idreg_msgs_add_about(&v->errors, idreg_about_feature(f), "%s: QEMU stops: %s",
+				     feature_option(f, on), r->qemu_refusal);
+	else
+		idreg_msgs_add_about(&v->errors, idreg_about_feature(f),
+				     "%s: QEMU has no option for it", feature_option(f, on));
+}
+
+/*
+ * The features whose option QEMU creates only where KVM offers them (pmu:
+ * .qemu_only_offered).
+ */
+static unsigned int only_offered(void)
+{
+	const struct idreg_vcpu_feature_info *rows;
+	unsigned int nr, i, f = 0;
+
+	rows = idreg_vcpu_features(&nr);
+	for (i = 0; i < nr; i++)
+		if (rows[i].qemu_only_offered)
+			f |= rows[i].feature;
+	return f;
 }
 
 /*
  * The features QEMU's vCPU gets: each stated option as stated, else QEMU's
- * default: pmu, sve, pauth on where KVM offers them (the properties'
- * defaults follow kvm_arm_get_host_cpu_features()), aarch64 on, the -M
- * virt options off.  A stated one KVM cannot give stops QEMU.
+ * default: pmu, sve, pauth (.qemu_host) on where KVM offers them (the
+ * properties' defaults follow kvm_arm_get_host_cpu_features()), aarch64
+ * on, the -M virt options off.  A stated one KVM cannot give stops QEMU,
+ * and so does any stated pmu where KVM offers none (.qemu_only_offered).
  */
 static unsigned int resolve_features(const struct idreg_model *m, const struct idreg_profile *p,
 				     struct idreg_qemu_view *v)
 {
 	unsigned int offered = p->offered_known ? p->offered : p->features;
-	unsigned int dflt = offered & (IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH);
+	unsigned int dflt = offered & idreg_vcpu_qemu_host_features(), only = only_offered();
 	unsigned int f, i, features = (dflt & ~m->q.given) | (m->features & m->q.given);
 	char why[256];
 
-	if ((m->q.given & IDREG_VCPU_PMU) && !(offered & IDREG_VCPU_PMU))
-		idreg_msgs_add(&v->errors, "pmu=%s: %s", m->features & IDREG_VCPU_PMU ? "on" : "off",
-			       refusal(IDREG_VCPU_PMU));
 	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
 		f = 1U << i;
-		if (!(features & f) || f == IDREG_VCPU_PMU)
+		if ((only & f & m->q.given) && !(offered & f))
+			refuse(v, f, m->features & f);
+	}
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
+		f = 1U << i;
+		if (!(features & f) || (only & f))
 			continue;
 		if (!(offered & f))
-			idreg_msgs_add(&v->errors, "%s: %s", feature_option(f, true), refusal(f));
+			refuse(v, f, true);
 		else if (!(p->features & f)) {
 			idreg_profile_lacks(p, f, why, sizeof(why));
-			idreg_msgs_add(&v->errors, "%s: cannot predict the guest: %s: %s",
+			idreg_msgs_add_about(&v->errors, idreg_about_feature(f),
+					     "%s: cannot predict the guest: %s: %s",
 				       feature_option(f, true), p->label, why);
 		}
 	}
@@ -516,13 +405,15 @@ static void check_props(const struct idreg_model *m, const struct idreg_profile 
 
 	for (i = 0; i < m->nr; i++) {
 		const struct idreg_assign *a = &m->items[i];
+		struct idreg_msg_about about = idreg_about_bits(a->slot,
+				idreg_field_mask(a->field->lsb, a->field->width));
 
 		idreg_assign_prop(a, prop, sizeof(prop));
 		if (never_property(a->slot))
-			idreg_msgs_add(&v->errors, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: QEMU never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no %s property",
+			idreg_msgs_add_about(&v->errors, about, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: QEMU never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no %s property",
 				       prop, prop, a->reg->name);
 		else if (!p->readable[a->slot] || !idreg_profile_field_writable(p, a->slot, a->field))
-			idreg_msgs_add(&v->errors, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: the field is not writable on %s (mask 0x%016" PRIx64 "), and the series creates properties for writable fields only",
+			idreg_msgs_add_about(&v->errors, about, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: the field is not writable on %s (mask 0x%016" PRIx64 "), and the series creates properties for writable fields only",
 				       prop, prop, p->label, p->mask[a->slot]);
 	}
 }
@@ -657,7 +548,8 @@ static void check_writes(const struct idreg_profile *p, struct idreg_qemu_view *
 			continue;
 		}
 		idreg_slot_encoding(slot, &e);
-		idreg_msgs_add(&v->errors, "KVM refuses: QEMU stops with \"Could not set register op0:3 op1:%u crn:0 crm:%u op2:%u to 0x%016" PRIx64 " (is 0x%016" PRIx64 ")\" (write_list_to_kvmstate()): %s: %s%s",
+		idreg_msgs_add_about(&v->errors, idreg_about_bits(slot, v->guest[slot] ^ v->kvm[slot]),
+				     "KVM refuses: QEMU stops with \"Could not set register op0:3 op1:%u crn:0 crm:%u op2:%u to 0x%016" PRIx64 " (is 0x%016" PRIx64 ")\" (write_list_to_kvmstate()): %s: %s%s",
 			       e.op1, e.crm, e.op2, v->guest[slot], v->kvm[slot], k.path,
 			       k.why ? k.why : "refused", refused_fields(p, v, t, slot));
 	}
@@ -737,20 +629,15 @@ static void record_changes(const struct idreg_profile *p, struct idreg_qemu_view
 	v->nr_changes = n;
 }
 
-/* Where KVM (Linux 7.x sys_regs.c) and QEMU clear a feature's fields. */
+/* Where KVM and QEMU clear a feature's fields (.kvm_hides, .qemu_clears). */
 static const char *hidden_why(unsigned int f)
 {
-	switch (f) {
-	case IDREG_VCPU_PMU:
-		return "KVM: sanitise_id_aa64dfr0_el1(), read_sanitised_id_dfr0_el1() without KVM_ARM_VCPU_PMU_V3; QEMU: arm_cpu_realizefn()";
-	case IDREG_VCPU_SVE:
-		return "KVM: sanitise_id_aa64pfr0_el1(), sve_visibility() without KVM_ARM_VCPU_SVE; QEMU: cpu_arm_set_sve(), arm_cpu_sve_finalize()";
-	case IDREG_VCPU_PAUTH:
-		return "KVM: __kvm_read_sanitised_id_reg() without vcpu_has_ptrauth(); QEMU: arm_cpu_pauth_finalize()";
-	case IDREG_VCPU_MTE:
-		return "KVM: sanitise_id_aa64pfr1_el1() without KVM_CAP_ARM_MTE";
-	}
-	return "KVM hides it without the feature (sys_regs.c)";
+	unsigned int i = 0;
+
+	overrides_made();
+	while (i < IDREG_VCPU_NR_FEATURES - 1 && f != 1U << i)
+		i++;
+	return ov.hidden[i];
 }
 
 /* KVM hides a feature's fields without it; say which option did that. */
@@ -820,6 +707,38 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 	return v->errors.nr;
 }
 
+/* Why option @o is @on without being stated. */
+static const char *option_default(const struct idreg_vcpu_option *o, bool on,
+				  char *buf, size_t size)
+{
+	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(o->feature);
+	char noun[32];
+
+	if (!r->qemu_host)
+		return "QEMU's default";
+	if (on)
+		return "QEMU's default where KVM offers it (kvm_arm_get_host_cpu_features())";
+	if (!r->qemu_only_offered)
+		return "KVM does not offer it here";
+	snprintf(buf, size, "KVM offers no %s here: QEMU has no %s property (%s)",
+		 idreg_vcpu_feature_noun(o->feature, noun, sizeof(noun)), o->name,
+		 r->qemu_only_offered);
+	return buf;
+}
+
+bool idreg_qemu_option_state(const struct idreg_model *m, const struct idreg_qemu_view *v,
+			     const struct idreg_vcpu_option *o, char *why, size_t size)
+{
+	bool stated = m->q.given & o->feature;
+	/* A stated option QEMU stops on is not in the view: say it as stated. */
+	bool on = !((stated ? m->features : v->features) & o->feature) == o->off_asks;
+	const char *s = stated ? "stated" : option_default(o, on, why, size);
+
+	if (s != why)
+		snprintf(why, size, "%s", s);
+	return on;
+}
+
 const char *idreg_qemu_slot_key(unsigned int slot, char *buf, size_t size)
 {
 	struct idreg_encoding e = { 0 };
@@ -885,4 +804,34 @@ int idreg_qemu_effective_model(const struct idreg_model *m, const struct idreg_p
 			return r;
 	}
 	return m->nr && p ? add_override_zeros(p, features, out) : 0;
+}
+
+unsigned int idreg_model_check_qemu(const struct idreg_model *m,
+				    const struct idreg_profile *p, bool migration,
+				    struct idreg_msgs *out, struct idreg_msgs *notes)
+{
+	struct idreg_qemu_view *v = malloc(sizeof(*v));
+	struct idreg_model eff;
+	unsigned int bad;
+
+	if (!v) {
+		out->oom = true;
+		return 1;
+	}
+	idreg_model_init(&eff);
+	bad = idreg_qemu_resolve(m, p, v);
+	idreg_msgs_append(out, &v->errors);
+	if (notes)
+		idreg_msgs_append(notes, &v->notes);
+	if (migration && v->blocker) {
+		idreg_msgs_add_about(out, idreg_about_feature(IDREG_VCPU_MTE), "mte=on: QEMU blocks migration (\"Live migration disabled due to MTE enabled\", kvm_arm_enable_mte())");
+		bad++;
+	}
+	/* What stops QEMU says it all; else the fields, as before. */
+	if (!v->errors.nr && !idreg_qemu_effective_model(m, p, v->features, &eff))
+		bad += idreg_model_check(&eff, p, out);
+	idreg_model_free(&eff);
+	idreg_qemu_view_free(v);
+	free(v);
+	return bad;
 }

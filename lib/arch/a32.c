@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The AArch32 ID registers and the A32 instructions that read them
- * (idregs/guest_a32.h): what Arm says, no KVM; the A32 guest
+ * (idregs/a32.h): what Arm says, no KVM; the A32 guest
  * (lib/kvm/guest_a32.c) runs them.
  */
-#include "idregs/guest_a32.h"
+#include "idregs/a32.h"
 
 /*
  * Each AArch32 ID register with the AArch64 register KVM keeps it in

@@ -106,8 +106,34 @@ int idreg_slot_encoding(unsigned int idx, struct idreg_encoding *enc)
 	return 0;
 }
 
+bool idreg_is_aarch32_slot(unsigned int slot)
+{
+	struct idreg_encoding e;
+
+	if (idreg_slot_encoding(slot, &e))
+		return false;
+	return e.op1 == 0 && e.crm >= 1 && e.crm <= 3;
+}
+
 int idreg_reg_slot(const struct idreg_reg *reg)
 {
 	return idreg_slot_index(reg->op0, reg->op1, reg->crn, reg->crm,
 				reg->op2);
+}
+
+const char *idreg_policy_str(uint8_t type)
+{
+	switch (type) {
+	case IDREG_POLICY_NONE:
+		return "none";
+	case IDREG_POLICY_EXACT:
+		return "exact";
+	case IDREG_POLICY_LOWER_SAFE:
+		return "lower-safe";
+	case IDREG_POLICY_HIGHER_SAFE:
+		return "higher-safe";
+	case IDREG_POLICY_HIGHER_OR_ZERO_SAFE:
+		return "higher-or-zero-safe";
+	}
+	return "?";
 }

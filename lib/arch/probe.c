@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The feature probes (idregs/guest_probe.h): each feature, the ID fields
+ * The feature probes (idregs/probe.h): each feature, the ID fields
  * that name it and the instruction a guest uses it with.  What Arm says,
  * and which absences KVM gates; no KVM here (lib/kvm/guest_probe.c runs
  * them).
  */
 #include "idregs/field.h"
-#include "idregs/guest_probe.h"
+#include "idregs/probe.h"
 
 const struct idreg_probe idreg_probes[IDREG_NR_PROBES] = {
 	/* SVE: RDVL, with CPACR_EL1.ZEN and FPEN open; CPTR_EL2.ZEN gates it */

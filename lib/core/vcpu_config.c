@@ -2,6 +2,7 @@
 /*
  * vCPU configurations: names and feature sets.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,16 @@ const struct idreg_vcpu_feature_info *idreg_vcpu_features(unsigned int *nr)
 {
 	*nr = ARRAY_SIZE(rows);
 	return rows;
+}
+
+const struct idreg_vcpu_feature_info *idreg_vcpu_feature_info(unsigned int feature)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		if (rows[i].feature == feature)
+			return &rows[i];
+	return NULL;
 }
 
 /*
@@ -41,12 +52,19 @@ static const struct idreg_vcpu_config *configs_made(void)
 		*c++ = (struct idreg_vcpu_config){ rows[i].config,
 						   rows[i].feature | rows[i].also, 0,
 						   rows[i].what };
-	*c = (struct idreg_vcpu_config){ "qemu-host", 0, 0,
+	*c = (struct idreg_vcpu_config){ "qemu-host", 0, idreg_vcpu_qemu_host_features(),
 					 "what QEMU's -cpu host asks for where KVM offers it" };
+	return configs;
+}
+
+unsigned int idreg_vcpu_qemu_host_features(void)
+{
+	unsigned int i, f = 0;
+
 	for (i = 0; i < ARRAY_SIZE(rows); i++)
 		if (rows[i].qemu_host)
-			c->if_offered |= rows[i].feature;
-	return configs;
+			f |= rows[i].feature;
+	return f;
 }
 
 const struct idreg_vcpu_config *idreg_vcpu_configs(unsigned int *nr)
@@ -162,6 +180,18 @@ unsigned int idreg_vcpu_feature_by_name(const char *name)
 		if (!strcmp(name, rows[i].name))
 			return 1U << i;
 	return 0;
+}
+
+const char *idreg_vcpu_feature_noun(unsigned int feature, char *buf, size_t size)
+{
+	const char *name = idreg_vcpu_feature_name(feature);
+	size_t i;
+
+	for (i = 0; name && name[i] && i + 1 < size; i++)
+		buf[i] = toupper((unsigned char)name[i]);
+	if (size)
+		buf[i] = 0;
+	return buf;
 }
 
 void idreg_vcpu_features_describe(unsigned int features, char *buf, size_t size)

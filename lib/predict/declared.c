@@ -6,7 +6,6 @@
 #include "idregs/declared.h"
 #include "idregs/field.h"
 #include "idregs/kversion.h"
-#include "idregs/kvm_rules.h"
 #include "idregs/util.h"
 
 const struct idreg_declared_series *idreg_declared_for(unsigned int version,

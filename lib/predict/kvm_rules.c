@@ -245,15 +245,6 @@ bool idreg_is_clidr_slot(unsigned int slot)
 	return slot == (unsigned int)idreg_slot_index(3, 1, 0, 0, 1);
 }
 
-bool idreg_is_aarch32_slot(unsigned int slot)
-{
-	struct idreg_encoding e;
-
-	if (idreg_slot_encoding(slot, &e))
-		return false;
-	return e.op1 == 0 && e.crm >= 1 && e.crm <= 3;
-}
-
 /*
  * The series whose hidden registers a kernel's are: its own or the next
  * older one read (idreg_declared_for()), the newest for an unknown kernel,

@@ -29,6 +29,27 @@ expect() {
 	fi
 }
 
+# expect_json WANT_EXIT EXPR DESC -- ARGS...: stdout is one JSON document
+# for which the python3 expression EXPR (over d) is true.
+expect_json() {
+	local want=$1 expr=$2 desc=$3 rc
+	shift 4
+	"$IDREG" "$@" >"$work/out" 2>"$work/err"
+	rc=$?
+	nr=$((nr + 1))
+	if [ "$rc" = "$want" ] && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)
+' "$work/out" "$expr" 2>>"$work/err"; then
+		echo "ok $nr - $desc"
+	else
+		echo "not ok $nr - $desc: exit $rc (want $want), JSON should satisfy: $expr"
+		cat "$work/err" "$work/out" | sed 's/^/#   /' | head -n 5
+		failed=$((failed + 1))
+	fi
+}
+
 model() {
 	printf '{"model": {"name": "host", "props": {%s}}}\n' "$1" >"$work/$2"
 	echo "$work/$2"
@@ -187,6 +208,30 @@ expect 0 '0 disagreements' "qmp-check: QMP's host model agrees with the profile"
 expect 1 '^sve: QMP says true, the profile says KVM does not offer it' "qmp-check: a disagreement named" \
 	-- qmp-check "$n1qh" "$work/qmp.txt"
 expect 2 'no line of' "qmp-check without the host model" -- qmp-check "$maxqh" "$DATA/max.json"
+
+# --json: what scripts read (docs/idreg.md gives the formats).
+aes='[f for r in d["registers"] if r["name"] == "ID_AA64ISAR0_EL1" for f in r["fields"] if f["name"] == "AES"]'
+expect_json 0 "d['format'] == 'idregs-list-1' and $aes[0]['mask'] == '0x00000000000000f0'" \
+	"list --json: fields with their bits" -- list --json
+expect_json 0 "all('value' in f for r in d['registers'] for f in r['fields'])" \
+	"list --json --writable: each field with its value" -- list --json --writable "$DATA/max.json"
+pmusve=$(model '"pmu": true, "sve": true, "SYSREG_ID_AA64DFR0_EL1_PMUVer": 6' pmusve-json.json)
+expect_json 1 "not d['accepted'] and any(p.get('feature') == 'sve' for p in d['problems'])" \
+	"compare --json: neoverse-n1 refuses sve, the problem names the feature" -- compare --json "$pmusve" "$n1qh"
+expect_json 0 "d['accepted'] and d['properties'] == 1" "compare --json: max runs it" \
+	-- compare --json "$pmusve" "$maxqh"
+expect_json 1 "not d['migratable'] and 'SYSREG_ID_AA64MMFR2_EL1_EVT' in [m.get('property') for m in d['blocking']] and
+	any(m.get('register') == 'MIDR_EL1' and m['bits'] == '0xffffffffffffffff' for m in d['blocking'])" \
+	"baseline --json: blocking fields and registers, with their bits" -- baseline --json "$maxqh" "$n1qh"
+"$IDREG" baseline --json "$maxqh" "$n1qh" 2>/dev/null |
+	python3 -c 'import json, sys; json.dump(json.load(sys.stdin)["model"], sys.stdout)' >"$work/base-json.json"
+expect 0 'can run' "baseline --json: its model is the model" -- compare "$work/base-json.json" "$n1qh"
+expect_json 1 "[(x['key'], x['field'], x['predicted'], x['read']) for x in d['differences']] ==
+	[('S3_0_C0_C4_0', 'EL0', '0x0000000000000002', '0x0000000000000003')]" \
+	"guest-check --json: the field that differs" \
+	-- guest-check --json "$maxqh" "$work/guest-el0.txt" -- -accel kvm -M virt -cpu host
+expect_json 0 "d['agrees'] and d['differences'] == []" "guest-check --json: agreement" \
+	-- guest-check --json "$maxqh" "$work/guest.txt" -- -accel kvm -M virt -cpu host
 
 # declared: the profile's masks against what sys_regs.c declares.
 expect 0 '0 registers differ' "declared: 7.3 -cpu max as declared" -- declared "$DATA/max.json"

@@ -7,8 +7,12 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "idregs/baseline.h"
 #include "idregs/field.h"
 #include "idregs/model.h"
+#include "idregs/model_check.h"
+#include "idregs/qemu.h"
+#include "idregs/qemu_args.h"
 #include "unit.h"
 #include "vmm_unit.h"
 

@@ -398,6 +398,14 @@ static void test_changes_partial(void)
 		d.v[0].kind == IDREG_CHANGE_NO_LONGER_WRITABLE,
 		"partly -> partly losing a bit: no longer");
 	idreg_diff_free(&d);
+	/* Value and writability of one field: two changes, each with its name. */
+	b.value[slot] = 0x2ull << f->lsb;
+	UNIT_OK(!idreg_profile_changes(&a, &b, &d) && d.nr == 2 &&
+		!strcmp(d.v[0].prop, "SYSREG_ID_AA64ISAR1_EL1_LRCPC") &&
+		!strcmp(d.v[1].prop, "SYSREG_ID_AA64ISAR1_EL1_LRCPC"),
+		"a field whose value and mask change names both changes");
+	idreg_diff_free(&d);
+	b.value[slot] = 0;
 	b.readable[slot] = false;
 	UNIT_OK(!idreg_profile_changes(&a, &b, &d) && d.nr == 1 &&
 		d.v[0].kind == IDREG_CHANGE_READABLE &&

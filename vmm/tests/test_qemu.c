@@ -6,9 +6,12 @@
  */
 #include <stdlib.h>
 
+#include "idregs/baseline.h"
 #include "idregs/field.h"
 #include "idregs/model.h"
+#include "idregs/model_check.h"
 #include "idregs/qemu.h"
+#include "idregs/qemu_args.h"
 #include "unit.h"
 #include "vmm_unit.h"
 
@@ -301,6 +304,47 @@ static void test_old_profile(void)
 	UNIT_EQ_U64(resolve("-cpu max", &max, &m), (uint64_t)-1, "another CPU model");
 }
 
+/*
+ * Each row's .qemu_clears (idregs/vcpu_features.def) names real fields,
+ * which QEMU then gives 0 without the feature and leaves alone with it.
+ */
+static void test_rows_clear(void)
+{
+	const struct idreg_vcpu_feature_info *rows;
+	const struct idreg_qemu_override *o;
+	const struct idreg_field *field;
+	const struct idreg_reg *reg;
+	unsigned int nr, i, n2, items = 0, found = 0;
+	char item[128], *at, *dot;
+	const char *s;
+	size_t n;
+
+	rows = idreg_vcpu_features(&nr);
+	for (i = 0; i < nr; i++) {
+		for (s = rows[i].qemu_clears; s && *s; s += n + !!s[n]) {
+			n = strcspn(s, " ");
+			snprintf(item, sizeof(item), "%.*s", (int)n, s);
+			items++;
+			at = strchr(item, '@');
+			if (at)
+				*at = 0;
+			dot = strchr(item, '.');
+			if (dot)
+				*dot++ = 0;
+			reg = idreg_reg_by_name(item);
+			field = reg && dot ? idreg_field_by_name(reg, dot) : NULL;
+			for (n2 = 0; reg && !dot && n2 < reg->nr_fields && !field; n2++)
+				if (idreg_field_is_named(&reg->fields[n2]))
+					field = &reg->fields[n2];
+			o = field ? idreg_qemu_override_of(reg, field, 0) : NULL;
+			found += at && o && o->feature == rows[i].feature &&
+				 !strcmp(o->function, at + 1) &&
+				 !idreg_qemu_override_of(reg, field, rows[i].feature);
+		}
+	}
+	UNIT_OK(items && found == items, "every .qemu_clears item is a field QEMU clears");
+}
+
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
@@ -321,6 +365,7 @@ int main(void)
 	test_numbers();
 	test_seed();
 	test_old_profile();
+	test_rows_clear();
 	idreg_qemu_view_free(&view);
 	return unit_done();
 }

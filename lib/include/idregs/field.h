@@ -30,6 +30,8 @@ void idreg_set_names(enum idreg_names names);
 enum idreg_names idreg_get_names(void);
 /* @field's name in the chosen spelling. */
 const char *idreg_field_name(const struct idreg_field *field);
+/* "none", "exact", "lower-safe", "higher-safe", "higher-or-zero-safe". */
+const char *idreg_policy_str(uint8_t type);
 /* Fields that carry a value; RES0/RES1/RAZ/UNKN do not. */
 bool idreg_field_is_named(const struct idreg_field *field);
 
@@ -61,6 +63,8 @@ int idreg_slot_index(unsigned int op0, unsigned int op1, unsigned int crn,
 		     unsigned int crm, unsigned int op2);
 /* Returns 0 and fills @enc, or -1 if @idx >= IDREG_NR_SLOTS. */
 int idreg_slot_encoding(unsigned int idx, struct idreg_encoding *enc);
+/* The AArch32 ID registers' slots: op1 0, CRm 1..3. */
+bool idreg_is_aarch32_slot(unsigned int slot);
 int idreg_reg_slot(const struct idreg_reg *reg);
 
 /*

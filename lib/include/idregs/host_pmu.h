@@ -14,11 +14,8 @@
 
 #include <stddef.h>
 
-enum idreg_host_pmu {
-	IDREG_HOST_PMU_UNKNOWN,		/* no perf PMU, or it has a single counter */
-	IDREG_HOST_PMU_CHAINED,		/* 64-bit events chain two counters: before v3p5 */
-	IDREG_HOST_PMU_64BIT,		/* one counter per 64-bit event: PMUv3p5 or later */
-};
+/* enum idreg_host_pmu: what KVM's PMUVer limit depends on */
+#include "idregs/kvm_rules.h"
 
 /*
  * Probe with perf_event_open (raw events, this thread, any CPU): the

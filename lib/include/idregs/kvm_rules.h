@@ -14,7 +14,6 @@
 #include <stdint.h>
 
 #include "idregs/predict.h"
-#include "idregs/host_pmu.h"
 #include "idregs/table.h"
 
 /* At least the number of rules in kvm_rules.c's setter table. */
@@ -139,8 +138,6 @@ bool idreg_is_imp_id_slot(unsigned int slot);
 bool idreg_is_mpidr_slot(unsigned int slot);
 /* CLIDR_EL1: KVM's set_clidr(), not arm64_check_features(). */
 bool idreg_is_clidr_slot(unsigned int slot);
-/* AArch32 ID registers: op1 0, CRm 1..3. */
-bool idreg_is_aarch32_slot(unsigned int slot);
 /* Visible as RAZ to userspace for a VM with @t (sysreg_visible_as_raz()). */
 bool idreg_slot_hidden(unsigned int slot, const struct idreg_reg *reg,
 		       const struct idreg_vm_traits *t);
@@ -255,6 +252,16 @@ uint64_t idreg_clidr_reset_ttype(uint64_t clidr, bool vm_mte);
 #define IDREG_PMUVER_IMP	1
 #define IDREG_PMUVER_V3P5	6
 #define IDREG_PMUVER_IMP_DEF	0xf
+
+/*
+ * The host's PMU counters as perf finds them (lib/kvm/host_pmu.c): what
+ * bounds the PMU version KVM may offer a vCPU.
+ */
+enum idreg_host_pmu {
+	IDREG_HOST_PMU_UNKNOWN,		/* no perf PMU, or it has a single counter */
+	IDREG_HOST_PMU_CHAINED,		/* 64-bit events chain two counters: before v3p5 */
+	IDREG_HOST_PMU_64BIT,		/* one counter per 64-bit event: PMUv3p5 or later */
+};
 
 /*
  * Why ID_AA64DFR0_EL1.PMUVer @pmuver of a vCPU with a PMU breaks

@@ -37,11 +37,17 @@ struct idreg_vcpu_feature_info {
 	unsigned int also;
 	const char *qemu;
 	bool qemu_machine, qemu_off_asks, qemu_host;
+	const char *qemu_only_offered, *qemu_refusal, *qemu_clears;
+	const char *kvm_hides;
 	const char *predicates;
 };
 
 /* The rows, in the order of their bits. */
 const struct idreg_vcpu_feature_info *idreg_vcpu_features(unsigned int *nr);
+/* The row of @feature (one bit), or NULL. */
+const struct idreg_vcpu_feature_info *idreg_vcpu_feature_info(unsigned int feature);
+/* The features whose QEMU option defaults on where KVM offers them (.qemu_host). */
+unsigned int idreg_vcpu_qemu_host_features(void);
 
 struct idreg_vcpu_config {
 	const char *name;
@@ -79,6 +85,8 @@ unsigned int idreg_vcpu_feature_by_name(const char *name);
  * for e2h0), @feature's own excluded.
  */
 unsigned int idreg_vcpu_feature_also(unsigned int feature);
+/* The feature's name in capitals, as messages call the hardware: "PMU". */
+const char *idreg_vcpu_feature_noun(unsigned int feature, char *buf, size_t size);
 /* "pmu,sve,pauth" ("none" for 0) into @buf. */
 void idreg_vcpu_features_describe(unsigned int features, char *buf, size_t size);
 

@@ -2,8 +2,9 @@
 /*
  * CPU models as a VMM sees them: field assignments named like QEMU's
  * host-model properties, SYSREG_<REG>_<FIELD>=<value>.  Checked against
- * the tables and a host profile, computed as the baseline of several
- * hosts, emitted as QEMU arguments or QMP-style JSON:
+ * the tables and a host profile (idregs/model_check.h), computed as the
+ * baseline of several hosts (idregs/baseline.h), emitted as QEMU
+ * arguments (idregs/qemu_args.h) or QMP-style JSON:
  *
  *   {"model": {"name": "host", "props": {"SYSREG_ID_AA64ISAR1_EL1_LRCPC": 2}}}
  *
@@ -18,7 +19,7 @@
  * "virtualization": true, "secure": false, "gic-version": "3"}.  An option
  * not given is at QEMU's default on the host that runs it (vmm/qemu.c:
  * pmu, sve and pauth on where KVM offers them).  A model is also read
- * from a QEMU command line (idreg_model_from_qemu_args()).
+ * from a QEMU command line (idregs/qemu_args.h).
  */
 #ifndef IDREGS_MODEL_H
 #define IDREGS_MODEL_H
@@ -42,7 +43,7 @@ struct idreg_assign {
 #define IDREG_GIC_HOST		0x10
 #define IDREG_GIC_MAX		0x11
 
-/* The QEMU options a model states besides its vCPU features (vmm/qemu.c). */
+/* The QEMU options a model states besides its vCPU features (idregs/qemu.h). */
 struct idreg_qemu_opts {
 	/* enum idreg_vcpu_feature: those whose option the model states */
 	unsigned int given;
@@ -99,51 +100,7 @@ uint64_t idreg_model_merge(const struct idreg_model *m, unsigned int slot,
 /* State option @o of @m: on or off (aarch64=off asks for AArch32 EL1). */
 void idreg_model_state(struct idreg_model *m, const struct idreg_vcpu_option *o, bool on);
 
-/*
- * Can the host of @p run @m?  First, can its vCPU have every feature @m
- * asks for (one message per feature it cannot give); then, against @p as a
- * vCPU with @m's features reads it (idreg_profile_restrict()), one message
- * per problem naming the property: value wider than the field, reserved
- * (unnamed) value, register not readable, field not writable there (and
- * different), value unsafe against that host's value as KVM would judge
- * it, or a register whose combined value KVM would refuse.  With @p NULL
- * only the table checks run.  Returns the number of problems.
- */
-unsigned int idreg_model_check(const struct idreg_model *m,
-			       const struct idreg_profile *p,
-			       struct idreg_msgs *out);
-/*
- * The same on the model's effective guest view on @p (vmm/qemu.c): first
- * what QEMU refuses there (one message each, in @out), then the checks
- * above for the features QEMU asks for and the SYSREG_ values no legacy
- * option overrides.  Overrides go to @notes (may be NULL), and so does a
- * migration blocker (MTE), which also counts in the return value when
- * @migration is set.
- */
-unsigned int idreg_model_check_qemu(const struct idreg_model *m,
-				    const struct idreg_profile *p, bool migration,
-				    struct idreg_msgs *out, struct idreg_msgs *notes);
 
-/*
- * The most capable model all @nr hosts can run.  Its vCPU features are
- * those every host's profile has; each one dropped gets a line in
- * @dropped naming the feature and the hosts without it, and the hosts are
- * compared as vCPUs without it.  Per field writable on
- * every host, the safest value under its KVM policy (LOWER_SAFE: minimum,
- * signed-aware; HIGHER_SAFE: maximum; HIGHER_OR_ZERO_SAFE: 0 if any host
- * has 0, else the maximum; EXACT: the safe value if every host accepts
- * it).  Fields equal everywhere are pinned too, so that the model fully
- * describes the guest.  What keeps hosts apart goes to @blocking (fields
- * that differ and are not writable somewhere, EXACT/no-policy fields,
- * differing bits no property names, and whatever the validator then finds
- * on a host); @notes gets choices worth knowing (e.g. MIDR taken from the
- * first host).  Returns the number of blocking messages.
- */
-unsigned int idreg_baseline(const struct idreg_profile *const *profiles,
-			    unsigned int nr, struct idreg_model *m,
-			    struct idreg_msgs *dropped,
-			    struct idreg_msgs *blocking,
-			    struct idreg_msgs *notes);
 
 /*
  * The property of item @i as printed (idreg_set_names()): its field's, or,
@@ -169,21 +126,6 @@ struct idreg_model_option {
 unsigned int idreg_model_options(const struct idreg_model *m,
 				 struct idreg_model_option out[IDREG_VCPU_NR_FEATURES]);
 
-/*
- * The shortest line that gives @m: "-cpu host,pmu=on,sve=off,SYSREG_A=0x1"
- * (the options of idreg_model_options(), sve<N>, kvm-steal-time,
- * kvm-no-adjvtime as stated, then the properties sorted by name, hex
- * values; a property a stated legacy option overrides is left out, see
- * idreg_qemu_overridden()), then " -M virt,..." for machine options away
- * from QEMU's defaults; malloc'ed, or NULL on ENOMEM.
- */
-char *idreg_model_qemu_args(const struct idreg_model *m);
-/*
- * What the line leaves out of @m and why, into @notes: a SYSREG_ value a
- * stated legacy option overrides, a GIC field (given as gic-version), a
- * property QEMU never creates, secure=on, MTE's migration blocker.
- */
-void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes);
 
 /* JSON (vmm/json.c); errors as for profiles. */
 int idreg_model_from_json(struct idreg_model *m, const char *text,

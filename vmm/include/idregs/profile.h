@@ -4,7 +4,7 @@
  * space, i.e. every readable ID register's default value and writable mask,
  * plus the kernel release and MIDR for people reading the file.  A profile
  * is dumped on the host (vmm/host.c) and compared, baselined and
- * checked anywhere (vmm/profile.c, vmm/model.c).
+ * checked anywhere (vmm/profile.c, vmm/model_check.c, vmm/baseline.c).
  *
  * JSON, "idregs-profile-1" (64-bit numbers as "0x..." strings, because
  * JSON integers stop being exact at 2^53 and jansson's at 2^63):
@@ -70,15 +70,43 @@ struct idreg_profile {
 	uint64_t mask[IDREG_NR_SLOTS];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
 };
 
+/*
+ * What a message is about, for the CLI's JSON: a register's bits (a
+ * field, unnamed bits, the whole register) and a vCPU feature.
+ */
+struct idreg_msg_about {
+	int slot;			/* -1: no register */
+	uint64_t bits;			/* of that register */
+	unsigned int feature;		/* enum idreg_vcpu_feature, 0: none */
+};
+
 /* A growing list of one-line messages (problems, differences, notes). */
 struct idreg_msgs {
 	char **v;
+	struct idreg_msg_about *about;	/* one per message */
 	unsigned int nr;
 	bool oom;			/* a message was lost to ENOMEM */
 };
 
 __printf(2, 3)
 void idreg_msgs_add(struct idreg_msgs *m, const char *fmt, ...);
+/* The same, saying what the message is about. */
+__printf(3, 4)
+void idreg_msgs_add_about(struct idreg_msgs *m, struct idreg_msg_about about,
+			  const char *fmt, ...);
+/* About @slot's @bits; about @feature. */
+static inline struct idreg_msg_about idreg_about_bits(unsigned int slot, uint64_t bits)
+{
+	return (struct idreg_msg_about){ .slot = (int)slot, .bits = bits };
+}
+
+static inline struct idreg_msg_about idreg_about_feature(unsigned int feature)
+{
+	return (struct idreg_msg_about){ .slot = -1, .feature = feature };
+}
+
+/* Add every message of @src to @dst, with what each is about. */
+void idreg_msgs_append(struct idreg_msgs *dst, const struct idreg_msgs *src);
 void idreg_msgs_free(struct idreg_msgs *m);
 
 void idreg_profile_init(struct idreg_profile *p, const char *label);

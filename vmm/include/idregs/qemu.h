@@ -18,22 +18,6 @@
 #include "idregs/model.h"
 #include "idregs/profile.h"
 
-/*
- * A -cpu integer as QEMU parses it (qemu_strtou64() with base 0: "010" is
- * 8, "0x10" 16, "10" 10).  0, or -1 if @s is not a number.
- */
-int idreg_qemu_parse_int(const char *s, uint64_t *v);
-
-/*
- * A QEMU command line (what follows "--"): -cpu host,..., -M/-machine
- * virt,..., -accel kvm, -enable-kvm, -smp N; other options and their
- * arguments are skipped.  0, or -1 with @err (IDREG_ERR_LEN) naming the
- * bad item: another CPU model or machine, TCG, an unknown -cpu or -M
- * option, a bad value, a property set twice.
- */
-int idreg_model_from_qemu_args(struct idreg_model *m, int argc, char *const *argv,
-			       char *err);
-
 /* A value QEMU itself gives a field, whatever a SYSREG_ property says. */
 struct idreg_qemu_override {
 	const char *reg, *field;	/* field NULL: every field of reg */
@@ -100,15 +84,34 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 void idreg_qemu_view_free(struct idreg_qemu_view *v);
 
 /*
+ * idreg_model_check() (idregs/model_check.h) on the model's effective
+ * guest view on @p: first what QEMU refuses there (one message each, in
+ * @out), then the checks for the features QEMU asks for and the SYSREG_ values no legacy
+ * option overrides.  Overrides go to @notes (may be NULL), and so does a
+ * migration blocker (MTE), which also counts in the return value when
+ * @migration is set.
+ */
+unsigned int idreg_model_check_qemu(const struct idreg_model *m,
+				    const struct idreg_profile *p, bool migration,
+				    struct idreg_msgs *out, struct idreg_msgs *notes);
+
+/*
  * What QEMU writes to KVM for @m on the host of @p (values as read there)
  * for a vCPU with @features, as a model in @out (initialised here): the
  * SYSREG_ values no legacy option overrides and no vGIC decides, and, as
  * the series writes its whole copy, 0 in each field an override clears
  * where the host has more (EL2 without virtualization=on, EL3).  For the
- * checks of vmm/model.c and for idreg apply.
+ * checks of vmm/model_check.c and for idreg apply.
  */
 int idreg_qemu_effective_model(const struct idreg_model *m, const struct idreg_profile *p,
 			       unsigned int features, struct idreg_model *out);
+
+/*
+ * Is option @o on for the vCPU of @v (resolved from @m), and why, into
+ * @why: "stated", or QEMU's default on that host and what decides it.
+ */
+bool idreg_qemu_option_state(const struct idreg_model *m, const struct idreg_qemu_view *v,
+			     const struct idreg_vcpu_option *o, char *why, size_t size);
 
 /* "S3_<op1>_C0_C<crm>_<op2>" of @slot, as the guest prints it. */
 const char *idreg_qemu_slot_key(unsigned int slot, char *buf, size_t size);

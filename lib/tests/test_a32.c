@@ -4,7 +4,7 @@
  * words as GNU as assembles them).
  */
 #include <idregs/field.h>
-#include <idregs/guest_a32.h>
+#include <idregs/a32.h>
 
 #include "unit.h"
 

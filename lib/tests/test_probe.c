@@ -6,7 +6,7 @@
  * a feature counts as implemented.
  */
 #include <idregs/field.h>
-#include <idregs/guest_probe.h>
+#include <idregs/probe.h>
 
 #include "unit.h"
 
