@@ -51,6 +51,14 @@ static void sysreg_encoding(uint64_t id, unsigned int e[5])
 	e[4] = id & 7;
 }
 
+uint64_t idreg_kvm_sysreg_id(unsigned int op0, unsigned int op1, unsigned int crn,
+			     unsigned int crm, unsigned int op2)
+{
+	return IDREG_KVM_REG_ARM64 | 3ULL << IDREG_KVM_REG_SIZE_SHIFT |
+	       (uint64_t)IDREG_KVM_SYSREG << IDREG_KVM_REG_CLASS_SHIFT |
+	       (op0 & 3) << 14 | (op1 & 7) << 11 | (crn & 15) << 7 | (crm & 15) << 3 | (op2 & 7);
+}
+
 bool idreg_kvm_reg_is_id(uint64_t id, unsigned int *op1, unsigned int *crm, unsigned int *op2)
 {
 	unsigned int e[5];

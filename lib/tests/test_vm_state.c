@@ -174,6 +174,9 @@ static void test_describe(void)
 	UNIT_EQ_STR(idreg_kvm_reg_describe(DEMUX, buf, sizeof(buf)), "demux CCSIDR 1", "CCSIDR");
 	UNIT_EQ_STR(idreg_kvm_reg_describe(IDREG_KVM_REG_TIMER_CNT, buf, sizeof(buf)),
 		    "S3_3_C14_C3_2", "the virtual counter");
+	UNIT_EQ_U64(idreg_kvm_sysreg_id(3, 0, 0, 6, 0), ISAR0, "ARM64_SYS_REG(3, 0, 0, 6, 0)");
+	UNIT_EQ_U64(idreg_kvm_sysreg_id(3, 3, 14, 3, 2), IDREG_KVM_REG_TIMER_CNT,
+		    "ARM64_SYS_REG(3, 3, 14, 3, 2)");
 	UNIT_OK(idreg_kvm_reg_is_id(ISAR0, NULL, NULL, NULL), "ID_AA64ISAR0_EL1 is an ID register");
 	UNIT_OK(!idreg_kvm_reg_is_id(IDREG_KVM_REG_TIMER_CNT, NULL, NULL, NULL),
 		"the counter is not");

@@ -95,6 +95,9 @@ enum idreg_kvm_reg_class {
 /* Bytes of register @id's value: 1 << its size field (0 if not arm64 or too big). */
 size_t idreg_kvm_reg_size(uint64_t id);
 unsigned int idreg_kvm_reg_class(uint64_t id);
+/* The id of system register S<op0>_<op1>_C<crn>_C<crm>_<op2> (ARM64_SYS_REG()). */
+uint64_t idreg_kvm_sysreg_id(unsigned int op0, unsigned int op1, unsigned int crn,
+			     unsigned int crm, unsigned int op2);
 /* Is @id a system register of the feature ID space (op0 3, op1 0/1/3, CRn 0)? */
 bool idreg_kvm_reg_is_id(uint64_t id, unsigned int *op1, unsigned int *crm, unsigned int *op2);
 /* The SVE vector lengths pseudo-register (set before KVM_ARM_VCPU_FINALIZE). */
