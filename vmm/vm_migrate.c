@@ -35,6 +35,8 @@ enum {
 #include "idregs/host.h"
 #include "idregs/kvm.h"
 #include "idregs/model.h"
+#include "idregs/profile.h"
+#include "idregs/qemu.h"
 #include "idregs/vcpu_state.h"
 
 static const char save_usage[] =
@@ -74,10 +76,41 @@ static int save_parse(int argc, char **argv, struct save_args *a)
 	return 0;
 }
 
-/* The VM of vm-save: a configuration's, or a model's features with its fields written. */
+/*
+ * @m becomes what QEMU writes for it on this VM's host: the baseline
+ * assumes QEMU's rules (idreg apply does the same).
+ */
+static int qemu_writes(struct idreg_vm *vm, struct idreg_model *m)
+{
+	struct idreg_profile *p = calloc(1, sizeof(*p));
+	struct idreg_model eff;
+	int r;
+
+	if (!p)
+		return idreg_vm_fail(vm, ENOMEM, "vm-save: the VM's values");
+	r = idreg_vm_read_all(vm, p->mask, p->value, p->readable);
+	if (!r && idreg_qemu_effective_model(m, p, vm->features, &eff))
+		r = idreg_vm_fail(vm, ENOMEM, "vm-save: the model QEMU writes");
+	if (!r) {
+		idreg_model_free(m);
+		*m = eff;
+	}
+	free(p);
+	return r;
+}
+
+/*
+ * The VM of vm-save: a configuration's, or as idreg apply creates it for a
+ * model (the stated options, pmu, sve, pauth where unstated and offered)
+ * with what QEMU writes for the model.  No in-kernel GIC: with one, KVM
+ * wants the PMU's interrupt before the PMU is initialised, and the GIC's
+ * own state would have to travel too (docs/migration.md); without one,
+ * KVM clears the GIC fields at the first run on every host alike.
+ */
 static int save_open(struct idreg_vm *vm, const struct save_args *a, unsigned int *nr_written,
 		     bool *bad_model)
 {
+	const struct idreg_vcpu_config *c = a->cfg ?: idreg_vcpu_config_default();
 	struct idreg_vcpu_config cfg = { .name = "of the model" };
 	struct idreg_apply_result res;
 	char err[IDREG_ERR_LEN];
@@ -87,8 +120,7 @@ static int save_open(struct idreg_vm *vm, const struct save_args *a, unsigned in
 	*nr_written = 0;
 	*bad_model = false;
 	if (!a->model)
-		return idreg_vm_open(vm, a->cfg ?: idreg_vcpu_config_default(),
-				     IDREG_VM_IMP_ID_IF_OFFERED);
+		return idreg_vm_open(vm, c, IDREG_VM_IMP_ID_IF_OFFERED);
 	idreg_model_init(&m);
 	if (idreg_model_load(&m, a->model, err)) {
 		fprintf(stderr, "idreg: vm-save: %s\n", err);
@@ -96,10 +128,10 @@ static int save_open(struct idreg_vm *vm, const struct save_args *a, unsigned in
 		*bad_model = true;
 		return -EINVAL;
 	}
-	/* As idreg apply: the stated options, pmu, sve, pauth where unstated and offered. */
 	cfg.features = m.features;
 	cfg.if_offered = (IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH) & ~m.q.given;
-	r = idreg_vm_open(vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED);
+	r = idreg_vm_open(vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED) ?:
+	    qemu_writes(vm, &m);
 	if (!r && idreg_host_apply(vm, &m, &res))
 		r = idreg_vm_fail(vm, -res.err, "writing the model %s: %s", a->model, res.msg);
 	if (!r)
@@ -177,10 +209,10 @@ int idreg_cmd_vm_save(int argc, char **argv)
 	idreg_vcpu_features_describe(vm.features, features, sizeof(features));
 	if (!r)
 		printf("saved %s: %u registers of %u vCPU(s), memory 0x%" PRIx64 "+0x%" PRIx64
-		       ", vCPU features %s, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS %s; %s%u model registers written; "
+		       ", vCPU features %s, GIC %s, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS %s; model %s (%u registers written); "
 		       "the guest read %u ID registers (%u differ from GET_ONE_REG), counter %" PRIu64 "\n",
 		       a.file, s.nr_regs, s.nr_vcpus, s.mem_gpa, s.mem_size, features,
-		       s.imp_id ? "on" : "off", a.model ? a.model : "no model, ", written, nr, bad,
+		       s.vgic == 3 ? "v3" : s.vgic == 2 ? "v2" : "none", s.imp_id ? "on" : "off", a.model ? a.model : "none", written, nr, bad,
 		       counter);
 	idreg_vm_state_free(&s);
 	idreg_guest_free(&g);

@@ -382,6 +382,12 @@ static int parse_header(struct parser *p, char **tok, int n)
 		p->s->imp_id = !strcmp(tok[1], "on");
 		return 0;
 	}
+	if (!strcmp(tok[0], "vgic") && n == 2) {
+		if (parse_u64(tok[1], &v) || (v != 2 && v != 3))
+			return bad(p, "vgic: want 2 or 3 (a GICv2 or GICv3)");
+		p->s->vgic = v;
+		return 0;
+	}
 	if (!strcmp(tok[0], "vcpus") && n == 2) {
 		if (parse_u64(tok[1], &v) || !v || v > IDREG_VM_STATE_MAX_VCPUS)
 			return bad(p, "vcpus: want 1 to %d", IDREG_VM_STATE_MAX_VCPUS);
@@ -550,6 +556,8 @@ char *idreg_vm_state_format(const struct idreg_vm_state *s)
 	put(&o, "# a VM saved by idreg vm-save (docs/migration.md)\n");
 	put(&o, "features %s\nimp-id-regs %s\nvcpus %u\n", features, s->imp_id ? "on" : "off",
 	    s->nr_vcpus);
+	if (s->vgic)
+		put(&o, "vgic %u\n", s->vgic);
 	put_memory(&o, s);
 	put_regs(&o, s);
 	if (s->nr_slots) {

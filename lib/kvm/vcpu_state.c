@@ -307,6 +307,7 @@ int idreg_vm_state_save(struct idreg_vm *vm, const struct idreg_guest *g,
 	idreg_vm_state_init(s);
 	s->features = vm->features;
 	s->imp_id = vm->imp_id_on;
+	s->vgic = vm->vgic_fd < 0 ? 0 : vm->vgic_v2 ? 2 : 3;
 	s->nr_vcpus = vm->nr_vcpus;
 	s->mem_gpa = IDREG_GUEST_MEM_GPA;
 	s->mem_size = IDREG_GUEST_MEM_SIZE;
@@ -475,6 +476,9 @@ int idreg_vm_state_restore(struct idreg_vm *vm, struct idreg_guest *g,
 		return r;
 	while (!r && vm->nr_vcpus < (int)s->nr_vcpus)
 		r = idreg_vcpu_add(vm);
+	/* The GIC before the ID registers: creating it sets their GIC fields. */
+	if (!r && s->vgic)
+		r = idreg_vm_add_vgic(vm, s->vgic);
 	r = r ?: idreg_guest_init(g, vm) ?: restore_memory(g, s);
 	if (r)
 		return r;

@@ -24,6 +24,7 @@ static const char good[] =
 	"features pmu,sve\n"
 	"imp-id-regs on\n"
 	"vcpus 1\n"
+	"vgic 3\n"
 	"memory 0x40000000 0x100\n"
 	"mem 0x40 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
 	"2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40\n"
@@ -50,6 +51,7 @@ static void test_parse(void)
 	UNIT_EQ_U64(s.features, IDREG_VCPU_PMU | IDREG_VCPU_SVE, "features pmu,sve");
 	UNIT_OK(s.imp_id, "imp-id-regs on");
 	UNIT_EQ_U64(s.nr_vcpus, 1, "one vCPU");
+	UNIT_EQ_U64(s.vgic, 3, "a GICv3");
 	UNIT_EQ_U64(s.mem_gpa, 0x40000000, "memory base");
 	UNIT_EQ_U64(s.mem_size, 0x100, "memory size");
 	UNIT_EQ_U64(s.mem[0x3f], 0, "a chunk not listed is zero");
@@ -81,6 +83,7 @@ static void test_round_trip(void)
 	idreg_vm_state_init(&s);
 	s.features = IDREG_VCPU_PAUTH;
 	s.nr_vcpus = 2;
+	s.vgic = 2;
 	s.mem_gpa = 0x40000000;
 	s.mem_size = 0x1000;
 	s.mem = calloc(1, s.mem_size);
@@ -100,6 +103,7 @@ static void test_round_trip(void)
 	UNIT_EQ_STR(err, "", "without a message");
 	UNIT_EQ_U64(t.features, IDREG_VCPU_PAUTH, "features back");
 	UNIT_EQ_U64(t.nr_vcpus, 2, "vcpus back");
+	UNIT_EQ_U64(t.vgic, 2, "vgic back");
 	UNIT_OK(!t.imp_id, "imp-id-regs off back");
 	UNIT_EQ_U64(t.nr_regs, 4, "registers back");
 	for (i = 0; i < t.nr_regs && i < s.nr_regs; i++)
@@ -141,6 +145,8 @@ static void test_refusals(void)
 		  "line 4: mem offset 0x40: not a chunk of the 0x40 bytes", "a chunk outside memory" },
 		{ "idregs-vm-state 1\nvcpus 1\nmemory 0x0 0x40\nwhatever 1\nend\n",
 		  "line 4: unknown record 'whatever' (or wrong number of words)", "an unknown record" },
+		{ "idregs-vm-state 1\nvgic 4\nend\n", "line 2: vgic: want 2 or 3 (a GICv2 or GICv3)",
+		  "a GIC KVM has not" },
 		{ "idregs-vm-state 1\nvcpus 1\nend\n", "line 4: the state names no memory",
 		  "no memory" },
 		{ "idregs-vm-state 1\nvcpus 1\nmemory 0x0 0x40\nend\nvcpus 1\n",

@@ -72,7 +72,7 @@ struct idreg_restore_result {
 
 /*
  * Create @vm (vCPU features @features, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
- * where offered) and @g with @s's memory, then write every register of @s
+ * where offered, @s's in-kernel GIC) and @g with @s's memory, then write every register of @s
  * in the order KVM needs: the ID registers (before anything runs, and they
  * decide which other registers exist), the firmware pseudo-registers, the
  * SVE vector lengths (only their current value: the vCPU is finalized

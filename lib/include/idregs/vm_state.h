@@ -11,6 +11,9 @@
  *   features pmu                       vCPU features ("none": none)
  *   imp-id-regs on                     KVM_CAP_ARM_WRITABLE_IMP_ID_REGS was on
  *   vcpus 1
+ *   vgic 3                             an in-kernel GIC of that version
+ *                                      (optional; its own state is not
+ *                                      carried: the guest takes no interrupt)
  *   memory 0x40000000 0x10000          guest-physical base and size
  *   mem 0x1000 0011...                 64 bytes at an offset; chunks not
  *                                      listed are zero
@@ -47,6 +50,7 @@ struct idreg_vm_state {
 	unsigned int version;
 	unsigned int features;			/* enum idreg_vcpu_feature */
 	bool imp_id;
+	unsigned int vgic;			/* 0: none, 2 or 3 */
 	unsigned int nr_vcpus;
 	uint64_t mem_gpa, mem_size;
 	uint8_t *mem;				/* mem_size bytes */
