@@ -261,8 +261,17 @@ struct guest_check {
 	uint64_t counter;
 	unsigned int nr, differ;
 	uint64_t cnt_before, cnt_after;
+	double seconds;			/* CNTVCT_EL0 after - before, at CNTFRQ_EL0 */
 	json_t *diffs;
 };
+
+static uint64_t cntfrq(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
 
 static json_t *hex64(uint64_t v)
 {
@@ -304,6 +313,7 @@ static void check_guest(const struct idreg_guest *g, const struct idreg_vm_state
 	}
 	c->cnt_before = before[s->nr_slots];
 	c->cnt_after = after[s->nr_slots];
+	c->seconds = cntfrq() ? (double)(int64_t)(c->cnt_after - c->cnt_before) / cntfrq() : 0;
 }
 
 static json_t *refusals_json(const struct idreg_restore_result *res)
@@ -347,8 +357,8 @@ static void print_text(const char *file, const struct idreg_restore_result *res,
 		printf("error: %s\n", error);
 	if (c->ran)
 		printf("guest: counter %" PRIu64 ", %u ID registers read again, %u differ; CNTVCT_EL0 0x%" PRIx64
-		       " before the save, 0x%" PRIx64 " after the restore\n",
-		       c->counter, c->nr, c->differ, c->cnt_before, c->cnt_after);
+		       " before the save, 0x%" PRIx64 " after the restore (%.3f s on)\n",
+		       c->counter, c->nr, c->differ, c->cnt_before, c->cnt_after, c->seconds);
 	printf("%s: %u registers written, %u refused%s, %u only in the new VM; counter offset %s\n",
 	       file, res->nr_set, res->nr_refused + res->nr_lost, res->nr_lost ? " (some not listed)" : "",
 	       res->nr_extra, res->counter_offset ? "set" : "not set (the counter register is)");
@@ -365,9 +375,10 @@ static int print_json(const struct restore_args *a, const struct idreg_vm_state 
 	idreg_vcpu_features_describe(a->cfg ? idreg_vcpu_config_features(a->cfg, ~0U) : s->features,
 				     features, sizeof(features));
 	guest = !c->ran ? json_null() :
-		json_pack("{s:I, s:i, s:i, s:O, s:o, s:o}", "counter", (json_int_t)c->counter,
+		json_pack("{s:I, s:i, s:i, s:O, s:o, s:o, s:f}", "counter", (json_int_t)c->counter,
 			  "registers", c->nr, "differ", c->differ, "differences", c->diffs,
-			  "cntvct_before", hex64(c->cnt_before), "cntvct_after", hex64(c->cnt_after));
+			  "cntvct_before", hex64(c->cnt_before), "cntvct_after", hex64(c->cnt_after),
+			  "cntvct_seconds", c->seconds);
 	root = json_pack("{s:s, s:s, s:b, s:s, s:i, s:i, s:i, s:i, s:b, s:o, s:s?, s:o}",
 			 "schema", "idregs-vm-restore-1", "file", a->file, "restored", ok,
 			 "features", features, "registers", s->nr_regs, "set", res->nr_set,
