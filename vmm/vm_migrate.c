@@ -365,15 +365,14 @@ static void print_text(const char *file, const struct idreg_restore_result *res,
 }
 
 static int print_json(const struct restore_args *a, const struct idreg_vm_state *s,
-		      const struct idreg_restore_result *res, const struct guest_check *c,
-		      const char *error, bool ok)
+		      unsigned int features_asked, const struct idreg_restore_result *res,
+		      const struct guest_check *c, const char *error, bool ok)
 {
 	char features[96];
 	json_t *root, *guest;
 	char *text;
 
-	idreg_vcpu_features_describe(a->cfg ? idreg_vcpu_config_features(a->cfg, ~0U) : s->features,
-				     features, sizeof(features));
+	idreg_vcpu_features_describe(features_asked, features, sizeof(features));
 	guest = !c->ran ? json_null() :
 		json_pack("{s:I, s:i, s:i, s:O, s:o, s:o, s:f}", "counter", (json_int_t)c->counter,
 			  "registers", c->nr, "differ", c->differ, "differences", c->diffs,
@@ -410,6 +409,7 @@ int idreg_cmd_vm_restore(int argc, char **argv)
 	struct idreg_vm vm;
 	char err[IDREG_ERR_LEN], *text;
 	const char *error = NULL;
+	unsigned int features;
 	size_t len;
 	int r, rc;
 
@@ -425,8 +425,7 @@ int idreg_cmd_vm_restore(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	free(text);
-	r = idreg_vm_state_restore(&vm, &g, &s, a.cfg ? idreg_vcpu_config_features(a.cfg, ~0U) :
-					       s.features, res);
+	r = idreg_vm_state_restore(&vm, &g, &s, a.cfg, res);
 	if (!r) {
 		r = idreg_mig_guest_finish(&g, &c.counter);
 		c.ran = !r;
@@ -441,7 +440,11 @@ int idreg_cmd_vm_restore(int argc, char **argv)
 		rc = EXIT_NO;
 	else
 		rc = EXIT_KVM;
-	if (a.json ? print_json(&a, &s, res, &c, error, rc == EXIT_YES) : (print_text(a.file, res, &c, error), 0))
+	/* The new VM's features; where it was not created, what was asked. */
+	features = vm.vm_fd >= 0 ? vm.features : a.cfg ? a.cfg->features : s.features;
+	if (!a.json)
+		print_text(a.file, res, &c, error);
+	else if (print_json(&a, &s, features, res, &c, error, rc == EXIT_YES))
 		rc = EXIT_KVM;
 	json_decref(c.diffs);
 	idreg_guest_free(&g);

@@ -464,14 +464,14 @@ static int restore_memory(struct idreg_guest *g, const struct idreg_vm_state *s)
 }
 
 int idreg_vm_state_restore(struct idreg_vm *vm, struct idreg_guest *g,
-			   const struct idreg_vm_state *s, unsigned int features,
+			   const struct idreg_vm_state *s, const struct idreg_vcpu_config *cfg,
 			   struct idreg_restore_result *res)
 {
-	struct idreg_vcpu_config cfg = { .name = "of the saved VM", .features = features };
+	struct idreg_vcpu_config saved = { .name = "of the saved VM", .features = s->features };
 	int pass, r;
 
 	memset(res, 0, sizeof(*res));
-	r = idreg_vm_open(vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED);
+	r = idreg_vm_open(vm, cfg ?: &saved, IDREG_VM_IMP_ID_IF_OFFERED);
 	if (r)
 		return r;
 	while (!r && vm->nr_vcpus < (int)s->nr_vcpus)

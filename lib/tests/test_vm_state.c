@@ -26,8 +26,7 @@ static const char good[] =
 	"vcpus 1\n"
 	"vgic 3\n"
 	"memory 0x40000000 0x100\n"
-	"mem 0x40 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
-	"2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40\n"
+	"mem 0x40 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40\n"
 	"\n"
 	"reg 0 0x603000000013c030 0x0000000000221100  # S3_0_C0_C6_0\n"
 	"reg 0 0x6020000000110001 0x700fe01a\n"
@@ -139,9 +138,7 @@ static void test_refusals(void)
 		  "line 4: reg core regs.regs[0] of vcpu 0 given twice", "a register twice" },
 		{ "idregs-vm-state 1\nvcpus 1\nmem 0x0 00\nend\n", "line 3: mem before memory",
 		  "memory contents before its size" },
-		{ "idregs-vm-state 1\nvcpus 1\nmemory 0x0 0x40\nmem 0x40 "
-		  "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
-		  "000000000000000000000000000000000000000000000000\nend\n",
+		{ "idregs-vm-state 1\nvcpus 1\nmemory 0x0 0x40\nmem 0x40 00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\nend\n",
 		  "line 4: mem offset 0x40: not a chunk of the 0x40 bytes", "a chunk outside memory" },
 		{ "idregs-vm-state 1\nvcpus 1\nmemory 0x0 0x40\nwhatever 1\nend\n",
 		  "line 4: unknown record 'whatever' (or wrong number of words)", "an unknown record" },

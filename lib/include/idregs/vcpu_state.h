@@ -71,7 +71,8 @@ struct idreg_restore_result {
 };
 
 /*
- * Create @vm (vCPU features @features, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
+ * Create @vm (the vCPU configuration @cfg, NULL: @s's features;
+ * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
  * where offered, @s's in-kernel GIC) and @g with @s's memory, then write every register of @s
  * in the order KVM needs: the ID registers (before anything runs, and they
  * decide which other registers exist), the firmware pseudo-registers, the
@@ -84,7 +85,7 @@ struct idreg_restore_result {
  * negative errno (vm->last_error).
  */
 int idreg_vm_state_restore(struct idreg_vm *vm, struct idreg_guest *g,
-			   const struct idreg_vm_state *s, unsigned int features,
+			   const struct idreg_vm_state *s, const struct idreg_vcpu_config *cfg,
 			   struct idreg_restore_result *res);
 
 /* The register's name: an ID register's from the tables, else idreg_kvm_reg_describe(). */
