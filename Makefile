@@ -57,7 +57,7 @@ $(foreach t,$(UNIT_SELFTESTS),$(BUILD)/unit/$(t)): $(call obj_of,obj,$(EXPECT_SR
 $(foreach t,$(UNIT_SELFTESTS),$(BUILD)/unit-san/$(t)): $(call obj_of,obj-san,$(EXPECT_SRC))
 
 # The idreg CLI: natively without KVM (dump/apply say so), static for arm64.
-IDREG_SRC	:= vmm/idreg.c
+IDREG_SRC	:= vmm/idreg.c vmm/vm_migrate.c
 IDREG_NATIVE	:= $(BUILD)/idreg
 IDREG_ARM64	:= $(BUILD)/arm64/idreg
 ARM64_CC	:= aarch64-linux-gnu-gcc
@@ -202,7 +202,8 @@ style: deps
 
 # make check: the clean skip of a kernel without writable masks, the
 # migration check between two emulated CPUs (qemu-host vCPUs: PMUv3, SVE,
-# PAuth where offered), the suite as a kernel CI runs
+# PAuth where offered) and real migrations of a running guest between
+# them with idregs' own VMM (idreg vm-save, vm-restore), the suite as a kernel CI runs
 # it (exported into a kernel tree, packaged by the kernel's selftests
 # Makefile, run by its run_kselftest.sh), then the kernel x CPU x vCPU
 # configuration matrix: every cached kernel x max, neoverse-n1, cortex-a72
@@ -222,6 +223,12 @@ style: deps
 # Debian's arm64 qemu-system-aarch64 as the VMM inside a -cpu max and a
 # -cpu neoverse-n1 host (tools/qemu-check.sh, docs/qemu.md).
 MIGRATION_CPUS	?= max,neoverse-n1
+# Real migrations with idregs' own VMM (tools/vm-migrate-check.sh,
+# docs/migration.md): max and neoverse-n1 (the baseline's blocking
+# register keeps them apart: the restores are refused exactly there), and
+# cortex-a76 and neoverse-n1, whose guests go on across the CPUs.  About
+# 19-31 s each here.
+VM_MIGRATE_PAIRS ?= max,neoverse-n1 cortex-a76,neoverse-n1
 # The kselftest check runs the package as a kernel CI does, without test
 # arguments, on the host that offers every vCPU configuration: its results
 # include ...@pmu, ...@el2 and ...@mte (tools/kselftest-check.sh).
@@ -247,6 +254,7 @@ check-vcpu-configs:
 
 check-one-at-a-time:
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)
+	set -e; for pair in $(VM_MIGRATE_PAIRS); do tools/vm-migrate-check.sh --cpus $$pair; done
 	tools/kselftest-check.sh --host $(KSELFTEST_HOST)
 
 check-qemu:

@@ -23,6 +23,7 @@
 #include "idregs/qemu_args.h"
 #include "idregs/qemu_check.h"
 #include "idregs/repro.h"
+#include "idregs/vm_migrate.h"
 #ifdef IDREG_HAVE_KVM
 #include "idregs/kvm_rules.h"
 #include "idregs/guest.h"
@@ -1221,6 +1222,15 @@ static const struct cmd cmds[] = {
 	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"
 	  "  --guest-view: then run a guest that reads every ID register and compare.\n"
 	  "  --json: \"idregs-apply-1\".\n" },
+	{ "vm-save", idreg_cmd_vm_save, "vm-save [--vcpu CONFIG | --model MODEL] FILE\n"
+	  "  idregs' own VMM: a VM of CONFIG (default) or with MODEL's features and fields\n"
+	  "  written, its guest run to a snapshot, every register and its memory saved to\n"
+	  "  FILE (docs/migration.md); exit 1 if the guest did not read what was set.\n" },
+	{ "vm-restore", idreg_cmd_vm_restore, "vm-restore [--json] [--vcpu CONFIG] FILE\n"
+	  "  A new VM from FILE (its features, or CONFIG's), every register written in\n"
+	  "  KVM's order, each refusal named; then the guest goes on and must read what\n"
+	  "  it read before the save.  Exit 1 if a register is refused or the guest's view\n"
+	  "  changed.  --json: \"idregs-vm-restore-1\".\n" },
 };
 
 #define NR_CMDS ARRAY_SIZE(cmds)

@@ -63,6 +63,8 @@ expect 3 'needs KVM' "dump without KVM says so" -- dump
 # try: the reproducer of a finding; its input is checked before KVM.
 expect 3 'try needs KVM' "try without KVM says so" -- try ID_AA64DFR0_EL1.PMUVer=0x8 --vcpu pmu
 expect 3 'try needs KVM' "try of a whole register" -- try ID_AA64ISAR0_EL1=0
+expect 3 'vm-save needs KVM' "vm-save without KVM says so" -- vm-save vm.state
+expect 3 'vm-restore needs KVM' "vm-restore without KVM says so" -- vm-restore vm.state
 expect 2 'has no field Foo' "try of an unknown field" -- try ID_AA64DFR0_EL1.Foo=1
 expect 2 'no ID register' "try of an unknown register" -- try NOPE_EL1.X=1
 expect 2 'does not fit in 4 bits' "try of a value too wide" -- try ID_AA64DFR0_EL1.PMUVer=0x10
