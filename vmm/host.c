@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/kvm.h>
 
 #include "idregs/field.h"
 #include "idregs/host.h"
+#include "idregs/qemu.h"
 
 /*
  * What QEMU's -M virt adds to the vCPU of -cpu host (configuration
@@ -159,4 +161,23 @@ int idreg_host_apply(struct idreg_vm *vm, const struct idreg_model *m,
 			return r;
 	}
 	return 0;
+}
+
+int idreg_host_qemu_writes(struct idreg_vm *vm, struct idreg_model *m, const char *what)
+{
+	struct idreg_profile *p = calloc(1, sizeof(*p));
+	struct idreg_model eff;
+	int r;
+
+	if (!p)
+		return idreg_vm_fail(vm, ENOMEM, "%s: the VM's values", what);
+	r = idreg_vm_read_all(vm, p->mask, p->value, p->readable);
+	if (!r && idreg_qemu_effective_model(m, p, vm->features, &eff))
+		r = idreg_vm_fail(vm, ENOMEM, "%s: the model QEMU writes", what);
+	if (!r) {
+		idreg_model_free(m);
+		*m = eff;
+	}
+	free(p);
+	return r;
 }

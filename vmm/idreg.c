@@ -894,26 +894,6 @@ static void print_guest_view(const struct idreg_guest_view_row *rows, unsigned i
 	       idreg_guest_view_differ(rows, nr));
 }
 
-/* @m becomes what QEMU writes on this VM's host (idreg_qemu_effective_model()). */
-static int qemu_writes(struct idreg_vm *vm, struct idreg_model *m)
-{
-	struct idreg_profile *p = calloc(1, sizeof(*p));
-	struct idreg_model eff;
-	int r;
-
-	if (!p)
-		return idreg_vm_fail(vm, ENOMEM, "apply: the VM's values");
-	r = idreg_vm_read_all(vm, p->mask, p->value, p->readable);
-	if (!r && idreg_qemu_effective_model(m, p, vm->features, &eff))
-		r = idreg_vm_fail(vm, ENOMEM, "apply: the model QEMU writes");
-	if (!r) {
-		idreg_model_free(m);
-		*m = eff;
-	}
-	free(p);
-	return r;
-}
-
 static int cmd_apply(int argc, char **argv)
 {
 	struct idreg_vcpu_config cfg = { .name = "of the model" };
@@ -940,7 +920,7 @@ static int cmd_apply(int argc, char **argv)
 	cfg.if_offered = idreg_vcpu_qemu_host_features() & ~m.q.given;
 	rc = idreg_vm_open(&vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED);
 	if (!rc)
-		rc = qemu_writes(&vm, &m);
+		rc = idreg_host_qemu_writes(&vm, &m, "apply");
 	if (rc) {
 		fprintf(stderr, "idreg: apply: %s\n", vm.last_error);
 		idreg_vm_destroy(&vm);

@@ -77,29 +77,6 @@ static int save_parse(int argc, char **argv, struct save_args *a)
 }
 
 /*
- * @m becomes what QEMU writes for it on this VM's host: the baseline
- * assumes QEMU's rules (idreg apply does the same).
- */
-static int qemu_writes(struct idreg_vm *vm, struct idreg_model *m)
-{
-	struct idreg_profile *p = calloc(1, sizeof(*p));
-	struct idreg_model eff;
-	int r;
-
-	if (!p)
-		return idreg_vm_fail(vm, ENOMEM, "vm-save: the VM's values");
-	r = idreg_vm_read_all(vm, p->mask, p->value, p->readable);
-	if (!r && idreg_qemu_effective_model(m, p, vm->features, &eff))
-		r = idreg_vm_fail(vm, ENOMEM, "vm-save: the model QEMU writes");
-	if (!r) {
-		idreg_model_free(m);
-		*m = eff;
-	}
-	free(p);
-	return r;
-}
-
-/*
  * The VM of vm-save: a configuration's, or as idreg apply creates it for a
  * model (the stated options, pmu, sve, pauth where unstated and offered)
  * with what QEMU writes for the model.  No in-kernel GIC: with one, KVM
@@ -131,7 +108,7 @@ static int save_open(struct idreg_vm *vm, const struct save_args *a, unsigned in
 	cfg.features = m.features;
 	cfg.if_offered = (IDREG_VCPU_PMU | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH) & ~m.q.given;
 	r = idreg_vm_open(vm, &cfg, IDREG_VM_IMP_ID_IF_OFFERED) ?:
-	    qemu_writes(vm, &m);
+	    idreg_host_qemu_writes(vm, &m, "vm-save");
 	if (!r && idreg_host_apply(vm, &m, &res))
 		r = idreg_vm_fail(vm, -res.err, "writing the model %s: %s", a->model, res.msg);
 	if (!r)

@@ -38,4 +38,12 @@ struct idreg_apply_result {
 int idreg_host_apply(struct idreg_vm *vm, const struct idreg_model *m,
 		     struct idreg_apply_result *res);
 
+/*
+ * @m becomes what QEMU writes for it on @vm's host
+ * (idreg_qemu_effective_model() against the VM's own values): what `idreg
+ * apply` and `idreg vm-save` write.  0, or -1 with the reason, after
+ * @what, in vm->last_error.
+ */
+int idreg_host_qemu_writes(struct idreg_vm *vm, struct idreg_model *m, const char *what);
+
 #endif /* IDREGS_HOST_H */
