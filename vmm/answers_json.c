@@ -179,6 +179,23 @@ char *idreg_compare_to_json(const char *profile, const char *model, const struct
 	return idreg_json_dump(root, JSON_INDENT(1));
 }
 
+char *idreg_migrate_to_json(const char *source, const char *dest,
+			    const struct idreg_msgs *problems, const struct idreg_msgs *notes)
+{
+	json_t *root;
+	int bad = 0;
+
+	root = json_pack("{s:s, s:s, s:s, s:b}", "format", "idregs-migrate-1",
+			 "source", source, "dest", dest, "accepted", !problems->nr);
+	put(root, "problems", msgs_json(problems, &bad), &bad);
+	put(root, "notes", msgs_json(notes, &bad), &bad);
+	if (bad) {
+		json_decref(root);
+		return NULL;
+	}
+	return idreg_json_dump(root, JSON_INDENT(1));
+}
+
 char *idreg_baseline_to_json(const struct idreg_model *m, unsigned int nr,
 			     const struct idreg_msgs *dropped, const struct idreg_msgs *blocking,
 			     const struct idreg_msgs *notes)

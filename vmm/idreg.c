@@ -15,6 +15,7 @@
 #include "idregs/declared.h"
 #include "idregs/kversion.h"
 #include "idregs/field.h"
+#include "idregs/migration.h"
 #include "idregs/model.h"
 #include "idregs/model_check.h"
 #include "idregs/predict.h"
@@ -362,6 +363,52 @@ static int cmd_compare(int argc, char **argv)
 		print_msgs(stdout, "", &problems);
 		printf("%s %s run %s (%u properties, %u problems)\n", ppath,
 		       problems.nr ? "cannot" : "can", mname, m.nr, problems.nr);
+		rc = EXIT_YES;
+	}
+	if (rc == EXIT_YES && problems.nr)
+		rc = EXIT_NO;
+	idreg_msgs_free(&problems);
+	idreg_msgs_free(&notes);
+	idreg_model_free(&m);
+	free(p);
+	return rc;
+}
+
+/* Two profiles and the model QEMU runs on both, or -1 (usage). */
+static int migrate_args(int argc, char **argv, int dd, struct idreg_profile *p,
+			struct idreg_model *m)
+{
+	if (load_profile(&p[0], argv[1]) || load_profile(&p[1], argv[2]))
+		return -1;
+	if (dd)
+		return model_from_args(m, argc, argv, dd);
+	idreg_model_init(m);
+	return 0;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	struct idreg_msgs problems = { 0 }, notes = { 0 };
+	bool json = take_flag(&argc, argv, "--json");
+	int dd = dashdash(argc, argv), rc;
+	struct idreg_profile *p;
+	struct idreg_model m;
+
+	if (dd ? dd != 3 : argc != 3)
+		return usage_of("migrate", stderr, EXIT_USAGE);
+	p = calloc(2, sizeof(*p));
+	if (!p || migrate_args(argc, argv, dd, p, &m)) {
+		free(p);
+		return EXIT_USAGE;
+	}
+	idreg_migration_check(&m, &p[0], &p[1], &problems, &notes);
+	if (json) {
+		rc = print_owned(idreg_migrate_to_json(argv[1], argv[2], &problems, &notes));
+	} else {
+		print_msgs(stdout, "note: ", &notes);
+		print_msgs(stdout, "", &problems);
+		printf("a guest of %s %s move to %s (%u problems)\n", argv[1],
+		       problems.nr ? "cannot" : "can", argv[2], problems.nr);
 		rc = EXIT_YES;
 	}
 	if (rc == EXIT_YES && problems.nr)
@@ -1158,6 +1205,12 @@ static const struct cmd cmds[] = {
 	  "  Can the host of PROFILE run MODEL as QEMU resolves it there (the options'\n"
 	  "  defaults, what QEMU refuses, the features, the fields)?  Prints each problem;\n"
 	  "  exit 1 if not, or if MTE blocks migration.  --json: \"idregs-compare-1\".\n" },
+	{ "migrate", cmd_migrate, "migrate [--json] SOURCE DEST [-- QEMU-ARGS]\n"
+	  "  A guest QEMU started on the host of profile SOURCE (with QEMU-ARGS, default\n"
+	  "  -cpu host), migrated to the host of DEST where QEMU runs the same line:\n"
+	  "  each ID register of the source's vCPU the destination's KVM refuses (QEMU\n"
+	  "  never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS).  Exit 1 if one is refused.\n"
+	  "  --json: \"idregs-migrate-1\".\n" },
 	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL | qemu-args -- QEMU-ARGS\n"
 	  "  Print the shortest QEMU line that gives MODEL: -cpu host[,pmu=..,sve=..,\n"
 	  "  pauth=..,sve<N>=..],SYSREG_<REG>_<FIELD>=0x... [-M virt,...]; options left\n"

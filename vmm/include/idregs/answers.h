@@ -26,6 +26,10 @@ char *idreg_list_to_json(const struct idreg_profile *p);
 char *idreg_compare_to_json(const char *profile, const char *model, const struct idreg_model *m,
 			    const struct idreg_msgs *problems, const struct idreg_msgs *notes);
 
+/* idreg migrate: what refuses a guest of @source on @dest; notes. */
+char *idreg_migrate_to_json(const char *source, const char *dest,
+			    const struct idreg_msgs *problems, const struct idreg_msgs *notes);
+
 /* idreg baseline: the model of @nr hosts, dropped features, blocking, notes. */
 char *idreg_baseline_to_json(const struct idreg_model *m, unsigned int nr,
 			     const struct idreg_msgs *dropped, const struct idreg_msgs *blocking,
