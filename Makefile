@@ -166,14 +166,20 @@ $(IDREG_ARM64): $(IDREG_SRC) $(VMM_SRC) $(VMM_KVM_SRC) $(LIB_PORTABLE_SRC) $(LIB
 
 # The bare-metal guest a real QEMU boots inside the emulated hosts
 # (tools/qemu-check.sh): an ELF for -kernel, linked for -M virt's RAM.
+# The same guest going on for 8 half-second ticks after its reads, for
+# tools/qemu-migrate-check.sh (migrated while it ticks).
 QEMU_GUEST	:= $(BUILD)/qemu-guest/idregs-guest.elf
+QEMU_GUEST_MIGRATE := $(BUILD)/qemu-guest/idregs-guest-migrate.elf
 QEMU_GUEST_SRC	:= $(addprefix tools/qemu-guest/,start.S guest.c)
+QEMU_GUEST_TICKS := 8
 
-qemu-guest: $(QEMU_GUEST)
+qemu-guest: $(QEMU_GUEST) $(QEMU_GUEST_MIGRATE)
 
-$(QEMU_GUEST): $(QEMU_GUEST_SRC) tools/qemu-guest/guest.h tools/qemu-guest/guest.ld
+$(QEMU_GUEST_MIGRATE): GUEST_DEFS = -DIDREGS_GUEST_TICKS=$(QEMU_GUEST_TICKS)
+$(QEMU_GUEST_MIGRATE): Makefile
+$(QEMU_GUEST) $(QEMU_GUEST_MIGRATE): $(QEMU_GUEST_SRC) tools/qemu-guest/guest.h tools/qemu-guest/guest.ld
 	@mkdir -p $(dir $@)
-	$(ARM64_CC) -O2 $(WARN) -nostdlib -ffreestanding -mgeneral-regs-only -mstrict-align \
+	$(ARM64_CC) -O2 $(WARN) $(GUEST_DEFS) -nostdlib -ffreestanding -mgeneral-regs-only -mstrict-align \
 		-fno-pie -no-pie -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 		-T tools/qemu-guest/guest.ld -o $@ $(QEMU_GUEST_SRC)
 

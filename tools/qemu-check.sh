@@ -39,12 +39,11 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tools/lib/ktap.sh"
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
+. "$TOP/tools/lib/qemu-host.sh"
 
 kernel=
 cpus=max,neoverse-n1
 keep=
-# Seconds one QEMU run may take inside a host (a guest that hangs).
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-90}
 # Step 3's lines known beforehand; the baseline's is added once known.
 LINE_DEFAULT="-accel kvm -M virt -cpu host"
 LINE_OFF="-accel kvm -M virt -cpu host,pmu=off,sve=off,pauth=off"
@@ -97,115 +96,10 @@ kdir=$(emu_resolve_kernels "$kernel") || exit 1
 kdir=$(head -n 1 <<<"$kdir")
 echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$kdir") hosts"
 
-# The root every host shares: busybox, qemu with its loader and libraries
-# (lib -> usr/lib: the ELF names /lib/ld-linux-aarch64.so.1), idreg, the
-# guest and /init; a boot adds /plan, the commands it runs.
-stage_base() {
-	local s=$work/base f
-	rm -rf "$s"
-	mkdir -p "$s/bin" "$s/usr/lib"
-	ln -s usr/lib "$s/lib"
-	cp "$CACHE/busybox-arm64/busybox" "$s/bin/busybox"
-	while read -r f; do
-		mkdir -p "$s/$(dirname "$f")"
-		cp -L "$CACHE/qemu-arm64/root/$f" "$s/$f" || return 1
-	done <"$CACHE/qemu-arm64/files"
-	cp "$TOP/build/arm64/idreg" "$s/bin/idreg"
-	cp "$TOP/build/qemu-guest/idregs-guest.elf" "$s/idregs-guest.elf"
-	cat >"$s/init" <<INIT
-#!/bin/busybox sh
-# PID 1 of a qemu-check host: run /plan, print the files each command
-# wrote between markers, the kernel's log, then power off.
-/bin/busybox mkdir -p /dev /proc /sys /tmp
-/bin/busybox mount -t devtmpfs devtmpfs /dev
-exec </dev/console >/dev/console 2>&1
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-# Only emergencies on the console while sections print; dmesg at the end.
-echo 1 >/proc/sys/kernel/printk
-echo "# host kernel: \$(uname -r) (uptime \$(cut -d' ' -f1 /proc/uptime) s)"
-now() { cut -d' ' -f1 /proc/uptime; }
-# run NAME CMD...: CMD's stdout (NAME.out), stderr (NAME.err), what the
-# guest printed (NAME.guest), exit status and times.
-run() {
-	local name=\$1 t0 rc f
-	shift
-	t0=\$(now)
-	"\$@" >/tmp/\$name.out 2>/tmp/\$name.err </dev/null
-	rc=\$?
-	for f in /tmp/\$name.*; do
-		echo "# qemu-check: begin \${f#/tmp/}"
-		awk '{ print }' "\$f"
-		echo "# qemu-check: end \${f#/tmp/}"
-	done
-	echo "# qemu-check: rc \$name \$rc \$t0 \$(now)"
-}
-QMP_CAPS='{"execute": "qmp_capabilities"}'
-QMP_EXPAND='{"execute": "query-cpu-model-expansion", "arguments": {"type": "full", "model": {"name": "host"}}}'
-QMP_QUIT='{"execute": "quit"}'
-QEMU="timeout $QEMU_TIMEOUT qemu-system-aarch64 -m 64 -nodefaults -display none -no-reboot"
-# guest NAME [--qmp] ARGS...: boot the guest, its UART into /tmp/NAME.guest;
-# --qmp: also ask QMP for the host CPU's expansion (stdout), stdin held open
-# until QEMU ends (the guest powers it off).
-guest() {
-	local name=\$1 q rc
-	shift
-	if [ "\$1" != --qmp ]; then
-		\$QEMU "\$@" -serial file:/tmp/\$name.guest -kernel /idregs-guest.elf
-		return
-	fi
-	shift
-	mkfifo /tmp/qmp.in
-	\$QEMU "\$@" -serial file:/tmp/\$name.guest -kernel /idregs-guest.elf -qmp stdio </tmp/qmp.in &
-	q=\$!
-	exec 3>/tmp/qmp.in
-	printf '%s\n' "\$QMP_CAPS" "\$QMP_EXPAND" >&3
-	wait \$q
-	rc=\$?
-	exec 3>&-
-	rm -f /tmp/qmp.in
-	return \$rc
-}
-# start ARGS...: create the machine paused (-S), then quit over QMP.
-start() {
-	printf '%s\n' "\$QMP_CAPS" "\$QMP_QUIT" | \$QEMU "\$@" -S -qmp stdio
-}
-. /plan
-echo "# qemu-check: kernel log"
-dmesg
-echo "# qemu-check: done"
-poweroff -f
-INIT
-	chmod +x "$s/init"
-	# Uncompressed: the TCG host would spend seconds gunzipping qemu.
-	(cd "$s" && find . | LC_ALL=C sort |
-		cpio -o -H newc --quiet --reproducible >"$work/base.cpio" 2>/dev/null)
-}
-
-# boot NAME CPU: boot a host with -cpu CPU running $work/NAME/plan; its
-# sections go to $work/NAME/out/ (FILE.rc: "status start end").
+# boot NAME CPU: boot a host with -cpu CPU running $work/NAME/stage/plan;
+# its sections go to $work/NAME/out/ (FILE.rc: "status start end").
 boot() {
-	local dir=$work/$1 cpu=$2 n verdict rc
-	mkdir -p "$dir/stage" "$dir/out"
-	cp "$dir/plan" "$dir/stage/plan"
-	(cd "$dir/stage" && echo plan | cpio -o -H newc --quiet --reproducible >"$dir/plan.cpio" 2>/dev/null)
-	cat "$work/base.cpio" "$dir/plan.cpio" >"$dir/initrd"
-	n=$(grep -c . "$dir/plan")
-	EMU_QUIET=1 emu_boot "$kdir" "$cpu" "$dir/initrd" "$dir/console.log" \
-		$((EMU_BOOT_ALLOWANCE + n * QEMU_TIMEOUT))
-	rc=$?
-	rm -f "$dir/initrd"
-	awk -v dir="$dir/out" '
-		/^# qemu-check: begin / { f = dir "/" $4; printf "" >f; on = 1; next }
-		/^# qemu-check: end / { close(f); on = 0; next }
-		/^# qemu-check: rc / { f = dir "/" $4 ".rc"; print $5, $6, $7 >f; close(f); next }
-		on { print >f }
-	' "$dir/console.log"
-	verdict=$(EMU_DONE_RE='^# qemu-check: done$' emu_verdict "$rc" "$dir/console.log")
-	[ -z "$verdict" ] && return 0
-	emu_explain "$verdict" "$dir/console.log" "qemu-check: kernel $(emu_release "$kdir") -cpu $cpu"
-	return 1
+	qemu_host_boot "$work" "$kdir" "$1" "$2"
 }
 
 # A run's name: its kind and line, each run of other characters a '-'.
@@ -265,7 +159,7 @@ model_line() {
 	echo "$line"
 }
 
-stage_base || die "staging the hosts' root failed"
+qemu_host_stage "$work" || die "staging the hosts' root failed"
 echo "# the hosts' initramfs: $(($(stat -c %s "$work/base.cpio") / 1048576)) MiB"
 
 # Step 4's lines, from the models alone; the guest's lines of boot 1.
@@ -288,7 +182,7 @@ mapfile -t start_lines < <(printf '%s\n' "${model_lines[@]}" | awk '!seen[$0]++'
 
 # Boot 1 on each host: the profile, QMP, every line known now.
 for cpu in "$cpu_a" "$cpu_b"; do
-	mkdir -p "$work/1-$cpu"
+	mkdir -p "$work/1-$cpu/stage"
 	{
 		echo "run profile idreg dump"
 		qmp=--qmp
@@ -299,9 +193,9 @@ for cpu in "$cpu_a" "$cpu_b"; do
 		for line in ${start_lines[@]+"${start_lines[@]}"}; do
 			echo "run $(run_name s "$line") start $line"
 		done
-	} >"$work/1-$cpu/plan"
+	} >"$work/1-$cpu/stage/plan"
 	boot "1-$cpu" "$cpu"
-	ktap_result $? "-cpu $cpu: the host boots, runs qemu-system-aarch64 $(($(wc -l <"$work/1-$cpu/plan") - 1)) times and powers off"
+	ktap_result $? "-cpu $cpu: the host boots, runs qemu-system-aarch64 $(($(wc -l <"$work/1-$cpu/stage/plan") - 1)) times and powers off"
 	cp "$work/1-$cpu/out/profile.out" "$work/$cpu.json" 2>/dev/null
 	[ "$(run_rc "$cpu" profile)" = 0 ]
 	rc=$?
@@ -340,8 +234,8 @@ if printf '%s\n' "${guest_lines[@]}" | grep -qxF -- "$line_base"; then
 	echo "# the first boots ran the baseline's line"
 else
 	for cpu in "$cpu_a" "$cpu_b"; do
-		mkdir -p "$work/2-$cpu"
-		echo "run $(run_name g "$line_base") guest $(run_name g "$line_base") $line_base" >"$work/2-$cpu/plan"
+		mkdir -p "$work/2-$cpu/stage"
+		echo "run $(run_name g "$line_base") guest $(run_name g "$line_base") $line_base" >"$work/2-$cpu/stage/plan"
 		boot "2-$cpu" "$cpu"
 		ktap_result $? "-cpu $cpu: the host boots again for the baseline's line and powers off"
 	done

@@ -13,6 +13,16 @@
  * KVM resets to an unknown value: the guest selects level 1, data or
  * unified (CSSELR_EL1 = 0) first.  The reads and the exception vectors are
  * in start.S.
+ *
+ * Built with IDREGS_GUEST_TICKS=N (idregs-guest-migrate.elf, for
+ * tools/qemu-migrate-check.sh) it then goes on for N ticks of half a second
+ * of the virtual counter, rereading every slot at each and printing
+ *
+ *	idregs-guest: tick <n>/<N> changed=<slots that differ from the first read>
+ *
+ * so that a VMM can migrate it while it runs: the ticks go on where they
+ * stopped on the source, and the slots the guest reads on the destination
+ * are printed again after the last tick, before "idregs-guest: done".
  */
 #include "guest.h"
 
@@ -153,17 +163,88 @@ static void print_slot(unsigned int op1, unsigned int crm, unsigned int op2,
 	}
 }
 
-void main(void)
+static void print_all(void)
 {
 	unsigned int i, crm, op2, idx = 0;
 
-	uart_init();
-	asm volatile("msr csselr_el1, xzr\n\tisb" : : : "memory");
 	puts_raw("idregs-guest: reading op0=3 op1={0,1,3} CRn=0 CRm=0..7 op2=0..7\n");
 	for (i = 0; i < ARRAY_SIZE(op1s); i++)
 		for (crm = 0; crm < 8; crm++)
 			for (op2 = 0; op2 < 8; op2++)
 				print_slot(op1s[i], crm, op2, read_id(idx++));
+}
+
+#ifdef IDREGS_GUEST_TICKS
+#define NR_SLOTS	(ARRAY_SIZE(op1s) * 64)
+
+static struct id_read first[NR_SLOTS];
+
+static unsigned long read_counter(void)
+{
+	unsigned long v;
+
+	asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static unsigned long counter_freq(void)
+{
+	unsigned long v;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+static unsigned int slots_changed(void)
+{
+	unsigned int idx, n = 0;
+
+	for (idx = 0; idx < NR_SLOTS; idx++) {
+		struct id_read r = read_id(idx);
+
+		n += r.val != first[idx].val || r.undef != first[idx].undef;
+	}
+	return n;
+}
+
+/*
+ * Ticks counted from the first read, not from the last tick: a tick that
+ * a migration delayed is not made up for.
+ */
+static void run_ticks(void)
+{
+	unsigned long half = counter_freq() / 2, next;
+	unsigned int idx, tick;
+
+	for (idx = 0; idx < NR_SLOTS; idx++)
+		first[idx] = read_id(idx);
+	next = read_counter() + half;
+	for (tick = 1; tick <= IDREGS_GUEST_TICKS; tick++) {
+		while (read_counter() < next)
+			;
+		next = read_counter() + half;
+		puts_raw("idregs-guest: tick ");
+		put_dec(tick);
+		uart_putc('/');
+		put_dec(IDREGS_GUEST_TICKS);
+		puts_raw(" changed=");
+		put_dec(slots_changed());
+		puts_raw("\n");
+	}
+	print_all();
+}
+#else
+static void run_ticks(void)
+{
+}
+#endif
+
+void main(void)
+{
+	uart_init();
+	asm volatile("msr csselr_el1, xzr\n\tisb" : : : "memory");
+	print_all();
+	run_ticks();
 	puts_raw("idregs-guest: done\n");
 	system_off();
 }

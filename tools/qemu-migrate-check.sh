@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Real migrations with a real QEMU: Debian's arm64 qemu-system-aarch64 runs
+# as the VMM inside emulated arm64 KVM hosts (tools/lib/qemu-host.sh, as
+# tools/qemu-check.sh runs it) and migrates a running guest from one host
+# to another through a file, as a VMM without a network does it:
+#
+#   source       QMP "migrate" to file:STATE while the guest ticks
+#                (tools/qemu-guest/, idregs-guest-migrate.elf), then quit;
+#                the state comes back to this machine on the console
+#   destination  the same command line with -incoming file:STATE, the file
+#                staged into the host's initramfs
+#
+# For two CPU models A and B (default -cpu max and -cpu neoverse-n1, the
+# newest cached kernel), each with QEMU's defaults (-cpu host):
+#   - A to A and B to B: the incoming QEMU loads the state, the guest goes on
+#     from the tick where the source stopped (no new start), reads the same
+#     ID registers at every tick and after the last, and powers off;
+#   - A to B and B to A: the incoming QEMU refuses the state, and what it
+#     names is an ID register `idreg compare` says blocks (SYSREG_
+#     properties, which could make both hosts give one view, are in no QEMU
+#     release: the positive case across kinds is idregs' own VMM's).
+# Four boots: A (profile, A's state), B (profile, B's state, A's state in),
+# A (A's and B's state in), B (B's state in).
+#
+#   tools/qemu-migrate-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]
+#
+# Prints one KTAP result per check and a closing "N passed, N failed" line.
+# Exit: 0 all passed, 1 a failure, 2 usage.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tools/lib/ktap.sh"
+CACHE=$("$TOP/scripts/deps.sh" --print-cache)
+. "$TOP/tools/emu/emu.sh"
+. "$TOP/tools/lib/qemu-host.sh"
+
+kernel=
+cpus=max,neoverse-n1
+keep=
+LINE="-accel kvm -M virt -cpu host"
+# The tick at which the source migrates (the guest says how many it has:
+# Makefile's QEMU_GUEST_TICKS).
+MIGRATE_AT=2
+
+usage() {
+	echo "usage: tools/qemu-migrate-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]"
+}
+
+die() { echo "qemu-migrate-check: error: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
+	--cpus) cpus=${2:?--cpus needs a value}; shift ;;
+	--keep) keep=${2:?--keep needs a value}; shift ;;
+	-h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+IFS=, read -r cpu_a cpu_b <<<"$cpus"
+[ -n "$cpu_a" ] && [ -n "$cpu_b" ] && [ "$cpu_a" != "$cpu_b" ] ||
+	{ echo "qemu-migrate-check: --cpus needs two different models" >&2; exit 2; }
+
+ktap_workdir work "$keep" idregs-qemu-migrate || exit 2
+
+ktap_begin
+[ -s "$CACHE/qemu-arm64/files" ] && [ -x "$CACHE/busybox-arm64/busybox" ] ||
+	"$TOP/scripts/deps.sh" --quiet || die "scripts/deps.sh failed"
+make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
+	cat "$work/build.log" >&2
+	echo "Bail out! building idreg and the guest failed"
+	exit 1
+}
+idreg="$TOP/build/idreg"
+kdir=$(emu_resolve_kernels "$kernel") || exit 1
+kdir=$(head -n 1 <<<"$kdir")
+echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$kdir") hosts"
+qemu_host_stage "$work" || die "staging the hosts' root failed"
+
+# The plan's functions: migrate_out NAME ARGS (the guest runs, is migrated
+# to /tmp/NAME.state at tick MIGRATE_AT; the state comes back gzip'd in
+# base64 as NAME.b64, QMP's answers as NAME.out) and migrate_in NAME FILE
+# ARGS (QEMU loads gzip'd state FILE and runs the guest on; its UART as
+# NAME.guest).
+plan_functions() {
+	cat <<PLAN
+migrate_out() {
+	local name=\$1 q i
+	shift
+	mkfifo /tmp/qmp.in
+	\$QEMU "\$@" -serial file:/tmp/\$name.guest -kernel /idregs-guest-migrate.elf \\
+		-qmp stdio </tmp/qmp.in &
+	q=\$!
+	exec 3>/tmp/qmp.in
+	printf '%s\n' "\$QMP_CAPS" >&3
+	i=0
+	until grep -q '^idregs-guest: tick $MIGRATE_AT/' /tmp/\$name.guest 2>/dev/null; do
+		i=\$((i + 1)); [ \$i -gt 300 ] && break; sleep 0.1
+	done
+	printf '%s\n' '{"execute": "migrate", "arguments": {"uri": "file:/tmp/'\$name'.state"}}' >&3
+	i=0
+	while [ \$i -lt 300 ]; do
+		printf '%s\n' '{"execute": "query-migrate"}' >&3
+		sleep 0.2
+		grep -q '"status": "\(completed\|failed\)"' /tmp/\$name.out 2>/dev/null && break
+		i=\$((i + 1))
+	done
+	printf '%s\n' "\$QMP_QUIT" >&3
+	wait \$q
+	exec 3>&-
+	rm -f /tmp/qmp.in
+	gzip -c /tmp/\$name.state | base64 >/tmp/\$name.b64
+	rm -f /tmp/\$name.state
+	grep -q '"status": "completed"' /tmp/\$name.out
+}
+migrate_in() {
+	local name=\$1 state=\$2
+	shift 2
+	gunzip -c "\$state" >/tmp/incoming.state || return 1
+	\$QEMU "\$@" -serial file:/tmp/\$name.guest -kernel /idregs-guest-migrate.elf \\
+		-incoming file:/tmp/incoming.state
+}
+PLAN
+}
+
+# boot NAME CPU: a host running $work/NAME/stage/plan.
+boot() {
+	qemu_host_boot "$work" "$kdir" "$1" "$2"
+	ktap_result $? "-cpu $2: the host boots ($1), runs its QEMUs and powers off"
+}
+
+# plan NAME LINE...: the plan of boot NAME.
+plan() {
+	local name=$1
+	shift
+	mkdir -p "$work/$name/stage"
+	{ plan_functions; printf '%s\n' "$@"; } >"$work/$name/stage/plan"
+}
+
+# stage_state BOOT FROM_BOOT RUN: the state RUN of FROM_BOOT, gzip'd, as
+# /RUN.gz of BOOT's initramfs.
+stage_state() {
+	base64 -d "$(qemu_host_file "$work" "$2" "$3" b64)" >"$work/$1/stage/$3.gz"
+}
+
+# transcript SRC DST: what the guest printed on the source, then on the
+# destination, is one run: its reads, ticks 1..N of N each once with no slot
+# changed, its reads again (on the destination), the same, and its end.
+# Prints what is wrong; true when nothing is.
+transcript() {
+	cat "$1" "$2" | awk '
+		/^idregs-guest: reading / { reads++; next }
+		/^S3_/ { if (reads == 1) first[n1++] = $0; else if (reads == 2) again[n2++] = $0; next }
+		/^idregs-guest: tick [0-9]+\/[0-9]+ changed=[0-9]+$/ {
+			split($0, w, "[ /]")
+			if (w[3] != last + 1) bad = bad "; tick " w[3] " after tick " last
+			if (w[5] != "changed=0") bad = bad "; tick " w[3] ": " w[5] " slots"
+			last = w[3]; ticks = w[4]; next
+		}
+		/^idregs-guest: done$/ { done = 1; next }
+		{ bad = bad "; unexpected line: " $0 }
+		END {
+			if (reads != 2) bad = bad "; " reads " times the reads began (2: a start, after the ticks)"
+			if (n1 != 192 || n2 != 192) bad = bad "; " n1 " and " n2 " slots read (192 each)"
+			for (i = 0; i < n1 && i < n2; i++)
+				if (first[i] != again[i]) bad = bad "; " first[i] " then " again[i]
+			if (last != ticks) bad = bad "; the last tick " last " (" ticks ")"
+			if (!done) bad = bad "; no end"
+			if (bad != "") { print substr(bad, 3); exit 1 }
+		}'
+}
+
+# ticked SRC DST: the migration happened while the guest ticked: the
+# source printed tick MIGRATE_AT, the destination at least one tick.
+ticked() {
+	grep -q "^idregs-guest: tick $MIGRATE_AT/" "$1" && grep -q '^idregs-guest: tick ' "$2"
+}
+
+# same_kind BOOT_OUT BOOT_IN RUN CPU: RUN migrated from BOOT_OUT to BOOT_IN.
+same_kind() {
+	local src dst why rc
+	src=$(qemu_host_file "$work" "$1" "out-$3" guest)
+	dst=$(qemu_host_file "$work" "$2" "in-$3" guest)
+	[ "$(qemu_host_rc "$work" "$1" "out-$3")" = 0 ]
+	rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$(qemu_host_file "$work" "$1" "out-$3" err)" 2>/dev/null | tail -n 5
+	ktap_result "$rc" "-cpu $4: QMP migrate to a file completes while the guest runs ($(qemu_host_secs "$work" "$1" "out-$3") s)"
+	[ "$(qemu_host_rc "$work" "$2" "in-$3")" = 0 ]
+	rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$(qemu_host_file "$work" "$2" "in-$3" err)" 2>/dev/null | tail -n 10
+	ktap_result "$rc" "-cpu $4 to -cpu $4: -incoming loads the state and the guest powers off ($(qemu_host_secs "$work" "$2" "in-$3") s)"
+	why=$(transcript "$src" "$dst") && ticked "$src" "$dst"
+	rc=$?
+	[ "$rc" = 0 ] || echo "# ${why:-the guest did not tick on both sides}"
+	ktap_result "$rc" "-cpu $4 to -cpu $4: the guest goes on where it stopped and reads the same ID registers"
+}
+
+plan 1-a "run profile idreg dump" "run out-a migrate_out out-a $LINE"
+boot 1-a "$cpu_a"
+plan 2-b "run profile idreg dump" "run out-b migrate_out out-b $LINE" \
+	"run in-a migrate_in in-a /out-a.gz $LINE"
+stage_state 2-b 1-a out-a
+boot 2-b "$cpu_b"
+plan 3-a "run in-a migrate_in in-a /out-a.gz $LINE" "run in-b migrate_in in-b /out-b.gz $LINE"
+stage_state 3-a 1-a out-a
+stage_state 3-a 2-b out-b
+boot 3-a "$cpu_a"
+plan 4-b "run in-b migrate_in in-b /out-b.gz $LINE"
+stage_state 4-b 2-b out-b
+boot 4-b "$cpu_b"
+
+same_kind 1-a 3-a a "$cpu_a"
+same_kind 2-b 4-b b "$cpu_b"
+ktap_finish "real QEMU migrations between -cpu $cpu_a and -cpu $cpu_b ($SECONDS s)"
