@@ -227,7 +227,8 @@ style: deps
 # one's output whole once it is done).  The matrix comes last so that its
 # "N passed, N failed" line closes the output.  Beside them, check-qemu runs
 # Debian's arm64 qemu-system-aarch64 as the VMM inside a -cpu max and a
-# -cpu neoverse-n1 host (tools/qemu-check.sh, docs/qemu.md).
+# -cpu neoverse-n1 host (tools/qemu-check.sh, docs/qemu.md), and migrates
+# a running guest between them through a file (tools/qemu-migrate-check.sh).
 MIGRATION_CPUS	?= max,neoverse-n1
 # Real migrations with idregs' own VMM (tools/vm-migrate-check.sh,
 # docs/migration.md): max and neoverse-n1 (the baseline's blocking
@@ -265,6 +266,7 @@ check-one-at-a-time:
 
 check-qemu:
 	tools/qemu-check.sh --cpus $(MIGRATION_CPUS)
+	tools/qemu-migrate-check.sh --cpus $(MIGRATION_CPUS)
 
 # Every extra kernel make deps fetched (kernels/extra/: the series between
 # the oldest and newest source read, the 16K-page build of the newest) on

@@ -14,7 +14,7 @@
 #     NEG_CONFIG, the baseline's features), A to B and B to A: the restore
 #     succeeds exactly when `idreg compare` says the destination can run
 #     the source's model, and every ID register it refuses is one compare
-#     names (compare's text today: the register's name as a word);
+#     names (`idreg compare --json`: the registers of its problems);
 #   - two vCPU configurations on host A: a pmu VM restored as a pmu VM
 #     goes on; restored into a VM without PMU it is refused on the PMU's
 #     ID registers (PMUVer) and the PMU registers the new vCPU lacks.
@@ -85,6 +85,7 @@ make -s -C "$TOP" idreg >"$work/build.log" 2>&1 || {
 	exit 1
 }
 idreg="$TOP/build/idreg"
+answer="$TOP/tools/lib/idreg_answer.py"
 kdir=$(emu_resolve_kernels "$kernel") || exit 1
 kdir=$(head -n 1 <<<"$kdir")
 echo "# kernel $(emu_release "$kdir"), vCPU configuration without the baseline: $NEG_CONFIG"
@@ -242,20 +243,19 @@ check_saved() {
 # restored exactly when compare says it can run; every ID register compare
 # names is refused, and every one refused is named by compare or is a
 # blocking register of the baseline (a field not writable on the source is
-# not in the source's model: compare cannot name it).  compare is read as
-# text today (a SYSREG_<REG>_<FIELD> property of the register; --json when
-# it has it).  Firmware registers are beyond compare: KNOWN_REFUSALS.
+# not in the source's model: compare cannot name it).  compare and baseline
+# are read from their --json answers (tools/lib/idreg_answer.py).  Firmware
+# registers are beyond compare: KNOWN_REFUSALS.
 check_against_compare() {
 	local boot=$1 name=$2 model=$3 profile=$4 what=$5 known=${6:-} s cmp crc named refused r bad= also
 	s=$work/$boot.$name.summary
 	cmp=$work/$boot.$name.compare
 	summary "$(out "$boot" "$name")" >"$s"
-	"$idreg" compare "$model" "$profile" >"$cmp" 2>&1
+	"$idreg" compare --json "$model" "$profile" >"$cmp" 2>"$cmp.err"
 	crc=$?
 	sed 's/^/# restore: /' "$s"
-	grep -v '^note: ' "$cmp" | cut -c 1-160 | sed 's/^/# compare: /' | tail -n 25
-	named=$(sorted_words "$(grep -v '^note: ' "$cmp" | grep -o 'SYSREG_[A-Z0-9_]*_EL[0-3]_' |
-		sed 's/^SYSREG_//; s/_$//')")
+	"$answer" messages "$cmp" problems | cut -c 1-160 | sed 's/^# /# compare: /' | tail -n 25
+	named=$(sorted_words "$("$answer" registers "$cmp" problems)")
 	refused=$(sorted_words "$(field refused_id "$s")")
 	echo "# ID registers compare names: ${named:-none}"
 	echo "# ID registers KVM refused:   ${refused:-none}"
@@ -325,8 +325,8 @@ rc=$?
 grep -v '^note: ' "$(out 2-b model.json).err" | sed 's/^/# /'
 ktap_result "$rc" "idreg baseline of -cpu $cpu_a and -cpu $cpu_b"
 # The registers of the fields the baseline cannot make agree.
-blocking_regs=$(sorted_words "$(sed -n 's/^blocking: SYSREG_\([A-Z0-9_]*_EL[0-3]\)_.*/\1/p' \
-	"$(out 2-b model.json).err")")
+"$idreg" baseline --json "$(out 1-a a.json)" "$(out 2-b b.json)" >"$work/baseline.json" 2>/dev/null
+blocking_regs=$(sorted_words "$("$answer" registers "$work/baseline.json" blocking)")
 echo "# the baseline's blocking registers: ${blocking_regs:-none}"
 "$idreg" baseline "$(out 1-a a-neg.json)" >"$work/a-own.model.json" 2>/dev/null
 "$idreg" baseline "$(out 2-b b-neg.json)" >"$work/b-own.model.json" 2>/dev/null

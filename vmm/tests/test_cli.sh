@@ -222,6 +222,14 @@ expect_json 1 "not d['accepted'] and any(p.get('feature') == 'sve' for p in d['p
 	"compare --json: neoverse-n1 refuses sve, the problem names the feature" -- compare --json "$pmusve" "$n1qh"
 expect_json 0 "d['accepted'] and d['properties'] == 1" "compare --json: max runs it" \
 	-- compare --json "$pmusve" "$maxqh"
+# migrate: QEMU's cpreg list from one host into the other's KVM (the sets
+# QEMU 11.1 names on 7.3.4, docs/qemu.md); a host into itself is fine.
+expect_json 1 "not d['accepted'] and sorted({m['register'] for m in d['problems']}) == ['ID_AA64ISAR1_EL1', 'ID_AA64MMFR0_EL1', 'ID_AA64MMFR2_EL1', 'ID_AA64PFR0_EL1', 'ID_MMFR0_EL1', 'MIDR_EL1'] and {m.get('feature') for m in d['notes']} == {'sve', 'pauth'}" \
+	"migrate --json: neoverse-n1's guest into max: refused on the registers QEMU names" \
+	-- migrate --json "$n1qh" "$maxqh"
+expect_json 0 "d['format'] == 'idregs-migrate-1' and d['accepted'] and not d['problems']" \
+	"migrate --json: max into max" -- migrate --json "$maxqh" "$maxqh"
+expect 1 'MIDR_EL1: .* refused on' "migrate: the refusal names the register" -- migrate "$n1qh" "$maxqh"
 expect_json 1 "not d['migratable'] and 'SYSREG_ID_AA64MMFR2_EL1_EVT' in [m.get('property') for m in d['blocking']] and
 	any(m.get('register') == 'MIDR_EL1' and m['bits'] == '0xffffffffffffffff' for m in d['blocking'])" \
 	"baseline --json: blocking fields and registers, with their bits" -- baseline --json "$maxqh" "$n1qh"
