@@ -938,9 +938,15 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 	int r = idreg_vm_open(&vm, cfg, 0);
 
 	if (r == IDREG_VM_UNAVAILABLE) {
-		ksft_print_msg("vcpu %s: skipped; %s\n", cfg->name, vm.last_error);
+		idreg_test_record("config", "name=%s offered=0 reason=%s", cfg->name, vm.last_error);
 		skip_config(cfg, vm.last_error);
 		return;
+	}
+	if (!r) {
+		char features[64];
+
+		idreg_vcpu_features_describe(vm.features, features, sizeof(features));
+		idreg_test_record("config", "name=%s offered=1 features=%s", cfg->name, features);
 	}
 	if (r || idreg_vcpu_add(&vm) ||
 	    idreg_get_slot(&vm, 0, CTR_SLOT, &st.host_ctr) ||
