@@ -376,8 +376,11 @@ static bool is_counter(uint64_t id)
 	       id == ARM64_SYS_REG(3, 3, 14, 0, 5) || id == ARM64_SYS_REG(3, 3, 14, 0, 6);
 }
 
-/* One register's save and restore: NULL, or which step failed (*@r its errno). */
-static const char *round_trip_one(int vcpu_fd, uint64_t id, int *r)
+/*
+ * One register's save and restore: NULL, or which step failed (*@r its
+ * errno; @was and @now the first 64 bits read before and after).
+ */
+static const char *round_trip_one(int vcpu_fd, uint64_t id, int *r, uint64_t *was, uint64_t *now)
 {
 	static uint8_t val[MAX_REG_BYTES], back[MAX_REG_BYTES];
 	size_t size = 1UL << ((id & KVM_REG_SIZE_MASK) >> KVM_REG_SIZE_SHIFT);
@@ -386,6 +389,8 @@ static const char *round_trip_one(int vcpu_fd, uint64_t id, int *r)
 	*r = 0;
 	if (size > MAX_REG_BYTES)
 		return "size beyond 2048 bits";
+	memset(val, 0, sizeof(val));
+	memset(back, 0, sizeof(back));
 	*r = one_reg(vcpu_fd, KVM_GET_ONE_REG, id, val);
 	if (*r)
 		return "GET";
@@ -395,7 +400,9 @@ static const char *round_trip_one(int vcpu_fd, uint64_t id, int *r)
 	*r = one_reg(vcpu_fd, KVM_GET_ONE_REG, id, back);
 	if (*r)
 		return "GET after SET";
-	if (is_counter(id) ? *(uint64_t *)back < *(uint64_t *)val : memcmp(back, val, size) != 0)
+	memcpy(was, val, sizeof(*was));
+	memcpy(now, back, sizeof(*now));
+	if (is_counter(id) ? *now < *was : memcmp(back, val, size) != 0)
 		return "value changed by the write back";
 	return NULL;
 }
@@ -420,15 +427,19 @@ static void check_round_trip(const struct idreg_vcpu_config *cfg, int vcpu_fd,
 		return;
 	}
 	for (i = 0; i < l->n; i++) {
-		const char *what = round_trip_one(vcpu_fd, l->ids[i], &r);
+		uint64_t was = 0, now = 0;
+		const char *what = round_trip_one(vcpu_fd, l->ids[i], &r, &was, &now);
 
 		done++;
 		if (!what)
 			continue;
-		if (bad++ < 4)
+		if (bad++ < 4 && r)
 			idreg_append(detail, sizeof(detail), "; 0x%016llx: %s: %d (%s)",
-				     (unsigned long long)l->ids[i], what, r,
-				     r ? strerror(-r) : "no error");
+				     (unsigned long long)l->ids[i], what, r, strerror(-r));
+		else if (bad <= 4)
+			idreg_append(detail, sizeof(detail), "; 0x%016llx: %s: 0x%llx written back, reads 0x%llx",
+				     (unsigned long long)l->ids[i], what, (unsigned long long)was,
+				     (unsigned long long)now);
 	}
 	ksft_test_result(!bad && done == l->n,
 			 "%s: %u of %u listed registers read, take back their own value and read it again (SVE_VLS: EPERM once finalized); %u failed%s\n",
