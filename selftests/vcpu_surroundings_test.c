@@ -359,9 +359,13 @@ static void check_list_id_slots(const struct idreg_vcpu_config *cfg, struct idre
 		return;
 	}
 	ksft_test_result(!bad && nr_listed,
-			 "%s: %u ID slots listed, held to %s's sys_reg_descs[] (%u slots it leaves open); %u differ%s\n",
+			 "%s: %u ID slots listed, held to %s's sys_reg_descs[]%s (%u slots they leave open); %u differ%s\n",
 			 name_of(name, sizeof(name), cfg, "reg_list.id_slots"), nr_listed,
-			 series->series, either, bad, detail);
+			 series->series,
+			 series->version == kernel_version ? "" :
+			 series == &idreg_reglist_series[0] ? " (the newest series read)" :
+			 " and the next series read (this kernel is between them)",
+			 either, bad, detail);
 }
 
 /* Counters move between the read and the read back: only not backwards. */
