@@ -168,6 +168,10 @@ check "verdict_kind: a declared mask result is source" source \
 	"$(verdict_kind writable_masks_test "not ok 3 ID_AA64MMFR1_EL1: mask 0xf: writable but not declared: VH (11:8) (7.3)")"
 check "verdict_kind: a defaults result is behaviour" behaviour \
 	"$(verdict_kind defaults_test "not ok 3 CLIDR_EL1.defaults@mte: 0x0 Ttype1 = 0, the VM has MTE")"
+check "verdict_kind: the register list against sys_reg_descs[] is source" source \
+	"$(verdict_kind vcpu_surroundings_test "not ok 4 reg_list.id_slots@pmu: 61 ID slots listed, held to 7.3's sys_reg_descs[] (0 slots they leave open); 1 differ from it, 0 where GET_ONE_REG disagrees with the list; S3_0_0_3_3 missing, but arch/arm64/kvm/sys_regs.c:3367")"
+check "verdict_kind: a listed slot GET_ONE_REG cannot read is behaviour" behaviour \
+	"$(verdict_kind vcpu_surroundings_test "not ok 4 reg_list.id_slots: 61 ID slots listed, held to 7.3's sys_reg_descs[] (0 slots they leave open); 1 differ from it, 1 where GET_ONE_REG disagrees with the list; S3_0_0_3_3 not listed but GET_ONE_REG reads it")"
 check "verdict_kind: a sanitised-looking name in another test is behaviour" behaviour \
 	"$(verdict_kind guest_view_test "not ok 3 ID_AA64PFR0_EL1.sanitised: 0x1")"
 
