@@ -35,50 +35,21 @@ CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/qemu-host.sh"
 
-kernel=
-cpus=max,neoverse-n1
-keep=
 LINE="-accel kvm -M virt -cpu host"
 # The tick at which the source migrates (the guest says how many it has:
 # Makefile's QEMU_GUEST_TICKS).
 MIGRATE_AT=2
 
-usage() {
-	echo "usage: tools/qemu-migrate-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]"
-}
-
-die() { echo "qemu-migrate-check: error: $*" >&2; exit 1; }
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
-	--cpus) cpus=${2:?--cpus needs a value}; shift ;;
-	--keep) keep=${2:?--keep needs a value}; shift ;;
-	-h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) usage >&2; exit 2 ;;
-	esac
-	shift
-done
-IFS=, read -r cpu_a cpu_b <<<"$cpus"
-[ -n "$cpu_a" ] && [ -n "$cpu_b" ] && [ "$cpu_a" != "$cpu_b" ] ||
-	{ echo "qemu-migrate-check: --cpus needs two different models" >&2; exit 2; }
-
+qemu_host_args qemu-migrate-check 2,28p "$@"
+cpu_a=$QEMU_HOST_CPU_A cpu_b=$QEMU_HOST_CPU_B keep=$QEMU_HOST_KEEP
 ktap_workdir work "$keep" idregs-qemu-migrate || exit 2
 
 ktap_begin
-[ -s "$CACHE/qemu-arm64/files" ] && [ -x "$CACHE/busybox-arm64/busybox" ] ||
-	"$TOP/scripts/deps.sh" --quiet || die "scripts/deps.sh failed"
-make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
-	cat "$work/build.log" >&2
-	echo "Bail out! building idreg and the guest failed"
-	exit 1
-}
+qemu_host_setup "$work"
+kdir=$QEMU_HOST_KDIR
 idreg="$TOP/build/idreg"
 answer="$TOP/tools/lib/idreg_answer.py"
-kdir=$(emu_resolve_kernels "$kernel") || exit 1
-kdir=$(head -n 1 <<<"$kdir")
-echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$kdir") hosts"
-qemu_host_stage "$work" || die "staging the hosts' root failed"
+qemu_host_stage "$work" || { echo "Bail out! staging the hosts' root failed"; exit 1; }
 
 # The plan's functions: migrate_out NAME ARGS (the guest runs, is migrated
 # to /tmp/NAME.state at tick MIGRATE_AT; the state comes back gzip'd in
