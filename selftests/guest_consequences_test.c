@@ -518,6 +518,7 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 		check_kvm_gates, check_pmu_counters, check_sve_vl,
 	};
 	struct idreg_vm vm;
+	char features[64];
 	unsigned int i;
 	int r = idreg_vm_open(&vm, cfg, 0);
 
@@ -528,7 +529,8 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 	}
 	if (r)
 		ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm.last_error);
-	idreg_test_record("config", "name=%s offered=1", cfg->name);
+	idreg_vcpu_features_describe(vm.features, features, sizeof(features));
+	idreg_test_record("config", "name=%s offered=1 features=%s", cfg->name, features);
 	if (vm.features & IDREG_VCPU_AARCH32) {
 		idreg_vm_destroy(&vm);
 		skip_config(cfg, "an AArch32 EL1 vCPU runs no AArch64 program (aarch32.after_run runs it)");
