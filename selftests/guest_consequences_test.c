@@ -21,8 +21,12 @@
  *                  vCPU's lengths (KVM_REG_ARM64_SVE_VLS) with ZCR_EL1.LEN
  *                  at its top, 128 bits with LEN 0.
  *
- * And once, aarch32.after_run: an AArch32 EL1 vCPU's AArch64 ID registers
- * after its first run (issue 27's AArch32 question).
+ * And once, on the default vCPU, debug.wrps: after userspace lowers
+ * ID_AA64DFR0_EL1.WRPs to one watchpoint, the architecture makes the
+ * second watchpoint's registers UNDEFINED (6.12 and 7.3 let the guest use
+ * them: a finding, docs/findings.md#debug-wrps-not-enforced); and
+ * aarch32.after_run: an AArch32 EL1 vCPU's AArch64 ID registers after its
+ * first run (issue 27's AArch32 question).
  *
  * Mutants 120-125 (tools/mutate/mutants/) were written first, as the KVM
  * mistakes these checks are for.
@@ -65,6 +69,11 @@
 #define ZCR_LEN_MAX		0xf
 
 static char kernel_release[128];
+
+/* ID_AA64DFR0_EL1.WRPs (23:20): watchpoints - 1. */
+#define DFR0_SLOT		idreg_slot_index(3, 0, 0, 5, 0)
+#define DFR0_WRPS_SHIFT		20
+#define DFR0_WRPS_MASK		(0xfULL << DFR0_WRPS_SHIFT)
 
 /* mrs x0 of the system register S3_<op1>_C<crn>_C<crm>_<op2> */
 static uint32_t insn_mrs(unsigned int op1, unsigned int crn, unsigned int crm,
@@ -401,6 +410,75 @@ static void check_sve_vl(const struct idreg_vcpu_config *cfg, struct idreg_vm *v
 			  (unsigned long long)(res.trapped[1] ? res.esr[1] : res.value[1]));
 }
 
+/* ---- debug.wrps ----------------------------------------------------- */
+
+/* mrs x0, DBGWCR<n>_EL1: S2_0_C0_C<n>_7 (op0 2) */
+static uint32_t insn_mrs_dbgwcr(unsigned int n)
+{
+	return 0xd5300000U | n << 8 | 7U << 5;
+}
+
+/*
+ * debug.wrps: ID_AA64DFR0_EL1.WRPs is writable (sys_regs.c's ID_FILTERED
+ * mask; BRPs is not, for the context-aware breakpoints' sake) and lower
+ * is safe.  With WRPs 0 the vCPU has one watchpoint, and the architecture
+ * makes DBGWCR<n>_EL1 for n >= 1 UNDEFINED; DBGWCR0_EL1 works.  KVM traps
+ * the debug registers until the guest owns them (debug.c:
+ * kvm_arm_setup_mdcr_el2(), MDCR_EL2.TDA), so it could give the UNDEF at
+ * the first access (sys_regs.c:trap_dbg_wb_reg()).
+ */
+static void check_debug_wrps(void)
+{
+	static struct idreg_guest_result res;
+	static uint64_t mask[IDREG_NR_SLOTS];
+	char detail[DETAIL_LEN] = "";
+	const char *name = "debug.wrps";
+	uint64_t dfr0 = 0, lowered;
+	struct idreg_guest g;
+	struct idreg_vm vm;
+	int r;
+
+	if (idreg_vm_open(&vm, NULL, 0) || idreg_get_writable_masks(&vm, mask) ||
+	    idreg_get_slot(&vm, 0, DFR0_SLOT, &dfr0))
+		ksft_exit_fail_msg("%s: %s\n", name, vm.last_error);
+	if (!(dfr0 & DFR0_WRPS_MASK) || (mask[DFR0_SLOT] & DFR0_WRPS_MASK) != DFR0_WRPS_MASK) {
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: ID_AA64DFR0_EL1 0x%016llx, mask 0x%016llx: WRPs is 0 or not writable\n",
+				  name, (unsigned long long)dfr0, (unsigned long long)mask[DFR0_SLOT]);
+		idreg_vm_destroy(&vm);
+		return;
+	}
+	lowered = dfr0 & ~DFR0_WRPS_MASK;
+	r = idreg_set_slot(&vm, 0, DFR0_SLOT, lowered) ?: idreg_guest_init(&g, &vm);
+	if (!r) {
+		idreg_guest_reset_program(&g);
+		r = emit_step(&g, insn_mrs_dbgwcr(0)) ?: emit_step(&g, insn_mrs_dbgwcr(1)) ?:
+		    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, &res);
+		idreg_guest_free(&g);
+	}
+	if (!r && res.nr_steps != 2)
+		r = idreg_vm_fail(&vm, EPROTO, "the debug guest reported %u values for 2 steps",
+				  res.nr_steps);
+	if (r) {
+		idreg_test_result(idreg_result_kind_of_run(r), false, "%s: WRPs %llu -> 0: %s\n",
+				  name, (unsigned long long)(dfr0 >> DFR0_WRPS_SHIFT & 0xf),
+				  vm.last_error);
+		idreg_vm_destroy(&vm);
+		return;
+	}
+	snprintf(detail, sizeof(detail), "WRPs %llu written as 0 (one watchpoint): MRS DBGWCR0_EL1 %s, MRS DBGWCR1_EL1 %s (want an UNDEF, EC 0)",
+		 (unsigned long long)(dfr0 >> DFR0_WRPS_SHIFT & 0xf),
+		 res.trapped[0] ? "took an exception" : "ran",
+		 res.trapped[1] ? "took an exception" : "ran");
+	if (res.trapped[0])
+		ksft_print_msg("%s: DBGWCR0_EL1: ESR 0x%llx\n", name, (unsigned long long)res.esr[0]);
+	if (res.trapped[1])
+		ksft_print_msg("%s: DBGWCR1_EL1: ESR 0x%llx\n", name, (unsigned long long)res.esr[1]);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR,
+			  !res.trapped[0] && res.trapped[1] && !idreg_esr_ec(res.esr[1]),
+			  "%s: %s\n", name, detail);
+	idreg_vm_destroy(&vm);
+}
+
 /* ---- aarch32.after_run ----------------------------------------------- */
 
 /*
@@ -547,18 +625,14 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 int main(int argc, char **argv)
 {
 	const struct idreg_vcpu_config *cfgs[IDREG_TEST_MAX_CONFIGS];
-	const char *why;
 	unsigned int i, n;
 
-	ksft_print_header();
-	why = idreg_kvm_unavailable();
-	if (why)
-		ksft_exit_skip("%s\n", why);
-	idreg_kernel_release(kernel_release, sizeof(kernel_release));
+	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), NULL, NULL);
 	n = idreg_test_configs(argc, argv, cfgs);
-	ksft_set_plan(n * NR_CONFIG_RESULTS + 1);
+	ksft_set_plan(n * NR_CONFIG_RESULTS + 2);
 	for (i = 0; i < n; i++)
 		run_config(cfgs[i]);
+	check_debug_wrps();
 	check_aarch32_after_run(idreg_vcpu_config_by_name("aarch32-el1"));
 	ksft_finished();
 }
