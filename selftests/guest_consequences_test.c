@@ -13,6 +13,7 @@
  *                  hidden and usable where not: SME always (RDSVL), MTE's
  *                  tag registers without KVM_CAP_ARM_MTE (MRS GCR_EL1),
  *                  the PMU without KVM_ARM_VCPU_PMU_V3 (MRS PMCR_EL0);
+ *                  and the ID fields must say what the guest got;
  *   pmu.counters   after userspace lowers PMCR_EL0.N, the guest reads the
  *                  lowered N, its counter N-1 and the cycle counter work
  *                  and counter N is UNDEFINED (KVM emulates every counter
@@ -152,13 +153,34 @@ static const struct gate gates[] = {
 	{ "PMU", "pmu_visibility(): the vCPU feature KVM_ARM_VCPU_PMU_V3" },
 };
 
-/* One gate's verdict into @detail: true when the guest did as predicted. */
-static bool judge_gate(const struct gate *gt, unsigned int idx, const struct idreg_vm *vm,
+/*
+ * Do @vm's ID registers (vCPU 0, GET_ONE_REG) say @p's feature is there?
+ * The registers a guest reads (guest_view_test checks they are the same).
+ */
+static bool fields_say(struct idreg_vm *vm, const struct idreg_probe *p)
+{
+	static uint64_t vals[IDREG_NR_SLOTS];
+	unsigned int i;
+	int slot;
+
+	for (i = 0; i < p->nr_fields; i++)
+		if (idreg_probe_field(p, i, &slot) && idreg_get_slot(vm, 0, slot, &vals[slot]))
+			ksft_exit_fail_msg("%s: %s\n", p->name, vm->last_error);
+	return idreg_probe_implemented(p, vals);
+}
+
+/*
+ * One gate's verdict into @detail: true when the guest did as predicted,
+ * and the ID fields say what the guest got (a feature that UNDEFs must
+ * read absent, one that runs present).
+ */
+static bool judge_gate(const struct gate *gt, unsigned int idx, struct idreg_vm *vm,
 		       const struct idreg_probe_result *pr, char *detail, size_t size)
 {
 	bool hidden = gate_hidden(gt->probe, vm);
 	bool undef = pr->trapped[idx] && !idreg_esr_ec(pr->esr[idx]);
-	bool ok = hidden ? undef : !pr->trapped[idx];
+	bool said = fields_say(vm, &idreg_probes[idx]);
+	bool ok = (hidden ? undef : !pr->trapped[idx]) && said == !hidden;
 
 	idreg_append(detail, size, "; %s %s (%s): %s", gt->probe, hidden ? "hidden" : "there",
 		     gt->rule, idreg_probes[idx].use);
@@ -167,7 +189,9 @@ static bool judge_gate(const struct gate *gt, unsigned int idx, const struct idr
 	else
 		idreg_append(detail, size, " took ESR 0x%llx (EC 0x%x)%s",
 			     (unsigned long long)pr->esr[idx], idreg_esr_ec(pr->esr[idx]),
-			     ok ? "" : hidden ? ", want an UNDEF (EC 0)" : ", want it to run");
+			     hidden == undef ? "" : hidden ? ", want an UNDEF (EC 0)" : ", want it to run");
+	if (said == hidden)
+		idreg_append(detail, size, ", but its ID fields say %s", said ? "there" : "absent");
 	return ok;
 }
 
