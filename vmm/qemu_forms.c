@@ -112,13 +112,14 @@ static void add_arg(struct text *t, const char *value)
  */
 static void split_line(char *line, char **items, char **machine)
 {
-	char *m = strstr(line, " -M virt,"), *c = strchr(line + strlen("-cpu "), ',');
+	char *m = strstr(line, " -M virt,"), *c;
 
 	*machine = "";
 	if (m) {
 		*m = '\0';
 		*machine = m + strlen(" -M virt,");
 	}
+	c = strchr(line + strlen("-cpu "), ',');
 	*items = "";
 	if (c) {
 		*c = '\0';
