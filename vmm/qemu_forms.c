@@ -326,11 +326,23 @@ static bool untyped_machine(const char *v)
 	return eq && (!comma || eq < comma);
 }
 
+/* @w's word @i with @tail appended; -1 on ENOMEM. */
+static int append(struct words *w, int i, const char *tail)
+{
+	size_t n = strlen(w->v[i]);
+	char *s = realloc(w->v[i], n + strlen(tail) + 1);
+
+	if (!s)
+		return -1;
+	memcpy(s + n, tail, strlen(tail) + 1);
+	w->v[i] = s;
+	return 0;
+}
+
 /* argv with the -global items joined to -cpu's, into @w. */
 static int gather(struct words *w, int argc, char *const *argv, char *err)
 {
 	struct text globals = { 0 };
-	char buf[512];
 	int i, cpu = -1, r = 0;
 
 	add(&globals, "%s", "");
@@ -342,8 +354,7 @@ static int gather(struct words *w, int argc, char *const *argv, char *err)
 			r = add_global(&globals, v, err);
 			i++;
 		} else if ((!strcmp(a, "-M") || !strcmp(a, "-machine")) && v && untyped_machine(v)) {
-			snprintf(buf, sizeof(buf), "virt,%s", v);
-			r = push(w, "-M") || push(w, buf);
+			r = push(w, "-M") || push(w, "virt,") || append(w, w->n - 1, v);
 			i++;
 		} else if (!strcmp(a, "-global")) {
 			r = form_err(err, "-global: needs an argument");
@@ -354,15 +365,11 @@ static int gather(struct words *w, int argc, char *const *argv, char *err)
 		}
 	}
 	if (!r && globals.s && globals.n) {
-		if (cpu < 0)
+		if (cpu < 0) {
 			r = push(w, "-cpu") || push(w, "host");
-		snprintf(buf, sizeof(buf), "%s", w->v[cpu < 0 ? w->n - 1 : cpu]);
-		free(w->v[cpu < 0 ? w->n - 1 : cpu]);
-		w->v[cpu < 0 ? w->n - 1 : cpu] = malloc(strlen(buf) + globals.n + 1);
-		if (w->v[cpu < 0 ? w->n - 1 : cpu])
-			sprintf(w->v[cpu < 0 ? w->n - 1 : cpu], "%s%s", buf, globals.s);
-		else
-			r = -1;
+			cpu = w->n - 1;
+		}
+		r = r || append(w, cpu, globals.s);
 	}
 	if (r > 0 || (r && !*err))
 		r = form_err(err, "out of memory reading the command line");

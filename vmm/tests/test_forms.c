@@ -88,6 +88,26 @@ static int model_json(struct idreg_model *m, const char *json)
 	return 0;
 }
 
+/* A -global joins a -cpu line of any length (the baseline's: 8.7 kB). */
+static void long_line_and_global(const struct idreg_model *m)
+{
+	char *line = idreg_model_qemu_args(m), *text, err[IDREG_ERR_LEN] = "";
+	const char *g = " -global host-arm-cpu.kvm-steal-time=off";
+	struct idreg_model back;
+	int r;
+
+	text = malloc(strlen(line) + strlen(g) + 1);
+	sprintf(text, "%s%s", line, g);
+	r = idreg_model_from_qemu_text(&back, text, err);
+	UNIT_OK(strlen(line) > 4096 && !r && back.nr == m->nr && back.q.steal_time == 0,
+		"a -global after the baseline's whole -cpu line joins it");
+	if (r)
+		printf("#   %s\n", err);
+	idreg_model_free(&back);
+	free(text);
+	free(line);
+}
+
 static void test_baselines(void)
 {
 	struct idreg_profile *p = calloc(4, sizeof(*p));
@@ -114,6 +134,7 @@ static void test_baselines(void)
 	UNIT_EQ_STR(m.meta.created, "2026-11-30T00:53:20Z", "created: UTC, ISO 8601");
 	UNIT_OK(m.nr > 200, "the baseline of the qemu-virt profiles has its properties");
 	round_trip("baseline of max and neoverse-n1 (qemu-host, -M virt)", &m, &m);
+	long_line_and_global(&m);
 	idreg_set_names(IDREG_NAMES_KERNEL);
 	round_trip("the same in the kernel's names (CLIDR_EL1 Ttypen, BIGEND)", &m, &m);
 	idreg_set_names(IDREG_NAMES_ARM);
