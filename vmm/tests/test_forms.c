@@ -172,6 +172,14 @@ static void test_options(void)
 			continue;
 		}
 		round_trip(desc, &m, &m);
+		if (i == 0) {
+			char *json = idreg_model_to_json(&m);
+
+			UNIT_OK(!m.meta.name[0] && json && !strstr(json, "format") &&
+				!strstr(json, "created"),
+				"a model without a name loads and prints as before: no format, name, date");
+			free(json);
+		}
 		idreg_model_free(&m);
 	}
 }
