@@ -326,15 +326,16 @@ static bool untyped_machine(const char *v)
 	return eq && (!comma || eq < comma);
 }
 
-/* @w's word @i with @tail appended; -1 on ENOMEM. */
-static int append(struct words *w, int i, const char *tail)
+/* @w's word @i with @text inserted at byte @at; -1 on ENOMEM. */
+static int insert(struct words *w, int i, size_t at, const char *text)
 {
-	size_t n = strlen(w->v[i]);
-	char *s = realloc(w->v[i], n + strlen(tail) + 1);
+	size_t n = strlen(w->v[i]), t = strlen(text);
+	char *s = realloc(w->v[i], n + t + 1);
 
 	if (!s)
 		return -1;
-	memcpy(s + n, tail, strlen(tail) + 1);
+	memmove(s + at + t, s + at, n - at + 1);
+	memcpy(s + at, text, t);
 	w->v[i] = s;
 	return 0;
 }
@@ -354,7 +355,7 @@ static int gather(struct words *w, int argc, char *const *argv, char *err)
 			r = add_global(&globals, v, err);
 			i++;
 		} else if ((!strcmp(a, "-M") || !strcmp(a, "-machine")) && v && untyped_machine(v)) {
-			r = push(w, "-M") || push(w, "virt,") || append(w, w->n - 1, v);
+			r = push(w, "-M") || push(w, "virt,") || insert(w, w->n - 1, 5, v);
 			i++;
 		} else if (!strcmp(a, "-global")) {
 			r = form_err(err, "-global: needs an argument");
@@ -364,12 +365,16 @@ static int gather(struct words *w, int argc, char *const *argv, char *err)
 			r = push(w, argv[i]);
 		}
 	}
+	/*
+	 * Before the -cpu items: QEMU registers -cpu's items as globals after
+	 * every -global, so for one property the -cpu item is applied last.
+	 */
 	if (!r && globals.s && globals.n) {
 		if (cpu < 0) {
 			r = push(w, "-cpu") || push(w, "host");
 			cpu = w->n - 1;
 		}
-		r = r || append(w, cpu, globals.s);
+		r = r || insert(w, cpu, strcspn(w->v[cpu], ","), globals.s);
 	}
 	if (r > 0 || (r && !*err))
 		r = form_err(err, "out of memory reading the command line");

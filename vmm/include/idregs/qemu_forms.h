@@ -32,7 +32,9 @@ char *idreg_model_qemu_form(const struct idreg_model *m, enum idreg_qemu_form fo
 /*
  * A QEMU command line as idreg_model_from_qemu_args() reads it, with
  * "-global host-arm-cpu.PROP=VALUE" (or driver=host-arm-cpu,property=,
- * value=) as an item of -cpu host (globals of other types are skipped) and
+ * value=) as an item of -cpu host, before its own items (QEMU registers
+ * -cpu's items as globals after every -global: for one property the -cpu
+ * item is applied last; globals of other types are skipped) and
  * "-machine OPTS" without a type as -M virt,OPTS.  0, or -1 with @err.
  */
 int idreg_model_from_qemu_cmdline(struct idreg_model *m, int argc, char *const *argv,
