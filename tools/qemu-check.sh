@@ -12,7 +12,9 @@
 #      profile's options (`idreg qmp-check`);
 #   3. the guest reads exactly what `idreg explain` predicts (`idreg
 #      guest-check`, a difference names the field) for -cpu host as QEMU
-#      defaults it, for -cpu host,pmu=off,sve=off,pauth=off, and for the line
+#      defaults it, for -cpu host,pmu=off,sve=off,pauth=off, for the same
+#      options as -global host-arm-cpu.* lines (`idreg qemu-args --form
+#      global` of the all-off model), and for the line
 #      `idreg qemu-args` prints for the baseline of the two hosts without
 #      its SYSREG_ properties (no QEMU release has them); and the -cpu
 #      host guest's reads fail against the prediction for
@@ -133,9 +135,14 @@ model_line() {
 qemu_host_stage "$work" || { echo "Bail out! staging the hosts' root failed"; exit 1; }
 echo "# the hosts' initramfs: $(($(stat -c %s "$work/base.cpio") / 1048576)) MiB"
 
-# Step 4's lines, from the models alone; the guest's lines of boot 1.
+# Step 4's lines, from the models alone; the guest's lines of boot 1, with
+# the all-off model's -global form (step 3: QEMU takes -cpu options as
+# globals of host-arm-cpu).
 declare -A model_lines=()
-guest_lines=("$LINE_DEFAULT" "$LINE_OFF")
+echo '{"model": {"name": "host", "props": {"pmu": false, "sve": false, "pauth": false}}}' \
+	>"$work/model-all-off-global.json"
+LINE_GLOBAL_OFF="-accel kvm -M virt $("$idreg" qemu-args --form global "$work/model-all-off-global.json" | tr '\n' ' ' | sed 's/ $//')"
+guest_lines=("$LINE_DEFAULT" "$LINE_OFF" "$LINE_GLOBAL_OFF")
 for ((i = 0; i < ${#OPTION_MODELS[@]}; i += 2)); do
 	name=${OPTION_MODELS[i]}
 	echo "${OPTION_MODELS[i + 1]}" >"$work/model-$name.json"
@@ -228,7 +235,7 @@ for cpu in "$cpu_a" "$cpu_b"; do
 	ktap_result "$rc" "-cpu $cpu: QMP query-cpu-model-expansion of host agrees with the profile (idreg qmp-check)"
 
 	# 3. what the guest read, against explain
-	for line in "$LINE_DEFAULT" "$LINE_OFF" "$line_base"; do
+	for line in "$LINE_DEFAULT" "$LINE_OFF" "$LINE_GLOBAL_OFF" "$line_base"; do
 		run=$(run_name g "$line")
 		rc=1
 		if guest_done "$cpu" "$run"; then

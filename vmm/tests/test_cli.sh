@@ -243,6 +243,62 @@ expect_json 1 "[(x['key'], x['field'], x['predicted'], x['read']) for x in d['di
 expect_json 0 "d['agrees'] and d['differences'] == []" "guest-check --json: agreement" \
 	-- guest-check --json "$maxqh" "$work/guest.txt" -- -accel kvm -M virt -cpu host
 
+# The forms a VMM stack takes (qemu-args --form), each read back by idreg,
+# and the named model file a fleet keeps (baseline --name).
+SOURCE_DATE_EPOCH=1796000000 "$IDREG" baseline --name pool-2026-12 "$maxqh" "$n1qh" \
+	>"$work/pool.json" 2>/dev/null
+nr=$((nr + 1))
+if python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+sys.exit(not (d["name"] == "pool-2026-12" and d["format"] == "idregs-model-1" and
+	      d["created"] == "2026-11-30T00:53:20Z" and d["model"]["props"]["pmu"]))' "$work/pool.json"; then
+	echo "ok $nr - baseline --name: name, format and date (SOURCE_DATE_EPOCH) beside the model"
+else
+	echo "not ok $nr - baseline --name: name, format and date (SOURCE_DATE_EPOCH) beside the model"
+	failed=$((failed + 1))
+fi
+expect 2 "model name '../x': expected" "baseline --name: a name that is no file name" \
+	-- baseline --name ../x "$maxqh"
+expect 2 'name needs a value' "baseline --name without a name" -- baseline "$maxqh" --name
+sed 's/"idregs-model-1"/"idregs-model-2"/' "$work/pool.json" >"$work/pool2.json"
+expect 2 'pool2.json: format: expected "idregs-model-1"' "a model file of another format" \
+	-- qemu-args "$work/pool2.json"
+expect 2 'expected cpu, global or libvirt' "qemu-args --form of something else" \
+	-- qemu-args --form xml "$work/pool.json"
+
+# same DESC CMD...: CMD prints what qemu-args prints for pool.json.
+"$IDREG" qemu-args "$work/pool.json" >"$work/pool.line" 2>/dev/null
+same() {
+	local desc=$1
+	shift
+	nr=$((nr + 1))
+	if "$@" 2>"$work/err" | cmp -s - "$work/pool.line"; then
+		echo "ok $nr - $desc"
+	else
+		echo "not ok $nr - $desc"
+		sed 's/^/#   /' "$work/err" | head -n 3
+		failed=$((failed + 1))
+	fi
+}
+same "--form cpu is the line" "$IDREG" qemu-args --form cpu "$work/pool.json"
+"$IDREG" qemu-args --form global "$work/pool.json" >"$work/pool.global" 2>/dev/null
+# shellcheck disable=SC2046 # the form is words, one option or argument each
+same "--form global read back as a command line" "$IDREG" qemu-args -- $(cat "$work/pool.global")
+expect 0 '^-global host-arm-cpu.SYSREG_ID_AA64DFR0_EL1_PMUVer=0x4$' \
+	"--form global: a -global line per property" -- qemu-args --form global "$work/pool.json"
+"$IDREG" qemu-args --form libvirt "$work/pool.json" >"$work/pool.xml" 2>/dev/null
+same "--form libvirt read back as a model file" "$IDREG" qemu-args "$work/pool.xml"
+expect 0 "<idregs:model xmlns:idregs='urn:idregs:model:1' name='pool-2026-12' created='2026-11-30T00:53:20Z'/>" \
+	"--form libvirt: the model's name in <metadata>" -- qemu-args --form libvirt "$work/pool.json"
+expect 0 'can run' "compare takes the libvirt fragment as a model" -- compare "$work/pool.xml" "$n1qh"
+# shellcheck disable=SC2046
+expect 0 'QEMU starts and KVM accepts' "explain takes the -global lines" \
+	-- explain "$maxqh" -- -accel kvm -M virt $(cat "$work/pool.global")
+expect 2 "can't apply global host-arm-cpu.nope=1: Property 'host-arm-cpu.nope' not found" \
+	"an unknown -global property, in QEMU's words" -- qemu-args -- -cpu host -global host-arm-cpu.nope=1
+sed "s/<cpu mode='host-passthrough'/<cpu mode='host-model'/" "$work/pool.xml" >"$work/hm.xml"
+expect 2 "hm.xml: libvirt XML: <cpu mode='host-model'>: idreg models -cpu host only" \
+	"a libvirt fragment of another CPU mode" -- qemu-args "$work/hm.xml"
+
 # declared: the profile's masks against what sys_regs.c declares.
 expect 0 '0 registers differ' "declared: 7.3 -cpu max as declared" -- declared "$DATA/max.json"
 expect 0 'Linux 6.12' "declared: a 6.12 profile is held to 6.12" -- declared "$DATA/max-6.12.json"

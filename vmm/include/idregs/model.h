@@ -57,8 +57,23 @@ struct idreg_qemu_opts {
 	unsigned int smp;
 };
 
+/*
+ * What a fleet keeps with a model (idreg baseline --name): its name and
+ * when it was made, beside "model" in the JSON, with the file's format:
+ * {"format": "idregs-model-1", "name": "pool-2026-12", "created":
+ * "2026-12-06T23:00:00Z", "model": ...}.  All optional on input; a model
+ * without a name is printed without them.
+ */
+#define IDREG_MODEL_FORMAT	"idregs-model-1"
+
+struct idreg_model_meta {
+	char name[64];			/* "" when the model has none */
+	char created[32];		/* UTC, ISO 8601; "" when not known */
+};
+
 struct idreg_model {
 	char name[64];			/* QEMU's model name: "host" */
+	struct idreg_model_meta meta;
 	struct idreg_assign *items;	/* kept sorted by property name */
 	unsigned int nr, alloc;
 	/*
@@ -73,6 +88,14 @@ struct idreg_model {
 
 void idreg_model_init(struct idreg_model *m);
 void idreg_model_free(struct idreg_model *m);
+
+/*
+ * Name @m @name (1-63 of A-Z a-z 0-9 . _ -, starting with a letter or
+ * digit: it names files and libvirt metadata).  0, or -1 with @err.
+ */
+int idreg_model_set_name(struct idreg_model *m, const char *name, char *err);
+/* meta.created = @t as UTC, 2026-12-06T23:00:00Z. */
+void idreg_model_set_created(struct idreg_model *m, long long t);
 
 /* "SYSREG_<REG>_<FIELD>" of @a into @buf; as idreg_prop_format(). */
 int idreg_assign_prop(const struct idreg_assign *a, char *buf, size_t size);
