@@ -20,7 +20,10 @@
 #   4. the line `idreg qemu-args` prints for each model of QEMU's options
 #      alone (OPTION_MODELS) starts QEMU where `idreg explain` says QEMU
 #      starts and KVM accepts it on that host, and QEMU refuses it where
-#      explain says it stops.  A line that step 3 boots a guest with is judged by that
+#      explain says it stops, printing the words explain quotes
+#      (its --json "qemu_says"); explain's "cannot predict" (exit 4) fails.
+#   0. before any boot: every format of QEMU's words idreg quotes
+#      (vmm/qemu_words.c) is a string of that QEMU binary.  A line that step 3 boots a guest with is judged by that
 #      guest (it printed all it read); any other line starts QEMU paused
 #      (-S), which creates and resets the vCPU, and quits over QMP.
 #
@@ -72,7 +75,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
 	--cpus) cpus=${2:?--cpus needs a value}; shift ;;
 	--keep) keep=${2:?--keep needs a value}; shift ;;
-	-h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 	shift
@@ -92,6 +95,7 @@ make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
 	exit 1
 }
 idreg="$TOP/build/idreg"
+answer="$TOP/tools/lib/idreg_answer.py"
 kdir=$(emu_resolve_kernels "$kernel") || exit 1
 kdir=$(head -n 1 <<<"$kdir")
 echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$kdir") hosts"
@@ -158,6 +162,22 @@ model_line() {
 	case " $line " in *" -accel "*) ;; *) line="-accel kvm $line" ;; esac
 	echo "$line"
 }
+
+# QEMU's words idreg quotes (vmm/qemu_words.c, one home) are strings of
+# the QEMU that runs here: each format as the binary holds it.
+python3 - "$TOP/vmm/qemu_words.c" "$CACHE/qemu-arm64/root/usr/bin/qemu-system-aarch64" <<'PY'
+import re, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+formats = [f.encode().decode("unicode_escape") for f in
+           re.findall(r'\[QW_[A-Z0-9_]+\] = \{ "((?:[^"\\]|\\.)*)"', src)]
+strings = set(re.findall(rb"[\x20-\x7e]{4,}", open(sys.argv[2], "rb").read()))
+missing = [f for f in formats if f.encode() not in strings]
+for f in missing:
+    print("# not a string of the binary: " + f)
+print("# %d formats of QEMU's words, %d in the binary" % (len(formats), len(formats) - len(missing)))
+sys.exit(1 if missing or not formats else 0)
+PY
+ktap_result $? "QEMU's words idreg quotes (vmm/qemu_words.c) are the binary's own strings"
 
 qemu_host_stage "$work" || die "staging the hosts' root failed"
 echo "# the hosts' initramfs: $(($(stat -c %s "$work/base.cpio") / 1048576)) MiB"
@@ -303,6 +323,8 @@ PY
 		# shellcheck disable=SC2086 # the line is words
 		"$idreg" explain "$profile" -- $line >"$work/$cpu.$name.explain" 2>&1
 		want=$?
+		# shellcheck disable=SC2086 # the line is words
+		"$idreg" explain "$profile" --json -- $line >"$work/$cpu.$name.explain.json" 2>/dev/null
 		run=$(run_name g "$line")
 		if [ -n "$(run_dir "$cpu" "$run")" ]; then
 			guest_done "$cpu" "$run"
@@ -313,8 +335,10 @@ PY
 		started=$?
 		case "$want" in
 		0) rc=$started; what="starts QEMU" ;;
-		1) [ "$started" != 0 ] && [ "$(run_rc "$cpu" "$run")" != 255 ]
-		   rc=$?; what="QEMU refuses it, as idreg explain says" ;;
+		1) [ "$started" != 0 ] && [ "$(run_rc "$cpu" "$run")" != 255 ] &&
+		   "$answer" qemu-says "$work/$cpu.$name.explain.json" "$(run_file "$cpu" "$run" err)"
+		   rc=$?; what="QEMU refuses it in the words idreg explain quotes" ;;
+		4) rc=1; what="idreg explain cannot predict it (exit 4)" ;;
 		*) rc=1; what="idreg explain exit $want" ;;
 		esac
 		if [ "$rc" != 0 ]; then
