@@ -474,8 +474,11 @@ static void explain_options(const struct idreg_model *m, const struct idreg_prof
 		printf("option %s%s=%s: %s\n", o[i].machine ? "-M virt," : "", o[i].name,
 		       on ? "on" : "off", why);
 	}
-	printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
-	       m->q.gic ? ", gic-version stated" : "");
+	if (v->gic_user)
+		printf("in-kernel GIC: none: QEMU's own GICv2 (kernel-irqchip=off)\n");
+	else
+		printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
+		       m->q.gic ? ", gic-version stated" : "");
 	if (v->features & IDREG_VCPU_SVE && p->sve_vls_known) {
 		printf("SVE vector lengths:");
 		for (i = 0; i < 16; i++)

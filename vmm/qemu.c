@@ -272,7 +272,7 @@ static void stop(struct idreg_qemu_view *v, struct idreg_msg_about about, const 
 	if (hint && *hint)
 		idreg_msgs_add(&v->says, "%s", hint);
 	idreg_msgs_add_about(&v->errors, about, "%s: QEMU stops: %s%s%s (%s)", what,
-			     says ? says : "", hint && *hint ? " " : "", hint ? hint : "", why);
+			     says ? says : "", hint && *hint ? "; " : "", hint ? hint : "", why);
 }
 
 static void stop_words(struct idreg_qemu_view *v, struct idreg_msg_about about, const char *what,

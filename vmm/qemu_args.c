@@ -549,6 +549,8 @@ void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes)
 	}
 	if (m->q.secure > 0)
 		idreg_msgs_add(notes, "secure=on: QEMU stops under KVM (machvirt_init(): no Security extensions with KVM)");
+	if (m->q.stop_why[0])
+		idreg_msgs_add(notes, "QEMU stops on every host: %s (%s)", m->q.stop, m->q.stop_why);
 	if ((m->q.given & m->features & IDREG_VCPU_MTE))
 		idreg_msgs_add(notes, "mte=on: a migration blocker (kvm_arm_enable_mte(): \"Live migration disabled due to MTE enabled\")");
 }

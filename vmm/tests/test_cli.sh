@@ -228,6 +228,36 @@ expect 1 'cannot disable sve128' "28/1: sve128=off is refused" -- explain "$DATA
 expect 2 'idreg models -cpu host only' "28/12: another CPU model is idreg's bad input" -- explain "$maxqh" -- -cpu max
 expect_json 1 "'cannot disable sve256' in d['qemu_says'] and not d['accepted']" "28/8: explain --json: qemu_says, QEMU's lines" \
 	-- explain "$DATA/max-qemu-virt.json" --json -- -cpu host,sve512=on,sve256=off
+# The others of issue 28, as explain says them.
+virt=$DATA/max-qemu-virt.json
+expect 1 "can't apply global host-arm-cpu.sve-max-vq=4: Property 'host-arm-cpu.sve-max-vq' not found" \
+	"28/2: sve-max-vq does not exist on host" -- explain "$virt" -- -cpu host,sve-max-vq=4
+expect 0 '^SVE vector lengths: 128 \(' "28/1: sve256=off leaves 128 bits only" -- explain "$virt" -- -cpu host,sve256=off
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["vcpu"]["gic_offered"]=["v2","v3"]; print(json.dumps(d))' "$virt" >"$work/v2v3.json"
+expect 0 '^in-kernel GIC: v3 ' "28/3: -smp 4,maxcpus=16: GICv3" -- explain "$work/v2v3.json" -- -smp 4,maxcpus=16 -cpu host
+expect 0 '^in-kernel GIC: v2 ' "28/3: -smp sockets=2,cores=4 is 8 vCPUs: GICv2" \
+	-- explain "$work/v2v3.json" -- -smp sockets=2,cores=4 -cpu host
+expect 0 'field CTR_EL0.L1Ip: guest reads 0x2' "28/4: a property given twice: the last value" \
+	-- explain "$virt" -- -cpu host,SYSREG_CTR_EL0_L1Ip=0x1,SYSREG_CTR_EL0_L1Ip=0x2
+expect 0 '^option pmu=on: QEMU' "28/4: of two -cpu, the last" -- explain "$virt" -- -cpu host,pmu=off -cpu host
+sed 's/"value": "0x000000000600000a"/"value": "0x00000000060000aa"/' "$virt" >"$work/copsdbg.json"
+expect 0 'field ID_DFR0_EL1.CopSDbg: guest reads 0x0 \(profile 0xa\): no EL3' "28/5: no EL3: CopSDbg 0" \
+	-- explain "$work/copsdbg.json" -- -cpu host,SYSREG_ID_AA64PFR0_EL1_DIT=0x1
+expect 4 'pmu=off: cannot predict' "28/6: pmu=off on a profile without offers: cannot predict" \
+	-- explain "$DATA/max.json" -- -cpu host,pmu=off
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["vcpu"]["config"]="mte"; d["vcpu"]["features"]=["mte"]; d["vcpu"]["offered"]=["pmu","sve","pauth","mte"]; print(json.dumps(d))' "$virt" >"$work/mte-cfg.json"
+expect 4 "^option pmu=on: QEMU's default where KVM offers it" "28/7: a profile of the mte configuration: pmu on by default" \
+	-- explain "$work/mte-cfg.json" -- -cpu host
+expect 4 '^unknown: pmu=on: cannot predict' "28/7: and pmu, as sve, cannot be predicted" -- explain "$work/mte-cfg.json" -- -cpu host
+expect 1 "MTE requested, but not supported by KVM" "28/8: mte=on in 11.1's words" -- explain "$virt" -- -M virt,mte=on -cpu host
+expect 1 "Could not set register system register op0:3 op1:0 crn:0 crm:6 op2:1 to 200001 \\(is 100001\\)" \
+	"28/8: a refused register in 11.1's words" -- explain "$n1qh" -- -accel kvm -M virt $seed
+expect 1 'kvm_init_vcpu: kvm_arch_init_vcpu failed \(0\): Invalid argument' "28/9: aarch64=off on max: the vCPU's creation fails" \
+	-- explain "$virt" -- -cpu host,aarch64=off
+expect 0 'field ID_AA64PFR0_EL1.GIC: guest reads 0x0 \(profile 0x1\): no in-kernel GIC' "28/10: kernel-irqchip=off: no GIC field" \
+	-- explain "$virt" -- -accel kvm,kernel-irqchip=off -cpu host
+expect 1 'neoverse-n1-qemu-host.json: 1 errors$' "28/11: QEMU stops at foo=on: nothing after it" \
+	-- explain "$n1qh" -- -accel kvm -M virt $seed,foo=on
 # 13: a property missing on either side is a difference; values are compared.
 printf '{"return": {"model": {"name": "host", "props": {"pmu": true}}}}\n' >"$work/qmp-pmu.txt"
 expect 1 '^sve: QMP lacks the property' "28/13: qmp-check: a QMP answer of just pmu lacks sve" \
