@@ -367,18 +367,21 @@ static void option_stop(const struct idreg_model *m, const struct idreg_profile 
 	char says[200], full[320];
 	enum idreg_qemu_word w;
 
-	if (!o || !(m->q.given & f) || offers(p, f) != 0 || o->machine)
+	if (!o || o->machine || !(m->q.given & f) || offers(p, f) != 0)
 		return;
+	/* pmu: no property at all; sve, aarch64: their setters; pauth: at realize */
 	if (only_offered() & f)
-		w = QW_PROP_NOT_FOUND, idreg_qemu_say(says, sizeof(says), w, "host-arm-cpu", o->name);
-	else if (!on)
-		return;
-	else if (f == IDREG_VCPU_SVE)
-		w = QW_FEATURE_NO_KVM, idreg_qemu_say(says, sizeof(says), w, "sve", "KVM");
-	else if (f == IDREG_VCPU_AARCH32)
-		w = QW_AARCH64_NO_KVM, idreg_qemu_say(says, sizeof(says), w);
+		w = QW_PROP_NOT_FOUND;
+	else if (on && f == IDREG_VCPU_SVE)
+		w = QW_FEATURE_NO_KVM;
+	else if (on && f == IDREG_VCPU_AARCH32)
+		w = QW_AARCH64_NO_KVM;
 	else
-		return;		/* pauth: at realize */
+		return;
+	if (w == QW_PROP_NOT_FOUND)
+		idreg_qemu_say(says, sizeof(says), w, "host-arm-cpu", o->name);
+	else
+		idreg_qemu_say(says, sizeof(says), w, o->name, "KVM");
 	global_says(full, sizeof(full), o->name, on != o->off_asks ? "on" : "off", says);
 	candidate(c, m->q.pos[feature_index(f)], idreg_about_feature(f), feature_option(f, on),
 		  full, NULL, idreg_qemu_words(w)->function);
@@ -464,15 +467,20 @@ static void check_machine(const struct idreg_model *m, const struct idreg_profil
 			   QW_EL2_GICV3, idreg_qemu_words(QW_EL2_GICV3)->format);
 }
 
-/* What the vCPU's creation refuses, after the -cpu items. */
+/* machvirt_init(), once the vCPU object exists: MTE needs KVM's. */
+static void check_mte(const struct idreg_profile *p, struct idreg_qemu_view *v)
+{
+	if ((v->asked & IDREG_VCPU_MTE) && !offers(p, IDREG_VCPU_MTE))
+		stop_words(v, idreg_about_feature(IDREG_VCPU_MTE), "-M virt,mte=on", QW_MTE_NO_KVM,
+			   idreg_qemu_words(QW_MTE_NO_KVM)->format);
+}
+
+/* What realize refuses after the vector lengths, and the vCPU's creation. */
 static void check_vcpu(const struct idreg_profile *p, struct idreg_qemu_view *v)
 {
 	unsigned int a = v->asked;
 	char says[160];
 
-	if ((a & IDREG_VCPU_MTE) && !offers(p, IDREG_VCPU_MTE))
-		stop_words(v, idreg_about_feature(IDREG_VCPU_MTE), "-M virt,mte=on", QW_MTE_NO_KVM,
-			   idreg_qemu_words(QW_MTE_NO_KVM)->format);
 	if ((a & IDREG_VCPU_PAUTH) && !offers(p, IDREG_VCPU_PAUTH))
 		stop_words(v, idreg_about_feature(IDREG_VCPU_PAUTH), "pauth=on", QW_PAUTH_NO_KVM,
 			   idreg_qemu_say(says, sizeof(says), QW_PAUTH_NO_KVM, "KVM"));
@@ -874,6 +882,29 @@ static void annotate_features(const struct idreg_model *m, const struct idreg_pr
 	}
 }
 
+/*
+ * QEMU's order, up to the first thing it stops at: the machine's options
+ * (the parse, finalize_gic_version(), machvirt_init()'s checks), the -cpu
+ * items, the vCPU's creation and realize (MTE, pauth, the vector lengths,
+ * KVM_ARM_VCPU_INIT); then what the profile cannot predict.
+ */
+static void resolve_stages(const struct idreg_model *m, const struct idreg_profile *p,
+			   struct idreg_qemu_view *v)
+{
+	v->asked = asked_features(m, p);
+	if (m->q.stop_why[0] && !m->q.stop_pos)
+		stop(v, idreg_about_feature(0), "the machine's options", m->q.stop, NULL,
+		     m->q.stop_why);
+	v->gic = resolve_gic(m, p, v);
+	check_machine(m, p, v);
+	check_cpu_items(m, p, v);
+	check_mte(p, v);
+	v->sve_vls = resolve_vls(m, p, v);
+	check_vcpu(p, v);
+	if (!v->stopped)
+		check_unknown(m, p, v);
+}
+
 unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_profile *p,
 				struct idreg_qemu_view *v)
 {
@@ -887,17 +918,7 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 		idreg_msgs_add(&v->errors, "out of memory");
 		return v->errors.nr;
 	}
-	v->asked = asked_features(m, p);
-	if (m->q.stop_why[0] && !m->q.stop_pos)
-		stop(v, idreg_about_feature(0), "the machine's options", m->q.stop, NULL,
-		     m->q.stop_why);
-	v->gic = resolve_gic(m, p, v);
-	check_machine(m, p, v);
-	check_cpu_items(m, p, v);
-	check_vcpu(p, v);
-	v->sve_vls = resolve_vls(m, p, v);
-	if (!v->stopped)
-		check_unknown(m, p, v);
+	resolve_stages(m, p, v);
 	v->features = v->asked & p->features;
 	v->series = m->nr > 0;
 	if (v->features & IDREG_VCPU_MTE) {
