@@ -39,11 +39,12 @@ enum {
 	EXIT_NO = 1,		/* cannot run / differences / blocked */
 	EXIT_USAGE = 2,		/* bad input or usage */
 	EXIT_KVM = 3,		/* KVM refused or is missing */
+	EXIT_UNKNOWN = 4,	/* the profile cannot predict the answer */
 };
 
 #define EXIT_CODES \
-	"exit: 0 ok, 1 the answer is no (differences, blocked, cannot run),\n" \
-	"      2 bad input or usage, 3 KVM error or no KVM\n"
+	"exit: 0 ok, 1 the answer is no (differences, blocked, QEMU or KVM refuses),\n" \
+	"      2 bad input or usage, 3 KVM error or no KVM, 4 cannot predict\n"
 
 struct cmd {
 	const char *name;
@@ -386,19 +387,27 @@ static int model_arg(struct idreg_model *m, int argc, char **argv, int i, int dd
 	return load_model(m, argv[i]);
 }
 
-/* An answer's exit status: 1 when it has problems; its messages freed. */
-static int answer_status(int rc, struct idreg_msgs *problems, struct idreg_msgs *notes)
+/*
+ * An answer's exit status: 1 when it has problems, else 4 when something
+ * cannot be predicted (@unknown may be NULL); its messages freed.
+ */
+static int answer_status(int rc, struct idreg_msgs *problems, struct idreg_msgs *unknown,
+			 struct idreg_msgs *notes)
 {
 	if (rc == EXIT_YES && problems->nr)
 		rc = EXIT_NO;
+	else if (rc == EXIT_YES && unknown && unknown->nr)
+		rc = EXIT_UNKNOWN;
 	idreg_msgs_free(problems);
+	if (unknown)
+		idreg_msgs_free(unknown);
 	idreg_msgs_free(notes);
 	return rc;
 }
 
 static int cmd_compare(int argc, char **argv)
 {
-	struct idreg_msgs problems = { 0 }, notes = { 0 };
+	struct idreg_msgs problems = { 0 }, notes = { 0 }, unknown = { 0 };
 	bool json = take_flag(&argc, argv, "--json");
 	int dd = dashdash(argc, argv), rc;
 	const char *ppath, *mname;
@@ -418,17 +427,20 @@ static int cmd_compare(int argc, char **argv)
 		free(p);
 		return EXIT_USAGE;
 	}
-	idreg_model_check_qemu(&m, p, true, &problems, &notes);
+	idreg_model_check_qemu(&m, p, true, &problems, &notes, &unknown);
 	if (json) {
-		rc = print_owned(idreg_compare_to_json(ppath, mname, &m, &problems, &notes));
+		rc = print_owned(idreg_compare_to_json(ppath, mname, &m, &problems, &notes,
+						       &unknown));
 	} else {
 		print_msgs(stdout, "note: ", &notes);
 		print_msgs(stdout, "", &problems);
-		printf("%s %s run %s (%u properties, %u problems)\n", ppath,
-		       problems.nr ? "cannot" : "can", mname, m.nr, problems.nr);
+		print_msgs(stdout, "", &unknown);
+		printf("%s %s %s (%u properties, %u problems)\n", ppath,
+		       problems.nr ? "cannot run" : unknown.nr ? "may or may not run" : "can run",
+		       mname, m.nr, problems.nr);
 		rc = EXIT_YES;
 	}
-	rc = answer_status(rc, &problems, &notes);
+	rc = answer_status(rc, &problems, &unknown, &notes);
 	idreg_model_free(&m);
 	free(p);
 	return rc;
@@ -471,7 +483,7 @@ static int cmd_migrate(int argc, char **argv)
 		       problems.nr ? "cannot" : "can", argv[2], problems.nr);
 		rc = EXIT_YES;
 	}
-	rc = answer_status(rc, &problems, &notes);
+	rc = answer_status(rc, &problems, NULL, &notes);
 	idreg_model_free(&m);
 	free(p);
 	return rc;
@@ -533,8 +545,11 @@ static void explain_options(const struct idreg_model *m, const struct idreg_prof
 		printf("option %s%s=%s: %s\n", o[i].machine ? "-M virt," : "", o[i].name,
 		       on ? "on" : "off", why);
 	}
-	printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
-	       m->q.gic ? ", gic-version stated" : "");
+	if (v->gic_user)
+		printf("in-kernel GIC: none: QEMU's own GICv2 (kernel-irqchip=off)\n");
+	else
+		printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
+		       m->q.gic ? ", gic-version stated" : "");
 	if (v->features & IDREG_VCPU_SVE && p->sve_vls_known) {
 		printf("SVE vector lengths:");
 		for (i = 0; i < 16; i++)
@@ -573,8 +588,13 @@ static void explain_text(const struct idreg_model *m, const struct idreg_profile
 	}
 	print_msgs(stdout, "note: ", &v->notes);
 	print_msgs(stdout, "error: ", &v->errors);
+	print_msgs(stdout, "unknown: ", &v->unknown);
+	print_msgs(stdout, "qemu says: ", &v->says);
 	if (v->errors.nr)
 		printf("QEMU would not run this line on %s: %u errors\n", p->label, v->errors.nr);
+	else if (v->unknown.nr)
+		printf("idreg cannot predict this line on %s: %u unknowns\n", p->label,
+		       v->unknown.nr);
 	else
 		printf("QEMU starts and KVM accepts this line on %s\n", p->label);
 }
@@ -613,8 +633,8 @@ static int cmd_explain(int argc, char **argv)
 		rc = print_owned(idreg_qemu_view_to_json(v, p, line ? line : ""));
 	else
 		explain_text(&m, p, v), rc = EXIT_YES;
-	if (rc == EXIT_YES && v->errors.nr)
-		rc = EXIT_NO;
+	if (rc == EXIT_YES && (v->errors.nr || v->unknown.nr))
+		rc = v->errors.nr ? EXIT_NO : EXIT_UNKNOWN;
 	free(line);
 	idreg_qemu_view_free(v);
 	idreg_model_free(&m);
@@ -735,7 +755,7 @@ static int cmd_qmp_check(int argc, char **argv)
 	bad = idreg_qmp_compare(&m, p, &problems);
 	/* The series lists SYSREG_ properties: they are QEMU's view of the host. */
 	if (m.nr)
-		bad += idreg_model_check_qemu(&m, p, false, &problems, NULL);
+		bad += idreg_model_check_qemu(&m, p, false, &problems, NULL, NULL);
 	print_msgs(stdout, "", &problems);
 	printf("qmp-check %s against %s: %u properties, %u disagreements\n", argv[2], p->label,
 	       m.nr, bad);
@@ -1270,7 +1290,8 @@ static const struct cmd cmds[] = {
 	{ "compare", cmd_compare, "compare [--json] MODEL PROFILE | compare [--json] PROFILE -- QEMU-ARGS\n"
 	  "  Can the host of PROFILE run MODEL as QEMU resolves it there (the options'\n"
 	  "  defaults, what QEMU refuses, the features, the fields)?  Prints each problem;\n"
-	  "  exit 1 if not, or if MTE blocks migration.  --json: \"idregs-compare-1\".\n" },
+	  "  exit 1 if not, or if MTE blocks migration, 4 if the profile cannot predict\n"
+	  "  it.  --json: \"idregs-compare-1\".\n" },
 	{ "migrate", cmd_migrate, "migrate [--json] SOURCE DEST [-- QEMU-ARGS]\n"
 	  "  A guest QEMU started on the host of profile SOURCE (with QEMU-ARGS, default\n"
 	  "  -cpu host), migrated to the host of DEST where QEMU runs the same line:\n"
@@ -1289,8 +1310,9 @@ static const struct cmd cmds[] = {
 	  "  What a guest of that QEMU line reads on the host of PROFILE, field by field:\n"
 	  "  each option and where its value comes from, each field QEMU or KVM changes\n"
 	  "  and why (the option, the QEMU or kernel function), every ID register, notes,\n"
-	  "  and what stops QEMU or what KVM refuses.  Exit 0 if QEMU starts and KVM\n"
-	  "  accepts, 1 if not, 2 bad input.  --json: \"idregs-explain-1\".\n" },
+	  "  and what stops QEMU or what KVM refuses, in QEMU's words.  Exit 0 if QEMU\n"
+	  "  starts and KVM accepts, 1 if QEMU or KVM refuses, 2 bad input, 4 if the\n"
+	  "  profile cannot predict it.  --json: \"idregs-explain-1\".\n" },
 	{ "guest-check", cmd_guest_check, "guest-check [--json] PROFILE GUEST_FILE -- QEMU-ARGS\n"
 	  "  Compare the guest's console (lines S3_<op1>_C0_C<crm>_<op2>=0x<16 hex> or\n"
 	  "  =undef; others ignored) with what explain predicts; one line per field that\n"

@@ -941,10 +941,12 @@ char *idreg_qemu_view_to_json(const struct idreg_qemu_view *v, const struct idre
 		bad |= json_object_set_new(regs, idreg_qemu_slot_key(slot, buf, sizeof(buf)), r);
 	}
 	idreg_vcpu_features_describe(v->features, features, sizeof(features));
-	root = bad ? NULL : json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:i, s:o, s:o}",
+	root = bad ? NULL : json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:s, s:i, s:o, s:o}",
 				      "format", "idregs-explain-1", "profile", p->label,
-				      "line", line, "accepted", !v->errors.nr,
-				      "errors", msgs_json(&v->errors), "notes", msgs_json(&v->notes),
+				      "line", line, "accepted", !v->errors.nr && !v->unknown.nr,
+				      "errors", msgs_json(&v->errors),
+				      "unpredictable", msgs_json(&v->unknown),
+				      "qemu_says", msgs_json(&v->says), "notes", msgs_json(&v->notes),
 				      "features", features, "gic", v->gic,
 				      "fields", changes_json(v), "registers", regs);
 	if (!root) {

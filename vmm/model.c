@@ -18,7 +18,7 @@ void idreg_model_init(struct idreg_model *m)
 {
 	memset(m, 0, sizeof(*m));
 	snprintf(m->name, sizeof(m->name), "host");
-	m->q.steal_time = m->q.no_adjvtime = m->q.secure = -1;
+	m->q.steal_time = m->q.no_adjvtime = m->q.secure = m->q.kernel_irqchip = -1;
 }
 
 void idreg_model_state(struct idreg_model *m, const struct idreg_vcpu_option *o, bool on)

@@ -37,6 +37,7 @@ struct idreg_assign {
 	const struct idreg_field *field;
 	unsigned int slot;
 	uint64_t value;			/* raw field bits */
+	unsigned int pos;		/* its -cpu item on a command line, or 0 */
 };
 
 /* gic-version=host and =max (2 and 3 are themselves). */
@@ -53,8 +54,20 @@ struct idreg_qemu_opts {
 	int8_t steal_time, no_adjvtime, secure;
 	/* -M virt,gic-version: 0 not stated, 2, 3, IDREG_GIC_HOST/MAX */
 	uint8_t gic;
-	/* -smp: the number of vCPUs (0: not stated, QEMU's 1) */
-	unsigned int smp;
+	/* -smp: the number of vCPUs and maxcpus (0: not stated, QEMU's 1) */
+	unsigned int smp, maxcpus;
+	/* -accel kvm,kernel-irqchip (or -M): -1 not stated, 0 off, 1 on */
+	int8_t kernel_irqchip;
+	/*
+	 * A command line's items, in order: the position of each -cpu item
+	 * (1, 2, ...) as the option of feature bit i was first given (pos),
+	 * the first sve<N>=on (sve_pos), and what QEMU stops at whatever the
+	 * host: its words (QEMU's lines, '\n' between) and why, at -cpu
+	 * item stop_pos (0: before the vCPU, the machine's own options).
+	 */
+	uint8_t pos[IDREG_VCPU_NR_FEATURES], sve_pos;
+	unsigned int nr_pos, stop_pos;
+	char stop[256], stop_why[160];
 };
 
 /*
