@@ -223,9 +223,13 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	a = idreg_kvm_answer(&w->t->traits, &v, limit, r, back);
 	if (a == IDREG_ANSWER_MISMATCH)
 		*dir = describe_mismatch(&v, val, limit, r, back, detail, size);
-	if (a == IDREG_ANSWER_MISMATCH)	/* a finding: the command that shows it */
-		ksft_print_msg("reproduce: %s\n", idreg_try_line(repro, sizeof(repro), slot, reg, limit,
-				val, w->t->cfg ? w->t->cfg->name : NULL, w->t->imp_id));
+	if (a == IDREG_ANSWER_MISMATCH) {	/* a finding: the command that shows it */
+		idreg_try_line(repro, sizeof(repro), slot, reg, limit, val,
+			       w->t->cfg ? w->t->cfg->name : NULL, w->t->imp_id);
+		ksft_print_msg("reproduce: %s\n", repro);
+		/* The field's result, reported after its walk, is the next. */
+		idreg_test_record("reproduce", "n=%u command=%s", ksft_test_num() + 1, repro);
+	}
 	else if (a == IDREG_ANSWER_BETWEEN)
 		note_between(w, slot, &v, val, limit, r, back);
 	else if (a == IDREG_ANSWER_LEARNT)
