@@ -4,14 +4,15 @@
 Debian's chromium-headless-shell, driven over Chrome's DevTools protocol on
 a pipe (--remote-debugging-pipe: no port, no network).
 
-    browser_check.py DIR [--screenshot PNG] [--browser PATH]
+    browser_check.py DIR [--screenshot PNG] [--at ID] [--browser PATH]
 
 It checks that the page loads without a console error or exception, that
 the counts and the verdict it shows are report.json's, that each vCPU
 configuration's map is reached from the keyboard (arrow keys on the
 configuration switch) and shows exactly report.json's cells, each with a
 text alternative (aria-label) and focusable, and that Tab walks every cell
-of the configuration shown first; then it saves a screenshot.  Exit 0 all
+of the configuration shown first; then it saves a screenshot (of the top
+of the page, or from the element ID on with --at).  Exit 0 all
 good, 1 a check failed (each printed), 2 the browser could not be run.
 """
 
@@ -158,7 +159,7 @@ SHOWN = r"""(() => {
 ACTIVE = "document.activeElement && document.activeElement.dataset.id || ''"
 
 
-def check(report_dir, shot, browser_path):
+def check(report_dir, shot, browser_path, at=None):
     with open(os.path.join(report_dir, "report.json"), encoding="utf-8") as f:
         report = json.load(f)
     problems = []
@@ -222,6 +223,8 @@ def check(report_dir, shot, browser_path):
         problems += b.errors()
         if shot:
             b.js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+            if at:
+                b.js("document.getElementById(%s).scrollIntoView()" % json.dumps(at))
             png = b.call("Page.captureScreenshot", {"format": "png"})
             os.makedirs(os.path.dirname(os.path.abspath(shot)), exist_ok=True)
             with open(shot, "wb") as f:
@@ -233,7 +236,11 @@ def check(report_dir, shot, browser_path):
 
 def main(argv):
     args = list(argv)
-    shot = browser = None
+    shot = browser = at = None
+    if "--at" in args:
+        i = args.index("--at")
+        at = args[i + 1]
+        del args[i:i + 2]
     if "--screenshot" in args:
         i = args.index("--screenshot")
         shot = args[i + 1]
@@ -251,7 +258,7 @@ def main(argv):
               BROWSERS[0], file=sys.stderr)
         return 2
     try:
-        problems, cells = check(args[0], shot, browser)
+        problems, cells = check(args[0], shot, browser, at)
     except (OSError, RuntimeError, EOFError, TimeoutError) as e:
         print("browser-check: %s: %s" % (browser, e), file=sys.stderr)
         return 2

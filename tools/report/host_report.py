@@ -569,9 +569,10 @@ def render_map(report):
             name = esc(row["register"])
             if row["failing"]:
                 name = '<a href="#%s">%s</a>' % (esc(row["failing"]), name)
-            out.append('<div class="row"><span class="rname%s">%s</span><div class="cells" '
-                       'role="list" aria-label="%s">%s</div></div>'
-                       % (" failing" if row["failing"] else "", name, esc(row["register"]),
+            out.append('<div class="row" id="m-%s-%s"><span class="rname%s">%s</span>'
+                       '<div class="cells" role="list" aria-label="%s">%s</div></div>'
+                       % (esc(cfg), esc(row["register"]), " failing" if row["failing"] else "", name,
+                          esc(row["register"]),
                           "".join(_cell(row["register"], c, cfg) for c in row["fields"])))
         out.append("</div>")
     out.append("</div>")
@@ -647,13 +648,25 @@ def render_html(report):
             o.append("<p>KVM's answer, the prediction and its rule (idreg try on this "
                      "host):</p><pre>%s</pre>" % esc(fl["kvm_answer"]))
         if fd:
-            o.append("<p>Known finding <b>%s</b>: %s%s (docs/findings.md#%s)</p>" % (
-                esc(fd["id"]), esc(fd["title"]),
-                "; fixed upstream in commit %s" % esc(", ".join(fd["commits"]))
-                if fd["commits"] else "", esc(fd["id"])))
+            o.append('<p>Known finding <a href="#finding-%s"><b>%s</b>: %s</a></p>' % (
+                esc(fd["id"]), esc(fd["id"]), esc(fd["title"])))
         else:
             o.append("<p><b>Not a known finding.</b></p>")
         o.append("</div>")
+    known = {}
+    for fl in report["failures"]:
+        if fl["finding"]:
+            known.setdefault(fl["finding"]["id"], (fl["finding"], []))[1].append(fl)
+    if known:
+        o.append("<h2>Known findings</h2>")
+    for fid, (fd, fls) in known.items():
+        o.append('<div id="finding-%s"><p><b>%s</b>: %s. %s Failing here: %s. In detail: '
+                 '<code>docs/findings.md#%s</code> (the kernels it affects, the fix).</p></div>' % (
+                     esc(fid), esc(fid), esc(fd["title"]),
+                     "Fixed upstream in commit %s." % esc(", ".join(fd["commits"]))
+                     if fd["commits"] else "No upstream fix is known.",
+                     ", ".join('<a href="#%s">%s</a>' % (esc(f["anchor"]), esc(f["name"]))
+                               for f in fls), esc(fid)))
     if report["fixed_findings"]:
         o.append("<p>Known findings that no longer fail: %s</p>" % esc(
             ", ".join("%s (%s)" % (x["name"], x["finding"]) for x in report["fixed_findings"])))

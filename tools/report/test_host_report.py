@@ -192,6 +192,10 @@ class HostReport(unittest.TestCase):
         self.assertNotIn("<script", page)
         self.assertIn('href="#%s"' % r["failures"][0]["anchor"], page)
         self.assertIn('id="%s"' % r["failures"][0]["anchor"], page)
+        # The failure links to its finding, which names the fix.
+        self.assertIn('href="#finding-pmuver-signed"', page)
+        self.assertIn('id="finding-pmuver-signed"', page)
+        self.assertIn("d1dcc20bcc40", page)
         with open(os.path.join(self.args.out, "summary.md"), encoding="utf-8") as f:
             summary = f.read()
         self.assertIn("**Verdict: known findings only**", summary)
