@@ -9,13 +9,15 @@
 #
 #   tools/report/host-report.sh --out DIR --console LOG --release R --cpu C
 #       --seconds S [--verdict WHY] (--native | --kernel K | --kernel-image PATH)
-#       [--pool DIR] [--reference PROFILE]
+#       [--pool DIR] [--reference PROFILE] [--again]
 #
 # --pool: the profiles (*.json) of the hosts guests must move between
 # (default: the committed profiles of vmm/tests/data dumped as QEMU's -cpu
 # host vCPU, "qemu-host").  --reference: the profile "writable since" is
 # measured from (default: vmm/tests/data/max-6.12.json).  The emulated
-# host's flavour is EMU_HOST's, as run_tests.sh exports it.
+# host's flavour is EMU_HOST's, as run_tests.sh exports it.  --again:
+# write the report again from what the last one ran on the host
+# (DIR/.work), without running anything there.
 # Exit: 0 the report is written, 1 something failed, 2 usage.
 set -uo pipefail
 
@@ -24,7 +26,7 @@ CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/idregs.sh"
 
-out= log= release= cpu= seconds=0 verdict= mode= kernel= image= pool=
+out= log= release= cpu= seconds=0 verdict= mode= kernel= image= pool= again=0
 reference=$TOP/vmm/tests/data/max-6.12.json
 # Each dump or try: a VM and a vCPU, no guest.
 STEP_TIMEOUT=120
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--kernel-image) mode=emulated image=${2:?}; shift ;;
 	--pool) pool=${2:?}; shift ;;
 	--reference) reference=${2:?}; shift ;;
+	--again) again=1 ;;
 	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "host-report: unknown argument '$1'" >&2; exit 2 ;;
 	esac
@@ -57,7 +60,11 @@ done
 out=$(mkdir -p "$out" && cd "$out" && pwd) || die "cannot create $out"
 log=$(cd "$(dirname "$log")" && pwd)/$(basename "$log")
 work=$out/.work
-rm -rf "$work" && mkdir -p "$work/profiles" || die "cannot create $work"
+if [ "$again" = 0 ]; then
+	rm -rf "$work" && mkdir -p "$work/profiles" || die "cannot create $work"
+elif [ ! -f "$work/tries" ]; then
+	die "--again: no earlier report's $work"
+fi
 
 make -s -C "$TOP" idreg build/expect-list >"$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; die "building idreg failed (make idreg)"; }
@@ -65,7 +72,7 @@ IDREG_HOST=$TOP/build/idreg
 IDREG_ARM64=$TOP/build/arm64/idreg
 
 configs=$(idregs_vcpu_configs) || die "cannot list the vCPU configurations"
-python3 "$TOP/tools/report/host_report.py" reproducers "$log" >"$work/tries" ||
+[ "$again" = 1 ] || python3 "$TOP/tools/report/host_report.py" reproducers "$log" >"$work/tries" ||
 	die "reading $log failed"
 
 # The steps: "NAME ARGS" a line; NAME is dump-CONFIG or try-N.
@@ -120,8 +127,10 @@ run_steps_emulated() {
 	done < <(steps)
 }
 
-say "the host's profile in each vCPU configuration, and $(wc -l <"$work/tries") reproducers ($mode)"
-"run_steps_$mode"
+if [ "$again" = 0 ]; then
+	say "the host's profile in each vCPU configuration, and $(wc -l <"$work/tries") reproducers ($mode)"
+	"run_steps_$mode"
+fi
 
 for c in ${configs//,/ }; do
 	if [ "$(cat "$work/dump-$c.rc")" = 0 ]; then
@@ -172,8 +181,13 @@ findings_cpu=
 	>"$work/findings" || die "build/expect-list failed"
 writable=()
 if [ -f "$reference" ]; then
-	"$IDREG_HOST" diff --writable-only --markdown "$reference" "$main_profile" \
-		>"$work/writable.md" 2>"$work/writable.err"
+	# Named by their file names in the report, as writable-report.sh does.
+	mkdir -p "$work/ref"
+	ln -sf "$(cd "$(dirname "$reference")" && pwd)/$(basename "$reference")" \
+		"$work/ref/$(basename "$reference")"
+	ln -sf "$main_profile" "$work/ref/host.json"
+	(cd "$work/ref" && "$IDREG_HOST" diff --writable-only --markdown \
+		"$(basename "$reference")" host.json) >"$work/writable.md" 2>"$work/writable.err"
 	[ $? -le 1 ] || die "idreg diff $reference: $(cat "$work/writable.err")"
 	writable=(--reference "$reference" --writable "$work/writable.md")
 fi

@@ -254,10 +254,10 @@ def build_map(layout, profiles, ops, failing):
 
 # --- the pool -----------------------------------------------------------------
 
-def idreg_json(idreg, *args):
+def idreg_json(idreg, *args, cwd=None):
     """idreg's --json answer (exit 0 or 1 both answer), or raise."""
     p = subprocess.run([idreg, args[0], "--json"] + list(args[1:]), capture_output=True,
-                       text=True)
+                       text=True, cwd=cwd)
     if p.returncode > 1:
         raise RuntimeError("idreg %s: exit %d: %s" % (" ".join(args), p.returncode,
                                                       p.stderr.strip()))
@@ -268,14 +268,35 @@ def _messages(answer, key):
     return [m["message"] for m in answer.get(key, [])]
 
 
-def pool_entry(idreg, this, other):
-    """This host against one pool profile: compatible (a -cpu host guest
-    moves both ways, idreg migrate), baseline (a guest started with their
-    baseline moves, idreg baseline: migratable), else blocked."""
-    name = os.path.basename(other)
-    there = idreg_json(idreg, "migrate", this, other)
-    back = idreg_json(idreg, "migrate", other, this)
-    base = idreg_json(idreg, "baseline", this, other)
+HOST_NAME = "host.json"
+
+
+def short_names(directory, this, others):
+    """Links named host.json and each pool profile's file name in
+    @directory, so that idreg's messages name the profiles by them: the
+    names of @others there."""
+    os.makedirs(directory, exist_ok=True)
+    names = []
+    for path, name in [(this, HOST_NAME)] + [(o, os.path.basename(o)) for o in others]:
+        if name == HOST_NAME and path != this:
+            name = "pool-" + name
+        link = os.path.join(directory, name)
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(os.path.abspath(path), link)
+        names.append(name)
+    return names[1:]
+
+
+def pool_entry(idreg, names_dir, name):
+    """This host (host.json) against the pool profile @name (both in
+    @names_dir): compatible (a -cpu host guest moves both ways, idreg
+    migrate), baseline (a guest started with their baseline moves, idreg
+    baseline: migratable), else blocked."""
+    there = idreg_json(idreg, "migrate", HOST_NAME, name, cwd=names_dir)
+    back = idreg_json(idreg, "migrate", name, HOST_NAME, cwd=names_dir)
+    base = idreg_json(idreg, "baseline", HOST_NAME, name, cwd=names_dir)
+    other = os.path.join(names_dir, name)
     with open(other, encoding="utf-8") as f:
         prof = json.load(f)
     entry = {"profile": name, "kernel": prof.get("kernel", ""),
@@ -296,19 +317,19 @@ def pool_entry(idreg, this, other):
     return entry
 
 
-def pool_baseline(idreg, this, others, out_dir):
-    """The pool's baseline: the model (DIR/pool-model.json), the commands
-    and QEMU's -cpu line for it."""
+def pool_baseline(idreg, names_dir, others, out_dir):
+    """The pool's baseline of host.json and the profiles @others (in
+    @names_dir): the model (DIR/pool-model.json), the commands and QEMU's
+    -cpu line for it."""
     if not others:
         return None
-    ans = idreg_json(idreg, "baseline", this, *others)
+    ans = idreg_json(idreg, "baseline", HOST_NAME, *others, cwd=names_dir)
     model = os.path.join(out_dir, "pool-model.json")
     with open(model, "w", encoding="utf-8") as f:
         json.dump(ans["model"], f, indent=1)
         f.write("\n")
     p = subprocess.run([idreg, "qemu-args", model], capture_output=True, text=True)
-    names = " ".join(os.path.basename(o) for o in others)
-    return {"command": "idreg baseline host.json %s > pool-model.json" % names,
+    return {"command": "idreg baseline host.json %s > pool-model.json" % " ".join(others),
             "qemu_command": "idreg qemu-args pool-model.json",
             "qemu_args": p.stdout.strip() if p.returncode == 0 else "",
             "migratable": bool(ans.get("migratable")),
@@ -433,9 +454,11 @@ def build_report(args):
     pool_files = [p for p in (args.pool or [])]
     baseline = None
     if this_profile and args.idreg:
-        for other in pool_files:
-            pool.append(pool_entry(args.idreg, this_profile, other))
-        baseline = pool_baseline(args.idreg, this_profile, pool_files, args.out)
+        names_dir = os.path.join(args.out, ".work", "names")
+        names = short_names(names_dir, this_profile, pool_files)
+        for name in names:
+            pool.append(pool_entry(args.idreg, names_dir, name))
+        baseline = pool_baseline(args.idreg, names_dir, names, args.out)
 
     writable = None
     if args.writable:

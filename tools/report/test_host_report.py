@@ -212,15 +212,24 @@ class HostReport(unittest.TestCase):
     def test_pool_against_committed_profiles(self):
         data = os.path.join(TOP, "vmm", "tests", "data")
         idreg = os.path.join(TOP, "build", "idreg")
-        this = os.path.join(data, "max-qemu-virt.json")
-        same = host_report.pool_entry(idreg, this, os.path.join(data, "max-qemu-host.json"))
+        names_dir = os.path.join(self.dir, "names")
+        names = host_report.short_names(
+            names_dir, os.path.join(data, "max-qemu-virt.json"),
+            [os.path.join(data, "max-qemu-host.json"),
+             os.path.join(data, "neoverse-n1-qemu-virt.json")])
+        self.assertEqual(names, ["max-qemu-host.json", "neoverse-n1-qemu-virt.json"])
+        same = host_report.pool_entry(idreg, names_dir, names[0])
         self.assertEqual(same["status"], "compatible")
-        n1 = host_report.pool_entry(idreg, this, os.path.join(data, "neoverse-n1-qemu-virt.json"))
+        n1 = host_report.pool_entry(idreg, names_dir, names[1])
         self.assertEqual(n1["status"], "blocked")
         self.assertIn("MIDR_EL1", n1["blocking_registers"])
-        base = host_report.pool_baseline(idreg, this, [os.path.join(
-            data, "neoverse-n1-qemu-virt.json")], self.dir)
+        # The messages name the profiles as the page does, not by path.
+        self.assertTrue(any("host.json 0xf0510" in m for m in n1["baseline_blocking"]))
+        self.assertFalse(any(self.dir in m for m in n1["baseline_blocking"]))
+        base = host_report.pool_baseline(idreg, names_dir, names[1:], self.dir)
         self.assertTrue(base["qemu_args"].startswith("-cpu host,pmu=on,sve=off,pauth=off"))
+        self.assertEqual(base["command"],
+                         "idreg baseline host.json neoverse-n1-qemu-virt.json > pool-model.json")
 
 
 if __name__ == "__main__":
