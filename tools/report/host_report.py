@@ -130,18 +130,23 @@ _CAP_RE = re.compile(r"^caps at .*\((\d+)\)$")
 
 
 def read_findings_doc(path):
-    """{id: {"title", "commits"}} from docs/findings.md's "## ID: title"
-    headings and the commit ids their sections cite."""
+    """{id: {"title", "commits", "kernels"}} from docs/findings.md's
+    "## ID: title" headings, the commit ids their sections cite, and the
+    first column of their tables' rows whose last column says it fails."""
     out, cur = {}, None
     with open(path, encoding="utf-8") as f:
         for line in f:
             m = re.match(r"^## ([a-z0-9.-]+): (.*)$", line.rstrip("\n"))
             if m:
-                cur = out.setdefault(m.group(1), {"title": m.group(2), "commits": []})
+                cur = out.setdefault(m.group(1), {"title": m.group(2), "commits": [],
+                                                  "kernels": []})
                 continue
             if line.startswith("## "):
                 cur = None
             elif cur is not None:
+                cols = [c.strip() for c in line.strip().strip("|").split("|")]
+                if line.startswith("|") and len(cols) > 1 and "fails" in cols[-1]:
+                    cur["kernels"].append(cols[0])
                 for c in re.findall(r"\bcommit ([0-9a-f]{12,40})\b", line):
                     if c not in cur["commits"]:
                         cur["commits"].append(c)
@@ -396,6 +401,7 @@ def build_report(args):
             d = doc.get(fid, {})
             entry["finding"] = {"id": fid, "title": d.get("title", ""),
                                 "commits": d.get("commits", []),
+                                "kernels": d.get("kernels", []),
                                 "doc": "docs/findings.md#%s" % fid}
         failures.append(entry)
         failing.setdefault((reg, field, cfg), entry["anchor"])
@@ -683,9 +689,11 @@ def render_html(report):
     if known:
         o.append("<h2>Known findings</h2>")
     for fid, (fd, fls) in known.items():
-        o.append('<div id="finding-%s"><p><b>%s</b>: %s. %s Failing here: %s. In detail: '
-                 '<code>docs/findings.md#%s</code> (the kernels it affects, the fix).</p></div>' % (
+        o.append('<div id="finding-%s"><p><b>%s</b>: %s. %s%s Failing here: %s. In detail: '
+                 '<code>docs/findings.md#%s</code>.</p></div>' % (
                      esc(fid), esc(fid), esc(fd["title"]),
+                     "Kernels it fails on: %s. " % esc(", ".join(fd["kernels"]))
+                     if fd.get("kernels") else "",
                      "Fixed upstream in commit %s." % esc(", ".join(fd["commits"]))
                      if fd["commits"] else "No upstream fix is known.",
                      ", ".join('<a href="#%s">%s</a>' % (esc(f["anchor"]), esc(f["name"]))

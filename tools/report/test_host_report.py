@@ -57,6 +57,10 @@ ID_AA64DFR0_EL1\tDebugVer\tcaps at V8P8 (10)\talways\tsanitise_id_aa64dfr0_el1 x
 
 FINDINGS_DOC = """# Findings
 ## pmuver-signed: PMUVer and PerfMon compared as signed
+| kernel | build | result |
+|---|---|---|
+| 6.12.117 | x | passes |
+| 6.16.12, 6.18.15 | y | **fails**: 12 results |
 Upstream fixed it in commit d1dcc20bcc40 ("arm64: ...").
 ## Not findings
 commit 0123456789ab is not one.
@@ -121,6 +125,7 @@ class HostReport(unittest.TestCase):
         fl = r["failures"][0]
         self.assertEqual(fl["finding"]["id"], "pmuver-signed")
         self.assertEqual(fl["finding"]["commits"], ["d1dcc20bcc40"])
+        self.assertEqual(fl["finding"]["kernels"], ["6.16.12, 6.18.15"])
         self.assertEqual(fl["reproduce"],
                          "idreg try ID_AA64DFR0_EL1.PMUVer=0x8 --vcpu default")
         self.assertEqual(fl["kvm_answer"], "KVM: accepted")
