@@ -705,8 +705,8 @@ def render_html(report):
     o.append("<h2>Writable since the reference kernel</h2>")
     ws = report["writable_since"]
     if ws:
-        o.append("<p>idreg diff --writable-only of %s and this host's profile "
-                 "(tools/writable-report.sh --profiles):</p><pre>%s</pre>" %
+        o.append("<p>tools/writable-report.sh --profiles %s host.json (this host's "
+                 "profile):</p><pre>%s</pre>" %
                  (esc(ws["reference"]), esc(ws["markdown"])))
     else:
         o.append("<p>No reference profile given.</p>")
