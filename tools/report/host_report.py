@@ -608,10 +608,19 @@ def render_map(report):
     return "\n".join(out)
 
 
+def host_name(h):
+    """The emulated CPU model, or natively the MIDR's names."""
+    if h["mode"] != "native" and h["cpu"]:
+        return "-cpu " + h["cpu"]
+    m = h.get("midr") or {}
+    return " ".join(x for x in (m.get("implementer_name", ""), m.get("part_name", "")) if x) \
+        or "this host"
+
+
 def render_html(report):
     h, t = report["host"], report["totals"]
     midr = h.get("midr") or {}
-    title = "idregs host report: %s%s" % (h["release"], " on " + h["cpu"] if h["cpu"] else "")
+    title = "idregs host report: %s on %s" % (h["release"], host_name(h))
     o = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'; img-src data:\">",
@@ -742,7 +751,7 @@ def render_html(report):
 
 def render_summary(report):
     h, t = report["host"], report["totals"]
-    out = ["# idregs host report: %s%s" % (h["release"], " -cpu " + h["cpu"] if h["cpu"] else ""),
+    out = ["# idregs host report: %s on %s" % (h["release"], host_name(h)),
            "",
            "**Verdict: %s** — %d passed, %d failed (%d known findings, %d not known), "
            "%d skipped." % (VERDICT_WORDS[report["verdict"]], t["passed"], t["failed"],

@@ -176,6 +176,12 @@ class HostReport(unittest.TestCase):
         self.assertEqual(host_report.decode_midr(0xf0510, ({}, {}))["implementer_name"],
                          "software use (QEMU's TCG -cpu max)")
 
+    def test_native_host_named_by_its_midr(self):
+        self.args.mode, self.args.cpu = "native", "native"
+        r = host_report.build_report(self.args)
+        self.assertEqual(host_report.host_name(r["host"]), "ARM Neoverse N1")
+        self.assertIn("on ARM Neoverse N1</h1>", host_report.render_html(r))
+
     def test_conditions(self):
         holds = host_report.condition_holds
         self.assertIs(holds("always", []), True)
