@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 BROWSERS = ("chromium-headless-shell", "chromium", "chromium-browser")
@@ -40,11 +41,11 @@ class Browser:
             os.dup2(to_child_r, 3)
             os.dup2(from_child_w, 4)
 
+        self.profile = tempfile.mkdtemp(prefix="idregs-browser.")
         self.proc = subprocess.Popen(
             [path, "--headless", "--remote-debugging-pipe", "--no-sandbox",
              "--disable-gpu", "--no-first-run", "--disable-extensions",
-             "--user-data-dir=" + os.environ.get("TMPDIR", "/tmp") +
-             "/idregs-browser-%d" % os.getpid(), "about:blank"],
+             "--user-data-dir=" + self.profile, "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, preexec_fn=fds, pass_fds=(3, 4))
         os.close(to_child_r)
@@ -134,6 +135,8 @@ class Browser:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 # What the page shows, read in the page (no script is in the page itself).
