@@ -10,7 +10,8 @@ It checks that the page loads without a console error or exception, that
 the counts and the verdict it shows are report.json's, that each vCPU
 configuration's map is reached from the keyboard (arrow keys on the
 configuration switch) and shows exactly report.json's cells, each with a
-text alternative (aria-label) and focusable, and that Tab walks every cell
+text alternative (aria-label) and focusable, its failing fields linked to
+their results, and that Tab walks every cell
 of the configuration shown first; then it saves a screenshot (of the top
 of the page, or from the element ID on with --at).  Exit 0 all
 good, 1 a check failed (each printed), 2 the browser could not be run.
@@ -156,7 +157,9 @@ SHOWN = r"""(() => {
   const cells = [...p.querySelectorAll('[data-cell]')].map(c => [
     c.dataset.id, c.getAttribute('aria-label') || '',
     c.tabIndex >= 0, c.getClientRects().length > 0]);
-  return {config: p.dataset.config, cells};
+  const failing = [...p.querySelectorAll('a.failing-cell')].filter(
+    a => document.getElementById(a.getAttribute('href').slice(1))).length;
+  return {config: p.dataset.config, cells, failing};
 })()"""
 
 ACTIVE = "document.activeElement && document.activeElement.dataset.id || ''"
@@ -186,7 +189,7 @@ def check(report_dir, shot, browser_path, at=None):
             problems.append("configurations: the page switches %s, report.json maps %s" %
                             (state["radios"], list(report["map"])))
 
-        cells_total = 0
+        cells_total = failing_total = 0
         first = b.js(SHOWN)
         if report["map"] and not first:
             problems.append("no map is shown")
@@ -218,6 +221,11 @@ def check(report_dir, shot, browser_path, at=None):
                 if len(shown["cells"]) != want:
                     problems.append("%s: %d cells shown, report.json has %d" %
                                     (cfg, len(shown["cells"]), want))
+                marked = sum(1 for r in report["map"][cfg] for c in r["fields"] if c["failing"])
+                failing_total += shown["failing"]
+                if shown["failing"] != marked:
+                    problems.append("%s: %d failing cells link to their result, report.json "
+                                    "marks %d" % (cfg, shown["failing"], marked))
                 bad = [c[0] for c in shown["cells"] if not (c[1] and c[2] and c[3])]
                 if bad:
                     problems.append("%s: %d cells without a label or not focusable "
@@ -234,7 +242,7 @@ def check(report_dir, shot, browser_path, at=None):
                 f.write(base64.b64decode(png["data"]))
     finally:
         b.close()
-    return problems, cells_total
+    return problems, cells_total, failing_total
 
 
 def main(argv):
@@ -261,7 +269,7 @@ def main(argv):
               BROWSERS[0], file=sys.stderr)
         return 2
     try:
-        problems, cells = check(args[0], shot, browser, at)
+        problems, cells, failing = check(args[0], shot, browser, at)
     except (OSError, RuntimeError, EOFError, TimeoutError) as e:
         print("browser-check: %s: %s" % (browser, e), file=sys.stderr)
         return 2
@@ -270,8 +278,8 @@ def main(argv):
     if problems:
         return 1
     print("browser-check: %s: no console error, the counts are report.json's, %d map cells "
-          "reached by keyboard, each with a text alternative%s" %
-          (args[0], cells, "; screenshot " + shot if shot else ""))
+          "reached by keyboard, each with a text alternative, %d failing ones linked%s" %
+          (args[0], cells, failing, "; screenshot " + shot if shot else ""))
     return 0
 
 
