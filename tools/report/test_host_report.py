@@ -16,8 +16,11 @@ TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 
+import browser_check  # noqa: E402
 import console  # noqa: E402
 import host_report  # noqa: E402
+
+BROWSER = next((shutil.which(b) for b in browser_check.BROWSERS if shutil.which(b)), None)
 
 CONSOLE = {
     "host": "6.18.15+deb13-arm64",
@@ -217,6 +220,23 @@ class HostReport(unittest.TestCase):
         self.assertEqual(host_report.reproducers(con),
                          {("writable_fields_test", 2):
                           "idreg try ID_AA64DFR0_EL1.PMUVer=0x8 --vcpu default"})
+
+    @unittest.skipUnless(BROWSER, "no headless Chromium (scripts/deps.sh installs it)")
+    def test_browser_check_passes_and_can_fail(self):
+        host_report.write_report(host_report.build_report(self.args), self.args.out)
+        problems, cells, failing = browser_check.check(self.args.out, None, BROWSER)
+        self.assertEqual((problems, cells, failing), ([], 8, 2))
+        page = os.path.join(self.args.out, "index.html")
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace('data-count="known">2<', 'data-count="known">3<')
+        text = text.replace('aria-label="ID_AA64ISAR0_EL1.SHA1', 'data-x="', 1)
+        with open(page, "w", encoding="utf-8") as f:
+            f.write(text)
+        problems, _, _ = browser_check.check(self.args.out, None, BROWSER)
+        self.assertEqual(len(problems), 2, problems)
+        self.assertIn("count known: the page shows 3, report.json has 2", problems)
+        self.assertTrue(problems[1].startswith("default: 1 cells without a label"), problems)
 
     @unittest.skipUnless(os.access(os.path.join(TOP, "build", "idreg"), os.X_OK),
                          "build/idreg not built (make idreg)")
