@@ -167,16 +167,18 @@ $(IDREG_ARM64): $(IDREG_SRC) $(VMM_SRC) $(VMM_KVM_SRC) $(LIB_PORTABLE_SRC) $(LIB
 
 # The bare-metal guest a real QEMU boots inside the emulated hosts
 # (tools/qemu-check.sh): an ELF for -kernel, linked for -M virt's RAM.
-# The same guest going on for 8 half-second ticks after its reads, for
-# tools/qemu-migrate-check.sh (migrated while it ticks).
+# The same guest going on for 8 ticks of 200 rereads of every slot after
+# its reads, for tools/qemu-migrate-check.sh (migrated while it ticks).
 QEMU_GUEST	:= $(BUILD)/qemu-guest/idregs-guest.elf
 QEMU_GUEST_MIGRATE := $(BUILD)/qemu-guest/idregs-guest-migrate.elf
 QEMU_GUEST_SRC	:= $(addprefix tools/qemu-guest/,start.S guest.c)
 QEMU_GUEST_TICKS := 8
+QEMU_GUEST_REREADS := 200
 
 qemu-guest: $(QEMU_GUEST) $(QEMU_GUEST_MIGRATE)
 
-$(QEMU_GUEST_MIGRATE): GUEST_DEFS = -DIDREGS_GUEST_TICKS=$(QEMU_GUEST_TICKS)
+$(QEMU_GUEST_MIGRATE): GUEST_DEFS = -DIDREGS_GUEST_TICKS=$(QEMU_GUEST_TICKS) \
+			       -DIDREGS_GUEST_REREADS=$(QEMU_GUEST_REREADS)
 $(QEMU_GUEST_MIGRATE): Makefile
 $(QEMU_GUEST) $(QEMU_GUEST_MIGRATE): $(QEMU_GUEST_SRC) tools/qemu-guest/guest.h tools/qemu-guest/guest.ld
 	@mkdir -p $(dir $@)

@@ -41,9 +41,6 @@ CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/qemu-host.sh"
 
-kernel=
-cpus=max,neoverse-n1
-keep=
 # Step 3's lines known beforehand; the baseline's is added once known.
 LINE_DEFAULT="-accel kvm -M virt -cpu host"
 LINE_OFF="-accel kvm -M virt -cpu host,pmu=off,sve=off,pauth=off"
@@ -61,40 +58,14 @@ OPTION_MODELS=(
 )
 GUEST_MODELS="pmu-on-sve-pauth-off"
 
-usage() {
-	echo "usage: tools/qemu-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]"
-}
-
-die() { echo "qemu-check: error: $*" >&2; exit 1; }
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
-	--cpus) cpus=${2:?--cpus needs a value}; shift ;;
-	--keep) keep=${2:?--keep needs a value}; shift ;;
-	-h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) usage >&2; exit 2 ;;
-	esac
-	shift
-done
-IFS=, read -r cpu_a cpu_b <<<"$cpus"
-[ -n "$cpu_a" ] && [ -n "$cpu_b" ] || { echo "qemu-check: --cpus needs two models" >&2; exit 2; }
-
+qemu_host_args qemu-check 2,35p "$@"
+cpu_a=$QEMU_HOST_CPU_A cpu_b=$QEMU_HOST_CPU_B keep=$QEMU_HOST_KEEP
 ktap_workdir work "$keep" idregs-qemu || exit 2
 
-
 ktap_begin
-[ -s "$CACHE/qemu-arm64/files" ] && [ -x "$CACHE/busybox-arm64/busybox" ] ||
-	"$TOP/scripts/deps.sh" --quiet || die "scripts/deps.sh failed"
-make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
-	cat "$work/build.log" >&2
-	echo "Bail out! building idreg and the guest failed"
-	exit 1
-}
+qemu_host_setup "$work"
+kdir=$QEMU_HOST_KDIR
 idreg="$TOP/build/idreg"
-kdir=$(emu_resolve_kernels "$kernel") || exit 1
-kdir=$(head -n 1 <<<"$kdir")
-echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$kdir") hosts"
 
 # boot NAME CPU: boot a host with -cpu CPU running $work/NAME/stage/plan;
 # its sections go to $work/NAME/out/ (FILE.rc: "status start end").
@@ -159,7 +130,7 @@ model_line() {
 	echo "$line"
 }
 
-qemu_host_stage "$work" || die "staging the hosts' root failed"
+qemu_host_stage "$work" || { echo "Bail out! staging the hosts' root failed"; exit 1; }
 echo "# the hosts' initramfs: $(($(stat -c %s "$work/base.cpio") / 1048576)) MiB"
 
 # Step 4's lines, from the models alone; the guest's lines of boot 1.

@@ -333,6 +333,16 @@ static int model_arg(struct idreg_model *m, int argc, char **argv, int i, int dd
 	return load_model(m, argv[i]);
 }
 
+/* An answer's exit status: 1 when it has problems; its messages freed. */
+static int answer_status(int rc, struct idreg_msgs *problems, struct idreg_msgs *notes)
+{
+	if (rc == EXIT_YES && problems->nr)
+		rc = EXIT_NO;
+	idreg_msgs_free(problems);
+	idreg_msgs_free(notes);
+	return rc;
+}
+
 static int cmd_compare(int argc, char **argv)
 {
 	struct idreg_msgs problems = { 0 }, notes = { 0 };
@@ -365,10 +375,7 @@ static int cmd_compare(int argc, char **argv)
 		       problems.nr ? "cannot" : "can", mname, m.nr, problems.nr);
 		rc = EXIT_YES;
 	}
-	if (rc == EXIT_YES && problems.nr)
-		rc = EXIT_NO;
-	idreg_msgs_free(&problems);
-	idreg_msgs_free(&notes);
+	rc = answer_status(rc, &problems, &notes);
 	idreg_model_free(&m);
 	free(p);
 	return rc;
@@ -411,10 +418,7 @@ static int cmd_migrate(int argc, char **argv)
 		       problems.nr ? "cannot" : "can", argv[2], problems.nr);
 		rc = EXIT_YES;
 	}
-	if (rc == EXIT_YES && problems.nr)
-		rc = EXIT_NO;
-	idreg_msgs_free(&problems);
-	idreg_msgs_free(&notes);
+	rc = answer_status(rc, &problems, &notes);
 	idreg_model_free(&m);
 	free(p);
 	return rc;
