@@ -135,6 +135,14 @@ class HostReport(unittest.TestCase):
         self.assertEqual(r["failures"][1]["config"], "pmu")
         self.assertEqual(r["failures"][1]["reproduce"], "")
 
+    def test_a_finding_fixed_only_where_its_result_ran(self):
+        self._write("findings", "finding\tID_AA64ISAR0_EL1.AES\tpmuver-signed\t1\n"
+                                "finding\tID_AA64ISAR0_EL1.AES@sve\tpmuver-signed\t2\n")
+        r = host_report.build_report(self.args)
+        self.assertEqual(r["fixed_findings"],
+                         [{"name": "ID_AA64ISAR0_EL1.AES", "finding": "pmuver-signed"}])
+        self.assertEqual(r["totals"]["fixed"], 1)
+
     def test_an_unknown_failure_fails(self):
         self._write("findings", "")
         r = host_report.build_report(self.args)
