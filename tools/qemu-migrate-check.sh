@@ -37,8 +37,10 @@ CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 
 LINE="-accel kvm -M virt -cpu host"
 # The tick at which the source migrates (the guest says how many it has:
-# Makefile's QEMU_GUEST_TICKS).
+# Makefile's QEMU_GUEST_TICKS), and what the source's plan appends to what
+# the guest printed there once QEMU has quit.
 MIGRATE_AT=2
+MIGRATED=@@migrated@@
 
 qemu_host_args qemu-migrate-check 2,28p "$@"
 cpu_a=$QEMU_HOST_CPU_A cpu_b=$QEMU_HOST_CPU_B keep=$QEMU_HOST_KEEP
@@ -69,7 +71,15 @@ migrate_out() {
 	printf '%s\n' "\$QMP_CAPS" >&3
 	i=0
 	until grep -q '^idregs-guest: tick $MIGRATE_AT/' /tmp/\$name.guest 2>/dev/null; do
-		i=\$((i + 1)); [ \$i -gt 300 ] && break; sleep 0.1
+		i=\$((i + 1))
+		if [ \$i -gt 600 ]; then
+			echo "the guest did not reach tick $MIGRATE_AT in 60 s: no migration" >&2
+			printf '%s\n' "\$QMP_QUIT" >&3
+			wait \$q
+			exec 3>&-
+			return 1
+		fi
+		sleep 0.1
 	done
 	printf '%s\n' '{"execute": "migrate", "arguments": {"uri": "file:/tmp/'\$name'.state"}}' >&3
 	i=0
@@ -83,6 +93,8 @@ migrate_out() {
 	wait \$q
 	exec 3>&-
 	rm -f /tmp/qmp.in
+	# Where the source stopped: a line the migration split ends in it.
+	echo "$MIGRATED" >>/tmp/\$name.guest
 	gzip -c /tmp/\$name.state | base64 >/tmp/\$name.b64
 	rm -f /tmp/\$name.state
 	grep -q '"status": "completed"' /tmp/\$name.out
@@ -122,10 +134,10 @@ stage_state() {
 # changed, its reads again (on the destination), the same, and its end.
 # Prints what is wrong; true when nothing is.
 transcript() {
-	cat "$1" "$2" | awk '
+	joined "$1" "$2" | awk '
 		/^idregs-guest: reading / { reads++; next }
 		/^S3_/ { if (reads == 1) first[n1++] = $0; else if (reads == 2) again[n2++] = $0; next }
-		/^idregs-guest: tick [0-9]+\/[0-9]+ changed=[0-9]+$/ {
+		/^idregs-guest: tick [0-9]+\/[0-9]+ changed=[0-9]+ ms=[0-9]+$/ {
 			split($0, w, "[ /]")
 			if (w[3] != last + 1) bad = bad "; tick " w[3] " after tick " last
 			if (w[5] != "changed=0") bad = bad "; tick " w[3] ": " w[5] " slots"
@@ -142,6 +154,16 @@ transcript() {
 			if (!done) bad = bad "; no end"
 			if (bad != "") { print substr(bad, 3); exit 1 }
 		}'
+}
+
+# joined SRC DST: the two parts of what the guest printed, a line the
+# migration split (SRC's last, before MIGRATED) joined again.
+joined() {
+	awk -v mark="$MIGRATED" '
+		NR == FNR { if (n++) print prev; prev = $0; next }
+		FNR == 1 && !dst { dst = 1; if (prev != mark) { sub(mark "$", "", prev); $0 = prev $0 } }
+		{ print }
+		END { if (!dst && prev != mark) { sub(mark "$", "", prev); print prev } }' "$1" "$2"
 }
 
 # ticked SRC DST: the migration happened while the guest ticked: the
