@@ -29,7 +29,8 @@ LIB_KVM_SRC	:= $(foreach r,$(IDREGS_LIB_KVM_DIRS),$(wildcard lib/$(r)/*.c))
 EXPECT_SRC	:= selftests/expect.c
 # JSON (jansson) is for the VMM side only.
 VMM_SRC		:= vmm/profile.c vmm/model.c vmm/model_check.c vmm/baseline.c \
-		   vmm/qemu.c vmm/qemu_args.c vmm/qemu_check.c vmm/migration.c vmm/json.c vmm/answers_json.c
+		   vmm/qemu.c vmm/qemu_args.c vmm/qemu_check.c vmm/migration.c vmm/json.c vmm/answers_json.c \
+		   vmm/vcpu_regs.c
 VMM_KVM_SRC	:= vmm/host.c
 JSON_LIBS	:= -ljansson
 CPPFLAGS_ALL	:= -Ilib/include -Ivmm/include -Iselftests
