@@ -11,6 +11,7 @@
 
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/model_check.h"
 #include "idregs/vcpu_regs.h"
 
 /* ARM64_SYS_REG(3, op1, crn, crm, op2), as a constant. */

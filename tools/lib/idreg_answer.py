@@ -10,6 +10,10 @@ them.
   idreg_answer.py registers FILE KEY...   the registers the messages of
                                           those lists are about, sorted,
                                           one a line
+  idreg_answer.py id-registers FILE KEY...
+                                          the same, of the ID registers only
+                                          (not the KVM registers beyond them,
+                                          whose messages carry "kvm_reg")
   idreg_answer.py messages FILE KEY...    each message, as a KTAP comment
   idreg_answer.py features FILE KEY...    the vCPU features they are about
   idreg_answer.py qemu-refused STDERR LIST
@@ -48,7 +52,8 @@ def main(argv):
         for name in qemu_refused(argv[1], argv[2]):
             print(name)
         return 0
-    if len(argv) < 3 or argv[0] not in ("registers", "messages", "features"):
+    if len(argv) < 3 or argv[0] not in ("registers", "id-registers", "messages",
+                                        "features"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     what, path, keys = argv[0], argv[1], argv[2:]
@@ -61,8 +66,10 @@ def main(argv):
         for m in messages(answer, keys):
             print("# " + m["message"])
         return 0
-    key = "register" if what == "registers" else "feature"
-    for name in sorted({m[key] for m in messages(answer, keys) if key in m}):
+    key = "feature" if what == "features" else "register"
+    id_only = what == "id-registers"
+    for name in sorted({m[key] for m in messages(answer, keys)
+                        if key in m and not (id_only and "kvm_reg" in m)}):
         print(name)
     return 0
 

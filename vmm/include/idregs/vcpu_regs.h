@@ -75,10 +75,6 @@ unsigned int idreg_baseline_vcpu(const struct idreg_profile *const *ps, unsigned
 				 struct idreg_model *m, struct idreg_msgs *blocking,
 				 struct idreg_msgs *notes);
 
-/* The firmware registers @m sets, each checked on @p: one message per refusal. */
-unsigned int idreg_model_check_kvm_regs(const struct idreg_model *m,
-					const struct idreg_profile *p, struct idreg_msgs *out);
-
 /*
  * A guest of vCPU features @features (and SVE lengths @src_vls, @dst_vls:
  * the lengths QEMU gives on each side, 0 without SVE) moved from @src to
