@@ -17,7 +17,10 @@
  *               "sve_vls": [128, 256], "hw": { "ctr_el0": "0x...",
  *               "dczid_el0": "0x..." } },
  *     "registers": { "ID_AA64ISAR0_EL1": { "value": "0x...", "mask": "0x..." },
- *                    "S3_0_C0_C3_3": { ... }, ... } }
+ *                    "S3_0_C0_C3_3": { ... }, ... },
+ *     "counter_offset": true,
+ *     "kvm_regs": { "KVM_REG_ARM_STD_BMAP": { "id": "0x6030000000160000",
+ *                   "value": "0x1", "writable": "0x1" }, ... } }
  *
  * Registers the tables do not name are keyed S3_<op1>_C0_C<crm>_<op2>.
  * "vcpu" says which vCPU configuration (lib/core/vcpu_config.c) the values were
@@ -27,7 +30,9 @@
  * or absent: none), "gic_offered" the versions KVM can create; "sve_vls"
  * the vector lengths KVM offers (KVM_REG_ARM64_SVE_VLS, up to 2048 bits);
  * "hw" what a process on the host reads with MRS (a guest reads these
- * straight from the CPU).  Each is optional: profiles written before
+ * straight from the CPU; "cntfrq_el0" too); "kvm_regs" the rest of
+ * KVM_GET_REG_LIST by uapi name (idregs/vcpu_regs.h), "counter_offset"
+ * KVM_CAP_COUNTER_OFFSET.  Each is optional: profiles written before
  * them keep loading.
  * The JSON half lives in vmm/json.c (links jansson), so that the rest of
  * lib/ stays dependency-free for the selftests.
