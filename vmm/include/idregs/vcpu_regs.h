@@ -76,12 +76,12 @@ unsigned int idreg_baseline_vcpu(const struct idreg_profile *const *ps, unsigned
 				 struct idreg_msgs *notes);
 
 /*
- * A guest of vCPU features @features (and SVE lengths @src_vls, @dst_vls:
- * the lengths QEMU gives on each side, 0 without SVE) moved from @src to
- * @dst: each firmware register the destination's KVM refuses, different
- * vector lengths, registers in the source's list only.  One message per
- * problem in @out, @notes for what travels but changes.  Returns the
- * number of problems.
+ * A guest whose vCPU has @src_features on @src and @dst_features on @dst
+ * (and the vector lengths @src_vls, @dst_vls QEMU gives there, 0 without
+ * SVE) moved from @src to @dst: each firmware register the destination's KVM refuses (or does
+ * not list), different vector lengths.  One message per problem in @out;
+ * @notes for what travels but changes, and for a profile without the
+ * register list.  Returns the number of problems.
  */
 unsigned int idreg_migration_check_vcpu(const struct idreg_profile *src,
 					const struct idreg_profile *dst,
