@@ -163,6 +163,6 @@ unsigned int idreg_model_check(const struct idreg_model *m,
 	if (p && !bad)
 		bad += check_registers(m, p, &t, out);
 	if (p)
-		bad += idreg_model_check_kvm_regs(m, p, out);
+		bad += idreg_model_check_kvm_regs(m, p, out, NULL);
 	return bad;
 }

@@ -499,15 +499,19 @@ unsigned int idreg_baseline_vcpu(const struct idreg_profile *const *ps, unsigned
 }
 
 unsigned int idreg_model_check_kvm_regs(const struct idreg_model *m,
-					const struct idreg_profile *p, struct idreg_msgs *out)
+					const struct idreg_profile *p, struct idreg_msgs *out,
+					struct idreg_msgs *notes)
 {
 	unsigned int i, bad = 0;
 	char name[64], why[256];
 	uint64_t id, val;
 	bool kept;
 
-	if (!p->kvm_regs_known)
+	if (!p->kvm_regs_known) {
+		if (notes && m->nr_kvm_regs)
+			idreg_profile_note_lacks(p, notes);
 		return 0;
+	}
 	for (i = 0; i < m->nr_kvm_regs; i++) {
 		id = m->kvm_regs[i].id;
 		val = m->kvm_regs[i].value;

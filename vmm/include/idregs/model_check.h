@@ -27,9 +27,11 @@ unsigned int idreg_model_check(const struct idreg_model *m,
 /*
  * The firmware registers @m sets (m->kvm_regs), each checked on @p by
  * KVM's rules (idregs/vcpu_regs.h): one message per register KVM refuses
- * or accepts without storing.  Nothing where @p predates the register list.
+ * or accepts without storing.  Where @p predates the register list,
+ * nothing is checked and @notes (may be NULL) says so.
  */
 unsigned int idreg_model_check_kvm_regs(const struct idreg_model *m,
-					const struct idreg_profile *p, struct idreg_msgs *out);
+					const struct idreg_profile *p, struct idreg_msgs *out,
+					struct idreg_msgs *notes);
 
 #endif /* IDREGS_MODEL_CHECK_H */
