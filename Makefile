@@ -29,7 +29,8 @@ LIB_KVM_SRC	:= $(foreach r,$(IDREGS_LIB_KVM_DIRS),$(wildcard lib/$(r)/*.c))
 EXPECT_SRC	:= selftests/expect.c
 # JSON (jansson) is for the VMM side only.
 VMM_SRC		:= vmm/profile.c vmm/model.c vmm/model_check.c vmm/baseline.c \
-		   vmm/qemu.c vmm/qemu_args.c vmm/qemu_check.c vmm/migration.c vmm/json.c vmm/answers_json.c \
+		   vmm/qemu.c vmm/qemu_args.c vmm/qemu_words.c vmm/qemu_check.c vmm/migration.c \
+		   vmm/json.c vmm/answers_json.c vmm/qemu_forms.c \
 		   vmm/vcpu_regs.c
 VMM_KVM_SRC	:= vmm/host.c
 JSON_LIBS	:= -ljansson
@@ -167,16 +168,18 @@ $(IDREG_ARM64): $(IDREG_SRC) $(VMM_SRC) $(VMM_KVM_SRC) $(LIB_PORTABLE_SRC) $(LIB
 
 # The bare-metal guest a real QEMU boots inside the emulated hosts
 # (tools/qemu-check.sh): an ELF for -kernel, linked for -M virt's RAM.
-# The same guest going on for 8 half-second ticks after its reads, for
-# tools/qemu-migrate-check.sh (migrated while it ticks).
+# The same guest going on for 8 ticks of 200 rereads of every slot after
+# its reads, for tools/qemu-migrate-check.sh (migrated while it ticks).
 QEMU_GUEST	:= $(BUILD)/qemu-guest/idregs-guest.elf
 QEMU_GUEST_MIGRATE := $(BUILD)/qemu-guest/idregs-guest-migrate.elf
 QEMU_GUEST_SRC	:= $(addprefix tools/qemu-guest/,start.S guest.c)
 QEMU_GUEST_TICKS := 8
+QEMU_GUEST_REREADS := 200
 
 qemu-guest: $(QEMU_GUEST) $(QEMU_GUEST_MIGRATE)
 
-$(QEMU_GUEST_MIGRATE): GUEST_DEFS = -DIDREGS_GUEST_TICKS=$(QEMU_GUEST_TICKS)
+$(QEMU_GUEST_MIGRATE): GUEST_DEFS = -DIDREGS_GUEST_TICKS=$(QEMU_GUEST_TICKS) \
+			       -DIDREGS_GUEST_REREADS=$(QEMU_GUEST_REREADS)
 $(QEMU_GUEST_MIGRATE): Makefile
 $(QEMU_GUEST) $(QEMU_GUEST_MIGRATE): $(QEMU_GUEST_SRC) tools/qemu-guest/guest.h tools/qemu-guest/guest.ld
 	@mkdir -p $(dir $@)

@@ -76,6 +76,12 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
   --native           run natively (needs arm64 and /dev/kvm)
   --expect-skip      succeed only if every test skipped (a kernel without
                      the mask capability must skip cleanly)
+  --known FILE       known findings (tools/check-kernels.known's format,
+                     docs/findings.md): a test failing only on the findings
+                     FILE names for a host's kernel and CPU does not fail the
+                     host (its results still fail; the table counts them),
+                     and a finding that no longer fails does.  --matrix uses
+                     tools/check-kernels.known.
   TEST_FILTER        run only tests whose name contains one of these words
 Setup: scripts/deps.sh (make deps) is run first when something is missing.
 USAGE
@@ -88,7 +94,7 @@ die() { echo "run_tests: error: $*" >&2; exit 1; }
 # (empty: the tests' default, every configuration the host offers).
 parse_args() {
 	local kernels= cpus=max list_only=0 log_dir= mode=auto expect_skip=0 jobs=1
-	local host_flavour= matrix=0 vcpus= img_tok all_vcpus
+	local host_flavour= matrix=0 vcpus= img_tok all_vcpus known=
 	local images=() filters=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -100,7 +106,9 @@ parse_args() {
 			emu_check_host "$host_flavour" || exit 2 ;;
 		--vcpu) vcpus=${2:?--vcpu needs a value}; shift
 			case "$vcpus" in *[!a-z0-9,-]*) echo "run_tests: --vcpu $vcpus: not a list of names" >&2; exit 2 ;; esac ;;
-		--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2; matrix=1 ;;
+		--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2; matrix=1
+			known=${known:-$TOP/tools/check-kernels.known} ;;
+		--known) known=${2:?--known needs a file}; shift ;;
 		--jobs) jobs=${2:?--jobs needs a value}; shift ;;
 		--list) list_only=1 ;;
 		--log-dir) log_dir=${2:?--log-dir needs a value}; shift ;;
@@ -140,11 +148,11 @@ parse_args() {
 	fi
 	KERNELS=$kernels CPUS=$cpus LIST_ONLY=$list_only LOG_DIR=$log_dir MODE=$mode
 	EXPECT_SKIP=$expect_skip JOBS=$jobs HOST_FLAVOUR=$host_flavour VCPUS=$vcpus
-	ALL_VCPUS=$all_vcpus HOST_TAG=${host_flavour:+ host=$host_flavour}
+	ALL_VCPUS=$all_vcpus HOST_TAG=${host_flavour:+ host=$host_flavour} KNOWN=$known
 	IMAGES=(${images[@]+"${images[@]}"})
 	FILTERS=(${filters[@]+"${filters[@]}"})
 	readonly KERNELS CPUS LIST_ONLY LOG_DIR MODE EXPECT_SKIP JOBS HOST_FLAVOUR VCPUS
-	readonly ALL_VCPUS HOST_TAG IMAGES FILTERS
+	readonly ALL_VCPUS HOST_TAG IMAGES FILTERS KNOWN
 }
 
 # The suite's tests that FILTERS select, one a line.
@@ -180,6 +188,7 @@ build() {
 	(
 		flock 9
 		idregs_build_selftests "$bin" "$bin.log" || exit 1
+		[ -z "$KNOWN" ] || make -s -C "$TOP" build/expect-list >>"$bin.log" 2>&1 || exit 1
 		for f in "$bin"/*; do
 			[ ! -f "$f" ] || cp "$f" "$OUT/"
 		done
@@ -200,10 +209,10 @@ stage_initramfs() {
 }
 
 # Host $1 (its console log: LOG.rc, LOG.killed beside it) for the
-# summary: a line "LOG RELEASE CPU SECONDS VERDICT" (tab-separated) in
+# summary: a line "LOG RELEASE CPU SECONDS VERDICT FINDINGS" (tab-separated) in
 # $OUT/hosts.  The table, its counts and cells are console.py summary's.
 add_host() {
-	printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$OUT/hosts"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$OUT/hosts"
 }
 
 # Boot one host and leave "SECONDS|VERDICT" in $log.sum (VERDICT: what
@@ -215,19 +224,31 @@ boot_one() {
 	echo "$((SECONDS - start))|$(emu_verdict "$rc" "$log")" >"$log.sum"
 }
 
+# The known findings (--known) that apply to a host: $log.findings
+# (build/expect-list's lines), or nothing without --known.
+host_findings() {
+	local log=$1 release=$2 cpu=$3
+	[ -n "$KNOWN" ] || return 0
+	"$TOP/build/expect-list" "$KNOWN" "$release" "$cpu" >"$log.findings" ||
+		die "reading the known findings $KNOWN"
+	echo "$log.findings"
+}
+
 # The host's line in the run's KTAP stream ($4 = its number), its rows.
+# A test failing only on known findings (--known) does not fail the host.
 report_host() {
-	local kdir=$1 cpu=$2 log=$3 nr=$4 secs verdict release
+	local kdir=$1 cpu=$2 log=$3 nr=$4 secs verdict release findings
 	release=$(emu_booted_release "$log")
 	[ -n "$release" ] || release=$(emu_release "$kdir")
 	IFS='|' read -r secs verdict <"$log.sum"
 	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu$HOST_TAG"
-	case "$(idregs_console host-result "$log" "$verdict")" in
+	findings=$(host_findings "$log" "$release" "$cpu")
+	case "$(idregs_console host-result "$log" "$verdict" "$findings")" in
 	fail) echo "not ok $nr $release -cpu $cpu$HOST_TAG${verdict:+ # $verdict}" ;;
 	skip) echo "ok $nr $release -cpu $cpu$HOST_TAG # SKIP" ;;
 	*) echo "ok $nr $release -cpu $cpu$HOST_TAG" ;;
 	esac
-	add_host "$log" "$release" "$cpu${HOST_FLAVOUR:+/$HOST_FLAVOUR}" "$secs" "$verdict"
+	add_host "$log" "$release" "$cpu${HOST_FLAVOUR:+/$HOST_FLAVOUR}" "$secs" "$verdict" "$findings"
 }
 
 # Hosts one after another with the console streamed, or JOBS at a time

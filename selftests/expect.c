@@ -413,9 +413,12 @@ static const char *const reg_results[] = {
 static const char *const test_results[] = {
 	"apply", "run", "changes", "current_values", "snapshot", "features", "hidden", "errno_after_run",
 };
-/* Test-wide results with a kind after the '.': "masks.kept_writable". */
+/*
+ * Test-wide results with a kind after the '.': "masks.kept_writable",
+ * vcpu_surroundings_test's "reg_list.round_trip", "ccsidr.guest", ...
+ */
 static const char *const test_groups[] = {
-	"masks",
+	"masks", "reg_list", "ccsidr", "cap", "vcpus",
 };
 static const char *const variants[] = {
 	"imp_id_writable", "default", "seeded", "lowest", "ctr",

@@ -10,6 +10,9 @@ them.
   idreg_answer.py registers FILE KEY...   the registers the messages of
                                           those lists are about, sorted,
                                           one a line
+  idreg_answer.py field-registers FILE KEY...
+                                          the same, of the messages about a
+                                          field (a SYSREG_ property) only
   idreg_answer.py id-registers FILE KEY...
                                           the same, of the ID registers only
                                           (not the KVM registers beyond them,
@@ -20,6 +23,11 @@ them.
                                           the ID registers QEMU's STDERR says
                                           KVM refused, named by LIST (idreg
                                           list --json), sorted, one a line
+  idreg_answer.py qemu-says FILE STDERR   each line of explain's "qemu_says"
+                                          (QEMU's words for its refusal) that
+                                          QEMU's STDERR lacks, as a KTAP
+                                          comment; exit 1 if one is missing
+                                          or explain quotes none
 """
 import json
 import re
@@ -42,18 +50,34 @@ def qemu_refused(stderr_path, list_path):
     return sorted(found)
 
 
+def qemu_says(answer_path, stderr_path):
+    """explain's words for QEMU's refusal, each in what QEMU printed."""
+    with open(answer_path, encoding="utf-8") as f:
+        says = json.load(f).get("qemu_says", [])
+    with open(stderr_path, encoding="utf-8", errors="replace") as f:
+        printed = f.read()
+    missing = [s for s in says if s not in printed]
+    for s in missing:
+        print("# not in QEMU's stderr: " + s)
+    if not says:
+        print("# explain quotes no words of QEMU")
+    return 1 if missing or not says else 0
+
+
 def messages(answer, keys):
     for key in keys:
         yield from answer.get(key, [])
 
 
 def main(argv):
+    if len(argv) == 3 and argv[0] == "qemu-says":
+        return qemu_says(argv[1], argv[2])
     if len(argv) == 3 and argv[0] == "qemu-refused":
         for name in qemu_refused(argv[1], argv[2]):
             print(name)
         return 0
-    if len(argv) < 3 or argv[0] not in ("registers", "id-registers", "messages",
-                                        "features"):
+    if len(argv) < 3 or argv[0] not in ("registers", "id-registers", "field-registers",
+                                        "messages", "features"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     what, path, keys = argv[0], argv[1], argv[2:]
@@ -67,9 +91,10 @@ def main(argv):
             print("# " + m["message"])
         return 0
     key = "feature" if what == "features" else "register"
+    need = "property" if what == "field-registers" else key
     id_only = what == "id-registers"
     for name in sorted({m[key] for m in messages(answer, keys)
-                        if key in m and not (id_only and "kvm_reg" in m)}):
+                        if key in m and need in m and not (id_only and "kvm_reg" in m)}):
         print(name)
     return 0
 
