@@ -127,11 +127,12 @@ unit-runner:
 	tools/mutate/test_run.sh
 
 # The console reader (tools/lib/console.py: results, kinds, totals, rows,
-# verdicts), deps.sh's choices (scripts/deps_resolve.py), the shell
-# library (tools/lib/idregs.sh), emu.sh's and run_tests.sh's use of them,
-# natively.
+# verdicts), the host report (tools/report/host_report.py), deps.sh's
+# choices (scripts/deps_resolve.py), the shell library
+# (tools/lib/idregs.sh), emu.sh's and run_tests.sh's use of them, natively.
 unit-shell:
 	$(PYTHON) -m unittest discover -s tools/lib -p 'test_*.py'
+	$(PYTHON) -m unittest discover -s tools/report -p 'test_*.py'
 	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'
 	tools/lib/test_idregs.sh
 
@@ -245,6 +246,11 @@ VM_MIGRATE_PAIRS ?= max,neoverse-n1 cortex-a76,neoverse-n1
 # include ...@pmu, ...@el2 and ...@mte (tools/kselftest-check.sh).
 KSELFTEST_HOST	?= nested,mte
 VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte --vcpu all writable_fields guest_view vm_rules defaults
+# That host's report (docs/host-report.md; one more boot dumps its
+# profiles), checked in Debian's headless Chromium: no console error, the
+# counts are report.json's, every cell of the map reached by keyboard with
+# a text alternative; its screenshot in build/.
+HOST_REPORT	?= $(BUILD)/host-report
 
 # The checks before the hosts (checkpatch, the generator, the unit tests,
 # the idreg build the migration check needs, the guest check-qemu boots)
@@ -261,7 +267,8 @@ check: deps
 check-hosts: check-vcpu-configs check-one-at-a-time check-qemu
 
 check-vcpu-configs:
-	./run_tests.sh $(VCPU_CHECK)
+	./run_tests.sh $(VCPU_CHECK) --report $(HOST_REPORT)
+	$(PYTHON) tools/report/browser_check.py $(HOST_REPORT) --screenshot $(BUILD)/host-report.png
 
 check-one-at-a-time:
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)

@@ -72,6 +72,12 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
                      host and configuration.
   --list             list tests, cached kernels and cpu models, then exit
   --log-dir DIR      keep each host's console log in DIR
+  --report DIR       one host's report (docs/host-report.md): DIR/index.html,
+                     report.json, summary.md and the console log; the
+                     host's profiles and the failures' reproducers from one
+                     more boot of it (natively: run on it)
+  --pool DIR         with --report: the host profiles (idreg dump) to compare
+                     it with (default: vmm/tests/data's qemu-host profiles)
   --emulated         use the emulated host even on arm64 with /dev/kvm
   --native           run natively (needs arm64 and /dev/kvm)
   --expect-skip      succeed only if every test skipped (a kernel without
@@ -94,7 +100,7 @@ die() { echo "run_tests: error: $*" >&2; exit 1; }
 # (empty: the tests' default, every configuration the host offers).
 parse_args() {
 	local kernels= cpus=max list_only=0 log_dir= mode=auto expect_skip=0 jobs=1
-	local host_flavour= matrix=0 vcpus= img_tok all_vcpus known=
+	local host_flavour= matrix=0 vcpus= img_tok all_vcpus known= report= pool=
 	local images=() filters=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -112,6 +118,8 @@ parse_args() {
 		--jobs) jobs=${2:?--jobs needs a value}; shift ;;
 		--list) list_only=1 ;;
 		--log-dir) log_dir=${2:?--log-dir needs a value}; shift ;;
+		--report) report=${2:?--report needs a directory}; shift ;;
+		--pool) pool=${2:?--pool needs a directory}; shift ;;
 		--emulated) mode=emulated ;;
 		--native) mode=native ;;
 		--expect-skip) expect_skip=1 ;;
@@ -139,6 +147,14 @@ parse_args() {
 		fi
 		mode=emulated
 	fi
+	if [ -n "$report" ]; then
+		case "$kernels$cpus${images[*]+${images[*]}}" in
+		all*|*,*|*all) echo "run_tests: error: --report is about one host: one kernel, one cpu" >&2; exit 2 ;;
+		esac
+		[ ${#images[@]} -le 1 ] || { echo "run_tests: error: --report takes one --kernel-image" >&2; exit 2; }
+		log_dir=${log_dir:-$report}
+	fi
+	[ -z "$pool" ] || [ -n "$report" ] || { echo "run_tests: error: --pool needs --report" >&2; exit 2; }
 	if [ "$mode" = auto ]; then
 		if [ "$(uname -m)" = aarch64 ] && [ -w /dev/kvm ]; then
 			mode=native
@@ -149,10 +165,11 @@ parse_args() {
 	KERNELS=$kernels CPUS=$cpus LIST_ONLY=$list_only LOG_DIR=$log_dir MODE=$mode
 	EXPECT_SKIP=$expect_skip JOBS=$jobs HOST_FLAVOUR=$host_flavour VCPUS=$vcpus
 	ALL_VCPUS=$all_vcpus HOST_TAG=${host_flavour:+ host=$host_flavour} KNOWN=$known
+	REPORT=$report POOL=$pool
 	IMAGES=(${images[@]+"${images[@]}"})
 	FILTERS=(${filters[@]+"${filters[@]}"})
 	readonly KERNELS CPUS LIST_ONLY LOG_DIR MODE EXPECT_SKIP JOBS HOST_FLAVOUR VCPUS
-	readonly ALL_VCPUS HOST_TAG IMAGES FILTERS KNOWN
+	readonly ALL_VCPUS HOST_TAG IMAGES FILTERS KNOWN REPORT POOL
 }
 
 # The suite's tests that FILTERS select, one a line.
@@ -344,8 +361,29 @@ summarise() {
 	fi
 }
 
+# --report: the host's report from its console (tools/report/host-report.sh);
+# the host's line of $OUT/hosts gives the console and what the run saw.
+host_report() {
+	local log release cpu secs verdict line f=() host=()
+	# Tab-separated, empty fields kept (read would join tabs).
+	IFS= read -r line <"$OUT/hosts"
+	mapfile -t f < <(tr '\t' '\n' <<<"$line")
+	log=${f[0]} release=${f[1]} cpu=${f[2]} secs=${f[3]} verdict=${f[4]-}
+	if [ "$MODE" = native ]; then
+		mkdir -p "$REPORT" && cp "$log" "$REPORT/console-native.log" || return 1
+		log=$REPORT/console-native.log host=(--native)
+	elif [ ${#IMAGES[@]} -gt 0 ]; then
+		host=(--kernel-image "${IMAGES[0]#image:}")
+	else
+		host=(--kernel "$(emu_resolve_kernels "$KERNELS")")
+	fi
+	"$TOP/tools/report/host-report.sh" --out "$REPORT" --console "$log" --release "$release" \
+		--cpu "${cpu%%/*}" --seconds "$secs" --verdict "$verdict" "${host[@]}" \
+		${POOL:+--pool "$POOL"}
+}
+
 main() {
-	local img
+	local img rc
 	parse_args "$@"
 	mapfile -t TESTS < <(selected_tests)
 	readonly TESTS
@@ -371,6 +409,9 @@ main() {
 		run_emulated "$img"
 	fi
 	summarise
+	rc=$?
+	[ -z "$REPORT" ] || host_report || rc=1
+	return "$rc"
 }
 
 # Sourced (tools/lib/test_idregs.sh reads its functions), it runs nothing.

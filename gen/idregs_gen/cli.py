@@ -1,5 +1,5 @@
 """Command line: generate, check, compare, declared, declared-check, sanitised,
-vcpu-configs, reglist, reglist-check."""
+vcpu-configs, reglist, reglist-check, cpu-names."""
 import argparse
 import difflib
 import glob
@@ -7,7 +7,7 @@ import os
 import re
 import sys
 
-from . import declared, reglist, vcpu_features
+from . import cputype, declared, reglist, vcpu_features
 from .build import build
 from .compare import compare_regs, load_source
 from .emit import parse_inputs, render, write_atomic
@@ -198,6 +198,25 @@ def cmd_vcpu_configs(args):
     return 0
 
 
+def cmd_cpu_names(args):
+    src = os.path.join(args.kernel_src, cputype.CPUTYPE)
+    text = cputype.render(src, cputype.source_version(args.kernel_src))
+    if args.check:
+        try:
+            with open(args.check, encoding="utf-8") as f:
+                old = f.read()
+        except FileNotFoundError:
+            old = ""
+        if old != text:
+            sys.stdout.writelines(difflib.unified_diff(
+                old.splitlines(True), text.splitlines(True), args.check, "regenerated"))
+            print(f"{args.check}: differs from {src} (make gen)", file=sys.stderr)
+            return 1
+        return 0
+    write_atomic(args.output, text)
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="idregs-gen", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true",
@@ -270,6 +289,14 @@ def main(argv=None):
     rc.add_argument("--kernel-src", action="append")
     rc.add_argument("committed")
     rc.set_defaults(func=cmd_reglist_check)
+
+    cn = sub.add_parser("cpu-names", help="write the MIDR implementer and part names "
+                                           "of cputype.h (tools/report/cpu_names.tsv)")
+    cn.add_argument("--kernel-src", required=True)
+    out = cn.add_mutually_exclusive_group(required=True)
+    out.add_argument("-o", "--output")
+    out.add_argument("--check", metavar="FILE", help="regenerate and compare with FILE")
+    cn.set_defaults(func=cmd_cpu_names)
 
     args = p.parse_args(argv)
     try:

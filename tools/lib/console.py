@@ -51,6 +51,8 @@ KINDS = ("behaviour", "source", "timing")
 CRASH_RE = re.compile(r"Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|"
                       r"Internal error:|kernel tainted")
 DEFAULT_DONE_RE = r"^# Totals: "
+# The keys whose value runs to the end of the record's line (always last).
+RUNS_TO_END = ("reason", "command")
 
 _RESULT_RE = re.compile(r"^(not )?ok (\d+)(?: (.*))?$")
 _HEADER_RE = re.compile(r"^selftests: [^:]*: (.*)$")
@@ -75,15 +77,15 @@ def depth_of(line):
 
 
 def parse_record(value):
-    """A record's value as a dict (key=value ...; "reason" runs to the end
-    of the line), or {"": value} when it is one number."""
+    """A record's value as a dict (key=value ...; "reason" or "command"
+    runs to the end of the line), or {"": value} when it is one number."""
     fields = {}
     rest = value
     while rest:
         key, eq, tail = rest.partition("=")
         if not eq or " " in key:
             return {"": value}
-        if key == "reason":
+        if key in RUNS_TO_END:
             fields[key] = tail
             break
         val, _, rest = tail.partition(" ")

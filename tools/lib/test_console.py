@@ -48,6 +48,9 @@ class Records(unittest.TestCase):
         self.assertEqual(rec, {"name": "el2", "offered": "0",
                                "reason": "KVM does not offer el2"})
         self.assertEqual(console.parse_record("301"), {"": "301"})
+        # idregs-reproduce's command runs to the end of the line too.
+        rec = console.parse_record("n=7 command=idreg try ID_DFR0_EL1.PerfMon=0x8 --vcpu pmu")
+        self.assertEqual(rec, {"n": "7", "command": "idreg try ID_DFR0_EL1.PerfMon=0x8 --vcpu pmu"})
 
     def test_records_any_depth_in_order(self):
         c = con([test("writable_fields_test", records=[

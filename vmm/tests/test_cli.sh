@@ -366,8 +366,8 @@ expect 0 'can run' "compare takes the libvirt fragment as a model" -- compare "$
 # shellcheck disable=SC2046
 expect 0 'QEMU starts and KVM accepts' "explain takes the -global lines" \
 	-- explain "$maxqh" -- -accel kvm -M virt $(cat "$work/pool.global")
-expect 2 "can't apply global host-arm-cpu.nope=1: Property 'host-arm-cpu.nope' not found" \
-	"an unknown -global property, in QEMU's words" -- qemu-args -- -cpu host -global host-arm-cpu.nope=1
+expect 1 "can't apply global host-arm-cpu.nope=1: Property 'host-arm-cpu.nope' not found" \
+	"an unknown -global property: QEMU's refusal, in its words" -- qemu-args -- -cpu host -global host-arm-cpu.nope=1
 sed "s/<cpu mode='host-passthrough'/<cpu mode='host-model'/" "$work/pool.xml" >"$work/hm.xml"
 expect 2 "hm.xml: libvirt XML: <cpu mode='host-model'>: idreg models -cpu host only" \
 	"a libvirt fragment of another CPU mode" -- qemu-args "$work/hm.xml"
