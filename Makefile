@@ -30,7 +30,8 @@ EXPECT_SRC	:= selftests/expect.c
 # JSON (jansson) is for the VMM side only.
 VMM_SRC		:= vmm/profile.c vmm/model.c vmm/model_check.c vmm/baseline.c \
 		   vmm/qemu.c vmm/qemu_args.c vmm/qemu_words.c vmm/qemu_check.c vmm/migration.c \
-		   vmm/json.c vmm/answers_json.c vmm/qemu_forms.c
+		   vmm/json.c vmm/answers_json.c vmm/qemu_forms.c \
+		   vmm/vcpu_regs.c
 VMM_KVM_SRC	:= vmm/host.c
 JSON_LIBS	:= -ljansson
 CPPFLAGS_ALL	:= -Ilib/include -Ivmm/include -Iselftests

@@ -11,7 +11,9 @@
 # property for them: MIDR_EL1).  Models resolve as QEMU resolves them
 # (vmm/qemu.c): apply writes what QEMU would.  Between max and neoverse-n1
 # it also checks that a model with PMUv3 (PMUVer 6) and SVE fields runs on
-# max and is refused on neoverse-n1, naming sve as QEMU would.  What idreg
+# max and is refused on neoverse-n1, naming sve as QEMU would, and that the
+# baseline names the firmware register that keeps them apart
+# (KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3).  What idreg
 # answers is read from its JSON (--json, docs/idreg.md), never its sentences.
 #
 #   tools/migration-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?}; shift ;;
 	--cpus) cpus=${2:?}; shift ;;
 	--keep) keep=${2:?}; shift ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: tools/migration-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]" >&2; exit 2 ;;
 	esac
 	shift
@@ -130,6 +132,18 @@ echo "# $(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["
 [ "$rc" -le 1 ]
 ktap_result $? "baseline of the two profiles (idreg exit $rc)"
 ktap_failures && ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"
+
+# Beyond the ID registers: -cpu max's KVM reads SMCCC_ARCH_WORKAROUND_3 as
+# 2 (not required), neoverse-n1's as 1, and KVM refuses a level above the
+# host's and stores no other: a max guest cannot be restored on
+# neoverse-n1, whatever its ID registers.  The baseline must say so.
+if [[ ",$cpus," == *,max,* && ",$cpus," == *,neoverse-n1,* ]]; then
+	"$TOP/tools/lib/idreg_answer.py" registers "$work/baseline.json" blocking |
+		grep -qx KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3
+	ktap_result $? "the baseline names KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3 as blocking"
+else
+	echo "# SKIP the firmware registers: needs --cpus max,neoverse-n1"
+fi
 
 for cpu in "$cpu_a" "$cpu_b"; do
 	"$idreg" compare "$work/model.json" "$work/$cpu.json" >"$work/$cpu.compare" 2>&1

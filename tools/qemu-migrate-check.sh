@@ -195,15 +195,19 @@ same_kind() {
 # refused by BOOT_IN's QEMU (on -cpu DST) on exactly the ID registers
 # `idreg migrate` names for the two hosts' profiles.  QEMU's refusals
 # outside the ID registers (firmware registers, registers of a vCPU
-# feature one side lacks) are shown, not judged: profiles do not hold them.
+# feature one side lacks) are shown, not judged: QEMU names them by index,
+# and idreg migrate's firmware problems (messages with "kvm_reg") are shown
+# beside them.
 other_kind() {
 	local err ans predicted refused rc
 	err=$(qemu_host_file "$work" "$2" "in-$3" err)
 	ans=$work/migrate-$3.json
 	"$idreg" migrate --json "$work/$4.json" "$work/$5.json" >"$ans" 2>"$ans.err"
-	predicted=$("$answer" registers "$ans" problems | paste -sd' ')
+	predicted=$("$answer" id-registers "$ans" problems | paste -sd' ')
 	refused=$("$answer" qemu-refused "$err" "$work/list.json" | paste -sd' ')
 	echo "# idreg migrate names: ${predicted:-nothing}"
+	echo "# and beyond the ID registers: $("$answer" registers "$ans" problems |
+		grep -vxF -f <(printf '%s\n' $predicted) | paste -sd' ')"
 	echo "# QEMU could not set:  ${refused:-nothing}"
 	grep -v 'Could not set register system register op0:3 op1:[0-7] crn:0 ' "$err" 2>/dev/null |
 		sed 's/^qemu-system-aarch64: /# qemu, beyond the ID registers: /' | head -n 8

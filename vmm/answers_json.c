@@ -8,6 +8,7 @@
 
 #include "idregs/answers.h"
 #include "idregs/field.h"
+#include "idregs/vcpu_regs.h"
 #include "json.h"
 
 /* Set @key of @obj to @v (consumed); *@bad on failure. */
@@ -62,6 +63,14 @@ static json_t *msgs_json(const struct idreg_msgs *m, int *bad)
 			field = field_of_bits(ab->slot, ab->bits);
 			if (field)
 				put(o, "property", json_string(field), bad);
+		}
+		if (ab->kvm_reg) {
+			char name[64];
+
+			put(o, "register", json_string(idreg_kvm_uapi_name(ab->kvm_reg, name,
+									 sizeof(name))), bad);
+			put(o, "bits", idreg_json_hex(ab->bits), bad);
+			put(o, "kvm_reg", idreg_json_hex(ab->kvm_reg), bad);
 		}
 		if (ab->feature)
 			put(o, "feature", json_string(idreg_vcpu_feature_name(ab->feature)), bad);

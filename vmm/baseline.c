@@ -14,6 +14,7 @@
 #include "idregs/kvm_rules.h"
 #include "idregs/model_check.h"
 #include "idregs/qemu.h"
+#include "idregs/vcpu_regs.h"
 
 /* Per-field facts of all hosts, for the baseline. */
 struct field_view {
@@ -355,6 +356,8 @@ unsigned int idreg_baseline(const struct idreg_profile *const *all,
 		}
 		baseline_unnamed(profiles, nr, slot, covered, blocking);
 	}
+	/* The hosts as dumped: their features explain their register lists. */
+	idreg_baseline_vcpu(all, nr, m, blocking, notes);
 	for (i = 0; i < nr; i++) {
 		idreg_model_check(m, profiles[i], &problems);
 		idreg_msgs_append(blocking, &problems);

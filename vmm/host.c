@@ -13,6 +13,8 @@
 #include "idregs/field.h"
 #include "idregs/host.h"
 #include "idregs/qemu.h"
+#include "idregs/vcpu_state.h"
+#include "idregs/vm_state.h"
 
 /*
  * What QEMU's -M virt adds to the vCPU of -cpu host (configuration
@@ -43,6 +45,99 @@ static int qemu_machine(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg
 	return r;
 }
 
+static uint64_t host_cntfrq_el0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+/* The counters tick: their value says nothing about the host. */
+static bool ticks(uint64_t id)
+{
+	return id == KVM_REG_ARM_TIMER_CNT || id == KVM_REG_ARM_PTIMER_CNT;
+}
+
+/*
+ * The bits of firmware bitmap @r KVM lets userspace set: each tried
+ * alone on the fresh VM (KVM takes any subset of the bits it implements
+ * before the VM runs), then the default written back.
+ */
+static int probe_bitmap(struct idreg_vm *vm, struct idreg_profile_reg *r)
+{
+	uint64_t bit;
+	unsigned int i;
+	int err;
+
+	r->writable = 0;
+	for (i = 0; i < 64; i++) {
+		bit = 1ULL << i;
+		if (!idreg_vcpu_one_reg(vm, 0, true, r->id, &bit))
+			r->writable |= 1ULL << i;
+	}
+	err = idreg_vcpu_one_reg(vm, 0, true, r->id, &r->value);
+	if (err)
+		return idreg_vm_fail(vm, -err, "KVM_SET_ONE_REG 0x%016llx: writing back 0x%llx",
+				     (unsigned long long)r->id, (unsigned long long)r->value);
+	r->has_writable = true;
+	return 0;
+}
+
+static int read_kvm_reg(struct idreg_vm *vm, struct idreg_profile_reg *r)
+{
+	uint8_t val[IDREG_VM_STATE_MAX_REG_BYTES] = { 0 };
+	size_t size = idreg_kvm_reg_size(r->id);
+	char name[64];
+	int err;
+
+	if (!size)
+		return idreg_vm_fail(vm, E2BIG, "register 0x%016llx: larger than %d bytes",
+				     (unsigned long long)r->id, IDREG_VM_STATE_MAX_REG_BYTES);
+	err = idreg_vcpu_one_reg(vm, 0, false, r->id, val);
+	if (err)
+		return idreg_vm_fail(vm, -err, "KVM_GET_ONE_REG %s",
+				     idreg_kvm_reg_name(r->id, name, sizeof(name)));
+	if (size > sizeof(r->value) || ticks(r->id))
+		return 0;
+	memcpy(&r->value, val, size);
+	r->has_value = true;
+	if (idreg_kvm_reg_class(r->id) == IDREG_KVM_FW_FEAT_BMAP)
+		return probe_bitmap(vm, r);
+	return 0;
+}
+
+/*
+ * The rest of the vCPU: KVM_GET_REG_LIST outside the ID space, each
+ * register's value, the bitmaps' writable bits; the counter's offset and
+ * frequency.
+ */
+static int dump_kvm_regs(struct idreg_vm *vm, struct idreg_profile *p)
+{
+	unsigned int nr = 0, i;
+	uint64_t *ids = NULL;
+	int r = idreg_vcpu_reg_list(vm, 0, &ids, &nr);
+
+	for (i = 0; !r && i < nr; i++) {
+		if (idreg_kvm_reg_is_id(ids[i], NULL, NULL, NULL))
+			continue;
+		if (p->nr_kvm_regs == IDREG_PROFILE_MAX_KVM_REGS) {
+			r = idreg_vm_fail(vm, E2BIG, "KVM_GET_REG_LIST: more than %d registers outside the ID space",
+					  IDREG_PROFILE_MAX_KVM_REGS);
+			break;
+		}
+		p->kvm_regs[p->nr_kvm_regs].id = ids[i];
+		r = read_kvm_reg(vm, &p->kvm_regs[p->nr_kvm_regs]);
+		p->nr_kvm_regs++;
+	}
+	free(ids);
+	p->kvm_regs_known = !r;
+	p->counter_offset = idreg_kvm_check_cap(vm, KVM_CAP_COUNTER_OFFSET) > 0;
+	p->hw_cntfrq = host_cntfrq_el0();
+	p->hw_cntfrq_known = true;
+	return r;
+}
+
 int idreg_host_dump(struct idreg_profile *p, const struct idreg_vcpu_config *cfg, char *err)
 {
 	struct idreg_vm vm;
@@ -50,12 +145,18 @@ int idreg_host_dump(struct idreg_profile *p, const struct idreg_vcpu_config *cfg
 
 	idreg_profile_init(p, "this host");
 	idreg_kernel_release(p->release, sizeof(p->release));
-	/* Without the capability: what a VMM that does not ask for it sees. */
-	r = idreg_vm_open(&vm, cfg, 0);
+	/*
+	 * Without the capability: what a VMM that does not ask for it sees;
+	 * PSCI 0.2 as QEMU asks for it (KVM_REG_ARM_PSCI_VERSION reads 0.1
+	 * without).
+	 */
+	r = idreg_vm_open(&vm, cfg, IDREG_VM_PSCI_0_2);
 	if (!r)
 		r = qemu_machine(&vm, cfg, p);
 	if (!r)
 		r = idreg_vm_read_all(&vm, p->mask, p->value, p->readable);
+	if (!r)
+		r = dump_kvm_regs(&vm, p);
 	if (r) {
 		snprintf(err, IDREG_ERR_LEN, "%s", vm.last_error);
 		idreg_vm_destroy(&vm);

@@ -22,6 +22,7 @@
 #include "idregs/qemu.h"
 #include "idregs/qemu_args.h"
 #include "idregs/util.h"
+#include "idregs/vcpu_regs.h"
 #include "json.h"
 
 static __printf(3, 4) int jerr(char *err, const char *path, const char *fmt, ...)
@@ -298,7 +299,7 @@ static int profile_gic(struct idreg_profile *p, json_t *vcpu, char *err)
 /* "sve_vls": [128, 256, ...], "hw": {"ctr_el0": ..., "dczid_el0": ...}. */
 static int profile_vls_hw(struct idreg_profile *p, json_t *vcpu, char *err)
 {
-	static const char *const hw_keys[] = { "ctr_el0", "dczid_el0", NULL };
+	static const char *const hw_keys[] = { "ctr_el0", "dczid_el0", "cntfrq_el0", NULL };
 	json_t *vls = json_object_get(vcpu, "sve_vls"), *hw = json_object_get(vcpu, "hw"), *e;
 	json_int_t n;
 	size_t i;
@@ -321,6 +322,10 @@ static int profile_vls_hw(struct idreg_profile *p, json_t *vcpu, char *err)
 	    get_u64(json_object_get(hw, "dczid_el0"), "vcpu.hw.dczid_el0", &p->hw_dczid, err))
 		return -1;
 	p->hw_known = true;
+	e = json_object_get(hw, "cntfrq_el0");
+	if (e && get_u64(e, "vcpu.hw.cntfrq_el0", &p->hw_cntfrq, err))
+		return -1;
+	p->hw_cntfrq_known = e;
 	return 0;
 }
 
@@ -366,10 +371,68 @@ static int profile_vcpu(struct idreg_profile *p, json_t *j, char *err)
 	return 0;
 }
 
+/* "kvm_regs": {"<name>": {"id": "0x...", "value": "0x...", "writable": "0x..."}}. */
+static int profile_kvm_reg(struct idreg_profile *p, const char *name, json_t *j, char *err)
+{
+	static const char *const keys[] = { "id", "value", "writable", NULL };
+	struct idreg_profile_reg *r = &p->kvm_regs[p->nr_kvm_regs];
+	char path[160];
+	json_t *v;
+
+	snprintf(path, sizeof(path), "kvm_regs.%s", name);
+	if (!json_is_object(j))
+		return jerr(err, path, "expected an object, got %s", type_name(j));
+	if (p->nr_kvm_regs == IDREG_PROFILE_MAX_KVM_REGS)
+		return jerr(err, path, "more than %d registers", IDREG_PROFILE_MAX_KVM_REGS);
+	if (check_keys(j, path, keys, err))
+		return -1;
+	memset(r, 0, sizeof(*r));
+	v = json_object_get(j, "id");
+	if (!v)
+		return jerr(err, path, "missing \"id\"");
+	snprintf(path, sizeof(path), "kvm_regs.%s.id", name);
+	if (get_u64(v, path, &r->id, err))
+		return -1;
+	if ((r->id & IDREG_KVM_REG_ARCH_MASK) != IDREG_KVM_REG_ARM64 || !idreg_kvm_reg_size(r->id))
+		return jerr(err, path, "not a KVM/arm64 register id");
+	v = json_object_get(j, "value");
+	snprintf(path, sizeof(path), "kvm_regs.%s.value", name);
+	if (v && get_u64(v, path, &r->value, err))
+		return -1;
+	r->has_value = v;
+	v = json_object_get(j, "writable");
+	snprintf(path, sizeof(path), "kvm_regs.%s.writable", name);
+	if (v && get_u64(v, path, &r->writable, err))
+		return -1;
+	r->has_writable = v;
+	p->nr_kvm_regs++;
+	return 0;
+}
+
+static int profile_kvm_regs(struct idreg_profile *p, json_t *root, char *err)
+{
+	json_t *j = json_object_get(root, "counter_offset"), *regs;
+	const char *key;
+
+	if (j && !json_is_boolean(j))
+		return jerr(err, "counter_offset", "expected a boolean, got %s", type_name(j));
+	p->counter_offset = json_is_true(j);
+	if (get_object(root, "kvm_regs", "$", &regs, false, err))
+		return -1;
+	if (!regs)
+		return 0;
+	json_object_foreach(regs, key, j)
+		if (profile_kvm_reg(p, key, j, err))
+			return -1;
+	p->kvm_regs_known = true;
+	return 0;
+}
+
 static int profile_root(struct idreg_profile *p, json_t *root, char *err)
 {
 	static const char *const keys[] = {
-		"format", "kernel", "midr", "writable_imp_id_regs", "vcpu", "registers", NULL
+		"format", "kernel", "midr", "writable_imp_id_regs", "counter_offset", "vcpu",
+		"registers", "kvm_regs", NULL
 	};
 	json_t *j, *regs;
 	const char *key;
@@ -402,7 +465,7 @@ static int profile_root(struct idreg_profile *p, json_t *root, char *err)
 	json_object_foreach(regs, key, j)
 		if (profile_reg(p, key, j, err))
 			return -1;
-	return 0;
+	return profile_kvm_regs(p, root, err);
 }
 
 int idreg_profile_from_json(struct idreg_profile *p, const char *text,
@@ -513,9 +576,13 @@ static int vcpu_extras_json(const struct idreg_profile *p, json_t *v)
 				bad |= json_array_append_new(a, json_integer(128 * (i + 1)));
 		bad |= json_object_set_new(v, "sve_vls", a);
 	}
-	if (p->hw_known)
-		bad |= json_object_set_new(v, "hw", json_pack("{s:o, s:o}", "ctr_el0", idreg_json_hex(p->hw_ctr),
-							      "dczid_el0", idreg_json_hex(p->hw_dczid)));
+	if (p->hw_known) {
+		a = json_pack("{s:o, s:o}", "ctr_el0", idreg_json_hex(p->hw_ctr),
+			      "dczid_el0", idreg_json_hex(p->hw_dczid));
+		if (a && p->hw_cntfrq_known)
+			bad |= json_object_set_new(a, "cntfrq_el0", idreg_json_hex(p->hw_cntfrq));
+		bad |= json_object_set_new(v, "hw", a);
+	}
 	return bad;
 }
 
@@ -534,6 +601,30 @@ static json_t *vcpu_json(const struct idreg_profile *p)
 		return NULL;
 	}
 	return v;
+}
+
+static json_t *kvm_regs_json(const struct idreg_profile *p)
+{
+	const struct idreg_profile_reg *r;
+	json_t *o = json_object(), *e;
+	unsigned int i;
+	char name[64];
+	int bad = !o;
+
+	for (i = 0; !bad && i < p->nr_kvm_regs; i++) {
+		r = &p->kvm_regs[i];
+		e = json_pack("{s:o}", "id", idreg_json_hex(r->id));
+		if (e && r->has_value)
+			bad |= json_object_set_new(e, "value", idreg_json_hex(r->value));
+		if (e && r->has_writable)
+			bad |= json_object_set_new(e, "writable", idreg_json_hex(r->writable));
+		bad |= json_object_set_new(o, idreg_kvm_uapi_name(r->id, name, sizeof(name)), e);
+	}
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 char *idreg_profile_to_json(const struct idreg_profile *p)
@@ -557,6 +648,10 @@ char *idreg_profile_to_json(const struct idreg_profile *p)
 		bad |= json_object_set_new(regs, idreg_slot_name(slot, buf, sizeof(buf)), r);
 	}
 	bad |= json_object_set_new(root, "registers", regs);
+	if (p->kvm_regs_known) {
+		bad |= json_object_set_new(root, "counter_offset", json_boolean(p->counter_offset));
+		bad |= json_object_set_new(root, "kvm_regs", kvm_regs_json(p));
+	}
 	if (bad) {
 		json_decref(root);
 		return NULL;
@@ -679,6 +774,31 @@ static int model_props(struct idreg_model *m, json_t *props, const char *prefix,
 	return 0;
 }
 
+/* "kvm_regs": {"KVM_REG_ARM_PSCI_VERSION": "0x10001", ...}: what the VMM writes. */
+static int model_kvm_regs(struct idreg_model *m, json_t *root, const char *prefix, char *err)
+{
+	json_t *regs, *j;
+	const char *key;
+	char path[200];
+	uint64_t id, v;
+
+	if (get_object(root, "kvm_regs", *prefix ? "return" : "$", &regs, false, err))
+		return -1;
+	if (!regs)
+		return 0;
+	json_object_foreach(regs, key, j) {
+		snprintf(path, sizeof(path), "%skvm_regs.%s", prefix, key);
+		id = idreg_kvm_fw_by_name(key);
+		if (!id)
+			return jerr(err, path, "not a firmware register KVM's uapi names (KVM_REG_ARM_PSCI_VERSION, KVM_REG_ARM_STD_BMAP, ...)");
+		if (get_u64(j, path, &v, err))
+			return -1;
+		if (idreg_model_set_kvm_reg(m, id, v))
+			return jerr(err, path, "more than %d registers", IDREG_MODEL_MAX_KVM_REGS);
+	}
+	return 0;
+}
+
 /* "format", "name", "created" of a named model (idregs/model.h); each optional. */
 static int model_meta(struct idreg_model *m, json_t *root, char *err)
 {
@@ -734,7 +854,7 @@ static int model_root(struct idreg_model *m, json_t *root, char *err)
 	if (model_props(m, props, prefix, err) ||
 	    (machine && model_machine(m, machine, prefix, err)))
 		return -1;
-	return 0;
+	return model_kvm_regs(m, root, prefix, err);
 }
 
 int idreg_model_from_json(struct idreg_model *m, const char *text, size_t len,
@@ -794,6 +914,21 @@ static int options_json(const struct idreg_model *m, json_t *props, json_t *mach
 	return bad;
 }
 
+static json_t *model_kvm_regs_json(const struct idreg_model *m)
+{
+	json_t *o = json_object();
+	unsigned int i;
+	char name[64];
+
+	for (i = 0; o && i < m->nr_kvm_regs; i++)
+		if (json_object_set_new(o, idreg_kvm_uapi_name(m->kvm_regs[i].id, name, sizeof(name)),
+					idreg_json_hex(m->kvm_regs[i].value))) {
+			json_decref(o);
+			return NULL;
+		}
+	return o;
+}
+
 json_t *idreg_model_json(const struct idreg_model *m)
 {
 	json_t *props = json_object(), *machine = json_object(), *v, *root;
@@ -823,6 +958,8 @@ json_t *idreg_model_json(const struct idreg_model *m)
 	if (root && m->meta.name[0] && m->meta.created[0])
 		bad |= json_object_set_new(root, "created", json_string(m->meta.created));
 	json_decref(machine);
+	if (root && m->nr_kvm_regs)
+		bad |= json_object_set_new(root, "kvm_regs", model_kvm_regs_json(m));
 	if (!root || bad) {
 		json_decref(root ? root : props);
 		return NULL;

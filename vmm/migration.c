@@ -12,6 +12,7 @@
 #include "idregs/predict.h"
 #include "idregs/qemu.h"
 #include "idregs/table.h"
+#include "idregs/vcpu_regs.h"
 
 /* QEMU's refusals on one host, each said of that host. */
 static unsigned int copy_errors(const struct idreg_qemu_view *v, const struct idreg_profile *p,
@@ -98,6 +99,8 @@ unsigned int idreg_migration_check(const struct idreg_model *m, const struct idr
 		bad = copy_errors(vs, src, out) + copy_errors(vd, dst, out);
 		if (!bad)
 			bad = check_slots(vs, vd, src, dst, out);
+		bad += idreg_migration_check_vcpu(src, dst, vs->features, vd->features,
+						  vs->sve_vls, vd->sve_vls, out, notes);
 		note_features(vs, vd, src, dst, notes);
 	}
 	if (vs)

@@ -14,6 +14,22 @@
 #include "idregs/field.h"
 #include "idregs/model.h"
 
+int idreg_model_set_kvm_reg(struct idreg_model *m, uint64_t id, uint64_t value)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_kvm_regs; i++)
+		if (m->kvm_regs[i].id == id)
+			break;
+	if (i == IDREG_MODEL_MAX_KVM_REGS)
+		return -ENOSPC;
+	m->kvm_regs[i].id = id;
+	m->kvm_regs[i].value = value;
+	if (i == m->nr_kvm_regs)
+		m->nr_kvm_regs++;
+	return 0;
+}
+
 void idreg_model_init(struct idreg_model *m)
 {
 	memset(m, 0, sizeof(*m));

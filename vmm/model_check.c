@@ -12,6 +12,7 @@
 #include "idregs/kvm_rules.h"
 #include "idregs/model_check.h"
 #include "idregs/predict.h"
+#include "idregs/vcpu_regs.h"
 
 static bool value_is_reserved(const struct idreg_field *f, uint64_t v)
 {
@@ -161,5 +162,7 @@ unsigned int idreg_model_check(const struct idreg_model *m,
 	}
 	if (p && !bad)
 		bad += check_registers(m, p, &t, out);
+	if (p)
+		bad += idreg_model_check_kvm_regs(m, p, out, NULL);
 	return bad;
 }

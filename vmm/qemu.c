@@ -1080,6 +1080,8 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 	/* What stops QEMU says it all; else the fields, as before. */
 	if (!v->errors.nr && !idreg_qemu_effective_model(m, p, v->features, &eff))
 		bad += idreg_model_check(&eff, p, out);
+	/* The firmware registers the VMM writes beside QEMU's options. */
+	bad += idreg_model_check_kvm_regs(m, p, out, notes);
 	idreg_model_free(&eff);
 	idreg_qemu_view_free(v);
 	free(v);

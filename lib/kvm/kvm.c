@@ -147,6 +147,8 @@ static int vcpu_init(struct idreg_vm *vm, int vcpu)
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
 		return idreg_vm_fail(vm, errno, "KVM_ARM_PREFERRED_TARGET");
 	init.features[0] |= init_features(vm->features);
+	if (vm->psci_0_2)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
 	if (ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_INIT, &init))
 		return idreg_vm_fail(vm, errno, "KVM_ARM_VCPU_INIT vcpu %d, features 0x%x", vcpu,
 			    init.features[0]);
@@ -424,6 +426,7 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
 		return IDREG_VM_UNAVAILABLE;
 	}
 	r = enable_imp_id(vm, flags) ?: enable_vm_caps(vm);
+	vm->psci_0_2 = (flags & IDREG_VM_PSCI_0_2) && idreg_kvm_check_cap(vm, KVM_CAP_ARM_PSCI_0_2) > 0;
 	r = r ?: idreg_vcpu_add(vm);
 	if (!r && needs_vgic(vm->features))
 		r = vgic_create(vm);

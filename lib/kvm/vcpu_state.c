@@ -273,6 +273,31 @@ static int reg_list(struct idreg_vm *vm, int vcpu, struct kvm_reg_list **list)
 	return 0;
 }
 
+int idreg_vcpu_reg_list(struct idreg_vm *vm, int vcpu, uint64_t **ids, unsigned int *nr)
+{
+	struct kvm_reg_list *l = NULL;
+	int r = reg_list(vm, vcpu, &l);
+
+	if (r)
+		return r;
+	*ids = malloc((l->n ? l->n : 1) * sizeof(**ids));
+	if (!*ids) {
+		r = idreg_vm_fail(vm, ENOMEM, "KVM_GET_REG_LIST: %llu registers",
+				  (unsigned long long)l->n);
+		free(l);
+		return r;
+	}
+	memcpy(*ids, l->reg, l->n * sizeof(**ids));
+	*nr = l->n;
+	free(l);
+	return 0;
+}
+
+int idreg_vcpu_one_reg(struct idreg_vm *vm, int vcpu, bool set, uint64_t id, void *val)
+{
+	return one_reg(vm, vcpu, set ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, id, val);
+}
+
 static int save_vcpu(struct idreg_vm *vm, int vcpu, struct idreg_vm_state *s)
 {
 	uint8_t val[IDREG_VM_STATE_MAX_REG_BYTES];

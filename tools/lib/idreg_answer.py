@@ -13,6 +13,10 @@ them.
   idreg_answer.py field-registers FILE KEY...
                                           the same, of the messages about a
                                           field (a SYSREG_ property) only
+  idreg_answer.py id-registers FILE KEY...
+                                          the same, of the ID registers only
+                                          (not the KVM registers beyond them,
+                                          whose messages carry "kvm_reg")
   idreg_answer.py messages FILE KEY...    each message, as a KTAP comment
   idreg_answer.py features FILE KEY...    the vCPU features they are about
   idreg_answer.py qemu-refused STDERR LIST
@@ -72,8 +76,8 @@ def main(argv):
         for name in qemu_refused(argv[1], argv[2]):
             print(name)
         return 0
-    if len(argv) < 3 or argv[0] not in ("registers", "field-registers", "messages",
-                                         "features"):
+    if len(argv) < 3 or argv[0] not in ("registers", "id-registers", "field-registers",
+                                        "messages", "features"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     what, path, keys = argv[0], argv[1], argv[2:]
@@ -88,7 +92,9 @@ def main(argv):
         return 0
     key = "feature" if what == "features" else "register"
     need = "property" if what == "field-registers" else key
-    for name in sorted({m[key] for m in messages(answer, keys) if key in m and need in m}):
+    id_only = what == "id-registers"
+    for name in sorted({m[key] for m in messages(answer, keys)
+                        if key in m and need in m and not (id_only and "kvm_reg" in m)}):
         print(name)
     return 0
 

@@ -276,12 +276,33 @@ expect_json 0 "d['accepted'] and d['properties'] == 1" "compare --json: max runs
 	-- compare --json "$pmusve" "$maxqh"
 # migrate: QEMU's cpreg list from one host into the other's KVM (the sets
 # QEMU 11.1 names on 7.3.4, docs/qemu.md); a host into itself is fine.
-expect_json 1 "not d['accepted'] and sorted({m['register'] for m in d['problems']}) == ['ID_AA64ISAR1_EL1', 'ID_AA64MMFR0_EL1', 'ID_AA64MMFR2_EL1', 'ID_AA64PFR0_EL1', 'ID_MMFR0_EL1', 'MIDR_EL1'] and {m.get('feature') for m in d['notes']} == {'sve', 'pauth'}" \
+expect_json 1 "not d['accepted'] and sorted({m['register'] for m in d['problems']}) == ['ID_AA64ISAR1_EL1', 'ID_AA64MMFR0_EL1', 'ID_AA64MMFR2_EL1', 'ID_AA64PFR0_EL1', 'ID_MMFR0_EL1', 'MIDR_EL1'] and {m['feature'] for m in d['notes'] if 'feature' in m} == {'sve', 'pauth'}" \
 	"migrate --json: neoverse-n1's guest into max: refused on the registers QEMU names" \
 	-- migrate --json "$n1qh" "$maxqh"
 expect_json 0 "d['format'] == 'idregs-migrate-1' and d['accepted'] and not d['problems']" \
 	"migrate --json: max into max" -- migrate --json "$maxqh" "$maxqh"
 expect 1 'MIDR_EL1: .* refused on' "migrate: the refusal names the register" -- migrate "$n1qh" "$maxqh"
+# The whole vCPU (profiles with the register list, kvm_regs): the firmware
+# registers too, named as KVM's uapi names them.
+maxv=$DATA/max-vcpu-regs.json
+n1v=$DATA/neoverse-n1-vcpu-regs.json
+max612v=$DATA/max-6.12-vcpu-regs.json
+wa3="{'register': 'KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3', 'kvm_reg': '0x6030000000140003'}.items() <= m.items()"
+expect_json 1 "not d['accepted'] and any($wa3 for m in d['problems']) and
+	all('bits' in m for m in d['problems'] if 'register' in m)" \
+	"migrate --json: max's guest into neoverse-n1: WORKAROUND_3 refused, named" -- migrate --json "$maxv" "$n1v"
+expect_json 1 "not any($wa3 for m in d['problems']) and any($wa3 for m in d['notes'])" \
+	"migrate --json: neoverse-n1's guest into max: WORKAROUND_3 accepted (a note)" -- migrate --json "$n1v" "$maxv"
+expect_json 1 "not d['migratable'] and any($wa3 for m in d['blocking'])" \
+	"baseline --json: max and neoverse-n1: WORKAROUND_3 blocks" -- baseline --json "$maxv" "$n1v"
+expect_json 1 "d['model']['kvm_regs'] == {'KVM_REG_ARM_PSCI_VERSION': '0x0000000000010001'} and
+	any(m.get('register') == 'KVM_REG_ARM_VENDOR_HYP_BMAP_2' for m in d['blocking'])" \
+	"baseline --json: 7.3 and 6.12: PSCI lowered for the VMM to set; VENDOR_HYP_BMAP_2 blocks" \
+	-- baseline --json "$maxv" "$max612v"
+printf '{"model": {"name": "host", "props": {}}, "kvm_regs": {"KVM_REG_ARM_PSCI_VERSION": "0x10003"}}\n' >"$work/psci.json"
+expect 1 'KVM_REG_ARM_PSCI_VERSION=0x10003: refused by .*max-6.12-vcpu-regs.json' \
+	"compare: a PSCI version 6.12 does not know" -- compare "$work/psci.json" "$max612v"
+expect 0 'can run' "compare: 7.3 knows it" -- compare "$work/psci.json" "$maxv"
 expect_json 1 "not d['migratable'] and 'SYSREG_ID_AA64MMFR2_EL1_EVT' in [m.get('property') for m in d['blocking']] and
 	any(m.get('register') == 'MIDR_EL1' and m['bits'] == '0xffffffffffffffff' for m in d['blocking'])" \
 	"baseline --json: blocking fields and registers, with their bits" -- baseline --json "$maxqh" "$n1qh"

@@ -30,6 +30,7 @@ struct idreg_vm {
 	/* enum idreg_vcpu_feature: what every vCPU is created with */
 	unsigned int features;
 	bool imp_id_on;				/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
+	bool psci_0_2;				/* vCPUs get KVM_ARM_VCPU_PSCI_0_2 */
 	/* An in-kernel GICv3 (EL2 configurations), -1: none */
 	int vgic_fd;
 	bool vgic_ready;			/* KVM_DEV_ARM_VGIC_CTRL_INIT done */
@@ -64,6 +65,8 @@ void idreg_vm_destroy(struct idreg_vm *vm);
 /* idreg_vm_open() flags: KVM takes the capability only before any vCPU. */
 #define IDREG_VM_IMP_ID			(1U << 0)	/* enable KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
 #define IDREG_VM_IMP_ID_IF_OFFERED	(1U << 1)	/* the same, where KVM has it */
+/* vCPUs with KVM_ARM_VCPU_PSCI_0_2, as QEMU creates them where KVM has it */
+#define IDREG_VM_PSCI_0_2		(1U << 2)
 /* idreg_vm_open(): the host cannot give the configuration; last_error says why. */
 #define IDREG_VM_UNAVAILABLE		1
 

@@ -88,6 +88,17 @@ int idreg_vm_state_restore(struct idreg_vm *vm, struct idreg_guest *g,
 			   const struct idreg_vm_state *s, const struct idreg_vcpu_config *cfg,
 			   struct idreg_restore_result *res);
 
+/*
+ * KVM_GET_REG_LIST of vCPU @vcpu into *@ids (malloc'ed, *@nr entries).
+ * 0 or a negative errno (vm->last_error).
+ */
+int idreg_vcpu_reg_list(struct idreg_vm *vm, int vcpu, uint64_t **ids, unsigned int *nr);
+/*
+ * KVM_GET_ONE_REG (@set false) or KVM_SET_ONE_REG of register @id through
+ * @val (idreg_kvm_reg_size(@id) bytes): 0 or -errno, without a message.
+ */
+int idreg_vcpu_one_reg(struct idreg_vm *vm, int vcpu, bool set, uint64_t id, void *val);
+
 /* The register's name: an ID register's from the tables, else idreg_kvm_reg_describe(). */
 const char *idreg_kvm_reg_name(uint64_t id, char *buf, size_t size);
 

@@ -84,6 +84,13 @@ struct idreg_model_meta {
 	char created[32];		/* UTC, ISO 8601; "" when not known */
 };
 
+/* A KVM register the VMM must write, not a QEMU option (idregs/vcpu_regs.h). */
+struct idreg_model_kvm_reg {
+	uint64_t id, value;
+};
+
+#define IDREG_MODEL_MAX_KVM_REGS	16
+
 struct idreg_model {
 	char name[64];			/* QEMU's model name: "host" */
 	struct idreg_model_meta meta;
@@ -97,6 +104,12 @@ struct idreg_model {
 	struct idreg_qemu_opts q;
 	/* props of a QMP answer that are neither SYSREG_ nor a vCPU option */
 	unsigned int nr_ignored;
+	/*
+	 * Firmware registers the VMM writes before the VM runs (JSON
+	 * "kvm_regs" beside "model"): QEMU has no option for them.
+	 */
+	struct idreg_model_kvm_reg kvm_regs[IDREG_MODEL_MAX_KVM_REGS];
+	unsigned int nr_kvm_regs;
 };
 
 void idreg_model_init(struct idreg_model *m);
@@ -132,6 +145,9 @@ const struct idreg_assign *idreg_model_find(const struct idreg_model *m,
  */
 uint64_t idreg_model_merge(const struct idreg_model *m, unsigned int slot,
 			   uint64_t base, uint64_t *touched);
+
+/* Set KVM register @id to @value in @m (replaces); -ENOSPC when full. */
+int idreg_model_set_kvm_reg(struct idreg_model *m, uint64_t id, uint64_t value);
 
 /* State option @o of @m: on or off (aarch64=off asks for AArch32 EL1). */
 void idreg_model_state(struct idreg_model *m, const struct idreg_vcpu_option *o, bool on);

@@ -18,10 +18,20 @@
  * (unnamed) value, register not readable, field not writable there (and
  * different), value unsafe against that host's value as KVM would judge
  * it, or a register whose combined value KVM would refuse.  With @p NULL
- * only the table checks run.  Returns the number of problems.
+ * only the table checks run.  Also the firmware registers @m sets
+ * (idreg_model_check_kvm_regs()).  Returns the number of problems.
  */
 unsigned int idreg_model_check(const struct idreg_model *m,
 			       const struct idreg_profile *p,
 			       struct idreg_msgs *out);
+/*
+ * The firmware registers @m sets (m->kvm_regs), each checked on @p by
+ * KVM's rules (idregs/vcpu_regs.h): one message per register KVM refuses
+ * or accepts without storing.  Where @p predates the register list,
+ * nothing is checked and @notes (may be NULL) says so.
+ */
+unsigned int idreg_model_check_kvm_regs(const struct idreg_model *m,
+					const struct idreg_profile *p, struct idreg_msgs *out,
+					struct idreg_msgs *notes);
 
 #endif /* IDREGS_MODEL_CHECK_H */

@@ -17,7 +17,10 @@
  *               "sve_vls": [128, 256], "hw": { "ctr_el0": "0x...",
  *               "dczid_el0": "0x..." } },
  *     "registers": { "ID_AA64ISAR0_EL1": { "value": "0x...", "mask": "0x..." },
- *                    "S3_0_C0_C3_3": { ... }, ... } }
+ *                    "S3_0_C0_C3_3": { ... }, ... },
+ *     "counter_offset": true,
+ *     "kvm_regs": { "KVM_REG_ARM_STD_BMAP": { "id": "0x6030000000160000",
+ *                   "value": "0x1", "writable": "0x1" }, ... } }
  *
  * Registers the tables do not name are keyed S3_<op1>_C0_C<crm>_<op2>.
  * "vcpu" says which vCPU configuration (lib/core/vcpu_config.c) the values were
@@ -27,7 +30,9 @@
  * or absent: none), "gic_offered" the versions KVM can create; "sve_vls"
  * the vector lengths KVM offers (KVM_REG_ARM64_SVE_VLS, up to 2048 bits);
  * "hw" what a process on the host reads with MRS (a guest reads these
- * straight from the CPU).  Each is optional: profiles written before
+ * straight from the CPU; "cntfrq_el0" too); "kvm_regs" the rest of
+ * KVM_GET_REG_LIST by uapi name (idregs/vcpu_regs.h), "counter_offset"
+ * KVM_CAP_COUNTER_OFFSET.  Each is optional: profiles written before
  * them keep loading.
  * The JSON half lives in vmm/json.c (links jansson), so that the rest of
  * lib/ stays dependency-free for the selftests.
@@ -46,6 +51,20 @@
 #include "idregs/vcpu_config.h"
 
 #define IDREG_PROFILE_FORMAT	"idregs-profile-1"
+#define IDREG_PROFILE_MAX_KVM_REGS	1024
+
+/*
+ * One register of KVM_GET_REG_LIST outside the ID space, as a fresh vCPU
+ * has it.  The value is recorded for registers of up to 64 bits that do
+ * not tick (not the counters); the firmware bitmaps also record the bits
+ * KVM lets userspace set or clear (probed one by one before the VM runs).
+ */
+struct idreg_profile_reg {
+	uint64_t id;			/* KVM's register id */
+	uint64_t value;			/* if has_value */
+	uint64_t writable;		/* if has_writable */
+	bool has_value, has_writable;
+};
 
 struct idreg_profile {
 	char label[128];		/* where it came from, for messages */
@@ -65,6 +84,19 @@ struct idreg_profile {
 	bool sve_vls_known;
 	uint64_t hw_ctr, hw_dczid;	/* MRS on the host (if hw_known) */
 	bool hw_known;
+	uint64_t hw_cntfrq;		/* CNTFRQ_EL0 by MRS (if hw_cntfrq_known) */
+	bool hw_cntfrq_known;
+	/* KVM_CAP_COUNTER_OFFSET exists (if kvm_regs_known) */
+	bool counter_offset;
+	/*
+	 * The rest of the vCPU: every register KVM_GET_REG_LIST gives outside
+	 * the ID space above (firmware pseudo-registers, timers, SVE, core
+	 * and system registers), in list order; kvm_regs_known false for
+	 * profiles written before (idreg_profile_lacks_regs()).
+	 */
+	struct idreg_profile_reg kvm_regs[IDREG_PROFILE_MAX_KVM_REGS];
+	unsigned int nr_kvm_regs;
+	bool kvm_regs_known;
 	bool readable[IDREG_NR_SLOTS];
 	uint64_t value[IDREG_NR_SLOTS];	/* KVM's default for a new VM */
 	uint64_t mask[IDREG_NR_SLOTS];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
@@ -76,8 +108,9 @@ struct idreg_profile {
  */
 struct idreg_msg_about {
 	int slot;			/* -1: no register */
-	uint64_t bits;			/* of that register */
+	uint64_t bits;			/* of that register (or of kvm_reg) */
 	unsigned int feature;		/* enum idreg_vcpu_feature, 0: none */
+	uint64_t kvm_reg;		/* a KVM register outside the ID space, 0: none */
 };
 
 /* A growing list of one-line messages (problems, differences, notes). */
@@ -103,6 +136,12 @@ static inline struct idreg_msg_about idreg_about_bits(unsigned int slot, uint64_
 static inline struct idreg_msg_about idreg_about_feature(unsigned int feature)
 {
 	return (struct idreg_msg_about){ .slot = -1, .feature = feature };
+}
+
+/* About KVM register @id (not an ID register), its @bits. */
+static inline struct idreg_msg_about idreg_about_kvm_reg(uint64_t id, uint64_t bits)
+{
+	return (struct idreg_msg_about){ .slot = -1, .bits = bits, .kvm_reg = id };
 }
 
 /* Add every message of @src to @dst, with what each is about. */
