@@ -20,6 +20,13 @@ static const char *const kind_names[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_MASKS] = "masks",
 };
 
+uint64_t idreg_seq_set_value(const struct idreg_step *s, uint64_t current)
+{
+	if (!s->field)
+		return s->val;
+	return idreg_field_set(current, s->field->lsb, s->field->width, s->val);
+}
+
 const char *idreg_step_kind_name(enum idreg_step_kind kind)
 {
 	return kind < IDREG_NR_STEP_KINDS ? kind_names[kind] : "?";
@@ -36,7 +43,7 @@ static bool is_clidr(unsigned int slot)
 	return idreg_is_clidr_slot(slot);
 }
 
-bool idreg_model_guest_compares(unsigned int slot)
+bool idreg_seq_guest_compares(unsigned int slot)
 {
 	return slot != slot_of(3, 0, 1) && slot != slot_of(3, 0, 7) && !idreg_is_mpidr_slot(slot);
 }
@@ -58,6 +65,10 @@ int idreg_step_format(char *buf, size_t size, const struct idreg_step *s)
 		return snprintf(buf, size, "%s %u.%u%s", kind, s->vm, s->vcpu,
 				s->other ? " other" : "");
 	case IDREG_STEP_SET:
+		if (s->field)
+			return snprintf(buf, size, "%s %u.%u %s.%s 0x%llx", kind, s->vm, s->vcpu,
+					idreg_slot_name(s->slot, name, sizeof(name)),
+					s->field->name, (unsigned long long)s->val);
 		return snprintf(buf, size, "%s %u.%u %s 0x%016llx", kind, s->vm, s->vcpu,
 				idreg_slot_name(s->slot, name, sizeof(name)),
 				(unsigned long long)s->val);
@@ -160,10 +171,22 @@ static int parse_step(struct idreg_step *st, const char *line, unsigned int n, c
 		return parse_fail(err, n, "'%s' is not a %s step (see idregs/sequence.h)", line,
 				  kind_names[st->kind]);
 	if (st->kind == IDREG_STEP_GET || st->kind == IDREG_STEP_SET) {
+		char *dot = st->kind == IDREG_STEP_SET ? strchr(reg, '.') : NULL;
+
+		if (dot)
+			*dot = 0;
 		slot = parse_slot(reg);
 		if (slot < 0)
 			return parse_fail(err, n, "unknown ID register '%s'", reg);
 		st->slot = slot;
+		if (dot) {
+			st->field = idreg_field_by_name(idreg_reg_by_slot(slot), dot + 1);
+			if (!st->field)
+				return parse_fail(err, n, "%s has no field '%s'", reg, dot + 1);
+			if (st->val >> st->field->width)
+				return parse_fail(err, n, "0x%llx does not fit %s.%s",
+						  (unsigned long long)st->val, reg, dot + 1);
+		}
 	}
 	return 0;
 }
@@ -213,13 +236,13 @@ int idreg_seq_parse(struct idreg_seq *s, const char *text, char *err)
 
 /* ---- the model ---- */
 
-void idreg_model_init(struct idreg_model *m, const struct idreg_model_defaults *d)
+void idreg_seq_model_init(struct idreg_seq_model *m, const struct idreg_seq_defaults *d)
 {
 	memset(m, 0, sizeof(*m));
 	m->d = d;
 }
 
-bool idreg_model_step_valid(const struct idreg_model *m, const struct idreg_step *s)
+bool idreg_seq_step_valid(const struct idreg_seq_model *m, const struct idreg_step *s)
 {
 	if (s->kind == IDREG_STEP_VM)
 		return m->nr_vms < IDREG_SEQ_MAX_VMS;
@@ -262,7 +285,7 @@ static const char *err_name(int r)
 }
 
 /* The register's value as vCPU @c of @v reads it. */
-static uint64_t *value_of(struct idreg_model_vm *v, unsigned int c, unsigned int slot)
+static uint64_t *value_of(struct idreg_seq_vm *v, unsigned int c, unsigned int slot)
 {
 	return is_clidr(slot) ? &v->vcpu[c].clidr : &v->val[slot];
 }
@@ -271,14 +294,14 @@ static uint64_t *value_of(struct idreg_model_vm *v, unsigned int c, unsigned int
  * A VM whose vCPUs have the other features: its defaults are not the
  * run's (the PMU changes them), so what it does is not predicted.
  */
-static bool unmodelled(const struct idreg_model_vm *v)
+static bool unmodelled(const struct idreg_seq_vm *v)
 {
 	return v->features_set && v->other;
 }
 
-static bool step_vm(struct idreg_model *m, const struct idreg_step_answer *a, char *why)
+static bool step_vm(struct idreg_seq_model *m, const struct idreg_step_answer *a, char *why)
 {
-	struct idreg_model_vm *v = &m->vm[m->nr_vms];
+	struct idreg_seq_vm *v = &m->vm[m->nr_vms];
 
 	if (a && a->r)
 		return disagree(why, "KVM_CREATE_VM returned %d, want a VM", a->r);
@@ -289,10 +312,10 @@ static bool step_vm(struct idreg_model *m, const struct idreg_step_answer *a, ch
 	return true;
 }
 
-static bool step_vcpu(struct idreg_model *m, const struct idreg_step *s,
+static bool step_vcpu(struct idreg_seq_model *m, const struct idreg_step *s,
 		      const struct idreg_step_answer *a, char *why)
 {
-	struct idreg_model_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vm *v = &m->vm[s->vm];
 
 	if (a && a->r)
 		return disagree(why, "KVM_CREATE_VCPU %u returned %d, want a vCPU (no vGIC: KVM takes vCPUs at any time)",
@@ -310,11 +333,11 @@ static bool step_vcpu(struct idreg_model *m, const struct idreg_step *s,
  * (EINVAL).  Again with the same features it is a reset that keeps the
  * ID registers (reset_vm_ftr_id_reg(), reset_vcpu_ftr_id_reg()).
  */
-static bool step_init(struct idreg_model *m, const struct idreg_step *s,
+static bool step_init(struct idreg_seq_model *m, const struct idreg_step *s,
 		      const struct idreg_step_answer *a, char *why)
 {
-	struct idreg_model_vm *v = &m->vm[s->vm];
-	struct idreg_model_vcpu *c = &v->vcpu[s->vcpu];
+	struct idreg_seq_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vcpu *c = &v->vcpu[s->vcpu];
 	const char *rule = NULL;
 	int want = 0;
 
@@ -338,10 +361,10 @@ static bool step_init(struct idreg_model *m, const struct idreg_step *s,
 	return true;
 }
 
-static bool step_get(struct idreg_model *m, const struct idreg_step *s,
+static bool step_get(struct idreg_seq_model *m, const struct idreg_step *s,
 		     const struct idreg_step_answer *a, char *why)
 {
-	struct idreg_model_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vm *v = &m->vm[s->vm];
 	int want = !v->vcpu[s->vcpu].inited ? -ENOEXEC : !m->d->readable[s->slot] ? -ENOENT : 0;
 	uint64_t expect = *value_of(v, s->vcpu, s->slot);
 
@@ -358,17 +381,17 @@ static bool step_get(struct idreg_model *m, const struct idreg_step *s,
 }
 
 /* Before the VM's first run: idreg_kvm_predict() and idreg_kvm_answer(). */
-static bool set_before_run(struct idreg_model *m, const struct idreg_step *s,
+static bool set_before_run(struct idreg_seq_model *m, const struct idreg_step *s,
 			   const struct idreg_step_answer *a, char *why)
 {
-	struct idreg_model_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vm *v = &m->vm[s->vm];
 	uint64_t *cur = value_of(v, s->vcpu, s->slot);
 	const struct idreg_reg *reg = idreg_reg_by_slot(s->slot);
 	struct idreg_kvm_verdict verdict;
 	enum idreg_write_effect e;
 
-	e = idreg_kvm_predict(s->slot, reg, m->d->mask[s->slot], m->d->limit[s->slot], s->val,
-			      &v->traits, &verdict);
+	e = idreg_kvm_predict(s->slot, reg, m->d->mask[s->slot], m->d->limit[s->slot],
+			      idreg_seq_set_value(s, *cur), &v->traits, &verdict);
 	if (!a) {
 		if (e == IDREG_WRITE_STORED || e == IDREG_WRITE_ALTERED)
 			*cur = verdict.stored;
@@ -390,18 +413,19 @@ static bool set_before_run(struct idreg_model *m, const struct idreg_step *s,
 }
 
 /* After it: idreg_kvm_predict_after_run() (setters' checks, then the freeze). */
-static bool set_after_run(struct idreg_model *m, const struct idreg_step *s,
+static bool set_after_run(struct idreg_seq_model *m, const struct idreg_step *s,
 			  const struct idreg_step_answer *a, char *why)
 {
-	struct idreg_model_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vm *v = &m->vm[s->vm];
 	uint64_t *cur = value_of(v, s->vcpu, s->slot);
+	uint64_t val = idreg_seq_set_value(s, *cur);
 	int want = idreg_kvm_predict_after_run(s->slot, idreg_reg_by_slot(s->slot),
-					       m->d->limit[s->slot], *cur, s->val, &v->traits);
+					       m->d->limit[s->slot], *cur, val, &v->traits);
 	bool ok;
 
 	if (!a) {
 		if (!want)
-			*cur = s->val;
+			*cur = val;
 		return true;
 	}
 	if (a->before != *cur)
@@ -420,16 +444,16 @@ static bool set_after_run(struct idreg_model *m, const struct idreg_step *s,
 	if (a->r && a->back != *cur)
 		return disagree(why, "refused, yet the register now reads 0x%016llx, not 0x%016llx",
 				(unsigned long long)a->back, (unsigned long long)*cur);
-	if (!a->r && want == 0 && a->back != s->val)
+	if (!a->r && want == 0 && a->back != val)
 		return disagree(why, "accepted, but reads 0x%016llx", (unsigned long long)a->back);
 	*cur = a->back;
 	return true;
 }
 
-static bool step_set(struct idreg_model *m, const struct idreg_step *s,
+static bool step_set(struct idreg_seq_model *m, const struct idreg_step *s,
 		     const struct idreg_step_answer *a, char *why)
 {
-	struct idreg_model_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vm *v = &m->vm[s->vm];
 
 	if (!v->vcpu[s->vcpu].inited) {
 		if (a && a->r != -ENOEXEC)
@@ -452,11 +476,11 @@ static bool step_set(struct idreg_model *m, const struct idreg_step *s,
  * (idreg_after_first_run()); the guest reads what the model holds for
  * every register the sequence changed.
  */
-static bool step_run(struct idreg_model *m, const struct idreg_step *s,
+static bool step_run(struct idreg_seq_model *m, const struct idreg_step *s,
 		     const struct idreg_step_answer *a, char *why)
 {
-	struct idreg_model_vm *v = &m->vm[s->vm];
-	struct idreg_model_vcpu *c = &v->vcpu[s->vcpu];
+	struct idreg_seq_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vcpu *c = &v->vcpu[s->vcpu];
 	unsigned int slot;
 
 	if (!c->inited) {
@@ -478,7 +502,7 @@ static bool step_run(struct idreg_model *m, const struct idreg_step *s,
 	for (slot = 0; a && slot < IDREG_NR_SLOTS; slot++) {
 		uint64_t want = *value_of(v, s->vcpu, slot);
 
-		if (!a->guest_read[slot] || !idreg_model_guest_compares(slot) ||
+		if (!a->guest_read[slot] || !idreg_seq_guest_compares(slot) ||
 		    want == m->d->limit[slot] || a->guest_val[slot] == want)
 			continue;
 		return disagree(why, "the guest reads %s = 0x%016llx, the VM holds 0x%016llx",
@@ -488,7 +512,7 @@ static bool step_run(struct idreg_model *m, const struct idreg_step *s,
 	return true;
 }
 
-static bool step_masks(struct idreg_model *m, const struct idreg_step_answer *a, char *why)
+static bool step_masks(struct idreg_seq_model *m, const struct idreg_step_answer *a, char *why)
 {
 	unsigned int slot;
 
@@ -504,7 +528,7 @@ static bool step_masks(struct idreg_model *m, const struct idreg_step_answer *a,
 	return true;
 }
 
-bool idreg_model_step(struct idreg_model *m, const struct idreg_step *s,
+bool idreg_seq_check_step(struct idreg_seq_model *m, const struct idreg_step *s,
 		      const struct idreg_step_answer *a, char *why)
 {
 	switch (s->kind) {
@@ -552,7 +576,7 @@ static const unsigned int kind_weight[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_MASKS] = 1,
 };
 
-static enum idreg_step_kind pick_kind(const struct idreg_model *m, uint64_t *rng)
+static enum idreg_step_kind pick_kind(const struct idreg_seq_model *m, uint64_t *rng)
 {
 	unsigned int total = 0, k, x;
 
@@ -567,7 +591,7 @@ static enum idreg_step_kind pick_kind(const struct idreg_model *m, uint64_t *rng
 }
 
 /* A slot to write or read: mostly writable ones, MPIDR_EL1 never. */
-static unsigned int pick_slot(const struct idreg_model_defaults *d, uint64_t *rng)
+static unsigned int pick_slot(const struct idreg_seq_defaults *d, uint64_t *rng)
 {
 	unsigned int slots[IDREG_NR_SLOTS], nr = 0, slot;
 	bool writable = below(rng, 8) != 0;
@@ -580,7 +604,7 @@ static unsigned int pick_slot(const struct idreg_model_defaults *d, uint64_t *rn
 }
 
 /* One field of @base changed: safe, unsafe, reserved or "not implemented". */
-static uint64_t pick_value(const struct idreg_model_defaults *d, unsigned int slot,
+static uint64_t pick_value(const struct idreg_seq_defaults *d, unsigned int slot,
 			   uint64_t base, uint64_t *rng)
 {
 	const struct idreg_reg *reg = idreg_reg_by_slot(slot);
@@ -610,9 +634,9 @@ static uint64_t pick_value(const struct idreg_model_defaults *d, unsigned int sl
 	return idreg_field_set(base, f->lsb, f->width, raw);
 }
 
-static void pick_step(const struct idreg_model *m, uint64_t *rng, struct idreg_step *st)
+static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idreg_step *st)
 {
-	const struct idreg_model_vm *v;
+	const struct idreg_seq_vm *v;
 
 	memset(st, 0, sizeof(*st));
 	st->kind = pick_kind(m, rng);
@@ -641,21 +665,21 @@ static void pick_step(const struct idreg_model *m, uint64_t *rng, struct idreg_s
 	}
 }
 
-void idreg_seq_generate(struct idreg_seq *s, const struct idreg_model_defaults *d,
+void idreg_seq_generate(struct idreg_seq *s, const struct idreg_seq_defaults *d,
 			uint64_t seed, unsigned int index, unsigned int nr)
 {
-	static struct idreg_model m;
+	static struct idreg_seq_model m;
 	uint64_t rng = (seed ^ 0x9e3779b97f4a7c15ULL * (index + 1)) | 1;
 
-	idreg_model_init(&m, d);
+	idreg_seq_model_init(&m, d);
 	if (nr > IDREG_SEQ_MAX_STEPS)
 		nr = IDREG_SEQ_MAX_STEPS;
 	for (s->nr = 0; s->nr < nr; s->nr++) {
 		struct idreg_step *st = &s->step[s->nr];
 
 		pick_step(&m, &rng, st);
-		if (idreg_model_step_valid(&m, st))
-			idreg_model_step(&m, st, NULL, NULL);
+		if (idreg_seq_step_valid(&m, st))
+			idreg_seq_check_step(&m, st, NULL, NULL);
 	}
 }
 

@@ -16,7 +16,7 @@
 #define ISAR0_LIMIT	0x0221100110212120ULL
 #define ISAR0_AES	(0xfULL << 4)
 
-static struct idreg_model_defaults defaults;
+static struct idreg_seq_defaults defaults;
 
 /* A host of ID_AA64ISAR0_EL1 alone, its AES field writable. */
 static void defaults_init(void)
@@ -37,6 +37,7 @@ static const char text[] =
 	"init 0.0\n"
 	"init 0.1 other\n"
 	"set 0.0 ID_AA64ISAR0_EL1 0x0221100110212110\n"
+	"set 0.0 ID_AA64ISAR0_EL1.AES 0x1\n"
 	"get 0.0 S3_0_C0_C6_0\n"
 	"\n"
 	"run 0.0\n"
@@ -48,9 +49,12 @@ static void test_text(void)
 	char err[IDREG_ERR_LEN] = "", *out, *out2;
 
 	UNIT_EQ_I64(idreg_seq_parse(&s, text, err), 0, "the reproducer parses");
-	UNIT_EQ_I64(s.nr, 8, "eight steps, the comment and blank line skipped");
+	UNIT_EQ_I64(s.nr, 9, "nine steps, the comment and blank line skipped");
 	UNIT_EQ_I64(s.step[3].other, 1, "init ... other");
-	UNIT_EQ_I64(s.step[5].slot, ISAR0, "a register by its encoding name");
+	UNIT_EQ_I64(s.step[6].slot, ISAR0, "a register by its encoding name");
+	UNIT_OK(s.step[5].field && s.step[5].field->lsb == 4, "a field of it");
+	UNIT_EQ_U64(idreg_seq_set_value(&s.step[5], ISAR0_LIMIT), (ISAR0_LIMIT & ~0xf0ULL) | 0x10,
+		    "the field written over the register's value");
 	UNIT_EQ_U64(s.step[4].val, 0x0221100110212110ULL, "the value written");
 	out = idreg_seq_format(&s);
 	UNIT_EQ_I64(idreg_seq_parse(&again, out, err), 0, "what it prints parses");
@@ -63,6 +67,8 @@ static void test_text(void)
 	UNIT_EQ_I64(idreg_seq_parse(&s, "idregs-sequence 1\nset 0.0 NO_SUCH_REG 0x1\n", err), -1,
 		    "an unknown register: refused");
 	UNIT_EQ_STR(err, "line 2: unknown ID register 'NO_SUCH_REG'", "and the line named");
+	UNIT_EQ_I64(idreg_seq_parse(&s, "idregs-sequence 1\nset 0.0 ID_AA64ISAR0_EL1.AES 0x10\n", err),
+		    -1, "a field value too wide: refused");
 	UNIT_EQ_I64(idreg_seq_parse(&s, "idregs-sequence 1\ninit 0.0 others\n", err), -1,
 		    "a misspelt init: refused");
 }
@@ -94,17 +100,17 @@ static void test_generate(void)
 /* Run @txt's steps on the model with the answers of @r (one per step). */
 static unsigned int model_fails_at(const char *txt, const struct idreg_step_answer *ans)
 {
-	static struct idreg_model m;
+	static struct idreg_seq_model m;
 	static struct idreg_seq s;
 	char err[IDREG_ERR_LEN], why[IDREG_SEQ_WHY_LEN];
 	unsigned int i;
 
 	if (idreg_seq_parse(&s, txt, err))
 		return 999;
-	idreg_model_init(&m, &defaults);
+	idreg_seq_model_init(&m, &defaults);
 	for (i = 0; i < s.nr; i++)
-		if (idreg_model_step_valid(&m, &s.step[i]) &&
-		    !idreg_model_step(&m, &s.step[i], &ans[i], why))
+		if (idreg_seq_step_valid(&m, &s.step[i]) &&
+		    !idreg_seq_check_step(&m, &s.step[i], &ans[i], why))
 			return i;
 	return s.nr;
 }

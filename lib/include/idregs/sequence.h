@@ -17,6 +17,9 @@
  *   init V.C other               ... with the PMU feature toggled
  *   set V.C REG 0xVALUE          KVM_SET_ONE_REG (REG: a table name or
  *                                S3_<op1>_C0_C<crm>_<op2>)
+ *   set V.C REG.FIELD 0xVALUE    ... of the register as KVM reads it then,
+ *                                with FIELD changed (a reproducer that
+ *                                holds on any host)
  *   get V.C REG                  KVM_GET_ONE_REG
  *   run V.C                      KVM_RUN of a guest reading ID registers
  *   masks V                      KVM_ARM_GET_REG_WRITABLE_MASKS
@@ -59,7 +62,8 @@ struct idreg_step {
 	enum idreg_step_kind kind;
 	unsigned int vm, vcpu;
 	unsigned int slot;		/* set, get */
-	uint64_t val;			/* set */
+	uint64_t val;			/* set: the register, or @field's value */
+	const struct idreg_field *field;	/* set: NULL for the whole register */
 	bool other;			/* init: with the PMU feature toggled */
 };
 
@@ -67,6 +71,9 @@ struct idreg_seq {
 	struct idreg_step step[IDREG_SEQ_MAX_STEPS];
 	unsigned int nr;
 };
+
+/* What a set step writes over the register's value @current. */
+uint64_t idreg_seq_set_value(const struct idreg_step *s, uint64_t current);
 
 /* The step kind's keyword ("vm", "set", ...). */
 const char *idreg_step_kind_name(enum idreg_step_kind kind);
@@ -82,7 +89,7 @@ int idreg_seq_parse(struct idreg_seq *s, const char *text, char *err);
  * a VM of its own, by lib/kvm/explore.c): every VM of the sequence starts
  * from it.
  */
-struct idreg_model_defaults {
+struct idreg_seq_defaults {
 	uint64_t limit[IDREG_NR_SLOTS];
 	uint64_t mask[IDREG_NR_SLOTS];
 	bool readable[IDREG_NR_SLOTS];
@@ -91,33 +98,33 @@ struct idreg_model_defaults {
 	bool other_offered;
 };
 
-struct idreg_model_vcpu {
+struct idreg_seq_vcpu {
 	bool inited, ran;
 	uint64_t clidr;			/* CLIDR_EL1 is kept per vCPU */
 };
 
-struct idreg_model_vm {
+struct idreg_seq_vm {
 	bool features_set;		/* a vCPU was initialised */
 	bool other;			/* ... with the other features */
 	bool ran;			/* a vCPU ran */
 	unsigned int nr_vcpus;
-	struct idreg_model_vcpu vcpu[IDREG_SEQ_MAX_VCPUS];
+	struct idreg_seq_vcpu vcpu[IDREG_SEQ_MAX_VCPUS];
 	uint64_t val[IDREG_NR_SLOTS];	/* the VM-wide values */
 	struct idreg_vm_traits traits;	/* learns host values (idreg_kvm_answer()) */
 };
 
-struct idreg_model {
-	const struct idreg_model_defaults *d;
-	struct idreg_model_vm vm[IDREG_SEQ_MAX_VMS];
+struct idreg_seq_model {
+	const struct idreg_seq_defaults *d;
+	struct idreg_seq_vm vm[IDREG_SEQ_MAX_VMS];
 	unsigned int nr_vms;
 };
 
-void idreg_model_init(struct idreg_model *m, const struct idreg_model_defaults *d);
+void idreg_seq_model_init(struct idreg_seq_model *m, const struct idreg_seq_defaults *d);
 /*
  * Does @s name what exists (false: the step is skipped)?  A creation is
  * valid while under the bounds.
  */
-bool idreg_model_step_valid(const struct idreg_model *m, const struct idreg_step *s);
+bool idreg_seq_step_valid(const struct idreg_seq_model *m, const struct idreg_step *s);
 
 /*
  * What the step did on KVM: the ioctl's result (0 or -errno) and, where
@@ -142,7 +149,7 @@ struct idreg_step_answer {
  * without KVM (@a NULL) it advances the model as predicted (the
  * generator's dry run).
  */
-bool idreg_model_step(struct idreg_model *m, const struct idreg_step *s,
+bool idreg_seq_check_step(struct idreg_seq_model *m, const struct idreg_step *s,
 		      const struct idreg_step_answer *a, char *why);
 
 /*
@@ -152,7 +159,7 @@ bool idreg_model_step(struct idreg_model *m, const struct idreg_step *s,
  * an AArch64 guest stay readable): the run step compares the values the
  * sequence changed.
  */
-bool idreg_model_guest_compares(unsigned int slot);
+bool idreg_seq_guest_compares(unsigned int slot);
 
 /* A deterministic generator (xorshift64*; @state never 0). */
 uint64_t idreg_seq_rand(uint64_t *state);
@@ -161,7 +168,7 @@ uint64_t idreg_seq_rand(uint64_t *state);
  * the model's dry run over @d.  The same seed, index and defaults give
  * the same sequence.
  */
-void idreg_seq_generate(struct idreg_seq *s, const struct idreg_model_defaults *d,
+void idreg_seq_generate(struct idreg_seq *s, const struct idreg_seq_defaults *d,
 			uint64_t seed, unsigned int index, unsigned int nr);
 
 /*
