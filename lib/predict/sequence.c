@@ -564,6 +564,15 @@ uint64_t idreg_seq_rand(uint64_t *state)
 	return x * 0x2545f4914f6cdd1dULL;
 }
 
+/* splitmix64's finaliser: seeds that differ in one bit start far apart. */
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 static unsigned int below(uint64_t *rng, unsigned int n)
 {
 	return n ? (unsigned int)(idreg_seq_rand(rng) % n) : 0;
@@ -669,7 +678,7 @@ void idreg_seq_generate(struct idreg_seq *s, const struct idreg_seq_defaults *d,
 			uint64_t seed, unsigned int index, unsigned int nr)
 {
 	static struct idreg_seq_model m;
-	uint64_t rng = (seed ^ 0x9e3779b97f4a7c15ULL * (index + 1)) | 1;
+	uint64_t rng = mix(seed ^ mix(index + 1)) | 1;
 
 	idreg_seq_model_init(&m, d);
 	if (nr > IDREG_SEQ_MAX_STEPS)

@@ -75,8 +75,8 @@ static void test_text(void)
 
 static void test_generate(void)
 {
-	static struct idreg_seq a, b, c;
-	char *ta, *tb, *tc;
+	static struct idreg_seq a, b, c, d;
+	char *ta, *tb, *tc, *td;
 	unsigned int i, kinds = 0;
 
 	idreg_seq_generate(&a, &defaults, 1, 0, 200);
@@ -85,6 +85,10 @@ static void test_generate(void)
 	ta = idreg_seq_format(&a);
 	tb = idreg_seq_format(&b);
 	tc = idreg_seq_format(&c);
+	idreg_seq_generate(&d, &defaults, 3, 0, 200);
+	td = idreg_seq_format(&d);
+	UNIT_OK(strcmp(tc, td) != 0, "seeds 2 and 3: other sequences");
+	free(td);
 	UNIT_EQ_I64(a.nr, 200, "200 steps asked, 200 made");
 	UNIT_EQ_STR(ta, tb, "the same seed: the same sequence");
 	UNIT_OK(strcmp(ta, tc) != 0, "another seed: another sequence");
