@@ -420,9 +420,12 @@ static const char *const reg_results[] = {
 static const char *const test_results[] = {
 	"apply", "run", "changes", "current_values", "snapshot", "features", "hidden", "errno_after_run",
 };
-/* Test-wide results with a kind after the '.': "masks.kept_writable". */
+/*
+ * Test-wide results with a kind after the '.': "masks.kept_writable",
+ * sequences_test's "sequence.N" and "finding.NAME".
+ */
 static const char *const test_groups[] = {
-	"masks",
+	"masks", "sequence", "finding",
 };
 static const char *const variants[] = {
 	"imp_id_writable", "default", "seeded", "lowest", "ctr",

@@ -105,6 +105,10 @@ static void summary(const struct idreg_explorer *x, unsigned int sequences, doub
 {
 	unsigned int k;
 
+	/* The record (docs/results.md) tools/bench.sh reads. */
+	printf("# idregs-explore: steps=%lu skipped=%lu sequences=%u seconds=%.2f steps_per_min=%.0f failed=%d\n",
+	       x->steps, x->skipped, sequences, secs, secs > 0 ? x->steps * 60 / secs : 0, failed);
+	fflush(stdout);
 	fprintf(stderr, "explore: %lu steps (%lu skipped) in %u sequences, %.1f s, %.0f steps/min; kernel %s\n",
 		x->steps, x->skipped, sequences, secs, secs > 0 ? x->steps * 60 / secs : 0,
 		x->release);
