@@ -19,6 +19,27 @@ enum { EXIT_YES, EXIT_NO, EXIT_USAGE, EXIT_KVM };
 #define SHRINK_BUDGET		400
 #define PROGRESS_SECONDS	10
 
+/* replay's FILE, parsed (the same with and without KVM); -1 said why. */
+static int read_sequence(int argc, char **argv, struct idreg_seq *s)
+{
+	char err[IDREG_ERR_LEN];
+	size_t len;
+	char *text;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: idreg %s", IDREG_REPLAY_USAGE);
+		return -1;
+	}
+	text = idreg_read_file(argv[1], &len, err);
+	if (!text || idreg_seq_parse(s, text, err)) {
+		fprintf(stderr, "idreg replay: %s: %s\n", argv[1], err);
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
 #ifdef IDREG_HAVE_KVM
 
 #include "idregs/explore.h"
@@ -176,21 +197,10 @@ int idreg_cmd_replay(int argc, char **argv)
 	static struct idreg_explorer x;
 	static struct idreg_seq s;
 	char err[IDREG_ERR_LEN];
-	char *text;
-	size_t len;
 	bool ok;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: idreg %s", IDREG_REPLAY_USAGE);
+	if (read_sequence(argc, argv, &s))
 		return EXIT_USAGE;
-	}
-	text = idreg_read_file(argv[1], &len, err);
-	if (!text || idreg_seq_parse(&s, text, err)) {
-		fprintf(stderr, "idreg replay: %s: %s\n", argv[1], err);
-		free(text);
-		return EXIT_USAGE;
-	}
-	free(text);
 	if (idreg_explorer_open(&x, err)) {
 		fprintf(stderr, "idreg replay: %s\n", err);
 		return EXIT_KVM;
@@ -224,8 +234,10 @@ int idreg_cmd_explore(int argc, char **argv)
 
 int idreg_cmd_replay(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	static struct idreg_seq s;
+
+	if (read_sequence(argc, argv, &s))
+		return EXIT_USAGE;
 	return no_kvm("replay");
 }
 
