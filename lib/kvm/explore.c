@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
+
 #include "idregs/explore.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
@@ -101,6 +103,7 @@ int idreg_explorer_open(struct idreg_explorer *x, char *err)
 		return r < 0 ? r : -ENODEV;
 	}
 	x->d.other_offered = (idreg_vcpu_features_offered(&probe) & OTHER_FEATURES) != 0;
+	x->d.imp_id_offered = idreg_kvm_check_cap(&probe, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
 	idreg_vm_destroy(&probe);
 	x->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (x->kmsg_fd < 0)
@@ -186,6 +189,9 @@ static void do_step(struct idreg_explorer *x, const struct idreg_step *s,
 		a->guest_val = view->val;
 		a->guest_read = view->read;
 		a->guest_done = !a->r;
+		break;
+	case IDREG_STEP_CAP:
+		a->r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
 		break;
 	case IDREG_STEP_MASKS:
 		memset(masks, 0, IDREG_NR_SLOTS * sizeof(masks[0]));

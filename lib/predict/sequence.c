@@ -18,6 +18,7 @@ static const char *const kind_names[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_GET] = "get",
 	[IDREG_STEP_RUN] = "run",
 	[IDREG_STEP_MASKS] = "masks",
+	[IDREG_STEP_CAP] = "cap",
 };
 
 uint64_t idreg_seq_set_value(const struct idreg_step *s, uint64_t current)
@@ -61,6 +62,8 @@ int idreg_step_format(char *buf, size_t size, const struct idreg_step *s)
 	case IDREG_STEP_VCPU:
 	case IDREG_STEP_MASKS:
 		return snprintf(buf, size, "%s %u", kind, s->vm);
+	case IDREG_STEP_CAP:
+		return snprintf(buf, size, "%s %u imp-id", kind, s->vm);
 	case IDREG_STEP_INIT:
 		return snprintf(buf, size, "%s %u.%u%s", kind, s->vm, s->vcpu,
 				s->other ? " other" : "");
@@ -147,6 +150,10 @@ static int parse_step(struct idreg_step *st, const char *line, unsigned int n, c
 	case IDREG_STEP_VCPU:
 	case IDREG_STEP_MASKS:
 		got = sscanf(line, "%15s %u %c", kind, &st->vm, &end) == 2;
+		break;
+	case IDREG_STEP_CAP:
+		got = sscanf(line, "%15s %u %15s %c", kind, &st->vm, extra, &end) == 3 &&
+		      !strcmp(extra, "imp-id");
 		break;
 	case IDREG_STEP_INIT:
 		k = sscanf(line, "%15s %u.%u %15s %c", kind, &st->vm, &st->vcpu, extra, &end);
@@ -250,7 +257,7 @@ bool idreg_seq_step_valid(const struct idreg_seq_model *m, const struct idreg_st
 		return false;
 	if (s->kind == IDREG_STEP_VCPU)
 		return m->vm[s->vm].nr_vcpus < IDREG_SEQ_MAX_VCPUS;
-	if (s->kind == IDREG_STEP_MASKS)
+	if (s->kind == IDREG_STEP_MASKS || s->kind == IDREG_STEP_CAP)
 		return true;
 	if (s->kind == IDREG_STEP_SET || s->kind == IDREG_STEP_GET)
 		if (s->slot >= IDREG_NR_SLOTS)
@@ -418,13 +425,13 @@ static bool set_after_run(struct idreg_seq_model *m, const struct idreg_step *s,
 {
 	struct idreg_seq_vm *v = &m->vm[s->vm];
 	uint64_t *cur = value_of(v, s->vcpu, s->slot);
-	uint64_t val = idreg_seq_set_value(s, *cur);
+	uint64_t val = idreg_seq_set_value(s, *cur), expect;
 	int want = idreg_kvm_predict_after_run(s->slot, idreg_reg_by_slot(s->slot),
 					       m->d->limit[s->slot], *cur, val, &v->traits);
 	bool ok;
 
 	if (!a) {
-		if (!want)
+		if (!want && !idreg_slot_frozen_after_run(s->slot))
 			*cur = val;
 		return true;
 	}
@@ -444,8 +451,16 @@ static bool set_after_run(struct idreg_seq_model *m, const struct idreg_step *s,
 	if (a->r && a->back != *cur)
 		return disagree(why, "refused, yet the register now reads 0x%016llx, not 0x%016llx",
 				(unsigned long long)a->back, (unsigned long long)*cur);
-	if (!a->r && want == 0 && a->back != val)
-		return disagree(why, "accepted, but reads 0x%016llx", (unsigned long long)a->back);
+	/*
+	 * Accepted after the run: a frozen register keeps its value (the
+	 * write was the current value, or a setter rewrote it to that, as
+	 * set_id_aa64dfr0_el1() does PMUVer IMP_DEF); one without the freeze
+	 * (CLIDR_EL1) stores the value.
+	 */
+	expect = idreg_slot_frozen_after_run(s->slot) ? *cur : val;
+	if (!a->r && want == 0 && a->back != expect)
+		return disagree(why, "accepted, but reads 0x%016llx, want 0x%016llx",
+				(unsigned long long)a->back, (unsigned long long)expect);
 	*cur = a->back;
 	return true;
 }
@@ -528,6 +543,27 @@ static bool step_masks(struct idreg_seq_model *m, const struct idreg_step_answer
 	return true;
 }
 
+/*
+ * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS: taken only before the VM's first vCPU
+ * (kvm_vm_ioctl_enable_cap()); then MIDR_EL1, REVIDR_EL1 and AIDR_EL1
+ * take any value inside their masks (the traits' imp_id_writable).
+ */
+static bool step_cap(struct idreg_seq_model *m, const struct idreg_step *s,
+		     const struct idreg_step_answer *a, char *why)
+{
+	struct idreg_seq_vm *v = &m->vm[s->vm];
+	int want = m->d->imp_id_offered && !v->nr_vcpus ? 0 : -EINVAL;
+
+	if (a && a->r != want)
+		return disagree(why, "KVM_ENABLE_CAP(KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) returned %s, predicted %s (%s)",
+				err_name(a->r), err_name(want),
+				!m->d->imp_id_offered ? "KVM does not offer it" :
+				v->nr_vcpus ? "the VM has vCPUs" : "before the first vCPU");
+	if (!want)
+		v->traits.imp_id_writable = true;
+	return true;
+}
+
 bool idreg_seq_check_step(struct idreg_seq_model *m, const struct idreg_step *s,
 		      const struct idreg_step_answer *a, char *why)
 {
@@ -546,6 +582,8 @@ bool idreg_seq_check_step(struct idreg_seq_model *m, const struct idreg_step *s,
 		return step_run(m, s, a, why);
 	case IDREG_STEP_MASKS:
 		return step_masks(m, a, why);
+	case IDREG_STEP_CAP:
+		return step_cap(m, s, a, why);
 	default:
 		return disagree(why, "unknown step kind %d", s->kind);
 	}
@@ -582,7 +620,7 @@ static unsigned int below(uint64_t *rng, unsigned int n)
 static const unsigned int kind_weight[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_VM] = 1, [IDREG_STEP_VCPU] = 3, [IDREG_STEP_INIT] = 4,
 	[IDREG_STEP_SET] = 14, [IDREG_STEP_GET] = 6, [IDREG_STEP_RUN] = 2,
-	[IDREG_STEP_MASKS] = 1,
+	[IDREG_STEP_MASKS] = 1, [IDREG_STEP_CAP] = 1,
 };
 
 static enum idreg_step_kind pick_kind(const struct idreg_seq_model *m, uint64_t *rng)
@@ -656,6 +694,11 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 	}
 	st->vm = below(rng, m->nr_vms);
 	v = &m->vm[st->vm];
+	/* The capability is taken before the first vCPU: try it there too. */
+	if (st->kind == IDREG_STEP_CAP || (!v->nr_vcpus && below(rng, 4) == 0)) {
+		st->kind = IDREG_STEP_CAP;
+		return;
+	}
 	if (!v->nr_vcpus || (st->kind == IDREG_STEP_VCPU && v->nr_vcpus < IDREG_SEQ_MAX_VCPUS)) {
 		st->kind = IDREG_STEP_VCPU;
 		return;

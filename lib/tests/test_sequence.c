@@ -41,7 +41,8 @@ static const char text[] =
 	"get 0.0 S3_0_C0_C6_0\n"
 	"\n"
 	"run 0.0\n"
-	"masks 0\n";
+	"masks 0\n"
+	"cap 0 imp-id\n";
 
 static void test_text(void)
 {
@@ -49,7 +50,7 @@ static void test_text(void)
 	char err[IDREG_ERR_LEN] = "", *out, *out2;
 
 	UNIT_EQ_I64(idreg_seq_parse(&s, text, err), 0, "the reproducer parses");
-	UNIT_EQ_I64(s.nr, 9, "nine steps, the comment and blank line skipped");
+	UNIT_EQ_I64(s.nr, 10, "ten steps, the comment and blank line skipped");
 	UNIT_EQ_I64(s.step[3].other, 1, "init ... other");
 	UNIT_EQ_I64(s.step[6].slot, ISAR0, "a register by its encoding name");
 	UNIT_OK(s.step[5].field && s.step[5].field->lsb == 4, "a field of it");

@@ -23,6 +23,8 @@
  *   get V.C REG                  KVM_GET_ONE_REG
  *   run V.C                      KVM_RUN of a guest reading ID registers
  *   masks V                      KVM_ARM_GET_REG_WRITABLE_MASKS
+ *   cap V imp-id                 KVM_ENABLE_CAP on VM V of
+ *                                KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
  *
  * A step naming a VM or vCPU the sequence has not created is skipped
  * (nothing is done, nothing checked): what the shrinker leaves when it
@@ -55,6 +57,7 @@ enum idreg_step_kind {
 	IDREG_STEP_GET,
 	IDREG_STEP_RUN,
 	IDREG_STEP_MASKS,
+	IDREG_STEP_CAP,
 	IDREG_NR_STEP_KINDS,
 };
 
@@ -96,6 +99,8 @@ struct idreg_seq_defaults {
 	struct idreg_vm_traits traits;
 	/* KVM offers the "other" features (the PMU toggled) on this host */
 	bool other_offered;
+	/* KVM has KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
+	bool imp_id_offered;
 };
 
 struct idreg_seq_vcpu {
