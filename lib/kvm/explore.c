@@ -12,6 +12,8 @@
 #include "idregs/explore.h"
 #include "idregs/field.h"
 #include "idregs/kvm_rules.h"
+#include "idregs/vcpu_state.h"
+#include "idregs/vm_state.h"
 
 /* The features an "init ... other" toggles. */
 #define OTHER_FEATURES		IDREG_VCPU_PMU
@@ -133,6 +135,18 @@ static void destroy_vms(struct idreg_explorer *x)
 	}
 }
 
+/* A VM's guest memory, mapped at its first run or save. */
+static int guest_of(struct idreg_explorer *x, unsigned int v)
+{
+	int r;
+
+	if (x->guest_ready[v])
+		return 0;
+	r = idreg_guest_init(&x->guest[v], &x->vm[v]);
+	x->guest_ready[v] = !r;
+	return r;
+}
+
 /* The guest of a run step: it reads what the sequence changed, and ID_AA64PFR0_EL1. */
 static int run_guest(struct idreg_explorer *x, const struct idreg_step *s,
 		     struct idreg_guest_view *view)
@@ -142,12 +156,9 @@ static int run_guest(struct idreg_explorer *x, const struct idreg_step *s,
 	unsigned int slots[IDREG_NR_SLOTS], nr = 0, slot, pfr0 = idreg_slot_index(3, 0, 0, 4, 0);
 	int r;
 
-	if (!x->guest_ready[s->vm]) {
-		r = idreg_guest_init(&x->guest[s->vm], &x->vm[s->vm]);
-		if (r)
-			return r;
-		x->guest_ready[s->vm] = true;
-	}
+	r = guest_of(x, s->vm);
+	if (r)
+		return r;
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
 		if (slot == pfr0 || (x->d.readable[slot] && idreg_seq_guest_compares(slot) &&
 				     (v->val[slot] != x->d.limit[slot] ||
@@ -157,11 +168,44 @@ static int run_guest(struct idreg_explorer *x, const struct idreg_step *s,
 	return idreg_guest_read_slots(&x->guest[s->vm], s->vcpu, slots, nr, &lim, view);
 }
 
+/*
+ * Save VM @s->vm as idregs' own VMM does and restore it into the next
+ * VM; @detail says what was refused.
+ */
+static int save_restore(struct idreg_explorer *x, const struct idreg_step *s, char *detail,
+			size_t size)
+{
+	static struct idreg_vm_state state;
+	static struct idreg_restore_result res;
+	unsigned int to = x->m.nr_vms, i;
+	char name[64];
+	int r = guest_of(x, s->vm) ?: idreg_vm_state_save(&x->vm[s->vm], &x->guest[s->vm], &state);
+
+	if (r) {
+		snprintf(detail, size, "save: %s", x->vm[s->vm].last_error);
+		return r;
+	}
+	r = idreg_vm_state_restore(&x->vm[to], &x->guest[to], &state, NULL, &res);
+	x->guest_ready[to] = x->guest[to].mem != NULL;
+	snprintf(detail, size, "%s", x->vm[to].last_error);
+	for (i = 0; i < res.nr_refused && i < 4; i++) {
+		size_t len = strlen(detail);
+
+		snprintf(detail + len, size - len, "; %s of vcpu %u = 0x%llx: %d",
+			 idreg_kvm_reg_name(res.refused[i].id, name, sizeof(name)),
+			 res.refused[i].vcpu, (unsigned long long)res.refused[i].value,
+			 res.refused[i].err);
+	}
+	idreg_vm_state_free(&state);
+	return r;
+}
+
 /* Do step @s on KVM; its answer into @a. */
 static void do_step(struct idreg_explorer *x, const struct idreg_step *s,
 		    struct idreg_step_answer *a, struct idreg_guest_view *view,
 		    uint64_t masks[IDREG_NR_SLOTS])
 {
+	static char detail[512];
 	struct idreg_vm *vm = &x->vm[s->vm];
 
 	memset(a, 0, sizeof(*a));
@@ -192,6 +236,11 @@ static void do_step(struct idreg_explorer *x, const struct idreg_step *s,
 		break;
 	case IDREG_STEP_CAP:
 		a->r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
+		break;
+	case IDREG_STEP_SAVE:
+		detail[0] = 0;
+		a->r = save_restore(x, s, detail, sizeof(detail));
+		a->detail = detail;
 		break;
 	case IDREG_STEP_MASKS:
 		memset(masks, 0, IDREG_NR_SLOTS * sizeof(masks[0]));

@@ -19,6 +19,7 @@ static const char *const kind_names[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_RUN] = "run",
 	[IDREG_STEP_MASKS] = "masks",
 	[IDREG_STEP_CAP] = "cap",
+	[IDREG_STEP_SAVE] = "save",
 };
 
 uint64_t idreg_seq_set_value(const struct idreg_step *s, uint64_t current)
@@ -61,6 +62,7 @@ int idreg_step_format(char *buf, size_t size, const struct idreg_step *s)
 		return snprintf(buf, size, "%s", kind);
 	case IDREG_STEP_VCPU:
 	case IDREG_STEP_MASKS:
+	case IDREG_STEP_SAVE:
 		return snprintf(buf, size, "%s %u", kind, s->vm);
 	case IDREG_STEP_CAP:
 		return snprintf(buf, size, "%s %u imp-id", kind, s->vm);
@@ -149,6 +151,7 @@ static int parse_step(struct idreg_step *st, const char *line, unsigned int n, c
 		break;
 	case IDREG_STEP_VCPU:
 	case IDREG_STEP_MASKS:
+	case IDREG_STEP_SAVE:
 		got = sscanf(line, "%15s %u %c", kind, &st->vm, &end) == 2;
 		break;
 	case IDREG_STEP_CAP:
@@ -249,6 +252,22 @@ void idreg_seq_model_init(struct idreg_seq_model *m, const struct idreg_seq_defa
 	m->d = d;
 }
 
+/*
+ * A VM to save: room for the new one, and every vCPU initialised with the
+ * run's features (what the saved state's features say).
+ */
+static bool save_valid(const struct idreg_seq_model *m, const struct idreg_seq_vm *v)
+{
+	unsigned int c;
+
+	if (m->nr_vms >= IDREG_SEQ_MAX_VMS || !v->nr_vcpus || v->other)
+		return false;
+	for (c = 0; c < v->nr_vcpus; c++)
+		if (!v->vcpu[c].inited)
+			return false;
+	return true;
+}
+
 bool idreg_seq_step_valid(const struct idreg_seq_model *m, const struct idreg_step *s)
 {
 	if (s->kind == IDREG_STEP_VM)
@@ -257,6 +276,8 @@ bool idreg_seq_step_valid(const struct idreg_seq_model *m, const struct idreg_st
 		return false;
 	if (s->kind == IDREG_STEP_VCPU)
 		return m->vm[s->vm].nr_vcpus < IDREG_SEQ_MAX_VCPUS;
+	if (s->kind == IDREG_STEP_SAVE)
+		return save_valid(m, &m->vm[s->vm]);
 	if (s->kind == IDREG_STEP_MASKS || s->kind == IDREG_STEP_CAP)
 		return true;
 	if (s->kind == IDREG_STEP_SET || s->kind == IDREG_STEP_GET)
@@ -564,6 +585,30 @@ static bool step_cap(struct idreg_seq_model *m, const struct idreg_step *s,
 	return true;
 }
 
+/*
+ * Save and restore (idreg_vm_state_save(), idreg_vm_state_restore()): the
+ * new VM, its vCPUs initialised and KVM_CAP_ARM_WRITABLE_IMP_ID_REGS on
+ * where offered, takes every register the old one's vCPUs had, in KVM's
+ * order; it has not run.
+ */
+static bool step_save(struct idreg_seq_model *m, const struct idreg_step *s,
+		      const struct idreg_step_answer *a, char *why)
+{
+	struct idreg_seq_vm *v = &m->vm[m->nr_vms];
+	unsigned int c;
+
+	*v = m->vm[s->vm];
+	v->ran = false;
+	for (c = 0; c < v->nr_vcpus; c++)
+		v->vcpu[c].ran = false;
+	v->traits.imp_id_writable = m->d->imp_id_offered;
+	m->nr_vms++;
+	if (a && a->r)
+		return disagree(why, "the restore into a new VM returned %s, want every register taken: %s",
+				err_name(a->r), a->detail ? a->detail : "");
+	return true;
+}
+
 bool idreg_seq_check_step(struct idreg_seq_model *m, const struct idreg_step *s,
 		      const struct idreg_step_answer *a, char *why)
 {
@@ -584,6 +629,8 @@ bool idreg_seq_check_step(struct idreg_seq_model *m, const struct idreg_step *s,
 		return step_masks(m, a, why);
 	case IDREG_STEP_CAP:
 		return step_cap(m, s, a, why);
+	case IDREG_STEP_SAVE:
+		return step_save(m, s, a, why);
 	default:
 		return disagree(why, "unknown step kind %d", s->kind);
 	}
@@ -620,7 +667,7 @@ static unsigned int below(uint64_t *rng, unsigned int n)
 static const unsigned int kind_weight[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_VM] = 1, [IDREG_STEP_VCPU] = 3, [IDREG_STEP_INIT] = 4,
 	[IDREG_STEP_SET] = 14, [IDREG_STEP_GET] = 6, [IDREG_STEP_RUN] = 2,
-	[IDREG_STEP_MASKS] = 1, [IDREG_STEP_CAP] = 1,
+	[IDREG_STEP_MASKS] = 1, [IDREG_STEP_CAP] = 1, [IDREG_STEP_SAVE] = 1,
 };
 
 static enum idreg_step_kind pick_kind(const struct idreg_seq_model *m, uint64_t *rng)
@@ -699,6 +746,11 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 		st->kind = IDREG_STEP_CAP;
 		return;
 	}
+	if (st->kind == IDREG_STEP_SAVE) {
+		if (save_valid(m, v))
+			return;
+		st->kind = IDREG_STEP_GET;
+	}
 	if (!v->nr_vcpus || (st->kind == IDREG_STEP_VCPU && v->nr_vcpus < IDREG_SEQ_MAX_VCPUS)) {
 		st->kind = IDREG_STEP_VCPU;
 		return;
@@ -760,8 +812,7 @@ unsigned int idreg_seq_shrink(struct idreg_seq *s, unsigned int failed_at,
 			memcpy(t->step + start, s->step + start + n,
 			       (s->nr - start - n) * sizeof(s->step[0]));
 			t->nr = s->nr - n;
-			calls++;
-			if (t->nr && fails(t, ctx, &at)) {
+			if (t->nr && (calls++, fails(t, ctx, &at))) {
 				*s = *t;
 				if (at + 1 < s->nr)
 					s->nr = at + 1;

@@ -42,7 +42,8 @@ static const char text[] =
 	"\n"
 	"run 0.0\n"
 	"masks 0\n"
-	"cap 0 imp-id\n";
+	"cap 0 imp-id\n"
+	"save 0\n";
 
 static void test_text(void)
 {
@@ -50,7 +51,7 @@ static void test_text(void)
 	char err[IDREG_ERR_LEN] = "", *out, *out2;
 
 	UNIT_EQ_I64(idreg_seq_parse(&s, text, err), 0, "the reproducer parses");
-	UNIT_EQ_I64(s.nr, 10, "ten steps, the comment and blank line skipped");
+	UNIT_EQ_I64(s.nr, 11, "eleven steps, the comment and blank line skipped");
 	UNIT_EQ_I64(s.step[3].other, 1, "init ... other");
 	UNIT_EQ_I64(s.step[6].slot, ISAR0, "a register by its encoding name");
 	UNIT_OK(s.step[5].field && s.step[5].field->lsb == 4, "a field of it");
@@ -93,9 +94,14 @@ static void test_generate(void)
 	UNIT_EQ_I64(a.nr, 200, "200 steps asked, 200 made");
 	UNIT_EQ_STR(ta, tb, "the same seed: the same sequence");
 	UNIT_OK(strcmp(ta, tc) != 0, "another seed: another sequence");
-	for (i = 0; i < a.nr; i++)
-		kinds |= 1U << a.step[i].kind;
-	UNIT_EQ_I64(kinds, (1U << IDREG_NR_STEP_KINDS) - 1, "every step kind in 200 steps");
+	for (i = 0; i < 20; i++) {
+		unsigned int j;
+
+		idreg_seq_generate(&d, &defaults, 1, i, 40);
+		for (j = 0; j < d.nr; j++)
+			kinds |= 1U << d.step[j].kind;
+	}
+	UNIT_EQ_I64(kinds, (1U << IDREG_NR_STEP_KINDS) - 1, "every step kind in 20 sequences of 40");
 	UNIT_EQ_I64(a.step[0].kind, IDREG_STEP_VM, "a sequence starts with a VM");
 	free(ta);
 	free(tb);

@@ -25,6 +25,9 @@
  *   masks V                      KVM_ARM_GET_REG_WRITABLE_MASKS
  *   cap V imp-id                 KVM_ENABLE_CAP on VM V of
  *                                KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
+ *   save V                       idregs' own VMM: every register of VM V's
+ *                                vCPUs (KVM_GET_REG_LIST) saved and
+ *                                restored into a new VM (the next number)
  *
  * A step naming a VM or vCPU the sequence has not created is skipped
  * (nothing is done, nothing checked): what the shrinker leaves when it
@@ -58,6 +61,7 @@ enum idreg_step_kind {
 	IDREG_STEP_RUN,
 	IDREG_STEP_MASKS,
 	IDREG_STEP_CAP,
+	IDREG_STEP_SAVE,
 	IDREG_NR_STEP_KINDS,
 };
 
@@ -145,6 +149,7 @@ struct idreg_step_answer {
 	const bool *guest_read;
 	bool guest_done;
 	const uint64_t *masks;			/* masks */
+	const char *detail;			/* what KVM's refusal was, or NULL */
 };
 
 /*
