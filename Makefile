@@ -29,7 +29,8 @@ LIB_KVM_SRC	:= $(foreach r,$(IDREGS_LIB_KVM_DIRS),$(wildcard lib/$(r)/*.c))
 EXPECT_SRC	:= selftests/expect.c
 # JSON (jansson) is for the VMM side only.
 VMM_SRC		:= vmm/profile.c vmm/model.c vmm/model_check.c vmm/baseline.c \
-		   vmm/qemu.c vmm/qemu_args.c vmm/qemu_check.c vmm/migration.c vmm/json.c vmm/answers_json.c
+		   vmm/qemu.c vmm/qemu_args.c vmm/qemu_words.c vmm/qemu_check.c vmm/migration.c \
+		   vmm/json.c vmm/answers_json.c vmm/qemu_forms.c
 VMM_KVM_SRC	:= vmm/host.c
 JSON_LIBS	:= -ljansson
 CPPFLAGS_ALL	:= -Ilib/include -Ivmm/include -Iselftests
@@ -125,11 +126,12 @@ unit-runner:
 	tools/mutate/test_run.sh
 
 # The console reader (tools/lib/console.py: results, kinds, totals, rows,
-# verdicts), deps.sh's choices (scripts/deps_resolve.py), the shell
-# library (tools/lib/idregs.sh), emu.sh's and run_tests.sh's use of them,
-# natively.
+# verdicts), the host report (tools/report/host_report.py), deps.sh's
+# choices (scripts/deps_resolve.py), the shell library
+# (tools/lib/idregs.sh), emu.sh's and run_tests.sh's use of them, natively.
 unit-shell:
 	$(PYTHON) -m unittest discover -s tools/lib -p 'test_*.py'
+	$(PYTHON) -m unittest discover -s tools/report -p 'test_*.py'
 	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'
 	tools/lib/test_idregs.sh
 
@@ -166,16 +168,18 @@ $(IDREG_ARM64): $(IDREG_SRC) $(VMM_SRC) $(VMM_KVM_SRC) $(LIB_PORTABLE_SRC) $(LIB
 
 # The bare-metal guest a real QEMU boots inside the emulated hosts
 # (tools/qemu-check.sh): an ELF for -kernel, linked for -M virt's RAM.
-# The same guest going on for 8 half-second ticks after its reads, for
-# tools/qemu-migrate-check.sh (migrated while it ticks).
+# The same guest going on for 8 ticks of 200 rereads of every slot after
+# its reads, for tools/qemu-migrate-check.sh (migrated while it ticks).
 QEMU_GUEST	:= $(BUILD)/qemu-guest/idregs-guest.elf
 QEMU_GUEST_MIGRATE := $(BUILD)/qemu-guest/idregs-guest-migrate.elf
 QEMU_GUEST_SRC	:= $(addprefix tools/qemu-guest/,start.S guest.c)
 QEMU_GUEST_TICKS := 8
+QEMU_GUEST_REREADS := 200
 
 qemu-guest: $(QEMU_GUEST) $(QEMU_GUEST_MIGRATE)
 
-$(QEMU_GUEST_MIGRATE): GUEST_DEFS = -DIDREGS_GUEST_TICKS=$(QEMU_GUEST_TICKS)
+$(QEMU_GUEST_MIGRATE): GUEST_DEFS = -DIDREGS_GUEST_TICKS=$(QEMU_GUEST_TICKS) \
+			       -DIDREGS_GUEST_REREADS=$(QEMU_GUEST_REREADS)
 $(QEMU_GUEST_MIGRATE): Makefile
 $(QEMU_GUEST) $(QEMU_GUEST_MIGRATE): $(QEMU_GUEST_SRC) tools/qemu-guest/guest.h tools/qemu-guest/guest.ld
 	@mkdir -p $(dir $@)
@@ -241,6 +245,11 @@ VM_MIGRATE_PAIRS ?= max,neoverse-n1 cortex-a76,neoverse-n1
 # include ...@pmu, ...@el2 and ...@mte (tools/kselftest-check.sh).
 KSELFTEST_HOST	?= nested,mte
 VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte --vcpu all writable_fields guest_view vm_rules defaults
+# That host's report (docs/host-report.md; one more boot dumps its
+# profiles), checked in Debian's headless Chromium: no console error, the
+# counts are report.json's, every cell of the map reached by keyboard with
+# a text alternative; its screenshot in build/.
+HOST_REPORT	?= $(BUILD)/host-report
 
 # The checks before the hosts (checkpatch, the generator, the unit tests,
 # the idreg build the migration check needs, the guest check-qemu boots)
@@ -257,7 +266,8 @@ check: deps
 check-hosts: check-vcpu-configs check-one-at-a-time check-qemu
 
 check-vcpu-configs:
-	./run_tests.sh $(VCPU_CHECK)
+	./run_tests.sh $(VCPU_CHECK) --report $(HOST_REPORT)
+	$(PYTHON) tools/report/browser_check.py $(HOST_REPORT) --screenshot $(BUILD)/host-report.png
 
 check-one-at-a-time:
 	tools/migration-check.sh --cpus $(MIGRATION_CPUS)

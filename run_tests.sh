@@ -72,10 +72,22 @@ usage: ./run_tests.sh [options] [TEST_FILTER...]
                      host and configuration.
   --list             list tests, cached kernels and cpu models, then exit
   --log-dir DIR      keep each host's console log in DIR
+  --report DIR       one host's report (docs/host-report.md): DIR/index.html,
+                     report.json, summary.md and the console log; the
+                     host's profiles and the failures' reproducers from one
+                     more boot of it (natively: run on it)
+  --pool DIR         with --report: the host profiles (idreg dump) to compare
+                     it with (default: vmm/tests/data's qemu-host profiles)
   --emulated         use the emulated host even on arm64 with /dev/kvm
   --native           run natively (needs arm64 and /dev/kvm)
   --expect-skip      succeed only if every test skipped (a kernel without
                      the mask capability must skip cleanly)
+  --known FILE       known findings (tools/check-kernels.known's format,
+                     docs/findings.md): a test failing only on the findings
+                     FILE names for a host's kernel and CPU does not fail the
+                     host (its results still fail; the table counts them),
+                     and a finding that no longer fails does.  --matrix uses
+                     tools/check-kernels.known.
   TEST_FILTER        run only tests whose name contains one of these words
 Setup: scripts/deps.sh (make deps) is run first when something is missing.
 USAGE
@@ -88,7 +100,7 @@ die() { echo "run_tests: error: $*" >&2; exit 1; }
 # (empty: the tests' default, every configuration the host offers).
 parse_args() {
 	local kernels= cpus=max list_only=0 log_dir= mode=auto expect_skip=0 jobs=1
-	local host_flavour= matrix=0 vcpus= img_tok all_vcpus
+	local host_flavour= matrix=0 vcpus= img_tok all_vcpus known= report= pool=
 	local images=() filters=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -100,10 +112,14 @@ parse_args() {
 			emu_check_host "$host_flavour" || exit 2 ;;
 		--vcpu) vcpus=${2:?--vcpu needs a value}; shift
 			case "$vcpus" in *[!a-z0-9,-]*) echo "run_tests: --vcpu $vcpus: not a list of names" >&2; exit 2 ;; esac ;;
-		--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2; matrix=1 ;;
+		--matrix) kernels=all; cpus=$MATRIX_CPUS; jobs=2; matrix=1
+			known=${known:-$TOP/tools/check-kernels.known} ;;
+		--known) known=${2:?--known needs a file}; shift ;;
 		--jobs) jobs=${2:?--jobs needs a value}; shift ;;
 		--list) list_only=1 ;;
 		--log-dir) log_dir=${2:?--log-dir needs a value}; shift ;;
+		--report) report=${2:?--report needs a directory}; shift ;;
+		--pool) pool=${2:?--pool needs a directory}; shift ;;
 		--emulated) mode=emulated ;;
 		--native) mode=native ;;
 		--expect-skip) expect_skip=1 ;;
@@ -131,6 +147,14 @@ parse_args() {
 		fi
 		mode=emulated
 	fi
+	if [ -n "$report" ]; then
+		case "$kernels$cpus${images[*]+${images[*]}}" in
+		all*|*,*|*all) echo "run_tests: error: --report is about one host: one kernel, one cpu" >&2; exit 2 ;;
+		esac
+		[ ${#images[@]} -le 1 ] || { echo "run_tests: error: --report takes one --kernel-image" >&2; exit 2; }
+		log_dir=${log_dir:-$report}
+	fi
+	[ -z "$pool" ] || [ -n "$report" ] || { echo "run_tests: error: --pool needs --report" >&2; exit 2; }
 	if [ "$mode" = auto ]; then
 		if [ "$(uname -m)" = aarch64 ] && [ -w /dev/kvm ]; then
 			mode=native
@@ -140,11 +164,12 @@ parse_args() {
 	fi
 	KERNELS=$kernels CPUS=$cpus LIST_ONLY=$list_only LOG_DIR=$log_dir MODE=$mode
 	EXPECT_SKIP=$expect_skip JOBS=$jobs HOST_FLAVOUR=$host_flavour VCPUS=$vcpus
-	ALL_VCPUS=$all_vcpus HOST_TAG=${host_flavour:+ host=$host_flavour}
+	ALL_VCPUS=$all_vcpus HOST_TAG=${host_flavour:+ host=$host_flavour} KNOWN=$known
+	REPORT=$report POOL=$pool
 	IMAGES=(${images[@]+"${images[@]}"})
 	FILTERS=(${filters[@]+"${filters[@]}"})
 	readonly KERNELS CPUS LIST_ONLY LOG_DIR MODE EXPECT_SKIP JOBS HOST_FLAVOUR VCPUS
-	readonly ALL_VCPUS HOST_TAG IMAGES FILTERS
+	readonly ALL_VCPUS HOST_TAG IMAGES FILTERS KNOWN REPORT POOL
 }
 
 # The suite's tests that FILTERS select, one a line.
@@ -180,6 +205,7 @@ build() {
 	(
 		flock 9
 		idregs_build_selftests "$bin" "$bin.log" || exit 1
+		[ -z "$KNOWN" ] || make -s -C "$TOP" build/expect-list >>"$bin.log" 2>&1 || exit 1
 		for f in "$bin"/*; do
 			[ ! -f "$f" ] || cp "$f" "$OUT/"
 		done
@@ -200,10 +226,10 @@ stage_initramfs() {
 }
 
 # Host $1 (its console log: LOG.rc, LOG.killed beside it) for the
-# summary: a line "LOG RELEASE CPU SECONDS VERDICT" (tab-separated) in
+# summary: a line "LOG RELEASE CPU SECONDS VERDICT FINDINGS" (tab-separated) in
 # $OUT/hosts.  The table, its counts and cells are console.py summary's.
 add_host() {
-	printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$OUT/hosts"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$OUT/hosts"
 }
 
 # Boot one host and leave "SECONDS|VERDICT" in $log.sum (VERDICT: what
@@ -215,19 +241,31 @@ boot_one() {
 	echo "$((SECONDS - start))|$(emu_verdict "$rc" "$log")" >"$log.sum"
 }
 
+# The known findings (--known) that apply to a host: $log.findings
+# (build/expect-list's lines), or nothing without --known.
+host_findings() {
+	local log=$1 release=$2 cpu=$3
+	[ -n "$KNOWN" ] || return 0
+	"$TOP/build/expect-list" "$KNOWN" "$release" "$cpu" >"$log.findings" ||
+		die "reading the known findings $KNOWN"
+	echo "$log.findings"
+}
+
 # The host's line in the run's KTAP stream ($4 = its number), its rows.
+# A test failing only on known findings (--known) does not fail the host.
 report_host() {
-	local kdir=$1 cpu=$2 log=$3 nr=$4 secs verdict release
+	local kdir=$1 cpu=$2 log=$3 nr=$4 secs verdict release findings
 	release=$(emu_booted_release "$log")
 	[ -n "$release" ] || release=$(emu_release "$kdir")
 	IFS='|' read -r secs verdict <"$log.sum"
 	[ -n "$verdict" ] && emu_explain "$verdict" "$log" "run_tests: kernel $release -cpu $cpu$HOST_TAG"
-	case "$(idregs_console host-result "$log" "$verdict")" in
+	findings=$(host_findings "$log" "$release" "$cpu")
+	case "$(idregs_console host-result "$log" "$verdict" "$findings")" in
 	fail) echo "not ok $nr $release -cpu $cpu$HOST_TAG${verdict:+ # $verdict}" ;;
 	skip) echo "ok $nr $release -cpu $cpu$HOST_TAG # SKIP" ;;
 	*) echo "ok $nr $release -cpu $cpu$HOST_TAG" ;;
 	esac
-	add_host "$log" "$release" "$cpu${HOST_FLAVOUR:+/$HOST_FLAVOUR}" "$secs" "$verdict"
+	add_host "$log" "$release" "$cpu${HOST_FLAVOUR:+/$HOST_FLAVOUR}" "$secs" "$verdict" "$findings"
 }
 
 # Hosts one after another with the console streamed, or JOBS at a time
@@ -323,8 +361,29 @@ summarise() {
 	fi
 }
 
+# --report: the host's report from its console (tools/report/host-report.sh);
+# the host's line of $OUT/hosts gives the console and what the run saw.
+host_report() {
+	local log release cpu secs verdict line f=() host=()
+	# Tab-separated, empty fields kept (read would join tabs).
+	IFS= read -r line <"$OUT/hosts"
+	mapfile -t f < <(tr '\t' '\n' <<<"$line")
+	log=${f[0]} release=${f[1]} cpu=${f[2]} secs=${f[3]} verdict=${f[4]-}
+	if [ "$MODE" = native ]; then
+		mkdir -p "$REPORT" && cp "$log" "$REPORT/console-native.log" || return 1
+		log=$REPORT/console-native.log host=(--native)
+	elif [ ${#IMAGES[@]} -gt 0 ]; then
+		host=(--kernel-image "${IMAGES[0]#image:}")
+	else
+		host=(--kernel "$(emu_resolve_kernels "$KERNELS")")
+	fi
+	"$TOP/tools/report/host-report.sh" --out "$REPORT" --console "$log" --release "$release" \
+		--cpu "${cpu%%/*}" --seconds "$secs" --verdict "$verdict" "${host[@]}" \
+		${POOL:+--pool "$POOL"}
+}
+
 main() {
-	local img
+	local img rc
 	parse_args "$@"
 	mapfile -t TESTS < <(selected_tests)
 	readonly TESTS
@@ -350,6 +409,9 @@ main() {
 		run_emulated "$img"
 	fi
 	summarise
+	rc=$?
+	[ -z "$REPORT" ] || host_report || rc=1
+	return "$rc"
 }
 
 # Sourced (tools/lib/test_idregs.sh reads its functions), it runs nothing.

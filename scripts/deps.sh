@@ -166,9 +166,11 @@ newest_version() {
 install_tools() {
 	local missing=()
 	# flex, bison, bc, libelf-dev: the mutation test kernel (make mutation);
-	# rsync: the kernel's kselftest install (tools/kselftest-check.sh).
+	# rsync: the kernel's kselftest install (tools/kselftest-check.sh);
+	# chromium-headless-shell: the host report's browser check
+	# (tools/report/browser-check.sh; bookworm-security).
 	for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross cpio xz-utils python3 make gcc \
-		 flex bison bc libelf-dev rsync; do
+		 flex bison bc libelf-dev rsync chromium-headless-shell; do
 		pkg_installed "$p" || missing+=("$p")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -543,6 +545,37 @@ fetch_source() {
 	say "kernel source $series: $ver"
 }
 
+# Files of the newest series read after the trees above were first
+# extracted: added beside them from the same linux-source package, so that
+# a cache made before keeps its trees.  cputype.h: the implementer and part
+# names of MIDR_EL1 (gen/idregs-gen cpu-names, the host report).
+LATE_SOURCE_FILES=(
+	arch/arm64/include/asm/cputype.h
+)
+
+fetch_late_source_files() {
+	local dest=$CACHE/src/7 f ver real deb tmp tarball top missing=()
+	for f in "${LATE_SOURCE_FILES[@]}"; do
+		[ -s "$dest/$f" ] || missing+=("$f")
+	done
+	[ ${#missing[@]} = 0 ] && return 0
+	ver=$(cat "$dest/package-version") || die "no kernel source in $dest"
+	real=$(deb_depends "linux-source=$ver" | grep '^linux-source-' | head -n 1)
+	[ -n "$real" ] || die "linux-source=$ver depends on no linux-source-X.Y"
+	deb=$(download_deb "${real%%=*}:all=${real#*=}")
+	tmp=$(deb_extract "$deb" './usr/src/linux-source-*.tar.xz') || die "cannot extract $deb"
+	tarball=$(ls "$tmp"/usr/src/linux-source-*.tar.xz)
+	top=$(basename "$tarball" .tar.xz)
+	say "extract ${missing[*]} from $top"
+	tar -xJf "$tarball" -C "$tmp" "${missing[@]/#/$top/}" ||
+		die "$top lacks one of: ${missing[*]}"
+	for f in "${missing[@]}"; do
+		mkdir -p "$(dirname "$dest/$f")"
+		cp "$tmp/$top/$f" "$dest/$f"
+	done
+	rm -rf "$tmp"
+}
+
 # X.Y of every linux-source-X.Y package apt knows (the local package
 # lists), oldest first.
 source_series() {
@@ -637,5 +670,6 @@ for s in $SOURCE_SERIES; do
 	fetch_source "$s"
 done
 [ "$series_from_apt" = 0 ] || echo "${SOURCE_SERIES#7 }" >"$CACHE/src/series"
+fetch_late_source_files
 fetch_extra_kernels
 say "ready: cache $CACHE"

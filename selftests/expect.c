@@ -419,13 +419,17 @@ static const char *const reg_results[] = {
 /* Results that name no register. */
 static const char *const test_results[] = {
 	"apply", "run", "changes", "current_values", "snapshot", "features", "hidden", "errno_after_run",
+	"kvm_gates",
 };
 /*
  * Test-wide results with a kind after the '.': "masks.kept_writable",
+ * vcpu_surroundings_test's "reg_list.round_trip", "ccsidr.guest", ...,
+ * guest_consequences_test's "pmu.counters", "debug.wrps", ...,
  * sequences_test's "sequence.N" and "finding.NAME".
  */
 static const char *const test_groups[] = {
-	"masks", "sequence", "finding",
+	"masks", "reg_list", "ccsidr", "cap", "vcpus", "pmu", "sve", "debug", "aarch32",
+	"sequence", "finding",
 };
 static const char *const variants[] = {
 	"imp_id_writable", "default", "seeded", "lowest", "ctr",

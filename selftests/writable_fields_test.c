@@ -221,19 +221,23 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 		return false;
 	}
 	a = idreg_kvm_answer(&w->t->traits, &v, limit, r, back);
-	if (a == IDREG_ANSWER_MISMATCH)
+	if (a == IDREG_ANSWER_MISMATCH) {
 		*dir = describe_mismatch(&v, val, limit, r, back, detail, size);
-	if (a == IDREG_ANSWER_MISMATCH)	/* a finding: the command that shows it */
-		ksft_print_msg("reproduce: %s\n", idreg_try_line(repro, sizeof(repro), slot, reg, limit,
-				val, w->t->cfg ? w->t->cfg->name : NULL, w->t->imp_id));
-	else if (a == IDREG_ANSWER_BETWEEN)
+		/* A finding: the command that shows it, and its record. */
+		idreg_try_line(repro, sizeof(repro), slot, reg, limit, val,
+			       w->t->cfg ? w->t->cfg->name : NULL, w->t->imp_id);
+		ksft_print_msg("reproduce: %s\n", repro);
+		/* The field's result, reported after its walk, is the next. */
+		idreg_test_record("reproduce", "n=%u command=%s", ksft_test_num() + 1, repro);
+	} else if (a == IDREG_ANSWER_BETWEEN) {
 		note_between(w, slot, &v, val, limit, r, back);
-	else if (a == IDREG_ANSWER_LEARNT)
+	} else if (a == IDREG_ANSWER_LEARNT) {
 		ksft_print_msg("%s: 0x%016llx accepted, read back 0x%016llx: %s() dropped a field equal to the host's sanitised value, so that value is 0x%x\n",
 			       idreg_test_vm_name(w->t, name, sizeof(name), "%s",
 						  idreg_slot_name(slot, buf, sizeof(buf))),
 			       (unsigned long long)val, (unsigned long long)back, v.host_setter,
 			       v.host_guess);
+	}
 	if (back != limit && !restore(w, slot, detail, size))
 		return false;
 	return unread_ok && a != IDREG_ANSWER_MISMATCH;

@@ -12,7 +12,9 @@
 #      profile's options (`idreg qmp-check`);
 #   3. the guest reads exactly what `idreg explain` predicts (`idreg
 #      guest-check`, a difference names the field) for -cpu host as QEMU
-#      defaults it, for -cpu host,pmu=off,sve=off,pauth=off, and for the line
+#      defaults it, for -cpu host,pmu=off,sve=off,pauth=off, for the same
+#      options as -global host-arm-cpu.* lines (`idreg qemu-args --form
+#      global` of the all-off model), and for the line
 #      `idreg qemu-args` prints for the baseline of the two hosts without
 #      its SYSREG_ properties (no QEMU release has them); and the -cpu
 #      host guest's reads fail against the prediction for
@@ -20,7 +22,10 @@
 #   4. the line `idreg qemu-args` prints for each model of QEMU's options
 #      alone (OPTION_MODELS) starts QEMU where `idreg explain` says QEMU
 #      starts and KVM accepts it on that host, and QEMU refuses it where
-#      explain says it stops.  A line that step 3 boots a guest with is judged by that
+#      explain says it stops, printing the words explain quotes
+#      (its --json "qemu_says"); explain's "cannot predict" (exit 4) fails.
+#   0. before any boot: every format of QEMU's words idreg quotes
+#      (vmm/qemu_words.c) is a string of that QEMU binary.  A line that step 3 boots a guest with is judged by that
 #      guest (it printed all it read); any other line starts QEMU paused
 #      (-S), which creates and resets the vCPU, and quits over QMP.
 #
@@ -41,9 +46,6 @@ CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/qemu-host.sh"
 
-kernel=
-cpus=max,neoverse-n1
-keep=
 # Step 3's lines known beforehand; the baseline's is added once known.
 LINE_DEFAULT="-accel kvm -M virt -cpu host"
 LINE_OFF="-accel kvm -M virt -cpu host,pmu=off,sve=off,pauth=off"
@@ -61,40 +63,15 @@ OPTION_MODELS=(
 )
 GUEST_MODELS="pmu-on-sve-pauth-off"
 
-usage() {
-	echo "usage: tools/qemu-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]"
-}
-
-die() { echo "qemu-check: error: $*" >&2; exit 1; }
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
-	--cpus) cpus=${2:?--cpus needs a value}; shift ;;
-	--keep) keep=${2:?--keep needs a value}; shift ;;
-	-h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) usage >&2; exit 2 ;;
-	esac
-	shift
-done
-IFS=, read -r cpu_a cpu_b <<<"$cpus"
-[ -n "$cpu_a" ] && [ -n "$cpu_b" ] || { echo "qemu-check: --cpus needs two models" >&2; exit 2; }
-
+qemu_host_args qemu-check 2,39p "$@"
+cpu_a=$QEMU_HOST_CPU_A cpu_b=$QEMU_HOST_CPU_B keep=$QEMU_HOST_KEEP
 ktap_workdir work "$keep" idregs-qemu || exit 2
 
-
 ktap_begin
-[ -s "$CACHE/qemu-arm64/files" ] && [ -x "$CACHE/busybox-arm64/busybox" ] ||
-	"$TOP/scripts/deps.sh" --quiet || die "scripts/deps.sh failed"
-make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
-	cat "$work/build.log" >&2
-	echo "Bail out! building idreg and the guest failed"
-	exit 1
-}
+qemu_host_setup "$work"
+kdir=$QEMU_HOST_KDIR
 idreg="$TOP/build/idreg"
-kdir=$(emu_resolve_kernels "$kernel") || exit 1
-kdir=$(head -n 1 <<<"$kdir")
-echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$kdir") hosts"
+answer="$TOP/tools/lib/idreg_answer.py"
 
 # boot NAME CPU: boot a host with -cpu CPU running $work/NAME/stage/plan;
 # its sections go to $work/NAME/out/ (FILE.rc: "status start end").
@@ -159,12 +136,33 @@ model_line() {
 	echo "$line"
 }
 
-qemu_host_stage "$work" || die "staging the hosts' root failed"
+# QEMU's words idreg quotes (vmm/qemu_words.c, one home) are strings of
+# the QEMU that runs here: each format as the binary holds it.
+python3 - "$TOP/vmm/qemu_words.c" "$CACHE/qemu-arm64/root/usr/bin/qemu-system-aarch64" <<'PY'
+import re, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+formats = [f.encode().decode("unicode_escape") for f in
+           re.findall(r'\[QW_[A-Z0-9_]+\] = \{ "((?:[^"\\]|\\.)*)"', src)]
+strings = set(re.findall(rb"[\x20-\x7e]{4,}", open(sys.argv[2], "rb").read()))
+missing = [f for f in formats if f.encode() not in strings]
+for f in missing:
+    print("# not a string of the binary: " + f)
+print("# %d formats of QEMU's words, %d in the binary" % (len(formats), len(formats) - len(missing)))
+sys.exit(1 if missing or not formats else 0)
+PY
+ktap_result $? "QEMU's words idreg quotes (vmm/qemu_words.c) are the binary's own strings"
+
+qemu_host_stage "$work" || { echo "Bail out! staging the hosts' root failed"; exit 1; }
 echo "# the hosts' initramfs: $(($(stat -c %s "$work/base.cpio") / 1048576)) MiB"
 
-# Step 4's lines, from the models alone; the guest's lines of boot 1.
+# Step 4's lines, from the models alone; the guest's lines of boot 1, with
+# the all-off model's -global form (step 3: QEMU takes -cpu options as
+# globals of host-arm-cpu).
 declare -A model_lines=()
-guest_lines=("$LINE_DEFAULT" "$LINE_OFF")
+echo '{"model": {"name": "host", "props": {"pmu": false, "sve": false, "pauth": false}}}' \
+	>"$work/model-all-off-global.json"
+LINE_GLOBAL_OFF="-accel kvm -M virt $("$idreg" qemu-args --form global "$work/model-all-off-global.json" | tr '\n' ' ' | sed 's/ $//')"
+guest_lines=("$LINE_DEFAULT" "$LINE_OFF" "$LINE_GLOBAL_OFF")
 for ((i = 0; i < ${#OPTION_MODELS[@]}; i += 2)); do
 	name=${OPTION_MODELS[i]}
 	echo "${OPTION_MODELS[i + 1]}" >"$work/model-$name.json"
@@ -257,7 +255,7 @@ for cpu in "$cpu_a" "$cpu_b"; do
 	ktap_result "$rc" "-cpu $cpu: QMP query-cpu-model-expansion of host agrees with the profile (idreg qmp-check)"
 
 	# 3. what the guest read, against explain
-	for line in "$LINE_DEFAULT" "$LINE_OFF" "$line_base"; do
+	for line in "$LINE_DEFAULT" "$LINE_OFF" "$LINE_GLOBAL_OFF" "$line_base"; do
 		run=$(run_name g "$line")
 		rc=1
 		if guest_done "$cpu" "$run"; then
@@ -303,6 +301,8 @@ PY
 		# shellcheck disable=SC2086 # the line is words
 		"$idreg" explain "$profile" -- $line >"$work/$cpu.$name.explain" 2>&1
 		want=$?
+		# shellcheck disable=SC2086 # the line is words
+		"$idreg" explain "$profile" --json -- $line >"$work/$cpu.$name.explain.json" 2>/dev/null
 		run=$(run_name g "$line")
 		if [ -n "$(run_dir "$cpu" "$run")" ]; then
 			guest_done "$cpu" "$run"
@@ -313,8 +313,10 @@ PY
 		started=$?
 		case "$want" in
 		0) rc=$started; what="starts QEMU" ;;
-		1) [ "$started" != 0 ] && [ "$(run_rc "$cpu" "$run")" != 255 ]
-		   rc=$?; what="QEMU refuses it, as idreg explain says" ;;
+		1) [ "$started" != 0 ] && [ "$(run_rc "$cpu" "$run")" != 255 ] &&
+		   "$answer" qemu-says "$work/$cpu.$name.explain.json" "$(run_file "$cpu" "$run" err)"
+		   rc=$?; what="QEMU refuses it in the words idreg explain quotes" ;;
+		4) rc=1; what="idreg explain cannot predict it (exit 4)" ;;
 		*) rc=1; what="idreg explain exit $want" ;;
 		esac
 		if [ "$rc" != 0 ]; then

@@ -35,50 +35,23 @@ CACHE=$("$TOP/scripts/deps.sh" --print-cache)
 . "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/qemu-host.sh"
 
-kernel=
-cpus=max,neoverse-n1
-keep=
 LINE="-accel kvm -M virt -cpu host"
 # The tick at which the source migrates (the guest says how many it has:
-# Makefile's QEMU_GUEST_TICKS).
+# Makefile's QEMU_GUEST_TICKS), and what the source's plan appends to what
+# the guest printed there once QEMU has quit.
 MIGRATE_AT=2
+MIGRATED=@@migrated@@
 
-usage() {
-	echo "usage: tools/qemu-migrate-check.sh [--kernel VER] [--cpus A,B] [--keep DIR]"
-}
-
-die() { echo "qemu-migrate-check: error: $*" >&2; exit 1; }
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--kernel) kernel=${2:?--kernel needs a value}; shift ;;
-	--cpus) cpus=${2:?--cpus needs a value}; shift ;;
-	--keep) keep=${2:?--keep needs a value}; shift ;;
-	-h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) usage >&2; exit 2 ;;
-	esac
-	shift
-done
-IFS=, read -r cpu_a cpu_b <<<"$cpus"
-[ -n "$cpu_a" ] && [ -n "$cpu_b" ] && [ "$cpu_a" != "$cpu_b" ] ||
-	{ echo "qemu-migrate-check: --cpus needs two different models" >&2; exit 2; }
-
+qemu_host_args qemu-migrate-check 2,28p "$@"
+cpu_a=$QEMU_HOST_CPU_A cpu_b=$QEMU_HOST_CPU_B keep=$QEMU_HOST_KEEP
 ktap_workdir work "$keep" idregs-qemu-migrate || exit 2
 
 ktap_begin
-[ -s "$CACHE/qemu-arm64/files" ] && [ -x "$CACHE/busybox-arm64/busybox" ] ||
-	"$TOP/scripts/deps.sh" --quiet || die "scripts/deps.sh failed"
-make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
-	cat "$work/build.log" >&2
-	echo "Bail out! building idreg and the guest failed"
-	exit 1
-}
+qemu_host_setup "$work"
+kdir=$QEMU_HOST_KDIR
 idreg="$TOP/build/idreg"
 answer="$TOP/tools/lib/idreg_answer.py"
-kdir=$(emu_resolve_kernels "$kernel") || exit 1
-kdir=$(head -n 1 <<<"$kdir")
-echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$kdir") hosts"
-qemu_host_stage "$work" || die "staging the hosts' root failed"
+qemu_host_stage "$work" || { echo "Bail out! staging the hosts' root failed"; exit 1; }
 
 # The plan's functions: migrate_out NAME ARGS (the guest runs, is migrated
 # to /tmp/NAME.state at tick MIGRATE_AT; the state comes back gzip'd in
@@ -98,7 +71,15 @@ migrate_out() {
 	printf '%s\n' "\$QMP_CAPS" >&3
 	i=0
 	until grep -q '^idregs-guest: tick $MIGRATE_AT/' /tmp/\$name.guest 2>/dev/null; do
-		i=\$((i + 1)); [ \$i -gt 300 ] && break; sleep 0.1
+		i=\$((i + 1))
+		if [ \$i -gt 600 ]; then
+			echo "the guest did not reach tick $MIGRATE_AT in 60 s: no migration" >&2
+			printf '%s\n' "\$QMP_QUIT" >&3
+			wait \$q
+			exec 3>&-
+			return 1
+		fi
+		sleep 0.1
 	done
 	printf '%s\n' '{"execute": "migrate", "arguments": {"uri": "file:/tmp/'\$name'.state"}}' >&3
 	i=0
@@ -112,6 +93,8 @@ migrate_out() {
 	wait \$q
 	exec 3>&-
 	rm -f /tmp/qmp.in
+	# Where the source stopped: a line the migration split ends in it.
+	echo "$MIGRATED" >>/tmp/\$name.guest
 	gzip -c /tmp/\$name.state | base64 >/tmp/\$name.b64
 	rm -f /tmp/\$name.state
 	grep -q '"status": "completed"' /tmp/\$name.out
@@ -151,10 +134,10 @@ stage_state() {
 # changed, its reads again (on the destination), the same, and its end.
 # Prints what is wrong; true when nothing is.
 transcript() {
-	cat "$1" "$2" | awk '
+	joined "$1" "$2" | awk '
 		/^idregs-guest: reading / { reads++; next }
 		/^S3_/ { if (reads == 1) first[n1++] = $0; else if (reads == 2) again[n2++] = $0; next }
-		/^idregs-guest: tick [0-9]+\/[0-9]+ changed=[0-9]+$/ {
+		/^idregs-guest: tick [0-9]+\/[0-9]+ changed=[0-9]+ ms=[0-9]+$/ {
 			split($0, w, "[ /]")
 			if (w[3] != last + 1) bad = bad "; tick " w[3] " after tick " last
 			if (w[5] != "changed=0") bad = bad "; tick " w[3] ": " w[5] " slots"
@@ -171,6 +154,16 @@ transcript() {
 			if (!done) bad = bad "; no end"
 			if (bad != "") { print substr(bad, 3); exit 1 }
 		}'
+}
+
+# joined SRC DST: the two parts of what the guest printed, a line the
+# migration split (SRC's last, before MIGRATED) joined again.
+joined() {
+	awk -v mark="$MIGRATED" '
+		NR == FNR { if (n++) print prev; prev = $0; next }
+		FNR == 1 && !dst { dst = 1; if (prev != mark) { sub(mark "$", "", prev); $0 = prev $0 } }
+		{ print }
+		END { if (!dst && prev != mark) { sub(mark "$", "", prev); print prev } }' "$1" "$2"
 }
 
 # ticked SRC DST: the migration happened while the guest ticked: the

@@ -162,15 +162,17 @@ char *idreg_list_to_json(const struct idreg_profile *p)
 }
 
 char *idreg_compare_to_json(const char *profile, const char *model, const struct idreg_model *m,
-			    const struct idreg_msgs *problems, const struct idreg_msgs *notes)
+			    const struct idreg_msgs *problems, const struct idreg_msgs *notes,
+			    const struct idreg_msgs *unknown)
 {
 	json_t *root;
 	int bad = 0;
 
 	root = json_pack("{s:s, s:s, s:s, s:i, s:b}", "format", "idregs-compare-1",
 			 "profile", profile, "model", model, "properties", m->nr,
-			 "accepted", !problems->nr);
+			 "accepted", !problems->nr && !unknown->nr);
 	put(root, "problems", msgs_json(problems, &bad), &bad);
+	put(root, "unpredictable", msgs_json(unknown, &bad), &bad);
 	put(root, "notes", msgs_json(notes, &bad), &bad);
 	if (bad) {
 		json_decref(root);

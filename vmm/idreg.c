@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "idregs/answers.h"
 #include "idregs/baseline.h"
@@ -23,6 +24,7 @@
 #include "idregs/qemu.h"
 #include "idregs/qemu_args.h"
 #include "idregs/qemu_check.h"
+#include "idregs/qemu_forms.h"
 #include "idregs/repro.h"
 #include "idregs/vm_migrate.h"
 #include "idregs/explore_cmd.h"
@@ -38,11 +40,12 @@ enum {
 	EXIT_NO = 1,		/* cannot run / differences / blocked */
 	EXIT_USAGE = 2,		/* bad input or usage */
 	EXIT_KVM = 3,		/* KVM refused or is missing */
+	EXIT_UNKNOWN = 4,	/* the profile cannot predict the answer */
 };
 
 #define EXIT_CODES \
-	"exit: 0 ok, 1 the answer is no (differences, blocked, cannot run),\n" \
-	"      2 bad input or usage, 3 KVM error or no KVM\n"
+	"exit: 0 ok, 1 the answer is no (differences, blocked, QEMU or KVM refuses),\n" \
+	"      2 bad input or usage, 3 KVM error or no KVM, 4 cannot predict\n"
 
 struct cmd {
 	const char *name;
@@ -138,12 +141,36 @@ static bool take_flag(int *argc, char **argv, const char *flag)
 	return false;
 }
 
+/*
+ * "@opt VALUE" among the arguments before "--": take both out, *@value =
+ * VALUE.  0 (also when absent), -1 when VALUE is missing.
+ */
+static int take_opt(int *argc, char **argv, const char *opt, const char **value)
+{
+	int i, j;
+
+	for (i = 1; i < *argc && strcmp(argv[i], "--"); i++) {
+		if (strcmp(argv[i], opt))
+			continue;
+		if (i + 1 >= *argc || !strcmp(argv[i + 1], "--")) {
+			fprintf(stderr, "idreg: %s needs a value\n", opt);
+			return -1;
+		}
+		*value = argv[i + 1];
+		for (j = i; j + 2 <= *argc; j++)
+			argv[j] = argv[j + 2];
+		*argc -= 2;
+		return 0;
+	}
+	return 0;
+}
+
 /* The model of the QEMU command line after argv[@dd] ("--"). */
 static int model_from_args(struct idreg_model *m, int argc, char **argv, int dd)
 {
 	char err[IDREG_ERR_LEN];
 
-	if (idreg_model_from_qemu_args(m, argc - dd - 1, argv + dd + 1, err)) {
+	if (idreg_model_from_qemu_cmdline(m, argc - dd - 1, argv + dd + 1, err)) {
 		fprintf(stderr, "idreg: QEMU command line: %s\n", err);
 		idreg_model_free(m);
 		return -1;
@@ -155,8 +182,7 @@ static int load_model(struct idreg_model *m, const char *path)
 {
 	char err[IDREG_ERR_LEN];
 
-	idreg_model_init(m);
-	if (idreg_model_load(m, path, err)) {
+	if (idreg_model_load_any(m, path, err)) {
 		fprintf(stderr, "idreg: %s\n", err);
 		idreg_model_free(m);
 		return -1;
@@ -275,16 +301,39 @@ static int cmd_list(int argc, char **argv)
 	return EXIT_YES;
 }
 
+/*
+ * baseline --name: the fleet's name for the model and when it was made
+ * (SOURCE_DATE_EPOCH when set, for files that must not change).
+ */
+static int name_model(struct idreg_model *m, const char *name)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	char err[IDREG_ERR_LEN];
+
+	if (!name)
+		return 0;
+	if (idreg_model_set_name(m, name, err)) {
+		fprintf(stderr, "idreg: baseline --name: %s\n", err);
+		return -1;
+	}
+	idreg_model_set_created(m, epoch ? strtoll(epoch, NULL, 10) : (long long)time(NULL));
+	return 0;
+}
+
 static int cmd_baseline(int argc, char **argv)
 {
 	const struct idreg_profile **ps;
 	struct idreg_profile *all;
 	struct idreg_msgs blocking = { 0 }, notes = { 0 }, dropped = { 0 };
 	bool json = take_flag(&argc, argv, "--json");
+	const char *name = NULL;
 	struct idreg_model m;
-	int i, n = argc - 1, rc;
+	int i, n, rc;
 	char features[96];
 
+	if (take_opt(&argc, argv, "--name", &name))
+		return usage_of("baseline", stderr, EXIT_USAGE);
+	n = argc - 1;
 	if (n < 1)
 		return usage_of("baseline", stderr, EXIT_USAGE);
 	all = calloc(n, sizeof(*all));
@@ -303,6 +352,10 @@ static int cmd_baseline(int argc, char **argv)
 	}
 	idreg_model_init(&m);
 	idreg_baseline(ps, n, &m, &dropped, &blocking, &notes);
+	if (name_model(&m, name)) {
+		rc = EXIT_USAGE;
+		goto free_model;
+	}
 	if (json) {
 		rc = print_owned(idreg_baseline_to_json(&m, n, &dropped, &blocking, &notes));
 	} else {
@@ -316,6 +369,7 @@ static int cmd_baseline(int argc, char **argv)
 	idreg_vcpu_features_describe(m.features, features, sizeof(features));
 	fprintf(stderr, "idreg: baseline of %d hosts: %u properties, vCPU features %s (%u dropped), %u blocking\n",
 		n, m.nr, features, dropped.nr, blocking.nr);
+free_model:
 	idreg_model_free(&m);
 	idreg_msgs_free(&dropped);
 	idreg_msgs_free(&blocking);
@@ -334,9 +388,27 @@ static int model_arg(struct idreg_model *m, int argc, char **argv, int i, int dd
 	return load_model(m, argv[i]);
 }
 
+/*
+ * An answer's exit status: 1 when it has problems, else 4 when something
+ * cannot be predicted (@unknown may be NULL); its messages freed.
+ */
+static int answer_status(int rc, struct idreg_msgs *problems, struct idreg_msgs *unknown,
+			 struct idreg_msgs *notes)
+{
+	if (rc == EXIT_YES && problems->nr)
+		rc = EXIT_NO;
+	else if (rc == EXIT_YES && unknown && unknown->nr)
+		rc = EXIT_UNKNOWN;
+	idreg_msgs_free(problems);
+	if (unknown)
+		idreg_msgs_free(unknown);
+	idreg_msgs_free(notes);
+	return rc;
+}
+
 static int cmd_compare(int argc, char **argv)
 {
-	struct idreg_msgs problems = { 0 }, notes = { 0 };
+	struct idreg_msgs problems = { 0 }, notes = { 0 }, unknown = { 0 };
 	bool json = take_flag(&argc, argv, "--json");
 	int dd = dashdash(argc, argv), rc;
 	const char *ppath, *mname;
@@ -356,20 +428,20 @@ static int cmd_compare(int argc, char **argv)
 		free(p);
 		return EXIT_USAGE;
 	}
-	idreg_model_check_qemu(&m, p, true, &problems, &notes);
+	idreg_model_check_qemu(&m, p, true, &problems, &notes, &unknown);
 	if (json) {
-		rc = print_owned(idreg_compare_to_json(ppath, mname, &m, &problems, &notes));
+		rc = print_owned(idreg_compare_to_json(ppath, mname, &m, &problems, &notes,
+						       &unknown));
 	} else {
 		print_msgs(stdout, "note: ", &notes);
 		print_msgs(stdout, "", &problems);
-		printf("%s %s run %s (%u properties, %u problems)\n", ppath,
-		       problems.nr ? "cannot" : "can", mname, m.nr, problems.nr);
+		print_msgs(stdout, "", &unknown);
+		printf("%s %s %s (%u properties, %u problems)\n", ppath,
+		       problems.nr ? "cannot run" : unknown.nr ? "may or may not run" : "can run",
+		       mname, m.nr, problems.nr);
 		rc = EXIT_YES;
 	}
-	if (rc == EXIT_YES && problems.nr)
-		rc = EXIT_NO;
-	idreg_msgs_free(&problems);
-	idreg_msgs_free(&notes);
+	rc = answer_status(rc, &problems, &unknown, &notes);
 	idreg_model_free(&m);
 	free(p);
 	return rc;
@@ -412,10 +484,7 @@ static int cmd_migrate(int argc, char **argv)
 		       problems.nr ? "cannot" : "can", argv[2], problems.nr);
 		rc = EXIT_YES;
 	}
-	if (rc == EXIT_YES && problems.nr)
-		rc = EXIT_NO;
-	idreg_msgs_free(&problems);
-	idreg_msgs_free(&notes);
+	rc = answer_status(rc, &problems, NULL, &notes);
 	idreg_model_free(&m);
 	free(p);
 	return rc;
@@ -424,10 +493,19 @@ static int cmd_migrate(int argc, char **argv)
 static int cmd_qemu_args(int argc, char **argv)
 {
 	struct idreg_msgs problems = { 0 }, notes = { 0 };
-	int dd = dashdash(argc, argv), rc;
+	enum idreg_qemu_form form = IDREG_FORM_CPU;
+	const char *form_name = NULL;
 	struct idreg_model m;
+	int dd, rc;
 	char *s;
 
+	if (take_opt(&argc, argv, "--form", &form_name) ||
+	    (form_name && idreg_qemu_form_by_name(form_name, &form))) {
+		if (form_name)
+			fprintf(stderr, "idreg: --form %s: expected cpu, global or libvirt\n", form_name);
+		return usage_of("qemu-args", stderr, EXIT_USAGE);
+	}
+	dd = dashdash(argc, argv);
 	if (dd ? dd != 1 : argc != 2)
 		return usage_of("qemu-args", stderr, EXIT_USAGE);
 	if (model_arg(&m, argc, argv, 1, dd))
@@ -447,10 +525,8 @@ static int cmd_qemu_args(int argc, char **argv)
 		idreg_model_free(&m);
 		return EXIT_NO;
 	}
-	s = idreg_model_qemu_args(&m);
+	s = idreg_model_qemu_form(&m, form);
 	rc = print_owned(s);
-	if (rc == EXIT_YES)
-		printf("\n");
 	idreg_model_free(&m);
 	return rc;
 }
@@ -470,8 +546,11 @@ static void explain_options(const struct idreg_model *m, const struct idreg_prof
 		printf("option %s%s=%s: %s\n", o[i].machine ? "-M virt," : "", o[i].name,
 		       on ? "on" : "off", why);
 	}
-	printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
-	       m->q.gic ? ", gic-version stated" : "");
+	if (v->gic_user)
+		printf("in-kernel GIC: none: QEMU's own GICv2 (kernel-irqchip=off)\n");
+	else
+		printf("in-kernel GIC: v%u (finalize_gic_version()%s)\n", v->gic,
+		       m->q.gic ? ", gic-version stated" : "");
 	if (v->features & IDREG_VCPU_SVE && p->sve_vls_known) {
 		printf("SVE vector lengths:");
 		for (i = 0; i < 16; i++)
@@ -510,8 +589,13 @@ static void explain_text(const struct idreg_model *m, const struct idreg_profile
 	}
 	print_msgs(stdout, "note: ", &v->notes);
 	print_msgs(stdout, "error: ", &v->errors);
+	print_msgs(stdout, "unknown: ", &v->unknown);
+	print_msgs(stdout, "qemu says: ", &v->says);
 	if (v->errors.nr)
 		printf("QEMU would not run this line on %s: %u errors\n", p->label, v->errors.nr);
+	else if (v->unknown.nr)
+		printf("idreg cannot predict this line on %s: %u unknowns\n", p->label,
+		       v->unknown.nr);
 	else
 		printf("QEMU starts and KVM accepts this line on %s\n", p->label);
 }
@@ -550,8 +634,8 @@ static int cmd_explain(int argc, char **argv)
 		rc = print_owned(idreg_qemu_view_to_json(v, p, line ? line : ""));
 	else
 		explain_text(&m, p, v), rc = EXIT_YES;
-	if (rc == EXIT_YES && v->errors.nr)
-		rc = EXIT_NO;
+	if (rc == EXIT_YES && (v->errors.nr || v->unknown.nr))
+		rc = v->errors.nr ? EXIT_NO : EXIT_UNKNOWN;
 	free(line);
 	idreg_qemu_view_free(v);
 	idreg_model_free(&m);
@@ -672,7 +756,7 @@ static int cmd_qmp_check(int argc, char **argv)
 	bad = idreg_qmp_compare(&m, p, &problems);
 	/* The series lists SYSREG_ properties: they are QEMU's view of the host. */
 	if (m.nr)
-		bad += idreg_model_check_qemu(&m, p, false, &problems, NULL);
+		bad += idreg_model_check_qemu(&m, p, false, &problems, NULL, NULL);
 	print_msgs(stdout, "", &problems);
 	printf("qmp-check %s against %s: %u properties, %u disagreements\n", argv[2], p->label,
 	       m.nr, bad);
@@ -1197,33 +1281,39 @@ static const struct cmd cmds[] = {
 	  "  with --writable only the fields writable on PROFILE, with its values;\n"
 	  "  --configs: the vCPU configurations' names, one a line, in table order.\n"
 	  "  --json: \"idregs-list-1\".\n" },
-	{ "baseline", cmd_baseline, "baseline [--json] PROFILE...\n"
+	{ "baseline", cmd_baseline, "baseline [--json] [--name NAME] PROFILE...\n"
 	  "  Print the model (JSON) every host can run, with the vCPU features every\n"
 	  "  host's vCPU has; notes, dropped features (and the hosts without them)\n"
 	  "  and blocking fields on stderr.  Exit 1 if something blocks migration.\n"
+	  "  --name: a model file a fleet keeps: \"name\", \"created\" (UTC; from\n"
+	  "  SOURCE_DATE_EPOCH when set) and \"format\": \"idregs-model-1\".\n"
 	  "  --json: \"idregs-baseline-1\", the model and the messages on stdout.\n" },
 	{ "compare", cmd_compare, "compare [--json] MODEL PROFILE | compare [--json] PROFILE -- QEMU-ARGS\n"
 	  "  Can the host of PROFILE run MODEL as QEMU resolves it there (the options'\n"
 	  "  defaults, what QEMU refuses, the features, the fields)?  Prints each problem;\n"
-	  "  exit 1 if not, or if MTE blocks migration.  --json: \"idregs-compare-1\".\n" },
+	  "  exit 1 if not, or if MTE blocks migration, 4 if the profile cannot predict\n"
+	  "  it.  --json: \"idregs-compare-1\".\n" },
 	{ "migrate", cmd_migrate, "migrate [--json] SOURCE DEST [-- QEMU-ARGS]\n"
 	  "  A guest QEMU started on the host of profile SOURCE (with QEMU-ARGS, default\n"
 	  "  -cpu host), migrated to the host of DEST where QEMU runs the same line:\n"
 	  "  each ID register of the source's vCPU the destination's KVM refuses (QEMU\n"
 	  "  never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS).  Exit 1 if one is refused.\n"
 	  "  --json: \"idregs-migrate-1\".\n" },
-	{ "qemu-args", cmd_qemu_args, "qemu-args MODEL | qemu-args -- QEMU-ARGS\n"
+	{ "qemu-args", cmd_qemu_args, "qemu-args [--form cpu|global|libvirt] MODEL | qemu-args [...] -- QEMU-ARGS\n"
 	  "  Print the shortest QEMU line that gives MODEL: -cpu host[,pmu=..,sve=..,\n"
 	  "  pauth=..,sve<N>=..],SYSREG_<REG>_<FIELD>=0x... [-M virt,...]; options left\n"
 	  "  at QEMU's defaults and values a legacy option overrides are left out (notes\n"
 	  "  on stderr).  Exit 1 if QEMU would stop on every host (MIDR_EL1, REVIDR_EL1,\n"
-	  "  AIDR_EL1 properties, secure=on).\n" },
+	  "  AIDR_EL1 properties, secure=on).  --form global: -cpu host and a line\n"
+	  "  -global host-arm-cpu.ITEM per item; --form libvirt: a <domain> fragment\n"
+	  "  (<cpu mode='host-passthrough'/>, <qemu:commandline> -global arguments).\n" },
 	{ "explain", cmd_explain, "explain PROFILE [--json] -- QEMU-ARGS\n"
 	  "  What a guest of that QEMU line reads on the host of PROFILE, field by field:\n"
 	  "  each option and where its value comes from, each field QEMU or KVM changes\n"
 	  "  and why (the option, the QEMU or kernel function), every ID register, notes,\n"
-	  "  and what stops QEMU or what KVM refuses.  Exit 0 if QEMU starts and KVM\n"
-	  "  accepts, 1 if not, 2 bad input.  --json: \"idregs-explain-1\".\n" },
+	  "  and what stops QEMU or what KVM refuses, in QEMU's words.  Exit 0 if QEMU\n"
+	  "  starts and KVM accepts, 1 if QEMU or KVM refuses, 2 bad input, 4 if the\n"
+	  "  profile cannot predict it.  --json: \"idregs-explain-1\".\n" },
 	{ "guest-check", cmd_guest_check, "guest-check [--json] PROFILE GUEST_FILE -- QEMU-ARGS\n"
 	  "  Compare the guest's console (lines S3_<op1>_C0_C<crm>_<op2>=0x<16 hex> or\n"
 	  "  =undef; others ignored) with what explain predicts; one line per field that\n"
@@ -1294,7 +1384,9 @@ static int print_usage(FILE *f, int code)
 	fprintf(f, "MODEL is {\"model\": {\"name\": \"host\", \"props\": {\"SYSREG_...\": N, \"pmu\": true}},\n"
 		   " \"machine\": {\"mte\": true, \"virtualization\": true}}\n"
 		   "or a QMP query-cpu-model-expansion answer {\"return\": {...}},\n"
-		   "or, after \"--\", a QEMU command line: -accel kvm -M virt,... -cpu host,...;\n"
+		   "or a libvirt domain fragment (qemu-args --form libvirt),\n"
+		   "or, after \"--\", a QEMU command line: -accel kvm -M virt,... -cpu host,...\n"
+		   "(-global host-arm-cpu.PROP=VALUE too);\n"
 		   "PROFILE is what 'idreg dump' prints.  \"-\" reads stdin.\n");
 	print_configs(f);
 	fprintf(f, "%s", EXIT_CODES);

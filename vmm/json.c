@@ -679,6 +679,28 @@ static int model_props(struct idreg_model *m, json_t *props, const char *prefix,
 	return 0;
 }
 
+/* "format", "name", "created" of a named model (idregs/model.h); each optional. */
+static int model_meta(struct idreg_model *m, json_t *root, char *err)
+{
+	json_t *format = json_object_get(root, "format"), *name = json_object_get(root, "name");
+	json_t *created = json_object_get(root, "created");
+	char why[IDREG_ERR_LEN];
+
+	if (format && (!json_is_string(format) ||
+		       strcmp(json_string_value(format), IDREG_MODEL_FORMAT)))
+		return jerr(err, "format", "expected \"%s\" (a model file of another idreg?)",
+			    IDREG_MODEL_FORMAT);
+	if (name && (!json_is_string(name) ||
+		     idreg_model_set_name(m, json_string_value(name), why)))
+		return jerr(err, "name", "%s", json_is_string(name) ? why : "expected a string");
+	if (created && (!json_is_string(created) ||
+			strlen(json_string_value(created)) >= sizeof(m->meta.created)))
+		return jerr(err, "created", "expected a date, 2026-12-06T23:00:00Z");
+	if (created)
+		snprintf(m->meta.created, sizeof(m->meta.created), "%s", json_string_value(created));
+	return 0;
+}
+
 static int model_root(struct idreg_model *m, json_t *root, char *err)
 {
 	json_t *model, *props, *name, *ret, *machine;
@@ -693,6 +715,8 @@ static int model_root(struct idreg_model *m, json_t *root, char *err)
 				    type_name(ret));
 		root = ret;
 		prefix = "return.";
+	} else if (model_meta(m, root, err)) {
+		return -1;
 	}
 	if (get_object(root, "model", ret ? "return" : "$", &model, true, err))
 		return -1;
@@ -793,6 +817,11 @@ json_t *idreg_model_json(const struct idreg_model *m)
 	root = bad ? NULL : json_pack("{s:{s:s, s:o}}", "model", "name", m->name, "props", props);
 	if (root && json_object_size(machine))
 		bad |= json_object_set(root, "machine", machine);
+	if (root && m->meta.name[0])
+		bad |= json_object_set_new(root, "format", json_string(IDREG_MODEL_FORMAT)) |
+		       json_object_set_new(root, "name", json_string(m->meta.name));
+	if (root && m->meta.name[0] && m->meta.created[0])
+		bad |= json_object_set_new(root, "created", json_string(m->meta.created));
 	json_decref(machine);
 	if (!root || bad) {
 		json_decref(root ? root : props);
@@ -912,10 +941,12 @@ char *idreg_qemu_view_to_json(const struct idreg_qemu_view *v, const struct idre
 		bad |= json_object_set_new(regs, idreg_qemu_slot_key(slot, buf, sizeof(buf)), r);
 	}
 	idreg_vcpu_features_describe(v->features, features, sizeof(features));
-	root = bad ? NULL : json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:i, s:o, s:o}",
+	root = bad ? NULL : json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:s, s:i, s:o, s:o}",
 				      "format", "idregs-explain-1", "profile", p->label,
-				      "line", line, "accepted", !v->errors.nr,
-				      "errors", msgs_json(&v->errors), "notes", msgs_json(&v->notes),
+				      "line", line, "accepted", !v->errors.nr && !v->unknown.nr,
+				      "errors", msgs_json(&v->errors),
+				      "unpredictable", msgs_json(&v->unknown),
+				      "qemu_says", msgs_json(&v->says), "notes", msgs_json(&v->notes),
 				      "features", features, "gic", v->gic,
 				      "fields", changes_json(v), "registers", regs);
 	if (!root) {

@@ -3,11 +3,13 @@
  * CPU models: field assignments by property name, the aliases a model
  * prints, the vCPU options it states.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "idregs/field.h"
 #include "idregs/model.h"
@@ -16,7 +18,7 @@ void idreg_model_init(struct idreg_model *m)
 {
 	memset(m, 0, sizeof(*m));
 	snprintf(m->name, sizeof(m->name), "host");
-	m->q.steal_time = m->q.no_adjvtime = m->q.secure = -1;
+	m->q.steal_time = m->q.no_adjvtime = m->q.secure = m->q.kernel_irqchip = -1;
 }
 
 void idreg_model_state(struct idreg_model *m, const struct idreg_vcpu_option *o, bool on)
@@ -32,6 +34,33 @@ void idreg_model_free(struct idreg_model *m)
 {
 	free(m->items);
 	idreg_model_init(m);
+}
+
+int idreg_model_set_name(struct idreg_model *m, const char *name, char *err)
+{
+	size_t n = strlen(name), i;
+
+	if (!n || n >= sizeof(m->meta.name) || !isalnum((unsigned char)name[0]))
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			goto bad;
+	memcpy(m->meta.name, name, n + 1);
+	return 0;
+bad:
+	snprintf(err, IDREG_ERR_LEN, "model name '%s': expected 1-%zu of A-Z a-z 0-9 . _ -, starting with a letter or digit",
+		 name, sizeof(m->meta.name) - 1);
+	return -1;
+}
+
+void idreg_model_set_created(struct idreg_model *m, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(m->meta.created, sizeof(m->meta.created), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		m->meta.created[0] = '\0';
 }
 
 int idreg_assign_prop(const struct idreg_assign *a, char *buf, size_t size)

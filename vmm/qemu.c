@@ -17,6 +17,7 @@
 #include "idregs/kvm_rules.h"
 #include "idregs/model_check.h"
 #include "idregs/qemu.h"
+#include "idregs/qemu_words.h"
 
 /*
  * What QEMU gives a field itself, after the SYSREG_ properties (the
@@ -27,6 +28,8 @@
 static const struct idreg_qemu_override no_el3[] = {
 	{ "ID_AA64PFR0_EL1", "EL3", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
 	{ "ID_PFR1_EL1", "Security", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
+	{ "ID_DFR0_EL1", "CopSDbg", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
+	{ "ID_AA64PFR0_EL1", "RME", 0, "no EL3 under KVM (secure=off)", "arm_cpu_realizefn()" },
 };
 
 #define MAX_OVERRIDES	64
@@ -235,14 +238,21 @@ static void annotate_bits(struct idreg_qemu_view *v, unsigned int slot, uint64_t
 	}
 }
 
-static const char *feature_option(unsigned int f, bool on)
+static unsigned int feature_index(unsigned int f)
 {
-	static char buf[IDREG_VCPU_NR_FEATURES][40];
-	const struct idreg_vcpu_option *o = idreg_vcpu_option_of(f);
 	unsigned int i = 0;
 
 	while (i < IDREG_VCPU_NR_FEATURES - 1 && f != 1U << i)
 		i++;
+	return i;
+}
+
+static const char *feature_option(unsigned int f, bool on)
+{
+	static char buf[IDREG_VCPU_NR_FEATURES][40];
+	const struct idreg_vcpu_option *o = idreg_vcpu_option_of(f);
+	unsigned int i = feature_index(f);
+
 	if (!o)
 		return idreg_vcpu_feature_name(f);
 	snprintf(buf[i], sizeof(buf[i]), "%s%s=%s", o->machine ? "-M virt," : "", o->name,
@@ -250,17 +260,54 @@ static const char *feature_option(unsigned int f, bool on)
 	return buf[i];
 }
 
-/* Why QEMU refuses to ask for @f where KVM does not offer it. */
-static void refuse(struct idreg_qemu_view *v, unsigned int f, bool on)
+/* What stops QEMU: the first thing only, in QEMU's words (@says, @hint). */
+static void stop(struct idreg_qemu_view *v, struct idreg_msg_about about, const char *what,
+		 const char *says, const char *hint, const char *why)
 {
-	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(f);
+	if (v->stopped)
+		return;
+	v->stopped = true;
+	if (says && *says)
+		idreg_msgs_add(&v->says, "%s", says);
+	if (hint && *hint)
+		idreg_msgs_add(&v->says, "%s", hint);
+	idreg_msgs_add_about(&v->errors, about, "%s: QEMU stops: %s%s%s (%s)", what,
+			     says ? says : "", hint && *hint ? "; " : "", hint ? hint : "", why);
+}
 
-	if (r && r->qemu_refusal)
-		idreg_msgs_add_about(&v->errors, idreg_about_feature(f), "%s: QEMU stops: %s",
-				     feature_option(f, on), r->qemu_refusal);
-	else
-		idreg_msgs_add_about(&v->errors, idreg_about_feature(f),
-				     "%s: QEMU has no option for it", feature_option(f, on));
+static void stop_words(struct idreg_qemu_view *v, struct idreg_msg_about about, const char *what,
+		       enum idreg_qemu_word w, const char *says)
+{
+	stop(v, about, what, says, NULL, idreg_qemu_words(w)->function);
+}
+
+/* Does KVM offer @f on @p: 1, 0, or -1 (the profile does not record it)? */
+static int offers(const struct idreg_profile *p, unsigned int f)
+{
+	if (p->features & f)
+		return 1;
+	if (!p->offered_known)
+		return -1;
+	return !!(p->offered & f);
+}
+
+/*
+ * The features QEMU asks KVM for: each stated option as stated, else QEMU's
+ * default: pmu, sve, pauth (.qemu_host) on where KVM offers them (the
+ * properties' defaults follow kvm_arm_get_host_cpu_features()), aarch64
+ * on, the -M virt options off.  Where the profile does not record what
+ * KVM offers, the default is taken as on (and cannot be predicted).
+ */
+static unsigned int asked_features(const struct idreg_model *m, const struct idreg_profile *p)
+{
+	unsigned int host = idreg_vcpu_qemu_host_features(), dflt = 0, i, f;
+
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
+		f = 1U << i;
+		if ((host & f) && offers(p, f))
+			dflt |= f;
+	}
+	return (dflt & ~m->q.given) | (m->features & m->q.given);
 }
 
 /*
@@ -279,116 +326,65 @@ static unsigned int only_offered(void)
 	return f;
 }
 
-/*
- * The features QEMU's vCPU gets: each stated option as stated, else QEMU's
- * default: pmu, sve, pauth (.qemu_host) on where KVM offers them (the
- * properties' defaults follow kvm_arm_get_host_cpu_features()), aarch64
- * on, the -M virt options off.  A stated one KVM cannot give stops QEMU,
- * and so does any stated pmu where KVM offers none (.qemu_only_offered).
- */
-static unsigned int resolve_features(const struct idreg_model *m, const struct idreg_profile *p,
-				     struct idreg_qemu_view *v)
-{
-	unsigned int offered = p->offered_known ? p->offered : p->features;
-	unsigned int dflt = offered & idreg_vcpu_qemu_host_features(), only = only_offered();
-	unsigned int f, i, features = (dflt & ~m->q.given) | (m->features & m->q.given);
-	char why[256];
+/* The first -cpu item QEMU stops at, and what it says there. */
+struct cpu_stop {
+	unsigned int pos;		/* 0: none */
+	struct idreg_msg_about about;
+	char what[160], says[320], hint[160], why[400];
+};
 
-	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
-		f = 1U << i;
-		if ((only & f & m->q.given) && !(offered & f))
-			refuse(v, f, m->features & f);
-	}
-	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
-		f = 1U << i;
-		if (!(features & f) || (only & f))
-			continue;
-		if (!(offered & f))
-			refuse(v, f, true);
-		else if (!(p->features & f)) {
-			idreg_profile_lacks(p, f, why, sizeof(why));
-			idreg_msgs_add_about(&v->errors, idreg_about_feature(f),
-					     "%s: cannot predict the guest: %s: %s",
-				       feature_option(f, true), p->label, why);
-		}
-	}
-	return features & offered & p->features;
+static void candidate(struct cpu_stop *c, unsigned int pos, struct idreg_msg_about about,
+		      const char *what, const char *says, const char *hint, const char *why)
+{
+	pos = pos ? pos : 1;		/* a model's: no order known */
+	if (c->pos && c->pos <= pos)
+		return;
+	c->pos = pos;
+	c->about = about;
+	snprintf(c->what, sizeof(c->what), "%s", what);
+	snprintf(c->says, sizeof(c->says), "%s", says ? says : "");
+	snprintf(c->hint, sizeof(c->hint), "%s", hint ? hint : "");
+	snprintf(c->why, sizeof(c->why), "%s", why);
 }
 
-/*
- * hw/arm/virt.c's finalize_gic_version() under KVM with the in-kernel
- * irqchip: unset, v2 where KVM can create one and there are at most 8
- * vCPUs, else v3; host and max: v3 where KVM has it, else v2.
- */
-static unsigned int resolve_gic(const struct idreg_model *m, const struct idreg_profile *p,
-				struct idreg_qemu_view *v)
+/* A -cpu item's error: QEMU's words after object_apply_global_props()'s. */
+static void global_says(char *buf, size_t size, const char *key, const char *val,
+			const char *says)
 {
-	unsigned int offered = p->gic_known ? p->gic_offered : 1U << 3;
-	unsigned int smp = m->q.smp ? m->q.smp : 1, gic = m->q.gic;
+	size_t n;
 
-	if (!p->gic_known)
-		idreg_msgs_add(&v->notes, "%s records no GIC versions: taken as GICv3 only", p->label);
-	if (!gic)
-		gic = (offered & 1U << 2) && smp <= 8 ? 2 : 3;
-	else if (gic == IDREG_GIC_HOST || gic == IDREG_GIC_MAX)
-		gic = offered & 1U << 3 ? 3 : 2;
-	if (!(offered & 1U << gic))
-		idreg_msgs_add(&v->errors, "gic-version=%u: QEMU stops: host does not support in-kernel GICv%u emulation (finalize_gic_version())",
-			       gic, gic);
-	if ((v->features & IDREG_VCPU_EL2) && gic != 3)
-		idreg_msgs_add(&v->errors, "virtualization=on with GICv%u: QEMU stops: KVM runs EL2 guests with a GICv3 only (virt_cpu_post_init())",
-			       gic);
-	return gic;
+	idreg_qemu_say(buf, size, QW_GLOBAL, "host-arm-cpu", key, val);
+	n = strlen(buf);
+	snprintf(buf + n, size - n, "%s", says);
 }
 
-static uint32_t vls_max_bit(uint32_t vls)
+/* A stated option whose setter refuses it on this host. */
+static void option_stop(const struct idreg_model *m, const struct idreg_profile *p,
+			unsigned int f, struct cpu_stop *c)
 {
-	uint32_t top = 0;
+	const struct idreg_vcpu_option *o = idreg_vcpu_option_of(f);
+	bool on = m->features & f;
+	char says[200], full[320];
+	enum idreg_qemu_word w;
 
-	while (vls >>= 1)
-		top++;
-	return top;
-}
-
-/*
- * sve<N> (cpu64.c's arm_cpu_sve_finalize(), written to KVM as
- * KVM_REG_ARM64_SVE_VLS by kvm_arm_sve_set_vls()): the lengths KVM offers
- * up to the largest one enabled (all by default), minus those disabled.
- */
-static uint32_t resolve_vls(const struct idreg_model *m, const struct idreg_profile *p,
-			    struct idreg_qemu_view *v)
-{
-	uint32_t offered = p->sve_vls_known ? p->sve_vls : 0, vls;
-	uint32_t bad = m->q.sve_on & ~offered;
-
-	if (!(v->features & IDREG_VCPU_SVE)) {
-		if (m->q.sve_on)
-			idreg_msgs_add(&v->errors, "sve<N>=on with sve=off: QEMU stops: cannot enable sve%u: SVE must be enabled (arm_cpu_sve_finalize())",
-				       128 * (vls_max_bit(m->q.sve_on) + 1));
-		return 0;
-	}
-	if (!p->sve_vls_known) {
-		if (m->q.sve_on | m->q.sve_off)
-			idreg_msgs_add(&v->notes, "sve<N>: %s records no vector lengths: not checked",
-				       p->label);
-		return 0;
-	}
-	if (bad)
-		idreg_msgs_add(&v->errors, "sve%u=on: QEMU stops: This KVM host does not support the vector length %u-bits (arm_cpu_sve_finalize())",
-			       128 * (vls_max_bit(bad) + 1), 128 * (vls_max_bit(bad) + 1));
-	vls = offered;
-	if (m->q.sve_on)
-		vls &= (2U << vls_max_bit(m->q.sve_on)) - 1;
-	vls &= ~m->q.sve_off;
-	if (!vls)
-		idreg_msgs_add(&v->errors, "sve<N>: QEMU stops: no vector length left enabled (arm_cpu_sve_finalize())");
-	return vls;
-}
-
-/* Is @slot one of MIDR_EL1, REVIDR_EL1, AIDR_EL1? */
-static bool never_property(unsigned int slot)
-{
-	return idreg_is_imp_id_slot(slot);
+	if (!o || o->machine || !(m->q.given & f) || offers(p, f) != 0)
+		return;
+	/* pmu: no property at all; sve, aarch64: their setters; pauth: at realize */
+	if (only_offered() & f)
+		w = QW_PROP_NOT_FOUND;
+	else if (on && f == IDREG_VCPU_SVE)
+		w = QW_FEATURE_NO_KVM;
+	else if (on && f == IDREG_VCPU_AARCH32)
+		w = QW_AARCH64_NO_KVM;
+	else
+		return;
+	if (w == QW_PROP_NOT_FOUND)
+		idreg_qemu_say(says, sizeof(says), w, "host-arm-cpu", o->name);
+	else
+		idreg_qemu_say(says, sizeof(says), w, o->name, "KVM");
+	global_says(full, sizeof(full), o->name, on != o->off_asks ? "on" : "off", says);
+	candidate(c, m->q.pos[feature_index(f)], idreg_about_feature(f), feature_option(f, on),
+		  full, NULL, idreg_qemu_words(w)->function);
 }
 
 /*
@@ -397,25 +393,247 @@ static bool never_property(unsigned int slot)
  * field only where it is writable on that host, and never enables
  * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS: no MIDR/REVIDR/AIDR property at all.
  */
-static void check_props(const struct idreg_model *m, const struct idreg_profile *p,
-			struct idreg_qemu_view *v)
+static void prop_stop(const struct idreg_profile *p,
+		      const struct idreg_assign *a, struct cpu_stop *c)
 {
-	char prop[128];
+	char prop[128], says[200], full[320], val[24], why[400];
+
+	if (!idreg_is_imp_id_slot(a->slot) && p->readable[a->slot] &&
+	    idreg_profile_field_writable(p, a->slot, a->field))
+		return;
+	idreg_assign_prop(a, prop, sizeof(prop));
+	snprintf(val, sizeof(val), "0x%" PRIx64, a->value);
+	idreg_qemu_say(says, sizeof(says), QW_PROP_NOT_FOUND, "host-arm-cpu", prop);
+	global_says(full, sizeof(full), prop, val, says);
+	if (idreg_is_imp_id_slot(a->slot))
+		snprintf(why, sizeof(why), "QEMU never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no %s property",
+			 a->reg->name);
+	else
+		snprintf(why, sizeof(why), "the field is not writable on %s (mask 0x%016" PRIx64 "), and the series creates properties for writable fields only",
+			 p->label, p->mask[a->slot]);
+	candidate(c, a->pos ? a->pos : 1, idreg_about_bits(a->slot,
+		  idreg_field_mask(a->field->lsb, a->field->width)), prop, full, NULL, why);
+}
+
+/* sve<N>=on where KVM has no SVE: cpu_arm_set_vq() refuses it. */
+static void vq_stop(const struct idreg_model *m, const struct idreg_profile *p, struct cpu_stop *c)
+{
+	char says[64], full[320], key[16];
+	unsigned int n;
+
+	if (!m->q.sve_on || offers(p, IDREG_VCPU_SVE) != 0)
+		return;
+	n = 128 * (__builtin_ctz(m->q.sve_on) + 1);
+	snprintf(key, sizeof(key), "sve%u", n);
+	idreg_qemu_say(says, sizeof(says), QW_SVE_ENABLE, (int)n);
+	global_says(full, sizeof(full), key, "on", says);
+	candidate(c, m->q.sve_pos, idreg_about_feature(IDREG_VCPU_SVE), key, full,
+		  idreg_qemu_words(QW_SVE_NO_KVM)->format, idreg_qemu_words(QW_SVE_NO_KVM)->function);
+}
+
+/* The -cpu items, in order (object_apply_global_props() stops at one). */
+static void check_cpu_items(const struct idreg_model *m, const struct idreg_profile *p,
+			    struct idreg_qemu_view *v)
+{
+	struct cpu_stop c = { 0 };
 	unsigned int i;
 
-	for (i = 0; i < m->nr; i++) {
-		const struct idreg_assign *a = &m->items[i];
-		struct idreg_msg_about about = idreg_about_bits(a->slot,
-				idreg_field_mask(a->field->lsb, a->field->width));
+	if (m->q.stop_pos)
+		candidate(&c, m->q.stop_pos, idreg_about_feature(0), "-cpu host",
+			  m->q.stop, NULL, m->q.stop_why);
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++)
+		option_stop(m, p, 1U << i, &c);
+	vq_stop(m, p, &c);
+	for (i = 0; i < m->nr; i++)
+		prop_stop(p, &m->items[i], &c);
+	if (c.pos)
+		stop(v, c.about, c.what, c.says, c.hint, c.why);
+}
 
-		idreg_assign_prop(a, prop, sizeof(prop));
-		if (never_property(a->slot))
-			idreg_msgs_add_about(&v->errors, about, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: QEMU never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, so the series creates no %s property",
-				       prop, prop, a->reg->name);
-		else if (!p->readable[a->slot] || !idreg_profile_field_writable(p, a->slot, a->field))
-			idreg_msgs_add_about(&v->errors, about, "%s: QEMU stops: Property 'host-arm-cpu.%s' not found: the field is not writable on %s (mask 0x%016" PRIx64 "), and the series creates properties for writable fields only",
-				       prop, prop, p->label, p->mask[a->slot]);
+/* machvirt_init(): the machine's options the accelerator must offer. */
+static void check_machine(const struct idreg_model *m, const struct idreg_profile *p,
+			  struct idreg_qemu_view *v)
+{
+	char says[200];
+
+	if (m->q.secure > 0)
+		stop_words(v, idreg_about_feature(0), "-M virt,secure=on", QW_SECURE_KVM,
+			   idreg_qemu_say(says, sizeof(says), QW_SECURE_KVM, "KVM"));
+	if ((v->asked & IDREG_VCPU_EL2) && !offers(p, IDREG_VCPU_EL2))
+		stop_words(v, idreg_about_feature(IDREG_VCPU_EL2), "-M virt,virtualization=on",
+			   QW_EL2_NO_KVM, idreg_qemu_words(QW_EL2_NO_KVM)->format);
+	if ((v->asked & IDREG_VCPU_EL2) && (v->gic != 3 || v->gic_user))
+		stop_words(v, idreg_about_feature(IDREG_VCPU_EL2), "-M virt,virtualization=on",
+			   QW_EL2_GICV3, idreg_qemu_words(QW_EL2_GICV3)->format);
+}
+
+/* machvirt_init(), once the vCPU object exists: MTE needs KVM's. */
+static void check_mte(const struct idreg_profile *p, struct idreg_qemu_view *v)
+{
+	if ((v->asked & IDREG_VCPU_MTE) && !offers(p, IDREG_VCPU_MTE))
+		stop_words(v, idreg_about_feature(IDREG_VCPU_MTE), "-M virt,mte=on", QW_MTE_NO_KVM,
+			   idreg_qemu_words(QW_MTE_NO_KVM)->format);
+}
+
+/* What realize refuses after the vector lengths, and the vCPU's creation. */
+static void check_vcpu(const struct idreg_profile *p, struct idreg_qemu_view *v)
+{
+	unsigned int a = v->asked;
+	char says[160];
+
+	if ((a & IDREG_VCPU_PAUTH) && !offers(p, IDREG_VCPU_PAUTH))
+		stop_words(v, idreg_about_feature(IDREG_VCPU_PAUTH), "pauth=on", QW_PAUTH_NO_KVM,
+			   idreg_qemu_say(says, sizeof(says), QW_PAUTH_NO_KVM, "KVM"));
+	/*
+	 * KVM_ARM_VCPU_INIT (kvm_vcpu_init_check_features()) refuses 32-bit
+	 * EL1 with MTE or EL2; QEMU 11.1 on Linux 7.3.4 also stops so with
+	 * SVE or pointer authentication (docs/qemu.md): EINVAL.
+	 */
+	if ((a & IDREG_VCPU_AARCH32) &&
+	    (a & (IDREG_VCPU_MTE | IDREG_VCPU_EL2 | IDREG_VCPU_SVE | IDREG_VCPU_PAUTH))) {
+		idreg_qemu_say(says, sizeof(says), QW_VCPU_INIT, 0UL);
+		snprintf(says + strlen(says), sizeof(says) - strlen(says), ": %s", strerror(EINVAL));
+		stop_words(v, idreg_about_feature(IDREG_VCPU_AARCH32),
+			   "aarch64=off with SVE, pointer authentication, MTE or EL2", QW_VCPU_INIT, says);
 	}
+}
+
+/* What the profile cannot say of the vCPU QEMU creates (nothing refused). */
+static void check_unknown(const struct idreg_model *m, const struct idreg_profile *p,
+			  struct idreg_qemu_view *v)
+{
+	unsigned int i, f, need = v->asked | (m->q.given & only_offered());
+	char why[256];
+
+	for (i = 0; i < IDREG_VCPU_NR_FEATURES; i++) {
+		f = 1U << i;
+		if (!(need & f) || (p->features & f))
+			continue;
+		if (offers(p, f) < 0)
+			snprintf(why, sizeof(why), "the profile does not record whether KVM offers it");
+		else if (v->asked & f)
+			idreg_profile_lacks(p, f, why, sizeof(why));
+		else
+			continue;
+		idreg_msgs_add_about(&v->unknown, idreg_about_feature(f),
+				     "%s: cannot predict the guest: %s: %s",
+				     feature_option(f, v->asked & f), p->label, why);
+	}
+	if ((v->asked & IDREG_VCPU_SVE) && (m->q.sve_on | m->q.sve_off) && !p->sve_vls_known)
+		idreg_msgs_add_about(&v->unknown, idreg_about_feature(IDREG_VCPU_SVE),
+				     "sve<N>: cannot predict the vector lengths: %s records none",
+				     p->label);
+}
+
+/*
+ * hw/arm/virt.c's finalize_gic_version() under KVM: unset, v2 where KVM
+ * can create one and maxcpus is at most 8, else v3; host and max: v3
+ * where KVM has it, else v2; 4: never under KVM.  kernel-irqchip=off:
+ * QEMU's own GICv2 only, no in-kernel GIC.
+ */
+static unsigned int resolve_gic(const struct idreg_model *m, const struct idreg_profile *p,
+				struct idreg_qemu_view *v)
+{
+	unsigned int offered = p->gic_known ? p->gic_offered : 1U << 3;
+	unsigned int cpus = m->q.maxcpus ? m->q.maxcpus : m->q.smp ? m->q.smp : 1, gic = m->q.gic;
+	const char *accel = "KVM";
+	char says[200];
+
+	v->gic_user = m->q.kernel_irqchip == 0;
+	if (v->gic_user)
+		offered = 1U << 2, accel = "KVM with kernel-irqchip=off";
+	else if (!p->gic_known)
+		idreg_msgs_add(&v->notes, "%s records no GIC versions: taken as GICv3 only", p->label);
+	if (!gic || gic == IDREG_GIC_HOST || gic == IDREG_GIC_MAX)
+		gic = (!gic && (offered & 1U << 2) && cpus <= 8) || !(offered & 1U << 3) ? 2 : 3;
+	if (gic == 2 && !(offered & 1U << 2))
+		idreg_qemu_say(says, sizeof(says), QW_GIC_NO_V2, accel);
+	else if (gic == 2 && cpus > 8 && !m->q.gic)
+		idreg_qemu_say(says, sizeof(says), QW_GIC_V2_ONLY, accel);
+	else if (gic == 3 && !(offered & 1U << 3))
+		idreg_qemu_say(says, sizeof(says), QW_GIC_NO_V3, accel);
+	else if (gic == 4)
+		idreg_qemu_say(says, sizeof(says), QW_GIC_NO_V4, accel);
+	else
+		return gic;
+	stop_words(v, idreg_about_feature(0), "-M virt,gic-version", QW_GIC_NO_V3, says);
+	return gic == 4 ? 3 : gic;
+}
+
+static uint32_t vls_top(uint32_t vls)
+{
+	uint32_t top = 0;
+
+	while (vls) {
+		vls >>= 1;
+		top++;
+	}
+	return top;
+}
+
+static void sve_stop(struct idreg_qemu_view *v, enum idreg_qemu_word w, unsigned int n,
+		     enum idreg_qemu_word hint, unsigned int hn)
+{
+	char says[64], h[160];
+
+	idreg_qemu_say(says, sizeof(says), w, (int)n);
+	idreg_qemu_say(h, sizeof(h), hint, (int)hn);
+	stop(v, idreg_about_feature(IDREG_VCPU_SVE), "sve<N>", says, h,
+	     idreg_qemu_words(w)->function);
+}
+
+/*
+ * arm_cpu_sve_finalize() under KVM, with @have the lengths KVM offers:
+ * lengths stated on, and those KVM offers below the largest of them not
+ * stated; else all KVM offers below the smallest one stated off.  The
+ * result must be all KVM offers up to its largest.
+ */
+static uint32_t sve_finalize(uint32_t have, const struct idreg_model *m, bool sve,
+			     struct idreg_qemu_view *v)
+{
+	uint32_t set = m->q.sve_on | m->q.sve_off, map = m->q.sve_on, mask, diff;
+	unsigned int max, vq;
+
+	if (map) {
+		max = vls_top(map);
+		map |= have & ~set & ((1U << max) - 1);
+	} else {
+		if (!sve)
+			return 0;
+		vq = (set & have) ? (unsigned int)__builtin_ctz(set & have) + 1 : 17;
+		max = vq - 1;
+		map = have & ~set & ((1U << max) - 1);
+		if (!map) {
+			sve_stop(v, QW_SVE_DISABLE, vq * 128, QW_SVE_ALL_OFF, vq * 128);
+			return 0;
+		}
+		max = vls_top(map);
+	}
+	mask = (1U << max) - 1;
+	map &= mask;
+	diff = map ^ (have & mask);
+	vq = vls_top(diff);
+	if (diff && (map & 1U << (vq - 1)))
+		sve_stop(v, QW_SVE_ENABLE, vq * 128, QW_SVE_NO_LENGTH, vq * 128);
+	else if (diff)
+		sve_stop(v, QW_SVE_DISABLE, vq * 128, QW_SVE_KVM_HOLES, max * 128);
+	else if (!sve)
+		sve_stop(v, QW_SVE_ENABLE, max * 128, QW_SVE_NEEDS_SVE, 0);
+	return diff || !sve ? 0 : map;
+}
+
+/*
+ * sve<N> (written to KVM as KVM_REG_ARM64_SVE_VLS by kvm_arm_sve_set_vls()):
+ * where the profile records KVM's lengths.
+ */
+static uint32_t resolve_vls(const struct idreg_model *m, const struct idreg_profile *p,
+			    struct idreg_qemu_view *v)
+{
+	bool sve = v->asked & IDREG_VCPU_SVE;
+
+	if (!p->sve_vls_known || offers(p, IDREG_VCPU_SVE) != 1)
+		return 0;
+	return sve_finalize(p->sve_vls, m, sve, v);
 }
 
 /* SYSREG_ values, then what QEMU sets itself (the series' order). */
@@ -534,6 +752,7 @@ static void check_writes(const struct idreg_profile *p, struct idreg_qemu_view *
 {
 	struct idreg_kvm_verdict k;
 	struct idreg_encoding e;
+	char name[80], says[200];
 	unsigned int slot;
 
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
@@ -548,10 +767,13 @@ static void check_writes(const struct idreg_profile *p, struct idreg_qemu_view *
 			continue;
 		}
 		idreg_slot_encoding(slot, &e);
+		idreg_qemu_say(name, sizeof(name), QW_SYSREG, 3, (int)e.op1, 0, (int)e.crm, (int)e.op2);
+		idreg_qemu_say(says, sizeof(says), QW_SET_REG, name, (unsigned long)v->guest[slot],
+			       (unsigned long)v->kvm[slot]);
+		idreg_msgs_add(&v->says, "%s", says);
 		idreg_msgs_add_about(&v->errors, idreg_about_bits(slot, v->guest[slot] ^ v->kvm[slot]),
-				     "KVM refuses: QEMU stops with \"Could not set register op0:3 op1:%u crn:0 crm:%u op2:%u to 0x%016" PRIx64 " (is 0x%016" PRIx64 ")\" (write_list_to_kvmstate()): %s: %s%s",
-			       e.op1, e.crm, e.op2, v->guest[slot], v->kvm[slot], k.path,
-			       k.why ? k.why : "refused", refused_fields(p, v, t, slot));
+				     "KVM refuses: QEMU stops with \"%s\" (write_list_to_kvmstate()): %s: %s%s",
+				     says, k.path, k.why ? k.why : "refused", refused_fields(p, v, t, slot));
 	}
 }
 
@@ -562,7 +784,7 @@ static void apply_gic(const struct idreg_profile *p, struct idreg_qemu_view *v,
 	char by[32];
 	unsigned int i;
 
-	snprintf(by, sizeof(by), "the in-kernel GICv%u", v->gic);
+	snprintf(by, sizeof(by), v->gic_user ? "no in-kernel GIC" : "the in-kernel GICv%u", v->gic);
 	for (i = 0; i < ARRAY_SIZE(gic_fields); i++) {
 		const struct idreg_reg *reg = idreg_reg_by_name(gic_fields[i].reg);
 		const struct idreg_field *f = reg ? idreg_field_by_name(reg, gic_fields[i].field) : NULL;
@@ -575,7 +797,9 @@ static void apply_gic(const struct idreg_profile *p, struct idreg_qemu_view *v,
 			val = 0;
 		v->kvm[slot] = idreg_field_set(v->kvm[slot], f->lsb, f->width, val);
 		v->guest[slot] = idreg_field_set(v->guest[slot], f->lsb, f->width, val);
-		annotate(v, slot, f, by, "kvm_vgic_finalize_idregs() (finalize_gic_version() chose it)");
+		annotate(v, slot, f, by, v->gic_user ?
+			 "kvm_finalize_sys_regs() clears the GIC fields without one (kernel-irqchip=off)" :
+			 "kvm_vgic_finalize_idregs() (finalize_gic_version() chose it)");
 	}
 }
 
@@ -658,6 +882,29 @@ static void annotate_features(const struct idreg_model *m, const struct idreg_pr
 	}
 }
 
+/*
+ * QEMU's order, up to the first thing it stops at: the machine's options
+ * (the parse, finalize_gic_version(), machvirt_init()'s checks), the -cpu
+ * items, the vCPU's creation and realize (MTE, pauth, the vector lengths,
+ * KVM_ARM_VCPU_INIT); then what the profile cannot predict.
+ */
+static void resolve_stages(const struct idreg_model *m, const struct idreg_profile *p,
+			   struct idreg_qemu_view *v)
+{
+	v->asked = asked_features(m, p);
+	if (m->q.stop_why[0] && !m->q.stop_pos)
+		stop(v, idreg_about_feature(0), "the machine's options", m->q.stop, NULL,
+		     m->q.stop_why);
+	v->gic = resolve_gic(m, p, v);
+	check_machine(m, p, v);
+	check_cpu_items(m, p, v);
+	check_mte(p, v);
+	v->sve_vls = resolve_vls(m, p, v);
+	check_vcpu(p, v);
+	if (!v->stopped)
+		check_unknown(m, p, v);
+}
+
 unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_profile *p,
 				struct idreg_qemu_view *v)
 {
@@ -666,21 +913,18 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 	unsigned int slot;
 
 	memset(v, 0, sizeof(*v));
+	v->profile = p;
 	if (!view) {
 		idreg_msgs_add(&v->errors, "out of memory");
 		return v->errors.nr;
 	}
-	v->features = resolve_features(m, p, v);
-	v->gic = resolve_gic(m, p, v);
-	v->sve_vls = resolve_vls(m, p, v);
+	resolve_stages(m, p, v);
+	v->features = v->asked & p->features;
 	v->series = m->nr > 0;
-	if (m->q.secure > 0)
-		idreg_msgs_add(&v->errors, "-M virt,secure=on: QEMU stops: mach-virt: KVM does not support providing Security extensions (TrustZone) to the guest CPU (machvirt_init())");
 	if (v->features & IDREG_VCPU_MTE) {
 		v->blocker = true;
 		idreg_msgs_add(&v->notes, "mte=on: migration blocker: QEMU says \"Live migration disabled due to MTE enabled\" (kvm_arm_enable_mte())");
 	}
-	check_props(m, p, v);
 	*view = *p;
 	idreg_profile_restrict(view, v->features);
 	idreg_profile_traits(view, &t);
@@ -692,7 +936,8 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 	apply_props(m, p, v);
 	apply_overrides(m, v);
 	apply_vls(m, v);
-	if (v->series)
+	/* QEMU writes the registers only once it created the vCPU it asked for. */
+	if (v->series && !v->stopped && !v->unknown.nr)
 		check_writes(view, v, &t);
 	idreg_after_first_run(v->guest, &t);
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
@@ -709,13 +954,15 @@ unsigned int idreg_qemu_resolve(const struct idreg_model *m, const struct idreg_
 
 /* Why option @o is @on without being stated. */
 static const char *option_default(const struct idreg_vcpu_option *o, bool on,
-				  char *buf, size_t size)
+				  const struct idreg_profile *p, char *buf, size_t size)
 {
 	const struct idreg_vcpu_feature_info *r = idreg_vcpu_feature_info(o->feature);
 	char noun[32];
 
 	if (!r->qemu_host)
 		return "QEMU's default";
+	if (on && offers(p, o->feature) < 0)
+		return "QEMU's default where KVM offers it; the profile does not record whether it does";
 	if (on)
 		return "QEMU's default where KVM offers it (kvm_arm_get_host_cpu_features())";
 	if (!r->qemu_only_offered)
@@ -730,9 +977,8 @@ bool idreg_qemu_option_state(const struct idreg_model *m, const struct idreg_qem
 			     const struct idreg_vcpu_option *o, char *why, size_t size)
 {
 	bool stated = m->q.given & o->feature;
-	/* A stated option QEMU stops on is not in the view: say it as stated. */
-	bool on = !((stated ? m->features : v->features) & o->feature) == o->off_asks;
-	const char *s = stated ? "stated" : option_default(o, on, why, size);
+	bool on = !(v->asked & o->feature) == o->off_asks;
+	const char *s = stated ? "stated" : option_default(o, on, v->profile, why, size);
 
 	if (s != why)
 		snprintf(why, size, "%s", s);
@@ -751,7 +997,9 @@ const char *idreg_qemu_slot_key(unsigned int slot, char *buf, size_t size)
 void idreg_qemu_view_free(struct idreg_qemu_view *v)
 {
 	idreg_msgs_free(&v->errors);
+	idreg_msgs_free(&v->unknown);
 	idreg_msgs_free(&v->notes);
+	idreg_msgs_free(&v->says);
 }
 
 /* The series writes what QEMU's overrides give: 0 where the host has more. */
@@ -808,7 +1056,8 @@ int idreg_qemu_effective_model(const struct idreg_model *m, const struct idreg_p
 
 unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 				    const struct idreg_profile *p, bool migration,
-				    struct idreg_msgs *out, struct idreg_msgs *notes)
+				    struct idreg_msgs *out, struct idreg_msgs *notes,
+				    struct idreg_msgs *unknown)
 {
 	struct idreg_qemu_view *v = malloc(sizeof(*v));
 	struct idreg_model eff;
@@ -821,6 +1070,7 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 	idreg_model_init(&eff);
 	bad = idreg_qemu_resolve(m, p, v);
 	idreg_msgs_append(out, &v->errors);
+	idreg_msgs_append(unknown ? unknown : out, &v->unknown);
 	if (notes)
 		idreg_msgs_append(notes, &v->notes);
 	if (migration && v->blocker) {

@@ -15,6 +15,7 @@
 #include "idregs/field.h"
 #include "idregs/qemu.h"
 #include "idregs/qemu_args.h"
+#include "idregs/qemu_words.h"
 
 int idreg_qemu_parse_int(const char *s, uint64_t *v)
 {
@@ -69,43 +70,128 @@ static uint32_t sve_bit(const char *name)
 	return 1U << (n / 128 - 1);
 }
 
+/*
+ * QEMU stops at this item, whatever the host: the first such item only
+ * (QEMU stops there); -cpu items are globals of host-arm-cpu, whose
+ * errors QEMU prefixes (object_apply_global_props()).
+ */
+static void stop_at(struct idreg_model *m, const char *key, const char *val,
+		    const char *why, const char *says)
+{
+	char pre[160] = "";
+
+	if (m->q.stop_why[0])
+		return;
+	if (key)
+		idreg_qemu_say(pre, sizeof(pre), QW_GLOBAL, "host-arm-cpu", key, val);
+	snprintf(m->q.stop, sizeof(m->q.stop), "%s%s", says ? pre : "", says ? says : "");
+	snprintf(m->q.stop_why, sizeof(m->q.stop_why), "%s", why);
+	m->q.stop_pos = key ? m->q.nr_pos : 0;
+}
+
+static void prop_not_found(struct idreg_model *m, const char *key, const char *val,
+			   const char *why)
+{
+	char says[160];
+
+	idreg_qemu_say(says, sizeof(says), QW_PROP_NOT_FOUND, "host-arm-cpu", key);
+	stop_at(m, key, val, why, says);
+}
+
+/* Given again: the last value wins (QEMU applies the globals in order). */
+static int set_again(struct idreg_model *m, const char *key, uint64_t v, char *err)
+{
+	struct idreg_model one;
+	unsigned int i, j;
+	int r;
+
+	idreg_model_init(&one);
+	r = idreg_model_set(&one, key, v, err);
+	for (i = 0; !r && i < one.nr; i++)
+		for (j = 0; j < m->nr; j++)
+			if (m->items[j].field == one.items[i].field)
+				m->items[j].value = one.items[i].value;
+	idreg_model_free(&one);
+	return r;
+}
+
+/* -cpu host,SYSREG_<REG>_<FIELD>=N: the series' properties. */
+static int sysreg_opt(struct idreg_model *m, const char *key, const char *val, char *err)
+{
+	char why[IDREG_ERR_LEN];
+	unsigned int i;
+	uint64_t v;
+	int r;
+
+	if (idreg_qemu_parse_int(val, &v))
+		return cmd_err(err, "-cpu %s=%s: not a number (QEMU parses base 0: 0x.., 0.., decimal)",
+			       key, val);
+	r = idreg_model_set(m, key, v, why);
+	if (r == -EEXIST)
+		r = set_again(m, key, v, why);
+	if (r == -ENOENT || r == -EINVAL)
+		prop_not_found(m, key, val, "the series creates properties for the ID register fields it knows only");
+	else if (r == -ERANGE)
+		stop_at(m, key, val, why, NULL);	/* the series' words: in no release */
+	else if (r)
+		return cmd_err(err, "-cpu %s", why);
+	for (i = 0; !r && i < m->nr; i++)
+		if (!m->items[i].pos)
+			m->items[i].pos = m->q.nr_pos;
+	return 0;
+}
+
+static void first_pos(struct idreg_model *m, unsigned int feature)
+{
+	unsigned int i = 0;
+
+	while (i < IDREG_VCPU_NR_FEATURES - 1 && feature != 1U << i)
+		i++;
+	if (!m->q.pos[i])
+		m->q.pos[i] = m->q.nr_pos;
+}
+
 /* -cpu host,KEY=VALUE (cpu64.c, kvm.c's kvm_arm_add_vcpu_properties()). */
 static int cpu_opt(struct idreg_model *m, const char *key, const char *val, char *err)
 {
 	const struct idreg_vcpu_option *o = idreg_vcpu_option_by_name(key, false);
-	char why[IDREG_ERR_LEN];
 	uint32_t bit = sve_bit(key);
-	uint64_t v;
+	char says[160];
 	bool on;
 
-	if (!strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX))) {
-		if (idreg_qemu_parse_int(val, &v))
-			return cmd_err(err, "-cpu %s=%s: not a number (QEMU parses base 0: 0x.., 0.., decimal)",
-				       key, val);
-		if (idreg_model_set(m, key, v, why))
-			return cmd_err(err, "-cpu %s", why);
+	m->q.nr_pos++;
+	if (!strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX)))
+		return sysreg_opt(m, key, val, err);
+	if (!o && !bit && strcmp(key, "kvm-steal-time") && strcmp(key, "kvm-no-adjvtime")) {
+		prop_not_found(m, key, val, !strcmp(key, "sve-max-vq") ?
+			       "sve-max-vq exists on TCG's max only (aarch64_max_tcg_initfn())" :
+			       "host-arm-cpu has no such property");
 		return 0;
 	}
-	if (parse_bool(val, &on))
-		return cmd_err(err, "-cpu %s=%s: expected on or off", key, val);
-	if (o)
+	if (parse_bool(val, &on)) {
+		idreg_qemu_say(says, sizeof(says), QW_EXPECTS, key, "'on' or 'off'");
+		stop_at(m, key, val, "a boolean property (qapi_bool_parse())", says);
+		return 0;
+	}
+	if (o) {
+		first_pos(m, o->feature);
 		idreg_model_state(m, o, on);
-	else if (bit)
+	} else if (bit) {
+		if (on && !m->q.sve_pos)
+			m->q.sve_pos = m->q.nr_pos;
 		on ? (m->q.sve_on |= bit, m->q.sve_off &= ~bit) :
 		     (m->q.sve_off |= bit, m->q.sve_on &= ~bit);
-	else if (!strcmp(key, "kvm-steal-time"))
+	} else if (!strcmp(key, "kvm-steal-time")) {
 		m->q.steal_time = on;
-	else if (!strcmp(key, "kvm-no-adjvtime"))
+	} else {
 		m->q.no_adjvtime = on;
-	else
-		return cmd_err(err, "-cpu host,%s: QEMU stops: Property 'host-arm-cpu.%s' not found",
-			       key, key);
+	}
 	return 0;
 }
 
 static int gic_version(const char *val, uint8_t *gic)
 {
-	if (!strcmp(val, "2") || !strcmp(val, "3"))
+	if (!strcmp(val, "2") || !strcmp(val, "3") || !strcmp(val, "4"))
 		*gic = val[0] - '0';
 	else if (!strcmp(val, "host"))
 		*gic = IDREG_GIC_HOST;
@@ -116,29 +202,51 @@ static int gic_version(const char *val, uint8_t *gic)
 	return 0;
 }
 
+/* kernel-irqchip=on|off|split (an -accel kvm property, also -M's). */
+static int irqchip_opt(struct idreg_model *m, const char *key, const char *val, char *err)
+{
+	bool on;
+
+	if (!strcmp(val, "split"))
+		return cmd_err(err, "%s=split: x86 only", key);
+	if (parse_bool(val, &on))
+		return cmd_err(err, "%s=%s: expected on, off or split", key, val);
+	m->q.kernel_irqchip = on;
+	return 0;
+}
+
 /* -M virt,KEY=VALUE (hw/arm/virt.c's properties that touch the vCPU). */
 static int machine_opt(struct idreg_model *m, const char *key, const char *val, char *err)
 {
 	const struct idreg_vcpu_option *o = idreg_vcpu_option_by_name(key, true);
+	char says[160];
 	bool on;
 
 	if (!strcmp(key, "gic-version")) {
 		if (gic_version(val, &m->q.gic))
-			return cmd_err(err, "-M virt,gic-version=%s: expected 2, 3, host or max", val);
+			stop_at(m, NULL, NULL, "virt's gic-version takes 2, 3, 4, x-5, host or max",
+				idreg_qemu_words(QW_GIC_BAD)->format);
 		return 0;
 	}
+	if (!strcmp(key, "kernel-irqchip"))
+		return irqchip_opt(m, key, val, err);
 	if (!strcmp(key, "accel")) {
 		if (strcmp(val, "kvm"))
 			return cmd_err(err, "-M accel=%s: idreg models QEMU under KVM only", val);
 		return 0;
 	}
-	if (parse_bool(val, &on))
-		return cmd_err(err, "-M virt,%s=%s: expected on or off", key, val);
+	/* Other virt options (highmem, its, iommu, ...) leave the ID registers. */
+	if (!o && strcmp(key, "secure"))
+		return 0;
+	if (parse_bool(val, &on)) {
+		idreg_qemu_say(says, sizeof(says), QW_EXPECTS, key, "'on' or 'off'");
+		stop_at(m, NULL, NULL, "a boolean property (qapi_bool_parse())", says);
+		return 0;
+	}
 	if (o)
 		idreg_model_state(m, o, on);
-	else if (!strcmp(key, "secure"))
+	else
 		m->q.secure = on;
-	/* Other virt options (highmem, its, iommu, ...) leave the ID registers. */
 	return 0;
 }
 
@@ -183,25 +291,90 @@ out:
 
 static int accel_opt(struct idreg_model *m, const char *key, const char *val, char *err)
 {
-	(void)m;
-	(void)key;
-	(void)val;
-	(void)err;
+	if (!strcmp(key, "kernel-irqchip"))
+		return irqchip_opt(m, key, val, err);
 	return 0;
 }
 
+/* -smp's keys virt takes (hw/core/machine-smp.c); drawers, books, dies not. */
+static const char *const smp_keys[] = {
+	"cpus", "maxcpus", "sockets", "clusters", "cores", "threads",
+};
+
+static int smp_item(const char *item, unsigned int *v, char *err)
+{
+	const char *eq = strchr(item, '=');
+	size_t n = eq ? (size_t)(eq - item) : 0;
+	unsigned int i = 0;
+	uint64_t x;
+
+	while (eq && i < ARRAY_SIZE(smp_keys) &&
+	       (strlen(smp_keys[i]) != n || strncmp(item, smp_keys[i], n)))
+		i++;
+	/* "-smp 4" is cpus=4 */
+	if (i == ARRAY_SIZE(smp_keys) || idreg_qemu_parse_int(eq ? eq + 1 : item, &x) ||
+	    !x || x > 4096)
+		return cmd_err(err, "-smp ...%s: expected cpus, maxcpus, sockets, clusters, cores or threads = a number of 1..4096",
+			       item);
+	v[i] = x;
+	return 0;
+}
+
+/*
+ * machine_parse_smp_config(): missing topology counts are 1 but cores,
+ * which take what maxcpus (else cpus) leaves; maxcpus defaults to their
+ * product, cpus to maxcpus.  virt's topology has clusters, no dies.
+ */
 static int vcpus(struct idreg_model *m, const char *arg, char *err)
 {
-	uint64_t n;
-	char buf[32];
+	unsigned int v[ARRAY_SIZE(smp_keys)] = { 0 }, i, rest, total;
+	char *s = strdup(arg), *item, *save = NULL, hier[128], says[256];
+	int r = s ? 0 : cmd_err(err, "-smp: out of memory");
 
-	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(arg, ","), arg);
-	if (!strncmp(buf, "cpus=", 5))
-		memmove(buf, buf + 5, strlen(buf + 5) + 1);
-	if (idreg_qemu_parse_int(buf, &n) || !n || n > 4096)
-		return cmd_err(err, "-smp %s: expected a number of vCPUs", arg);
-	m->q.smp = n;
+	for (item = s ? strtok_r(s, ",", &save) : NULL; item && !r; item = strtok_r(NULL, ",", &save))
+		r = smp_item(item, v, err);
+	free(s);
+	if (r)
+		return r;
+	for (i = 2; i < ARRAY_SIZE(smp_keys); i++)
+		if (i != 4 && !v[i])
+			v[i] = 1;
+	rest = v[1] ? v[1] : v[0];
+	if (!v[4])
+		v[4] = rest ? rest / (v[2] * v[3] * v[5]) : 1;
+	total = v[2] * v[3] * v[4] * v[5];
+	m->q.maxcpus = v[1] ? v[1] : total;
+	m->q.smp = v[0] ? v[0] : m->q.maxcpus;
+	if (total != m->q.maxcpus) {
+		snprintf(hier, sizeof(hier), "sockets (%u) * clusters (%u) * cores (%u) * threads (%u)",
+			 v[2], v[3], v[4], v[5]);
+		idreg_qemu_say(says, sizeof(says), QW_TOPOLOGY, hier, m->q.maxcpus);
+		stop_at(m, NULL, NULL, "machine_parse_smp_config()", says);
+	}
 	return 0;
+}
+
+/* A new -cpu replaces the one before (vl.c keeps the last -cpu). */
+static void cpu_reset(struct idreg_model *m)
+{
+	unsigned int i, machine = 0, nr;
+	const struct idreg_vcpu_option *o = idreg_vcpu_options(&nr);
+
+	for (i = 0; i < nr; i++)
+		if (o[i].machine)
+			machine |= o[i].feature;
+	m->q.given &= machine;
+	m->features &= machine;
+	m->nr = 0;
+	m->q.sve_on = m->q.sve_off = 0;
+	m->q.steal_time = m->q.no_adjvtime = -1;
+	memset(m->q.pos, 0, sizeof(m->q.pos));
+	m->q.sve_pos = 0;
+	m->q.nr_pos = 0;
+	if (m->q.stop_pos) {
+		m->q.stop[0] = 0;
+		m->q.stop_pos = 0;
+	}
 }
 
 int idreg_model_from_qemu_args(struct idreg_model *m, int argc, char *const *argv, char *err)
@@ -223,6 +396,8 @@ int idreg_model_from_qemu_args(struct idreg_model *m, int argc, char *const *arg
 		if (!v)
 			return cmd_err(err, "%s: needs an argument", a);
 		i++;
+		if (!strcmp(a, "-cpu"))
+			cpu_reset(m);
 		if (!strcmp(a, "-cpu"))
 			r = opt_list(m, "-cpu", v, "host", cpu_opt, err);
 		else if (!strcmp(a, "-accel"))
@@ -305,7 +480,9 @@ static void print_machine(const struct idreg_model *m, struct line *l)
 	}
 	if (m->q.secure > 0)
 		put_machine(l, "secure=on");
-	if (gic == 2 || gic == 3)
+	if (m->q.kernel_irqchip == 0)
+		put_machine(l, "kernel-irqchip=off");
+	if (gic >= 2 && gic <= 4)
 		snprintf(buf, sizeof(buf), "gic-version=%u", gic);
 	else if (gic)
 		snprintf(buf, sizeof(buf), "gic-version=%s", gic == IDREG_GIC_HOST ? "host" : "max");
@@ -372,13 +549,15 @@ void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes)
 	}
 	if (m->q.secure > 0)
 		idreg_msgs_add(notes, "secure=on: QEMU stops under KVM (machvirt_init(): no Security extensions with KVM)");
+	if (m->q.stop_why[0])
+		idreg_msgs_add(notes, "QEMU stops on every host: %s (%s)", m->q.stop, m->q.stop_why);
 	if ((m->q.given & m->features & IDREG_VCPU_MTE))
 		idreg_msgs_add(notes, "mte=on: a migration blocker (kvm_arm_enable_mte(): \"Live migration disabled due to MTE enabled\")");
 }
 
 unsigned int idreg_model_never_starts(const struct idreg_model *m)
 {
-	unsigned int i, bad = m->q.secure > 0;
+	unsigned int i, bad = (m->q.secure > 0) + !!m->q.stop_why[0];
 
 	for (i = 0; i < m->nr; i++)
 		bad += idreg_is_imp_id_slot(m->items[i].slot);

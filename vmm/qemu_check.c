@@ -127,56 +127,90 @@ void idreg_guest_diffs_free(struct idreg_guest_diffs *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* An option QMP lists for @r's feature against what KVM offers there. */
+/*
+ * An option QMP lists for @r's feature against the profile: listed exactly
+ * where QEMU creates it (pmu: where KVM offers a PMU, .qemu_only_offered;
+ * the others always), with QEMU's default there: true where KVM offers
+ * it for pmu, sve, pauth (.qemu_host), aarch64 true.
+ */
 static unsigned int qmp_option(const struct idreg_model *m, const struct idreg_vcpu_feature_info *r,
-			       unsigned int offered, struct idreg_msgs *out)
+			       const struct idreg_profile *p, struct idreg_msgs *out)
 {
 	unsigned int f = r->feature;
-	bool has = m->q.given & f, on = m->features & f, want = offered & f;
+	bool has = m->q.given & f, on = !(m->features & f) == r->qemu_off_asks;
+	int offered = p->features & f ? 1 : p->offered_known ? !!(p->offered & f) : -1;
+	bool exists = !r->qemu_only_offered || offered == 1, want = r->qemu_host ? offered == 1 : true;
 	char noun[32];
 
-	if (r->qemu_only_offered && has != want) {
+	if (r->qemu_machine || (r->qemu_only_offered && offered < 0))
+		return 0;
+	if (has != exists) {
 		idreg_msgs_add_about(out, idreg_about_feature(f),
-				     "%s: QMP %s the property, the profile says KVM offers %s %s",
-				     r->qemu, has ? "lists" : "lacks", want ? "a" : "no",
-				     idreg_vcpu_feature_noun(f, noun, sizeof(noun)));
+				     "%s: QMP %s the property, QEMU creates it %s (KVM offers %s %s)",
+				     r->qemu, has ? "lists" : "lacks", exists ? "here" : "only with a PMU",
+				     offered ? "a" : "no", idreg_vcpu_feature_noun(f, noun, sizeof(noun)));
 		return 1;
 	}
-	if (r->qemu_host && has && on != want) {
-		idreg_msgs_add_about(out, idreg_about_feature(f),
-				     "%s: QMP says %s, the profile says KVM %s it", r->qemu,
-				     on ? "true" : "false", want ? "offers" : "does not offer");
+	if (!has || (r->qemu_host && offered < 0) || on == want)
+		return 0;
+	idreg_msgs_add_about(out, idreg_about_feature(f),
+			     "%s: QMP says %s, QEMU's default here is %s (KVM %s it)", r->qemu,
+			     on ? "true" : "false", want ? "true" : "false",
+			     offered ? "offers" : "does not offer");
+	return 1;
+}
+
+/* sve128..sve2048: all listed, true exactly for the lengths KVM offers. */
+static unsigned int qmp_vls(const struct idreg_model *m, const struct idreg_profile *p,
+			    struct idreg_msgs *out)
+{
+	uint32_t listed = m->q.sve_on | m->q.sve_off, vls;
+
+	if (listed != 0xffff) {
+		idreg_msgs_add_about(out, idreg_about_feature(IDREG_VCPU_SVE),
+				     "sve<N>: QMP lists 0x%x of sve128..sve2048 (bit N/128-1), QEMU creates all 16",
+				     listed);
 		return 1;
 	}
-	/* Off by default (aarch64 on): QMP says so whatever the host. */
-	if (!r->qemu_host && !r->qemu_machine && has && on) {
-		idreg_msgs_add_about(out, idreg_about_feature(f),
-				     "%s: QMP says %s, QEMU's default is %s", r->qemu,
-				     r->qemu_off_asks ? "false" : "true",
-				     r->qemu_off_asks ? "true" : "false");
-		return 1;
-	}
-	return 0;
+	if (!p->sve_vls_known)
+		return 0;
+	vls = (p->features & IDREG_VCPU_SVE) || (p->offered & IDREG_VCPU_SVE) ? p->sve_vls : 0;
+	if (m->q.sve_on == vls)
+		return 0;
+	idreg_msgs_add_about(out, idreg_about_feature(IDREG_VCPU_SVE),
+			     "sve<N>: QMP enables 0x%x, the profile's vector lengths are 0x%x (bit N/128-1)",
+			     m->q.sve_on, vls);
+	return 1;
+}
+
+/* kvm-steal-time and kvm-no-adjvtime (kvm_arm_add_vcpu_properties()). */
+static unsigned int qmp_kvm_props(const struct idreg_model *m, struct idreg_msgs *out)
+{
+	unsigned int bad = 0;
+
+	if (m->q.steal_time < 0)
+		bad++, idreg_msgs_add(out, "kvm-steal-time: QMP lacks the property, QEMU creates it");
+	if (m->q.no_adjvtime < 0)
+		bad++, idreg_msgs_add(out, "kvm-no-adjvtime: QMP lacks the property, QEMU creates it");
+	else if (m->q.no_adjvtime)
+		bad++, idreg_msgs_add(out, "kvm-no-adjvtime: QMP says true, QEMU's default is false");
+	if (m->nr_ignored)
+		bad++, idreg_msgs_add(out, "QMP lists %u properties QEMU's host model has not here (or idreg does not know)",
+				      m->nr_ignored);
+	return bad;
 }
 
 unsigned int idreg_qmp_compare(const struct idreg_model *m, const struct idreg_profile *p,
 			       struct idreg_msgs *out)
 {
-	unsigned int offered = p->offered_known ? p->offered : p->features, i, nr, bad = 0;
-	const struct idreg_vcpu_feature_info *rows = idreg_vcpu_features(&nr);
-	uint32_t vls;
+	const struct idreg_vcpu_feature_info *rows;
+	unsigned int i, nr, bad = 0;
 
+	rows = idreg_vcpu_features(&nr);
 	for (i = 0; i < nr; i++)
 		if (rows[i].qemu)
-			bad += qmp_option(m, &rows[i], offered, out);
-	vls = (offered & IDREG_VCPU_SVE) ? p->sve_vls : 0;
-	if (p->sve_vls_known && (m->q.sve_on | m->q.sve_off) && m->q.sve_on != vls) {
-		idreg_msgs_add_about(out, idreg_about_feature(IDREG_VCPU_SVE),
-				     "sve<N>: QMP enables 0x%x, the profile's vector lengths are 0x%x (bit N/128-1)",
-				     m->q.sve_on, vls);
-		bad++;
-	}
-	return bad;
+			bad += qmp_option(m, &rows[i], p, out);
+	return bad + qmp_vls(m, p, out) + qmp_kvm_props(m, out);
 }
 
 unsigned int idreg_guest_view_differ(const struct idreg_guest_view_row *rows, unsigned int nr)

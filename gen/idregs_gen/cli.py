@@ -1,5 +1,5 @@
 """Command line: generate, check, compare, declared, declared-check, sanitised,
-vcpu-configs."""
+vcpu-configs, reglist, reglist-check, cpu-names."""
 import argparse
 import difflib
 import glob
@@ -7,7 +7,7 @@ import os
 import re
 import sys
 
-from . import declared, vcpu_features
+from . import cputype, declared, reglist, vcpu_features
 from .build import build
 from .compare import compare_regs, load_source
 from .emit import parse_inputs, render, write_atomic
@@ -99,8 +99,9 @@ def cmd_check(args):
     return status
 
 
-def _declared_sources(args):
-    """read_source() of every --kernel-src, else of every cache source."""
+def _declared_sources(args, read=None):
+    """read_source() (declared's, or @read) of every --kernel-src, else of
+    every cache source."""
     dirs = args.kernel_src or sorted(set(_cache_sources(args.cache).values()))
     if not args.kernel_src:
         # A series before KVM declared writable ID registers (6.1) is in
@@ -112,7 +113,7 @@ def _declared_sources(args):
     if not dirs:
         raise GenError(args.cache, "no kernel sources in the cache's src/ "
                        "(run scripts/deps.sh)")
-    return [declared.read_source(d) for d in dirs]
+    return [(read or declared.read_source)(d) for d in dirs]
 
 
 def cmd_declared(args):
@@ -148,6 +149,33 @@ def cmd_declared_check(args):
     return 0
 
 
+def cmd_reglist(args):
+    sources = _declared_sources(args, reglist.read_source)
+    write_atomic(args.output, reglist.render(sources))
+    print(f"idregs-gen: wrote {args.output}: "
+          + ", ".join(f"{s[0]} ({sum(d.listed for d in s[2])} ID slots listed)"
+                      for s in sources), file=sys.stderr)
+    return 0
+
+
+def cmd_reglist_check(args):
+    with open(args.committed, encoding="utf-8") as fh:
+        committed = fh.read()
+    recorded = declared.recorded_packages(committed)
+    sources = _declared_sources(args, reglist.read_source)
+    now = {s[0]: s[1] for s in sources}
+    if now != recorded:
+        print(f"gen-check: {args.committed} was made from {recorded}, the "
+              f"sources here are {now}; run 'make gen' and commit")
+        return 1
+    if _out_of_date(args.committed, committed, reglist.render(sources)):
+        return 1
+    print(f"gen-check: {args.committed} is up to date ("
+          + ", ".join(f"{s[0]}: {sum(d.listed for d in s[2])} ID slots listed"
+                      for s in sources) + ")")
+    return 0
+
+
 def cmd_compare(args):
     notes = []
     a = load_source(args.a, notes)
@@ -167,6 +195,25 @@ def cmd_compare(args):
 def cmd_vcpu_configs(args):
     for name in vcpu_features.configs(vcpu_features.read_features(), args.matrix):
         print(name)
+    return 0
+
+
+def cmd_cpu_names(args):
+    src = os.path.join(args.kernel_src, cputype.CPUTYPE)
+    text = cputype.render(src, cputype.source_version(args.kernel_src))
+    if args.check:
+        try:
+            with open(args.check, encoding="utf-8") as f:
+                old = f.read()
+        except FileNotFoundError:
+            old = ""
+        if old != text:
+            sys.stdout.writelines(difflib.unified_diff(
+                old.splitlines(True), text.splitlines(True), args.check, "regenerated"))
+            print(f"{args.check}: differs from {src} (make gen)", file=sys.stderr)
+            return 1
+        return 0
+    write_atomic(args.output, text)
     return 0
 
 
@@ -227,6 +274,29 @@ def main(argv=None):
     vc.add_argument("--matrix", action="store_true",
                     help="only those run_tests.sh --matrix runs")
     vc.set_defaults(func=cmd_vcpu_configs)
+
+    rl = sub.add_parser("reglist", help="write lib/predict/generated/idreg_reglist.c: "
+                                         "the ID slots KVM_GET_REG_LIST holds, per series")
+    rl.add_argument("--cache", help="idregs cache: every src/SERIES in it")
+    rl.add_argument("--kernel-src", action="append",
+                    help="a source tree with package-version (repeatable)")
+    rl.add_argument("-o", "--output", required=True)
+    rl.set_defaults(func=cmd_reglist)
+
+    rc = sub.add_parser("reglist-check", help="regenerate idreg_reglist.c "
+                                              "and compare with the committed file")
+    rc.add_argument("--cache")
+    rc.add_argument("--kernel-src", action="append")
+    rc.add_argument("committed")
+    rc.set_defaults(func=cmd_reglist_check)
+
+    cn = sub.add_parser("cpu-names", help="write the MIDR implementer and part names "
+                                           "of cputype.h (tools/report/cpu_names.tsv)")
+    cn.add_argument("--kernel-src", required=True)
+    out = cn.add_mutually_exclusive_group(required=True)
+    out.add_argument("-o", "--output")
+    out.add_argument("--check", metavar="FILE", help="regenerate and compare with FILE")
+    cn.set_defaults(func=cmd_cpu_names)
 
     args = p.parse_args(argv)
     try:

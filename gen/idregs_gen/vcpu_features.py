@@ -26,7 +26,7 @@ DEF_PATH = os.path.normpath(os.path.join(
     "lib", "include", "idregs", "vcpu_features.def"))
 # The fields of struct idreg_vcpu_feature_info a row may set.
 FIELDS = ("name", "config", "also", "what", "qemu", "qemu_machine", "qemu_off_asks",
-          "qemu_host", "qemu_only_offered", "qemu_refusal", "qemu_clears", "kvm_hides",
+          "qemu_host", "qemu_only_offered", "qemu_clears", "kvm_hides",
           "predicates")
 REQUIRED = ("name", "config", "what", "predicates")
 KVM_ARGS = ("init", "cap", "cap2", "vm_cap")

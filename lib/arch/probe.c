@@ -41,6 +41,27 @@ const struct idreg_probe idreg_probes[IDREG_NR_PROBES] = {
 	  { { "ID_AA64ISAR1_EL1", "APA", 1 }, { "ID_AA64ISAR1_EL1", "API", 1 },
 	    { "ID_AA64ISAR2_EL1", "APA3", 1 } }, 3, "pacia x0, x1",
 	  IDREG_A64_PACIA_X0_X1, IDREG_PROBE_ENIA, false, true, true },
+	/*
+	 * SME: RDSVL (legal outside streaming mode), with CPACR_EL1.SMEN
+	 * open; CPTR_EL2's SME trap gates it (EC 0x1d, which KVM answers
+	 * with an UNDEF).
+	 */
+	{ "SME", { { "ID_AA64PFR1_EL1", "SME", 1 } }, 1, "rdsvl x0, #1",
+	  IDREG_A64_RDSVL_X0_1, IDREG_PROBE_CPACR | IDREG_PROBE_SMEN, false, true, true },
+	/*
+	 * MTE2's tag registers: GCR_EL1, which HCR_EL2.ATA = 0 traps (at EL1:
+	 * at EL2 with E2H the encoding names another register).
+	 */
+	{ "MTE", { { "ID_AA64PFR1_EL1", "MTE", 2 } }, 1, "mrs x0, GCR_EL1",
+	  IDREG_A64_MRS_X0_GCR_EL1, 0, false, true, true },
+	/*
+	 * PMUv3: PMCR_EL0.  Not gated by the field: KVM traps the PMU of
+	 * every vCPU (MDCR_EL2.TPM) and answers by whether the vCPU has the
+	 * feature KVM_ARM_VCPU_PMU_V3, not by what PMUVer says
+	 * (guest_consequences_test checks a vCPU without it).
+	 */
+	{ "PMU", { { "ID_AA64DFR0_EL1", "PMUVer", 1 } }, 1, "mrs x0, PMCR_EL0",
+	  IDREG_A64_MRS_X0_PMCR_EL0, 0, false, false, false },
 };
 
 const struct idreg_field *idreg_probe_field(const struct idreg_probe *p, unsigned int i,

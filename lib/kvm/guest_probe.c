@@ -15,7 +15,9 @@ static int emit_setup(struct idreg_guest *g, unsigned int setup)
 	int r = 0;
 
 	if (setup & IDREG_PROBE_CPACR)
-		r = idreg_guest_emit(g, IDREG_A64_MOVZ_X0_CPACR_ZEN_FPEN) ?:
+		r = idreg_guest_emit(g, setup & IDREG_PROBE_SMEN ?
+					IDREG_A64_MOVZ_X0_CPACR_SMEN_ZEN_FPEN :
+					IDREG_A64_MOVZ_X0_CPACR_ZEN_FPEN) ?:
 		    idreg_guest_emit(g, IDREG_A64_MSR_CPACR_EL1_X0);
 	if (!r && (setup & IDREG_PROBE_ENIA))
 		r = idreg_guest_emit(g, IDREG_A64_MRS_X0_SCTLR_EL1) ?:

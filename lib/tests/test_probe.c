@@ -54,6 +54,18 @@ static void test_words(void)
 	UNIT_EQ_U64(IDREG_A64_MOVZ_X0_CPACR_ZEN_FPEN, 0xd2800000U | 1U << 21 | 0x33U << 5,
 		    "mov x0, #0x330000");
 	UNIT_EQ_U64(IDREG_A64_ISB, 0xd5033fdf, "isb");
+	/* RDSVL: 00000100 1 0 1 11111 01011 imm6, Rd */
+	UNIT_EQ_U64(IDREG_A64_RDSVL_X0_1,
+		    0x04U << 24 | 1U << 23 | 1U << 21 | 0x1fU << 16 | 0xbU << 11 | 1U << 5,
+		    "rdsvl x0, #1");
+	/* MRS GCR_EL1 (S3_0_C1_C0_6), PMCR_EL0 (S3_3_C9_C12_0) */
+	UNIT_EQ_U64(IDREG_A64_MRS_X0_GCR_EL1, 0xd5300000U | 1U << 19 | 1U << 12 | 6U << 5,
+		    "mrs x0, gcr_el1");
+	UNIT_EQ_U64(IDREG_A64_MRS_X0_PMCR_EL0,
+		    0xd5300000U | 1U << 19 | 3U << 16 | 9U << 12 | 12U << 8, "mrs x0, pmcr_el0");
+	/* MOVZ x0, #0x333, lsl #16: SMEN (25:24) too */
+	UNIT_EQ_U64(IDREG_A64_MOVZ_X0_CPACR_SMEN_ZEN_FPEN, 0xd2800000U | 1U << 21 | 0x333U << 5,
+		    "mov x0, #0x3330000");
 }
 
 static void test_fields(void)
@@ -74,8 +86,8 @@ static void test_fields(void)
 			UNIT_OK(idreg_probe_field(p, j, &slot) && slot >= 0, desc);
 		}
 	}
-	/* SVE, FP, AdvSIMD, the two PAuth: gated; ECV's CNTPOFF_EL2 is not */
-	UNIT_EQ_U64(gated, 5, "gated probes");
+	/* SVE, FP, AdvSIMD, the two PAuth, SME, MTE: gated; CNTPOFF_EL2, the PMU not */
+	UNIT_EQ_U64(gated, 7, "gated probes");
 }
 
 static const struct idreg_probe *probe_named(const char *name)

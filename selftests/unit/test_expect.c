@@ -185,6 +185,7 @@ int main(void)
 	test_targets("masks.", false);
 	test_file("selftests/writable_fields.expect");
 	test_file("selftests/guest_view.expect");
+	test_file("selftests/guest_consequences.expect");
 	test_file("tools/check-kernels.known");
 	return unit_done();
 }

@@ -24,11 +24,15 @@ never the sentences a test prints beside them.
                                       findings of LIST (build/expect-list's
                                       output): "known N", then "unknown
                                       NAME LINE" and "fixed NAME FINDING"
-    console.py host-result LOG [VERDICT]  a host's KTAP line: pass, fail or skip
+    console.py host-result LOG [VERDICT [FINDINGS]]
+                                      a host's KTAP line: pass, fail or skip
+                                      (FINDINGS: expect-list output; a test
+                                      failing only on them is no failure)
     console.py summary [--expect-skip] HOSTS
                                       run_tests.sh's table, totals and exit
                                       status; HOSTS: a line per host, "LOG
-                                      RELEASE CPU SECONDS VERDICT" (tabs)
+                                      RELEASE CPU SECONDS VERDICT [FINDINGS]"
+                                      (tabs; FINDINGS as for host-result)
     console.py make                   a console from JSON on stdin (tests)
 
 Lines are tab-separated where a field may hold spaces.
@@ -47,6 +51,8 @@ KINDS = ("behaviour", "source", "timing")
 CRASH_RE = re.compile(r"Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|"
                       r"Internal error:|kernel tainted")
 DEFAULT_DONE_RE = r"^# Totals: "
+# The keys whose value runs to the end of the record's line (always last).
+RUNS_TO_END = ("reason", "command")
 
 _RESULT_RE = re.compile(r"^(not )?ok (\d+)(?: (.*))?$")
 _HEADER_RE = re.compile(r"^selftests: [^:]*: (.*)$")
@@ -71,15 +77,15 @@ def depth_of(line):
 
 
 def parse_record(value):
-    """A record's value as a dict (key=value ...; "reason" runs to the end
-    of the line), or {"": value} when it is one number."""
+    """A record's value as a dict (key=value ...; "reason" or "command"
+    runs to the end of the line), or {"": value} when it is one number."""
     fields = {}
     rest = value
     while rest:
         key, eq, tail = rest.partition("=")
         if not eq or " " in key:
             return {"": value}
-        if key == "reason":
+        if key in RUNS_TO_END:
             fields[key] = tail
             break
         val, _, rest = tail.partition(" ")
@@ -305,12 +311,13 @@ class Console:
                 c[1] += 1
         return counts
 
-    def config_rows(self):
+    def config_rows(self, findings=None):
         """run_tests.sh's rows under a host: (config, cell, pass, fail,
         skip, walked, reason) per configuration; a cell failed if a result
-        failed, skipped if none passed (the reason shown), else passed.
-        None when the tests named no configuration or counted nothing (a
-        host whose tests all skipped as a whole)."""
+        failed, "known" if every failed result is a known finding
+        (@findings, {name: id}), skipped if none passed (the reason shown),
+        else passed.  None when the tests named no configuration or counted
+        nothing (a host whose tests all skipped as a whole)."""
         configs = self.configs()
         if not configs:
             return []
@@ -319,9 +326,15 @@ class Console:
         if not any(sum(counts[n]) for n in names):
             return []
         rows = []
+        failing = {}
+        for r in self.results:
+            if r.status in ("fail", "xpass"):
+                failing.setdefault(r.config(names), []).append(r.name)
         for name, reason in configs:
             p, f, s = counts[name]
             cell = "fail" if f else ("skip" if p == 0 else "pass")
+            if f and findings and all(n in findings for n in failing.get(name, [None])):
+                cell = "known"
             rows.append((name, cell, p, f, s, self.walked(name),
                          reason if cell == "skip" else ""))
         return rows
@@ -402,13 +415,56 @@ class Console:
         return "survived"
 
 
-def host_result(con, verdict=""):
-    """A host's line in the run's KTAP: fail (a test failed, or the boot
-    went wrong), skip (nothing passed), else pass."""
-    p, f, _ = con.counts() or (0, 0, 0)
+def read_findings(path):
+    """{result name: finding id} of an expect-list output (finding TARGET
+    ID LINE), or None without a file."""
+    if not path:
+        return None
+    findings = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            kind, target, ident = (line.rstrip("\n").split("\t") + ["", ""])[:3]
+            if kind == "finding":
+                findings[target] = ident
+    return findings
+
+
+def known_failures(con, findings):
+    """How @findings ({name: id}, or None) explain a host's failures:
+    (tests, known, stale) -- the failed tests every failure of which is a
+    known finding (no longer counted as failed), the known results that
+    failed, and the findings that no longer fail (each a failure: the
+    known file is stale)."""
+    if findings is None:
+        return 0, [], []
+    known, unknown, fixed = con.compare_known(findings)
+    bad = set(n for n, _ in unknown)
+    tests = 0
+    for t in con.tests:
+        fails = [r.name for r in t.results if r.status in ("fail", "xpass")]
+        if t.status == "fail" and fails and not bad.intersection(fails) and \
+                all(n in findings for n in fails):
+            tests += 1
+    return tests, known, fixed
+
+
+def host_counts(con, findings=None):
+    """(pass, fail, skip, known) of a host: the runner's counts, with the
+    tests that failed only on known findings as known, not failed, and a
+    stale finding as one more failure."""
+    p, f, s = con.counts() or (0, 0, 0)
+    tests, _, fixed = known_failures(con, findings)
+    return p, f - tests + (1 if fixed else 0), s, tests
+
+
+def host_result(con, verdict="", findings=None):
+    """A host's line in the run's KTAP: fail (a test failed other than on
+    its known findings, or the boot went wrong), skip (nothing passed),
+    else pass."""
+    p, f, _, k = host_counts(con, findings)
     if f or verdict:
         return "fail"
-    return "skip" if p == 0 else "pass"
+    return "skip" if p == 0 and k == 0 else "pass"
 
 
 _ROW = "%-24s %-16s %-12s %8s %6d %6d %7d %7ds%s"
@@ -424,34 +480,45 @@ def summary(hosts, expect_skip=False):
     kernel x CPU x configuration matrix.  Returns (lines, exit status:
     0 all passed, 1 a failure, 4 everything skipped; with expect_skip 0
     only when every test skipped), and an error line for stderr or None."""
-    rows, total, cells = [], [0, 0, 0], {"pass": 0, "fail": 0, "skip": 0}
-    for con, release, cpu, secs, verdict in hosts:
-        p, f, s = con.counts() or (0, 0, 0)
+    rows, total, cells = [], [0, 0, 0, 0], {"pass": 0, "fail": 0, "skip": 0, "known": 0}
+    for host in hosts:
+        con, release, cpu, secs, verdict = host[:5]
+        findings = host[5] if len(host) > 5 else None
+        p, f, s, k = host_counts(con, findings)
+        _, known, fixed = known_failures(con, findings)
         if verdict:
             f += 1
         fields = (con.records_of("writable-fields") or ["-"])[0]
-        rows.append(_ROW % (release, cpu, "(tests)", fields, p, f, s, secs,
-                            "  " + verdict if verdict else ""))
-        for name, cell, cp, cf, cs, walked, why in con.config_rows():
+        note = "  " + verdict if verdict else ""
+        if known:
+            note += "  %d known finding results (%s)" % (
+                len(known), ", ".join(sorted(set(findings[n] for n in known))))
+        if fixed:
+            note += "  stale: %s" % ", ".join("%s (%s) no longer fails" % nf for nf in fixed)
+        rows.append(_ROW % (release, cpu, "(tests)", fields, p, f, s, secs, note))
+        for name, cell, cp, cf, cs, walked, why in con.config_rows(findings):
             cells[cell] += 1
             rows.append(_CONFIG_ROW % ("", "", name, walked, cp, cf, cs, "",
                                        "  " + why if why else ""))
-        total = [total[0] + p, total[1] + f, total[2] + s]
+        total = [total[0] + p, total[1] + f, total[2] + s, total[3] + k]
     lines = ["#",
              "# (tests) rows count the tests of a host; the rows under it count their "
              "results per vCPU configuration",
              "# " + _HEAD % ("kernel", "cpu", "vcpu", "writable", "passed", "failed",
                              "skipped", "time")]
     lines += [("# " + r).rstrip(" ") for r in rows]
-    lines.append("# kernel x cpu x vCPU configuration: %d passed, %d failed, %d skipped" %
-                 (cells["pass"], cells["fail"], cells["skip"]))
-    lines.append("%d passed, %d failed, %d skipped" % tuple(total))
-    p, f, s = total
+    lines.append("# kernel x cpu x vCPU configuration: %d passed, %d failed, %d skipped%s" %
+                 (cells["pass"], cells["fail"], cells["skip"],
+                  ", %d failing only on known findings" % cells["known"] if cells["known"] else ""))
+    if total[3]:
+        lines.append("# %d tests failed only on known findings (docs/findings.md)" % total[3])
+    lines.append("%d passed, %d failed, %d skipped" % tuple(total[:3]))
+    p, f, s, k = total
     if expect_skip:
         if f == 0 and p == 0 and s > 0:
             return lines + ["# every test skipped, as expected"], 0, None
         return lines, 1, "run_tests: error: expected every test to skip"
-    return lines, (1 if f else (4 if p == 0 else 0)), None
+    return lines, (1 if f else (4 if p == 0 and k == 0 else 0)), None
 
 
 def make_console(spec):
@@ -554,8 +621,10 @@ def main(argv):
         hosts = []
         with open(args[-1], encoding="utf-8") as f:
             for line in f:
-                log, release, cpu, secs, verdict = (line.rstrip("\n").split("\t") + [""])[:5]
-                hosts.append((read_console(log), release, cpu, int(secs), verdict))
+                log, release, cpu, secs, verdict, known = \
+                    (line.rstrip("\n").split("\t") + ["", ""])[:6]
+                hosts.append((read_console(log), release, cpu, int(secs), verdict,
+                              read_findings(known)))
         lines, status, error = summary(hosts, expect_skip)
         for line in lines:
             print(line)
@@ -615,8 +684,9 @@ def main(argv):
             print("unknown\t%s\t%s" % (n, l))
         for n, f in fixed:
             print("fixed\t%s\t%s" % (n, f))
-    elif cmd == "host-result" and len(args) <= 2:
-        print(host_result(con, args[1] if len(args) == 2 else ""))
+    elif cmd == "host-result" and len(args) <= 3:
+        print(host_result(con, args[1] if len(args) >= 2 else "",
+                          read_findings(args[2] if len(args) == 3 else "")))
     elif cmd == "failing":
         for n in con.failing():
             print(n)

@@ -10,12 +10,20 @@ them.
   idreg_answer.py registers FILE KEY...   the registers the messages of
                                           those lists are about, sorted,
                                           one a line
+  idreg_answer.py field-registers FILE KEY...
+                                          the same, of the messages about a
+                                          field (a SYSREG_ property) only
   idreg_answer.py messages FILE KEY...    each message, as a KTAP comment
   idreg_answer.py features FILE KEY...    the vCPU features they are about
   idreg_answer.py qemu-refused STDERR LIST
                                           the ID registers QEMU's STDERR says
                                           KVM refused, named by LIST (idreg
                                           list --json), sorted, one a line
+  idreg_answer.py qemu-says FILE STDERR   each line of explain's "qemu_says"
+                                          (QEMU's words for its refusal) that
+                                          QEMU's STDERR lacks, as a KTAP
+                                          comment; exit 1 if one is missing
+                                          or explain quotes none
 """
 import json
 import re
@@ -38,17 +46,34 @@ def qemu_refused(stderr_path, list_path):
     return sorted(found)
 
 
+def qemu_says(answer_path, stderr_path):
+    """explain's words for QEMU's refusal, each in what QEMU printed."""
+    with open(answer_path, encoding="utf-8") as f:
+        says = json.load(f).get("qemu_says", [])
+    with open(stderr_path, encoding="utf-8", errors="replace") as f:
+        printed = f.read()
+    missing = [s for s in says if s not in printed]
+    for s in missing:
+        print("# not in QEMU's stderr: " + s)
+    if not says:
+        print("# explain quotes no words of QEMU")
+    return 1 if missing or not says else 0
+
+
 def messages(answer, keys):
     for key in keys:
         yield from answer.get(key, [])
 
 
 def main(argv):
+    if len(argv) == 3 and argv[0] == "qemu-says":
+        return qemu_says(argv[1], argv[2])
     if len(argv) == 3 and argv[0] == "qemu-refused":
         for name in qemu_refused(argv[1], argv[2]):
             print(name)
         return 0
-    if len(argv) < 3 or argv[0] not in ("registers", "messages", "features"):
+    if len(argv) < 3 or argv[0] not in ("registers", "field-registers", "messages",
+                                         "features"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     what, path, keys = argv[0], argv[1], argv[2:]
@@ -61,8 +86,9 @@ def main(argv):
         for m in messages(answer, keys):
             print("# " + m["message"])
         return 0
-    key = "register" if what == "registers" else "feature"
-    for name in sorted({m[key] for m in messages(answer, keys) if key in m}):
+    key = "feature" if what == "features" else "register"
+    need = "property" if what == "field-registers" else key
+    for name in sorted({m[key] for m in messages(answer, keys) if key in m and need in m}):
         print(name)
     return 0
 

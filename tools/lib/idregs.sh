@@ -76,12 +76,12 @@ idregs_records() {
 }
 
 # The value of key $1 in record $2 ("key=value ..."); status 1 when it has
-# none.  A value ends at a space, but "reason" runs to the end.
+# none.  A value ends at a space, but "reason" and "command" run to the end.
 idregs_field() {
 	local key=$1 rec=" $2"
 	case "$rec" in *" $key="*) ;; *) return 1 ;; esac
 	rec=${rec#* "$key"=}
-	[ "$key" = reason ] || rec=${rec%% *}
+	[ "$key" = reason ] || [ "$key" = command ] || rec=${rec%% *}
 	echo "$rec"
 }
 

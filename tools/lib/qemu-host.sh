@@ -5,6 +5,12 @@
 # tools/emu/emu.sh, with TOP and CACHE set; functions prefixed qemu_host_,
 # no globals of its own but QEMU_TIMEOUT (seconds one QEMU run may take).
 #
+#   qemu_host_args TOOL HELP_LINES "$@"
+#                            a check's options --kernel VER, --cpus A,B (two
+#                            models), --keep DIR into QEMU_HOST_KERNEL,
+#                            QEMU_HOST_CPU_A, QEMU_HOST_CPU_B, QEMU_HOST_KEEP
+#   qemu_host_setup WORK     the cache, idreg and the guests built (a "Bail
+#                            out!" otherwise); QEMU_HOST_KDIR: the kernel
 #   qemu_host_stage WORK     the root every host shares, WORK/base.cpio
 #   qemu_host_boot WORK KDIR NAME CPU
 #                            boot kernel KDIR on -cpu CPU with WORK/base.cpio
@@ -26,6 +32,40 @@
 #   start ARGS               create the machine paused (-S), quit over QMP
 #   $QEMU, $QMP_CAPS, $QMP_QUIT
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-90}
+
+qemu_host_args() {
+	local tool=$1 help=$2 cpus=max,neoverse-n1
+	shift 2
+	QEMU_HOST_KERNEL= QEMU_HOST_KEEP=
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--kernel) QEMU_HOST_KERNEL=${2:?--kernel needs a value}; shift ;;
+		--cpus) cpus=${2:?--cpus needs a value}; shift ;;
+		--keep) QEMU_HOST_KEEP=${2:?--keep needs a value}; shift ;;
+		-h|--help) sed -n "$help" "$TOP/tools/$tool.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		*) echo "usage: tools/$tool.sh [--kernel VER] [--cpus A,B] [--keep DIR]" >&2; exit 2 ;;
+		esac
+		shift
+	done
+	IFS=, read -r QEMU_HOST_CPU_A QEMU_HOST_CPU_B <<<"$cpus"
+	[ -n "$QEMU_HOST_CPU_A" ] && [ -n "$QEMU_HOST_CPU_B" ] &&
+		[ "$QEMU_HOST_CPU_A" != "$QEMU_HOST_CPU_B" ] ||
+		{ echo "$tool: --cpus needs two different models" >&2; exit 2; }
+}
+
+qemu_host_setup() {
+	local work=$1
+	[ -s "$CACHE/qemu-arm64/files" ] && [ -x "$CACHE/busybox-arm64/busybox" ] ||
+		"$TOP/scripts/deps.sh" --quiet || { echo "Bail out! scripts/deps.sh failed"; exit 1; }
+	make -s -C "$TOP" idreg qemu-guest >"$work/build.log" 2>&1 || {
+		cat "$work/build.log" >&2
+		echo "Bail out! building idreg and the guests failed"
+		exit 1
+	}
+	QEMU_HOST_KDIR=$(emu_resolve_kernels "$QEMU_HOST_KERNEL") || exit 1
+	QEMU_HOST_KDIR=$(head -n 1 <<<"$QEMU_HOST_KDIR")
+	echo "# qemu-system-arm:arm64 $(cat "$CACHE/qemu-arm64/package-version") inside kernel $(emu_release "$QEMU_HOST_KDIR") hosts"
+}
 
 qemu_host_stage() {
 	local work=$1 s=$1/base f

@@ -48,6 +48,9 @@ class Records(unittest.TestCase):
         self.assertEqual(rec, {"name": "el2", "offered": "0",
                                "reason": "KVM does not offer el2"})
         self.assertEqual(console.parse_record("301"), {"": "301"})
+        # idregs-reproduce's command runs to the end of the line too.
+        rec = console.parse_record("n=7 command=idreg try ID_DFR0_EL1.PerfMon=0x8 --vcpu pmu")
+        self.assertEqual(rec, {"n": "7", "command": "idreg try ID_DFR0_EL1.PerfMon=0x8 --vcpu pmu"})
 
     def test_records_any_depth_in_order(self):
         c = con([test("writable_fields_test", records=[
@@ -209,6 +212,38 @@ class Known(unittest.TestCase):
         self.assertEqual(unknown, [("X.Y", "not ok 3 X.Y: d"),
                                    ("guest_view_test", "guest_view_test: exit=139")])
         self.assertEqual(fixed, [("ID_DFR0_EL1.PerfMon", "pmuver-signed")])
+
+
+    def host_with_finding(self):
+        return con([test("vcpu_surroundings_test", [
+            res("reg_list.round_trip@pmu", "fail"), res("other")], end="fail"),
+            test("writable_fields_test", [res("A")])])
+
+    def test_a_test_failing_only_on_findings_is_known_not_failed(self):
+        c = self.host_with_finding()
+        findings = {"reg_list.round_trip@pmu": "pmu-clr-write-back"}
+        self.assertEqual(console.host_counts(c, findings), (1, 0, 0, 1))
+        self.assertEqual(console.host_result(c, "", findings), "pass")
+        self.assertEqual(console.host_result(c), "fail")
+        lines, status, _ = console.summary([(c, "6.12.117", "max", 5, "", findings)])
+        self.assertEqual(status, 0)
+        self.assertIn("1 known finding results (pmu-clr-write-back)", lines[3])
+        self.assertEqual(lines[-1], "1 passed, 0 failed, 0 skipped")
+
+    def test_an_unknown_failure_beside_a_finding_fails_its_test(self):
+        c = con([test("vcpu_surroundings_test", [
+            res("reg_list.round_trip@pmu", "fail"), res("X", "fail")], end="fail")])
+        findings = {"reg_list.round_trip@pmu": "pmu-clr-write-back"}
+        self.assertEqual(console.host_counts(c, findings), (0, 1, 0, 0))
+        self.assertEqual(console.host_result(c, "", findings), "fail")
+
+    def test_a_finding_that_no_longer_fails_is_a_failure(self):
+        findings = {"reg_list.round_trip@pmu": "pmu-clr-write-back", "gone": "old"}
+        c = self.host_with_finding()
+        self.assertEqual(console.host_counts(c, findings), (1, 1, 0, 1))
+        lines, status, _ = console.summary([(c, "6.12.117", "max", 5, "", findings)])
+        self.assertEqual(status, 1)
+        self.assertIn("stale: gone (old) no longer fails", lines[3])
 
 
 class Verdicts(unittest.TestCase):

@@ -41,6 +41,14 @@ class IdregAnswer(unittest.TestCase):
         self.assertEqual(self.run_on(ANSWER, "registers", "problems", "notes")[1],
                          ["ID_AA64MMFR0_EL1", "ID_MMFR0_EL1", "MIDR_EL1"])
 
+    def test_field_registers_only_of_messages_about_a_field(self):
+        answer = {"format": "idregs-baseline-1", "blocking": [
+            {"message": "m", "register": "MIDR_EL1", "bits": "0xffffffffffffffff"},
+            {"message": "f", "register": "ID_AA64MMFR2_EL1", "bits": "0xf",
+             "property": "SYSREG_ID_AA64MMFR2_EL1_EVT"}]}
+        self.assertEqual(self.run_on(answer, "field-registers", "blocking"),
+                         (0, ["ID_AA64MMFR2_EL1"]))
+
     def test_features(self):
         self.assertEqual(self.run_on(ANSWER, "features", "problems"), (0, ["sve"]))
 

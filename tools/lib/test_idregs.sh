@@ -33,7 +33,7 @@ check() {
 tests=$(idregs_selftests_var TESTS)
 vcpu_tests=$(idregs_selftests_var VCPU_TESTS)
 check "TESTS from the selftests Makefile" \
-	"$(wc -w <<<"$tests") $(grep -cw writable_fields_test <<<"$tests")" "6 1"
+	"$(wc -w <<<"$tests") $(grep -cw writable_fields_test <<<"$tests")" "8 1"
 check "VCPU_TESTS are tests" \
 	"$(for t in $vcpu_tests; do grep -qw "$t" <<<"$tests" || echo "$t"; done)" ""
 check "the settings' timeout" "$(idregs_settings_timeout)" \
@@ -93,6 +93,9 @@ check "reason runs to the end of the record" "$(idregs_field reason "$rec")" \
 	"vCPU configuration el2: KVM does not offer el2 on this host"
 idregs_field features "$rec" >/dev/null
 check "a key the record lacks" "$?" 1
+check "command runs to the end of the record" \
+	"$(idregs_field command "n=3 command=idreg try ID_DFR0_EL1.PerfMon=0x8 --vcpu pmu")" \
+	"idreg try ID_DFR0_EL1.PerfMon=0x8 --vcpu pmu"
 check "emu_counts: the runner's own totals (XFAIL as passed), not a test's" \
 	"$(emu_counts "$log")" "1 1 0"
 check "emu_verdict: a run that reached its totals" "$(emu_verdict 0 "$log")" ""
@@ -116,6 +119,24 @@ check "emu_verdict: a run without totals" "$(emu_verdict 0 "$work/cut.log")" \
 )
 sub=$?
 nr=$((nr + 2)) failed=$((failed + sub))
+
+# run_tests.sh --report: one host, its console kept beside the report.
+(
+	failed=0
+	. "$TOP/run_tests.sh"
+	(parse_args --report "$work/r" --kernel all) 2>/dev/null
+	check "run_tests --report --kernel all: a usage error" "$?" 2
+	(parse_args --report "$work/r" --cpu max,neoverse-n1) 2>/dev/null
+	check "run_tests --report with two CPUs: a usage error" "$?" 2
+	(parse_args --pool "$work") 2>/dev/null
+	check "run_tests --pool without --report: a usage error" "$?" 2
+	parse_args --report "$work/r" --kernel 7 --cpu max --pool "$work/p"
+	check "run_tests --report: the console is kept in the report" \
+		"$REPORT $LOG_DIR $POOL" "$work/r $work/r $work/p"
+	exit "$failed"
+)
+sub=$?
+nr=$((nr + 4)) failed=$((failed + sub))
 
 # run_tests.sh's run_emulated without qemu: emu_boot replaced by one that
 # writes a console built from the schema (a host per CPU: max passes,

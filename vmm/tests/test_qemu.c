@@ -106,7 +106,7 @@ static void test_conflicts(void)
 	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-cpu host,pauth=off,SYSREG_ID_AA64ISAR1_EL1_API=0x5", &max_qh, &m), 1,
 		    "pauth=off with API 5: one error, and not the conflict");
-	UNIT_OK(unit_has_msg(&view.errors, "SYSREG_ID_AA64ISAR1_EL1_API' not found: the field is not writable"),
+	UNIT_OK(unit_has_msg(&view.errors, "SYSREG_ID_AA64ISAR1_EL1_API' not found (the field is not writable"),
 		"KVM does not let API be written on max: the series has no such property");
 	UNIT_OK(unit_has_msg(&view.notes, "SYSREG_ID_AA64ISAR1_EL1_API=0x5: pauth=off wins"),
 		"and pauth=off would win anyway");
@@ -183,7 +183,7 @@ static void test_mte(void)
 	mte.offered |= IDREG_VCPU_MTE;
 	mte.features |= IDREG_VCPU_MTE;
 	UNIT_OK(!parse(&m, "-M virt,mte=on -cpu host", err), "mte=on parses");
-	UNIT_OK(idreg_model_check_qemu(&m, &mte, true, &out, &notes) >= 1 &&
+	UNIT_OK(idreg_model_check_qemu(&m, &mte, true, &out, &notes, NULL) >= 1 &&
 		unit_has_msg(&out, "Live migration disabled due to MTE enabled"),
 		"compare: MTE is a migration blocker");
 	idreg_model_free(&m);
@@ -225,7 +225,7 @@ static void test_missing_props(void)
 		"QEMU has none: it never enables the capability");
 	idreg_model_free(&m);
 	UNIT_OK(resolve("-cpu host,SYSREG_ID_AA64MMFR2_EL1_FWB=0x0", &n1_qh, &m) >= 1 &&
-		unit_has_msg(&view.errors, "Property 'host-arm-cpu.SYSREG_ID_AA64MMFR2_EL1_FWB' not found: the field is not writable"),
+		unit_has_msg(&view.errors, "Property 'host-arm-cpu.SYSREG_ID_AA64MMFR2_EL1_FWB' not found (the field is not writable"),
 		"a field not writable on that host has no property there");
 	idreg_model_free(&m);
 }
@@ -300,7 +300,10 @@ static void test_old_profile(void)
 	UNIT_EQ_U64(resolve("-cpu host", &max, &m), 0, "-cpu host on a profile of before");
 	UNIT_EQ_U64(view.features, 0, "no feature: none was recorded");
 	idreg_model_free(&m);
-	UNIT_EQ_U64(resolve("-cpu host,xyz=on", &max, &m), (uint64_t)-1, "an unknown -cpu option");
+	UNIT_EQ_U64(resolve("-cpu host,xyz=on", &max, &m), 1, "an unknown -cpu option: QEMU refuses it");
+	UNIT_OK(unit_has_msg(&view.says, "can't apply global host-arm-cpu.xyz=on: Property 'host-arm-cpu.xyz' not found"),
+		"in QEMU's words");
+	idreg_model_free(&m);
 	UNIT_EQ_U64(resolve("-cpu max", &max, &m), (uint64_t)-1, "another CPU model");
 }
 
@@ -345,6 +348,200 @@ static void test_rows_clear(void)
 	UNIT_OK(items && found == items, "every .qemu_clears item is a field QEMU clears");
 }
 
+/* Issue 28: where idreg was not what QEMU 11.1 does. */
+
+/* 1. sve<N> as arm_cpu_sve_finalize() resolves it under KVM. */
+static void test_28_sve_lengths(void)
+{
+	struct idreg_profile p = max_qh;
+	struct idreg_model m;
+
+	p.sve_vls = 0xffff;
+	p.sve_vls_known = true;
+	UNIT_EQ_U64(resolve("-cpu host,sve256=off,SYSREG_ID_AA64PFR0_EL1_DIT=0x1", &p, &m), 0,
+		    "sve256=off starts");
+	UNIT_EQ_U64(view.sve_vls, 1, "and leaves 128 bits only: every larger length goes too");
+	UNIT_EQ_U64(guest("ID_AA64ZFR0_EL1", "F64MM"), 0, "F64MM cleared below 256 bits");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,sve512=on,sve256=off", &p, &m), 1, "sve512=on,sve256=off");
+	UNIT_OK(unit_has_msg(&view.says, "cannot disable sve256") &&
+		unit_has_msg(&view.says, "The KVM host requires all supported vector lengths smaller than 512 bits to also be enabled."),
+		"is refused: KVM needs every length below the largest");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,sve128=off", &p, &m), 1, "sve128=off");
+	UNIT_OK(unit_has_msg(&view.says, "Disabling sve128 results in all vector lengths being disabled."),
+		"is refused: no length left");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,sve256=on,sve128=off", &p, &m), 1, "sve256=on,sve128=off");
+	UNIT_OK(unit_has_msg(&view.says, "cannot disable sve128"), "is refused");
+	idreg_model_free(&m);
+}
+
+/* 2. sve-max-vq is TCG's max's only. */
+static void test_28_sve_max_vq(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-cpu host,sve-max-vq=4", &max_qh, &m), 1, "sve-max-vq=4 on host");
+	UNIT_OK(unit_has_msg(&view.says, "can't apply global host-arm-cpu.sve-max-vq=4: Property 'host-arm-cpu.sve-max-vq' not found"),
+		"QEMU stops: no such property");
+	idreg_model_free(&m);
+}
+
+/* 3. finalize_gic_version() counts maxcpus; -smp takes a topology. */
+static void test_28_smp(void)
+{
+	struct idreg_profile p = max_qh;
+	struct idreg_model m;
+
+	p.gic_known = true;
+	p.gic_offered = 1U << 2 | 1U << 3;
+	UNIT_EQ_U64(resolve("-smp 4,maxcpus=16 -cpu host", &p, &m), 0, "-smp 4,maxcpus=16");
+	UNIT_EQ_U64(view.gic, 3, "GICv3: more than 8 possible vCPUs");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-smp sockets=2,cores=4 -cpu host", &p, &m), 0, "-smp sockets=2,cores=4");
+	UNIT_EQ_U64(m.q.maxcpus, 8, "is 8 vCPUs");
+	UNIT_EQ_U64(view.gic, 2, "GICv2");
+	idreg_model_free(&m);
+}
+
+/* 4. Given twice, the last wins; of two -cpu, the last. */
+static void test_28_last_wins(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-cpu host,pmu=off,pmu=on", &max_qh, &m), 0, "pmu=off,pmu=on");
+	UNIT_OK(view.features & IDREG_VCPU_PMU, "the PMU is on");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,SYSREG_CTR_EL0_L1Ip=0x1,SYSREG_CTR_EL0_L1Ip=0x2", &max_qh, &m),
+		    0, "a property given twice");
+	UNIT_EQ_U64(guest("CTR_EL0", "L1Ip"), 2, "the last value");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,pmu=off -cpu host", &max_qh, &m), 0, "two -cpu");
+	UNIT_OK(view.features & IDREG_VCPU_PMU, "the second's defaults: the PMU is on");
+	idreg_model_free(&m);
+}
+
+/* 5. Without EL3, realize also clears CopSDbg and RME. */
+static void test_28_no_el3(void)
+{
+	const struct idreg_reg *dfr0 = idreg_reg_by_name("ID_DFR0_EL1");
+	const struct idreg_reg *pfr0 = idreg_reg_by_name("ID_AA64PFR0_EL1");
+
+	UNIT_OK(idreg_qemu_override_of(dfr0, idreg_field_by_name(dfr0, "CopSDbg"), ~0U) != NULL,
+		"ID_DFR0_EL1.CopSDbg is QEMU's 0");
+	UNIT_OK(idreg_qemu_override_of(pfr0, idreg_field_by_name(pfr0, "RME"), ~0U) != NULL,
+		"ID_AA64PFR0_EL1.RME is QEMU's 0");
+}
+
+/* 6. A profile without "offered" does not say KVM offers nothing. */
+static void test_28_offered_unknown(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-cpu host,pmu=off", &max, &m), 0, "pmu=off on max.json: no refusal");
+	UNIT_OK(unit_has_msg(&view.unknown, "does not record whether KVM offers it"),
+		"but it cannot be predicted");
+	idreg_model_free(&m);
+}
+
+/* 7. A profile dumped with the mte configuration: the defaults stay QEMU's. */
+static void test_28_mte_profile(void)
+{
+	const struct idreg_vcpu_option *o = idreg_vcpu_option_of(IDREG_VCPU_PMU);
+	struct idreg_profile p = max_qh;
+	struct idreg_model m;
+	char why[160];
+
+	p.features = IDREG_VCPU_MTE;
+	p.offered |= IDREG_VCPU_MTE;
+	UNIT_EQ_U64(resolve("-cpu host", &p, &m), 0, "-cpu host on an mte profile");
+	UNIT_OK(idreg_qemu_option_state(&m, &view, o, why, sizeof(why)) &&
+		strstr(why, "QEMU's default where KVM offers it"), "pmu=on: QEMU's default");
+	UNIT_OK(unit_has_msg(&view.unknown, "pmu=on: cannot predict") &&
+		unit_has_msg(&view.unknown, "sve=on: cannot predict"),
+		"pmu and sve alike cannot be predicted");
+	idreg_model_free(&m);
+}
+
+/* 8. QEMU 11.1's words. */
+static void test_28_words(void)
+{
+	struct idreg_profile mte = max_qh;
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-cpu host,aarch64=off", &n1_qh, &m), 1, "aarch64=off on neoverse-n1");
+	UNIT_OK(unit_has_msg(&view.says, "can't apply global host-arm-cpu.aarch64=off: 'aarch64' feature cannot be disabled for KVM because this host does not support 32-bit EL1"),
+		"in 11.1's words");
+	idreg_model_free(&m);
+	mte.offered &= ~IDREG_VCPU_MTE;
+	UNIT_EQ_U64(resolve("-M virt,mte=on -cpu host", &mte, &m), 1, "mte=on without MTE");
+	UNIT_OK(unit_has_msg(&view.says, "MTE requested, but not supported by KVM"), "in 11.1's words");
+	idreg_model_free(&m);
+	UNIT_OK(resolve("-accel kvm -M virt " SEED, &n1_qh, &m) > 0 &&
+		unit_has_msg(&view.says, "Could not set register system register op0:3 op1:0 crn:0 crm:6 op2:1 to ") &&
+		!unit_has_msg(&view.says, " to 0x"), "a refused register: QEMU's hex, no 0x");
+	idreg_model_free(&m);
+}
+
+/* 9. aarch64=off with QEMU's defaults on max: KVM_ARM_VCPU_INIT fails. */
+static void test_28_aarch32_init(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-cpu host,aarch64=off", &max_qh, &m), 1, "aarch64=off on max");
+	UNIT_OK(unit_has_msg(&view.says, "kvm_init_vcpu: kvm_arch_init_vcpu failed (0): Invalid argument"),
+		"in QEMU's words");
+	UNIT_EQ_U64(view.unknown.nr, 0, "a refusal, not a guess");
+	idreg_model_free(&m);
+}
+
+/* 10. kernel-irqchip=off: QEMU's own GICv2, no GIC field. */
+static void test_28_irqchip_off(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-accel kvm,kernel-irqchip=off -cpu host,SYSREG_ID_AA64PFR0_EL1_DIT=0x1",
+			    &max_qh, &m), 0, "-accel kvm,kernel-irqchip=off");
+	UNIT_OK(view.gic_user, "no in-kernel GIC");
+	UNIT_EQ_U64(guest("ID_AA64PFR0_EL1", "GIC"), 0, "GIC 0");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-M virt,kernel-irqchip=off,gic-version=3 -cpu host", &max_qh, &m), 1,
+		    "gic-version=3 with kernel-irqchip=off");
+	UNIT_OK(unit_has_msg(&view.says, "KVM with kernel-irqchip=off does not support GICv3 emulation"),
+		"refused in QEMU's words");
+	idreg_model_free(&m);
+}
+
+/* 11. QEMU stops at the first thing: nothing after it is reported. */
+static void test_28_first_stop(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-accel kvm -M virt " SEED ",foo=on", &n1_qh, &m), 1,
+		    "the seed's line with foo=on on neoverse-n1: one error");
+	UNIT_OK(unit_has_msg(&view.says, "Property 'host-arm-cpu.foo' not found") && view.says.nr == 1,
+		"the unknown property, no KVM refusal");
+	idreg_model_free(&m);
+}
+
+/* 12. QEMU's refusals are refusals, not bad input. */
+static void test_28_refusals(void)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve("-M virt,gic-version=4 -cpu host", &max_qh, &m), 1, "gic-version=4");
+	UNIT_OK(unit_has_msg(&view.says, "KVM does not support GICv4 emulation, is virtualization=on?"),
+		"in QEMU's words");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,pmu=1", &max_qh, &m), 1, "pmu=1");
+	UNIT_OK(unit_has_msg(&view.says, "Parameter 'pmu' expects 'on' or 'off'"), "in QEMU's words");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,SYSREG_ID_AA64ISAR1_EL1_LRCPC=0x100", &max_qh, &m), 1,
+		    "a value too wide: QEMU's refusal");
+	idreg_model_free(&m);
+}
+
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
@@ -366,6 +563,18 @@ int main(void)
 	test_seed();
 	test_old_profile();
 	test_rows_clear();
+	test_28_sve_lengths();
+	test_28_sve_max_vq();
+	test_28_smp();
+	test_28_last_wins();
+	test_28_no_el3();
+	test_28_offered_unknown();
+	test_28_mte_profile();
+	test_28_words();
+	test_28_aarch32_init();
+	test_28_irqchip_off();
+	test_28_first_stop();
+	test_28_refusals();
 	idreg_qemu_view_free(&view);
 	return unit_done();
 }

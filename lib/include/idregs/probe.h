@@ -11,19 +11,21 @@
  * Absent: the architecture makes a feature's instructions UNDEFINED where
  * it is not implemented.  For the features KVM can and does make so by a
  * trap control (gated: FP and AdvSIMD through CPTR_EL2, pointer
- * authentication through HCR_EL2.API, SVE through CPTR_EL2.ZEN) an ID
+ * authentication through HCR_EL2.API, SVE through CPTR_EL2.ZEN, SME
+ * through CPTR_EL2's SME trap, MTE's tag registers through HCR_EL2.ATA) an ID
  * field that says absent, whether by KVM's defaults or written so by
  * userspace, must leave the guest an UNDEF (ESR EC 0) on the probe
  * (hidden@CONFIG).  A feature KVM does not gate (AES, atomics, ECV's
- * CNTPOFF_EL2: 7.3 lets a guest hypervisor read it whatever ECV says) is
- * probed only where implemented.
+ * CNTPOFF_EL2: 7.3 lets a guest hypervisor read it whatever ECV says; the
+ * PMU, which KVM gates by the vCPU feature KVM_ARM_VCPU_PMU_V3, not by
+ * PMUVer) is probed only where implemented.
  *
  * A feature may be named by several fields (PAuth's algorithms): it is
  * implemented when any of them says so.  Each probe is one step of the
  * AArch64 guest (idregs/guest.h): the probing instruction, then a store
  * of x0; an exception is a trapped step.  A guest at EL1 first opens
- * CPACR_EL1.FPEN and ZEN and, for the address authentication probe, sets
- * SCTLR_EL1.EnIA (with EnIA 0 PACIA is a NOP that nothing traps).  The
+ * CPACR_EL1.FPEN and ZEN (and SMEN for SME's) and, for the address
+ * authentication probe, sets SCTLR_EL1.EnIA (with EnIA 0 PACIA is a NOP that nothing traps).  The
  * table and the field logic are here, portable (lib/arch/probe.c,
  * unit-tested with the instruction words); running them needs KVM
  * (idregs/guest_probe.h, lib/kvm/guest_probe.c).  The probes need no
@@ -52,10 +54,16 @@
 #define IDREG_A64_ORR_X0_ENIA		0xb2610000U	/* orr x0, x0, #(1 << 31) */
 #define IDREG_A64_MSR_SCTLR_EL1_X0	0xd5181000U	/* msr sctlr_el1, x0 */
 #define IDREG_A64_ISB			0xd5033fdfU	/* isb */
+#define IDREG_A64_RDSVL_X0_1		0x04bf5820U	/* rdsvl x0, #1 */
+#define IDREG_A64_MRS_X0_GCR_EL1	0xd53810c0U	/* mrs x0, S3_0_C1_C0_6 */
+#define IDREG_A64_MRS_X0_PMCR_EL0	0xd53b9c00U	/* mrs x0, pmcr_el0 */
+/* mov x0, #0x3330000: CPACR_EL1.SMEN (25:24), FPEN and ZEN open */
+#define IDREG_A64_MOVZ_X0_CPACR_SMEN_ZEN_FPEN 0xd2a06660U
 
 /* What a probe needs set up first, at EL1. */
 #define IDREG_PROBE_CPACR	(1U << 0)	/* CPACR_EL1.FPEN and ZEN open */
 #define IDREG_PROBE_ENIA	(1U << 1)	/* SCTLR_EL1.EnIA set */
+#define IDREG_PROBE_SMEN	(1U << 2)	/* with CPACR: SMEN open too */
 
 struct idreg_probe_field {
 	const char *reg, *field;
@@ -74,7 +82,7 @@ struct idreg_probe {
 	bool gated;				/* KVM makes its absence UNDEFINED */
 };
 
-#define IDREG_NR_PROBES	6
+#define IDREG_NR_PROBES	9
 extern const struct idreg_probe idreg_probes[IDREG_NR_PROBES];
 
 /* Field @i of @p in the tables (NULL if the tables lack it), its slot in @slot. */

@@ -37,7 +37,7 @@ struct idreg_vcpu_feature_info {
 	unsigned int also;
 	const char *qemu;
 	bool qemu_machine, qemu_off_asks, qemu_host;
-	const char *qemu_only_offered, *qemu_refusal, *qemu_clears;
+	const char *qemu_only_offered, *qemu_clears;
 	const char *kvm_hides;
 	const char *predicates;
 };

@@ -22,9 +22,13 @@
  */
 char *idreg_list_to_json(const struct idreg_profile *p);
 
-/* idreg compare: can @profile run @model; the problems and notes. */
+/*
+ * idreg compare: can @profile run @model; the problems, notes and what
+ * the profile cannot predict ("unpredictable").
+ */
 char *idreg_compare_to_json(const char *profile, const char *model, const struct idreg_model *m,
-			    const struct idreg_msgs *problems, const struct idreg_msgs *notes);
+			    const struct idreg_msgs *problems, const struct idreg_msgs *notes,
+			    const struct idreg_msgs *unknown);
 
 /* idreg migrate: what refuses a guest of @source on @dest; notes. */
 char *idreg_migrate_to_json(const char *source, const char *dest,

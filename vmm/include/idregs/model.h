@@ -37,6 +37,7 @@ struct idreg_assign {
 	const struct idreg_field *field;
 	unsigned int slot;
 	uint64_t value;			/* raw field bits */
+	unsigned int pos;		/* its -cpu item on a command line, or 0 */
 };
 
 /* gic-version=host and =max (2 and 3 are themselves). */
@@ -53,12 +54,39 @@ struct idreg_qemu_opts {
 	int8_t steal_time, no_adjvtime, secure;
 	/* -M virt,gic-version: 0 not stated, 2, 3, IDREG_GIC_HOST/MAX */
 	uint8_t gic;
-	/* -smp: the number of vCPUs (0: not stated, QEMU's 1) */
-	unsigned int smp;
+	/* -smp: the number of vCPUs and maxcpus (0: not stated, QEMU's 1) */
+	unsigned int smp, maxcpus;
+	/* -accel kvm,kernel-irqchip (or -M): -1 not stated, 0 off, 1 on */
+	int8_t kernel_irqchip;
+	/*
+	 * A command line's items, in order: the position of each -cpu item
+	 * (1, 2, ...) as the option of feature bit i was first given (pos),
+	 * the first sve<N>=on (sve_pos), and what QEMU stops at whatever the
+	 * host: its words (QEMU's lines, '\n' between) and why, at -cpu
+	 * item stop_pos (0: before the vCPU, the machine's own options).
+	 */
+	uint8_t pos[IDREG_VCPU_NR_FEATURES], sve_pos;
+	unsigned int nr_pos, stop_pos;
+	char stop[256], stop_why[160];
+};
+
+/*
+ * What a fleet keeps with a model (idreg baseline --name): its name and
+ * when it was made, beside "model" in the JSON, with the file's format:
+ * {"format": "idregs-model-1", "name": "pool-2026-12", "created":
+ * "2026-12-06T23:00:00Z", "model": ...}.  All optional on input; a model
+ * without a name is printed without them.
+ */
+#define IDREG_MODEL_FORMAT	"idregs-model-1"
+
+struct idreg_model_meta {
+	char name[64];			/* "" when the model has none */
+	char created[32];		/* UTC, ISO 8601; "" when not known */
 };
 
 struct idreg_model {
 	char name[64];			/* QEMU's model name: "host" */
+	struct idreg_model_meta meta;
 	struct idreg_assign *items;	/* kept sorted by property name */
 	unsigned int nr, alloc;
 	/*
@@ -73,6 +101,14 @@ struct idreg_model {
 
 void idreg_model_init(struct idreg_model *m);
 void idreg_model_free(struct idreg_model *m);
+
+/*
+ * Name @m @name (1-63 of A-Z a-z 0-9 . _ -, starting with a letter or
+ * digit: it names files and libvirt metadata).  0, or -1 with @err.
+ */
+int idreg_model_set_name(struct idreg_model *m, const char *name, char *err);
+/* meta.created = @t as UTC, 2026-12-06T23:00:00Z. */
+void idreg_model_set_created(struct idreg_model *m, long long t);
 
 /* "SYSREG_<REG>_<FIELD>" of @a into @buf; as idreg_prop_format(). */
 int idreg_assign_prop(const struct idreg_assign *a, char *buf, size_t size);

@@ -59,8 +59,12 @@ struct idreg_qemu_change {
 #define IDREG_QEMU_MAX_CHANGES	512
 
 struct idreg_qemu_view {
-	unsigned int features;		/* the vCPU QEMU creates */
-	unsigned int gic;		/* its in-kernel GIC: 2 or 3 */
+	unsigned int features;		/* the vCPU QEMU creates, as the profile shows it */
+	unsigned int asked;		/* what QEMU asks KVM for: stated, or its default */
+	const struct idreg_profile *profile;	/* resolved on */
+	unsigned int gic;		/* its GIC: 2 or 3 */
+	bool gic_user;			/* kernel-irqchip=off: QEMU's own GICv2, none in KVM */
+	bool stopped;			/* QEMU stops (errors[0] says where) */
 	uint32_t sve_vls;		/* vector lengths (bit N/128 - 1), if SVE */
 	bool series;			/* SYSREG_ properties: QEMU writes ID registers */
 	bool blocker;			/* a migration blocker (MTE) */
@@ -70,8 +74,13 @@ struct idreg_qemu_view {
 	const char *why[IDREG_NR_SLOTS];	/* the kernel's reason: RAZ, UNDEF, ... */
 	struct idreg_qemu_change changes[IDREG_QEMU_MAX_CHANGES];
 	unsigned int nr_changes;
-	/* what stops QEMU or what KVM refuses; choices worth knowing */
-	struct idreg_msgs errors, notes;
+	/*
+	 * What stops QEMU (the first thing only: QEMU stops there) or what
+	 * KVM refuses; what the profile cannot predict (nothing refused);
+	 * choices worth knowing; and the lines QEMU prints for the errors,
+	 * in its words (idregs/qemu_words.h), one a line.
+	 */
+	struct idreg_msgs errors, unknown, notes, says;
 };
 
 /*
@@ -89,11 +98,13 @@ void idreg_qemu_view_free(struct idreg_qemu_view *v);
  * @out), then the checks for the features QEMU asks for and the SYSREG_ values no legacy
  * option overrides.  Overrides go to @notes (may be NULL), and so does a
  * migration blocker (MTE), which also counts in the return value when
- * @migration is set.
+ * @migration is set.  What the profile cannot predict goes to @unknown
+ * (may be NULL: to @out) and does not count.
  */
 unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 				    const struct idreg_profile *p, bool migration,
-				    struct idreg_msgs *out, struct idreg_msgs *notes);
+				    struct idreg_msgs *out, struct idreg_msgs *notes,
+				    struct idreg_msgs *unknown);
 
 /*
  * What QEMU writes to KVM for @m on the host of @p (values as read there)

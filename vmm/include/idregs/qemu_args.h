@@ -19,9 +19,14 @@ int idreg_qemu_parse_int(const char *s, uint64_t *v);
 /*
  * A QEMU command line (what follows "--"): -cpu host,..., -M/-machine
  * virt,..., -accel kvm, -enable-kvm, -smp N; other options and their
- * arguments are skipped.  0, or -1 with @err (IDREG_ERR_LEN) naming the
- * bad item: another CPU model or machine, TCG, an unknown -cpu or -M
- * option, a bad value, a property set twice.
+ * arguments are skipped.  As QEMU: a -cpu property given twice takes the
+ * last value, and the last -cpu counts.  What QEMU itself refuses whatever
+ * the host (an unknown -cpu property, a bad boolean, gic-version=5, a
+ * value wider than its field, a -smp topology that does not add up) is
+ * not an error here: the first such item goes to @m->q.stop, in QEMU's
+ * words, for idreg_qemu_resolve().  0, or -1 with @err (IDREG_ERR_LEN)
+ * naming what idreg does not model: another CPU model or machine, TCG, a
+ * -smp key virt has not, a SYSREG_ value that is not a number.
  */
 int idreg_model_from_qemu_args(struct idreg_model *m, int argc, char *const *argv,
 			       char *err);
@@ -44,7 +49,8 @@ void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes);
 
 /*
  * What stops QEMU on every host, whatever the line: a property QEMU never
- * creates (MIDR_EL1, REVIDR_EL1, AIDR_EL1), secure=on.  How many.
+ * creates (MIDR_EL1, REVIDR_EL1, AIDR_EL1), secure=on, what the line's
+ * parse found (@m->q.stop).  How many.
  */
 unsigned int idreg_model_never_starts(const struct idreg_model *m);
 
