@@ -59,7 +59,7 @@ $(foreach t,$(UNIT_SELFTESTS),$(BUILD)/unit/$(t)): $(call obj_of,obj,$(EXPECT_SR
 $(foreach t,$(UNIT_SELFTESTS),$(BUILD)/unit-san/$(t)): $(call obj_of,obj-san,$(EXPECT_SRC))
 
 # The idreg CLI: natively without KVM (dump/apply say so), static for arm64.
-IDREG_SRC	:= vmm/idreg.c vmm/vm_migrate.c
+IDREG_SRC	:= vmm/idreg.c vmm/vm_migrate.c vmm/explore_cmd.c
 IDREG_NATIVE	:= $(BUILD)/idreg
 IDREG_ARM64	:= $(BUILD)/arm64/idreg
 ARM64_CC	:= aarch64-linux-gnu-gcc

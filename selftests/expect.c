@@ -324,9 +324,9 @@ int idreg_expect_load(struct idreg_expectations *e, const char *path)
 	return r;
 }
 
-int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0, const char *file)
+const char *idreg_path_beside(char *path, size_t size, const char *argv0, const char *file)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 256];
+	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *slash;
 
@@ -339,8 +339,15 @@ int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0, co
 		*slash = 0;
 	else
 		snprintf(exe, sizeof(exe), ".");
-	snprintf(path, sizeof(path), "%s/%s", exe, file);
-	return idreg_expect_load(e, path);
+	snprintf(path, size, "%s/%s", exe, file);
+	return path;
+}
+
+int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0, const char *file)
+{
+	char path[PATH_MAX + 256];
+
+	return idreg_expect_load(e, idreg_path_beside(path, sizeof(path), argv0, file));
 }
 
 static bool applies(const struct idreg_expectation *x, unsigned int v)
@@ -417,10 +424,12 @@ static const char *const test_results[] = {
 /*
  * Test-wide results with a kind after the '.': "masks.kept_writable",
  * vcpu_surroundings_test's "reg_list.round_trip", "ccsidr.guest", ...,
- * guest_consequences_test's "pmu.counters", "debug.wrps", ...
+ * guest_consequences_test's "pmu.counters", "debug.wrps", ...,
+ * sequences_test's "sequence.N" and "finding.NAME".
  */
 static const char *const test_groups[] = {
 	"masks", "reg_list", "ccsidr", "cap", "vcpus", "pmu", "sve", "debug", "aarch32",
+	"sequence", "finding",
 };
 static const char *const variants[] = {
 	"imp_id_writable", "default", "seeded", "lowest", "ctr",

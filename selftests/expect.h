@@ -77,6 +77,8 @@ struct idreg_expectations {
 int idreg_expect_parse(struct idreg_expectations *e, const char *text,
 		       const char *name);
 int idreg_expect_load(struct idreg_expectations *e, const char *path);
+/* @file in the directory of the running executable, into @path; returns @path. */
+const char *idreg_path_beside(char *path, size_t size, const char *argv0, const char *file);
 /* Load @file from the directory of the running executable. */
 int idreg_expect_load_beside(struct idreg_expectations *e, const char *argv0,
 			     const char *file);

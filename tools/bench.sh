@@ -3,6 +3,7 @@
 #   - raw GET+SET_ONE_REG pairs per second (the floor of any walk),
 #   - the walk's tries per second and total time (writable_fields_test),
 #   - VM + vCPU creation cost,
+#   - the stateful explorer's steps per minute (idreg explore, 20000 steps),
 #   - boot-to-first-test time of the emulated host,
 #   - the whole matrix (./run_tests.sh --matrix) wall time,
 # and the ratio walk per-try cost / raw pair cost, which compares across
@@ -81,6 +82,18 @@ walk_secs=$(idregs_field seconds "${walk_line#* }")
 # The runner prints the guest kernel's uptime when /init starts.
 boot_s=$(sed -n 's/.*uptime \([0-9.]*\) s.*/\1/p' "$work/walk.console" | head -n 1)
 
+# The stateful explorer: its idregs-explore record (docs/results.md).
+make -s -C "$TOP" build/arm64/idreg >"$work/idreg.log" 2>&1 ||
+	{ cat "$work/idreg.log" >&2; die "building idreg failed"; }
+EXPLORE_STEPS=${EXPLORE_STEPS:-20000}
+"$TOP/tools/emu/run-on-host" "${host_args[@]}" -- "$TOP/build/arm64/idreg" explore --seed 1 \
+	--steps "$EXPLORE_STEPS" >"$work/explore.txt" 2>&1 ||
+	die "idreg explore failed: $(tail -n 5 "$work/explore.txt")"
+explore_rec=$(idregs_records "$work/explore.txt" explore | tail -n 1)
+explore_steps=$(idregs_field steps "$explore_rec")
+explore_secs=$(idregs_field seconds "$explore_rec")
+explore_rate=$(idregs_field steps_per_min "$explore_rec")
+
 matrix_s=-
 if [ "$matrix" = 1 ]; then
 	start=$SECONDS
@@ -91,6 +104,7 @@ fi
 awk -v v="$walk_values" -v s="$walk_secs" -v p="$pair_us" -v pm="$median_pair_us" -v vm="$vm_ms" \
     -v runs="$WALK_RUNS" \
     -v pps="$pairs_per_s" -v boot="${boot_s:--}" -v m="$matrix_s" -v wb="$walk_boot_total" \
+    -v es="$explore_steps" -v et="$explore_secs" -v er="$explore_rate" \
     -v k="${kernel:-newest}" -v c="$cpu" -v d="$(date -u +%Y-%m-%dT%H:%MZ)" 'BEGIN {
 	try_us = s / v * 1e6
 	printf "idregs benchmark, %s, emulated host kernel %s, -cpu %s\n", d, k, c
@@ -100,6 +114,7 @@ awk -v v="$walk_values" -v s="$walk_secs" -v p="$pair_us" -v pm="$median_pair_us
 	printf "VM + vCPU creation:      %8.2f ms\n", vm
 	printf "boot to /init:           %8s s (guest uptime)\n", boot
 	printf "one host, boot + walk:   %8d s (wall)\n", wb
+	printf "idreg explore:           %8d steps in %.2f s = %.0f steps/min (--seed 1)\n", es, et, er
 	printf "matrix (--matrix):       %8s s (wall)\n", m
 }' | tee "$outfile"
 echo "bench: results in $outfile"

@@ -27,6 +27,7 @@
 #include "idregs/qemu_forms.h"
 #include "idregs/repro.h"
 #include "idregs/vm_migrate.h"
+#include "idregs/explore_cmd.h"
 #ifdef IDREG_HAVE_KVM
 #include "idregs/kvm_rules.h"
 #include "idregs/guest.h"
@@ -1345,6 +1346,8 @@ static const struct cmd cmds[] = {
 	  "  register) and print the result; exit 3 naming the first field KVM refuses.\n"
 	  "  --guest-view: then run a guest that reads every ID register and compare.\n"
 	  "  --json: \"idregs-apply-1\".\n" },
+	{ "explore", idreg_cmd_explore, IDREG_EXPLORE_USAGE },
+	{ "replay", idreg_cmd_replay, IDREG_REPLAY_USAGE },
 	{ "vm-save", idreg_cmd_vm_save, "vm-save [--vcpu CONFIG | --model MODEL] FILE\n"
 	  "  idregs' own VMM: a VM of CONFIG (default) or with MODEL's features and fields\n"
 	  "  written, its guest run to a snapshot, every register and its memory saved to\n"

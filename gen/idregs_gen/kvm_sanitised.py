@@ -357,7 +357,7 @@ class _Reader:
 
 # Descriptor macros of the ID space whose reset and visibility are read
 # from their #define (IMPLEMENTATION_ID's reset_imp_id_reg keeps the
-# host's value; ID_UNALLOCATED describes no named register).
+# host's value; ID_UNALLOCATED, read apart, names its slot by encoding).
 _DESC_MACROS = ("ID_SANITISED", "ID_WRITABLE", "ID_FILTERED", "AA32_ID_WRITABLE",
                 "ID_HIDDEN")
 
@@ -427,7 +427,16 @@ def parse_sanitised(ksrc, regs, supplement, name=SYS_REGS_REL):
     for at, entry in entries(text, start, end):
         where = f"{name}:{text.count(chr(10), 0, at) + 1}"
         m = re.fullmatch(r"(\w+)\s*\((.*)\)", entry, flags=re.S)
-        if m and m.group(1) in _DESC_MACROS:
+        if m and m.group(1) == "ID_UNALLOCATED":
+            # A slot KVM leaves unallocated (RAZ) that the sysreg file may
+            # name (7.3: ID_AA64DFR2_EL1): hidden, as its .visibility says.
+            crm, op2 = (int(a, 0) for a in split_args(m.group(2)))
+            reg = next((r.name for r in regs.values() if r.enc == (3, 0, 0, crm, op2)), None)
+            if reg is None:
+                continue
+            cb = _macro_callbacks(text, m.group(1), where)
+            reset, vis = cb.get("reset"), cb.get("visibility")
+        elif m and m.group(1) in _DESC_MACROS:
             reg = split_args(m.group(2))[0]
             cb = _macro_callbacks(text, m.group(1), where)
             reset, vis = cb.get("reset"), cb.get("visibility")

@@ -403,6 +403,28 @@ static int run_loop(struct idreg_guest *g, int vcpu, struct kvm_run *run,
 	}
 }
 
+/*
+ * A vCPU that ran before stopped at an MMIO exit (the "done" store): the
+ * next KVM_RUN first completes that access and steps the PC past it
+ * (kvm_handle_mmio_return()), which would skip the first instruction of
+ * the program set_start_state() starts.  KVM_RUN with immediate_exit
+ * completes it without running the guest (KVM's API: -EINTR).
+ */
+static int complete_pending_mmio(struct idreg_guest *g, int vcpu, struct kvm_run *run)
+{
+	int r;
+
+	if (run->exit_reason != KVM_EXIT_MMIO)
+		return 0;
+	run->immediate_exit = 1;
+	r = ioctl(g->vm->vcpu_fd[vcpu], KVM_RUN, 0);
+	run->immediate_exit = 0;
+	if (r && errno != EINTR)
+		return idreg_vm_fail(g->vm, errno, "KVM_RUN vcpu %d to complete its last MMIO exit",
+				     vcpu);
+	return 0;
+}
+
 int idreg_guest_run(struct idreg_guest *g, int vcpu, const struct idreg_guest_limits *lim,
 		    struct idreg_guest_result *res)
 {
@@ -418,7 +440,8 @@ int idreg_guest_run(struct idreg_guest *g, int vcpu, const struct idreg_guest_li
 	if (vcpu < 0 || vcpu >= g->vm->nr_vcpus)
 		return idreg_vm_fail(g->vm, EINVAL, "vcpu %d does not exist", vcpu);
 	run = g->vm->vcpu_run[vcpu];
-	r = idreg_vm_prepare_run(g->vm) ?: set_start_state(g, vcpu);
+	r = idreg_vm_prepare_run(g->vm) ?: complete_pending_mmio(g, vcpu, run) ?:
+	    set_start_state(g, vcpu);
 	if (r)
 		return r;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

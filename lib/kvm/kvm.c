@@ -139,20 +139,25 @@ static uint32_t init_features(unsigned int features)
 	return bits;
 }
 
-static int vcpu_init(struct idreg_vm *vm, int vcpu)
+int idreg_vcpu_init_with(struct idreg_vm *vm, int vcpu, unsigned int features)
 {
 	struct kvm_vcpu_init init;
 
 	memset(&init, 0, sizeof(init));
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
 		return idreg_vm_fail(vm, errno, "KVM_ARM_PREFERRED_TARGET");
-	init.features[0] |= init_features(vm->features);
+	init.features[0] |= init_features(features);
 	if (vm->psci_0_2)
 		init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
 	if (ioctl(vm->vcpu_fd[vcpu], KVM_ARM_VCPU_INIT, &init))
 		return idreg_vm_fail(vm, errno, "KVM_ARM_VCPU_INIT vcpu %d, features 0x%x", vcpu,
 			    init.features[0]);
 	return 0;
+}
+
+static int vcpu_init(struct idreg_vm *vm, int vcpu)
+{
+	return idreg_vcpu_init_with(vm, vcpu, vm->features);
 }
 
 /*
@@ -213,7 +218,7 @@ static int vcpu_setup(struct idreg_vm *vm, int vcpu)
 	return 0;
 }
 
-int idreg_vcpu_add(struct idreg_vm *vm)
+int idreg_vcpu_create(struct idreg_vm *vm)
 {
 	int id = vm->nr_vcpus, fd, size, err;
 	void *run;
@@ -239,7 +244,14 @@ int idreg_vcpu_add(struct idreg_vm *vm)
 	vm->vcpu_fd[id] = fd;
 	vm->vcpu_run[id] = run;
 	vm->nr_vcpus++;
-	return vcpu_init(vm, id) ?: vcpu_setup(vm, id);
+	return 0;
+}
+
+int idreg_vcpu_add(struct idreg_vm *vm)
+{
+	int id = vm->nr_vcpus;
+
+	return idreg_vcpu_create(vm) ?: vcpu_init(vm, id) ?: vcpu_setup(vm, id);
 }
 
 int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu)

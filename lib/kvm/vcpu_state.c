@@ -235,12 +235,19 @@ int idreg_mig_guest_finish(struct idreg_guest *g, uint64_t *counter)
 	return r;
 }
 
-/* KVM completes a pending MMIO store on KVM_RUN, before immediate_exit ends it. */
+/*
+ * KVM completes a pending MMIO store on KVM_RUN, before immediate_exit ends
+ * it.  Only then: a vCPU's first KVM_RUN, even one that exits at once,
+ * makes the VM one that has run (its ID registers final and frozen), and a
+ * save must not change the VM it saves.
+ */
 static int complete_pending(struct idreg_vm *vm, int vcpu)
 {
 	struct kvm_run *run = vm->vcpu_run[vcpu];
 	int r;
 
+	if (run->exit_reason != KVM_EXIT_MMIO)
+		return 0;
 	run->immediate_exit = 1;
 	r = ioctl(vm->vcpu_fd[vcpu], KVM_RUN, 0);
 	run->immediate_exit = 0;

@@ -33,7 +33,7 @@ check() {
 tests=$(idregs_selftests_var TESTS)
 vcpu_tests=$(idregs_selftests_var VCPU_TESTS)
 check "TESTS from the selftests Makefile" \
-	"$(wc -w <<<"$tests") $(grep -cw writable_fields_test <<<"$tests")" "7 1"
+	"$(wc -w <<<"$tests") $(grep -cw writable_fields_test <<<"$tests")" "8 1"
 check "VCPU_TESTS are tests" \
 	"$(for t in $vcpu_tests; do grep -qw "$t" <<<"$tests" || echo "$t"; done)" ""
 check "the settings' timeout" "$(idregs_settings_timeout)" \

@@ -65,6 +65,10 @@ expect 3 'try needs KVM' "try without KVM says so" -- try ID_AA64DFR0_EL1.PMUVer
 expect 3 'try needs KVM' "try of a whole register" -- try ID_AA64ISAR0_EL1=0
 expect 3 'vm-save needs KVM' "vm-save without KVM says so" -- vm-save vm.state
 expect 3 'vm-restore needs KVM' "vm-restore without KVM says so" -- vm-restore vm.state
+# explore and replay: the stateful explorer; replay checks its file first.
+expect 3 'explore needs KVM' "explore without KVM says so" -- explore --seed 1 --steps 10
+expect 3 'replay needs KVM' "replay of a good sequence without KVM says so" -- replay "$TOP/selftests/finding-pmuver0-reinit.seq"
+expect 2 "not 'idregs-sequence 1'" "replay of a file that is no sequence" -- replay "$TOP/selftests/settings"
 expect 2 'has no field Foo' "try of an unknown field" -- try ID_AA64DFR0_EL1.Foo=1
 expect 2 'no ID register' "try of an unknown register" -- try NOPE_EL1.X=1
 expect 2 'does not fit in 4 bits' "try of a value too wide" -- try ID_AA64DFR0_EL1.PMUVer=0x10

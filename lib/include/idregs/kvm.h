@@ -58,6 +58,10 @@ int idreg_kvm_check_cap(struct idreg_vm *vm, long cap);
  * vm->features (SVE finalized, PMU initialised).
  */
 int idreg_vcpu_add(struct idreg_vm *vm);
+/* KVM_CREATE_VCPU (and its kvm_run mapped), not initialised: vCPU nr_vcpus - 1. */
+int idreg_vcpu_create(struct idreg_vm *vm);
+/* KVM_ARM_VCPU_INIT with the preferred target and @features (enum idreg_vcpu_feature). */
+int idreg_vcpu_init_with(struct idreg_vm *vm, int vcpu, unsigned int features);
 /* KVM_ARM_VCPU_INIT again on an existing vCPU (a reset), same features. */
 int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu);
 void idreg_vm_destroy(struct idreg_vm *vm);

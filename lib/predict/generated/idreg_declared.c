@@ -561,6 +561,11 @@ static const struct idreg_sanitised_op declared_7_3_sanitised[] = {
 		.when = IDREG_VCPU_EL2, .unless = 0,
 		.func = "limit_nv_id_reg", .where = "arch/arm64/kvm/nested.c:1849",
 	},
+	{ /* arch/arm64/kvm/sys_regs.c:3423 */
+		.reg = "ID_AA64DFR2_EL1", .field = "*", .slot = 42,
+		.kind = IDREG_SANITISED_CLEAR, .mask = 0xffffffffffffffff, .value = 0x0,
+		.func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3423",
+	},
 	{ /* arch/arm64/kvm/sys_regs.c:3425 */
 		.reg = "ID_AA64AFR0_EL1", .field = "*", .slot = 44,
 		.kind = IDREG_SANITISED_CLEAR, .mask = 0xffffffffffffffff, .value = 0x0,
@@ -1029,6 +1034,8 @@ static const struct idreg_hidden_reg declared_7_3_hidden[] = {
 	  .func = "id_visibility", .where = "arch/arm64/kvm/sys_regs.c:2062" },
 	{ .reg = "ID_AA64SMFR0_EL1", .slot = 37, .unless = 0,
 	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3400" },
+	{ .reg = "ID_AA64DFR2_EL1", .slot = 42, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3423" },
 	{ .reg = "ID_AA64AFR0_EL1", .slot = 44, .unless = 0,
 	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3425" },
 	{ .reg = "ID_AA64AFR1_EL1", .slot = 45, .unless = 0,
@@ -1589,6 +1596,11 @@ static const struct idreg_sanitised_op declared_7_2_sanitised[] = {
 		.when = IDREG_VCPU_EL2, .unless = 0,
 		.func = "limit_nv_id_reg", .where = "arch/arm64/kvm/nested.c:1819",
 	},
+	{ /* arch/arm64/kvm/sys_regs.c:3329 */
+		.reg = "ID_AA64DFR2_EL1", .field = "*", .slot = 42,
+		.kind = IDREG_SANITISED_CLEAR, .mask = 0xffffffffffffffff, .value = 0x0,
+		.func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3329",
+	},
 	{ /* arch/arm64/kvm/sys_regs.c:3331 */
 		.reg = "ID_AA64AFR0_EL1", .field = "*", .slot = 44,
 		.kind = IDREG_SANITISED_CLEAR, .mask = 0xffffffffffffffff, .value = 0x0,
@@ -1949,6 +1961,8 @@ static const struct idreg_hidden_reg declared_7_2_hidden[] = {
 	  .func = "id_visibility", .where = "arch/arm64/kvm/sys_regs.c:1978" },
 	{ .reg = "ID_AA64SMFR0_EL1", .slot = 37, .unless = 0,
 	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3306" },
+	{ .reg = "ID_AA64DFR2_EL1", .slot = 42, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3329" },
 	{ .reg = "ID_AA64AFR0_EL1", .slot = 44, .unless = 0,
 	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:3331" },
 	{ .reg = "ID_AA64AFR1_EL1", .slot = 45, .unless = 0,
@@ -2326,6 +2340,11 @@ static const struct idreg_sanitised_op declared_6_12_sanitised[] = {
 		.host = "!cpus_have_final_cap(ARM64_HAS_WFXT)",
 		.func = "__kvm_read_sanitised_id_reg", .where = "arch/arm64/kvm/sys_regs.c:1556",
 	},
+	{ /* arch/arm64/kvm/sys_regs.c:2502 */
+		.reg = "ID_AA64ISAR3_EL1", .field = "*", .slot = 51,
+		.kind = IDREG_SANITISED_CLEAR, .mask = 0xffffffffffffffff, .value = 0x0,
+		.func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2502",
+	},
 	{ /* arch/arm64/kvm/sys_regs.c:1559 */
 		.reg = "ID_AA64MMFR2_EL1", .field = "CCIDX", .slot = 58,
 		.kind = IDREG_SANITISED_CLEAR, .mask = 0x0000000000f00000, .value = 0x0,
@@ -2417,6 +2436,8 @@ static const struct idreg_hidden_reg declared_6_12_hidden[] = {
 	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2488" },
 	{ .reg = "ID_AA64AFR1_EL1", .slot = 45, .unless = 0,
 	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2489" },
+	{ .reg = "ID_AA64ISAR3_EL1", .slot = 51, .unless = 0,
+	  .func = "raz_visibility", .where = "arch/arm64/kvm/sys_regs.c:2502" },
 };
 
 static const struct idreg_declared_reg declared_7_3[] = {
@@ -3008,22 +3029,22 @@ const struct idreg_declared_series idreg_declared_series[] = {
 		.series = "7.3", .version = 0x70003,
 		.package = "7.3.4-1~bpo13+1",
 		.regs = declared_7_3, .nr_regs = 40,
-		.sanitised = declared_7_3_sanitised, .nr_sanitised = 170,
-		.hidden = declared_7_3_hidden, .nr_hidden = 6,
+		.sanitised = declared_7_3_sanitised, .nr_sanitised = 171,
+		.hidden = declared_7_3_hidden, .nr_hidden = 7,
 	},
 	{
 		.series = "7.2", .version = 0x70002,
 		.package = "7.2.12-1~bpo13+1",
 		.regs = declared_7_2, .nr_regs = 40,
-		.sanitised = declared_7_2_sanitised, .nr_sanitised = 153,
-		.hidden = declared_7_2_hidden, .nr_hidden = 6,
+		.sanitised = declared_7_2_sanitised, .nr_sanitised = 154,
+		.hidden = declared_7_2_hidden, .nr_hidden = 7,
 	},
 	{
 		.series = "6.12", .version = 0x6000c,
 		.package = "6.12.117-1",
 		.regs = declared_6_12, .nr_regs = 35,
-		.sanitised = declared_6_12_sanitised, .nr_sanitised = 80,
-		.hidden = declared_6_12_hidden, .nr_hidden = 6,
+		.sanitised = declared_6_12_sanitised, .nr_sanitised = 81,
+		.hidden = declared_6_12_hidden, .nr_hidden = 7,
 	},
 };
 

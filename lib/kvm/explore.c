@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The stateful explorer on KVM: see idregs/explore.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "idregs/explore.h"
+#include "idregs/field.h"
+#include "idregs/kvm_rules.h"
+#include "idregs/vcpu_state.h"
+#include "idregs/vm_state.h"
+
+/* The features an "init ... other" toggles. */
+#define OTHER_FEATURES		IDREG_VCPU_PMU
+/* A guest that does not finish its reads in this long has hung. */
+#define GUEST_TIMEOUT_MS	5000
+
+static unsigned long read_taint(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return strtoul(buf, NULL, 10);
+}
+
+/* What in a kernel log record says the kernel went wrong. */
+static const char *const bad_words[] = {
+	"WARNING:", "BUG:", "Oops", "Kernel panic", "Unable to handle kernel",
+	"Internal error:", "UBSAN:", "KASAN:",
+};
+
+/*
+ * The kernel log since the last look: the first bad record into @why
+ * (true), nothing (false).  /dev/kmsg gives one record per read().
+ */
+static bool kmsg_bad(struct idreg_explorer *x, char *why, size_t size)
+{
+	char rec[1024];
+	bool bad = false;
+	ssize_t n;
+	unsigned int i;
+
+	if (x->kmsg_fd < 0)
+		return false;
+	for (;;) {
+		n = read(x->kmsg_fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* records overwritten: read on */
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		rec[strcspn(rec, "\n")] = 0;
+		for (i = 0; !bad && i < ARRAY_SIZE(bad_words); i++) {
+			const char *msg = strchr(rec, ';');
+
+			if (strstr(msg ? msg + 1 : rec, bad_words[i])) {
+				snprintf(why, size, "kernel log: %.300s", msg ? msg + 1 : rec);
+				bad = true;
+			}
+		}
+	}
+	return bad;
+}
+
+/* The host after a step: the taint and the kernel log unchanged. */
+static bool host_clean(struct idreg_explorer *x, char *why, size_t size)
+{
+	unsigned long taint = read_taint();
+
+	if (kmsg_bad(x, why, size))
+		return false;
+	if (taint != x->taint) {
+		snprintf(why, size, "the kernel's taint went from %lu to %lu (/proc/sys/kernel/tainted)",
+			 x->taint, taint);
+		x->taint = taint;
+		return false;
+	}
+	return true;
+}
+
+int idreg_explorer_open(struct idreg_explorer *x, char *err)
+{
+	struct idreg_vm probe;
+	int r;
+
+	memset(x, 0, sizeof(*x));
+	x->kmsg_fd = -1;
+	idreg_kernel_release(x->release, sizeof(x->release));
+	r = idreg_vm_open(&probe, NULL, 0);
+	r = r ?: idreg_vm_read_all(&probe, x->d.mask, x->d.limit, x->d.readable);
+	r = r ?: idreg_vm_traits(&probe, x->d.limit, x->release, &x->d.traits);
+	if (r) {
+		snprintf(err, IDREG_ERR_LEN, "a VM of the default vCPU: %s", probe.last_error);
+		idreg_vm_destroy(&probe);
+		return r < 0 ? r : -ENODEV;
+	}
+	x->d.other_offered = (idreg_vcpu_features_offered(&probe) & OTHER_FEATURES) != 0;
+	x->d.imp_id_offered = idreg_kvm_check_cap(&probe, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
+	idreg_vm_destroy(&probe);
+	x->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (x->kmsg_fd < 0)
+		x->kmsg_why = strerror(errno);
+	else
+		lseek(x->kmsg_fd, 0, SEEK_END);
+	x->taint = read_taint();
+	return 0;
+}
+
+void idreg_explorer_close(struct idreg_explorer *x)
+{
+	if (x->kmsg_fd >= 0)
+		close(x->kmsg_fd);
+	x->kmsg_fd = -1;
+}
+
+static void destroy_vms(struct idreg_explorer *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < x->m.nr_vms; i++) {
+		if (x->guest_ready[i])
+			idreg_guest_free(&x->guest[i]);
+		x->guest_ready[i] = false;
+		idreg_vm_destroy(&x->vm[i]);
+	}
+}
+
+/* A VM's guest memory, mapped at its first run or save. */
+static int guest_of(struct idreg_explorer *x, unsigned int v)
+{
+	int r;
+
+	if (x->guest_ready[v])
+		return 0;
+	r = idreg_guest_init(&x->guest[v], &x->vm[v]);
+	x->guest_ready[v] = !r;
+	return r;
+}
+
+/* The guest of a run step: it reads what the sequence changed, and ID_AA64PFR0_EL1. */
+static int run_guest(struct idreg_explorer *x, const struct idreg_step *s,
+		     struct idreg_guest_view *view)
+{
+	static const struct idreg_guest_limits lim = { .timeout_ms = GUEST_TIMEOUT_MS };
+	const struct idreg_seq_vm *v = &x->m.vm[s->vm];
+	unsigned int slots[IDREG_NR_SLOTS], nr = 0, slot, pfr0 = idreg_slot_index(3, 0, 0, 4, 0);
+	int r;
+
+	r = guest_of(x, s->vm);
+	if (r)
+		return r;
+	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+		if (slot == pfr0 || (x->d.readable[slot] && idreg_seq_guest_compares(slot) &&
+				     (v->val[slot] != x->d.limit[slot] ||
+				      (idreg_is_clidr_slot(slot) &&
+				       v->vcpu[s->vcpu].clidr != x->d.limit[slot]))))
+			slots[nr++] = slot;
+	return idreg_guest_read_slots(&x->guest[s->vm], s->vcpu, slots, nr, &lim, view);
+}
+
+/*
+ * Save VM @s->vm as idregs' own VMM does and restore it into the next
+ * VM; @detail says what was refused.
+ */
+static int save_restore(struct idreg_explorer *x, const struct idreg_step *s, char *detail,
+			size_t size)
+{
+	static struct idreg_vm_state state;
+	static struct idreg_restore_result res;
+	unsigned int to = x->m.nr_vms, i;
+	char name[64];
+	int r = guest_of(x, s->vm) ?: idreg_vm_state_save(&x->vm[s->vm], &x->guest[s->vm], &state);
+
+	if (r) {
+		snprintf(detail, size, "save: %s", x->vm[s->vm].last_error);
+		return r;
+	}
+	r = idreg_vm_state_restore(&x->vm[to], &x->guest[to], &state, NULL, &res);
+	x->guest_ready[to] = x->guest[to].mem != NULL;
+	snprintf(detail, size, "%s", x->vm[to].last_error);
+	for (i = 0; i < res.nr_refused && i < 4; i++) {
+		size_t len = strlen(detail);
+
+		snprintf(detail + len, size - len, "; %s of vcpu %u = 0x%llx: %d",
+			 idreg_kvm_reg_name(res.refused[i].id, name, sizeof(name)),
+			 res.refused[i].vcpu, (unsigned long long)res.refused[i].value,
+			 res.refused[i].err);
+	}
+	idreg_vm_state_free(&state);
+	return r;
+}
+
+/* Do step @s on KVM; its answer into @a. */
+static void do_step(struct idreg_explorer *x, const struct idreg_step *s,
+		    struct idreg_step_answer *a, struct idreg_guest_view *view,
+		    uint64_t masks[IDREG_NR_SLOTS])
+{
+	static char detail[512];
+	struct idreg_vm *vm = &x->vm[s->vm];
+
+	memset(a, 0, sizeof(*a));
+	switch (s->kind) {
+	case IDREG_STEP_VM:
+		vm = &x->vm[x->m.nr_vms];
+		a->r = idreg_vm_create(vm);
+		break;
+	case IDREG_STEP_VCPU:
+		a->r = idreg_vcpu_create(vm);
+		break;
+	case IDREG_STEP_INIT:
+		a->r = idreg_vcpu_init_with(vm, s->vcpu, s->other ? OTHER_FEATURES : 0);
+		break;
+	case IDREG_STEP_SET:
+		idreg_get_slot(vm, s->vcpu, s->slot, &a->before);
+		a->r = idreg_set_slot(vm, s->vcpu, s->slot, idreg_seq_set_value(s, a->before));
+		idreg_get_slot(vm, s->vcpu, s->slot, &a->back);
+		break;
+	case IDREG_STEP_GET:
+		a->r = idreg_get_slot(vm, s->vcpu, s->slot, &a->value);
+		break;
+	case IDREG_STEP_RUN:
+		a->r = run_guest(x, s, view);
+		a->guest_val = view->val;
+		a->guest_read = view->read;
+		a->guest_done = !a->r;
+		break;
+	case IDREG_STEP_CAP:
+		a->r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
+		break;
+	case IDREG_STEP_SAVE:
+		detail[0] = 0;
+		a->r = save_restore(x, s, detail, sizeof(detail));
+		a->detail = detail;
+		break;
+	case IDREG_STEP_MASKS:
+		memset(masks, 0, IDREG_NR_SLOTS * sizeof(masks[0]));
+		a->r = idreg_get_writable_masks(vm, masks);
+		a->masks = masks;
+		break;
+	default:
+		a->r = -EINVAL;
+	}
+}
+
+static void trace_step(FILE *trace, unsigned int i, const struct idreg_step *s,
+		       const struct idreg_step_answer *a, bool valid, bool ok)
+{
+	char line[128];
+
+	if (!trace)
+		return;
+	idreg_step_format(line, sizeof(line), s);
+	if (!valid) {
+		fprintf(trace, "step %u: %s: skipped (names what the sequence has not created)\n",
+			i, line);
+		return;
+	}
+	fprintf(trace, "step %u: %s: %d%s", i, line, a->r, a->r ? "" : " (success)");
+	if (s->kind == IDREG_STEP_GET && !a->r)
+		fprintf(trace, ", reads 0x%016llx", (unsigned long long)a->value);
+	if (s->kind == IDREG_STEP_SET)
+		fprintf(trace, ", reads 0x%016llx after", (unsigned long long)a->back);
+	fprintf(trace, "%s\n", ok ? "" : ": DISAGREES");
+}
+
+bool idreg_explorer_run(struct idreg_explorer *x, const struct idreg_seq *s, FILE *trace)
+{
+	static struct idreg_guest_view view;
+	static uint64_t masks[IDREG_NR_SLOTS];
+	char why[IDREG_SEQ_WHY_LEN], line[128];
+	struct idreg_step_answer a;
+	bool ok = true;
+	unsigned int i;
+
+	idreg_seq_model_init(&x->m, &x->d);
+	host_clean(x, why, sizeof(why));	/* what came before is not ours */
+	for (i = 0; ok && i < s->nr; i++) {
+		const struct idreg_step *st = &s->step[i];
+		bool valid = idreg_seq_step_valid(&x->m, st);
+
+		x->steps++;
+		if (!valid) {
+			x->skipped++;
+			trace_step(trace, i, st, NULL, false, true);
+			continue;
+		}
+		x->kind[st->kind]++;
+		do_step(x, st, &a, &view, masks);
+		ok = idreg_seq_check_step(&x->m, st, &a, why);
+		trace_step(trace, i, st, &a, true, ok);
+		if (ok)
+			ok = host_clean(x, why, sizeof(why));
+		if (!ok) {
+			x->failed_at = i;
+			idreg_step_format(line, sizeof(line), st);
+			snprintf(x->why, sizeof(x->why), "step %u (%s): %s", i, line, why);
+		}
+	}
+	destroy_vms(x);
+	return ok;
+}
+
+static bool still_fails(const struct idreg_seq *s, void *ctx, unsigned int *failed_at)
+{
+	struct idreg_explorer *x = ctx;
+
+	if (idreg_explorer_run(x, s, NULL))
+		return false;
+	*failed_at = x->failed_at;
+	return true;
+}
+
+void idreg_explorer_shrink(struct idreg_explorer *x, struct idreg_seq *s,
+			   unsigned int failed_at, unsigned int budget)
+{
+	char why[sizeof(x->why) - 128];
+	unsigned int at;
+
+	snprintf(why, sizeof(why), "%.*s", (int)sizeof(why) - 1, x->why);
+	if (failed_at + 1 < s->nr)
+		s->nr = failed_at + 1;
+	/*
+	 * A kernel warning that warns once per boot (WARN_ONCE(),
+	 * KVM_BUG_ON()) does not fail again: the sequence stays whole.
+	 */
+	if (!still_fails(s, x, &at)) {
+		snprintf(x->why, sizeof(x->why), "%s (not shrunk: it did not fail again in this boot, as a warning given once per boot would not)",
+			 why);
+		return;
+	}
+	idreg_seq_shrink(s, at, still_fails, x, budget);
+	/* The shrunk sequence's own failure is the one to report. */
+	if (!idreg_explorer_run(x, s, NULL))
+		return;
+	snprintf(why, sizeof(why), "%.*s", (int)sizeof(why) - 1, x->why);
+	snprintf(x->why, sizeof(x->why), "%s (the shrunk sequence passed again: flaky)", why);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sequences_test: KVM's ID registers under other orders of operations
+ * than the other tests' (issue 27), the stateful explorer bounded.
+ *
+ * Each sequence runs on fresh VMs of vCPUs without features: VMs and
+ * vCPUs created before and after writes, KVM_ARM_VCPU_INIT first, again
+ * and with other features (the PMU toggled: refused once the VM's or the
+ * vCPU's features are fixed), KVM_SET_ONE_REG of any field value through
+ * any vCPU, KVM_GET_ONE_REG, KVM_RUN of a guest reading ID registers on
+ * any vCPU, the masks ioctl (idregs/sequence.h has the language).  Every
+ * answer is checked against the prediction (the rules the walk uses:
+ * lib/predict's idreg_kvm_predict() before the VM's first run,
+ * idreg_kvm_predict_after_run() after it), and after every step the
+ * kernel's taint and log: a WARN, BUG or Oops fails the step.
+ *
+ *   finding.NAME  with --findings only: a known finding's reproducer
+ *                 (selftests/finding-NAME.seq, docs/findings.md), first,
+ *                 as the kernel warns once per boot; a failure where KVM
+ *                 misbehaves.  Not by default: the one known today makes
+ *                 the kernel WARN and taints it (a host booted with
+ *                 panic_on_warn panics), which a kernel CI run of the
+ *                 suite must not do to its machine
+ *   sequence.N    sequence N of the fixed seed, SEQ_STEPS steps; a failure
+ *                 prints its shrunk reproducer for 'idreg replay'
+ *
+ * The bound (NR_SEQUENCES x SEQ_STEPS) keeps the test within a few
+ * seconds on an emulated host; 'idreg explore' runs longer.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest.h"
+#include "idreg_test.h"
+#include "idregs/explore.h"
+#include "idregs/sequence.h"
+
+#define SEQ_SEED	0x5e9e7ce5ULL
+#define NR_SEQUENCES	24
+#define SEQ_STEPS	40
+#define SHRINK_BUDGET	200
+
+/* The known findings' reproducers, read from beside the test. */
+static const char *const findings[] = {
+	"pmuver0-reinit",
+};
+
+/* Does @s initialise a vCPU with the other features (a PMU)? */
+static bool needs_other(const struct idreg_seq *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->step[i].kind == IDREG_STEP_INIT && s->step[i].other)
+			return true;
+	return false;
+}
+
+/* The sequence's text as KTAP comment lines. */
+static void print_sequence(const struct idreg_seq *s)
+{
+	char *text = idreg_seq_format(s), *line, *save = NULL;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		ksft_print_msg("  %s\n", line);
+	free(text);
+}
+
+static void check_finding(struct idreg_explorer *x, const char *argv0, const char *name)
+{
+	static struct idreg_seq s;
+	char file[96], path[PATH_MAX + 256], err[IDREG_ERR_LEN];
+	size_t len;
+	char *text;
+
+	snprintf(file, sizeof(file), "finding-%s.seq", name);
+	text = idreg_read_file(idreg_path_beside(path, sizeof(path), argv0, file), &len, err);
+	if (!text || idreg_seq_parse(&s, text, err)) {
+		free(text);
+		idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "finding.%s: %s: %s\n", name, file,
+				  err);
+		return;
+	}
+	free(text);
+	if (needs_other(&s) && !x->d.other_offered) {
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP,
+				  "finding.%s: KVM offers no PMU here, which the reproducer's 'init ... other' needs\n",
+				  name);
+		return;
+	}
+	if (idreg_explorer_run(x, &s, NULL)) {
+		idreg_test_result(IDREG_RESULT_BEHAVIOUR, true, "finding.%s: %u steps (%s), as predicted, the kernel clean\n",
+				  name, s.nr, file);
+		return;
+	}
+	ksft_print_msg("reproduce: idreg replay %s (docs/findings.md: %s)\n", file, name);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "finding.%s: %s\n", name, x->why);
+}
+
+static void check_sequence(struct idreg_explorer *x, unsigned int index)
+{
+	static struct idreg_seq s;
+
+	idreg_seq_generate(&s, &x->d, SEQ_SEED, index, SEQ_STEPS);
+	if (idreg_explorer_run(x, &s, NULL)) {
+		idreg_test_result(IDREG_RESULT_BEHAVIOUR, true,
+				  "sequence.%u: %u steps (seed 0x%llx) as predicted, the kernel clean\n",
+				  index, s.nr, SEQ_SEED);
+		return;
+	}
+	ksft_print_msg("sequence %u failed at %s; shrinking\n", index, x->why);
+	idreg_explorer_shrink(x, &s, x->failed_at, SHRINK_BUDGET);
+	ksft_print_msg("reproduce: idreg replay FILE, FILE holding these %u lines:\n", s.nr + 1);
+	print_sequence(&s);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "sequence.%u: %s\n", index, x->why);
+}
+
+/* How many steps of each kind ran: that the bound covers them all. */
+static void print_kinds(const struct idreg_explorer *x)
+{
+	char line[256] = "";
+	unsigned int k;
+
+	for (k = 0; k < IDREG_NR_STEP_KINDS; k++)
+		idreg_append(line, sizeof(line), "%s %s %lu", k ? "," : "", idreg_step_kind_name(k),
+			     x->kind[k]);
+	ksft_print_msg("%lu steps (%lu skipped):%s\n", x->steps, x->skipped, line);
+}
+
+/* --findings: run the known findings' reproducers too (they may taint). */
+static unsigned int findings_asked(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--findings"))
+			return ARRAY_SIZE(findings);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i, nr_findings = findings_asked(argc, argv);
+	static struct idreg_explorer x;
+	char release[128], err[IDREG_ERR_LEN];
+
+	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
+	if (idreg_explorer_open(&x, err))
+		ksft_exit_fail_msg("%s\n", err);
+	if (x.kmsg_fd < 0)
+		ksft_print_msg("/dev/kmsg: %s: the kernel log is not watched, the taint is\n",
+			       x.kmsg_why);
+	ksft_set_plan(nr_findings + NR_SEQUENCES);
+
+	for (i = 0; i < nr_findings; i++)
+		check_finding(&x, argv[0], findings[i]);
+	for (i = 0; i < NR_SEQUENCES; i++)
+		check_sequence(&x, i);
+	print_kinds(&x);
+	idreg_explorer_close(&x);
+	ksft_finished();
+}
