@@ -93,9 +93,12 @@ struct model {
 	bool have_now[IDREG_NR_SLOTS];
 };
 
-/* A configuration as the test found it at its start. */
+/*
+ * A configuration as the test found it at its start.  Its pass's VM,
+ * fresh, is the first VM the configuration needs (config_vm_open()).
+ */
 struct view_config {
-	const struct idreg_test_vm *t;	/* its pass: the name, why it is missing */
+	struct idreg_test_vm *t;	/* its pass: the name, why it is missing */
 	const char *why;		/* the host cannot give it; or NULL */
 	bool a32;			/* an AArch32 EL1 vCPU: the A32 guest */
 	unsigned int slots[IDREG_NR_SLOTS], nr_slots;	/* what GET_ONE_REG reads */
@@ -146,6 +149,24 @@ static int view_vm_open(struct view_vm *w, struct view_test *vt,
 	r = idreg_test_vm_open(&w->t, c, false, vt->release);
 	if (r)
 		return r;
+	if (idreg_guest_init(&w->guest, &w->t.vm))
+		return -1;
+	memcpy(w->applied, w->t.limit, sizeof(w->applied));
+	return 0;
+}
+
+/*
+ * A fresh VM of configuration @c with its guest: the pass's own VM, opened
+ * at the start and untouched since, the first time; then a new one.
+ */
+static int config_vm_open(struct view_vm *w, struct view_test *vt, struct view_config *c)
+{
+	if (!c->t->open)
+		return view_vm_open(w, vt, c->t->cfg);
+	memset(w, 0, sizeof(*w));
+	w->test = vt;
+	w->t = *c->t;
+	c->t->open = false;
 	if (idreg_guest_init(&w->guest, &w->t.vm))
 		return -1;
 	memcpy(w->applied, w->t.limit, sizeof(w->applied));
@@ -429,13 +450,12 @@ static void check_exit_bound(struct view_test *vt)
 }
 
 /* Model @kind's VM of configuration @c, not configured yet. */
-static void model_open(struct view_test *vt, const struct view_config *c,
-		       enum model_kind kind)
+static void model_open(struct view_test *vt, struct view_config *c, enum model_kind kind)
 {
 	struct model *m = &vt->model;
 	char name[64];
 
-	if (view_vm_open(&m->w, vt, c->t->cfg))
+	if (config_vm_open(&m->w, vt, c))
 		ksft_exit_fail_msg("%s: %s\n",
 				   idreg_test_name(name, sizeof(name), c->t->cfg, false, "model %s",
 						   model_names[kind]),
@@ -482,7 +502,7 @@ static void check_model_view(struct model *m, unsigned int slot)
  * features@CONFIG: a VM of its own with the configuration's defaults; each
  * feature its ID fields say is there, the guest uses (idregs/guest_probe.h).
  */
-static void check_features(struct view_test *vt, const struct idreg_vcpu_config *c)
+static void check_features(struct view_test *vt, struct view_config *c)
 {
 	struct idreg_probe_result pr;
 	char target[64], detail[DETAIL_LEN] = "";
@@ -490,8 +510,8 @@ static void check_features(struct view_test *vt, const struct idreg_vcpu_config 
 	struct view_vm w;
 	int r;
 
-	idreg_test_name(target, sizeof(target), c, false, "features");
-	if (view_vm_open(&w, vt, c))
+	idreg_test_name(target, sizeof(target), c->t->cfg, false, "features");
+	if (config_vm_open(&w, vt, c))
 		ksft_exit_fail_msg("%s: %s\n", target, w.t.vm.last_error);
 	r = idreg_guest_probe_features(&w.guest, 0, w.t.limit, &pr);
 	for (i = 0; !r && i < IDREG_NR_PROBES; i++) {
@@ -666,7 +686,7 @@ static void judge_undefs(const struct idreg_probe_result *pr, struct hiding *h)
  * absent, by default or so written, must be an UNDEF in the guest (a
  * trapped step with ESR EC 0).  A feature left implemented is features@'s.
  */
-static void check_hidden(struct view_test *vt, const struct idreg_vcpu_config *c)
+static void check_hidden(struct view_test *vt, struct view_config *c)
 {
 	struct hiding h;
 	struct idreg_probe_result pr;
@@ -674,8 +694,8 @@ static void check_hidden(struct view_test *vt, const struct idreg_vcpu_config *c
 	struct view_vm w;
 	int r;
 
-	idreg_test_name(target, sizeof(target), c, false, "hidden");
-	if (view_vm_open(&w, vt, c))
+	idreg_test_name(target, sizeof(target), c->t->cfg, false, "hidden");
+	if (config_vm_open(&w, vt, c))
 		ksft_exit_fail_msg("%s: %s\n", target, w.t.vm.last_error);
 	memset(&h, 0, sizeof(h));
 	memcpy(h.now, w.t.limit, sizeof(h.now));
@@ -739,7 +759,7 @@ static bool a32_reads(unsigned int slot)
  * A model: its VM configured (apply), the guest run, then per register
  * the view and the holds results; the VM closed.
  */
-static void walk_model(struct view_test *vt, const struct view_config *c, enum model_kind kind)
+static void walk_model(struct view_test *vt, struct view_config *c, enum model_kind kind)
 {
 	struct idreg_test_run *run = &vt->run;
 	struct model *m = &vt->model;
@@ -771,21 +791,25 @@ static void walk_model(struct view_test *vt, const struct view_config *c, enum m
 }
 
 /* A configuration: a skip where the host lacks it; its features; each model. */
-static void walk_config(struct view_test *vt, const struct view_config *c)
+static void walk_config(struct view_test *vt, struct view_config *c)
 {
 	int kind;
 
+	if (idreg_test_acting(&vt->run))
+		idreg_test_pass_begin();
 	if (c->why) {
 		if (idreg_test_due(&vt->run))
 			idreg_test_report_unavailable(c->t, c->why);
-		return;
+	} else {
+		if (!c->a32 && idreg_test_due(&vt->run))
+			check_features(vt, c);
+		if (!c->a32 && idreg_test_due(&vt->run))
+			check_hidden(vt, c);
+		for (kind = 0; kind < NR_MODELS; kind++)
+			walk_model(vt, c, kind);
 	}
-	if (!c->a32 && idreg_test_due(&vt->run))
-		check_features(vt, c->t->cfg);
-	if (!c->a32 && idreg_test_due(&vt->run))
-		check_hidden(vt, c->t->cfg);
-	for (kind = 0; kind < NR_MODELS; kind++)
-		walk_model(vt, c, kind);
+	if (idreg_test_acting(&vt->run))
+		idreg_test_pass_done(c->t);
 }
 
 /* The runner's bounds, each configuration, the expectations none needed. */
@@ -830,14 +854,14 @@ int main(int argc, char **argv)
 	idreg_test_open(&vt.passes, argc, argv, vt.release, false);
 	vt.host_ctr = idreg_host_ctr_el0();
 	configs_init(&vt);
-	/* Each model creates its own VM. */
-	idreg_test_passes_close(&vt.passes);
 
 	walk_all(&vt);
 	idreg_test_plan(&vt.run);
 	walk_all(&vt);
 	idreg_test_checked(&vt.run);
 
+	/* Every pass's VM served a configuration's first check; none is left. */
+	idreg_test_passes_close(&vt.passes);
 	idreg_expect_free(&vt.expect);
-	ksft_finished();
+	idreg_test_finished();
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/kvm.h>
 
@@ -16,15 +17,22 @@ int idreg_test_vm_open(struct idreg_test_vm *t, const struct idreg_vcpu_config *
 {
 	int r;
 
+	struct idreg_kvm_counters before;
+
 	memset(t, 0, sizeof(*t));
 	t->cfg = cfg;
 	t->imp_id = imp_id;
+	idreg_kvm_counters(&before);
 	r = idreg_vm_open(&t->vm, cfg, imp_id ? IDREG_VM_IMP_ID : 0);
-	if (r == IDREG_VM_UNAVAILABLE)
-		return r;
-	if (r || idreg_vm_read_all(&t->vm, t->mask, t->limit, t->readable) ||
-	    idreg_vm_traits(&t->vm, t->limit, release, &t->traits))
-		return -1;
+	if (!r && (idreg_vm_read_all(&t->vm, t->mask, t->limit, t->readable) ||
+		   idreg_vm_traits(&t->vm, t->limit, release, &t->traits)))
+		r = -1;
+	idreg_kvm_counters(&t->made);
+	t->made.vms -= before.vms;
+	t->made.vcpus -= before.vcpus;
+	t->made.el2_vcpus -= before.el2_vcpus;
+	if (r)
+		return r == IDREG_VM_UNAVAILABLE ? r : -1;
 	t->open = true;
 	return 0;
 }
@@ -141,6 +149,108 @@ void idreg_test_passes_close(struct idreg_test_passes *p)
 
 	for (i = 0; i < p->nr; i++)
 		idreg_test_vm_close(&p->pass[i]);
+}
+
+/* selftests/settings' timeout (selftests/Makefile passes it). */
+#ifndef IDREG_TEST_TIMEOUT_S
+#define IDREG_TEST_TIMEOUT_S	45	/* kselftest's default */
+#endif
+
+static struct {
+	double t0;
+	bool warned;
+	struct idreg_kvm_counters pass_start;
+} clock_of_test;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void idreg_test_clock_start(void)
+{
+	clock_of_test.t0 = now_s();
+}
+
+void idreg_test_pass_begin(void)
+{
+	idreg_kvm_counters(&clock_of_test.pass_start);
+}
+
+void idreg_test_pass_done(const struct idreg_test_vm *t)
+{
+	const struct idreg_kvm_counters *b = &clock_of_test.pass_start;
+	struct idreg_kvm_counters now;
+
+	idreg_kvm_counters(&now);
+	idreg_test_record("vms", "config=%s imp_id=%d vms=%u vcpus=%u el2_vcpus=%u", t->cfg->name,
+			  t->imp_id, t->made.vms + now.vms - b->vms,
+			  t->made.vcpus + now.vcpus - b->vcpus,
+			  t->made.el2_vcpus + now.el2_vcpus - b->el2_vcpus);
+	idreg_test_time_check();
+}
+
+/* Where the time went so far: the phases, walk being the rest. */
+struct test_phases {
+	double total, create, walk, run, teardown;
+};
+
+static void phases_now(struct test_phases *p)
+{
+	struct idreg_kvm_counters c;
+
+	idreg_kvm_counters(&c);
+	p->total = now_s() - clock_of_test.t0;
+	p->create = c.create_s;
+	p->run = c.run_s;
+	p->teardown = c.destroy_s;
+	p->walk = p->total - p->create - p->run - p->teardown;
+}
+
+static const char *longest_phase(const struct test_phases *p)
+{
+	const char *name = "walk";
+	double most = p->walk;
+
+	if (p->create > most) {
+		name = "create";
+		most = p->create;
+	}
+	if (p->run > most) {
+		name = "run";
+		most = p->run;
+	}
+	return p->teardown > most ? "teardown" : name;
+}
+
+void idreg_test_time_check(void)
+{
+	struct test_phases p;
+
+	phases_now(&p);
+	if (clock_of_test.warned || p.total * 2 < IDREG_TEST_TIMEOUT_S)
+		return;
+	clock_of_test.warned = true;
+	printf("# warning: %.0f s of the %d s timeout gone, most of it in %s: create %.1f s, walk %.1f s, run %.1f s, teardown %.1f s\n",
+	       p.total, IDREG_TEST_TIMEOUT_S, longest_phase(&p), p.create, p.walk, p.run,
+	       p.teardown);
+}
+
+void idreg_test_time_report(void)
+{
+	struct idreg_kvm_counters c;
+	struct test_phases p;
+
+	idreg_kvm_counters(&c);
+	idreg_test_record("vms-total", "vms=%u vcpus=%u el2_vcpus=%u gets=%lu sets=%lu", c.vms,
+			  c.vcpus, c.el2_vcpus, c.gets, c.sets);
+	idreg_test_time_check();
+	phases_now(&p);
+	idreg_test_record("time", "seconds=%.2f create=%.2f walk=%.2f run=%.2f teardown=%.2f timeout=%d",
+			  p.total, p.create, p.walk, p.run, p.teardown, IDREG_TEST_TIMEOUT_S);
 }
 
 const char *idreg_result_kind_name(enum idreg_result_kind kind)

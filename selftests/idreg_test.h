@@ -53,6 +53,7 @@ struct idreg_test_vm {
 	struct idreg_vm_traits traits;
 	const struct idreg_vcpu_config *cfg;
 	bool imp_id, open;
+	struct idreg_kvm_counters made;		/* VMs created to open it */
 	uint64_t mask[IDREG_NR_SLOTS];
 	uint64_t limit[IDREG_NR_SLOTS];		/* the defaults, KVM's limits */
 	bool readable[IDREG_NR_SLOTS];
@@ -133,6 +134,30 @@ static inline enum idreg_result_kind idreg_result_kind_of_run(int r)
 {
 	return r == -ETIMEDOUT ? IDREG_RESULT_TIMING : IDREG_RESULT_BEHAVIOUR;
 }
+
+/*
+ * A test's VMs and time (docs/results.md).  On a nested host tearing down
+ * a VM whose vCPU has EL2 is what takes a test's time (docs/kernels.md),
+ * so each test says how many VMs each pass created, and where its time
+ * went: creating VMs, walking (ONE_REG and the predictions), running
+ * guests, tearing VMs down.  idreg_test_start() starts the clock.
+ */
+void idreg_test_clock_start(void);
+/* A pass's own work begins (after its VM was opened with the others). */
+void idreg_test_pass_begin(void);
+/*
+ * It is done: its "idregs-vms" record (the VMs opening it created and
+ * those created since idreg_test_pass_begin()); the time so far against
+ * the timeout (idreg_test_time_check()).
+ */
+void idreg_test_pass_done(const struct idreg_test_vm *t);
+/*
+ * Once the time passes half of selftests/settings' timeout: a warning
+ * line naming the phase that took most of it.
+ */
+void idreg_test_time_check(void);
+/* At the end: the "idregs-vms-total" and "idregs-time" records. */
+void idreg_test_time_report(void);
 
 /* Records for the runners (docs/results.md): "# idregs-KIND: key=value ...". */
 __printf(2, 3)
@@ -317,6 +342,7 @@ static inline void idreg_test_start(const char *argv0, char *release, size_t siz
 {
 	const char *why;
 
+	idreg_test_clock_start();
 	ksft_print_header();
 	why = idreg_kvm_unavailable();
 	if (why)
@@ -324,6 +350,13 @@ static inline void idreg_test_start(const char *argv0, char *release, size_t siz
 	idreg_kernel_release(release, size);
 	if (file && idreg_expect_load_beside(e, argv0, file))
 		ksft_exit_fail_msg("%s\n", e->error);
+}
+
+/* The end of a test that ran its checks: its VMs and time, then kselftest's exit. */
+static inline void idreg_test_finished(void)
+{
+	idreg_test_time_report();
+	ksft_finished();
 }
 
 /* idreg_test_passes_open(), or the end of the test (exit 1, the reason). */

@@ -610,10 +610,14 @@ static void walk_all(struct rules_test *rt)
 	for (i = 0; i < rt->passes.nr; i++) {
 		struct rules_pass *p = &rt->rules[i];
 
+		if (idreg_test_acting(&rt->run))
+			idreg_test_pass_begin();
 		if (p->t->open)
 			walk_pass(&rt->run, p);
 		else if (idreg_test_due(&rt->run))
 			idreg_test_report_unavailable(p->t, NULL);
+		if (idreg_test_acting(&rt->run))
+			idreg_test_pass_done(p->t);
 	}
 }
 
@@ -656,5 +660,5 @@ int main(int argc, char **argv)
 	idreg_test_plan(&rt.run);
 	walk_all(&rt);
 	idreg_test_checked(&rt.run);
-	ksft_finished();
+	idreg_test_finished();
 }

@@ -191,7 +191,7 @@ static bool try_value(struct walk_vm *w, unsigned int slot, const struct idreg_r
 	idreg_kvm_predict(slot, reg, w->t->mask[slot], limit, val, &w->t->traits, &v);
 	/* Before a write predicted to change the register, check the run. */
 	unread_ok = v.effect == IDREG_WRITE_REJECTED || check_unread(w, slot, detail, size);
-	r = idreg_set_slot(&w->t->vm, 0, slot, val);
+	r = idreg_try_set_slot(&w->t->vm, 0, slot, val);
 	*accepted = r == 0;
 	w->test->stats.values++;
 	w->values++;
@@ -548,16 +548,20 @@ static void walk_pass(struct walk_vm *w)
 	struct idreg_test_run *run = &w->test->run;
 	unsigned int slot;
 
+	if (idreg_test_acting(run))
+		idreg_test_pass_begin();
 	if (!w->t->open) {
 		if (idreg_test_due(run))
 			idreg_test_report_unavailable(w->t, NULL);
-		return;
+	} else {
+		for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
+			if (w->t->readable[slot] && (!w->t->imp_id || idreg_is_imp_id_slot(slot)))
+				walk_register(w, slot);
+		if (idreg_test_due(run))
+			snapshot_unchanged(w);
 	}
-	for (slot = 0; slot < IDREG_NR_SLOTS; slot++)
-		if (w->t->readable[slot] && (!w->t->imp_id || idreg_is_imp_id_slot(slot)))
-			walk_register(w, slot);
-	if (idreg_test_due(run))
-		snapshot_unchanged(w);
+	if (idreg_test_acting(run))
+		idreg_test_pass_done(w->t);
 }
 
 /* Every pass, then the expectations none of them needed. */
@@ -651,5 +655,5 @@ int main(int argc, char **argv)
 	report_totals(&wt.stats, writable_fields,
 		      (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	idreg_test_passes_close(&wt.passes);
-	ksft_finished();
+	idreg_test_finished();
 }

@@ -407,5 +407,5 @@ int main(int argc, char **argv)
 	walk_masks(&run, &m, release);
 	idreg_test_checked(&run);
 	idreg_vm_destroy(&m.vm);
-	ksft_finished();
+	idreg_test_finished();
 }

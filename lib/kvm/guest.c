@@ -450,6 +450,7 @@ int idreg_guest_run(struct idreg_guest *g, int vcpu, const struct idreg_guest_li
 		r = run_loop(g, vcpu, run, max_exits, timeout_ms, res);
 	watchdog_disarm(&w, run);
 	res->seconds = seconds_since(&t0);
+	idreg_kvm_count_run(res->seconds);
 	return r;
 }
 

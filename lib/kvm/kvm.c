@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -21,6 +22,27 @@
 #include "idregs/kvm_rules.h"
 #include "idregs/util.h"
 #include "idregs/vcpu_config.h"
+
+/* What this process asked of KVM so far (idreg_kvm_counters()). */
+static struct idreg_kvm_counters counters;
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void idreg_kvm_counters(struct idreg_kvm_counters *out)
+{
+	*out = counters;
+}
+
+void idreg_kvm_count_run(double seconds)
+{
+	counters.run_s += seconds;
+}
 
 int idreg_vm_fail(struct idreg_vm *vm, int err, const char *fmt, ...)
 {
@@ -67,6 +89,8 @@ const char *idreg_kvm_unavailable(void)
 
 int idreg_vm_create(struct idreg_vm *vm)
 {
+	double t0 = seconds_now();
+
 	memset(vm, 0, sizeof(*vm));
 	vm->vm_fd = -1;
 	vm->vgic_fd = -1;
@@ -74,8 +98,10 @@ int idreg_vm_create(struct idreg_vm *vm)
 	if (vm->kvm_fd < 0)
 		return idreg_vm_fail(vm, errno, "open /dev/kvm");
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	counters.create_s += seconds_now() - t0;
 	if (vm->vm_fd < 0)
 		return idreg_vm_fail(vm, errno, "KVM_CREATE_VM");
+	counters.vms++;
 	return 0;
 }
 
@@ -244,14 +270,20 @@ int idreg_vcpu_create(struct idreg_vm *vm)
 	vm->vcpu_fd[id] = fd;
 	vm->vcpu_run[id] = run;
 	vm->nr_vcpus++;
+	counters.vcpus++;
+	if (vm->features & IDREG_VCPU_EL2)
+		counters.el2_vcpus++;
 	return 0;
 }
 
 int idreg_vcpu_add(struct idreg_vm *vm)
 {
+	double t0 = seconds_now();
 	int id = vm->nr_vcpus;
+	int r = idreg_vcpu_create(vm) ?: vcpu_init(vm, id) ?: vcpu_setup(vm, id);
 
-	return idreg_vcpu_create(vm) ?: vcpu_init(vm, id) ?: vcpu_setup(vm, id);
+	counters.create_s += seconds_now() - t0;
+	return r;
 }
 
 int idreg_vcpu_reinit(struct idreg_vm *vm, int vcpu)
@@ -370,9 +402,14 @@ static int vgic_v2_create(struct idreg_vm *vm)
 
 int idreg_vm_add_vgic(struct idreg_vm *vm, unsigned int version)
 {
+	double t0 = seconds_now();
+	int r;
+
 	if (vm->vgic_fd >= 0)
 		return 0;
-	return version == 2 ? vgic_v2_create(vm) : vgic_create(vm);
+	r = version == 2 ? vgic_v2_create(vm) : vgic_create(vm);
+	counters.create_s += seconds_now() - t0;
+	return r;
 }
 
 int idreg_sve_vls(struct idreg_vm *vm, uint32_t *vls)
@@ -441,7 +478,7 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
 	vm->psci_0_2 = (flags & IDREG_VM_PSCI_0_2) && idreg_kvm_check_cap(vm, KVM_CAP_ARM_PSCI_0_2) > 0;
 	r = r ?: idreg_vcpu_add(vm);
 	if (!r && needs_vgic(vm->features))
-		r = vgic_create(vm);
+		r = idreg_vm_add_vgic(vm, 3);
 	return r;
 }
 
@@ -453,16 +490,22 @@ int idreg_vm_open(struct idreg_vm *vm, const struct idreg_vcpu_config *cfg, unsi
  */
 static int host_aarch32_el0(struct idreg_vm *vm, bool *yes)
 {
+	/* The host's answer: asked once per process, one VM fewer per EL2 VM. */
+	static int known = -1;
 	struct idreg_vm probe;
 	uint64_t pfr0;
-	int r = idreg_vm_open(&probe, NULL, 0) ?:
-		idreg_get(&probe, 0, 0, 4, 0, &pfr0);
+	int r;
 
+	if (known >= 0) {
+		*yes = known;
+		return 0;
+	}
+	r = idreg_vm_open(&probe, NULL, 0) ?: idreg_get(&probe, 0, 0, 4, 0, &pfr0);
 	if (r)
 		snprintf(vm->last_error, sizeof(vm->last_error), "a VM without features: %.200s",
 			 probe.last_error);
 	else
-		*yes = (pfr0 & 0xf) >= 2;
+		known = *yes = (pfr0 & 0xf) >= 2;
 	idreg_vm_destroy(&probe);
 	return r;
 }
@@ -498,6 +541,7 @@ int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],
 
 void idreg_vm_destroy(struct idreg_vm *vm)
 {
+	double t0 = seconds_now();
 	int i;
 
 	/* A kvm_run mapping holds its vCPU, and so the VM, until unmapped. */
@@ -514,6 +558,7 @@ void idreg_vm_destroy(struct idreg_vm *vm)
 	vm->nr_vcpus = 0;
 	vm->vm_fd = vm->kvm_fd = vm->vgic_fd = -1;
 	vm->vgic_ready = vm->vgic_v2 = false;
+	counters.destroy_s += seconds_now() - t0;
 }
 
 int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS],
@@ -556,6 +601,10 @@ static int one_reg(struct idreg_vm *vm, int vcpu, unsigned long req,
 
 	if (vcpu < 0 || vcpu >= vm->nr_vcpus)
 		return idreg_vm_fail(vm, EINVAL, "vcpu %d does not exist", vcpu);
+	if (req == KVM_SET_ONE_REG)
+		counters.sets++;
+	else
+		counters.gets++;
 	if (ioctl(vm->vcpu_fd[vcpu], req, &reg))
 		return idreg_vm_fail(vm, errno, "%s S3_%d_C0_C%d_%d = 0x%016llx on vcpu %d",
 			    req == KVM_SET_ONE_REG ? "KVM_SET_ONE_REG" : "KVM_GET_ONE_REG",
@@ -572,6 +621,20 @@ int idreg_get(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t
 int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t val)
 {
 	return one_reg(vm, vcpu, KVM_SET_ONE_REG, op1, crm, op2, &val);
+}
+
+int idreg_try_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val)
+{
+	struct idreg_encoding e;
+	struct kvm_one_reg reg = { .addr = (uint64_t)(uintptr_t)&val };
+
+	if (idreg_slot_encoding(slot, &e))
+		return idreg_vm_fail(vm, EINVAL, "no ID register slot %d", slot);
+	if (vcpu < 0 || vcpu >= vm->nr_vcpus)
+		return idreg_vm_fail(vm, EINVAL, "vcpu %d does not exist", vcpu);
+	reg.id = one_reg_id(e.op1, e.crm, e.op2);
+	counters.sets++;
+	return ioctl(vm->vcpu_fd[vcpu], KVM_SET_ONE_REG, &reg) ? -errno : 0;
 }
 
 int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val)

@@ -45,6 +45,25 @@ struct idreg_vm {
 __printf(3, 4)
 int idreg_vm_fail(struct idreg_vm *vm, int err, const char *fmt, ...);
 
+/*
+ * What this process has asked of KVM so far (the selftests' idregs-vms and
+ * idregs-time records, docs/results.md; tools/bench): VMs and vCPUs
+ * created, the vCPUs with EL2 among them (on a nested host each brings
+ * two nested stage-2 MMUs, and tearing those down is what makes such a VM
+ * slow to destroy: docs/kernels.md), GET and SET_ONE_REG calls, and the
+ * wall time spent creating VMs (with their vCPUs and vGIC), in KVM_RUN
+ * (lib/kvm/guest.c) and destroying them.
+ */
+struct idreg_kvm_counters {
+	unsigned int vms, vcpus, el2_vcpus;
+	unsigned long gets, sets;
+	double create_s, run_s, destroy_s;
+};
+
+void idreg_kvm_counters(struct idreg_kvm_counters *out);
+/* Add @seconds spent running a guest. */
+void idreg_kvm_count_run(double seconds);
+
 /* Why the suite cannot run here, or NULL: no /dev/kvm, or no capability 230. */
 const char *idreg_kvm_unavailable(void);
 
@@ -120,8 +139,9 @@ struct idreg_vm_traits;
 /*
  * The traits of @vm, whose defaults are @limit, on kernel @release: its
  * features and the imp-id capability as idreg_vm_open() set them up, and
- * the host's (for a VM with EL2, from a second VM without features: its
- * own defaults say AArch64 only).  Returns 0 or a negative errno.
+ * the host's (for a VM with EL2, from a second VM without features, once
+ * per process: its own defaults say AArch64 only).  Returns 0 or a
+ * negative errno.
  */
 int idreg_vm_traits(struct idreg_vm *vm, const uint64_t limit[IDREG_NR_SLOTS],
 		    const char *release, struct idreg_vm_traits *t);
@@ -142,6 +162,12 @@ int idreg_set(struct idreg_vm *vm, int vcpu, int op1, int crm, int op2, uint64_t
 /* The same for a slot index 0..191. */
 int idreg_get_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t *val);
 int idreg_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val);
+/*
+ * idreg_set_slot() where a refusal is an answer, not an error (the walk's
+ * tries): the negative errno, and last_error is left as it was, since
+ * describing each refused value would cost more than the ioctl.
+ */
+int idreg_try_set_slot(struct idreg_vm *vm, int vcpu, int slot, uint64_t val);
 
 /* The running kernel's release (uname -r) into @buf; "" if unknown. */
 void idreg_kernel_release(char *buf, size_t size);
