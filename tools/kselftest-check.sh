@@ -16,8 +16,9 @@
 # 4. checks the KTAP: in the first run every test of the suite (the
 #    Makefile's TESTS, which kselftest-list.txt must list) is "ok" without
 #    SKIP, the totals count them and run_kselftest.sh exits 0; the tests,
-#    run without arguments, report per vCPU configuration (results
-#    "...@pmu", and "...@el2" on a nested host, "...@mte" on an MTE one);
+#    run without arguments, report per vCPU configuration (results of
+#    every configuration their idregs-config records call offered: at
+#    least "...@pmu", "...@el2" on a nested host, "...@mte" on an MTE one);
 #    in the second the stale-excuse result inside writable_fields_test and
 #    the test itself are "not ok" and run_kselftest.sh exits 1.
 #
@@ -194,8 +195,8 @@ done
 check "run_kselftest.sh: totals, every test passed" "$(idregs_console totals "$work/run1")" \
 	"pass:${#tests[@]} fail:0 xfail:0 xpass:0 skip:0 error:0"
 # Without arguments the tests run every configuration the host offers:
-# on a nested+MTE host all of them (make check's only run of mte, el2 and
-# el2-e2h0), elsewhere pmu at least.
+# each one their idregs-config records call offered, pmu at least, el2 on
+# a nested host, mte on an MTE one, all of them on a nested+MTE host.
 configs=pmu
 case ",$host," in *,nested,*) configs+=" el2" ;; esac
 case ",$host," in *,mte,*) configs+=" mte" ;; esac
@@ -203,6 +204,14 @@ if [ "$configs" = "pmu el2 mte" ]; then
 	configs=$(idregs_vcpu_configs | tr , '\n' | grep -vx default) ||
 		die "cannot list the vCPU configurations"
 fi
+offered=$(idregs_console records "$work/run1" config |
+	awk '{ name = ""; on = 0
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^name=/) name = substr($i, 6)
+			if ($i == "offered=1") on = 1
+		}
+		if (on && name != "default") print name }')
+configs=$(printf '%s\n' $configs $offered | awk '!seen[$0]++')
 for c in $configs; do
 	check "run_kselftest.sh: results of the $c configuration, no arguments given" \
 		"$(has_row "$work/run1.results" "" "" pass "" "$c")" yes
