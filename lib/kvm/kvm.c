@@ -79,6 +79,7 @@ const char *idreg_kvm_unavailable(void)
 		close(kvm);
 		return why;
 	}
+	counters.vms++;
 	r = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES);
 	close(vm);
 	close(kvm);
