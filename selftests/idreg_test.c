@@ -39,8 +39,11 @@ int idreg_test_vm_open(struct idreg_test_vm *t, const struct idreg_vcpu_config *
 
 void idreg_test_vm_close(struct idreg_test_vm *t)
 {
-	if (t->open)
+	if (t->open) {
 		idreg_vm_destroy(&t->vm);
+		/* A teardown can take minutes (docs/kernels.md): say so in time. */
+		idreg_test_time_check();
+	}
 	t->open = false;
 }
 

@@ -153,7 +153,8 @@ void idreg_test_pass_begin(void);
 void idreg_test_pass_done(const struct idreg_test_vm *t);
 /*
  * Once the time passes half of selftests/settings' timeout: a warning
- * line naming the phase that took most of it.
+ * line naming the phase that took most of it.  Also after each
+ * idreg_test_vm_close().
  */
 void idreg_test_time_check(void);
 /* At the end: the "idregs-vms-total" and "idregs-time" records. */

@@ -7,7 +7,9 @@
 #   - boot-to-first-test time of the emulated host,
 #   - the whole matrix (./run_tests.sh --matrix) wall time,
 # and the ratio walk per-try cost / raw pair cost, which compares across
-# machines of different speed.  Results go to a file, not to test verdicts.
+# machines of different speed, and the ONE_REG calls per try (the test's
+# idregs-vms-total record: what it asks of KVM, whatever the machine's
+# pace).  Results go to a file, not to test verdicts.
 #
 #   tools/bench.sh [--kernel VER] [--cpu MODEL] [--no-matrix] [--out FILE]
 set -uo pipefail
@@ -66,6 +68,7 @@ for i in $(seq "$WALK_RUNS"); do
 		-- "$work/st/writable_fields_test" --vcpu default >"$work/walk.txt" ||
 		die "the walk failed: $(tail -n 5 "$work/walk.txt")"
 	idregs_records "$work/walk.txt" walk-totals >>"$work/walks.txt"
+	idregs_records "$work/walk.txt" vms-total >"$work/calls.txt"
 done
 walk_boot_total=$(( (SECONDS - boot_start) / WALK_RUNS ))
 
@@ -79,6 +82,11 @@ walk_line=$(while read -r rec; do echo "$(idregs_field seconds "$rec") $rec"; do
 	sort -g | head -n $(( (WALK_RUNS + 1) / 2 )) | tail -n 1)
 walk_values=$(idregs_field values "${walk_line#* }")
 walk_secs=$(idregs_field seconds "${walk_line#* }")
+# The ONE_REG calls (every run makes the same ones; the process's, from
+# its start: the passes' reads too).
+calls=$(head -n 1 "$work/calls.txt")
+gets=$(idregs_field gets "$calls")
+sets=$(idregs_field sets "$calls")
 # The runner prints the guest kernel's uptime when /init starts.
 boot_s=$(sed -n 's/.*uptime \([0-9.]*\) s.*/\1/p' "$work/walk.console" | head -n 1)
 
@@ -102,7 +110,7 @@ if [ "$matrix" = 1 ]; then
 fi
 
 awk -v v="$walk_values" -v s="$walk_secs" -v p="$pair_us" -v pm="$median_pair_us" -v vm="$vm_ms" \
-    -v runs="$WALK_RUNS" \
+    -v runs="$WALK_RUNS" -v gets="${gets:-0}" -v sets="${sets:-0}" \
     -v pps="$pairs_per_s" -v boot="${boot_s:--}" -v m="$matrix_s" -v wb="$walk_boot_total" \
     -v es="$explore_steps" -v et="$explore_secs" -v er="$explore_rate" \
     -v k="${kernel:-newest}" -v c="$cpu" -v d="$(date -u +%Y-%m-%dT%H:%MZ)" 'BEGIN {
@@ -111,6 +119,8 @@ awk -v v="$walk_values" -v s="$walk_secs" -v p="$pair_us" -v pm="$median_pair_us
 	printf "raw GET+SET pair:        %8.2f us   (%d pairs/s; best of 5 rounds, median %.2f us)\n", p, pps, pm
 	printf "walk:                    %8d values in %.2f s = %.0f tries/s, %.2f us/try (median of %d)\n", v, s, v / s, try_us, runs
 	printf "walk per-try / raw pair: %8.2f\n", try_us / p
+	if (gets + sets)
+		printf "ONE_REG calls per try:   %8.2f   (%d GET + %d SET for %d values: %.2f pairs)\n", (gets + sets) / v, gets, sets, v, (gets + sets) / v / 2
 	printf "VM + vCPU creation:      %8.2f ms\n", vm
 	printf "boot to /init:           %8s s (guest uptime)\n", boot
 	printf "one host, boot + walk:   %8d s (wall)\n", wb
