@@ -232,10 +232,11 @@ style: deps
 # qemu-system-aarch64 as the VMM inside a -cpu max and a -cpu neoverse-n1
 # host (tools/qemu-check.sh, docs/qemu.md), and migrates a running guest
 # between them through a file (tools/qemu-migrate-check.sh).  Every
-# emulated host is one TCG guest on one core, so check-hosts runs its
-# checks two at a time, each one's output whole once it is done, the
-# longest first (the nested host, about 130 s; the real QEMU, about 120 s)
-# so that the short ones fill the other core beside them.  The matrix
+# emulated host is one TCG guest on one core, so check-hosts' checks run
+# as separate targets beside the checks that boot no host (CHECK_JOBS at a
+# time, each one's output whole once it is done), the longest first (the
+# nested host, about 130 s; the real QEMU, about 120 s) so that the short
+# ones fill the other core beside them.  The matrix
 # (two hosts at a time itself) comes last so that its "N passed, N failed"
 # line closes the output.
 MIGRATION_CPUS	?= max,neoverse-n1
@@ -259,19 +260,21 @@ VCPU_CHECK	?= --kernel 7 --cpu max --host nested,mte --vcpu all writable_fields 
 # a text alternative; its screenshot in build/.
 HOST_REPORT	?= $(BUILD)/host-report
 
-# The checks before the hosts (checkpatch, the generator, the unit tests,
-# the idreg build the migration check needs, the guest check-qemu boots)
-# run CHECK_JOBS at a time, each one's output whole: 52 s instead of 85 s
-# on a clean clone here.
+# The hosts and the checks that boot none (checkpatch, the generator, the
+# unit tests, the idreg build the migration checks need, the guest
+# check-qemu boots) run CHECK_JOBS at a time, each one's output whole: the
+# nested host, the longest, starts at once, and the others fill the other
+# core around it.
 CHECK_JOBS	?= $(shell nproc)
 
 check: deps
-	$(MAKE) --no-print-directory -j$(CHECK_JOBS) --output-sync=target style gen-check unit idreg qemu-guest
-	$(MAKE) --no-print-directory -j2 --output-sync=target check-hosts
+	$(MAKE) --no-print-directory -j$(CHECK_JOBS) --output-sync=target check-hosts style gen-check unit
 	./run_tests.sh --matrix
 
 # Longest first: make starts prerequisites in this order.
 check-hosts: check-vcpu-configs check-qemu check-one-at-a-time check-skip
+check-qemu check-migration check-vm-migrate: idreg
+check-qemu: qemu-guest
 
 check-vcpu-configs:
 	./run_tests.sh $(VCPU_CHECK) --report $(HOST_REPORT)
