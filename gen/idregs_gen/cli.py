@@ -217,6 +217,24 @@ def cmd_cpu_names(args):
     return 0
 
 
+
+def per_series_table(sub, name, out, what, gen, check):
+    """NAME writes lib/predict/generated/OUT from every series read;
+    NAME-check regenerates it and compares it with the committed file."""
+    g = sub.add_parser(name, help=f"write lib/predict/generated/{out}: {what}")
+    g.add_argument("--cache", help="idregs cache: every src/SERIES in it")
+    g.add_argument("--kernel-src", action="append",
+                   help="a source tree with package-version (repeatable)")
+    g.add_argument("-o", "--output", required=True)
+    g.set_defaults(func=gen)
+
+    c = sub.add_parser(name + "-check", help=f"regenerate {out} and compare with the "
+                                             "committed file")
+    c.add_argument("--cache")
+    c.add_argument("--kernel-src", action="append")
+    c.add_argument("committed")
+    c.set_defaults(func=check)
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="idregs-gen", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true",
@@ -247,20 +265,8 @@ def main(argv=None):
                    help="all registers, not just the feature ID space")
     m.set_defaults(func=cmd_compare)
 
-    d = sub.add_parser("declared", help="write lib/predict/generated/idreg_declared.c: "
-                                         "the writable masks sys_regs.c declares")
-    d.add_argument("--cache", help="idregs cache: every src/SERIES in it")
-    d.add_argument("--kernel-src", action="append",
-                   help="a source tree with package-version (repeatable)")
-    d.add_argument("-o", "--output", required=True)
-    d.set_defaults(func=cmd_declared)
-
-    dc = sub.add_parser("declared-check", help="regenerate idreg_declared.c "
-                                               "and compare with the committed file")
-    dc.add_argument("--cache")
-    dc.add_argument("--kernel-src", action="append")
-    dc.add_argument("committed")
-    dc.set_defaults(func=cmd_declared_check)
+    per_series_table(sub, "declared", "idreg_declared.c",
+                     "the writable masks sys_regs.c declares", cmd_declared, cmd_declared_check)
 
     st = sub.add_parser("sanitised", help="print what sys_regs.c's sanitising code "
                                           "hides or caps, per series (the table in "
@@ -275,20 +281,9 @@ def main(argv=None):
                     help="only those run_tests.sh --matrix runs")
     vc.set_defaults(func=cmd_vcpu_configs)
 
-    rl = sub.add_parser("reglist", help="write lib/predict/generated/idreg_reglist.c: "
-                                         "the ID slots KVM_GET_REG_LIST holds, per series")
-    rl.add_argument("--cache", help="idregs cache: every src/SERIES in it")
-    rl.add_argument("--kernel-src", action="append",
-                    help="a source tree with package-version (repeatable)")
-    rl.add_argument("-o", "--output", required=True)
-    rl.set_defaults(func=cmd_reglist)
-
-    rc = sub.add_parser("reglist-check", help="regenerate idreg_reglist.c "
-                                              "and compare with the committed file")
-    rc.add_argument("--cache")
-    rc.add_argument("--kernel-src", action="append")
-    rc.add_argument("committed")
-    rc.set_defaults(func=cmd_reglist_check)
+    per_series_table(sub, "reglist", "idreg_reglist.c",
+                     "the ID slots KVM_GET_REG_LIST holds, per series", cmd_reglist,
+                     cmd_reglist_check)
 
     cn = sub.add_parser("cpu-names", help="write the MIDR implementer and part names "
                                            "of cputype.h (tools/report/cpu_names.tsv)")

@@ -50,8 +50,10 @@ def declares_writable(ksrc):
         return True     # read_source() says what is missing
 
 
-def read_source(ksrc):
-    """One series: (series, package version, [Declared], inputs line)."""
+def read_tree(ksrc):
+    """A kernel source tree's series, package version, the paths of its
+    sysreg file and sys_regs.c, and its registers (with the supplement's):
+    what every generator of a per-series table starts from."""
     series, version = _series(ksrc)
     sysreg = os.path.join(ksrc, SYSREG_REL)
     sys_regs = os.path.join(ksrc, SYS_REGS_REL)
@@ -61,6 +63,12 @@ def read_source(ksrc):
     regs = parse_sysreg(sysreg, notes=[])
     for name, reg in parse_sysreg(SUPPLEMENT, source=SRC_SUPPLEMENT, notes=[]).items():
         regs.setdefault(name, reg)
+    return series, version, sysreg, sys_regs, regs
+
+
+def read_source(ksrc):
+    """One series: (series, package version, [Declared], inputs line)."""
+    series, version, sysreg, sys_regs, regs = read_tree(ksrc)
     # Named relative to the tree: the output holds no absolute paths.
     decl = parse_declared(sys_regs, regs, name=SYS_REGS_REL)
     ops = parse_sanitised(ksrc, regs, read_supplement(SANITISED_SUPPLEMENT))

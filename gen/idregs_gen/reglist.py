@@ -9,27 +9,17 @@ version and sys_regs.c hash, so 'reglist-check' compares it byte for byte.
 import os
 
 from .build import SUPPLEMENT, sha256
-from .declared import SYSREG_REL, _series, _slot, _version_num
+from .declared import _slot, _version_num, read_tree
 from .emit import c_string, file_header, inputs_array
 from .kvm_reglist import parse_reglist
 from .kvm_writable import SYS_REGS_REL
-from .model import GenError, SRC_SUPPLEMENT
-from .sysreg import parse_sysreg
 
 OUTPUT = os.path.join("lib", "predict", "generated", "idreg_reglist.c")
 
 
 def read_source(ksrc):
     """One series: (series, package version, [Listed], inputs line)."""
-    series, version = _series(ksrc)
-    sysreg = os.path.join(ksrc, SYSREG_REL)
-    sys_regs = os.path.join(ksrc, SYS_REGS_REL)
-    for path in (sysreg, sys_regs):
-        if not os.path.isfile(path):
-            raise GenError(path, "missing (run scripts/deps.sh)")
-    regs = parse_sysreg(sysreg, notes=[])
-    for name, reg in parse_sysreg(SUPPLEMENT, source=SRC_SUPPLEMENT, notes=[]).items():
-        regs.setdefault(name, reg)
+    series, version, sysreg, sys_regs, regs = read_tree(ksrc)
     found = parse_reglist(sys_regs, regs, name=SYS_REGS_REL)
     line = (f"{series}: linux-source {version}, sys_regs.c sha256:{sha256(sys_regs)}, "
             f"sysreg sha256:{sha256(sysreg)}, supplement sha256:{sha256(SUPPLEMENT)}")
