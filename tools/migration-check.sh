@@ -138,8 +138,9 @@ ktap_failures && ktap_finish "migration between -cpu $cpu_a and -cpu $cpu_b"
 # host's and stores no other: a max guest cannot be restored on
 # neoverse-n1, whatever its ID registers.  The baseline must say so.
 if [[ ",$cpus," == *,max,* && ",$cpus," == *,neoverse-n1,* ]]; then
-	"$TOP/tools/lib/idreg_answer.py" registers "$work/baseline.json" blocking |
-		grep -qx KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3
+	# The whole answer first: grep -q stopping early would break the pipe.
+	blocking=$("$TOP/tools/lib/idreg_answer.py" registers "$work/baseline.json" blocking)
+	grep -qx KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3 <<<"$blocking"
 	ktap_result $? "the baseline names KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3 as blocking"
 else
 	echo "# SKIP the firmware registers: needs --cpus max,neoverse-n1"
