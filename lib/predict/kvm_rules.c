@@ -262,10 +262,26 @@ static const struct idreg_declared_series *hidden_series(unsigned int kernel)
 	return s ?: &idreg_declared_series[idreg_nr_declared_series - 1];
 }
 
+/*
+ * Does KVM hide @slot (RAZ) for a vCPU with @features?  A kernel between
+ * two series read hides only what both hide: a slot the older series left
+ * unallocated the newer one may describe (6.12's ID_AA64ISAR3_EL1, whose
+ * fields 6.16 to 7.1 fill in one by one).
+ */
+static bool kvm_hides(unsigned int kernel, unsigned int slot, unsigned int features)
+{
+	const struct idreg_declared_series *older, *newer;
+
+	if (kernel && idreg_between_known(kernel, &older, &newer))
+		return idreg_declared_hides(older, slot, features) &&
+		       idreg_declared_hides(newer, slot, features);
+	return idreg_declared_hides(hidden_series(kernel), slot, features);
+}
+
 /* ID_HIDDEN: RAZ whatever the vCPU's features. */
 static bool kvm_hides_always(unsigned int slot, const struct idreg_vm_traits *t)
 {
-	return idreg_declared_hides(hidden_series(t->kernel), slot, IDREG_VCPU_ALL_FEATURES);
+	return kvm_hides(t->kernel, slot, IDREG_VCPU_ALL_FEATURES);
 }
 
 bool idreg_slot_hidden(unsigned int slot, const struct idreg_reg *reg,
@@ -275,7 +291,7 @@ bool idreg_slot_hidden(unsigned int slot, const struct idreg_reg *reg,
 	if (!reg)
 		return true;
 	/* ID_HIDDEN, ID_AA64ZFR0_EL1 without SVE: generated from sys_regs.c. */
-	if (idreg_declared_hides(hidden_series(t->kernel), slot, t->features))
+	if (kvm_hides(t->kernel, slot, t->features))
 		return true;
 	if (!t->aarch32_el0 && idreg_is_aarch32_slot(slot))
 		return true;

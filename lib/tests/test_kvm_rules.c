@@ -347,9 +347,25 @@ static void test_between(void)
 	UNIT_OK(!idreg_after_first_run_older(regs, &t, &older, &newer), "7.2 is not between");
 }
 
+/* A slot the older series leaves unallocated, the newer describes. */
+static void test_between_hidden(void)
+{
+	unsigned int isar3 = (unsigned int)idreg_slot_index(3, 0, 0, 6, 3);
+	const struct idreg_reg *reg = idreg_reg_by_slot(isar3);
+	struct idreg_vm_traits t = { .aarch32_el0 = true, .kernel = 6 << 16 | 12 };
+
+	UNIT_OK(idreg_slot_hidden(isar3, reg, &t), "6.12 hides ID_AA64ISAR3_EL1 (ID_UNALLOCATED)");
+	t.kernel = 7 << 16 | 0;
+	UNIT_OK(!idreg_slot_hidden(isar3, reg, &t),
+		"7.0, between 6.12 and 7.2 (which describes it), does not");
+	t.kernel = 7 << 16 | 2;
+	UNIT_OK(!idreg_slot_hidden(isar3, reg, &t), "nor does 7.2");
+}
+
 int main(void)
 {
 	test_between();
+	test_between_hidden();
 	test_dfr0();
 	test_aa64dfr0();
 	test_aa64pfr0();
