@@ -756,6 +756,16 @@ int idreg_kvm_predict_after_run(unsigned int slot, const struct idreg_reg *reg, 
 	a = predict_after_run(slot, reg, limit, current, val, &as);
 	as.kernel = newer->version;
 	b = predict_after_run(slot, reg, limit, current, val, &as);
+	/*
+	 * A slot one series hides and the other describes is not hidden
+	 * between them (kvm_hides()): the describing series answers.
+	 */
+	if (idreg_declared_hides(older, slot, t->features) &&
+	    !idreg_declared_hides(newer, slot, t->features))
+		return b;
+	if (idreg_declared_hides(newer, slot, t->features) &&
+	    !idreg_declared_hides(older, slot, t->features))
+		return a;
 	return a == b ? a : IDREG_AFTER_RUN_BETWEEN;
 }
 
