@@ -428,7 +428,7 @@ static const char *const test_results[] = {
  * sequences_test's "sequence.N" and "finding.NAME".
  */
 static const char *const test_groups[] = {
-	"masks", "reg_list", "ccsidr", "cap", "vcpus", "pmu", "sve", "debug", "aarch32",
+	"masks", "reg_list", "ccsidr", "cap", "vcpus", "sequence", "finding", "pmu", "sve", "debug", "aarch32",
 	"sequence", "finding",
 };
 static const char *const variants[] = {
