@@ -52,7 +52,7 @@
 
 #define DETAIL_LEN		1024
 #define NR_CAP_RESULTS		2
-#define NR_CONFIG_RESULTS	13
+#define NR_CONFIG_RESULTS	14
 
 /* sys_regs.c: CSSELR_MAX, the demux registers KVM lists and reads. */
 #define NR_CCSIDR		14
@@ -406,6 +406,48 @@ static const char *round_trip_one(int vcpu_fd, uint64_t id, int *r, uint64_t *wa
 	if (is_counter(id) ? *now < *was : memcmp(back, val, size) != 0)
 		return "value changed by the write back";
 	return NULL;
+}
+
+/* A PMUv3 register: PMCR_EL0 and the others at CRn 9, CRm 12-14; PMEV*_EL0. */
+static bool is_pmu_sysreg(uint64_t id)
+{
+	unsigned int op0, op1, crn, crm;
+
+	if ((id & KVM_REG_ARM_COPROC_MASK) != KVM_REG_ARM64_SYSREG)
+		return false;
+	op0 = (id & KVM_REG_ARM64_SYSREG_OP0_MASK) >> KVM_REG_ARM64_SYSREG_OP0_SHIFT;
+	op1 = (id & KVM_REG_ARM64_SYSREG_OP1_MASK) >> KVM_REG_ARM64_SYSREG_OP1_SHIFT;
+	crn = (id & KVM_REG_ARM64_SYSREG_CRN_MASK) >> KVM_REG_ARM64_SYSREG_CRN_SHIFT;
+	crm = (id & KVM_REG_ARM64_SYSREG_CRM_MASK) >> KVM_REG_ARM64_SYSREG_CRM_SHIFT;
+	if (op0 != 3)
+		return false;
+	return (crn == 9 && crm >= 12 && crm <= 14 && (op1 == 0 || op1 == 3)) ||
+	       (crn == 14 && crm >= 8 && op1 == 3);
+}
+
+/*
+ * reg_list.pmu: the list holds PMUv3 registers exactly when the vCPU has
+ * KVM_ARM_VCPU_PMU_V3 (sys_regs.c: pmu_visibility() hides them from the
+ * list, and from the guest, of a vCPU without one).
+ */
+static void check_list_pmu(const struct idreg_vcpu_config *cfg, const struct idreg_vm *vm,
+			   const struct reg_list *l)
+{
+	bool has_pmu = vm->features & IDREG_VCPU_PMU;
+	unsigned int i, nr = 0;
+	char name[64];
+
+	if (!l->ids) {
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: no register list (reg_list.complete failed)\n",
+				  name_of(name, sizeof(name), cfg, "reg_list.pmu"));
+		return;
+	}
+	for (i = 0; i < l->n; i++)
+		nr += is_pmu_sysreg(l->ids[i]);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, has_pmu ? nr > 0 : nr == 0,
+			  "%s: %u PMUv3 registers listed for a vCPU %s KVM_ARM_VCPU_PMU_V3 (want %s)\n",
+			  name_of(name, sizeof(name), cfg, "reg_list.pmu"), nr,
+			  has_pmu ? "with" : "without", has_pmu ? "some" : "none");
 }
 
 /*
@@ -930,7 +972,7 @@ static void check_features(const struct idreg_vcpu_config *cfg, struct idreg_vm 
 static void skip_config(const struct idreg_vcpu_config *cfg, const char *why)
 {
 	static const char *const names[NR_CONFIG_RESULTS] = {
-		"reg_list.complete", "reg_list.id_slots", "reg_list.round_trip",
+		"reg_list.complete", "reg_list.id_slots", "reg_list.round_trip", "reg_list.pmu",
 		"ccsidr.demux", "ccsidr.demux_bounds", "ccsidr.set_rules", "ccsidr.guest",
 		"ccsidr.after_lowering", "vcpus.vm_wide_via_vcpu1", "vcpus.late_vcpu",
 		"vcpus.features_agree", "vcpus.power_off", "vcpus.reinit_other_features",
@@ -968,6 +1010,7 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 	check_list_complete(cfg, vm.vcpu_fd[0], &list);
 	check_list_id_slots(cfg, &vm, &list);
 	check_round_trip(cfg, vm.vcpu_fd[0], &list);
+	check_list_pmu(cfg, &vm, &list);
 	free(list.ids);
 
 	check_ccsidr_demux(cfg, &vm, &st);
