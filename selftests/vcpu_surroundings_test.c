@@ -163,17 +163,25 @@ struct reg_list {
 	unsigned int n;
 };
 
+/* A system register's encoding from its KVM id; false for any other id. */
+static bool sysreg_enc(uint64_t id, int *op0, int *op1, int *crn, int *crm, int *op2)
+{
+	if ((id & KVM_REG_ARM_COPROC_MASK) != KVM_REG_ARM64_SYSREG)
+		return false;
+	*op0 = (id & KVM_REG_ARM64_SYSREG_OP0_MASK) >> KVM_REG_ARM64_SYSREG_OP0_SHIFT;
+	*op1 = (id & KVM_REG_ARM64_SYSREG_OP1_MASK) >> KVM_REG_ARM64_SYSREG_OP1_SHIFT;
+	*crn = (id & KVM_REG_ARM64_SYSREG_CRN_MASK) >> KVM_REG_ARM64_SYSREG_CRN_SHIFT;
+	*crm = (id & KVM_REG_ARM64_SYSREG_CRM_MASK) >> KVM_REG_ARM64_SYSREG_CRM_SHIFT;
+	*op2 = (id & KVM_REG_ARM64_SYSREG_OP2_MASK) >> KVM_REG_ARM64_SYSREG_OP2_SHIFT;
+	return true;
+}
+
 static bool is_id_sysreg(uint64_t id, unsigned int *slot)
 {
 	int op0, op1, crn, crm, op2, s;
 
-	if ((id & KVM_REG_ARM_COPROC_MASK) != KVM_REG_ARM64_SYSREG)
+	if (!sysreg_enc(id, &op0, &op1, &crn, &crm, &op2))
 		return false;
-	op0 = (id & KVM_REG_ARM64_SYSREG_OP0_MASK) >> KVM_REG_ARM64_SYSREG_OP0_SHIFT;
-	op1 = (id & KVM_REG_ARM64_SYSREG_OP1_MASK) >> KVM_REG_ARM64_SYSREG_OP1_SHIFT;
-	crn = (id & KVM_REG_ARM64_SYSREG_CRN_MASK) >> KVM_REG_ARM64_SYSREG_CRN_SHIFT;
-	crm = (id & KVM_REG_ARM64_SYSREG_CRM_MASK) >> KVM_REG_ARM64_SYSREG_CRM_SHIFT;
-	op2 = (id & KVM_REG_ARM64_SYSREG_OP2_MASK) >> KVM_REG_ARM64_SYSREG_OP2_SHIFT;
 	s = idreg_slot_index(op0, op1, crn, crm, op2);
 	if (s < 0)
 		return false;
@@ -411,15 +419,9 @@ static const char *round_trip_one(int vcpu_fd, uint64_t id, int *r, uint64_t *wa
 /* A PMUv3 register: PMCR_EL0 and the others at CRn 9, CRm 12-14; PMEV*_EL0. */
 static bool is_pmu_sysreg(uint64_t id)
 {
-	unsigned int op0, op1, crn, crm;
+	int op0, op1, crn, crm, op2;
 
-	if ((id & KVM_REG_ARM_COPROC_MASK) != KVM_REG_ARM64_SYSREG)
-		return false;
-	op0 = (id & KVM_REG_ARM64_SYSREG_OP0_MASK) >> KVM_REG_ARM64_SYSREG_OP0_SHIFT;
-	op1 = (id & KVM_REG_ARM64_SYSREG_OP1_MASK) >> KVM_REG_ARM64_SYSREG_OP1_SHIFT;
-	crn = (id & KVM_REG_ARM64_SYSREG_CRN_MASK) >> KVM_REG_ARM64_SYSREG_CRN_SHIFT;
-	crm = (id & KVM_REG_ARM64_SYSREG_CRM_MASK) >> KVM_REG_ARM64_SYSREG_CRM_SHIFT;
-	if (op0 != 3)
+	if (!sysreg_enc(id, &op0, &op1, &crn, &crm, &op2) || op0 != 3)
 		return false;
 	return (crn == 9 && crm >= 12 && crm <= 14 && (op1 == 0 || op1 == 3)) ||
 	       (crn == 14 && crm >= 8 && op1 == 3);
