@@ -278,18 +278,21 @@ static void who_lists(const struct idreg_profile *const *ps, unsigned int nr, ui
 }
 
 /*
- * A register some hosts list and others do not.  A feature only some
- * hosts' vCPUs have leaves the model, and the registers it adds (SVE's
- * ZCR_EL1 and Z registers, the PAuth keys) or replaces (the V registers
- * under SVE) with it: not counted.  Otherwise QEMU's restore stops at a
- * register the destination lacks (cpu_post_load()); KVM shows a feature's
- * registers by the VM's ID registers, so the baseline's lowered values
- * may hide it on the others: said, not decided.
+ * A register some hosts list and others do not.  A firmware register
+ * blocks: a restore where KVM lacks it fails.  Of the others, a feature
+ * only some hosts' vCPUs have leaves the model, and the registers it adds
+ * (SVE's ZCR_EL1 and Z registers, the PAuth keys) or replaces (the V
+ * registers under SVE) with it: not counted.  Otherwise QEMU's restore
+ * stops at a register the destination lacks (cpu_post_load()); KVM shows
+ * a feature's registers by the VM's ID registers, so the baseline's
+ * lowered values may hide it on the others: said, not decided.
  */
 static void baseline_listed(const struct idreg_profile *const *ps, unsigned int nr,
-			    const struct idreg_model *m, uint64_t id, struct idreg_msgs *notes)
+			    const struct idreg_model *m, uint64_t id, struct idreg_msgs *blocking,
+			    struct idreg_msgs *notes)
 {
 	unsigned int i, with_all = ~0U, with_any = 0, without_all = ~0U, without_any = 0;
+	bool fw = idreg_kvm_is_fw(id);
 	char name[64], who[512];
 
 	for (i = 0; i < nr; i++) {
@@ -302,11 +305,15 @@ static void baseline_listed(const struct idreg_profile *const *ps, unsigned int 
 		}
 	}
 	/* A dropped feature all listers have and no other, or the reverse. */
-	if (((with_all & ~without_any) | (without_all & ~with_any)) & ~m->features)
+	if (!fw && ((with_all & ~without_any) | (without_all & ~with_any)) & ~m->features)
 		return;
-	who_lists(ps, nr, id, who, sizeof(who));
-	idreg_msgs_add_about(notes, idreg_about_kvm_reg(id, 0),
-			     "%s: %s: a guest moving to a host without it fails to restore unless the model's ID registers hide it there too (KVM lists a feature's registers by the VM's ID registers)",
+	if (fw)
+		values_of(ps, nr, id, who, sizeof(who));
+	else
+		who_lists(ps, nr, id, who, sizeof(who));
+	idreg_msgs_add_about(fw ? blocking : notes, idreg_about_kvm_reg(id, 0),
+			     fw ? "%s: not listed on every host (%s): a restore where KVM lacks it fails"
+				: "%s: %s: a guest moving to a host without it fails to restore unless the model's ID registers hide it there too (KVM lists a feature's registers by the VM's ID registers)",
 			     idreg_kvm_uapi_name(id, name, sizeof(name)), who);
 }
 
@@ -448,7 +455,6 @@ static void baseline_lists(const struct idreg_profile *const *ps, unsigned int n
 			   struct idreg_model *m, struct idreg_msgs *blocking,
 			   struct idreg_msgs *notes)
 {
-	char name[64], vals[512];
 	unsigned int i, j;
 	uint64_t id;
 
@@ -462,14 +468,7 @@ static void baseline_lists(const struct idreg_profile *const *ps, unsigned int n
 					baseline_fw(ps, nr, id, m, blocking, notes);
 				continue;
 			}
-			if (!idreg_kvm_is_fw(id)) {
-				baseline_listed(ps, nr, m, id, notes);
-				continue;
-			}
-			values_of(ps, nr, id, vals, sizeof(vals));
-			idreg_msgs_add_about(blocking, idreg_about_kvm_reg(id, 0),
-					     "%s: not listed on every host (%s): a restore where KVM lacks it fails",
-					     idreg_kvm_uapi_name(id, name, sizeof(name)), vals);
+			baseline_listed(ps, nr, m, id, blocking, notes);
 		}
 }
 
