@@ -112,6 +112,12 @@ unsigned int idreg_expect_stale(const struct idreg_expectations *e, const char *
  * does not.
  */
 int idreg_expect_check_targets(struct idreg_expectations *e, const char *name);
+/*
+ * The test-wide result groups a target may name before its '.' ("masks"
+ * of "masks.kept_writable"), as the tests print them.
+ */
+extern const char *const idreg_expect_groups[];
+extern const unsigned int idreg_expect_nr_groups;
 void idreg_expect_free(struct idreg_expectations *e);
 
 #endif /* IDREGS_EXPECT_H */

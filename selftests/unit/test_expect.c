@@ -4,6 +4,10 @@
  * entries, known findings (never an expectation, per CPU), refusal of bad
  * lines, and the project's own files (every target known, none twice).
  */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdlib.h>
+
 #include "unit.h"
 
 #include "expect.h"
@@ -141,6 +145,109 @@ static void test_file(const char *path)
 	idreg_expect_free(&e);
 }
 
+#define MAX_GROUPS	64
+#define GROUP_LEN	32
+
+struct groups {
+	char name[MAX_GROUPS][GROUP_LEN];
+	char file[MAX_GROUPS][GROUP_LEN];
+	unsigned int nr;
+};
+
+static bool is_file_name(const char *kind, size_t len, char end)
+{
+	static const char *const exts[] = { "h", "c", "expect", "seq" };
+	unsigned int i;
+
+	for (i = 0; end == '"' && i < ARRAY_SIZE(exts); i++)
+		if (strlen(exts[i]) == len && !strncmp(kind, exts[i], len))
+			return true;
+	return false;
+}
+
+/*
+ * The test-wide result groups a test's source prints: a string literal
+ * that starts "GROUP.KIND" (lower case: a register's results start with
+ * its name) and ends there or goes on with ':', as a result line does;
+ * file names ("expect.h", "guest_view.expect") are none.
+ */
+static void groups_in(const char *text, const char *file, struct groups *g)
+{
+	const char *p, *q, *kind;
+	unsigned int i;
+	size_t len;
+
+	for (p = strchr(text, '"'); p; p = strchr(p + 1, '"')) {
+		q = p + 1;
+		if (!islower((unsigned char)*q))
+			continue;
+		while (islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_')
+			q++;
+		if (*q != '.')
+			continue;
+		len = q - (p + 1);
+		kind = ++q;
+		while (isalnum((unsigned char)*q) || *q == '_' || *q == '%')
+			q++;
+		if (q == kind || (*q != ':' && *q != '"') || is_file_name(kind, q - kind, *q) ||
+		    len >= GROUP_LEN)
+			continue;
+		for (i = 0; i < g->nr; i++)
+			if (strlen(g->name[i]) == len && !strncmp(g->name[i], p + 1, len))
+				break;
+		if (i < g->nr || g->nr == MAX_GROUPS)
+			continue;
+		snprintf(g->name[g->nr], GROUP_LEN, "%.*s", (int)len, p + 1);
+		snprintf(g->file[g->nr++], GROUP_LEN, "%.*s", GROUP_LEN - 1, file);
+	}
+}
+
+/*
+ * expect.c's list of test-wide result groups and the groups the tests'
+ * sources print (selftests/ *_test.c) are the same.
+ */
+static void test_groups(void)
+{
+	char path[300], err[IDREG_ERR_LEN], desc[160], *text;
+	struct groups g = { .nr = 0 };
+	const struct dirent *de;
+	unsigned int i, k;
+	size_t len;
+	DIR *dir = opendir("selftests");
+
+	UNIT_OK(dir != NULL, "selftests/ opens (the unit tests run from the top directory)");
+	while (dir && (de = readdir(dir))) {
+		len = strlen(de->d_name);
+		if (len < 8 || strcmp(de->d_name + len - 7, "_test.c"))
+			continue;
+		snprintf(path, sizeof(path), "selftests/%s", de->d_name);
+		text = idreg_read_file(path, &len, err);
+		UNIT_OK(text != NULL, text ? path : err);
+		if (text)
+			groups_in(text, de->d_name, &g);
+		free(text);
+	}
+	if (dir)
+		closedir(dir);
+	UNIT_OK(g.nr > 0 && g.nr < MAX_GROUPS, "the tests' sources print result groups");
+	for (i = 0; i < g.nr; i++) {
+		for (k = 0; k < idreg_expect_nr_groups; k++)
+			if (!strcmp(g.name[i], idreg_expect_groups[k]))
+				break;
+		snprintf(desc, sizeof(desc), "%s.* (%s) is in expect.c's result groups",
+			 g.name[i], g.file[i]);
+		UNIT_OK(k < idreg_expect_nr_groups, desc);
+	}
+	for (k = 0; k < idreg_expect_nr_groups; k++) {
+		for (i = 0; i < g.nr; i++)
+			if (!strcmp(g.name[i], idreg_expect_groups[k]))
+				break;
+		snprintf(desc, sizeof(desc), "expect.c's result group %s is one a test prints",
+			 idreg_expect_groups[k]);
+		UNIT_OK(i < g.nr, desc);
+	}
+}
+
 int main(void)
 {
 	test_ranges();
@@ -187,5 +294,6 @@ int main(void)
 	test_file("selftests/guest_view.expect");
 	test_file("selftests/guest_consequences.expect");
 	test_file("tools/check-kernels.known");
+	test_groups();
 	return unit_done();
 }
