@@ -17,6 +17,10 @@ them.
                                           the same, of the ID registers only
                                           (not the KVM registers beyond them,
                                           whose messages carry "kvm_reg")
+  idreg_answer.py kvm-regs FILE KEY...    the KVM registers beyond the ID
+                                          registers those messages are about
+                                          ("kvm_reg"), sorted by id, one a
+                                          line: "ID NAME"
   idreg_answer.py messages FILE KEY...    each message, as a KTAP comment
   idreg_answer.py features FILE KEY...    the vCPU features they are about
   idreg_answer.py qemu-refused STDERR LIST
@@ -77,7 +81,7 @@ def main(argv):
             print(name)
         return 0
     if len(argv) < 3 or argv[0] not in ("registers", "id-registers", "field-registers",
-                                        "messages", "features"):
+                                        "kvm-regs", "messages", "features"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     what, path, keys = argv[0], argv[1], argv[2:]
@@ -89,6 +93,12 @@ def main(argv):
     if what == "messages":
         for m in messages(answer, keys):
             print("# " + m["message"])
+        return 0
+    if what == "kvm-regs":
+        regs = {int(m["kvm_reg"], 16): m.get("register", m["kvm_reg"])
+                for m in messages(answer, keys) if "kvm_reg" in m}
+        for reg_id in sorted(regs):
+            print(f"0x{reg_id:016x} {regs[reg_id]}")
         return 0
     key = "feature" if what == "features" else "register"
     need = "property" if what == "field-registers" else key

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # Emulated arm64 KVM hosts that run Debian's qemu-system-aarch64 as the VMM
-# (tools/qemu-check.sh, tools/qemu-migrate-check.sh).  Source it after
+# (tools/qemu-check.sh, tools/qemu-migrate-check.sh), or idreg's own
+# (tools/vm-migrate-check.sh, --no-qemu).  Source it after
 # tools/emu/emu.sh, with TOP and CACHE set; functions prefixed qemu_host_,
 # no globals of its own but QEMU_TIMEOUT (seconds one QEMU run may take).
 #
@@ -11,7 +12,10 @@
 #                            QEMU_HOST_CPU_A, QEMU_HOST_CPU_B, QEMU_HOST_KEEP
 #   qemu_host_setup WORK     the cache, idreg and the guests built (a "Bail
 #                            out!" otherwise); QEMU_HOST_KDIR: the kernel
-#   qemu_host_stage WORK     the root every host shares, WORK/base.cpio
+#   qemu_host_stage WORK [--no-qemu]
+#                            the root every host shares, WORK/base.cpio:
+#                            busybox, idreg, /init, QEMU and the guests
+#                            (--no-qemu: not those two)
 #   qemu_host_boot WORK KDIR NAME CPU
 #                            boot kernel KDIR on -cpu CPU with WORK/base.cpio
 #                            and every file of WORK/NAME/stage (at least
@@ -70,20 +74,28 @@ qemu_host_setup() {
 qemu_host_stage() {
 	local work=$1 s=$1/base f
 	rm -rf "$s"
-	mkdir -p "$s/bin" "$s/usr/lib"
-	ln -s usr/lib "$s/lib"
+	mkdir -p "$s/bin"
 	cp "$CACHE/busybox-arm64/busybox" "$s/bin/busybox"
-	while read -r f; do
-		mkdir -p "$s/$(dirname "$f")"
-		cp -L "$CACHE/qemu-arm64/root/$f" "$s/$f" || return 1
-	done <"$CACHE/qemu-arm64/files"
-	cp "$TOP/build/arm64/idreg" "$s/bin/idreg"
-	cp "$TOP"/build/qemu-guest/idregs-guest*.elf "$s/" || return 1
+	cp "$TOP/build/arm64/idreg" "$s/bin/idreg" || return 1
+	if [ "${2:-}" != --no-qemu ]; then
+		mkdir -p "$s/usr/lib"
+		ln -s usr/lib "$s/lib"
+		while read -r f; do
+			mkdir -p "$s/$(dirname "$f")"
+			cp -L "$CACHE/qemu-arm64/root/$f" "$s/$f" || return 1
+		done <"$CACHE/qemu-arm64/files"
+		cp "$TOP"/build/qemu-guest/idregs-guest*.elf "$s/" || return 1
+	fi
 	qemu_host_init >"$s/init"
 	chmod +x "$s/init"
 	# Uncompressed: the TCG host would spend seconds gunzipping qemu.
-	(cd "$s" && find . | LC_ALL=C sort |
-		cpio -o -H newc --quiet --reproducible >"$work/base.cpio" 2>/dev/null)
+	qemu_host_cpio "$s" "$work/base.cpio"
+}
+
+# qemu_host_cpio DIR FILE: DIR's files, sorted, as a newc archive FILE.
+qemu_host_cpio() {
+	(cd "$1" && find . ! -name . | LC_ALL=C sort |
+		cpio -o -H newc --quiet --reproducible >"$2" 2>/dev/null)
 }
 
 # PID 1 of a host: run /plan, print the files each command wrote between
@@ -151,8 +163,7 @@ INIT
 qemu_host_boot() {
 	local work=$1 kdir=$2 dir=$1/$3 cpu=$4 n verdict rc
 	mkdir -p "$dir/stage" "$dir/out"
-	(cd "$dir/stage" && find . ! -name . | LC_ALL=C sort |
-		cpio -o -H newc --quiet --reproducible >"$dir/stage.cpio" 2>/dev/null)
+	qemu_host_cpio "$dir/stage" "$dir/stage.cpio"
 	cat "$work/base.cpio" "$dir/stage.cpio" >"$dir/initrd"
 	n=$(grep -c '^run ' "$dir/stage/plan")
 	EMU_QUIET=1 emu_boot "$kdir" "$cpu" "$dir/initrd" "$dir/console.log" \

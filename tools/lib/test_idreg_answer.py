@@ -49,6 +49,17 @@ class IdregAnswer(unittest.TestCase):
         self.assertEqual(self.run_on(answer, "field-registers", "blocking"),
                          (0, ["ID_AA64MMFR2_EL1"]))
 
+    def test_kvm_regs_by_id_with_their_names(self):
+        answer = {"format": "idregs-migrate-1", "problems": [
+            {"message": "w3", "register": "KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3",
+             "bits": "0x3", "kvm_reg": "0x6030000000140003"},
+            {"message": "id", "register": "ID_PFR0_EL1", "bits": "0x1"},
+            {"message": "psci", "register": "KVM_REG_ARM_PSCI_VERSION",
+             "bits": "0x1", "kvm_reg": "0x6030000000140000"}]}
+        self.assertEqual(self.run_on(answer, "kvm-regs", "problems"),
+                         (0, ["0x6030000000140000 KVM_REG_ARM_PSCI_VERSION",
+                              "0x6030000000140003 KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3"]))
+
     def test_features(self):
         self.assertEqual(self.run_on(ANSWER, "features", "problems"), (0, ["sve"]))
 
