@@ -26,6 +26,7 @@
 #include "idregs/qemu_check.h"
 #include "idregs/qemu_forms.h"
 #include "idregs/repro.h"
+#include "idregs/vcpu_regs.h"
 #include "idregs/vm_migrate.h"
 #include "idregs/explore_cmd.h"
 #ifdef IDREG_HAVE_KVM
@@ -768,10 +769,14 @@ out:
 	return rc;
 }
 
-/* The text 'idreg diff' has always printed; the capability first. */
+/*
+ * The text 'idreg diff' has always printed, the capability first, then
+ * the rest of the vCPU (@vcpu, NULL with --writable-only) and its notes.
+ */
 static void print_diff_text(const struct idreg_profile *p,
 			    const char *const *paths,
-			    const struct idreg_diff *d, bool writable_only)
+			    const struct idreg_diff *d, bool writable_only,
+			    const struct idreg_msgs *vcpu, const struct idreg_msgs *notes)
 {
 	unsigned int i, nr = 0;
 	char line[256], features[96];
@@ -790,6 +795,11 @@ static void print_diff_text(const struct idreg_profile *p,
 		/* Not counted, as before: it is the host's, not a field. */
 		nr += d->v[i].kind != IDREG_CHANGE_CAP;
 	}
+	if (vcpu) {
+		print_msgs(stdout, "", vcpu);
+		print_msgs(stdout, "note: ", notes);
+		nr += vcpu->nr;
+	}
 	printf("%u %sdifferences\n", nr, writable_only ? "writability " : "");
 }
 
@@ -804,6 +814,7 @@ static unsigned int nr_shown(const struct idreg_diff *d, bool writable_only)
 
 static int cmd_diff(int argc, char **argv)
 {
+	struct idreg_msgs vcpu = { 0 }, notes = { 0 };
 	bool markdown = false, writable_only = false;
 	const char *paths[2];
 	struct idreg_profile *p;
@@ -831,14 +842,20 @@ static int cmd_diff(int argc, char **argv)
 		free(p);
 		return print_owned(NULL);
 	}
-	rc = nr_shown(&d, writable_only) ? EXIT_NO : EXIT_YES;
+	/* --writable-only: the ID registers' masks; the rest has none. */
+	if (!writable_only)
+		idreg_vcpu_diff(&p[0], &p[1], &vcpu, &notes);
+	rc = nr_shown(&d, writable_only) || vcpu.nr ? EXIT_NO : EXIT_YES;
 	if (markdown) {
-		if (print_owned(idreg_diff_markdown(&p[0], &p[1], &d,
-						    writable_only)))
+		if (print_owned(idreg_diff_markdown(&p[0], &p[1], &d, writable_only,
+						    writable_only ? NULL : &vcpu)))
 			rc = EXIT_USAGE;
 	} else {
-		print_diff_text(p, paths, &d, writable_only);
+		print_diff_text(p, paths, &d, writable_only, writable_only ? NULL : &vcpu,
+				&notes);
 	}
+	idreg_msgs_free(&vcpu);
+	idreg_msgs_free(&notes);
 	idreg_diff_free(&d);
 	free(p);
 	return rc;
@@ -1301,9 +1318,10 @@ static const struct cmd cmds[] = {
 	  "  --json: \"idregs-migrate-1\".\n" },
 	{ "qemu-args", cmd_qemu_args, "qemu-args [--form cpu|global|libvirt] MODEL | qemu-args [...] -- QEMU-ARGS\n"
 	  "  Print the shortest QEMU line that gives MODEL: -cpu host[,pmu=..,sve=..,\n"
-	  "  pauth=..,sve<N>=..],SYSREG_<REG>_<FIELD>=0x... [-M virt,...]; options left\n"
-	  "  at QEMU's defaults and values a legacy option overrides are left out (notes\n"
-	  "  on stderr).  Exit 1 if QEMU would stop on every host (MIDR_EL1, REVIDR_EL1,\n"
+	  "  pauth=..,sve<N>=..,kvm-psci-version=X.Y],SYSREG_<REG>_<FIELD>=0x...\n"
+	  "  [-M virt,...]; options left at QEMU's defaults, values a legacy option\n"
+	  "  overrides and firmware registers QEMU has no option for are left out\n"
+	  "  (notes on stderr).  Exit 1 if QEMU would stop on every host (MIDR_EL1, REVIDR_EL1,\n"
 	  "  AIDR_EL1 properties, secure=on).  --form global: -cpu host and a line\n"
 	  "  -global host-arm-cpu.ITEM per item; --form libvirt: a <domain> fragment\n"
 	  "  (<cpu mode='host-passthrough'/>, <qemu:commandline> -global arguments).\n" },
@@ -1325,7 +1343,9 @@ static const struct cmd cmds[] = {
 	  "  disagreement.\n" },
 	{ "diff", cmd_diff, "diff [--writable-only] [--markdown] PROFILE PROFILE\n"
 	  "  Fields whose values differ (SYSREG_ name, both values) and writable-mask\n"
-	  "  changes by field; exit 1 if there are any.  --writable-only: only what\n"
+	  "  changes by field, then the rest of the vCPU (kvm_regs): firmware\n"
+	  "  registers, registers one side lists, vector lengths, CNTFRQ_EL0, the\n"
+	  "  counter offset; exit 1 if there are any.  --writable-only: only what\n"
 	  "  became or stopped being writable (and readable).  --markdown: a report\n"
 	  "  with a section per kind of change and totals.\n" },
 	{ "declared", cmd_declared, "declared [--markdown] PROFILE\n"

@@ -83,14 +83,35 @@ static void note_features(const struct idreg_qemu_view *vs, const struct idreg_q
 	}
 }
 
+/*
+ * The source's vCPU as QEMU leaves it: the firmware registers the line
+ * writes (the model's kvm_regs: -cpu host,kvm-psci-version) hold the
+ * model's values, which travel.
+ */
+static void written_fw(const struct idreg_model *m, struct idreg_profile *src)
+{
+	struct idreg_profile_reg *r;
+	unsigned int i, j;
+
+	for (i = 0; i < m->nr_kvm_regs; i++)
+		for (j = 0; j < src->nr_kvm_regs; j++) {
+			r = &src->kvm_regs[j];
+			if (r->id != m->kvm_regs[i].id)
+				continue;
+			r->value = m->kvm_regs[i].value;
+			r->has_value = true;
+		}
+}
+
 unsigned int idreg_migration_check(const struct idreg_model *m, const struct idreg_profile *src,
 				   const struct idreg_profile *dst, struct idreg_msgs *out,
 				   struct idreg_msgs *notes)
 {
 	struct idreg_qemu_view *vs = calloc(1, sizeof(*vs)), *vd = calloc(1, sizeof(*vd));
+	struct idreg_profile *moved = malloc(sizeof(*moved));
 	unsigned int bad = 0;
 
-	if (!vs || !vd) {
+	if (!vs || !vd || !moved) {
 		idreg_msgs_add(out, "out of memory for the two hosts' views");
 		bad = 1;
 	} else {
@@ -99,7 +120,9 @@ unsigned int idreg_migration_check(const struct idreg_model *m, const struct idr
 		bad = copy_errors(vs, src, out) + copy_errors(vd, dst, out);
 		if (!bad)
 			bad = check_slots(vs, vd, src, dst, out);
-		bad += idreg_migration_check_vcpu(src, dst, vs->features, vd->features,
+		*moved = *src;
+		written_fw(m, moved);
+		bad += idreg_migration_check_vcpu(moved, dst, vs->features, vd->features,
 						  vs->sve_vls, vd->sve_vls, out, notes);
 		note_features(vs, vd, src, dst, notes);
 	}
@@ -109,5 +132,6 @@ unsigned int idreg_migration_check(const struct idreg_model *m, const struct idr
 		idreg_qemu_view_free(vd);
 	free(vs);
 	free(vd);
+	free(moved);
 	return bad;
 }

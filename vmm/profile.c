@@ -495,7 +495,8 @@ static unsigned int md_register_changes(FILE *f, const struct idreg_diff *d)
 
 char *idreg_diff_markdown(const struct idreg_profile *a,
 			  const struct idreg_profile *b,
-			  const struct idreg_diff *d, bool writable_only)
+			  const struct idreg_diff *d, bool writable_only,
+			  const struct idreg_msgs *vcpu)
 {
 	unsigned int became = 0, lost = 0, unnamed = 0, values = 0, regs, i;
 	char *s = NULL;
@@ -524,13 +525,22 @@ char *idreg_diff_markdown(const struct idreg_profile *a,
 		md_unnamed_value_rows(f, d, &values);
 		md_none(f, values);
 	}
+	if (vcpu) {
+		fprintf(f, "## The rest of the vCPU\n\n");
+		for (i = 0; i < vcpu->nr; i++)
+			fprintf(f, "- %s\n", vcpu->v[i]);
+		md_none(f, vcpu->nr);
+	}
 	fprintf(f, "**Totals:** became writable %u, no longer writable %u, unnamed writable bit runs %u, ",
 		became, lost, unnamed);
 	if (writable_only)
 		fprintf(f, "values not compared (--writable-only), ");
 	else
 		fprintf(f, "values changed %u, ", values);
-	fprintf(f, "capability/readability %u.\n", regs);
+	fprintf(f, "capability/readability %u", regs);
+	if (vcpu)
+		fprintf(f, ", the rest of the vCPU %u", vcpu->nr);
+	fprintf(f, ".\n");
 	if (fclose(f)) {
 		free(s);
 		return NULL;

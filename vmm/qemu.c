@@ -18,6 +18,7 @@
 #include "idregs/model_check.h"
 #include "idregs/qemu.h"
 #include "idregs/qemu_words.h"
+#include "idregs/vcpu_regs.h"
 
 /*
  * What QEMU gives a field itself, after the SYSREG_ properties (the
@@ -498,6 +499,39 @@ static void check_vcpu(const struct idreg_profile *p, struct idreg_qemu_view *v)
 	}
 }
 
+/*
+ * kvm_arch_init_vcpu() writes -cpu host,kvm-psci-version's version to
+ * KVM_REG_ARM_PSCI_VERSION: a version this KVM does not take stops QEMU.
+ */
+static void check_psci(const struct idreg_model *m, const struct idreg_profile *p,
+		       struct idreg_qemu_view *v)
+{
+	unsigned int i, major, minor;
+	char says[160], why[160];
+	uint64_t val;
+
+	for (i = 0; i < m->nr_kvm_regs && m->kvm_regs[i].id != IDREG_KVM_PSCI_VERSION; i++)
+		;
+	if (i == m->nr_kvm_regs || v->stopped)
+		return;
+	val = m->kvm_regs[i].value;
+	major = val >> 16;
+	minor = val & 0xffff;
+	if (!p->kvm_regs_known) {
+		idreg_msgs_add_about(&v->unknown, idreg_about_kvm_reg(IDREG_KVM_PSCI_VERSION, 0),
+				     "kvm-psci-version=%u.%u: %s predates the register list: whether its KVM takes that version is not recorded",
+				     major, minor, p->label);
+		return;
+	}
+	if (idreg_fw_accepts(p, IDREG_KVM_PSCI_VERSION, val, NULL, why, sizeof(why)))
+		return;
+	idreg_qemu_say(says, sizeof(says), QW_PSCI_UNSUPPORTED, (int)major, (int)minor);
+	snprintf(why, sizeof(why), "%s; KVM_SET_ONE_REG refuses it",
+		 idreg_qemu_words(QW_PSCI_UNSUPPORTED)->function);
+	stop(v, idreg_about_kvm_reg(IDREG_KVM_PSCI_VERSION, val), "kvm-psci-version", says,
+	     idreg_qemu_words(QW_PSCI_HINT)->format, why);
+}
+
 /* What the profile cannot say of the vCPU QEMU creates (nothing refused). */
 static void check_unknown(const struct idreg_model *m, const struct idreg_profile *p,
 			  struct idreg_qemu_view *v)
@@ -901,6 +935,7 @@ static void resolve_stages(const struct idreg_model *m, const struct idreg_profi
 	check_mte(p, v);
 	v->sve_vls = resolve_vls(m, p, v);
 	check_vcpu(p, v);
+	check_psci(m, p, v);
 	if (!v->stopped)
 		check_unknown(m, p, v);
 }
@@ -1081,7 +1116,8 @@ unsigned int idreg_model_check_qemu(const struct idreg_model *m,
 	if (!v->errors.nr && !idreg_qemu_effective_model(m, p, v->features, &eff))
 		bad += idreg_model_check(&eff, p, out);
 	/* The firmware registers the VMM writes beside QEMU's options. */
-	bad += idreg_model_check_kvm_regs(m, p, out, notes);
+	if (!v->errors.nr)
+		bad += idreg_model_check_kvm_regs(m, p, out, notes);
 	idreg_model_free(&eff);
 	idreg_qemu_view_free(v);
 	free(v);

@@ -16,6 +16,7 @@
 #include "idregs/qemu.h"
 #include "idregs/qemu_args.h"
 #include "idregs/qemu_words.h"
+#include "idregs/vcpu_regs.h"
 
 int idreg_qemu_parse_int(const char *s, uint64_t *v)
 {
@@ -151,6 +152,25 @@ static void first_pos(struct idreg_model *m, unsigned int feature)
 		m->q.pos[i] = m->q.nr_pos;
 }
 
+/*
+ * -cpu host,kvm-psci-version=MAJOR.MINOR (QEMU 11.1): the version QEMU
+ * writes to KVM_REG_ARM_PSCI_VERSION, read as kvm_set_psci_version() reads
+ * it (two unsigned shorts around a '.', the rest ignored).
+ */
+static int psci_opt(struct idreg_model *m, const char *key, const char *val, char *err)
+{
+	unsigned short major, minor;
+
+	if (sscanf(val, "%hu.%hu", &major, &minor) != 2) {
+		stop_at(m, key, val, "kvm-psci-version takes MAJOR.MINOR (kvm_set_psci_version())",
+			idreg_qemu_words(QW_PSCI_INVALID)->format);
+		return 0;
+	}
+	if (idreg_model_set_kvm_reg(m, IDREG_KVM_PSCI_VERSION, (uint64_t)major << 16 | minor))
+		return cmd_err(err, "-cpu %s=%s: out of memory", key, val);
+	return 0;
+}
+
 /* -cpu host,KEY=VALUE (cpu64.c, kvm.c's kvm_arm_add_vcpu_properties()). */
 static int cpu_opt(struct idreg_model *m, const char *key, const char *val, char *err)
 {
@@ -162,6 +182,8 @@ static int cpu_opt(struct idreg_model *m, const char *key, const char *val, char
 	m->q.nr_pos++;
 	if (!strncmp(key, IDREG_PROP_PREFIX, strlen(IDREG_PROP_PREFIX)))
 		return sysreg_opt(m, key, val, err);
+	if (!strcmp(key, "kvm-psci-version"))
+		return psci_opt(m, key, val, err);
 	if (!o && !bit && strcmp(key, "kvm-steal-time") && strcmp(key, "kvm-no-adjvtime")) {
 		prop_not_found(m, key, val, !strcmp(key, "sve-max-vq") ?
 			       "sve-max-vq exists on TCG's max only (aarch64_max_tcg_initfn())" :
@@ -436,7 +458,7 @@ static void put_machine(struct line *l, const char *opt)
 	l->machine = true;
 }
 
-/* sve<N>, kvm-steal-time, kvm-no-adjvtime as stated. */
+/* sve<N>, kvm-steal-time, kvm-no-adjvtime, kvm-psci-version as stated. */
 static void print_cpu_extras(const struct idreg_model *m, struct line *l)
 {
 	unsigned int i;
@@ -448,6 +470,10 @@ static void print_cpu_extras(const struct idreg_model *m, struct line *l)
 		put(l, ",kvm-steal-time=%s", m->q.steal_time ? "on" : "off");
 	if (m->q.no_adjvtime > 0)
 		put(l, ",kvm-no-adjvtime=on");
+	for (i = 0; i < m->nr_kvm_regs; i++)
+		if (m->kvm_regs[i].id == IDREG_KVM_PSCI_VERSION)
+			put(l, ",kvm-psci-version=%u.%u", (unsigned int)(m->kvm_regs[i].value >> 16),
+			    (unsigned int)(m->kvm_regs[i].value & 0xffff));
 }
 
 /*
@@ -547,6 +573,12 @@ void idreg_model_notes(const struct idreg_model *m, struct idreg_msgs *notes)
 			idreg_msgs_add(notes, "%s: QEMU creates no %s property (it never enables KVM_CAP_ARM_WRITABLE_IMP_ID_REGS): QEMU would stop",
 				       prop, a->reg->name);
 	}
+	for (i = 0; i < m->nr_kvm_regs; i++)
+		if (m->kvm_regs[i].id != IDREG_KVM_PSCI_VERSION)
+			idreg_msgs_add_about(notes, idreg_about_kvm_reg(m->kvm_regs[i].id, 0),
+					     "%s=0x%" PRIx64 ": QEMU has no option for it: the VMM must write it before the VM runs; left out",
+					     idreg_kvm_uapi_name(m->kvm_regs[i].id, prop, sizeof(prop)),
+					     m->kvm_regs[i].value);
 	if (m->q.secure > 0)
 		idreg_msgs_add(notes, "secure=on: QEMU stops under KVM (machvirt_init(): no Security extensions with KVM)");
 	if (m->q.stop_why[0])

@@ -49,6 +49,11 @@ static const struct idreg_qemu_words words[QW_NR] = {
 	[QW_SYSREG] = { "system register op0:%d op1:%d crn:%d crm:%d op2:%d", "kvm_arm_cpreg_name()" },
 	[QW_SET_REG] = { "Could not set register %s to %lx (is %lx)", "write_list_to_kvmstate()" },
 	[QW_VCPU_INIT] = { "kvm_init_vcpu: kvm_arch_init_vcpu failed (%lu)", "kvm_init_vcpu()" },
+	[QW_PSCI_INVALID] = { "Invalid PSCI version.", "kvm_set_psci_version()" },
+	[QW_PSCI_UNSUPPORTED] = { "KVM in this kernel does not support PSCI version %d.%d",
+				  "kvm_arch_init_vcpu()" },
+	[QW_PSCI_HINT] = { "Consider setting the kvm-psci-version property on the migration source.",
+			   "kvm_arch_init_vcpu()" },
 };
 
 const struct idreg_qemu_words *idreg_qemu_words(enum idreg_qemu_word w)

@@ -239,9 +239,11 @@ static void baseline_fw(const struct idreg_profile *const *ps, unsigned int nr, 
 		return;
 	}
 	idreg_msgs_add_about(notes, idreg_about_kvm_reg(id, diff),
-			     "%s: differs (%s); every host stores 0x%" PRIx64 " (%s): the VMM must set it before the VM runs (QEMU has no option for it)",
+			     "%s: differs (%s); every host stores 0x%" PRIx64 " (%s): the VMM must set it before the VM runs (%s)",
 			     name, vals, pick,
-			     id == IDREG_KVM_PSCI_VERSION ? "the lowest version" : "the bits all have");
+			     id == IDREG_KVM_PSCI_VERSION ? "the lowest version" : "the bits all have",
+			     id == IDREG_KVM_PSCI_VERSION ? "QEMU 11.1: -cpu host,kvm-psci-version, as qemu-args writes it" :
+			     "QEMU has no option for it");
 }
 
 /* Is @id in every host's list? */
@@ -578,6 +580,121 @@ unsigned int idreg_migration_check_vcpu(const struct idreg_profile *src,
 	if (src->kvm_regs_known && dst->kvm_regs_known)
 		bad += migrate_fw(src, dst, out, notes);
 	return bad;
+}
+
+/* " 128 256 512" for vector lengths @vls, " none" without. */
+static void vls_text(uint32_t vls, char *buf, size_t size)
+{
+	unsigned int n;
+	int used = 0;
+
+	buf[0] = '\0';
+	for (n = 0; n < 16 && used >= 0 && (size_t)used < size; n++)
+		if (vls & 1U << n)
+			used += snprintf(buf + used, size - used, " %u", 128 * (n + 1));
+	if (!vls)
+		snprintf(buf, size, " none");
+}
+
+/* A firmware register both list: its value, a bitmap's settable bits. */
+static unsigned int diff_fw(const struct idreg_profile_reg *ra, const struct idreg_profile_reg *rb,
+			    const char *name, struct idreg_msgs *out)
+{
+	unsigned int nr = 0;
+
+	if (ra->has_value && rb->has_value && ra->value != rb->value) {
+		idreg_msgs_add_about(out, idreg_about_kvm_reg(ra->id, ra->value ^ rb->value),
+				     "%s: value 0x%" PRIx64 " -> 0x%" PRIx64, name, ra->value,
+				     rb->value);
+		nr++;
+	}
+	if (ra->has_writable && rb->has_writable && ra->writable != rb->writable) {
+		idreg_msgs_add_about(out, idreg_about_kvm_reg(ra->id, ra->writable ^ rb->writable),
+				     "%s: settable bits 0x%" PRIx64 " -> 0x%" PRIx64, name,
+				     ra->writable, rb->writable);
+		nr++;
+	}
+	return nr;
+}
+
+/*
+ * The registers @p lists and @q does not: a firmware register each on its
+ * line ("listed -> not listed", or the reverse when @p is the second),
+ * the others on one line, named while the line has room.
+ */
+static unsigned int diff_listed(const struct idreg_profile *p, const struct idreg_profile *q,
+				bool p_first, struct idreg_msgs *out)
+{
+	const char *was = p_first ? "listed" : "not listed", *now = p_first ? "not listed" : "listed";
+	unsigned int i, nr = 0, others = 0;
+	char name[64], names[400];
+	bool full = false;
+	size_t used = 0;
+	uint64_t id;
+
+	names[0] = '\0';
+	for (i = 0; i < p->nr_kvm_regs; i++) {
+		id = p->kvm_regs[i].id;
+		if (idreg_profile_kvm_reg(q, id))
+			continue;
+		idreg_kvm_uapi_name(id, name, sizeof(name));
+		if (idreg_kvm_is_fw(id)) {
+			idreg_msgs_add_about(out, idreg_about_kvm_reg(id, 0), "%s: %s -> %s", name,
+					     was, now);
+			nr++;
+			continue;
+		}
+		if (!full && used + strlen(name) + 8 < sizeof(names))
+			used += snprintf(names + used, sizeof(names) - used, "%s%s",
+					 others ? ", " : "", name);
+		else if (!full)
+			full = !!snprintf(names + used, sizeof(names) - used, ", ...");
+		others++;
+	}
+	if (others)
+		idreg_msgs_add(out, "register list: %u %s %s -> %s (%s)", others,
+			       others == 1 ? "register" : "registers", was, now, names);
+	return nr + !!others;
+}
+
+unsigned int idreg_vcpu_diff(const struct idreg_profile *a, const struct idreg_profile *b,
+			     struct idreg_msgs *out, struct idreg_msgs *notes)
+{
+	const struct idreg_profile_reg *rb;
+	char name[64], va[100], vb[100];
+	unsigned int i, nr = 0;
+
+	if (a->sve_vls_known && b->sve_vls_known && a->sve_vls != b->sve_vls) {
+		vls_text(a->sve_vls, va, sizeof(va));
+		vls_text(b->sve_vls, vb, sizeof(vb));
+		idreg_msgs_add_about(out, idreg_about_kvm_reg(IDREG_KVM_REG_SVE_VLS,
+							      a->sve_vls ^ b->sve_vls),
+				     "sve<N>: vector lengths%s ->%s", va, vb);
+		nr++;
+	}
+	if (a->hw_cntfrq_known && b->hw_cntfrq_known && a->hw_cntfrq != b->hw_cntfrq) {
+		idreg_msgs_add(out, "CNTFRQ_EL0: %" PRIu64 " Hz -> %" PRIu64 " Hz", a->hw_cntfrq,
+			       b->hw_cntfrq);
+		nr++;
+	}
+	idreg_profile_note_lacks(a, notes);
+	idreg_profile_note_lacks(b, notes);
+	if (!a->kvm_regs_known || !b->kvm_regs_known)
+		return nr;
+	if (a->counter_offset != b->counter_offset) {
+		idreg_msgs_add(out, "KVM_CAP_COUNTER_OFFSET: %s -> %s",
+			       a->counter_offset ? "yes" : "no", b->counter_offset ? "yes" : "no");
+		nr++;
+	}
+	for (i = 0; i < a->nr_kvm_regs; i++) {
+		rb = idreg_profile_kvm_reg(b, a->kvm_regs[i].id);
+		if (rb && idreg_kvm_is_fw(rb->id))
+			nr += diff_fw(&a->kvm_regs[i], rb,
+				      idreg_kvm_uapi_name(rb->id, name, sizeof(name)), out);
+	}
+	nr += diff_listed(a, b, true, out);
+	nr += diff_listed(b, a, false, out);
+	return nr;
 }
 
 void idreg_profile_note_lacks(const struct idreg_profile *p, struct idreg_msgs *notes)

@@ -173,6 +173,15 @@ expect 0 'can run' "max runs that baseline" -- compare "$work/baseqh.json" "$max
 expect 0 '^-cpu host,pmu=on,sve=off,pauth=off,' "whose qemu-args ask for the PMU, sve and pauth off" -- qemu-args "$work/baseqh.json"
 expect 0 'vCPU qemu-host \(pmu,sve,pauth\)' "diff names both vCPUs" -- diff "$maxqh" "$maxqh"
 expect 2 'vCPU configuration .nested.' "dump --vcpu of something unknown" -- dump --vcpu nested
+expect 1 '^KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3: value 0x2 -> 0x1$' "diff shows the rest of the vCPU (kvm_regs)" \
+	-- diff "$DATA/max-vcpu-regs.json" "$DATA/neoverse-n1-vcpu-regs.json"
+expect 0 '^0 differences$' "a profile with kvm_regs equals itself" \
+	-- diff "$DATA/max-vcpu-regs.json" "$DATA/max-vcpu-regs.json"
+"$IDREG" baseline "$DATA/max-vcpu-regs.json" "$DATA/max-6.12-vcpu-regs.json" >"$work/base-psci.json" 2>/dev/null
+expect 0 ',kvm-psci-version=1\.1(,|$)' "qemu-args sets the baseline's PSCI version (QEMU 11.1's kvm-psci-version)" \
+	-- qemu-args "$work/base-psci.json"
+expect 1 'KVM in this kernel does not support PSCI version 1.3' "explain: a PSCI version the host's KVM lacks stops QEMU" \
+	-- explain "$DATA/max-6.12-vcpu-regs.json" -- -cpu host,kvm-psci-version=1.3
 
 # The seed's line (a representative one: fields writable on max), explain on
 # each host, guest-check and qmp-check.
@@ -304,8 +313,11 @@ expect_json 1 "d['model']['kvm_regs'] == {'KVM_REG_ARM_PSCI_VERSION': '0x0000000
 	"baseline --json: 7.3 and 6.12: PSCI lowered for the VMM to set; VENDOR_HYP_BMAP_2 blocks" \
 	-- baseline --json "$maxv" "$max612v"
 printf '{"model": {"name": "host", "props": {}}, "kvm_regs": {"KVM_REG_ARM_PSCI_VERSION": "0x10003"}}\n' >"$work/psci.json"
-expect 1 'KVM_REG_ARM_PSCI_VERSION=0x10003: refused by .*max-6.12-vcpu-regs.json' \
-	"compare: a PSCI version 6.12 does not know" -- compare "$work/psci.json" "$max612v"
+expect 1 'kvm-psci-version: QEMU stops: KVM in this kernel does not support PSCI version 1.3' \
+	"compare: a PSCI version 6.12 does not know (QEMU writes it: kvm-psci-version)" -- compare "$work/psci.json" "$max612v"
+printf '{"model": {"name": "host", "props": {}}, "kvm_regs": {"KVM_REG_ARM_STD_BMAP": "0x10"}}\n' >"$work/bmap.json"
+expect 1 'KVM_REG_ARM_STD_BMAP=0x10: refused by .*max-6.12-vcpu-regs.json' \
+	"compare: a bitmap bit 6.12 does not implement (the VMM writes it)" -- compare "$work/bmap.json" "$max612v"
 expect 0 'can run' "compare: 7.3 knows it" -- compare "$work/psci.json" "$maxv"
 expect_json 1 "not d['migratable'] and 'SYSREG_ID_AA64MMFR2_EL1_EVT' in [m.get('property') for m in d['blocking']] and
 	any(m.get('register') == 'MIDR_EL1' and m['bits'] == '0xffffffffffffffff' for m in d['blocking'])" \

@@ -424,8 +424,8 @@ static void test_markdown(void)
 	UNIT_OK(!idreg_profile_load(&a, DATA "max-6.12.json", err) &&
 		!idreg_profile_load(&b, DATA "max.json", err), "load 6.12 and 7.3 max");
 	UNIT_OK(!idreg_profile_changes(&a, &b, &d), "changes for the report");
-	md = idreg_diff_markdown(&a, &b, &d, false);
-	wo = idreg_diff_markdown(&a, &b, &d, true);
+	md = idreg_diff_markdown(&a, &b, &d, false, NULL);
+	wo = idreg_diff_markdown(&a, &b, &d, true, NULL);
 	UNIT_OK(md && wo, "markdown printed");
 	if (!md || !wo)
 		goto out;

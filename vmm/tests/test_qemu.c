@@ -8,16 +8,18 @@
 
 #include "idregs/baseline.h"
 #include "idregs/field.h"
+#include "idregs/migration.h"
 #include "idregs/model.h"
 #include "idregs/model_check.h"
 #include "idregs/qemu.h"
 #include "idregs/qemu_args.h"
+#include "idregs/vcpu_regs.h"
 #include "unit.h"
 #include "vmm_unit.h"
 
 #define DATA	"vmm/tests/data/"
 
-static struct idreg_profile max_qh, n1_qh, max;
+static struct idreg_profile max_qh, n1_qh, max, max73, max612;
 static struct idreg_qemu_view view;
 
 /*
@@ -542,13 +544,75 @@ static void test_28_refusals(void)
 	idreg_model_free(&m);
 }
 
+/*
+ * -cpu host,kvm-psci-version=MAJOR.MINOR (QEMU 11.1): the model's
+ * KVM_REG_ARM_PSCI_VERSION, written back by qemu-args; a version the
+ * host's KVM does not know stops QEMU at the vCPU's creation, in its
+ * words; a migration carries the version written, not the host's.
+ */
+static void test_psci_version(void)
+{
+	struct idreg_msgs out = { 0 }, notes = { 0 };
+	struct idreg_model m;
+	char *s;
+
+	s = args_of("-cpu host,kvm-psci-version=1.1,pmu=on");
+	UNIT_EQ_STR(s, "-cpu host,pmu=on,kvm-psci-version=1.1", "qemu-args writes the version back");
+	free(s);
+	UNIT_EQ_U64(resolve("-cpu host,kvm-psci-version=1.1", &max612, &m), 0,
+		    "1.1 on 6.12 (its own): QEMU starts");
+	UNIT_OK(m.nr_kvm_regs == 1 && m.kvm_regs[0].id == IDREG_KVM_PSCI_VERSION &&
+		m.kvm_regs[0].value == 0x10001, "the model holds KVM_REG_ARM_PSCI_VERSION 0x10001");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,kvm-psci-version=1.3", &max612, &m), 1,
+		    "1.3 on 6.12: QEMU stops");
+	UNIT_OK(unit_has_msg(&view.says, "KVM in this kernel does not support PSCI version 1.3") &&
+		unit_has_msg(&view.says, "Consider setting the kvm-psci-version property on the migration source."),
+		"in QEMU's words, with its hint");
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,kvm-psci-version=0x10001", &max73, &m), 1,
+		    "not MAJOR.MINOR: QEMU stops on every host");
+	UNIT_OK(unit_has_msg(&view.says, "can't apply global host-arm-cpu.kvm-psci-version=0x10001: Invalid PSCI version."),
+		"in QEMU's words");
+	idreg_model_free(&m);
+	idreg_model_init(&m);
+	idreg_model_set_kvm_reg(&m, IDREG_KVM_FW_BMAP(0), 0x3);
+	idreg_model_notes(&m, &notes);
+	s = idreg_model_qemu_args(&m);
+	UNIT_OK(unit_has_msg(&notes, "KVM_REG_ARM_STD_BMAP=0x3: QEMU has no option for it") &&
+		s && !strcmp(s, "-cpu host"), "a hypercall bitmap: no option, a note says so");
+	free(s);
+	idreg_msgs_free(&notes);
+	idreg_model_free(&m);
+	UNIT_EQ_U64(resolve("-cpu host,kvm-psci-version=1.1", &max_qh, &m), 0,
+		    "a profile before the register list: no error");
+	UNIT_OK(unit_has_msg(&view.unknown, "predates the register list"), "but not predicted");
+	idreg_model_free(&m);
+
+	resolve("-cpu host", &max73, &m);
+	idreg_migration_check(&m, &max73, &max612, &out, &notes);
+	UNIT_OK(unit_has_msg(&out, "KVM_REG_ARM_PSCI_VERSION: max-vcpu-regs.json's 0x0000000000010003 refused"),
+		"7.3 to 6.12 with the host's PSCI 1.3: refused");
+	idreg_msgs_free(&out);
+	idreg_msgs_free(&notes);
+	idreg_model_free(&m);
+	resolve("-cpu host,kvm-psci-version=1.1", &max73, &m);
+	idreg_migration_check(&m, &max73, &max612, &out, &notes);
+	UNIT_OK(!unit_has_msg(&out, "KVM_REG_ARM_PSCI_VERSION"), "with kvm-psci-version=1.1: it travels");
+	idreg_msgs_free(&out);
+	idreg_msgs_free(&notes);
+	idreg_model_free(&m);
+}
+
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
 
 	if (unit_load_profile(&max_qh, DATA "max-qemu-host.json", err) ||
 	    unit_load_profile(&n1_qh, DATA "neoverse-n1-qemu-host.json", err) ||
-	    unit_load_profile(&max, DATA "max.json", err)) {
+	    unit_load_profile(&max, DATA "max.json", err) ||
+	    unit_load_profile(&max73, DATA "max-vcpu-regs.json", err) ||
+	    unit_load_profile(&max612, DATA "max-6.12-vcpu-regs.json", err)) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}
@@ -575,6 +639,7 @@ int main(void)
 	test_28_irqchip_off();
 	test_28_first_stop();
 	test_28_refusals();
+	test_psci_version();
 	idreg_qemu_view_free(&view);
 	return unit_done();
 }

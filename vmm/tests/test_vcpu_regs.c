@@ -272,6 +272,57 @@ static void test_migrate(void)
 	idreg_model_free(&m);
 }
 
+/* idreg diff's view of the rest of the vCPU. */
+static void test_diff(void)
+{
+	struct idreg_msgs out = { 0 }, notes = { 0 };
+	struct idreg_profile_reg *bmap;
+	unsigned int nr;
+
+	nr = idreg_vcpu_diff(&max, &n1, &out, &notes);
+	UNIT_EQ_U64(nr, out.nr, "the count is the lines");
+	UNIT_OK(unit_has_msg(&out, "KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3: value 0x2 -> 0x1") &&
+		about_kvm_reg(&out, IDREG_KVM_SMCCC_WA3), "max to neoverse-n1: WORKAROUND_3's level");
+	UNIT_OK(unit_has_msg(&out, "CNTFRQ_EL0: 1000000000 Hz -> 62500000 Hz"), "the counter frequency");
+	UNIT_OK(unit_has_msg(&out, "register list: 61 registers listed -> not listed (KVM_REG_ARM64_SVE_VLS, SVE Z0"),
+		"SVE's registers on max only: one line, named while it has room");
+	UNIT_OK(unit_has_msg(&out, "register list: 32 registers not listed -> listed (core fp_regs.vregs[0]"),
+		"the V registers on neoverse-n1 only (max has SVE's Z instead)");
+	UNIT_EQ_U64(notes.nr, 0, "both profiles have the register list: no note");
+	idreg_msgs_free(&out);
+	idreg_msgs_free(&notes);
+
+	idreg_vcpu_diff(&max, &max612, &out, &notes);
+	UNIT_OK(unit_has_msg(&out, "KVM_REG_ARM_PSCI_VERSION: value 0x10003 -> 0x10001") &&
+		unit_has_msg(&out, "KVM_REG_ARM_VENDOR_HYP_BMAP_2: listed -> not listed"),
+		"7.3 to 6.12: PSCI 1.3 to 1.1, a firmware bitmap 6.12 lacks on its own line");
+	idreg_msgs_free(&out);
+	idreg_msgs_free(&notes);
+
+	copy = max;
+	copy.sve_vls = 0x3;
+	copy.counter_offset = false;
+	bmap = (struct idreg_profile_reg *)idreg_profile_kvm_reg(&copy, STD_BMAP);
+	if (bmap)
+		bmap->writable ^= 1;
+	nr = idreg_vcpu_diff(&max, &copy, &out, &notes);
+	UNIT_OK(unit_has_msg(&out, "sve<N>: vector lengths 128 256 384 512 640 768 896 1024 1152 1280 1408 1536 1664 1792 1920 2048 -> 128 256"),
+		"the vector lengths");
+	UNIT_OK(unit_has_msg(&out, "KVM_CAP_COUNTER_OFFSET: yes -> no"), "the counter offset");
+	UNIT_OK(bmap && bmap->has_writable && unit_has_msg(&out, "KVM_REG_ARM_STD_BMAP: settable bits 0x"),
+		"a bitmap's settable bits");
+	UNIT_EQ_U64(nr, 3, "three differences, nothing else");
+	idreg_msgs_free(&out);
+	idreg_msgs_free(&notes);
+
+	UNIT_EQ_U64(idreg_vcpu_diff(&max, &max, &out, &notes), 0, "a profile equals itself");
+	idreg_vcpu_diff(&old, &max, &out, &notes);
+	UNIT_OK(out.nr == 0 && unit_has_msg(&notes, "predates the register list"),
+		"a profile before kvm_regs: nothing compared, a note says so");
+	idreg_msgs_free(&out);
+	idreg_msgs_free(&notes);
+}
+
 int main(void)
 {
 	char err[IDREG_ERR_LEN] = "";
@@ -291,5 +342,6 @@ int main(void)
 	test_baseline_vls();
 	test_old_profiles();
 	test_migrate();
+	test_diff();
 	return unit_done();
 }

@@ -106,7 +106,8 @@ struct idreg_model {
 	unsigned int nr_ignored;
 	/*
 	 * Firmware registers the VMM writes before the VM runs (JSON
-	 * "kvm_regs" beside "model"): QEMU has no option for them.
+	 * "kvm_regs" beside "model"): QEMU has an option for the PSCI version
+	 * only (-cpu host,kvm-psci-version, QEMU 11.1).
 	 */
 	struct idreg_model_kvm_reg kvm_regs[IDREG_MODEL_MAX_KVM_REGS];
 	unsigned int nr_kvm_regs;

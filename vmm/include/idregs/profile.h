@@ -228,12 +228,14 @@ void idreg_change_format(const struct idreg_change *c, char *buf, size_t size);
 /*
  * A markdown report of @d: a heading naming both kernels and MIDRs, then
  * "Became writable", "No longer writable", "Writable bits no table names"
- * and (unless @writable_only) "Values changed", and a totals line.
- * Malloc'ed, or NULL on ENOMEM.
+ * and (unless @writable_only) "Values changed", "The rest of the vCPU"
+ * (the lines of @vcpu, idreg_vcpu_diff(); none when NULL), and a totals
+ * line.  Malloc'ed, or NULL on ENOMEM.
  */
 char *idreg_diff_markdown(const struct idreg_profile *a,
 			  const struct idreg_profile *b,
-			  const struct idreg_diff *d, bool writable_only);
+			  const struct idreg_diff *d, bool writable_only,
+			  const struct idreg_msgs *vcpu);
 
 /*
  * JSON (vmm/json.c).  The parsers return 0, or -1 with a one

@@ -42,6 +42,9 @@ enum idreg_qemu_word {
 	QW_SYSREG,
 	QW_SET_REG,
 	QW_VCPU_INIT,
+	QW_PSCI_INVALID,
+	QW_PSCI_UNSUPPORTED,
+	QW_PSCI_HINT,
 	QW_NR
 };
 

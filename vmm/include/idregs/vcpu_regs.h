@@ -89,6 +89,17 @@ unsigned int idreg_migration_check_vcpu(const struct idreg_profile *src,
 					uint32_t src_vls, uint32_t dst_vls,
 					struct idreg_msgs *out, struct idreg_msgs *notes);
 
+/*
+ * The rest of the vCPU from @a to @b, as idreg diff shows it: each
+ * firmware register's value and settable bits, a firmware register one
+ * lists and the other not, the other registers only one lists (a line
+ * per side), the SVE vector lengths, CNTFRQ_EL0, KVM_CAP_COUNTER_OFFSET.
+ * One message per difference in @out ("NAME: BEFORE -> AFTER"); a note in
+ * @notes for a profile without the register list.  How many.
+ */
+unsigned int idreg_vcpu_diff(const struct idreg_profile *a, const struct idreg_profile *b,
+			     struct idreg_msgs *out, struct idreg_msgs *notes);
+
 /* A note in @notes when @p predates the register list (it lacks it). */
 void idreg_profile_note_lacks(const struct idreg_profile *p, struct idreg_msgs *notes);
 
