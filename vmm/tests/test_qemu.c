@@ -544,6 +544,33 @@ static void test_28_refusals(void)
 	idreg_model_free(&m);
 }
 
+/* @line stops QEMU on @p (@desc), saying @says. */
+static void stops_saying(const char *line, const struct idreg_profile *p, const char *says,
+			 const char *desc)
+{
+	struct idreg_model m;
+
+	UNIT_EQ_U64(resolve(line, p, &m), 1, desc);
+	UNIT_OK(unit_has_msg(&view.says, says), says);
+	idreg_model_free(&m);
+}
+
+/* A guest of @line moved from 7.3 to 6.12: is KVM_REG_ARM_PSCI_VERSION refused? */
+static bool psci_refused(const char *line)
+{
+	struct idreg_msgs out = { 0 }, notes = { 0 };
+	struct idreg_model m;
+	bool refused;
+
+	resolve(line, &max73, &m);
+	idreg_migration_check(&m, &max73, &max612, &out, &notes);
+	refused = unit_has_msg(&out, "KVM_REG_ARM_PSCI_VERSION: max-vcpu-regs.json's 0x");
+	idreg_msgs_free(&out);
+	idreg_msgs_free(&notes);
+	idreg_model_free(&m);
+	return refused;
+}
+
 /*
  * -cpu host,kvm-psci-version=MAJOR.MINOR (QEMU 11.1): the model's
  * KVM_REG_ARM_PSCI_VERSION, written back by qemu-args; a version the
@@ -552,7 +579,7 @@ static void test_28_refusals(void)
  */
 static void test_psci_version(void)
 {
-	struct idreg_msgs out = { 0 }, notes = { 0 };
+	struct idreg_msgs notes = { 0 };
 	struct idreg_model m;
 	char *s;
 
@@ -564,17 +591,13 @@ static void test_psci_version(void)
 	UNIT_OK(m.nr_kvm_regs == 1 && m.kvm_regs[0].id == IDREG_KVM_PSCI_VERSION &&
 		m.kvm_regs[0].value == 0x10001, "the model holds KVM_REG_ARM_PSCI_VERSION 0x10001");
 	idreg_model_free(&m);
-	UNIT_EQ_U64(resolve("-cpu host,kvm-psci-version=1.3", &max612, &m), 1,
-		    "1.3 on 6.12: QEMU stops");
-	UNIT_OK(unit_has_msg(&view.says, "KVM in this kernel does not support PSCI version 1.3") &&
-		unit_has_msg(&view.says, "Consider setting the kvm-psci-version property on the migration source."),
-		"in QEMU's words, with its hint");
-	idreg_model_free(&m);
-	UNIT_EQ_U64(resolve("-cpu host,kvm-psci-version=0x10001", &max73, &m), 1,
-		    "not MAJOR.MINOR: QEMU stops on every host");
-	UNIT_OK(unit_has_msg(&view.says, "can't apply global host-arm-cpu.kvm-psci-version=0x10001: Invalid PSCI version."),
-		"in QEMU's words");
-	idreg_model_free(&m);
+	stops_saying("-cpu host,kvm-psci-version=1.3", &max612,
+		     "KVM in this kernel does not support PSCI version 1.3", "1.3 on 6.12: QEMU stops");
+	UNIT_OK(unit_has_msg(&view.says, "Consider setting the kvm-psci-version property on the migration source."),
+		"with QEMU's hint");
+	stops_saying("-cpu host,kvm-psci-version=0x10001", &max73,
+		     "can't apply global host-arm-cpu.kvm-psci-version=0x10001: Invalid PSCI version.",
+		     "not MAJOR.MINOR: QEMU stops on every host");
 	idreg_model_init(&m);
 	idreg_model_set_kvm_reg(&m, IDREG_KVM_FW_BMAP(0), 0x3);
 	idreg_model_notes(&m, &notes);
@@ -588,20 +611,8 @@ static void test_psci_version(void)
 		    "a profile before the register list: no error");
 	UNIT_OK(unit_has_msg(&view.unknown, "predates the register list"), "but not predicted");
 	idreg_model_free(&m);
-
-	resolve("-cpu host", &max73, &m);
-	idreg_migration_check(&m, &max73, &max612, &out, &notes);
-	UNIT_OK(unit_has_msg(&out, "KVM_REG_ARM_PSCI_VERSION: max-vcpu-regs.json's 0x0000000000010003 refused"),
-		"7.3 to 6.12 with the host's PSCI 1.3: refused");
-	idreg_msgs_free(&out);
-	idreg_msgs_free(&notes);
-	idreg_model_free(&m);
-	resolve("-cpu host,kvm-psci-version=1.1", &max73, &m);
-	idreg_migration_check(&m, &max73, &max612, &out, &notes);
-	UNIT_OK(!unit_has_msg(&out, "KVM_REG_ARM_PSCI_VERSION"), "with kvm-psci-version=1.1: it travels");
-	idreg_msgs_free(&out);
-	idreg_msgs_free(&notes);
-	idreg_model_free(&m);
+	UNIT_OK(psci_refused("-cpu host"), "7.3 to 6.12 with the host's PSCI 1.3: refused");
+	UNIT_OK(!psci_refused("-cpu host,kvm-psci-version=1.1"), "with kvm-psci-version=1.1: it travels");
 }
 
 int main(void)
