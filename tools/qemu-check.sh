@@ -41,9 +41,6 @@
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-. "$TOP/tools/lib/ktap.sh"
-CACHE=$("$TOP/scripts/deps.sh" --print-cache)
-. "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/qemu-host.sh"
 
 # Step 3's lines known beforehand; the baseline's is added once known.

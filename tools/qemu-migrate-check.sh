@@ -30,9 +30,6 @@
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-. "$TOP/tools/lib/ktap.sh"
-CACHE=$("$TOP/scripts/deps.sh" --print-cache)
-. "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/qemu-host.sh"
 
 LINE="-accel kvm -M virt -cpu host"

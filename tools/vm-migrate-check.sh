@@ -30,9 +30,6 @@
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-. "$TOP/tools/lib/ktap.sh"
-CACHE=$("$TOP/scripts/deps.sh" --print-cache)
-. "$TOP/tools/emu/emu.sh"
 . "$TOP/tools/lib/qemu-host.sh"
 
 # The vCPU configuration of the saves without the baseline: the features

@@ -2,9 +2,10 @@
 # shellcheck shell=bash
 # Emulated arm64 KVM hosts that run Debian's qemu-system-aarch64 as the VMM
 # (tools/qemu-check.sh, tools/qemu-migrate-check.sh), or idreg's own
-# (tools/vm-migrate-check.sh, --no-qemu).  Source it after
-# tools/emu/emu.sh, with TOP and CACHE set; functions prefixed qemu_host_,
-# no globals of its own but QEMU_TIMEOUT (seconds one QEMU run may take).
+# (tools/vm-migrate-check.sh, --no-qemu).  Source it with TOP set (the
+# top of the tree): it brings tools/lib/ktap.sh, tools/emu/emu.sh and
+# CACHE (the dependency cache); functions prefixed qemu_host_, no globals
+# of its own but QEMU_TIMEOUT (seconds one QEMU run may take).
 #
 #   qemu_host_args TOOL HELP_LINES "$@"
 #                            a check's options --kernel VER, --cpus A,B (two
@@ -36,6 +37,10 @@
 #   start ARGS               create the machine paused (-S), quit over QMP
 #   $QEMU, $QMP_CAPS, $QMP_QUIT
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-90}
+
+. "$TOP/tools/lib/ktap.sh"
+CACHE=$("$TOP/scripts/deps.sh" --print-cache)
+. "$TOP/tools/emu/emu.sh"
 
 qemu_host_args() {
 	local tool=$1 help=$2 cpus=max,neoverse-n1
