@@ -175,10 +175,9 @@ class Test:
     def explained_by(self, findings):
         """The test failed, and only on results that are known findings
         (@findings, {name: id}): its failure is theirs."""
-        fails = [r.name for r in self.results if r.status in ("fail", "xpass")]
+        fails = [r for r in self.results if r.status in ("fail", "xpass")]
         return bool(findings) and self.status == "fail" and bool(fails) and \
-            all(r.status == "fail" and r.name in findings
-                for r in self.results if r.status in ("fail", "xpass"))
+            all(r.status == "fail" and r.name in findings for r in fails)
 
     def claims_known(self, findings):
         """The kernel's warnings and taint during the test belong to known
@@ -203,7 +202,7 @@ class Console:
         self.results = []           # every test's results at depth 1
         self.totals = None          # the runner's last "# Totals:", a dict
         self.lines = []
-        self.crashes = []           # (line, Test or None): CRASH_RE's lines, where
+        self.crashes = []           # (line, the Test it is in or None): CRASH_RE's
         self._parse(lines)
 
     def _parse(self, lines):
