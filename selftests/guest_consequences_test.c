@@ -25,8 +25,8 @@
  * And once, on the default vCPU, debug.wrps: after userspace lowers
  * ID_AA64DFR0_EL1.WRPs to one watchpoint, the architecture makes the
  * second watchpoint's registers UNDEFINED (6.12 and 7.3 let the guest use
- * them: a finding, docs/findings.md#debug-wrps-not-enforced, XFAIL by
- * guest_consequences.expect); and
+ * them: a finding, docs/findings.md#debug-wrps-not-enforced, a failure
+ * there, known to the runners by tools/check-kernels.known); and
  * aarch32.after_run: an AArch32 EL1 vCPU's AArch64 ID registers after its
  * first run (issue 27's AArch32 question).
  *

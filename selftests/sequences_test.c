@@ -14,15 +14,20 @@
  * idreg_kvm_predict_after_run() after it), and after every step the
  * kernel's taint and log: a WARN, BUG or Oops fails the step.
  *
- *   finding.NAME  with --findings only: a known finding's reproducer
- *                 (selftests/finding-NAME.seq, docs/findings.md), first,
- *                 as the kernel warns once per boot; a failure where KVM
- *                 misbehaves.  Not by default: the one known today makes
- *                 the kernel WARN and taints it (a host booted with
- *                 panic_on_warn panics), which a kernel CI run of the
- *                 suite must not do to its machine
  *   sequence.N    sequence N of the fixed seed, SEQ_STEPS steps; a failure
  *                 prints its shrunk reproducer for 'idreg replay'
+ *   finding.NAME  a known finding's reproducer (selftests/finding-NAME.seq,
+ *                 docs/findings.md), last: it may make the kernel WARN,
+ *                 once per boot, and taint it.  A failure where KVM
+ *                 misbehaves; skipped on a kernel that panics on a WARN
+ *                 (panic_on_warn), which a kernel CI machine may be
+ *
+ * Before a result during which the kernel's taint changed, and before a
+ * reproducer that failed, an idregs-taint record (docs/results.md) says
+ * which result the kernel's warnings and taint belong to: the runners
+ * accept them only when that result is a known finding of the host, and
+ * keep judging every other result.  Nothing after the reproducers, the
+ * last results of the suite's last test, can hide behind their taint.
  *
  * The bound (NR_SEQUENCES x SEQ_STEPS) keeps the test within a few
  * seconds on an emulated host; 'idreg explore' runs longer.
@@ -69,8 +74,57 @@ static void print_sequence(const struct idreg_seq *s)
 	free(text);
 }
 
+/* /proc/sys/kernel/tainted, or 0 where it cannot be read. */
+static unsigned long kernel_taint(void)
+{
+	unsigned long taint = 0;
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu", &taint) != 1)
+		taint = 0;
+	fclose(f);
+	return taint;
+}
+
+/* A kernel that panics on a WARN: a reproducer would stop the machine. */
+static bool panics_on_warn(void)
+{
+	unsigned long on = 0;
+	FILE *f = fopen("/proc/sys/kernel/panic_on_warn", "r");
+
+	if (!f)
+		return false;
+	if (fscanf(f, "%lu", &on) != 1)
+		on = 0;
+	fclose(f);
+	return on != 0;
+}
+
+/*
+ * The record that claims the kernel's warnings and taint for the result
+ * that follows: @taint_before is the taint before it ran; a reproducer
+ * that failed (@failed) claims what it made the kernel log, tainted or not
+ * (a kernel tainted before warns without a change).
+ */
+static void claim_taint(const struct idreg_explorer *x, unsigned long taint_before, bool failed)
+{
+	unsigned long taint = kernel_taint();
+
+	if (taint == taint_before && !failed)
+		return;
+	if (failed)
+		idreg_test_record("taint", "n=%u before=%lu after=%lu step=%u", ksft_test_num() + 1,
+				  taint_before, taint, x->failed_at);
+	else
+		idreg_test_record("taint", "n=%u before=%lu after=%lu", ksft_test_num() + 1,
+				  taint_before, taint);
+}
+
 static void check_finding(struct idreg_explorer *x, const char *argv0, const char *name)
 {
+	unsigned long taint = kernel_taint();
 	static struct idreg_seq s;
 	char file[96], path[PATH_MAX + 256], err[IDREG_ERR_LEN];
 	size_t len;
@@ -91,21 +145,31 @@ static void check_finding(struct idreg_explorer *x, const char *argv0, const cha
 				  name);
 		return;
 	}
+	if (panics_on_warn()) {
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP,
+				  "finding.%s: /proc/sys/kernel/panic_on_warn is set: a reproducer that makes the kernel WARN would panic it\n",
+				  name);
+		return;
+	}
 	if (idreg_explorer_run(x, &s, NULL)) {
+		claim_taint(x, taint, false);
 		idreg_test_result(IDREG_RESULT_BEHAVIOUR, true, "finding.%s: %u steps (%s), as predicted, the kernel clean\n",
 				  name, s.nr, file);
 		return;
 	}
 	ksft_print_msg("reproduce: idreg replay %s (docs/findings.md: %s)\n", file, name);
+	claim_taint(x, taint, true);
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "finding.%s: %s\n", name, x->why);
 }
 
 static void check_sequence(struct idreg_explorer *x, unsigned int index)
 {
+	unsigned long taint = kernel_taint();
 	static struct idreg_seq s;
 
 	idreg_seq_generate(&s, &x->d, SEQ_SEED, index, SEQ_STEPS);
 	if (idreg_explorer_run(x, &s, NULL)) {
+		claim_taint(x, taint, false);
 		idreg_test_result(IDREG_RESULT_BEHAVIOUR, true,
 				  "sequence.%u: %u steps (seed 0x%llx) as predicted, the kernel clean\n",
 				  index, s.nr, SEQ_SEED);
@@ -115,6 +179,7 @@ static void check_sequence(struct idreg_explorer *x, unsigned int index)
 	idreg_explorer_shrink(x, &s, x->failed_at, SHRINK_BUDGET);
 	ksft_print_msg("reproduce: idreg replay FILE, FILE holding these %u lines:\n", s.nr + 1);
 	print_sequence(&s);
+	claim_taint(x, taint, false);
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "sequence.%u: %s\n", index, x->why);
 }
 
@@ -130,36 +195,29 @@ static void print_kinds(const struct idreg_explorer *x)
 	ksft_print_msg("%lu steps (%lu skipped):%s\n", x->steps, x->skipped, line);
 }
 
-/* --findings: run the known findings' reproducers too (they may taint). */
-static unsigned int findings_asked(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--findings"))
-			return ARRAY_SIZE(findings);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	unsigned int i, nr_findings = findings_asked(argc, argv);
+	unsigned int i;
 	static struct idreg_explorer x;
 	char release[128], err[IDREG_ERR_LEN];
 
 	idreg_test_start(argv[0], release, sizeof(release), NULL, NULL);
+	if (argc > 1)
+		ksft_exit_fail_msg("usage: %s (no arguments: the known findings' reproducers run last, by default)\n",
+				   argv[0]);
 	if (idreg_explorer_open(&x, err))
 		ksft_exit_fail_msg("%s\n", err);
 	if (x.kmsg_fd < 0)
 		ksft_print_msg("/dev/kmsg: %s: the kernel log is not watched, the taint is\n",
 			       x.kmsg_why);
-	ksft_set_plan(nr_findings + NR_SEQUENCES);
+	ksft_set_plan(NR_SEQUENCES + ARRAY_SIZE(findings));
 
-	for (i = 0; i < nr_findings; i++)
-		check_finding(&x, argv[0], findings[i]);
 	for (i = 0; i < NR_SEQUENCES; i++)
 		check_sequence(&x, i);
 	print_kinds(&x);
+	/* Last: a reproducer's taint hides no result after it. */
+	for (i = 0; i < ARRAY_SIZE(findings); i++)
+		check_finding(&x, argv[0], findings[i]);
 	idreg_explorer_close(&x);
 	ksft_finished();
 }

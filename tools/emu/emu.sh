@@ -222,9 +222,11 @@ emu_boot() {
 # What went wrong with a boot, from qemu's status $1 and the log $2 (and
 # the watchdog's $2.killed), or nothing when /init reported its end (a
 # line matching EMU_DONE_RE, by default the "# Totals:" line that ends
-# ktap_runner's KTAP) and the kernel stayed sane (console.py host).
+# ktap_runner's KTAP) and the kernel stayed sane (console.py host): a
+# kernel warning is sane only where a known finding of $3 (build/expect-list's
+# output for the host, optional) claims it.
 emu_verdict() {
-	emu_console host "$2" "$1" --done "${EMU_DONE_RE:-^# Totals: }"
+	emu_console host "$2" "$1" --done "${EMU_DONE_RE:-^# Totals: }" ${3:+--findings "$3"}
 }
 
 # A host's console as a KTAP subtest of the run: indented four spaces,
@@ -246,11 +248,12 @@ emu_counts() {
 	emu_console counts "$1"
 }
 
-# Explain a failed boot on stderr: crash lines and the console's tail.
+# Explain a failed boot on stderr: the crash lines no known finding of $4
+# (optional, as for emu_verdict) claims, and the console's tail.
 emu_explain() {
-	local verdict=$1 log=$2 who=$3
+	local verdict=$1 log=$2 who=$3 findings=${4:-}
 	echo "$who: $verdict" >&2
-	emu_console crash-lines "$log" | sed "s/^/$who:   /" >&2
+	emu_console crash-lines "$log" ${findings:+--findings "$findings"} | sed "s/^/$who:   /" >&2
 	echo "$who: last console lines:" >&2
 	tail -n 15 "$log" | sed "s/^/$who:   /" >&2
 }

@@ -16,14 +16,23 @@ never the sentences a test prints beside them.
     console.py output LOG TEST        TEST's own lines, as it printed them
     console.py totals LOG             the runner's totals as it printed them
     console.py counts LOG             "PASS FAIL SKIP": the runner's totals
-    console.py host LOG RC [--done RE]   what went wrong with the boot
+    console.py host LOG RC [--done RE] [--findings FINDINGS]
+                                      what went wrong with the boot (a
+                                      kernel warning a known finding claims
+                                      is not: FINDINGS as for host-result)
+    console.py crash-lines LOG [--findings FINDINGS]
+                                      the console's lines that say the
+                                      kernel went wrong, unclaimed
     console.py configs LOG            run_tests.sh's rows per configuration
-    console.py verdict LOG HOST TEST...  the mutation verdict of a suite
+    console.py verdict LOG HOST TEST... [--findings FINDINGS]
+                                      the mutation verdict of a suite
     console.py failing LOG            the names of the failing results
     console.py known LOG LIST         the failing results against the known
                                       findings of LIST (build/expect-list's
                                       output): "known N", then "unknown
                                       NAME LINE" and "fixed NAME FINDING"
+                                      (a finding whose result ran and did
+                                      not fail)
     console.py host-result LOG [VERDICT [FINDINGS]]
                                       a host's KTAP line: pass, fail or skip
                                       (FINDINGS: expect-list output; a test
@@ -50,6 +59,11 @@ KINDS = ("behaviour", "source", "timing")
 # words: no record can say it).
 CRASH_RE = re.compile(r"Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|"
                       r"Internal error:|kernel tainted")
+# Of those, what a known finding may claim (an idregs-taint record before
+# its result): the kernel's warning and the taint it leaves (ktap_runner's
+# "kernel tainted"); never a crash.
+CLAIMABLE_RE = re.compile(r"WARNING:|kernel tainted")
+UNCLAIMABLE_RE = re.compile(r"Kernel panic|Oops|BUG:|Unable to handle kernel|Internal error:")
 DEFAULT_DONE_RE = r"^# Totals: "
 # The keys whose value runs to the end of the record's line (always last).
 RUNS_TO_END = ("reason", "command")
@@ -154,8 +168,29 @@ class Test:
         self.status = "open"        # ok fail skip timeout open
         self.directive = ""
         self.results = []
-        self.failures = []          # (kind, text): failing results, assertions
+        self.failures = []          # (kind, text, name): failing results, assertions ("")
         self.output = []            # its own lines, one comment level dropped
+        self.claims = []            # result numbers its idregs-taint records name
+
+    def explained_by(self, findings):
+        """The test failed, and only on results that are known findings
+        (@findings, {name: id}): its failure is theirs."""
+        fails = [r for r in self.results if r.status in ("fail", "xpass")]
+        return bool(findings) and self.status == "fail" and bool(fails) and \
+            all(r.status == "fail" and r.name in findings for r in fails)
+
+    def claims_known(self, findings):
+        """The kernel's warnings and taint during the test belong to known
+        findings: it claimed them (idregs-taint records), and each record
+        names a result of it that failed and is a known finding."""
+        if not findings or not self.claims:
+            return False
+        by_number = dict((r.number, r) for r in self.results)
+        for n in self.claims:
+            r = by_number.get(n)
+            if r is None or r.status != "fail" or r.name not in findings:
+                return False
+        return True
 
 
 class Console:
@@ -167,6 +202,7 @@ class Console:
         self.results = []           # every test's results at depth 1
         self.totals = None          # the runner's last "# Totals:", a dict
         self.lines = []
+        self.crashes = []           # (line, the Test it is in or None): CRASH_RE's
         self._parse(lines)
 
     def _parse(self, lines):
@@ -176,6 +212,8 @@ class Console:
         for raw in lines:
             line = raw.rstrip("\r\n")
             self.lines.append(line)
+            if CRASH_RE.search(line):
+                self.crashes.append((line, cur))
             depth, text = depth_of(line)
             if cur is not None and depth > 0 and not _HEADER_RE.match(text):
                 bare = line.lstrip(" ")
@@ -187,6 +225,10 @@ class Console:
                     rec = parse_record(m.group(2))
                     if rec.get("n", "").isdigit() and rec.get("kind") in KINDS:
                         pending[int(rec["n"])] = rec["kind"]
+                if m.group(1) == "taint" and depth >= 2 and cur is not None:
+                    rec = parse_record(m.group(2))
+                    if rec.get("n", "").isdigit():
+                        cur.claims.append(int(rec["n"]))
                 continue
             if depth == 1:
                 h = _HEADER_RE.match(text)
@@ -217,7 +259,7 @@ class Console:
             if cur is None and depth != 1:
                 continue
             if assertion and cur is not None:
-                cur.failures.append(("behaviour", "assertion: " + text.lstrip(" ")))
+                cur.failures.append(("behaviour", "assertion: " + text.lstrip(" "), ""))
                 assertion = False
                 continue
             if "Test Assertion Failure" in text and cur is not None:
@@ -238,7 +280,7 @@ class Console:
                 if depth == 1:
                     cur.results.append(res)
                 if status in ("fail", "xpass"):
-                    cur.failures.append((kind, text))
+                    cur.failures.append((kind, text, name))
 
     def records_of(self, kind):
         return [v for k, v in self.records if k == kind]
@@ -259,20 +301,29 @@ class Console:
                 t.get("fail", 0) + t.get("xpass", 0) + t.get("error", 0),
                 t.get("skip", 0))
 
-    def host_verdict(self, rc, killed="", done_re=DEFAULT_DONE_RE):
+    def host_verdict(self, rc, killed="", done_re=DEFAULT_DONE_RE, findings=None):
         """What went wrong with the boot, or "" for a clean end: the
-        watchdog's reason, no end marker, or a kernel that crashed."""
+        watchdog's reason, no end marker, or a kernel that crashed or
+        warned (unless known findings claim every warning: crash_lines)."""
         if killed:
             return killed
         done = re.compile(done_re)
         if not any(done.search(l) for l in self.lines):
             return "emulated host ended without a result (qemu exit status %s)" % rc
-        if any(CRASH_RE.search(l) for l in self.lines):
+        if self.crash_lines(findings):
             return "host kernel crash/warning"
         return ""
 
-    def crash_lines(self):
-        return [l for l in self.lines if CRASH_RE.search(l)]
+    def crash_lines(self, findings=None):
+        """The lines that say the host kernel went wrong, less the
+        warnings and taint that known findings (@findings, {name: id})
+        claim: a warning line or ktap_runner's "kernel tainted" inside a
+        test all of whose idregs-taint records name its failing known
+        findings (Test.claims_known).  Anything else stays: a crash, a
+        warning outside a test, or in a test that claimed none."""
+        return [l for l, t in self.crashes
+                if t is None or not CLAIMABLE_RE.search(l) or UNCLAIMABLE_RE.search(l) or
+                not t.claims_known(findings)]
 
     def configs(self):
         """[(name, reason)] from the tests' idregs-config records, in order
@@ -360,18 +411,26 @@ class Console:
                 failing.setdefault(t.name, "%s: %s" % (t.name, t.directive or t.status))
         known = sorted(n for n in failing if n in findings)
         unknown = sorted((n, l) for n, l in failing.items() if n not in findings)
-        fixed = sorted((n, f) for n, f in findings.items() if n not in failing)
+        # Only a result that ran can say a finding is gone: a test filter
+        # or a --vcpu list leaves the others out.
+        ran = set(r.name for r in self.results)
+        fixed = sorted((n, f) for n, f in findings.items() if n not in failing and n in ran)
         return known, unknown, fixed
 
-    def suite_verdict(self, host, tests):
+    def suite_verdict(self, host, tests, findings=None):
         """The mutation verdict of the suite @tests on a host whose boot
-        ended with @host ("" for a clean end): docs/mutation.md.
+        ended with @host ("" for a clean end): docs/mutation.md.  The
+        known findings of the host (@findings, {name: id}) fail on the
+        unmutated kernel: their failure is no kill, their passing is.
 
-          killed behaviour TEST: RESULT   a behaviour result failed
+          killed behaviour TEST: RESULT   a behaviour result failed (or a
+                                          known finding's result passed)
           killed source TEST: RESULT      only source results failed
-          survived                        every test ran and passed
+          survived                        every test ran and passed, but
+                                          exactly its known findings
           error WHY                       no honest answer
         """
+        findings = findings or {}
         missing, opened, bad = [], [], []
         timing = first_b = first_s = ""
         for name in tests:
@@ -382,12 +441,23 @@ class Console:
                 opened.append(name)
             elif t.status == "timeout":
                 timing = timing or "%s: %s" % (name, t.directive)
-            elif t.status == "fail":
+            elif t.status == "fail" and \
+                    not any(r.status in ("fail", "xpass") for r in t.results):
                 bad.append(t)
         for t in self.tests:
             if t.name not in tests:
                 continue
-            for kind, text in t.failures:
+            failed = set(name for _, _, name in t.failures)
+            gone = [r for r in t.results if r.name in findings and r.name not in failed]
+            for r in gone:
+                what = "%s: %s (known finding %s no longer fails)" % (t.name, r.line, findings[r.name])
+                if r.kind == "source":
+                    first_s = first_s or what
+                else:
+                    first_b = first_b or what
+            for kind, text, name in t.failures:
+                if name and name in findings and text.startswith("not ok"):
+                    continue        # a known finding, failing as on the unmutated kernel
                 what = "%s: %s" % (t.name, text)
                 if kind == "behaviour":
                     first_b = first_b or what
@@ -409,7 +479,8 @@ class Console:
                 host or "the host ended without a result", " ".join(opened + missing))
         if first_s:
             return "killed source " + first_s
-        # A test that failed without a failing result: its exit status.
+        # A test that failed without a failing result: its exit status (a
+        # test failing only on known findings has them).
         for t in bad:
             return "killed behaviour %s: %s" % (t.name, t.directive or "exit status")
         return "survived"
@@ -437,15 +508,8 @@ def known_failures(con, findings):
     known file is stale)."""
     if findings is None:
         return 0, [], []
-    known, unknown, fixed = con.compare_known(findings)
-    bad = set(n for n, _ in unknown)
-    tests = 0
-    for t in con.tests:
-        fails = [r.name for r in t.results if r.status in ("fail", "xpass")]
-        if t.status == "fail" and fails and not bad.intersection(fails) and \
-                all(n in findings for n in fails):
-            tests += 1
-    return tests, known, fixed
+    known, _, fixed = con.compare_known(findings)
+    return sum(1 for t in con.tests if t.explained_by(findings)), known, fixed
 
 
 def host_counts(con, findings=None):
@@ -529,12 +593,15 @@ def make_console(spec):
        "tests": [{"name": TEST,
                   "config_records": ["name=pmu offered=1 ..."],
                   "results": [{"name", "status": pass|fail|skip|xfail,
-                               "detail", "kind": behaviour|source|timing}],
+                               "detail", "kind": behaviour|source|timing,
+                               "taint": "before=0 after=512 step=4"}],
                   "records": ["walk: config=... fields=..."],
                   "lines": [the test's other lines],
                   "end": ok|fail|skip|timeout|null, "directive": "exit=1"}]}
 
-    A result's kind is printed as its idregs-result record before it; a
+    A result's kind is printed as its idregs-result record before it, its
+    taint as an idregs-taint record (n= added) before that; a test's
+    "directive" is its runner line's (ktap_runner's "kernel tainted"); a
     test whose end is null never ends (the host stopped in it: no totals
     either)."""
     out = []
@@ -551,6 +618,8 @@ def make_console(spec):
         results = t.get("results", [])
         out.append("# 1..%d" % len(results))
         for n, r in enumerate(results, 1):
+            if r.get("taint"):
+                out.append("# # idregs-taint: n=%d %s" % (n, r["taint"]))
             if r.get("kind"):
                 out.append("# # idregs-result: n=%d kind=%s" % (n, r["kind"]))
             out.append("# " + result_line(n, r))
@@ -608,11 +677,29 @@ def _read_text(path):
         return ""
 
 
+def _options(args, names):
+    """({option: value}, the other arguments) of @args, options @names
+    taking one value each, anywhere after the command."""
+    opts, rest, i = {}, [], 0
+    while i < len(args):
+        if args[i] in names and i + 1 < len(args):
+            opts[args[i]] = args[i + 1]
+            i += 2
+        else:
+            rest.append(args[i])
+            i += 1
+    return opts, rest
+
+
 def main(argv):
     if not argv:
         print(__doc__.strip(), file=sys.stderr)
         return 2
     cmd, args = argv[0], argv[1:]
+    opts = {}
+    if cmd in ("host", "crash-lines", "verdict"):
+        opts, args = _options(args, ("--done", "--findings"))
+    findings = read_findings(opts.get("--findings"))
     if cmd == "make":
         sys.stdout.write(make_console(json.load(sys.stdin)))
         return 0
@@ -657,28 +744,22 @@ def main(argv):
         c = con.counts()
         if c is not None:
             print("%d %d %d" % c)
-    elif cmd == "host" and len(args) in (2, 4):
-        done = args[3] if len(args) == 4 and args[2] == "--done" else DEFAULT_DONE_RE
-        v = con.host_verdict(args[1], _read_text(args[0] + ".killed"), done)
+    elif cmd == "host" and len(args) == 2:
+        v = con.host_verdict(args[1], _read_text(args[0] + ".killed"),
+                             opts.get("--done", DEFAULT_DONE_RE), findings)
         if v:
             print(v)
     elif cmd == "crash-lines":
-        for l in con.crash_lines()[:20]:
+        for l in con.crash_lines(findings)[:20]:
             print(l)
     elif cmd == "configs":
         for row in con.config_rows():
             print("\t".join(str(x) for x in row))
     elif cmd == "verdict" and len(args) >= 2:
-        print(con.suite_verdict(args[1], args[2:]))
+        print(con.suite_verdict(args[1], args[2:], findings))
     elif cmd == "known" and len(args) == 2:
         # args[1]: tools' expect-list output (finding TARGET ID LINE).
-        findings = {}
-        with open(args[1], encoding="utf-8") as f:
-            for line in f:
-                kind, target, ident = line.rstrip("\n").split("\t")[:3]
-                if kind == "finding":
-                    findings[target] = ident
-        known, unknown, fixed = con.compare_known(findings)
+        known, unknown, fixed = con.compare_known(read_findings(args[1]))
         print("known\t%d" % len(known))
         for n, l in unknown:
             print("unknown\t%s\t%s" % (n, l))

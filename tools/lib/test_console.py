@@ -203,21 +203,22 @@ class Known(unittest.TestCase):
     def test_compare(self):
         c = con([test("writable_fields_test", [
             res("ID_AA64DFR0_EL1.PMUVer", "fail"), res("ID_AA64DFR0_EL1.PMUVer@pmu", "fail"),
-            res("X.Y", "fail", detail="d"), res("ok")], end="fail"),
+            res("X.Y", "fail", detail="d"), res("ok"), res("ID_DFR0_EL1.PerfMon")], end="fail"),
             test("guest_view_test", [res("r")], end="fail", directive="exit=139")])
         known, unknown, fixed = c.compare_known({
             "ID_AA64DFR0_EL1.PMUVer": "pmuver-signed", "ID_AA64DFR0_EL1.PMUVer@pmu": "pmuver-signed",
-            "ID_DFR0_EL1.PerfMon": "pmuver-signed"})
+            "ID_DFR0_EL1.PerfMon": "pmuver-signed", "ID_DFR0_EL1.PerfMon@sve": "pmuver-signed"})
         self.assertEqual(known, ["ID_AA64DFR0_EL1.PMUVer", "ID_AA64DFR0_EL1.PMUVer@pmu"])
         self.assertEqual(unknown, [("X.Y", "not ok 3 X.Y: d"),
                                    ("guest_view_test", "guest_view_test: exit=139")])
+        # PerfMon@sve did not run (a --vcpu list, a test filter): not stale.
         self.assertEqual(fixed, [("ID_DFR0_EL1.PerfMon", "pmuver-signed")])
 
 
     def host_with_finding(self):
         return con([test("vcpu_surroundings_test", [
             res("reg_list.round_trip@pmu", "fail"), res("other")], end="fail"),
-            test("writable_fields_test", [res("A")])])
+            test("writable_fields_test", [res("A"), res("gone")])])
 
     def test_a_test_failing_only_on_findings_is_known_not_failed(self):
         c = self.host_with_finding()
@@ -244,6 +245,93 @@ class Known(unittest.TestCase):
         lines, status, _ = console.summary([(c, "6.12.117", "max", 5, "", findings)])
         self.assertEqual(status, 1)
         self.assertIn("stale: gone (old) no longer fails", lines[3])
+
+
+# A host on which sequences_test's reproducer of pmuver0-reinit made the
+# kernel WARN: the test claims it (an idregs-taint record before the
+# finding's result), ktap_runner reports the taint and the kernel log.
+FINDING = "finding.pmuver0-reinit"
+KNOWN = {FINDING: "pmuver0-reinit"}
+WARN = "dmesg: <4>[    4.66] WARNING: arch/arm64/kvm/pmu-emul.c:54 at kvm_pmu_evtyper_mask+0xac/0xc0"
+
+
+def tainting(results=None, claim="before=0 after=512 step=4", lines=(WARN,)):
+    if results is None:
+        results = [res("sequence.0"), res(FINDING, "fail", "behaviour",
+                                          "step 4 (init 0.0 other): kernel log: WARNING: x")]
+    if claim:
+        results[-1]["taint"] = claim
+    return test("sequences_test", results, end="fail", directive="kernel tainted",
+                lines=list(lines))
+
+
+class Claims(unittest.TestCase):
+    def test_a_known_finding_claims_its_warning_and_taint(self):
+        c = con(passing("guest_view_test") + [tainting()])
+        self.assertEqual(c.test("sequences_test").claims, [2])
+        self.assertEqual(c.host_verdict(0, findings=KNOWN), "")
+        self.assertEqual(c.crash_lines(KNOWN), [])
+        self.assertEqual(console.host_result(c, "", KNOWN), "pass")
+        self.assertEqual(console.host_counts(c, KNOWN), (1, 0, 0, 1))
+
+    def test_without_the_findings_the_host_warned(self):
+        c = con(passing("guest_view_test") + [tainting()])
+        self.assertEqual(c.host_verdict(0), "host kernel crash/warning")
+        self.assertEqual(c.host_verdict(0, findings={"other": "x"}), "host kernel crash/warning")
+        self.assertEqual(len(c.crash_lines()), 3)   # the result, the log, the runner's line
+
+    def test_an_unclaimed_warning_fails_the_host(self):
+        c = con([tainting(claim=None)])
+        self.assertEqual(c.host_verdict(0, findings=KNOWN), "host kernel crash/warning")
+        # In another test, or outside every test, a claim elsewhere does not reach it.
+        c = con([test("guest_view_test", [res("r")], lines=[WARN]), tainting()])
+        self.assertEqual(c.crash_lines(KNOWN), ["# " + WARN])
+        c = con([tainting()], after=["[    9.1] WARNING: at somewhere"])
+        self.assertEqual(c.crash_lines(KNOWN), ["[    9.1] WARNING: at somewhere"])
+
+    def test_a_test_tainting_after_the_claim_fails_the_host(self):
+        c = con([tainting(), test("set_id_regs", [res("x")], end="fail", directive="kernel tainted")])
+        self.assertEqual(c.crash_lines(KNOWN),
+                         ["not ok 2 selftests: idregs: set_id_regs # kernel tainted"])
+
+    def test_every_claim_must_be_a_failing_known_finding(self):
+        seq = res("sequence.3", "fail", detail="kernel log: WARNING: y")
+        seq["taint"] = "before=0 after=512"
+        c = con([tainting([seq, res(FINDING, "fail")])])
+        self.assertEqual(c.host_verdict(0, findings=KNOWN), "host kernel crash/warning")
+        # A claim by a known finding whose result passed claims nothing.
+        c = con([tainting([res(FINDING)])])
+        self.assertEqual(c.host_verdict(0, findings=KNOWN), "host kernel crash/warning")
+        # A claim for a result number the test never reported.
+        c = console.Console(console.make_console({"tests": [tainting()]}).replace(
+            "idregs-taint: n=2", "idregs-taint: n=9").splitlines())
+        self.assertEqual(c.host_verdict(0, findings=KNOWN), "host kernel crash/warning")
+
+    def test_a_crash_is_never_claimed(self):
+        c = con([tainting(lines=[WARN, "dmesg: BUG: unable to handle page fault"])])
+        self.assertEqual(c.crash_lines(KNOWN), ["# dmesg: BUG: unable to handle page fault"])
+
+    def test_the_other_results_stay_judged(self):
+        c = con([tainting([res("sequence.0", "fail"), res(FINDING, "fail")])])
+        self.assertEqual(c.host_verdict(0, findings=KNOWN), "")
+        self.assertEqual(console.host_result(c, "", KNOWN), "fail")
+        _, unknown, _ = c.compare_known(KNOWN)
+        self.assertEqual([n for n, _ in unknown], ["sequence.0"])
+
+    def test_commands(self):
+        with tempfile.TemporaryDirectory() as d:
+            log, known = os.path.join(d, "c.log"), os.path.join(d, "known")
+            with open(log, "w") as f:
+                f.write(console.make_console({"tests": passing(*IDREGS) + [tainting()]}))
+            with open(known, "w") as f:
+                f.write("finding\t%s\tpmuver0-reinit\t12\n" % FINDING)
+            main = Main.run_main
+            self.assertEqual(main(self, "host", log, "0"), (0, "host kernel crash/warning\n"))
+            self.assertEqual(main(self, "host", log, "0", "--findings", known), (0, ""))
+            self.assertEqual(main(self, "crash-lines", log, "--findings", known), (0, ""))
+            self.assertEqual(main(self, "verdict", log, "", "--findings", known, "sequences_test"),
+                             (0, "survived\n"))
+            self.assertEqual(main(self, "host-result", log, "", known), (0, "pass\n"))
 
 
 class Verdicts(unittest.TestCase):
@@ -325,6 +413,39 @@ class Verdicts(unittest.TestCase):
             "not ok 1 selftests: idregs: set_id_regs # exit=254"])
         self.assertEqual(c.suite_verdict("", ["set_id_regs"]),
                          "killed behaviour set_id_regs: assertion: arm64/set_id_regs.c:450: val == user_val")
+
+    def test_known_findings_fail_as_on_the_unmutated_kernel(self):
+        tests = passing("writable_masks_test", "defaults_test") + [
+            test("guest_view_test", [res("r"), res("debug.wrps", "fail")], end="fail")]
+        known = {"debug.wrps": "debug-wrps-not-enforced"}
+        self.assertEqual(con(tests).suite_verdict("", IDREGS, known), "survived")
+        self.assertEqual(con(tests).suite_verdict("", IDREGS),
+                         "killed behaviour guest_view_test: not ok 2 debug.wrps: detail")
+        # Beside an unknown failure, the unknown one kills.
+        tests[-1]["results"].append(res("X", "fail", detail="d"))
+        self.assertEqual(con(tests).suite_verdict("", IDREGS, known),
+                         "killed behaviour guest_view_test: not ok 3 X: d")
+
+    def test_a_known_finding_that_passes_kills(self):
+        tests = passing("writable_masks_test", "defaults_test") + [
+            test("guest_view_test", [res("r"), res("debug.wrps")])]
+        self.assertEqual(con(tests).suite_verdict("", IDREGS, {"debug.wrps": "debug-wrps-not-enforced"}),
+                         "killed behaviour guest_view_test: ok 2 debug.wrps: detail "
+                         "(known finding debug-wrps-not-enforced no longer fails)")
+
+    def test_a_claimed_taint_is_no_kill(self):
+        c = con(passing(*IDREGS) + [tainting()])
+        names = IDREGS + ["sequences_test"]
+        self.assertEqual(c.suite_verdict(c.host_verdict(0, findings=KNOWN), names, KNOWN),
+                         "survived")
+        self.assertEqual(c.suite_verdict(c.host_verdict(0), names),
+                         "killed behaviour sequences_test: not ok 2 finding.pmuver0-reinit: "
+                         "step 4 (init 0.0 other): kernel log: WARNING: x")
+        # Another test's taint under a mutant: killed by its runner line.
+        c = con(passing(*IDREGS[:2]) + [
+            test("guest_view_test", [res("r")], end="fail", directive="kernel tainted"), tainting()])
+        self.assertEqual(c.suite_verdict(c.host_verdict(0, findings=KNOWN), names, KNOWN),
+                         "killed behaviour guest_view_test: kernel tainted")
 
     def test_other_suite_ignored(self):
         v = self.verdict(passing(*IDREGS) + [test("set_id_regs", [res("x", "fail")], end="fail")])

@@ -3,7 +3,7 @@
 # kernels with deliberate bugs in KVM's ID-register code, and count what
 # each suite catches.
 #
-#   tools/mutate/run.sh [--out FILE] [--cpu MODEL] [--list] [MUTANT...]
+#   tools/mutate/run.sh [--out FILE] [--cpu MODEL] [--known FILE] [--list] [MUTANT...]
 #
 # For the unmutated kernel and then each mutant (default: every
 # tools/mutate/mutants/*.patch): apply it to the test kernel's tree, rebuild
@@ -16,7 +16,11 @@
 # Verdicts (tools/lib/console.py verdict, from the tests' records): a suite kills a mutant when one of
 # its results fails (or the host kernel crashes in it); the kill names that
 # result and is "behaviour" (what KVM did) or "source" (only the declared
-# masks or the declared sanitising disagreed).  A TIMEOUT, a host that hung,
+# masks or the declared sanitising disagreed).  The test kernel (7.3) has
+# known findings (--known, default tools/check-kernels.known): their
+# results fail on the unmutated kernel, which passes exactly but them,
+# and their kernel warning is no crash where their test claims it; a
+# mutant under which one passes is killed by that result.  A TIMEOUT, a host that hung,
 # never reached /init or gave no result is no verdict: that mutant is
 # judged again alone with selftests/settings' timeout, and if it still
 # gives none the run exits 2 naming it.  A mutant whose "# Host:" names
@@ -26,7 +30,8 @@
 # Prints a line per mutant, a table and the scores; writes the table as
 # markdown to FILE (default build/mutation.md).
 #
-# Exit: 0 the catalogue held; 1 the unmutated kernel fails a suite (on a
+# Exit: 0 the catalogue held; 1 the unmutated kernel fails a suite other
+# than on its known findings (on a
 # host a mutant names, set_id_regs may: its verdicts there are n/a), a mutant
 # marked "Expect: killed" survives idregs, or one marked equivalent is
 # killed; 2 bad input (unknown mutant, a patch without its header, a patch
@@ -54,11 +59,12 @@ readonly SCORE=$TOP/tools/mutate/score.py
 
 usage() {
 	cat <<USAGE
-usage: tools/mutate/run.sh [--out FILE] [--cpu MODEL] [--list] [MUTANT...]
+usage: tools/mutate/run.sh [--out FILE] [--cpu MODEL] [--known FILE] [--list] [MUTANT...]
   MUTANT   a patch of tools/mutate/mutants/, by name (with or without
            .patch); default: all of them
   --out    the markdown table (default: build/mutation.md)
   --cpu    qemu -cpu model of the emulated host (default: max)
+  --known  the known findings (default: tools/check-kernels.known)
   --list   list the catalogue (name, class, expectation, host, what it models)
 Exit: 0 the catalogue held, 1 a suite lost a mutant it must kill (or the
 unmutated kernel fails), 2 bad input or a mutant without a verdict.
@@ -220,26 +226,44 @@ pack() {
 }
 
 # Boot image $2 with initramfs $3 ($7 tests) on setup "CPU HOST VCPU" $5,
-# per-test timeout $6; leaves console $4 and $4.host (the boot's own
+# per-test timeout $6; leaves console $4, $4.findings (the known findings
+# of the kernel that booted, on that CPU) and $4.host (the boot's own
 # verdict, empty for a clean end).
 boot() {
-	local work=$1 img=$2 initrd=$3 log=$4 setup=$5 timeout=$6 nr_tests=$7 cpu_ host_ vcpu_
+	local work=$1 img=$2 initrd=$3 log=$4 setup=$5 timeout=$6 nr_tests=$7 cpu_ host_ vcpu_ rc
 	read -r cpu_ host_ vcpu_ <<<"$setup"
 	EMU_QUIET=1 EMU_HOST=${host_/default/} emu_boot "image:$img" "$cpu_" "$work/$initrd.cpio.gz" \
 		"$log" "$(emu_run_bound "$timeout" "$nr_tests")"
-	emu_verdict $? "$log" >"$log.host"
+	rc=$?
+	host_findings "$log" "$cpu_"
+	emu_verdict "$rc" "$log" "$log.findings" >"$log.host"
+}
+
+# $1.findings: build/expect-list's lines of the known findings (KNOWN)
+# for the release console $1 booted, on CPU model $2 (none without one).
+host_findings() {
+	local release
+	release=$(emu_booted_release "$1")
+	: >"$1.findings"
+	[ -z "$release" ] || "$TOP/build/expect-list" "$KNOWN" "$release" "$2" >"$1.findings" ||
+		die "reading the known findings $KNOWN" 2
 }
 
 # The verdict of the suite of tests $2... on console $1 (and the boot's
-# own verdict beside it): tools/lib/console.py verdict.
+# own verdict and the host's known findings beside it): tools/lib/console.py
+# verdict.
 suite_verdict() {
 	local log=$1
 	shift
-	idregs_console verdict "$log" "$(cat "$log.host" 2>/dev/null)" "$@"
+	idregs_console verdict "$log" "$(cat "$log.host" 2>/dev/null)" "$@" \
+		$([ -f "$log.findings" ] && echo --findings "$log.findings")
 }
 
 # Judge image $2 on setup $4 with per-test timeout $5: both suites (one
-# boot; a suite the other one's end kept from running gets one of its own).
+# boot, set_id_regs first: the last of idregs' results, sequences_test's
+# reproducers of known findings, may taint the kernel, and a taint hides a
+# later one; a suite the other one's end kept from running gets one of
+# its own).
 # Prints "IDREGS_VERDICT<TAB>SET_ID_REGS_VERDICT".  $3: the logs' prefix.
 run_suites() {
 	local work=$1 img=$2 log=$3 setup=$4 timeout=$5 id v_i v_s vcpu_ idregs nr
@@ -248,7 +272,7 @@ run_suites() {
 	id=$(setup_id "$setup")-$timeout
 	vcpu_=${setup##* }
 	# shellcheck disable=SC2086
-	pack "$work" "all-$id" "$vcpu_" "$timeout" $idregs $SET_ID_REGS
+	pack "$work" "all-$id" "$vcpu_" "$timeout" $SET_ID_REGS $idregs
 	boot "$work" "$img" "all-$id" "$log" "$setup" "$timeout" $((nr + 1))
 	# shellcheck disable=SC2086
 	v_i=$(suite_verdict "$log" $idregs)
@@ -397,15 +421,16 @@ report() {
 	sed -n 's/^- //p' "$out"
 }
 
-# The options into read-only globals OUT_MD CPU LIST_ONLY, the mutants
+# The options into read-only globals OUT_MD CPU LIST_ONLY KNOWN, the mutants
 # asked for into NAMES.
 parse_args() {
-	local out_md=$TOP/build/mutation.md cpu=max list_only=0
+	local out_md=$TOP/build/mutation.md cpu=max list_only=0 known=$TOP/tools/check-kernels.known
 	NAMES=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--out) out_md=${2:?--out needs a file}; shift ;;
 		--cpu) cpu=${2:?--cpu needs a model}; shift ;;
+		--known) known=${2:?--known needs a file}; shift ;;
 		--list) list_only=1 ;;
 		-h|--help) usage; exit 0 ;;
 		-*) usage >&2; exit 2 ;;
@@ -413,8 +438,9 @@ parse_args() {
 		esac
 		shift
 	done
-	OUT_MD=$out_md CPU=$cpu LIST_ONLY=$list_only
-	readonly OUT_MD CPU LIST_ONLY NAMES
+	[ -f "$known" ] || die "no known-findings file $known" 2
+	OUT_MD=$out_md CPU=$cpu LIST_ONLY=$list_only KNOWN=$known
+	readonly OUT_MD CPU LIST_ONLY NAMES KNOWN
 }
 
 # The mutation directory (locked: one run at a time), the kernel tree in
@@ -540,6 +566,7 @@ main() {
 		list_catalogue "$CPU" "${patches[@]}"
 		exit 0
 	fi
+	make -s -C "$TOP" build/expect-list || die "building build/expect-list failed" 2
 	open_tree
 	check_patches_apply "${patches[@]}"
 	build_unmutated

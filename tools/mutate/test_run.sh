@@ -138,6 +138,38 @@ check "set_id_regs is judged apart from idregs: idregs" survived "$(judge_consol
 check "set_id_regs is judged apart from idregs: set_id_regs" \
 	"killed behaviour set_id_regs: not ok 1 ID_AA64PFR0_EL1_EL0: d" "$(suite_verdict "$work/sir" set_id_regs)"
 
+# The known findings of the host (build/expect-list's lines in LOG.findings,
+# boot() writes them): the unmutated kernel fails exactly them; the kernel
+# warning their test claims (an idregs-taint record) is no crash.
+printf 'finding\tdebug.wrps\tdebug-wrps-not-enforced\t1\nfinding\tfinding.pmuver0-reinit\tpmuver0-reinit\t2\n' \
+	>"$work/known.findings"
+console "$work/known" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}, {"name": "defaults_test"},
+ {"name": "guest_view_test", "end": "fail", "results": [{"name": "a"}, {"name": "debug.wrps", "status": "fail"}]},
+ {"name": "sequences_test", "end": "fail", "directive": "kernel tainted",
+  "results": [{"name": "sequence.0"}, {"name": "finding.pmuver0-reinit", "status": "fail",
+   "detail": "step 4: kernel log: WARNING: x", "taint": "before=0 after=512 step=4"}],
+  "lines": ["dmesg: <4>[ 4.6] WARNING: arch/arm64/kvm/pmu-emul.c:54 at kvm_pmu_evtyper_mask"]}]}
+JSON
+cp "$work/known.findings" "$work/known.findings.keep"
+check "the boot's own verdict: a warning a known finding claims is none" \
+	"" "$(emu_verdict 0 "$work/known" "$work/known.findings")"
+check "the boot's own verdict: without the findings the host warned" \
+	"host kernel crash/warning" "$(emu_verdict 0 "$work/known")"
+check "the unmutated kernel: every result passes but its known findings" survived \
+	"$(suite_verdict "$work/known" $IDREGS sequences_test)"
+rm "$work/known.findings"
+check "without the host's findings a known finding's failure kills" \
+	"killed behaviour guest_view_test: not ok 2 debug.wrps: x" "$(judge_console "$work/known")"
+console "$work/fixed" "" <<'JSON'
+{"tests": [{"name": "writable_masks_test"}, {"name": "defaults_test"},
+ {"name": "guest_view_test", "results": [{"name": "a"}, {"name": "debug.wrps"}]}]}
+JSON
+cp "$work/known.findings.keep" "$work/fixed.findings"
+check "a mutant under which a known finding passes is killed by it" \
+	"killed behaviour guest_view_test: ok 2 debug.wrps: x (known finding debug-wrps-not-enforced no longer fails)" \
+	"$(judge_console "$work/fixed")"
+
 # The files a patch changes: git's headers and diff -u's, whose +++ line
 # carries a timestamp after a tab (a line added in a hunk is no header).
 printf '%s\n' '# Mutant: m' 'diff --git a/arch/arm64/kvm/sys_regs.c b/arch/arm64/kvm/sys_regs.c' \
