@@ -183,17 +183,28 @@ void idreg_test_pass_begin(void)
 	idreg_kvm_counters(&clock_of_test.pass_start);
 }
 
-void idreg_test_pass_done(const struct idreg_test_vm *t)
+static void pass_record(const char *config, int imp_id, const struct idreg_kvm_counters *made)
 {
 	const struct idreg_kvm_counters *b = &clock_of_test.pass_start;
 	struct idreg_kvm_counters now;
 
 	idreg_kvm_counters(&now);
-	idreg_test_record("vms", "config=%s imp_id=%d vms=%u vcpus=%u el2_vcpus=%u", t->cfg->name,
-			  t->imp_id, t->made.vms + now.vms - b->vms,
-			  t->made.vcpus + now.vcpus - b->vcpus,
-			  t->made.el2_vcpus + now.el2_vcpus - b->el2_vcpus);
+	idreg_test_record("vms", "config=%s imp_id=%d vms=%u vcpus=%u el2_vcpus=%u", config, imp_id,
+			  made->vms + now.vms - b->vms, made->vcpus + now.vcpus - b->vcpus,
+			  made->el2_vcpus + now.el2_vcpus - b->el2_vcpus);
 	idreg_test_time_check();
+}
+
+void idreg_test_pass_done(const struct idreg_test_vm *t)
+{
+	pass_record(t->cfg->name, t->imp_id, &t->made);
+}
+
+void idreg_test_config_done(const struct idreg_vcpu_config *cfg)
+{
+	static const struct idreg_kvm_counters none;
+
+	pass_record(cfg->name, 0, &none);
 }
 
 /* Where the time went so far: the phases, walk being the rest. */

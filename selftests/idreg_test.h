@@ -151,6 +151,8 @@ void idreg_test_pass_begin(void);
  * the timeout (idreg_test_time_check()).
  */
 void idreg_test_pass_done(const struct idreg_test_vm *t);
+/* The same for a test without passes: the VMs since idreg_test_pass_begin(). */
+void idreg_test_config_done(const struct idreg_vcpu_config *cfg);
 /*
  * Once the time passes half of selftests/settings' timeout: a warning
  * line naming the phase that took most of it.  Also after each
