@@ -830,8 +830,7 @@ static void walk_config(struct view_test *vt, struct view_config *c)
 {
 	int kind;
 
-	if (idreg_test_acting(&vt->run))
-		idreg_test_pass_begin();
+	idreg_test_pass_enter(&vt->run, c->t);
 	if (c->why) {
 		if (idreg_test_due(&vt->run))
 			idreg_test_report_unavailable(c->t, c->why);
@@ -843,8 +842,7 @@ static void walk_config(struct view_test *vt, struct view_config *c)
 		for (kind = 0; kind < NR_MODELS; kind++)
 			walk_model(vt, c, kind);
 	}
-	if (idreg_test_acting(&vt->run))
-		idreg_test_pass_done(c->t);
+	idreg_test_pass_leave(&vt->run, c->t);
 }
 
 /* The runner's bounds, each configuration, the expectations none needed. */

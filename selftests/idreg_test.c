@@ -163,6 +163,8 @@ static struct {
 	double t0;
 	bool warned;
 	struct idreg_kvm_counters pass_start;
+	double pass_t0;
+	double el2_pass_s;	/* the longest pass of an EL2 configuration so far */
 } clock_of_test;
 
 static double now_s(void)
@@ -181,6 +183,7 @@ void idreg_test_clock_start(void)
 void idreg_test_pass_begin(void)
 {
 	idreg_kvm_counters(&clock_of_test.pass_start);
+	clock_of_test.pass_t0 = now_s();
 }
 
 static void pass_record(const char *config, int imp_id, const struct idreg_kvm_counters *made)
@@ -197,7 +200,28 @@ static void pass_record(const char *config, int imp_id, const struct idreg_kvm_c
 
 void idreg_test_pass_done(const struct idreg_test_vm *t)
 {
+	double took = now_s() - clock_of_test.pass_t0;
+
+	if ((t->cfg->features & IDREG_VCPU_EL2) && took > clock_of_test.el2_pass_s)
+		clock_of_test.el2_pass_s = took;
 	pass_record(t->cfg->name, t->imp_id, &t->made);
+}
+
+/* Leave this much of the timeout for the end of the test. */
+#define BUDGET_MARGIN_S		(IDREG_TEST_TIMEOUT_S / 20.0)
+
+bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size)
+{
+	double left = IDREG_TEST_TIMEOUT_S - (now_s() - clock_of_test.t0) - BUDGET_MARGIN_S;
+	double need = clock_of_test.el2_pass_s;
+	char name[64];
+
+	if (!t->open || !(t->cfg->features & IDREG_VCPU_EL2) || !need || need < left)
+		return false;
+	idreg_test_vm_name(t, name, sizeof(name), "vcpu");
+	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for a configuration with EL2, which took %.0f s here (mostly the teardown of its vCPUs' nested stage-2 MMUs, docs/kernels.md): run it alone, --vcpu %s, as run_tests.sh does",
+		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, need, t->cfg->name);
+	return true;
 }
 
 void idreg_test_config_done(const struct idreg_vcpu_config *cfg)
