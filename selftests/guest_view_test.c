@@ -837,10 +837,18 @@ static void walk_config(struct view_test *vt, struct view_config *c)
 	} else {
 		if (!c->a32 && idreg_test_due(&vt->run))
 			check_features(vt, c);
+		/* A part of its own: a VM of its own (the others have one already). */
+		idreg_test_part_enter(&vt->run, c->t);
 		if (!c->a32 && idreg_test_due(&vt->run))
 			check_hidden(vt, c);
-		for (kind = 0; kind < NR_MODELS; kind++)
+		idreg_test_part_leave(&vt->run, c->t);
+		for (kind = 0; kind < NR_MODELS; kind++) {
+			if (kind != MODEL_DEFAULT)
+				idreg_test_part_enter(&vt->run, c->t);
 			walk_model(vt, c, kind);
+			if (kind != MODEL_DEFAULT)
+				idreg_test_part_leave(&vt->run, c->t);
+		}
 	}
 	idreg_test_pass_leave(&vt->run, c->t);
 }

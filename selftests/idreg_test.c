@@ -165,6 +165,8 @@ static struct {
 	struct idreg_kvm_counters pass_start;
 	double pass_t0;
 	double el2_pass_s;	/* the longest pass of an EL2 configuration so far */
+	double part_t0;
+	double el2_part_s;	/* the longest part (a VM of its own) of one so far */
 } clock_of_test;
 
 static double now_s(void)
@@ -210,18 +212,49 @@ void idreg_test_pass_done(const struct idreg_test_vm *t)
 /* Leave this much of the timeout for the end of the test. */
 #define BUDGET_MARGIN_S		(IDREG_TEST_TIMEOUT_S / 20.0)
 
-bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size)
+/* Would @need seconds of configuration @t's not fit in the time left?  Then why, in @why. */
+static bool over_time(const struct idreg_test_vm *t, double need, const char *what,
+		      const char *instead, char *why, size_t size)
 {
 	double left = IDREG_TEST_TIMEOUT_S - (now_s() - clock_of_test.t0) - BUDGET_MARGIN_S;
-	double need = clock_of_test.el2_pass_s;
 	char name[64];
 
-	if (!t->open || !(t->cfg->features & IDREG_VCPU_EL2) || !need || need < left)
+	if (!(t->cfg->features & IDREG_VCPU_EL2) || !need || need < left)
 		return false;
 	idreg_test_vm_name(t, name, sizeof(name), "vcpu");
-	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for a configuration with EL2, which took %.0f s here (mostly the teardown of its vCPUs' nested stage-2 MMUs, docs/kernels.md): run it alone, --vcpu %s, as run_tests.sh does",
-		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, need, t->cfg->name);
+	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s with EL2, which took %.0f s here (mostly the teardown of its vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
+		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, what, need, instead);
 	return true;
+}
+
+bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size)
+{
+	char instead[96];
+
+	/* A configuration the host does not give is a skip anyway. */
+	if (!t->open)
+		return false;
+	snprintf(instead, sizeof(instead), ": run it alone, --vcpu %s, as run_tests.sh does",
+		 t->cfg->name);
+	return over_time(t, clock_of_test.el2_pass_s, "a configuration", instead, why, size);
+}
+
+void idreg_test_part_begin(void)
+{
+	clock_of_test.part_t0 = now_s();
+}
+
+void idreg_test_part_done(const struct idreg_test_vm *t)
+{
+	double took = now_s() - clock_of_test.part_t0;
+
+	if ((t->cfg->features & IDREG_VCPU_EL2) && took > clock_of_test.el2_part_s)
+		clock_of_test.el2_part_s = took;
+}
+
+bool idreg_test_part_over_time(const struct idreg_test_vm *t, char *why, size_t size)
+{
+	return over_time(t, clock_of_test.el2_part_s, "a VM of a configuration", "", why, size);
 }
 
 void idreg_test_config_done(const struct idreg_vcpu_config *cfg)

@@ -160,6 +160,10 @@ void idreg_test_config_done(const struct idreg_vcpu_config *cfg);
  * then true, with the reason (and what to run instead) in @why.
  */
 bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size);
+/* The same for a part of a pass that creates a VM of its own (idreg_test_part_enter()). */
+void idreg_test_part_begin(void);
+void idreg_test_part_done(const struct idreg_test_vm *t);
+bool idreg_test_part_over_time(const struct idreg_test_vm *t, char *why, size_t size);
 /*
  * Once the time passes half of selftests/settings' timeout: a warning
  * line naming the phase that took most of it.  Also after each
@@ -201,6 +205,7 @@ struct idreg_test_run {
 	bool counting;
 	unsigned int results;	/* announced so far by idreg_test_due() */
 	char skip[512];		/* checking, but this pass is skipped: why */
+	bool part_skipped;	/* only the current part of the pass is */
 };
 
 /*
@@ -249,6 +254,31 @@ static inline void idreg_test_pass_leave(struct idreg_test_run *run, const struc
 		return;
 	run->skip[0] = 0;
 	idreg_test_pass_done(t);
+}
+
+/*
+ * Within a pass, a part that creates a VM of its own (guest_view_test's
+ * models): skipped the same way when the time left is less than the
+ * longest such part of a configuration with EL2 took so far.
+ */
+static inline void idreg_test_part_enter(struct idreg_test_run *run, const struct idreg_test_vm *t)
+{
+	if (run->counting || run->skip[0])
+		return;
+	idreg_test_part_begin();
+	run->part_skipped = idreg_test_part_over_time(t, run->skip, sizeof(run->skip));
+}
+
+static inline void idreg_test_part_leave(struct idreg_test_run *run, const struct idreg_test_vm *t)
+{
+	if (run->counting)
+		return;
+	if (run->part_skipped) {
+		run->skip[0] = 0;
+		run->part_skipped = false;
+	} else if (!run->skip[0]) {
+		idreg_test_part_done(t);
+	}
 }
 
 /* The counting run is over: print the KTAP plan, make the next run check. */
