@@ -395,14 +395,12 @@ static void walk_all(struct defaults_test *dt)
 	for (i = 0; i < dt->passes.nr; i++) {
 		struct idreg_test_vm *t = &dt->passes.pass[i];
 
-		if (idreg_test_acting(&dt->run))
-			idreg_test_pass_begin();
+		idreg_test_pass_enter(&dt->run, t);
 		if (t->open)
 			walk_pass(dt, t);
 		else if (idreg_test_due(&dt->run))
 			idreg_test_report_unavailable(t, NULL);
-		if (idreg_test_acting(&dt->run))
-			idreg_test_pass_done(t);
+		idreg_test_pass_leave(&dt->run, t);
 	}
 	if (idreg_test_due(&dt->run))
 		check_imp_id_cap_order(dt->midr_mask, dt->passes.base);

@@ -97,6 +97,8 @@ struct model {
 	const unsigned int *slots;	/* the registers the guest reads */
 	unsigned int nr_slots;
 	struct idreg_guest_view view;
+	bool ran;			/* its first run is done: run_r says how */
+	int run_r;
 	uint64_t now[IDREG_NR_SLOTS];
 	bool have_now[IDREG_NR_SLOTS];
 };
@@ -121,7 +123,7 @@ struct view_test {
 	struct idreg_test_passes passes;
 	struct view_config configs[IDREG_TEST_MAX_CONFIGS + 1];
 	unsigned int nr_configs;
-	struct model model;	/* one model's VM is open at a time */
+	struct model model;	/* one model's VM is open at a time (and hidden@'s) */
 };
 
 /* A result no expectation can excuse. */
@@ -471,6 +473,31 @@ static void model_open(struct view_test *vt, struct view_config *c, enum model_k
 	m->kind = kind;
 	m->slots = c->slots;
 	m->nr_slots = c->nr_slots;
+	m->ran = false;
+}
+
+/*
+ * The model's first run: the guest reads the registers (the A32 one for an
+ * AArch32 EL1 vCPU); with @pr, then probes the features the defaults name
+ * (features@ and the default model share a VM: the same values, one run).
+ */
+static void model_first_run(struct model *m, struct idreg_probe_result *pr)
+{
+	struct view_vm *w = &m->w;
+	int r;
+
+	memcpy(w->after_run, w->applied, sizeof(w->after_run));
+	if (pr)
+		r = idreg_guest_read_and_probe_features(&w->guest, 0, m->slots, m->nr_slots,
+							w->t.limit, &m->view, pr);
+	else if (w->t.vm.features & IDREG_VCPU_AARCH32)
+		r = idreg_guest_a32_read(&w->guest, 0, NULL, &m->view);
+	else
+		r = idreg_guest_read_slots(&w->guest, 0, m->slots, m->nr_slots, NULL, &m->view);
+	/* Between two series read, the first run may follow either. */
+	idreg_after_first_run_seen(w->after_run, &w->t.traits, m->view.val, m->view.read);
+	m->ran = true;
+	m->run_r = r;
 }
 
 /* run@MODEL: the guest reads the registers (the A32 one for an AArch32 EL1 vCPU). */
@@ -481,13 +508,9 @@ static void run_model(struct model *m)
 	char target[64], detail[DETAIL_LEN];
 	int r;
 
-	memcpy(w->after_run, w->applied, sizeof(w->after_run));
-	if (a32)
-		r = idreg_guest_a32_read(&w->guest, 0, NULL, &m->view);
-	else
-		r = idreg_guest_read_slots(&w->guest, 0, m->slots, m->nr_slots, NULL, &m->view);
-	/* Between two series read, the first run may follow either. */
-	idreg_after_first_run_seen(w->after_run, &w->t.traits, m->view.val, m->view.read);
+	if (!m->ran)
+		model_first_run(m, NULL);
+	r = m->run_r;
 	idreg_test_name(target, sizeof(target), w->t.cfg, false, "run@%s", model_names[m->kind]);
 	if (r)
 		snprintf(detail, sizeof(detail), "%.1000s", w->t.vm.last_error);
@@ -507,21 +530,23 @@ static void check_model_view(struct model *m, unsigned int slot)
 }
 
 /*
- * features@CONFIG: a VM of its own with the configuration's defaults; each
- * feature its ID fields say is there, the guest uses (idregs/guest_probe.h).
+ * features@CONFIG: with the configuration's defaults, each feature its ID
+ * fields say is there, the guest uses (idregs/guest_probe.h).  The default
+ * model's VM and run: the guest reads the registers first, then probes
+ * (model_first_run()); the model's checks follow later from what it read.
  */
 static void check_features(struct view_test *vt, struct view_config *c)
 {
 	struct idreg_probe_result pr;
 	char target[64], detail[DETAIL_LEN] = "";
 	unsigned int i, probed = 0, bad = 0;
-	struct view_vm w;
+	struct model *m = &vt->model;
 	int r;
 
 	idreg_test_name(target, sizeof(target), c->t->cfg, false, "features");
-	if (config_vm_open(&w, vt, c))
-		ksft_exit_fail_msg("%s: %s\n", target, w.t.vm.last_error);
-	r = idreg_guest_probe_features(&w.guest, 0, w.t.limit, &pr);
+	model_open(vt, c, MODEL_DEFAULT);
+	model_first_run(m, &pr);
+	r = m->run_r;
 	for (i = 0; !r && i < IDREG_NR_PROBES; i++) {
 		const struct idreg_probe *p = &idreg_probes[i];
 
@@ -537,11 +562,10 @@ static void check_features(struct view_test *vt, struct view_config *c)
 	}
 	if (r)
 		idreg_test_result(idreg_result_kind_of_run(r), false, "%s: %s\n", target,
-				  w.t.vm.last_error);
+				  m->w.t.vm.last_error);
 	else
 		idreg_test_result(IDREG_RESULT_BEHAVIOUR, !bad, "%s: %u of %u features the defaults name were used by the guest%s\n",
 				  target, probed, IDREG_NR_PROBES, detail);
-	view_vm_close(&w);
 }
 
 /* "REG.FIELD = 0xV" of each field of @p, as @vals has them, into @buf. */
@@ -773,7 +797,8 @@ static void walk_model(struct view_test *vt, struct view_config *c, enum model_k
 	struct model *m = &vt->model;
 	unsigned int j, slot;
 
-	if (idreg_test_acting(run))
+	/* The default model's VM ran already where features@ shares it. */
+	if (idreg_test_acting(run) && !(kind == MODEL_DEFAULT && m->ran))
 		model_open(vt, c, kind);
 	if (idreg_test_due(run))
 		apply_model(m);
@@ -794,8 +819,10 @@ static void walk_model(struct view_test *vt, struct view_config *c, enum model_k
 		if (idreg_test_due(run))
 			check_holds(&m->w, kind, slot, m->have_now[slot], m->now[slot]);
 	}
-	if (idreg_test_acting(run))
+	if (idreg_test_acting(run)) {
 		view_vm_close(&m->w);
+		m->ran = false;
+	}
 }
 
 /* A configuration: a skip where the host lacks it; its features; each model. */
@@ -803,21 +830,27 @@ static void walk_config(struct view_test *vt, struct view_config *c)
 {
 	int kind;
 
-	if (idreg_test_acting(&vt->run))
-		idreg_test_pass_begin();
+	idreg_test_pass_enter(&vt->run, c->t);
 	if (c->why) {
 		if (idreg_test_due(&vt->run))
 			idreg_test_report_unavailable(c->t, c->why);
 	} else {
 		if (!c->a32 && idreg_test_due(&vt->run))
 			check_features(vt, c);
+		/* A part of its own: a VM of its own (the others have one already). */
+		idreg_test_part_enter(&vt->run, c->t);
 		if (!c->a32 && idreg_test_due(&vt->run))
 			check_hidden(vt, c);
-		for (kind = 0; kind < NR_MODELS; kind++)
+		idreg_test_part_leave(&vt->run, c->t);
+		for (kind = 0; kind < NR_MODELS; kind++) {
+			if (kind != MODEL_DEFAULT)
+				idreg_test_part_enter(&vt->run, c->t);
 			walk_model(vt, c, kind);
+			if (kind != MODEL_DEFAULT)
+				idreg_test_part_leave(&vt->run, c->t);
+		}
 	}
-	if (idreg_test_acting(&vt->run))
-		idreg_test_pass_done(c->t);
+	idreg_test_pass_leave(&vt->run, c->t);
 }
 
 /* The runner's bounds, each configuration, the expectations none needed. */

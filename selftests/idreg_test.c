@@ -163,6 +163,10 @@ static struct {
 	double t0;
 	bool warned;
 	struct idreg_kvm_counters pass_start;
+	double pass_t0;
+	double el2_pass_s;	/* the longest pass of an EL2 configuration so far */
+	double part_t0;
+	double el2_part_s;	/* the longest part (a VM of its own) of one so far */
 } clock_of_test;
 
 static double now_s(void)
@@ -181,19 +185,83 @@ void idreg_test_clock_start(void)
 void idreg_test_pass_begin(void)
 {
 	idreg_kvm_counters(&clock_of_test.pass_start);
+	clock_of_test.pass_t0 = now_s();
 }
 
-void idreg_test_pass_done(const struct idreg_test_vm *t)
+static void pass_record(const char *config, int imp_id, const struct idreg_kvm_counters *made)
 {
 	const struct idreg_kvm_counters *b = &clock_of_test.pass_start;
 	struct idreg_kvm_counters now;
 
 	idreg_kvm_counters(&now);
-	idreg_test_record("vms", "config=%s imp_id=%d vms=%u vcpus=%u el2_vcpus=%u", t->cfg->name,
-			  t->imp_id, t->made.vms + now.vms - b->vms,
-			  t->made.vcpus + now.vcpus - b->vcpus,
-			  t->made.el2_vcpus + now.el2_vcpus - b->el2_vcpus);
+	idreg_test_record("vms", "config=%s imp_id=%d vms=%u vcpus=%u el2_vcpus=%u", config, imp_id,
+			  made->vms + now.vms - b->vms, made->vcpus + now.vcpus - b->vcpus,
+			  made->el2_vcpus + now.el2_vcpus - b->el2_vcpus);
 	idreg_test_time_check();
+}
+
+void idreg_test_pass_done(const struct idreg_test_vm *t)
+{
+	double took = now_s() - clock_of_test.pass_t0;
+
+	if ((t->cfg->features & IDREG_VCPU_EL2) && took > clock_of_test.el2_pass_s)
+		clock_of_test.el2_pass_s = took;
+	pass_record(t->cfg->name, t->imp_id, &t->made);
+}
+
+/* Leave this much of the timeout for the end of the test. */
+#define BUDGET_MARGIN_S		(IDREG_TEST_TIMEOUT_S / 20.0)
+
+/* Would @need seconds of configuration @t's not fit in the time left?  Then why, in @why. */
+static bool over_time(const struct idreg_test_vm *t, double need, const char *what,
+		      const char *instead, char *why, size_t size)
+{
+	double left = IDREG_TEST_TIMEOUT_S - (now_s() - clock_of_test.t0) - BUDGET_MARGIN_S;
+	char name[64];
+
+	if (!(t->cfg->features & IDREG_VCPU_EL2) || !need || need < left)
+		return false;
+	idreg_test_vm_name(t, name, sizeof(name), "vcpu");
+	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s with EL2, which took %.0f s here (mostly the teardown of its vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
+		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, what, need, instead);
+	return true;
+}
+
+bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size)
+{
+	char instead[96];
+
+	/* A configuration the host does not give is a skip anyway. */
+	if (!t->open)
+		return false;
+	snprintf(instead, sizeof(instead), ": run it alone, --vcpu %s, as run_tests.sh does",
+		 t->cfg->name);
+	return over_time(t, clock_of_test.el2_pass_s, "a configuration", instead, why, size);
+}
+
+void idreg_test_part_begin(void)
+{
+	clock_of_test.part_t0 = now_s();
+}
+
+void idreg_test_part_done(const struct idreg_test_vm *t)
+{
+	double took = now_s() - clock_of_test.part_t0;
+
+	if ((t->cfg->features & IDREG_VCPU_EL2) && took > clock_of_test.el2_part_s)
+		clock_of_test.el2_part_s = took;
+}
+
+bool idreg_test_part_over_time(const struct idreg_test_vm *t, char *why, size_t size)
+{
+	return over_time(t, clock_of_test.el2_part_s, "a VM of a configuration", "", why, size);
+}
+
+void idreg_test_config_done(const struct idreg_vcpu_config *cfg)
+{
+	static const struct idreg_kvm_counters none;
+
+	pass_record(cfg->name, 0, &none);
 }
 
 /* Where the time went so far: the phases, walk being the rest. */

@@ -151,6 +151,19 @@ void idreg_test_pass_begin(void);
  * the timeout (idreg_test_time_check()).
  */
 void idreg_test_pass_done(const struct idreg_test_vm *t);
+/* The same for a test without passes: the VMs since idreg_test_pass_begin(). */
+void idreg_test_config_done(const struct idreg_vcpu_config *cfg);
+/*
+ * Would pass @t, a configuration with EL2, not end within the timeout?
+ * Judged by the longest such pass so far in this run (each of its vCPUs'
+ * teardown takes minutes on a 16K-page nested host, docs/kernels.md);
+ * then true, with the reason (and what to run instead) in @why.
+ */
+bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size);
+/* The same for a part of a pass that creates a VM of its own (idreg_test_part_enter()). */
+void idreg_test_part_begin(void);
+void idreg_test_part_done(const struct idreg_test_vm *t);
+bool idreg_test_part_over_time(const struct idreg_test_vm *t, char *why, size_t size);
 /*
  * Once the time passes half of selftests/settings' timeout: a warning
  * line naming the phase that took most of it.  Also after each
@@ -181,9 +194,18 @@ void idreg_append(char *buf, size_t size, const char *fmt, ...);
  * idreg_test_due(); before changing a VM between results,
  * idreg_test_acting().
  */
+/* How a result came out. */
+enum idreg_outcome { IDREG_PASS, IDREG_FAIL, IDREG_XFAIL, IDREG_SKIP };
+
+__printf(3, 4)
+static inline void idreg_test_report(enum idreg_result_kind kind, enum idreg_outcome o,
+				     const char *fmt, ...);
+
 struct idreg_test_run {
 	bool counting;
 	unsigned int results;	/* announced so far by idreg_test_due() */
+	char skip[512];		/* checking, but this pass is skipped: why */
+	bool part_skipped;	/* only the current part of the pass is */
 };
 
 /*
@@ -198,13 +220,65 @@ static inline bool idreg_test_due(struct idreg_test_run *run)
 		ksft_exit_fail_msg("plan: %u results reported after %u checks\n",
 				   ksft_test_num(), run->results);
 	run->results++;
+	if (!run->counting && run->skip[0]) {
+		idreg_test_report(IDREG_RESULT_TIMING, IDREG_SKIP, "%s\n", run->skip);
+		return false;
+	}
 	return !run->counting;
 }
 
 /* Whether to change a VM (or run a guest) between results: not while counting. */
 static inline bool idreg_test_acting(const struct idreg_test_run *run)
 {
-	return !run->counting;
+	return !run->counting && !run->skip[0];
+}
+
+/*
+ * A pass of configuration @t begins, and ends.  While checking: its
+ * idregs-vms record and the clock; and where the time left is less than
+ * an earlier EL2 configuration's pass took (idreg_test_pass_over_time()),
+ * every result of this one a skip saying so, the walk going through it
+ * as when counting.
+ */
+static inline void idreg_test_pass_enter(struct idreg_test_run *run, const struct idreg_test_vm *t)
+{
+	if (run->counting)
+		return;
+	idreg_test_pass_begin();
+	idreg_test_pass_over_time(t, run->skip, sizeof(run->skip));
+}
+
+static inline void idreg_test_pass_leave(struct idreg_test_run *run, const struct idreg_test_vm *t)
+{
+	if (run->counting)
+		return;
+	run->skip[0] = 0;
+	idreg_test_pass_done(t);
+}
+
+/*
+ * Within a pass, a part that creates a VM of its own (guest_view_test's
+ * models): skipped the same way when the time left is less than the
+ * longest such part of a configuration with EL2 took so far.
+ */
+static inline void idreg_test_part_enter(struct idreg_test_run *run, const struct idreg_test_vm *t)
+{
+	if (run->counting || run->skip[0])
+		return;
+	idreg_test_part_begin();
+	run->part_skipped = idreg_test_part_over_time(t, run->skip, sizeof(run->skip));
+}
+
+static inline void idreg_test_part_leave(struct idreg_test_run *run, const struct idreg_test_vm *t)
+{
+	if (run->counting)
+		return;
+	if (run->part_skipped) {
+		run->skip[0] = 0;
+		run->part_skipped = false;
+	} else if (!run->skip[0]) {
+		idreg_test_part_done(t);
+	}
 }
 
 /* The counting run is over: print the KTAP plan, make the next run check. */
@@ -222,9 +296,6 @@ static inline void idreg_test_checked(const struct idreg_test_run *run)
 		ksft_exit_fail_msg("plan: %u results reported after %u checks\n",
 				   ksft_test_num(), run->results);
 }
-
-/* How a result came out. */
-enum idreg_outcome { IDREG_PASS, IDREG_FAIL, IDREG_XFAIL, IDREG_SKIP };
 
 /* The longest result line a test prints. */
 #define IDREG_RESULT_LEN	8192

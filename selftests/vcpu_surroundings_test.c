@@ -1039,6 +1039,7 @@ int main(int argc, char **argv)
 	int kvm;
 
 	ksft_print_header();
+	idreg_test_clock_start();
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
 		ksft_exit_skip("cannot open /dev/kvm: %s\n", strerror(errno));
@@ -1062,7 +1063,11 @@ int main(int argc, char **argv)
 	idreg_vm_destroy(&vm);
 	check_cap_imp_id();
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		idreg_test_pass_begin();
 		run_config(cfgs[i]);
+		idreg_test_config_done(cfgs[i]);
+	}
+	idreg_test_time_report();
 	ksft_finished();
 }

@@ -610,14 +610,12 @@ static void walk_all(struct rules_test *rt)
 	for (i = 0; i < rt->passes.nr; i++) {
 		struct rules_pass *p = &rt->rules[i];
 
-		if (idreg_test_acting(&rt->run))
-			idreg_test_pass_begin();
+		idreg_test_pass_enter(&rt->run, p->t);
 		if (p->t->open)
 			walk_pass(&rt->run, p);
 		else if (idreg_test_due(&rt->run))
 			idreg_test_report_unavailable(p->t, NULL);
-		if (idreg_test_acting(&rt->run))
-			idreg_test_pass_done(p->t);
+		idreg_test_pass_leave(&rt->run, p->t);
 	}
 }
 

@@ -548,8 +548,7 @@ static void walk_pass(struct walk_vm *w)
 	struct idreg_test_run *run = &w->test->run;
 	unsigned int slot;
 
-	if (idreg_test_acting(run))
-		idreg_test_pass_begin();
+	idreg_test_pass_enter(run, w->t);
 	if (!w->t->open) {
 		if (idreg_test_due(run))
 			idreg_test_report_unavailable(w->t, NULL);
@@ -560,8 +559,7 @@ static void walk_pass(struct walk_vm *w)
 		if (idreg_test_due(run))
 			snapshot_unchanged(w);
 	}
-	if (idreg_test_acting(run))
-		idreg_test_pass_done(w->t);
+	idreg_test_pass_leave(run, w->t);
 }
 
 /* Every pass, then the expectations none of them needed. */

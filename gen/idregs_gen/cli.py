@@ -193,7 +193,12 @@ def cmd_compare(args):
 
 
 def cmd_vcpu_configs(args):
-    for name in vcpu_features.configs(vcpu_features.read_features(), args.matrix):
+    features = vcpu_features.read_features()
+    if args.el2:
+        names = vcpu_features.el2_configs(features)
+    else:
+        names = vcpu_features.configs(features, args.matrix)
+    for name in names:
         print(name)
     return 0
 
@@ -279,6 +284,9 @@ def main(argv=None):
                                               "--configs), read from vcpu_features.def")
     vc.add_argument("--matrix", action="store_true",
                     help="only those run_tests.sh --matrix runs")
+    vc.add_argument("--el2", action="store_true",
+                    help="only those whose vCPUs have EL2 (run_tests.sh runs each "
+                         "in a test invocation of its own)")
     vc.set_defaults(func=cmd_vcpu_configs)
 
     per_series_table(sub, "reglist", "idreg_reglist.c",

@@ -55,6 +55,7 @@ class Feature:
     attrs: List[Tuple[str, str]] = dc_field(default_factory=list)   # (group, attr)
     vgic: bool = False        # the VM gets an in-kernel GICv3
     matrix: bool = False      # run_tests.sh --matrix runs its configuration
+    also: List[str] = dc_field(default_factory=list)   # .also's features: ["EL2"]
 
 
 def _string(value, where, field):
@@ -90,9 +91,14 @@ def _feature(fid, args, where):
     for need in REQUIRED:
         if need not in fields:
             raise GenError(where, f"{fid}: no .{need}")
+    also = [a.strip() for a in fields.get("also", "").split("|") if a.strip()]
+    for a in also:
+        if not re.fullmatch(r"IDREG_VCPU_[A-Z0-9_]+", a):
+            raise GenError(where, f"{fid}: .also: expected IDREG_VCPU_ID | ..., got '{a}'")
     return Feature(fid, _string(fields["name"], where, "name"),
                    _string(fields["config"], where, "config"),
-                   _string(fields["predicates"], where, "predicates").split(), where)
+                   _string(fields["predicates"], where, "predicates").split(), where,
+                   also=[a[len("IDREG_VCPU_"):] for a in also])
 
 
 def _optional(feature, macro, args, where, seen):
@@ -163,6 +169,19 @@ def configs(features, matrix=False):
     runs."""
     return ([DEFAULT_CONFIG] + [f.config for f in features if f.matrix or not matrix]
             + [QEMU_HOST_CONFIG])
+
+
+def has_el2(feature, features):
+    """Does a vCPU of @feature's configuration have EL2 (itself, or through
+    .also)?  Each such vCPU brings two nested stage-2 MMUs whose teardown
+    takes minutes on a 16K-page host (docs/kernels.md)."""
+    return feature.id == "EL2" or any(has_el2(f, features) for f in features
+                                      if f.id in feature.also)
+
+
+def el2_configs(features):
+    """The configurations whose vCPUs have EL2, in configs()' order."""
+    return [f.config for f in features if has_el2(f, features)]
 
 
 def predicates(features):

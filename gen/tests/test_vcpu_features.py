@@ -9,7 +9,7 @@ import unittest
 
 from idregs_gen import kvm_sanitised
 from idregs_gen.model import GenError
-from idregs_gen.vcpu_features import DEF_PATH, configs, predicates, read_features
+from idregs_gen.vcpu_features import DEF_PATH, configs, el2_configs, predicates, read_features
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
@@ -69,6 +69,10 @@ class VcpuFeatures(unittest.TestCase):
                          + ["qemu-host"])
         self.assertEqual(configs(features, matrix=True),
                          ["default", "pmu", "sve", "pauth", "aarch32-el1", "qemu-host"])
+
+    def test_el2_configs(self):
+        """EL2 itself and what has it through .also."""
+        self.assertEqual(el2_configs(read_features()), ["el2", "el2-e2h0"])
 
     def test_configs_are_idregs(self):
         """vcpu-configs, what the shell reads, lists what idreg list

@@ -467,32 +467,48 @@ unsigned int idreg_guest_readable_slots(struct idreg_vm *vm, int vcpu,
 	return n;
 }
 
+int idreg_guest_emit_read_slots(struct idreg_guest *g, const unsigned int *slots, unsigned int nr)
+{
+	unsigned int i;
+	int r = 0;
+
+	for (i = 0; i < nr && !r; i++)
+		r = idreg_guest_emit_read_slot(g, slots[i]);
+	return r;
+}
+
+void idreg_guest_view_fill(struct idreg_guest_view *view, const struct idreg_guest_result *res,
+			   const unsigned int *slots, unsigned int nr)
+{
+	unsigned int i;
+
+	memset(view, 0, sizeof(*view));
+	for (i = 0; i < res->nr_steps && i < nr; i++) {
+		unsigned int slot = slots[i];
+
+		view->trapped[slot] = res->trapped[i];
+		view->read[slot] = !res->trapped[i];
+		view->val[slot] = res->value[i];
+		view->esr[slot] = res->esr[i];
+	}
+	view->exits = res->exits;
+	view->seconds = res->seconds;
+}
+
 int idreg_guest_read_slots(struct idreg_guest *g, int vcpu, const unsigned int *slots,
 			   unsigned int nr, const struct idreg_guest_limits *lim,
 			   struct idreg_guest_view *view)
 {
 	static struct idreg_guest_result res;
-	unsigned int i;
-	int r = 0;
+	int r;
 
 	memset(view, 0, sizeof(*view));
 	idreg_guest_reset_program(g);
-	for (i = 0; i < nr && !r; i++)
-		r = idreg_guest_emit_read_slot(g, slots[i]);
-	r = r ?: idreg_guest_emit_done(g);
+	r = idreg_guest_emit_read_slots(g, slots, nr) ?: idreg_guest_emit_done(g);
 	if (r)
 		return r;
 	r = idreg_guest_run(g, vcpu, lim, &res);
-	for (i = 0; i < res.nr_steps && i < nr; i++) {
-		unsigned int slot = slots[i];
-
-		view->trapped[slot] = res.trapped[i];
-		view->read[slot] = !res.trapped[i];
-		view->val[slot] = res.value[i];
-		view->esr[slot] = res.esr[i];
-	}
-	view->exits = res.exits;
-	view->seconds = res.seconds;
+	idreg_guest_view_fill(view, &res, slots, nr);
 	if (!r && res.nr_steps != nr)
 		r = idreg_vm_fail(g->vm, EPROTO, "guest on vcpu %d reported %u values for %u registers",
 			 vcpu, res.nr_steps, nr);

@@ -433,20 +433,21 @@ class Console:
         findings = findings or {}
         missing, opened, bad = [], [], []
         timing = first_b = first_s = ""
+        # A test's invocations: TEST, and TEST@CONFIG for a configuration
+        # run alone (tools/lib/idregs.sh idregs_tests_list).
+        mine = [t for t in self.tests if t.name.split("@")[0] in tests]
         for name in tests:
-            t = self.test(name)
-            if t is None:
+            if not any(t.name.split("@")[0] == name for t in mine):
                 missing.append(name)
-            elif t.status == "open":
-                opened.append(name)
+        for t in mine:
+            if t.status == "open":
+                opened.append(t.name)
             elif t.status == "timeout":
-                timing = timing or "%s: %s" % (name, t.directive)
+                timing = timing or "%s: %s" % (t.name, t.directive)
             elif t.status == "fail" and \
                     not any(r.status in ("fail", "xpass") for r in t.results):
                 bad.append(t)
-        for t in self.tests:
-            if t.name not in tests:
-                continue
+        for t in mine:
             failed = set(name for _, _, name in t.failures)
             gone = [r for r in t.results if r.name in findings and r.name not in failed]
             for r in gone:

@@ -30,20 +30,27 @@ idregs_build_selftests() {
 
 # The test list ktap_runner reads (tests.list): a line "NAME TIMEOUT
 # DIR/NAME [ARGS]" per test $4...; the tests that take --vcpu
-# (VCPU_TESTS) get "--vcpu $3" unless $3 is empty (then they run their
-# default: every configuration the host offers).  Other names (the
-# kernel's set_id_regs) get no arguments.
+# (VCPU_TESTS) get "--vcpu $3", or, when $3 is empty, every configuration
+# (their default: those the host does not offer skip).  A configuration
+# whose vCPUs have EL2 runs in an invocation of its own, "NAME@CONFIG":
+# tearing down each such vCPU's nested stage-2 MMUs takes minutes on a
+# 16K-page nested host (docs/kernels.md), and kselftest's timeout is per
+# invocation.  Other names (the kernel's set_id_regs) get no arguments.
 idregs_tests_list() {
-	local dir=$1 timeout=$2 vcpus=$3 vcpu_tests t
+	local dir=$1 timeout=$2 vcpus=$3 vcpu_tests el2 t c rest
 	shift 3
 	vcpu_tests=$(idregs_selftests_var VCPU_TESTS) || return 1
+	el2=$(idregs_vcpu_configs --el2) || return 1
+	[ -n "$vcpus" ] || vcpus=$(idregs_vcpu_configs) || return 1
+	rest=$(tr , '\n' <<<"$vcpus" | grep -vxF -e "${el2//,/$'\n'}" | paste -sd, -)
 	for t in "$@"; do
 		case " $vcpu_tests " in
 		*" $t "*)
-			if [ -n "$vcpus" ]; then
-				echo "$t $timeout $dir/$t --vcpu $vcpus"
-				continue
-			fi ;;
+			[ -n "$rest" ] && echo "$t $timeout $dir/$t --vcpu $rest"
+			for c in ${vcpus//,/ }; do
+				case ",$el2," in *",$c,"*) echo "$t@$c $timeout $dir/$t --vcpu $c" ;; esac
+			done
+			continue ;;
 		esac
 		echo "$t $timeout $dir/$t"
 	done

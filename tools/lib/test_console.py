@@ -447,6 +447,18 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(c.suite_verdict(c.host_verdict(0, findings=KNOWN), names, KNOWN),
                          "killed behaviour guest_view_test: kernel tainted")
 
+    def test_a_configuration_run_alone_is_its_test(self):
+        """TEST@CONFIG, an invocation of TEST (idregs_tests_list), judges
+        as TEST does."""
+        v = self.verdict(passing(*IDREGS) + [
+            test("guest_view_test@el2", [res("r@el2", "fail", "behaviour", "d")], end="fail")])
+        self.assertEqual(v, "killed behaviour guest_view_test@el2: not ok 1 r@el2: d")
+        v = self.verdict(passing(*IDREGS) + [
+            test("guest_view_test@el2", [res("r@el2")], end="timeout")])
+        self.assertEqual(v, "error guest_view_test@el2: TIMEOUT 60 seconds")
+        self.assertEqual(self.verdict(passing(*IDREGS) + passing("guest_view_test@el2")),
+                         "survived")
+
     def test_other_suite_ignored(self):
         v = self.verdict(passing(*IDREGS) + [test("set_id_regs", [res("x", "fail")], end="fail")])
         self.assertEqual(v, "survived")

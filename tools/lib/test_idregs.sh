@@ -39,16 +39,25 @@ check "VCPU_TESTS are tests" \
 check "the settings' timeout" "$(idregs_settings_timeout)" \
 	"$(grep '^timeout=' "$TOP/selftests/settings" | cut -d= -f2)"
 
-check "tests.list without configurations: the tests' default" \
+rest=$(idregs_vcpu_configs | tr , '\n' | grep -v '^el2' | paste -sd, -)
+check "tests.list without configurations: every one, those with EL2 each alone" \
 	"$(idregs_tests_list /bin 600 "" writable_masks_test writable_fields_test set_id_regs)" \
 	"writable_masks_test 600 /bin/writable_masks_test
-writable_fields_test 600 /bin/writable_fields_test
+writable_fields_test 600 /bin/writable_fields_test --vcpu $rest
+writable_fields_test@el2 600 /bin/writable_fields_test --vcpu el2
+writable_fields_test@el2-e2h0 600 /bin/writable_fields_test --vcpu el2-e2h0
 set_id_regs 600 /bin/set_id_regs"
-check "tests.list with configurations: --vcpu for VCPU_TESTS only" \
+check "the configurations with EL2 are the generator's" "$(idregs_vcpu_configs --el2)" "el2,el2-e2h0"
+check "tests.list with configurations: --vcpu for VCPU_TESTS only, EL2 alone" \
 	"$(idregs_tests_list /x 60 pmu,el2 writable_masks_test vm_rules_test set_id_regs)" \
 	"writable_masks_test 60 /x/writable_masks_test
-vm_rules_test 60 /x/vm_rules_test --vcpu pmu,el2
+vm_rules_test 60 /x/vm_rules_test --vcpu pmu
+vm_rules_test@el2 60 /x/vm_rules_test --vcpu el2
 set_id_regs 60 /x/set_id_regs"
+check "tests.list with EL2 configurations only: no invocation without one" \
+	"$(idregs_tests_list /x 60 el2-e2h0,el2 vm_rules_test)" \
+	"vm_rules_test@el2-e2h0 60 /x/vm_rules_test --vcpu el2-e2h0
+vm_rules_test@el2 60 /x/vm_rules_test --vcpu el2"
 
 built=$work/built
 mkdir -p "$built"
@@ -166,7 +175,7 @@ emulated_run() {
 		check "run_emulated --jobs $jobs: the exit status" "$?" 1
 		check "run_emulated --jobs $jobs: a line per host, in order" \
 			"$(grep -E '^(not )?ok ' "$OUT/stream" | sed 's/ [0-9.]*+deb[^ ]* / REL /' | paste -sd'|')" \
-			"ok 1 REL -cpu max|not ok 2 REL -cpu cortex-a72|not ok 3 REL -cpu neoverse-n1 # emulated host hung: killed after $(emu_run_bound "$TEST_TIMEOUT" 1) s"
+			"ok 1 REL -cpu max|not ok 2 REL -cpu cortex-a72|not ok 3 REL -cpu neoverse-n1 # emulated host hung: killed after $(emu_run_bound "$TEST_TIMEOUT" 3) s" # writable_fields_test: 3 invocations (el2, el2-e2h0 alone)
 		check "run_emulated --jobs $jobs: the totals" "$(tail -n 1 "$OUT/table")" "1 passed, 2 failed, 0 skipped"
 		exit "$failed"
 	)

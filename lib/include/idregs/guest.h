@@ -130,4 +130,11 @@ int idreg_guest_read_slots(struct idreg_guest *g, int vcpu,
 			   const struct idreg_guest_limits *lim,
 			   struct idreg_guest_view *view);
 
+/* The steps that read @nr slots, for a program that does more after them. */
+int idreg_guest_emit_read_slots(struct idreg_guest *g, const unsigned int *slots, unsigned int nr);
+
+/* @view from the first @nr steps of @res, a program's reads of @slots. */
+void idreg_guest_view_fill(struct idreg_guest_view *view, const struct idreg_guest_result *res,
+			   const unsigned int *slots, unsigned int nr);
+
 #endif /* IDREGS_GUEST_H */

@@ -41,4 +41,20 @@ int idreg_guest_probe_features(struct idreg_guest *g, int vcpu,
 			       const uint64_t vals[IDREG_NR_SLOTS],
 			       struct idreg_probe_result *res);
 
+/*
+ * One program, one first run: the guest reads @nr @slots (as
+ * idreg_guest_read_slots()), then runs the probes @which selects (as
+ * idreg_guest_probe()).  A VM whose values must answer both needs one first
+ * run, not two (each a VM of its own, docs/tests.md).
+ */
+int idreg_guest_read_and_probe(struct idreg_guest *g, int vcpu, const unsigned int *slots,
+			       unsigned int nr, const bool which[IDREG_NR_PROBES],
+			       struct idreg_guest_view *view, struct idreg_probe_result *res);
+
+/* The same, probing every feature @vals say implemented. */
+int idreg_guest_read_and_probe_features(struct idreg_guest *g, int vcpu, const unsigned int *slots,
+					unsigned int nr, const uint64_t vals[IDREG_NR_SLOTS],
+					struct idreg_guest_view *view,
+					struct idreg_probe_result *res);
+
 #endif /* IDREGS_GUEST_PROBE_H */
