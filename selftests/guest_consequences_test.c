@@ -919,6 +919,103 @@ static void check_debug_wrps(void)
 	idreg_vm_destroy(&vm);
 }
 
+/* ---- debug.brps ------------------------------------------------------ */
+
+/* ID_AA64DFR0_EL1.BRPs (15:12): breakpoints - 1. */
+#define DFR0_BRPS_SHIFT		12
+#define DFR0_BRPS_MASK		(0xfULL << DFR0_BRPS_SHIFT)
+#define MAX_BREAKPOINTS		16
+
+/* mrs x0, DBGBCR<n>_EL1: S2_0_C0_C<n>_5 (op0 2) */
+static uint32_t insn_mrs_dbgbcr(unsigned int n)
+{
+	return 0xd5300000U | n << 8 | 5U << 5;
+}
+
+/* What step @i did, against an UNDEF (@undef) or a run. */
+static void describe_debug_step(char *buf, size_t size, const struct idreg_guest_result *res,
+				unsigned int i, bool undef)
+{
+	bool ok = undef ? res->trapped[i] && !idreg_esr_ec(res->esr[i]) : !res->trapped[i];
+
+	if (res->trapped[i])
+		snprintf(buf, size, "took ESR 0x%llx", (unsigned long long)res->esr[i]);
+	else
+		snprintf(buf, size, "ran");
+	if (!ok)
+		idreg_append(buf, size, " (want %s)", undef ? "an UNDEF, EC 0" : "it to run");
+}
+
+/*
+ * debug.brps: ID_AA64DFR0_EL1.BRPs is not writable (sys_regs.c keeps it,
+ * and CTX_CMPs, as the hardware's: KVM does not emulate the breakpoints,
+ * the context-aware ones being the highest numbered), so a vCPU has the
+ * host's BRPs + 1 breakpoints; the architecture makes DBGBCR<n>_EL1 for n
+ * above BRPs UNDEFINED.  The hardware does that itself, before any trap
+ * to EL2 (an unimplemented breakpoint's UNDEF comes first).  A kernel
+ * whose masks say BRPs is writable gets it lowered to 1 (two
+ * breakpoints, the fewest): then only KVM could give that UNDEF, and
+ * sys_regs.c:trap_dbg_wb_reg() bounds neither breakpoints nor
+ * watchpoints (debug.wrps).  Either way the guest's first debug register
+ * access, DBGBCR<BRPs+1>_EL1, must be an UNDEF, and DBGBCR<BRPs>_EL1, the
+ * last breakpoint BRPs names, must then run (trapped by MDCR_EL2.TDA
+ * until the guest owns the registers, debug.c).
+ */
+static void check_debug_brps(void)
+{
+	static struct idreg_guest_result res;
+	static uint64_t mask[IDREG_NR_SLOTS];
+	const char *name = "debug.brps";
+	char beyond[96], last[96], how[96];
+	unsigned int brps;
+	struct idreg_guest g;
+	struct idreg_vm vm;
+	uint64_t dfr0 = 0;
+	int r;
+
+	if (idreg_vm_open(&vm, NULL, 0) || idreg_get_writable_masks(&vm, mask) ||
+	    idreg_get_slot(&vm, 0, DFR0_SLOT, &dfr0))
+		ksft_exit_fail_msg("%s: %s\n", name, vm.last_error);
+	brps = (dfr0 & DFR0_BRPS_MASK) >> DFR0_BRPS_SHIFT;
+	snprintf(how, sizeof(how), "BRPs %u, not writable", brps);
+	if ((mask[DFR0_SLOT] & DFR0_BRPS_MASK) == DFR0_BRPS_MASK && brps > 1) {
+		if (idreg_set_slot(&vm, 0, DFR0_SLOT, (dfr0 & ~DFR0_BRPS_MASK) | 1ULL << DFR0_BRPS_SHIFT))
+			ksft_exit_fail_msg("%s: the masks say BRPs is writable: %s\n", name,
+					   vm.last_error);
+		snprintf(how, sizeof(how), "BRPs %u written as 1 (the masks say writable)", brps);
+		brps = 1;
+	}
+	if (brps + 1 >= MAX_BREAKPOINTS) {
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: ID_AA64DFR0_EL1 0x%016llx: %u breakpoints, none beyond\n",
+				  name, (unsigned long long)dfr0, brps + 1);
+		idreg_vm_destroy(&vm);
+		return;
+	}
+	r = idreg_guest_init(&g, &vm);
+	if (!r) {
+		idreg_guest_reset_program(&g);
+		r = emit_step(&g, insn_mrs_dbgbcr(brps + 1)) ?: emit_step(&g, insn_mrs_dbgbcr(brps)) ?:
+		    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, &res);
+		idreg_guest_free(&g);
+	}
+	if (!r && res.nr_steps != 2)
+		r = idreg_vm_fail(&vm, EPROTO, "the debug guest reported %u values for 2 steps",
+				  res.nr_steps);
+	if (r) {
+		idreg_test_result(idreg_result_kind_of_run(r), false, "%s: %s: %s\n", name, how,
+				  vm.last_error);
+		idreg_vm_destroy(&vm);
+		return;
+	}
+	describe_debug_step(beyond, sizeof(beyond), &res, 0, true);
+	describe_debug_step(last, sizeof(last), &res, 1, false);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR,
+			  res.trapped[0] && !idreg_esr_ec(res.esr[0]) && !res.trapped[1],
+			  "%s: %s (%u breakpoints): MRS DBGBCR%u_EL1 first %s, then MRS DBGBCR%u_EL1 %s\n",
+			  name, how, brps + 1, brps + 1, beyond, brps, last);
+	idreg_vm_destroy(&vm);
+}
+
 /* ---- aarch32.after_run ----------------------------------------------- */
 
 /*
@@ -1156,10 +1253,11 @@ int main(int argc, char **argv)
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expect,
 			 "guest_consequences.expect");
 	n = idreg_test_configs(argc, argv, cfgs);
-	ksft_set_plan(n * nr_config_results() + 3);
+	ksft_set_plan(n * nr_config_results() + 4);
 	for (i = 0; i < n; i++)
 		run_config(cfgs[i]);
 	check_debug_wrps();
+	check_debug_brps();
 	check_aarch32_after_run(idreg_vcpu_config_by_name("aarch32-el1"));
 	idreg_test_report_stale(&expect, kernel_release, "guest_consequences.expect");
 	idreg_expect_free(&expect);
