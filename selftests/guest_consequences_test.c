@@ -869,6 +869,101 @@ static void check_pauth_use(const struct idreg_vcpu_config *cfg, struct idreg_vm
 			  detail);
 }
 
+/* ---- timer.ecv ------------------------------------------------------- */
+
+/* ID_AA64MMFR0_EL1.ECV (63:60): 1 ECV, 2 with CNTPOFF. */
+#define MMFR0_SLOT		idreg_slot_index(3, 0, 0, 7, 0)
+#define MMFR0_ECV_SHIFT		60
+#define MMFR0_ECV_MASK		(0xfULL << MMFR0_ECV_SHIFT)
+/* CNTHCTL_EL2: ECV (12), EL1TVT, EL1TVCT, EL1NVPCT, EL1NVVCT (13-16). */
+#define CNTHCTL_ECV		(1ULL << 12)
+#define CNTHCTL_ECV_TRAPS	(0xfULL << 13)
+#define INSN_ORR_X5_CNTHCTL_ECV	0xb27413e5U	/* mov x5, #0x1f000 */
+#define INSN_MRS_X4_CNTHCTL	0xd53ce104U	/* mrs x4, cnthctl_el2 */
+#define INSN_ORR_X4_X4_X5	0xaa050084U	/* orr x4, x4, x5 */
+#define INSN_MSR_CNTHCTL_X4	0xd51ce104U	/* msr cnthctl_el2, x4 */
+#define INSN_MRS_X0_CNTHCTL	0xd53ce100U	/* mrs x0, cnthctl_el2 */
+
+/* A guest hypervisor sets CNTHCTL_EL2's ECV bits and reads them back (@vm's first run). */
+static int run_cnthctl_guest(struct idreg_vm *vm, struct idreg_guest_result *res)
+{
+	struct idreg_guest g;
+	int r = idreg_guest_init(&g, vm);
+
+	if (r)
+		return r;
+	idreg_guest_reset_program(&g);
+	r = idreg_guest_emit(&g, INSN_ORR_X5_CNTHCTL_ECV) ?:
+	    idreg_guest_emit(&g, INSN_MRS_X4_CNTHCTL) ?: idreg_guest_emit(&g, INSN_ORR_X4_X4_X5) ?:
+	    idreg_guest_emit(&g, INSN_MSR_CNTHCTL_X4) ?: idreg_guest_emit(&g, INSN_ISB) ?:
+	    emit_step(&g, INSN_MRS_X0_CNTHCTL) ?:
+	    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, res);
+	if (!r && res->nr_steps != 1)
+		r = idreg_vm_fail(vm, EPROTO, "the CNTHCTL_EL2 guest reported %u values for 1 step",
+				  res->nr_steps);
+	idreg_guest_free(&g);
+	return r;
+}
+
+/* What CNTHCTL_EL2 keeps of the ECV bits with @ecv (nested.c: kvm_init_nv_sysregs()). */
+static uint64_t cnthctl_ecv_kept(unsigned int ecv)
+{
+	return (ecv >= 1 ? CNTHCTL_ECV_TRAPS : 0) | (ecv >= 2 ? CNTHCTL_ECV : 0);
+}
+
+/*
+ * timer.ecv (a guest at vEL2): KVM traps nothing of ECV for a guest at
+ * EL1 (docs/tests.md), but a guest hypervisor's CNTHCTL_EL2 is KVM's:
+ * nested.c:kvm_init_nv_sysregs() makes its ECV bit RES0 below ECV 2 and
+ * EL1TVT, EL1TVCT, EL1NVPCT and EL1NVVCT RES0 below ECV 1, from the VM's
+ * ID_AA64MMFR0_EL1 at the first run (kvm_vcpu_apply_reg_masks() on each
+ * write).  The guest sets bits 12-16 and reads back what the VM's ECV
+ * keeps, with the default ECV (@vm) and with ECV written 0 (a fresh VM).
+ */
+static void check_timer_ecv(const struct idreg_vcpu_config *cfg, struct idreg_vm *vm)
+{
+	static struct idreg_guest_result res[2];
+	char detail[DETAIL_LEN] = "", name[64];
+	unsigned int ecv[2], i;
+	struct idreg_vm lowered;
+	uint64_t mmfr0 = 0, want;
+	bool ok = true;
+	int r[2];
+
+	name_of(name, sizeof(name), cfg, "timer.ecv");
+	if (idreg_get_slot(vm, 0, MMFR0_SLOT, &mmfr0))
+		ksft_exit_fail_msg("%s: %s\n", name, vm->last_error);
+	ecv[0] = (mmfr0 & MMFR0_ECV_MASK) >> MMFR0_ECV_SHIFT;
+	ecv[1] = 0;
+	r[0] = run_cnthctl_guest(vm, &res[0]);
+	if (r[0]) {
+		idreg_test_result(idreg_result_kind_of_run(r[0]), false, "%s: ECV %u: %s\n", name,
+				  ecv[0], vm->last_error);
+		return;
+	}
+	if (idreg_vm_open(&lowered, cfg, 0))
+		ksft_exit_fail_msg("%s: %s\n", name, lowered.last_error);
+	r[1] = idreg_set_slot(&lowered, 0, MMFR0_SLOT, mmfr0 & ~MMFR0_ECV_MASK) ?:
+	       run_cnthctl_guest(&lowered, &res[1]);
+	if (r[1]) {
+		idreg_test_result(idreg_result_kind_of_run(r[1]), false, "%s: ECV written 0: %s\n",
+				  name, lowered.last_error);
+		idreg_vm_destroy(&lowered);
+		return;
+	}
+	idreg_vm_destroy(&lowered);
+	for (i = 0; i < ARRAY_SIZE(res); i++) {
+		want = cnthctl_ecv_kept(ecv[i]);
+		ok &= step_is(&res[i], 0, (res[i].value[0] & ~(CNTHCTL_ECV | CNTHCTL_ECV_TRAPS)) | want);
+		idreg_append(detail, sizeof(detail), "; ECV %u: ", ecv[i]);
+		describe_step(detail, sizeof(detail), &res[i], 0, "CNTHCTL_EL2");
+		idreg_append(detail, sizeof(detail), " (want bits 16:12 0x%llx)",
+			     (unsigned long long)(want >> 12));
+	}
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, ok, "%s: a guest hypervisor sets CNTHCTL_EL2 bits 16:12 and keeps what the VM's ECV allows%s\n",
+			  name, detail);
+}
+
 /* ---- debug.wrps ----------------------------------------------------- */
 
 /* mrs x0, DBGWCR<n>_EL1: S2_0_C0_C<n>_7 (op0 2) */
@@ -1176,12 +1271,19 @@ static const char *skip_pauth_use(unsigned int features)
 	       NULL;
 }
 
+static const char *skip_timer_ecv(unsigned int features)
+{
+	return features & IDREG_VCPU_EL2 ? NULL :
+	       "a guest at EL1: KVM traps nothing a lowered ECV changes there (docs/tests.md)";
+}
+
 static const struct config_check config_checks[] = {
 	{ check_kvm_gates, never_skip, { "kvm_gates" } },
 	{ check_pmu_counters, skip_pmu_counters, { "pmu.counters" } },
 	{ check_pmu_version, skip_pmu_version, { "pmu.events", "pmu.cycles" } },
 	{ check_sve_vl, skip_sve_vl, { "sve.vl" } },
 	{ check_pauth_use, skip_pauth_use, { "pauth.use" } },
+	{ check_timer_ecv, skip_timer_ecv, { "timer.ecv" } },
 };
 
 static unsigned int nr_config_results(void)
