@@ -429,6 +429,7 @@ static const char *const test_results[] = {
  */
 static const char *const test_groups[] = {
 	"masks", "reg_list", "ccsidr", "cap", "vcpus", "sequence", "finding", "pmu", "sve", "debug", "aarch32",
+	"pauth", "timer",
 	"sequence", "finding",
 };
 static const char *const variants[] = {

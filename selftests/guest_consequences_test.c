@@ -32,7 +32,9 @@
  *   pauth.use      without pointer authentication the HINT-space PACIA1716
  *                  and AUTIA1716 are NOPs and PACIA, AUTIA and PACGA are
  *                  UNDEFINED; with it the guest sets its key and signs and
- *                  authenticates a pointer.
+ *                  authenticates a pointer;
+ *   timer.ecv      a guest hypervisor's CNTHCTL_EL2 keeps the ECV bits the
+ *                  VM's ECV allows, by default and with ECV written 0.
  *
  * And once, on the default vCPU, debug.wrps: after userspace lowers
  * ID_AA64DFR0_EL1.WRPs to one watchpoint, the architecture makes the
@@ -43,10 +45,10 @@
  * aarch32.after_run: an AArch32 EL1 vCPU's AArch64 ID registers after its
  * first run (issue 27's AArch32 question).
  *
- * Mutants 120-125 and 140-146 (tools/mutate/mutants/) were written first,
- * as the KVM mistakes these checks are for.  The timers (ECV) and the
- * cache maintenance CTR_EL0 describes have no check: KVM emulates nothing
- * there a lowered field changes (docs/tests.md).
+ * Mutants 120-125 and 140-148 (tools/mutate/mutants/) were written first,
+ * as the KVM mistakes these checks are for.  A guest at EL1 has no timer
+ * (ECV) check and none of the cache maintenance CTR_EL0 describes: KVM
+ * emulates nothing there a lowered field changes (docs/tests.md).
  */
 #include <errno.h>
 #include <stdio.h>
