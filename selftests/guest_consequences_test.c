@@ -681,10 +681,13 @@ static void check_sve_vl(const struct idreg_vcpu_config *cfg, struct idreg_vm *v
 
 /* ---- pauth.use ------------------------------------------------------- */
 
-/* The pointer signed (x4), the modifier (x16), the key the guest sets (x5). */
-#define PAUTH_POINTER		0x12340000ULL
+/*
+ * The pointer signed (x4), the modifier (x16), the key the guest sets
+ * (x5).  A pointer of 13 bits is below any TCR_EL1.T0SZ's bottom PAC bit.
+ */
+#define PAUTH_POINTER		0x1230ULL
 #define PAUTH_KEY		0x5a5aULL
-#define INSN_MOVZ_X4_POINTER	0xd2a24684U	/* mov x4, #0x12340000 */
+#define INSN_MOVZ_X4_POINTER	0xd2824604U	/* mov x4, #0x1230 */
 #define INSN_MOVZ_X16_7		0xd28000f0U	/* mov x16, #7 */
 #define INSN_MOVZ_X5_KEY	0xd28b4b45U	/* mov x5, #0x5a5a */
 #define INSN_MOV_X17_X4		0xaa0403f1U	/* mov x17, x4 */
@@ -866,7 +869,7 @@ static void check_pauth_use(const struct idreg_vcpu_config *cfg, struct idreg_vm
 				  sizeof(detail));
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, ok, "%s: pointer authentication %s: %s%s\n", name,
 			  shown ? "there (KVM_ARM_VCPU_PTRAUTH_*)" : "hidden (no KVM_ARM_VCPU_PTRAUTH_*)",
-			  shown ? "the guest sets key A, PACIA1716/AUTIA1716 and PACIA/AUTIA sign 0x12340000 and give it back, PACGA runs" :
+			  shown ? "the guest sets key A, PACIA1716/AUTIA1716 and PACIA/AUTIA sign 0x1230 and give it back, PACGA runs" :
 			  "PACIA1716/AUTIA1716 are NOPs, PACIA, AUTIA (EnIA set) and PACGA are UNDEFINED",
 			  detail);
 }
