@@ -45,7 +45,7 @@
  * aarch32.after_run: an AArch32 EL1 vCPU's AArch64 ID registers after its
  * first run (issue 27's AArch32 question).
  *
- * Mutants 120-125 and 140-148 (tools/mutate/mutants/) were written first,
+ * Mutants 120-125 and 140-149 (tools/mutate/mutants/) were written first,
  * as the KVM mistakes these checks are for.  A guest at EL1 has no timer
  * (ECV) check and none of the cache maintenance CTR_EL0 describes: KVM
  * emulates nothing there a lowered field changes (docs/tests.md).
@@ -418,6 +418,14 @@ static void check_pmu_counters(const struct idreg_vcpu_config *cfg, struct idreg
 #define PMEVCNTR0		PMU_REG(14, 8, 0)
 #define PMCCNTR			PMU_REG(9, 13, 0)
 #define PMCCFILTR		PMU_REG(14, 15, 7)
+#define PMEVTYPER1		PMU_REG(14, 12, 1)
+#define PMSELR			PMU_REG(9, 12, 5)
+#define PMXEVTYPER		PMU_REG(9, 13, 1)
+/* Counter 1's type, through PMSELR_EL0/PMXEVTYPER_EL0: P and event 0x11. */
+#define PMU_TYPE_SELECTED	0x80000011ULL
+#define INSN_MOVZ_X4_1		0xd2800024U	/* mov x4, #1 */
+#define INSN_MOVZ_X4_0X11	0xd2800224U	/* mov x4, #0x11 */
+#define INSN_MOVK_X4_BIT31	0xf2b00004U	/* movk x4, #0x8000, lsl #16 */
 
 /* mrs x0, @reg */
 static uint32_t insn_mrs_pmu(unsigned int reg)
@@ -433,13 +441,15 @@ static uint32_t insn_msr_pmu_x4(unsigned int reg)
 
 /*
  * The steps, in order: PMEVTYPER0_EL0 read back after all ones were
- * written, PMEVCNTR0_EL0 and PMCCNTR_EL0 read back after
+ * written; PMXEVTYPER_EL0 and PMEVTYPER1_EL0 read back after
+ * PMU_TYPE_SELECTED was written through PMXEVTYPER_EL0 with
+ * PMSELR_EL0.SEL = 1; PMEVCNTR0_EL0 and PMCCNTR_EL0 read back after
  * PMU_COUNTER_WIDE; then, the cycle counter enabled (PMCR_EL0.E,
  * PMCNTENSET_EL0.C), PMCCNTR_EL0 before and after a loop, and the same
  * with PMCCFILTR_EL0.P set (not counting at EL1).
  */
 enum {
-	PSTEP_TYPE, PSTEP_COUNTER, PSTEP_CYCLES, PSTEP_RUN0, PSTEP_RUN1, PSTEP_P0, PSTEP_P1,
+	PSTEP_TYPE, PSTEP_XTYPE, PSTEP_TYPE1, PSTEP_COUNTER, PSTEP_CYCLES, PSTEP_RUN0, PSTEP_RUN1, PSTEP_P0, PSTEP_P1,
 	NR_PSTEPS
 };
 
@@ -460,6 +470,11 @@ static int run_pmu_version_guest(struct idreg_vm *vm, struct idreg_guest_result 
 	r = idreg_guest_emit(&g, INSN_ORR_X4_XZR_LOW32) ?:
 	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMEVTYPER0)) ?:
 	    emit_step(&g, insn_mrs_pmu(PMEVTYPER0)) ?:
+	    idreg_guest_emit(&g, INSN_MOVZ_X4_1) ?: idreg_guest_emit(&g, insn_msr_pmu_x4(PMSELR)) ?:
+	    idreg_guest_emit(&g, INSN_ISB) ?:
+	    idreg_guest_emit(&g, INSN_MOVZ_X4_0X11) ?: idreg_guest_emit(&g, INSN_MOVK_X4_BIT31) ?:
+	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMXEVTYPER)) ?:
+	    emit_step(&g, insn_mrs_pmu(PMXEVTYPER)) ?: emit_step(&g, insn_mrs_pmu(PMEVTYPER1)) ?:
 	    idreg_guest_emit(&g, INSN_MOVZ_X4_5) ?: idreg_guest_emit(&g, INSN_MOVK_X4_1_LSL32) ?:
 	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMEVCNTR0)) ?:
 	    emit_step(&g, insn_mrs_pmu(PMEVCNTR0)) ?:
@@ -535,11 +550,16 @@ static bool judge_pmu_events(const struct pmu_version_run *run, bool el2, char *
 {
 	const struct idreg_guest_result *res = &run->res;
 	uint64_t type = pmu_type_kept(run->pmuver, el2), counter = pmu_counter_kept(run->pmuver);
-	bool ok = step_is(res, PSTEP_TYPE, type) && step_is(res, PSTEP_COUNTER, counter);
+	bool ok = step_is(res, PSTEP_TYPE, type) && step_is(res, PSTEP_COUNTER, counter) &&
+		  step_is(res, PSTEP_XTYPE, PMU_TYPE_SELECTED) &&
+		  step_is(res, PSTEP_TYPE1, PMU_TYPE_SELECTED);
 
 	idreg_append(detail, size, "; PMUVer 0x%x: ", run->pmuver);
 	describe_step(detail, size, res, PSTEP_TYPE, "PMEVTYPER0_EL0");
 	idreg_append(detail, size, " (want 0x%llx), ", (unsigned long long)type);
+	describe_step(detail, size, res, PSTEP_XTYPE, "PMXEVTYPER_EL0 (SEL 1)");
+	describe_step(detail, size, res, PSTEP_TYPE1, " and PMEVTYPER1_EL0");
+	idreg_append(detail, size, " (want 0x%llx), ", (unsigned long long)PMU_TYPE_SELECTED);
 	describe_step(detail, size, res, PSTEP_COUNTER, "PMEVCNTR0_EL0");
 	idreg_append(detail, size, " (want 0x%llx)", (unsigned long long)counter);
 	return ok;
@@ -571,8 +591,10 @@ static bool judge_pmu_cycles(const struct pmu_version_run *run, char *detail, si
  * and on a fresh VM with PMUVer written 0x1 (PMUv3; lower is safe,
  * set_id_aa64dfr0_el1()).  KVM emulates every PMU register access
  * (MDCR_EL2.TPM), so what the guest reads back is what KVM kept:
- * pmu.events the event type (pmu_type_kept()) and an event counter's
- * width (pmu_counter_kept()); pmu.cycles the cycle counter's 64 bits,
+ * pmu.events the event type (pmu_type_kept()), the one written through
+ * PMXEVTYPER_EL0 kept in the counter PMSELR_EL0 selects
+ * (access_pmu_evtyper()), and an event counter's width
+ * (pmu_counter_kept()); pmu.cycles the cycle counter's 64 bits,
  * that it counts once enabled and stands still at EL1 under
  * PMCCFILTR_EL0.P (kvm_pmu_create_perf_event(): exclude_kernel from
  * kvm_pmc_counts_at_el1()).
@@ -583,14 +605,22 @@ static void check_pmu_version(const struct idreg_vcpu_config *cfg, struct idreg_
 	char events[DETAIL_LEN] = "", cycles[DETAIL_LEN] = "", ename[64], cname[64];
 	bool events_ok = true, cycles_ok = true;
 	struct idreg_vm lowered;
-	uint64_t dfr0 = 0, pfr0 = 0;
+	uint64_t dfr0 = 0, pfr0 = 0, pmcr = 0;
 	unsigned int i;
 	bool el2;
 
 	name_of(ename, sizeof(ename), cfg, "pmu.events");
 	name_of(cname, sizeof(cname), cfg, "pmu.cycles");
-	if (idreg_get_slot(vm, 0, DFR0_SLOT, &dfr0) || idreg_get_slot(vm, 0, PFR0_SLOT, &pfr0))
+	if (idreg_get_slot(vm, 0, DFR0_SLOT, &dfr0) || idreg_get_slot(vm, 0, PFR0_SLOT, &pfr0) ||
+	    pmcr_reg(vm, KVM_GET_ONE_REG, &pmcr))
 		ksft_exit_fail_msg("%s: %s\n", ename, vm->last_error);
+	if ((pmcr & PMCR_N_MASK) >> PMCR_N_SHIFT < 2) {
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: PMCR_EL0 0x%llx: fewer than the 2 event counters the guest uses\n",
+				  ename, (unsigned long long)pmcr);
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: PMCR_EL0 0x%llx: fewer than the 2 event counters the guest uses\n",
+				  cname, (unsigned long long)pmcr);
+		return;
+	}
 	el2 = pfr0 & PFR0_EL2_MASK;
 	runs[0].pmuver = (dfr0 & DFR0_PMUVER_MASK) >> DFR0_PMUVER_SHIFT;
 	runs[0].r = run_pmu_version_guest(vm, &runs[0].res);
@@ -614,7 +644,7 @@ static void check_pmu_version(const struct idreg_vcpu_config *cfg, struct idreg_
 		events_ok &= judge_pmu_events(&runs[i], el2, events, sizeof(events));
 		cycles_ok &= judge_pmu_cycles(&runs[i], cycles, sizeof(cycles));
 	}
-	idreg_test_result(IDREG_RESULT_BEHAVIOUR, events_ok, "%s: the event type written all ones and an event counter 0x%llx, read back as the VM's PMUVer says%s\n",
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, events_ok, "%s: PMEVTYPER0_EL0 written all ones, counter 1's type through PMSELR_EL0/PMXEVTYPER_EL0 and an event counter 0x%llx, read back as the VM's PMUVer says%s\n",
 			  ename, (unsigned long long)PMU_COUNTER_WIDE, events);
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, cycles_ok, "%s: the cycle counter keeps 64 bits, counts once enabled and not at EL1 under PMCCFILTR_EL0.P%s\n",
 			  cname, cycles);
