@@ -432,7 +432,7 @@ static const char *const test_results[] = {
  */
 const char *const idreg_expect_groups[] = {
 	"masks", "order", "reg_list", "ccsidr", "cap", "vcpus", "pmu", "sve", "debug", "aarch32",
-	"runner", "sequence", "finding",
+	"pauth", "timer", "runner", "sequence", "finding",
 };
 const unsigned int idreg_expect_nr_groups = ARRAY_SIZE(idreg_expect_groups);
 

@@ -5,8 +5,9 @@
  * does (the other tests judge the values read).
  *
  * Per vCPU configuration (--vcpu LIST, as the other tests; results carry
- * "@config", none for default), one VM each, the rules modelled on the
- * 7.3 source (the function named in each comment):
+ * "@config", none for default), a fresh VM for each check that runs
+ * (none for one skipped), the rules modelled on the 7.3 source (the
+ * function named in each comment):
  *
  *   kvm_gates      the features KVM hides by its own rule, not by a field
  *                  userspace writes, must be UNDEFINED in the guest where
@@ -18,20 +19,36 @@
  *                  lowered N, its counter N-1 and the cycle counter work
  *                  and counter N is UNDEFINED (KVM emulates every counter
  *                  access);
+ *   pmu.events     with the default PMUVer and with PMUVer lowered to
+ *                  PMUv3, the event type and an event counter the guest
+ *                  writes read back as wide as PMUVer says (10- or 16-bit
+ *                  event numbers, 32- or 64-bit counters);
+ *   pmu.cycles     in the same two guests, the cycle counter keeps 64
+ *                  bits, counts once enabled and stands still at EL1 with
+ *                  PMCCFILTR_EL0.P;
  *   sve.vl         the vector length RDVL gives is the largest of the
  *                  vCPU's lengths (KVM_REG_ARM64_SVE_VLS) with ZCR_EL1.LEN
- *                  at its top, 128 bits with LEN 0.
+ *                  at its top, 128 bits with LEN 0;
+ *   pauth.use      without pointer authentication the HINT-space PACIA1716
+ *                  and AUTIA1716 are NOPs and PACIA, AUTIA and PACGA are
+ *                  UNDEFINED; with it the guest sets its key and signs and
+ *                  authenticates a pointer;
+ *   timer.ecv      a guest hypervisor's CNTHCTL_EL2 keeps the ECV bits the
+ *                  VM's ECV allows, by default and with ECV written 0.
  *
  * And once, on the default vCPU, debug.wrps: after userspace lowers
  * ID_AA64DFR0_EL1.WRPs to one watchpoint, the architecture makes the
  * second watchpoint's registers UNDEFINED (6.12 and 7.3 let the guest use
  * them: a finding, docs/findings.md#debug-wrps-not-enforced, a failure
- * there, known to the runners by tools/check-kernels.known); and
+ * there, known to the runners by tools/check-kernels.known); debug.brps:
+ * the breakpoint beyond BRPs is UNDEFINED and the last one works; and
  * aarch32.after_run: an AArch32 EL1 vCPU's AArch64 ID registers after its
  * first run (issue 27's AArch32 question).
  *
- * Mutants 120-125 (tools/mutate/mutants/) were written first, as the KVM
- * mistakes these checks are for.
+ * Mutants 120-125 and 140-149 (tools/mutate/mutants/) were written first,
+ * as the KVM mistakes these checks are for.  A guest at EL1 has no timer
+ * (ECV) check and none of the cache maintenance CTR_EL0 describes: KVM
+ * emulates nothing there a lowered field changes (docs/tests.md).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,7 +69,6 @@
 #include "idregs/probe.h"
 
 #define DETAIL_LEN		2048
-#define NR_CONFIG_RESULTS	3
 
 /* PMCR_EL0 for KVM_SET_ONE_REG, and its N field (15:11). */
 #define REG_PMCR_EL0		ARM64_SYS_REG(3, 3, 9, 12, 0)
@@ -324,11 +340,6 @@ static void check_pmu_counters(const struct idreg_vcpu_config *cfg, struct idreg
 	int steps[NR_PMU_STEPS], r;
 
 	name_of(name, sizeof(name), cfg, "pmu.counters");
-	if (!(vm->features & IDREG_VCPU_PMU)) {
-		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: a vCPU without KVM_ARM_VCPU_PMU_V3 (kvm_gates checks its UNDEF)\n",
-				  name);
-		return;
-	}
 	if (pmcr_reg(vm, KVM_GET_ONE_REG, &pmcr))
 		ksft_exit_fail_msg("%s: %s\n", name, vm->last_error);
 	n0 = (pmcr & PMCR_N_MASK) >> PMCR_N_SHIFT;
@@ -369,6 +380,276 @@ static void check_pmu_counters(const struct idreg_vcpu_config *cfg, struct idreg
 			  want, detail);
 }
 
+/* ---- pmu.events, pmu.cycles ------------------------------------------ */
+
+/* ID_AA64DFR0_EL1.PMUVer (11:8): 1 PMUv3, 4 PMUv3p1, ..., 6 PMUv3p5. */
+#define DFR0_PMUVER_SHIFT	8
+#define DFR0_PMUVER_MASK	(0xfULL << DFR0_PMUVER_SHIFT)
+#define PMUVER_V3		1
+/* ID_AA64PFR0_EL1.EL2 (11:8): nonzero where EL2 is implemented. */
+#define PFR0_SLOT		idreg_slot_index(3, 0, 0, 4, 0)
+#define PFR0_EL2_MASK		(0xfULL << 8)
+#define PMUVER_V3P5		6
+#define PMUVER_IMP_DEF		0xf
+/* PMEVTYPER<n>_EL0/PMCCFILTR_EL0: P (exclude EL1), U (exclude EL0), NSH. */
+#define PMU_FILTER_P		(1ULL << 31)
+#define PMU_FILTER_U		(1ULL << 30)
+#define PMU_FILTER_NSH		(1ULL << 27)
+/* What the guest writes: every bit of the low word; a counter beyond 32 bits. */
+#define PMU_TYPE_ALL		0xffffffffULL
+#define PMU_COUNTER_WIDE	0x100000005ULL
+
+/* The PMU guest's registers, instruction words (x4 the value to write). */
+#define INSN_ORR_X4_XZR_LOW32	0xb2407fe4U	/* mov x4, #0xffffffff */
+#define INSN_MOVZ_X4_5		0xd28000a4U	/* mov x4, #5 */
+#define INSN_MOVK_X4_1_LSL32	0xf2c00024U	/* movk x4, #1, lsl #32 */
+#define INSN_MOVZ_X4_BIT31	0xd2b00004U	/* mov x4, #0x80000000 */
+#define INSN_MOVZ_X4_LOOP	0xd284e204U	/* mov x4, #10000 */
+#define INSN_SUBS_X4_1		0xf1000484U	/* subs x4, x4, #1 */
+#define INSN_BNE_BACK1		0x54ffffe1U	/* b.ne .-4 */
+#define INSN_MRS_X4_PMCR	0xd53b9c04U	/* mrs x4, pmcr_el0 */
+#define INSN_ORR_X4_1		0xb2400084U	/* orr x4, x4, #1 (PMCR_EL0.E) */
+#define INSN_MSR_PMCR_X4	0xd51b9c04U	/* msr pmcr_el0, x4 */
+#define INSN_MSR_PMCNTENSET_X4	0xd51b9c24U	/* msr pmcntenset_el0, x4 */
+
+/* A PMU register S3_3_C<crn>_C<crm>_<op2>, as one number. */
+#define PMU_REG(crn, crm, op2)	((crn) << 8 | (crm) << 4 | (op2))
+#define PMEVTYPER0		PMU_REG(14, 12, 0)
+#define PMEVCNTR0		PMU_REG(14, 8, 0)
+#define PMCCNTR			PMU_REG(9, 13, 0)
+#define PMCCFILTR		PMU_REG(14, 15, 7)
+#define PMEVTYPER1		PMU_REG(14, 12, 1)
+#define PMSELR			PMU_REG(9, 12, 5)
+#define PMXEVTYPER		PMU_REG(9, 13, 1)
+/* Counter 1's type, through PMSELR_EL0/PMXEVTYPER_EL0: P and event 0x11. */
+#define PMU_TYPE_SELECTED	0x80000011ULL
+#define INSN_MOVZ_X4_1		0xd2800024U	/* mov x4, #1 */
+#define INSN_MOVZ_X4_0X11	0xd2800224U	/* mov x4, #0x11 */
+#define INSN_MOVK_X4_BIT31	0xf2b00004U	/* movk x4, #0x8000, lsl #16 */
+
+/* mrs x0, @reg */
+static uint32_t insn_mrs_pmu(unsigned int reg)
+{
+	return insn_mrs(3, reg >> 8, reg >> 4 & 0xf, reg & 0xf);
+}
+
+/* msr @reg, x4 */
+static uint32_t insn_msr_pmu_x4(unsigned int reg)
+{
+	return (insn_mrs_pmu(reg) & ~(1U << 21)) | 4;	/* L (21) clear: MSR; Rt x4 */
+}
+
+/*
+ * The steps, in order: PMEVTYPER0_EL0 read back after all ones were
+ * written; PMXEVTYPER_EL0 and PMEVTYPER1_EL0 read back after
+ * PMU_TYPE_SELECTED was written through PMXEVTYPER_EL0 with
+ * PMSELR_EL0.SEL = 1; PMEVCNTR0_EL0 and PMCCNTR_EL0 read back after
+ * PMU_COUNTER_WIDE; then, the cycle counter enabled (PMCR_EL0.E,
+ * PMCNTENSET_EL0.C), PMCCNTR_EL0 before and after a loop, and the same
+ * with PMCCFILTR_EL0.P set (not counting at EL1).
+ */
+enum {
+	PSTEP_TYPE, PSTEP_XTYPE, PSTEP_TYPE1, PSTEP_COUNTER, PSTEP_CYCLES, PSTEP_RUN0, PSTEP_RUN1, PSTEP_P0, PSTEP_P1,
+	NR_PSTEPS
+};
+
+static int emit_loop(struct idreg_guest *g)
+{
+	return idreg_guest_emit(g, INSN_MOVZ_X4_LOOP) ?: idreg_guest_emit(g, INSN_SUBS_X4_1) ?:
+	       idreg_guest_emit(g, INSN_BNE_BACK1);
+}
+
+static int run_pmu_version_guest(struct idreg_vm *vm, struct idreg_guest_result *res)
+{
+	struct idreg_guest g;
+	int r = idreg_guest_init(&g, vm);
+
+	if (r)
+		return r;
+	idreg_guest_reset_program(&g);
+	r = idreg_guest_emit(&g, INSN_ORR_X4_XZR_LOW32) ?:
+	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMEVTYPER0)) ?:
+	    emit_step(&g, insn_mrs_pmu(PMEVTYPER0)) ?:
+	    idreg_guest_emit(&g, INSN_MOVZ_X4_1) ?: idreg_guest_emit(&g, insn_msr_pmu_x4(PMSELR)) ?:
+	    idreg_guest_emit(&g, INSN_ISB) ?:
+	    idreg_guest_emit(&g, INSN_MOVZ_X4_0X11) ?: idreg_guest_emit(&g, INSN_MOVK_X4_BIT31) ?:
+	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMXEVTYPER)) ?:
+	    emit_step(&g, insn_mrs_pmu(PMXEVTYPER)) ?: emit_step(&g, insn_mrs_pmu(PMEVTYPER1)) ?:
+	    idreg_guest_emit(&g, INSN_MOVZ_X4_5) ?: idreg_guest_emit(&g, INSN_MOVK_X4_1_LSL32) ?:
+	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMEVCNTR0)) ?:
+	    emit_step(&g, insn_mrs_pmu(PMEVCNTR0)) ?:
+	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMCCNTR)) ?:
+	    emit_step(&g, insn_mrs_pmu(PMCCNTR)) ?:
+	    idreg_guest_emit(&g, INSN_MOVZ_X4_BIT31) ?:
+	    idreg_guest_emit(&g, INSN_MSR_PMCNTENSET_X4) ?:
+	    idreg_guest_emit(&g, INSN_MRS_X4_PMCR) ?: idreg_guest_emit(&g, INSN_ORR_X4_1) ?:
+	    idreg_guest_emit(&g, INSN_MSR_PMCR_X4) ?: idreg_guest_emit(&g, INSN_ISB) ?:
+	    emit_step(&g, insn_mrs_pmu(PMCCNTR)) ?: emit_loop(&g) ?:
+	    emit_step(&g, insn_mrs_pmu(PMCCNTR)) ?:
+	    idreg_guest_emit(&g, INSN_MOVZ_X4_BIT31) ?:
+	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMCCFILTR)) ?: idreg_guest_emit(&g, INSN_ISB) ?:
+	    emit_step(&g, insn_mrs_pmu(PMCCNTR)) ?: emit_loop(&g) ?:
+	    emit_step(&g, insn_mrs_pmu(PMCCNTR)) ?:
+	    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, res);
+	if (!r && res->nr_steps != NR_PSTEPS)
+		r = idreg_vm_fail(vm, EPROTO, "the PMU guest reported %u values for %u steps",
+				  res->nr_steps, NR_PSTEPS);
+	idreg_guest_free(&g);
+	return r;
+}
+
+/* One VM's run, for both results: its PMUVer and what the guest got. */
+struct pmu_version_run {
+	unsigned int pmuver;
+	int r;
+	char error[IDREG_ERR_LEN];
+	struct idreg_guest_result res;
+};
+
+/*
+ * What KVM keeps of an event type: pmu-emul.c:kvm_pmu_evtyper_mask(), P
+ * and U, NSH where the VM's ID_AA64PFR0_EL1.EL2 says EL2 is implemented
+ * (@el2; a vCPU without EL2 has the host's field), and the event number
+ * as wide as the VM's PMUVer says (__kvm_pmu_event_mask(): 10 bits for
+ * PMUv3, 16 from PMUv3p1).
+ */
+static uint64_t pmu_type_kept(unsigned int pmuver, bool el2)
+{
+	return PMU_FILTER_P | PMU_FILTER_U | (el2 ? PMU_FILTER_NSH : 0) |
+	       (pmuver == PMUVER_V3 ? 0x3ffULL : 0xffffULL);
+}
+
+/*
+ * An event counter is 64 bits wide from PMUv3p5 (kvm_pmc_is_64bit(): the
+ * VM's PMUVer), 32 below; the cycle counter always 64.
+ */
+static uint64_t pmu_counter_kept(unsigned int pmuver)
+{
+	bool wide = pmuver >= PMUVER_V3P5 && pmuver != PMUVER_IMP_DEF;
+
+	return wide ? PMU_COUNTER_WIDE : (uint32_t)PMU_COUNTER_WIDE;
+}
+
+static void describe_step(char *detail, size_t size, const struct idreg_guest_result *res,
+			  unsigned int i, const char *what)
+{
+	if (res->trapped[i])
+		idreg_append(detail, size, "%s took ESR 0x%llx", what,
+			     (unsigned long long)res->esr[i]);
+	else
+		idreg_append(detail, size, "%s 0x%llx", what, (unsigned long long)res->value[i]);
+}
+
+static bool step_is(const struct idreg_guest_result *res, unsigned int i, uint64_t want)
+{
+	return !res->trapped[i] && res->value[i] == want;
+}
+
+static bool judge_pmu_events(const struct pmu_version_run *run, bool el2, char *detail,
+			     size_t size)
+{
+	const struct idreg_guest_result *res = &run->res;
+	uint64_t type = pmu_type_kept(run->pmuver, el2), counter = pmu_counter_kept(run->pmuver);
+	bool ok = step_is(res, PSTEP_TYPE, type) && step_is(res, PSTEP_COUNTER, counter) &&
+		  step_is(res, PSTEP_XTYPE, PMU_TYPE_SELECTED) &&
+		  step_is(res, PSTEP_TYPE1, PMU_TYPE_SELECTED);
+
+	idreg_append(detail, size, "; PMUVer 0x%x: ", run->pmuver);
+	describe_step(detail, size, res, PSTEP_TYPE, "PMEVTYPER0_EL0");
+	idreg_append(detail, size, " (want 0x%llx), ", (unsigned long long)type);
+	describe_step(detail, size, res, PSTEP_XTYPE, "PMXEVTYPER_EL0 (SEL 1)");
+	describe_step(detail, size, res, PSTEP_TYPE1, " and PMEVTYPER1_EL0");
+	idreg_append(detail, size, " (want 0x%llx), ", (unsigned long long)PMU_TYPE_SELECTED);
+	describe_step(detail, size, res, PSTEP_COUNTER, "PMEVCNTR0_EL0");
+	idreg_append(detail, size, " (want 0x%llx)", (unsigned long long)counter);
+	return ok;
+}
+
+static bool judge_pmu_cycles(const struct pmu_version_run *run, char *detail, size_t size)
+{
+	const struct idreg_guest_result *res = &run->res;
+	bool wide = step_is(res, PSTEP_CYCLES, PMU_COUNTER_WIDE);
+	bool counts = !res->trapped[PSTEP_RUN0] && !res->trapped[PSTEP_RUN1] &&
+		      res->value[PSTEP_RUN1] > res->value[PSTEP_RUN0];
+	bool filtered = !res->trapped[PSTEP_P0] && !res->trapped[PSTEP_P1] &&
+			res->value[PSTEP_P1] == res->value[PSTEP_P0];
+
+	idreg_append(detail, size, "; PMUVer 0x%x: ", run->pmuver);
+	describe_step(detail, size, res, PSTEP_CYCLES, "PMCCNTR_EL0");
+	idreg_append(detail, size, " (want 0x%llx), counting", (unsigned long long)PMU_COUNTER_WIDE);
+	describe_step(detail, size, res, PSTEP_RUN0, "");
+	describe_step(detail, size, res, PSTEP_RUN1, " ->");
+	idreg_append(detail, size, "%s, with PMCCFILTR_EL0.P", counts ? "" : " (want it to grow)");
+	describe_step(detail, size, res, PSTEP_P0, "");
+	describe_step(detail, size, res, PSTEP_P1, " ->");
+	idreg_append(detail, size, "%s", filtered ? "" : " (want it to stand still at EL1)");
+	return wide && counts && filtered;
+}
+
+/*
+ * pmu.events and pmu.cycles: the same guest on @vm (the default PMUVer)
+ * and on a fresh VM with PMUVer written 0x1 (PMUv3; lower is safe,
+ * set_id_aa64dfr0_el1()).  KVM emulates every PMU register access
+ * (MDCR_EL2.TPM), so what the guest reads back is what KVM kept:
+ * pmu.events the event type (pmu_type_kept()), the one written through
+ * PMXEVTYPER_EL0 kept in the counter PMSELR_EL0 selects
+ * (access_pmu_evtyper()), and an event counter's width
+ * (pmu_counter_kept()); pmu.cycles the cycle counter's 64 bits,
+ * that it counts once enabled and stands still at EL1 under
+ * PMCCFILTR_EL0.P (kvm_pmu_create_perf_event(): exclude_kernel from
+ * kvm_pmc_counts_at_el1()).
+ */
+static void check_pmu_version(const struct idreg_vcpu_config *cfg, struct idreg_vm *vm)
+{
+	static struct pmu_version_run runs[2];
+	char events[DETAIL_LEN] = "", cycles[DETAIL_LEN] = "", ename[64], cname[64];
+	bool events_ok = true, cycles_ok = true;
+	struct idreg_vm lowered;
+	uint64_t dfr0 = 0, pfr0 = 0, pmcr = 0;
+	unsigned int i;
+	bool el2;
+
+	name_of(ename, sizeof(ename), cfg, "pmu.events");
+	name_of(cname, sizeof(cname), cfg, "pmu.cycles");
+	if (idreg_get_slot(vm, 0, DFR0_SLOT, &dfr0) || idreg_get_slot(vm, 0, PFR0_SLOT, &pfr0) ||
+	    pmcr_reg(vm, KVM_GET_ONE_REG, &pmcr))
+		ksft_exit_fail_msg("%s: %s\n", ename, vm->last_error);
+	if ((pmcr & PMCR_N_MASK) >> PMCR_N_SHIFT < 2) {
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: PMCR_EL0 0x%llx: fewer than the 2 event counters the guest uses\n",
+				  ename, (unsigned long long)pmcr);
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: PMCR_EL0 0x%llx: fewer than the 2 event counters the guest uses\n",
+				  cname, (unsigned long long)pmcr);
+		return;
+	}
+	el2 = pfr0 & PFR0_EL2_MASK;
+	runs[0].pmuver = (dfr0 & DFR0_PMUVER_MASK) >> DFR0_PMUVER_SHIFT;
+	runs[0].r = run_pmu_version_guest(vm, &runs[0].res);
+	snprintf(runs[0].error, sizeof(runs[0].error), "%s", vm->last_error);
+	runs[1].pmuver = PMUVER_V3;
+	if (idreg_vm_open(&lowered, cfg, 0))
+		ksft_exit_fail_msg("%s: %s\n", ename, lowered.last_error);
+	runs[1].r = idreg_set_slot(&lowered, 0, DFR0_SLOT,
+				   (dfr0 & ~DFR0_PMUVER_MASK) | (uint64_t)PMUVER_V3 << DFR0_PMUVER_SHIFT) ?:
+		    run_pmu_version_guest(&lowered, &runs[1].res);
+	snprintf(runs[1].error, sizeof(runs[1].error), "%s", lowered.last_error);
+	idreg_vm_destroy(&lowered);
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
+		if (runs[i].r) {
+			idreg_test_result(idreg_result_kind_of_run(runs[i].r), false, "%s: PMUVer 0x%x: %s\n",
+					  ename, runs[i].pmuver, runs[i].error);
+			idreg_test_result(idreg_result_kind_of_run(runs[i].r), false, "%s: PMUVer 0x%x: %s\n",
+					  cname, runs[i].pmuver, runs[i].error);
+			return;
+		}
+		events_ok &= judge_pmu_events(&runs[i], el2, events, sizeof(events));
+		cycles_ok &= judge_pmu_cycles(&runs[i], cycles, sizeof(cycles));
+	}
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, events_ok, "%s: PMEVTYPER0_EL0 written all ones, counter 1's type through PMSELR_EL0/PMXEVTYPER_EL0 and an event counter 0x%llx, read back as the VM's PMUVer says%s\n",
+			  ename, (unsigned long long)PMU_COUNTER_WIDE, events);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, cycles_ok, "%s: the cycle counter keeps 64 bits, counts once enabled and not at EL1 under PMCCFILTR_EL0.P%s\n",
+			  cname, cycles);
+}
+
 /* ---- sve.vl ---------------------------------------------------------- */
 
 /*
@@ -387,12 +668,6 @@ static void check_sve_vl(const struct idreg_vcpu_config *cfg, struct idreg_vm *v
 	int r;
 
 	name_of(name, sizeof(name), cfg, "sve.vl");
-	if (!(vm->features & IDREG_VCPU_SVE) || (vm->features & IDREG_VCPU_EL2)) {
-		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: %s\n", name,
-				  vm->features & IDREG_VCPU_SVE ? "a guest at vEL2 (ZCR_EL1 is EL1's)" :
-				  "a vCPU without KVM_ARM_VCPU_SVE (guest_view_test's hidden checks its UNDEF)");
-		return;
-	}
 	if (idreg_sve_vls(vm, &vls) || !vls)
 		ksft_exit_fail_msg("%s: no vector lengths: %s\n", name, vm->last_error);
 	for (vq = 16; vq > 0 && !(vls >> (vq - 1) & 1); vq--)
@@ -432,6 +707,296 @@ static void check_sve_vl(const struct idreg_vcpu_config *cfg, struct idreg_vm *v
 			  (unsigned long long)(res.trapped[0] ? res.esr[0] : res.value[0]), max_bytes,
 			  res.trapped[1] ? "an exception, ESR " : "",
 			  (unsigned long long)(res.trapped[1] ? res.esr[1] : res.value[1]));
+}
+
+/* ---- pauth.use ------------------------------------------------------- */
+
+/*
+ * The pointer signed (x4), the modifier (x16), the key the guest sets
+ * (x5).  A pointer of 13 bits is below any TCR_EL1.T0SZ's bottom PAC bit.
+ */
+#define PAUTH_POINTER		0x1230ULL
+#define PAUTH_KEY		0x5a5aULL
+#define INSN_MOVZ_X4_POINTER	0xd2824604U	/* mov x4, #0x1230 */
+#define INSN_MOVZ_X16_7		0xd28000f0U	/* mov x16, #7 */
+#define INSN_MOVZ_X5_KEY	0xd28b4b45U	/* mov x5, #0x5a5a */
+#define INSN_MOV_X17_X4		0xaa0403f1U	/* mov x17, x4 */
+#define INSN_MOV_X0_X17		0xaa1103e0U	/* mov x0, x17 */
+#define INSN_MOV_X0_X4		0xaa0403e0U	/* mov x0, x4 */
+#define INSN_PACIA1716		0xd503211fU	/* HINT #8 */
+#define INSN_AUTIA1716		0xd503219fU	/* HINT #12 */
+#define INSN_PACIA_X0_X16	0xdac10200U	/* pacia x0, x16 */
+#define INSN_AUTIA_X0_X16	0xdac11200U	/* autia x0, x16 */
+#define INSN_PACGA_X0_X4_X16	0x9ad03080U	/* pacga x0, x4, x16 */
+#define INSN_MSR_APIAKEYLO_X5	0xd5182105U	/* msr apiakeylo_el1, x5 */
+#define INSN_MSR_APIAKEYHI_X5	0xd5182125U	/* msr apiakeyhi_el1, x5 */
+#define INSN_MRS_X0_APIAKEYLO	0xd5382100U	/* mrs x0, apiakeylo_el1 */
+
+/*
+ * The steps.  With pointer authentication (the vCPU features
+ * KVM_ARM_VCPU_PTRAUTH_*): SCTLR_EL1.EnIA set first, the key A written
+ * (two steps) and read.  Then in both cases PACIA1716 and AUTIA1716
+ * (HINT space) on x17; then, EnIA set, PACIA, AUTIA and PACGA.
+ */
+enum {
+	ASTEP_KEYLO, ASTEP_KEYHI, ASTEP_KEY, ASTEP_HINT_PAC, ASTEP_HINT_AUT, ASTEP_PAC, ASTEP_AUT,
+	ASTEP_PACGA, NR_ASTEPS
+};
+
+static int emit_enable_enia(struct idreg_guest *g)
+{
+	return idreg_guest_emit(g, IDREG_A64_MRS_X0_SCTLR_EL1) ?:
+	       idreg_guest_emit(g, IDREG_A64_ORR_X0_ENIA) ?:
+	       idreg_guest_emit(g, IDREG_A64_MSR_SCTLR_EL1_X0) ?: idreg_guest_emit(g, INSN_ISB);
+}
+
+static int run_pauth_guest(struct idreg_vm *vm, bool shown, int steps[NR_ASTEPS],
+			   struct idreg_guest_result *res)
+{
+	struct idreg_guest g;
+	unsigned int nr = 0, s;
+	int r = idreg_guest_init(&g, vm);
+
+	if (r)
+		return r;
+	idreg_guest_reset_program(&g);
+	r = idreg_guest_emit(&g, INSN_MOVZ_X4_POINTER) ?: idreg_guest_emit(&g, INSN_MOVZ_X16_7) ?:
+	    idreg_guest_emit(&g, INSN_MOVZ_X5_KEY);
+	for (s = 0; s < NR_ASTEPS; s++)
+		steps[s] = -1;
+	if (!r && shown) {
+		steps[ASTEP_KEYLO] = nr++;
+		steps[ASTEP_KEYHI] = nr++;
+		steps[ASTEP_KEY] = nr++;
+		r = emit_enable_enia(&g) ?: emit_step(&g, INSN_MSR_APIAKEYLO_X5) ?:
+		    emit_step(&g, INSN_MSR_APIAKEYHI_X5) ?: emit_step(&g, INSN_MRS_X0_APIAKEYLO) ?:
+		    idreg_guest_emit(&g, INSN_ISB);
+	}
+	steps[ASTEP_HINT_PAC] = nr++;
+	steps[ASTEP_HINT_AUT] = nr++;
+	steps[ASTEP_PAC] = nr++;
+	steps[ASTEP_AUT] = nr++;
+	steps[ASTEP_PACGA] = nr++;
+	r = r ?: idreg_guest_emit(&g, INSN_MOV_X17_X4) ?: idreg_guest_emit(&g, INSN_PACIA1716) ?:
+	    emit_step(&g, INSN_MOV_X0_X17) ?: idreg_guest_emit(&g, INSN_AUTIA1716) ?:
+	    emit_step(&g, INSN_MOV_X0_X17);
+	if (!r && !shown)
+		r = emit_enable_enia(&g);
+	r = r ?: idreg_guest_emit(&g, INSN_MOV_X0_X4) ?: emit_step(&g, INSN_PACIA_X0_X16) ?:
+	    emit_step(&g, INSN_AUTIA_X0_X16) ?: emit_step(&g, INSN_PACGA_X0_X4_X16) ?:
+	    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, res);
+	if (!r && res->nr_steps != nr)
+		r = idreg_vm_fail(vm, EPROTO, "the pointer authentication guest reported %u values for %u steps",
+				  res->nr_steps, nr);
+	idreg_guest_free(&g);
+	return r;
+}
+
+/*
+ * What a step must do: run and, under @mask, give @value (@equal) or
+ * something else.  No @what: nothing to judge there.
+ */
+struct pauth_want {
+	unsigned int step;
+	const char *what;
+	bool equal;
+	uint64_t value;
+	uint64_t mask;		/* the bits compared; 0: it only has to run */
+};
+
+static bool pauth_ran(const struct idreg_guest_result *res, const int steps[NR_ASTEPS],
+		      const struct pauth_want *w, char *detail, size_t size)
+{
+	int i = steps[w->step];
+	bool ok;
+
+	if (i < 0 || !w->what)
+		return true;
+	ok = !res->trapped[i] && (!w->mask || ((res->value[i] & w->mask) == w->value) == w->equal);
+	if (!ok) {
+		idreg_append(detail, size, "; ");
+		describe_step(detail, size, res, i, w->what);
+		if (!w->mask)
+			idreg_append(detail, size, ", want it to run");
+		else
+			idreg_append(detail, size, ", want %s0x%llx under mask 0x%llx",
+				     w->equal ? "" : "other than ", (unsigned long long)w->value,
+				     (unsigned long long)w->mask);
+	}
+	return ok;
+}
+
+static bool pauth_undef(const struct idreg_guest_result *res, const int steps[NR_ASTEPS],
+			unsigned int s, const char *what, char *detail, size_t size)
+{
+	int i = steps[s];
+	bool ok = res->trapped[i] && !idreg_esr_ec(res->esr[i]);
+
+	if (!ok) {
+		idreg_append(detail, size, "; ");
+		describe_step(detail, size, res, i, what);
+		idreg_append(detail, size, ", want an UNDEF (EC 0)");
+	}
+	return ok;
+}
+
+/*
+ * pauth.use: KVM lets a guest use pointer authentication only with the
+ * vCPU features KVM_ARM_VCPU_PTRAUTH_* (APA/API/GPA/GPI are not writable:
+ * sys_regs.c's ID_WRITABLE(ID_AA64ISAR1_EL1) leaves them out), through
+ * HCR_EL2.API and APK (arm.c:vcpu_set_pauth_traps()).  Without them a
+ * PAC instruction that reaches EL2 is an UNDEF
+ * (handle_exit.c:kvm_handle_ptrauth()): PACGA always, PACIA/AUTIA with
+ * SCTLR_EL1.EnIA set; the HINT-space PACIA1716/AUTIA1716, with EnIA clear
+ * as at reset, are NOPs (the architecture's answer without the feature).
+ * With them the guest writes its key A (not trapped: APK) and signs a
+ * pointer, which then differs, and authenticates it back, in both
+ * encodings; PACGA runs, its low 32 bits 0.
+ */
+static const struct {
+	struct pauth_want shown, hidden;
+} both[] = {
+	{ .shown = { ASTEP_KEYLO, "MSR APIAKEYLO_EL1", false, 0, 0 } },
+	{ .shown = { ASTEP_KEYHI, "MSR APIAKEYHI_EL1", false, 0, 0 } },
+	{ .shown = { ASTEP_KEY, "MRS APIAKEYLO_EL1 gives", true, PAUTH_KEY, ~0ULL } },
+	{ .shown = { ASTEP_HINT_PAC, "PACIA1716 gives", false, PAUTH_POINTER, ~0ULL },
+	  .hidden = { ASTEP_HINT_PAC, "PACIA1716 gives", true, PAUTH_POINTER, ~0ULL } },
+	{ .shown = { ASTEP_HINT_AUT, "AUTIA1716 gives", true, PAUTH_POINTER, ~0ULL },
+	  .hidden = { ASTEP_HINT_AUT, "AUTIA1716 gives", true, PAUTH_POINTER, ~0ULL } },
+	{ .shown = { ASTEP_PAC, "PACIA gives", false, PAUTH_POINTER, ~0ULL } },
+	{ .shown = { ASTEP_AUT, "AUTIA gives", true, PAUTH_POINTER, ~0ULL } },
+	{ .shown = { ASTEP_PACGA, "PACGA's low 32 bits", true, 0, 0xffffffffULL } },
+};
+
+static const struct {
+	unsigned int step;
+	const char *what;
+} undefs[] = {
+	{ ASTEP_PAC, "PACIA" }, { ASTEP_AUT, "AUTIA" }, { ASTEP_PACGA, "PACGA" },
+};
+
+static void check_pauth_use(const struct idreg_vcpu_config *cfg, struct idreg_vm *vm)
+{
+	static struct idreg_guest_result res;
+	bool shown = vm->features & IDREG_VCPU_PAUTH, ok = true;
+	char detail[DETAIL_LEN] = "", name[64];
+	int steps[NR_ASTEPS];
+	unsigned int i;
+	int r;
+
+	name_of(name, sizeof(name), cfg, "pauth.use");
+	r = run_pauth_guest(vm, shown, steps, &res);
+	if (r) {
+		idreg_test_result(idreg_result_kind_of_run(r), false, "%s: %s\n", name,
+				  vm->last_error);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(both); i++)
+		ok &= pauth_ran(&res, steps, shown ? &both[i].shown : &both[i].hidden, detail,
+				sizeof(detail));
+	for (i = 0; !shown && i < ARRAY_SIZE(undefs); i++)
+		ok &= pauth_undef(&res, steps, undefs[i].step, undefs[i].what, detail,
+				  sizeof(detail));
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, ok, "%s: pointer authentication %s: %s%s\n", name,
+			  shown ? "there (KVM_ARM_VCPU_PTRAUTH_*)" : "hidden (no KVM_ARM_VCPU_PTRAUTH_*)",
+			  shown ? "the guest sets key A, PACIA1716/AUTIA1716 and PACIA/AUTIA sign 0x1230 and give it back, PACGA runs" :
+			  "PACIA1716/AUTIA1716 are NOPs, PACIA, AUTIA (EnIA set) and PACGA are UNDEFINED",
+			  detail);
+}
+
+/* ---- timer.ecv ------------------------------------------------------- */
+
+/* ID_AA64MMFR0_EL1.ECV (63:60): 1 ECV, 2 with CNTPOFF. */
+#define MMFR0_SLOT		idreg_slot_index(3, 0, 0, 7, 0)
+#define MMFR0_ECV_SHIFT		60
+#define MMFR0_ECV_MASK		(0xfULL << MMFR0_ECV_SHIFT)
+/* CNTHCTL_EL2: ECV (12), EL1TVT, EL1TVCT, EL1NVPCT, EL1NVVCT (13-16). */
+#define CNTHCTL_ECV		(1ULL << 12)
+#define CNTHCTL_ECV_TRAPS	(0xfULL << 13)
+#define INSN_ORR_X5_CNTHCTL_ECV	0xb27413e5U	/* mov x5, #0x1f000 */
+#define INSN_MRS_X4_CNTHCTL	0xd53ce104U	/* mrs x4, cnthctl_el2 */
+#define INSN_ORR_X4_X4_X5	0xaa050084U	/* orr x4, x4, x5 */
+#define INSN_MSR_CNTHCTL_X4	0xd51ce104U	/* msr cnthctl_el2, x4 */
+#define INSN_MRS_X0_CNTHCTL	0xd53ce100U	/* mrs x0, cnthctl_el2 */
+
+/* A guest hypervisor sets CNTHCTL_EL2's ECV bits and reads them back (@vm's first run). */
+static int run_cnthctl_guest(struct idreg_vm *vm, struct idreg_guest_result *res)
+{
+	struct idreg_guest g;
+	int r = idreg_guest_init(&g, vm);
+
+	if (r)
+		return r;
+	idreg_guest_reset_program(&g);
+	r = idreg_guest_emit(&g, INSN_ORR_X5_CNTHCTL_ECV) ?:
+	    idreg_guest_emit(&g, INSN_MRS_X4_CNTHCTL) ?: idreg_guest_emit(&g, INSN_ORR_X4_X4_X5) ?:
+	    idreg_guest_emit(&g, INSN_MSR_CNTHCTL_X4) ?: idreg_guest_emit(&g, INSN_ISB) ?:
+	    emit_step(&g, INSN_MRS_X0_CNTHCTL) ?:
+	    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, res);
+	if (!r && res->nr_steps != 1)
+		r = idreg_vm_fail(vm, EPROTO, "the CNTHCTL_EL2 guest reported %u values for 1 step",
+				  res->nr_steps);
+	idreg_guest_free(&g);
+	return r;
+}
+
+/* What CNTHCTL_EL2 keeps of the ECV bits with @ecv (nested.c: kvm_init_nv_sysregs()). */
+static uint64_t cnthctl_ecv_kept(unsigned int ecv)
+{
+	return (ecv >= 1 ? CNTHCTL_ECV_TRAPS : 0) | (ecv >= 2 ? CNTHCTL_ECV : 0);
+}
+
+/*
+ * timer.ecv (a guest at vEL2): KVM traps nothing of ECV for a guest at
+ * EL1 (docs/tests.md), but a guest hypervisor's CNTHCTL_EL2 is KVM's:
+ * nested.c:kvm_init_nv_sysregs() makes its ECV bit RES0 below ECV 2 and
+ * EL1TVT, EL1TVCT, EL1NVPCT and EL1NVVCT RES0 below ECV 1, from the VM's
+ * ID_AA64MMFR0_EL1 at the first run (kvm_vcpu_apply_reg_masks() on each
+ * write).  The guest sets bits 12-16 and reads back what the VM's ECV
+ * keeps, with the default ECV (@vm) and with ECV written 0 (a fresh VM).
+ */
+static void check_timer_ecv(const struct idreg_vcpu_config *cfg, struct idreg_vm *vm)
+{
+	static struct idreg_guest_result res[2];
+	char detail[DETAIL_LEN] = "", name[64];
+	unsigned int ecv[2], i;
+	struct idreg_vm lowered;
+	uint64_t mmfr0 = 0, want;
+	bool ok = true;
+	int r[2];
+
+	name_of(name, sizeof(name), cfg, "timer.ecv");
+	if (idreg_get_slot(vm, 0, MMFR0_SLOT, &mmfr0))
+		ksft_exit_fail_msg("%s: %s\n", name, vm->last_error);
+	ecv[0] = (mmfr0 & MMFR0_ECV_MASK) >> MMFR0_ECV_SHIFT;
+	ecv[1] = 0;
+	r[0] = run_cnthctl_guest(vm, &res[0]);
+	if (r[0]) {
+		idreg_test_result(idreg_result_kind_of_run(r[0]), false, "%s: ECV %u: %s\n", name,
+				  ecv[0], vm->last_error);
+		return;
+	}
+	if (idreg_vm_open(&lowered, cfg, 0))
+		ksft_exit_fail_msg("%s: %s\n", name, lowered.last_error);
+	r[1] = idreg_set_slot(&lowered, 0, MMFR0_SLOT, mmfr0 & ~MMFR0_ECV_MASK) ?:
+	       run_cnthctl_guest(&lowered, &res[1]);
+	if (r[1]) {
+		idreg_test_result(idreg_result_kind_of_run(r[1]), false, "%s: ECV written 0: %s\n",
+				  name, lowered.last_error);
+		idreg_vm_destroy(&lowered);
+		return;
+	}
+	idreg_vm_destroy(&lowered);
+	for (i = 0; i < ARRAY_SIZE(res); i++) {
+		want = cnthctl_ecv_kept(ecv[i]);
+		ok &= step_is(&res[i], 0, (res[i].value[0] & ~(CNTHCTL_ECV | CNTHCTL_ECV_TRAPS)) | want);
+		idreg_append(detail, sizeof(detail), "; ECV %u: ", ecv[i]);
+		describe_step(detail, sizeof(detail), &res[i], 0, "CNTHCTL_EL2");
+		idreg_append(detail, sizeof(detail), " (want bits 16:12 0x%llx)",
+			     (unsigned long long)(want >> 12));
+	}
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR, ok, "%s: a guest hypervisor sets CNTHCTL_EL2 bits 16:12 and keeps what the VM's ECV allows%s\n",
+			  name, detail);
 }
 
 /* ---- debug.wrps ----------------------------------------------------- */
@@ -504,6 +1069,103 @@ static void check_debug_wrps(void)
 	else
 		idreg_test_report_diffs(&expect, kernel_release, name, detail, &diff,
 					res.trapped[1] && !idreg_esr_ec(res.esr[1]) ? 0 : 1);
+	idreg_vm_destroy(&vm);
+}
+
+/* ---- debug.brps ------------------------------------------------------ */
+
+/* ID_AA64DFR0_EL1.BRPs (15:12): breakpoints - 1. */
+#define DFR0_BRPS_SHIFT		12
+#define DFR0_BRPS_MASK		(0xfULL << DFR0_BRPS_SHIFT)
+#define MAX_BREAKPOINTS		16
+
+/* mrs x0, DBGBCR<n>_EL1: S2_0_C0_C<n>_5 (op0 2) */
+static uint32_t insn_mrs_dbgbcr(unsigned int n)
+{
+	return 0xd5300000U | n << 8 | 5U << 5;
+}
+
+/* What step @i did, against an UNDEF (@undef) or a run. */
+static void describe_debug_step(char *buf, size_t size, const struct idreg_guest_result *res,
+				unsigned int i, bool undef)
+{
+	bool ok = undef ? res->trapped[i] && !idreg_esr_ec(res->esr[i]) : !res->trapped[i];
+
+	if (res->trapped[i])
+		snprintf(buf, size, "took ESR 0x%llx", (unsigned long long)res->esr[i]);
+	else
+		snprintf(buf, size, "ran");
+	if (!ok)
+		idreg_append(buf, size, " (want %s)", undef ? "an UNDEF, EC 0" : "it to run");
+}
+
+/*
+ * debug.brps: ID_AA64DFR0_EL1.BRPs is not writable (sys_regs.c keeps it,
+ * and CTX_CMPs, as the hardware's: KVM does not emulate the breakpoints,
+ * the context-aware ones being the highest numbered), so a vCPU has the
+ * host's BRPs + 1 breakpoints; the architecture makes DBGBCR<n>_EL1 for n
+ * above BRPs UNDEFINED.  The hardware does that itself, before any trap
+ * to EL2 (an unimplemented breakpoint's UNDEF comes first).  A kernel
+ * whose masks say BRPs is writable gets it lowered to 1 (two
+ * breakpoints, the fewest): then only KVM could give that UNDEF, and
+ * sys_regs.c:trap_dbg_wb_reg() bounds neither breakpoints nor
+ * watchpoints (debug.wrps).  Either way the guest's first debug register
+ * access, DBGBCR<BRPs+1>_EL1, must be an UNDEF, and DBGBCR<BRPs>_EL1, the
+ * last breakpoint BRPs names, must then run (trapped by MDCR_EL2.TDA
+ * until the guest owns the registers, debug.c).
+ */
+static void check_debug_brps(void)
+{
+	static struct idreg_guest_result res;
+	static uint64_t mask[IDREG_NR_SLOTS];
+	const char *name = "debug.brps";
+	char beyond[96], last[96], how[96];
+	unsigned int brps;
+	struct idreg_guest g;
+	struct idreg_vm vm;
+	uint64_t dfr0 = 0;
+	int r;
+
+	if (idreg_vm_open(&vm, NULL, 0) || idreg_get_writable_masks(&vm, mask) ||
+	    idreg_get_slot(&vm, 0, DFR0_SLOT, &dfr0))
+		ksft_exit_fail_msg("%s: %s\n", name, vm.last_error);
+	brps = (dfr0 & DFR0_BRPS_MASK) >> DFR0_BRPS_SHIFT;
+	snprintf(how, sizeof(how), "BRPs %u, not writable", brps);
+	if ((mask[DFR0_SLOT] & DFR0_BRPS_MASK) == DFR0_BRPS_MASK && brps > 1) {
+		if (idreg_set_slot(&vm, 0, DFR0_SLOT, (dfr0 & ~DFR0_BRPS_MASK) | 1ULL << DFR0_BRPS_SHIFT))
+			ksft_exit_fail_msg("%s: the masks say BRPs is writable: %s\n", name,
+					   vm.last_error);
+		snprintf(how, sizeof(how), "BRPs %u written as 1 (the masks say writable)", brps);
+		brps = 1;
+	}
+	if (brps + 1 >= MAX_BREAKPOINTS) {
+		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: ID_AA64DFR0_EL1 0x%016llx: %u breakpoints, none beyond\n",
+				  name, (unsigned long long)dfr0, brps + 1);
+		idreg_vm_destroy(&vm);
+		return;
+	}
+	r = idreg_guest_init(&g, &vm);
+	if (!r) {
+		idreg_guest_reset_program(&g);
+		r = emit_step(&g, insn_mrs_dbgbcr(brps + 1)) ?: emit_step(&g, insn_mrs_dbgbcr(brps)) ?:
+		    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, &res);
+		idreg_guest_free(&g);
+	}
+	if (!r && res.nr_steps != 2)
+		r = idreg_vm_fail(&vm, EPROTO, "the debug guest reported %u values for 2 steps",
+				  res.nr_steps);
+	if (r) {
+		idreg_test_result(idreg_result_kind_of_run(r), false, "%s: %s: %s\n", name, how,
+				  vm.last_error);
+		idreg_vm_destroy(&vm);
+		return;
+	}
+	describe_debug_step(beyond, sizeof(beyond), &res, 0, true);
+	describe_debug_step(last, sizeof(last), &res, 1, false);
+	idreg_test_result(IDREG_RESULT_BEHAVIOUR,
+			  res.trapped[0] && !idreg_esr_ec(res.esr[0]) && !res.trapped[1],
+			  "%s: %s (%u breakpoints): MRS DBGBCR%u_EL1 first %s, then MRS DBGBCR%u_EL1 %s\n",
+			  name, how, brps + 1, brps + 1, beyond, brps, last);
 	idreg_vm_destroy(&vm);
 }
 
@@ -603,51 +1265,144 @@ static void check_aarch32_after_run(const struct idreg_vcpu_config *cfg)
 
 /* ---- one configuration ----------------------------------------------- */
 
-static void skip_config(const struct idreg_vcpu_config *cfg, const char *why)
+/*
+ * The checks of a configuration, each with the results it reports and,
+ * where it cannot run on the vCPU's features, why: then it opens no VM.
+ */
+struct config_check {
+	void (*run)(const struct idreg_vcpu_config *cfg, struct idreg_vm *vm);
+	const char *(*skip)(unsigned int features);
+	const char *results[2];
+};
+
+static const char *never_skip(unsigned int features __attribute__((unused)))
 {
-	static const char *const names[NR_CONFIG_RESULTS] = {
-		"kvm_gates", "pmu.counters", "sve.vl",
-	};
+	return NULL;
+}
+
+static const char *skip_pmu_counters(unsigned int features)
+{
+	return features & IDREG_VCPU_PMU ? NULL :
+	       "a vCPU without KVM_ARM_VCPU_PMU_V3 (kvm_gates checks its UNDEF)";
+}
+
+static const char *skip_pmu_version(unsigned int features)
+{
+	if (!(features & IDREG_VCPU_PMU))
+		return "a vCPU without KVM_ARM_VCPU_PMU_V3 (kvm_gates checks its UNDEF)";
+	return features & IDREG_VCPU_EL2 ? "a guest at vEL2 (its PMU filters are EL2's)" : NULL;
+}
+
+static const char *skip_sve_vl(unsigned int features)
+{
+	if (!(features & IDREG_VCPU_SVE))
+		return "a vCPU without KVM_ARM_VCPU_SVE (guest_view_test's hidden checks its UNDEF)";
+	return features & IDREG_VCPU_EL2 ? "a guest at vEL2 (ZCR_EL1 is EL1's)" : NULL;
+}
+
+static const char *skip_pauth_use(unsigned int features)
+{
+	return features & IDREG_VCPU_EL2 ? "a guest at vEL2 (SCTLR_EL1 and the keys are EL1's)" :
+	       NULL;
+}
+
+static const char *skip_timer_ecv(unsigned int features)
+{
+	return features & IDREG_VCPU_EL2 ? NULL :
+	       "a guest at EL1: KVM traps nothing a lowered ECV changes there (docs/tests.md)";
+}
+
+static const struct config_check config_checks[] = {
+	{ check_kvm_gates, never_skip, { "kvm_gates" } },
+	{ check_pmu_counters, skip_pmu_counters, { "pmu.counters" } },
+	{ check_pmu_version, skip_pmu_version, { "pmu.events", "pmu.cycles" } },
+	{ check_sve_vl, skip_sve_vl, { "sve.vl" } },
+	{ check_pauth_use, skip_pauth_use, { "pauth.use" } },
+	{ check_timer_ecv, skip_timer_ecv, { "timer.ecv" } },
+};
+
+static unsigned int nr_config_results(void)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(config_checks); i++)
+		for (j = 0; j < ARRAY_SIZE(config_checks[i].results); j++)
+			n += !!config_checks[i].results[j];
+	return n;
+}
+
+static void skip_check(const struct idreg_vcpu_config *cfg, const struct config_check *c,
+		       const char *why)
+{
 	char name[64];
 	unsigned int i;
 
-	for (i = 0; i < NR_CONFIG_RESULTS; i++)
+	for (i = 0; i < ARRAY_SIZE(c->results) && c->results[i]; i++)
 		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: %s\n",
-				  name_of(name, sizeof(name), cfg, names[i]), why);
+				  name_of(name, sizeof(name), cfg, c->results[i]), why);
 }
 
-/* A fresh VM of @cfg for each check: each one's guest runs it. */
+static void skip_config(const struct idreg_vcpu_config *cfg, const char *why)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(config_checks); i++)
+		skip_check(cfg, &config_checks[i], why);
+}
+
+/* The pass's "idregs-vms" record: every VM opened since idreg_test_pass_begin(). */
+static void pass_done(const struct idreg_vcpu_config *cfg)
+{
+	static struct idreg_test_vm pass;
+
+	pass.cfg = cfg;
+	idreg_test_pass_done(&pass);
+}
+
+/*
+ * A fresh VM of @cfg for each check that runs (each one's guest runs it:
+ * a first run freezes the ID registers, docs/tests.md), none for one
+ * skipped; the first also says which features the host gave.
+ */
 static void run_config(const struct idreg_vcpu_config *cfg)
 {
-	void (*const checks[NR_CONFIG_RESULTS])(const struct idreg_vcpu_config *,
-						struct idreg_vm *) = {
-		check_kvm_gates, check_pmu_counters, check_sve_vl,
-	};
 	struct idreg_vm vm;
 	char features[64];
-	unsigned int i;
-	int r = idreg_vm_open(&vm, cfg, 0);
+	const char *why;
+	unsigned int i, have;
+	int r;
 
+	idreg_test_pass_begin();
+	r = idreg_vm_open(&vm, cfg, 0);
 	if (r == IDREG_VM_UNAVAILABLE) {
 		idreg_test_record("config", "name=%s offered=0 reason=%s", cfg->name, vm.last_error);
 		skip_config(cfg, vm.last_error);
+		pass_done(cfg);
 		return;
 	}
 	if (r)
 		ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm.last_error);
-	idreg_vcpu_features_describe(vm.features, features, sizeof(features));
+	have = vm.features;
+	idreg_vcpu_features_describe(have, features, sizeof(features));
 	idreg_test_record("config", "name=%s offered=1 features=%s", cfg->name, features);
-	if (vm.features & IDREG_VCPU_AARCH32) {
+	if (have & IDREG_VCPU_AARCH32) {
 		idreg_vm_destroy(&vm);
 		skip_config(cfg, "an AArch32 EL1 vCPU runs no AArch64 program (aarch32.after_run runs it)");
+		pass_done(cfg);
 		return;
 	}
-	for (i = 0; i < NR_CONFIG_RESULTS; i++) {
+	for (i = 0; i < ARRAY_SIZE(config_checks); i++) {
+		why = config_checks[i].skip(have);
+		if (why) {
+			skip_check(cfg, &config_checks[i], why);
+			continue;
+		}
 		if (i && idreg_vm_open(&vm, cfg, 0))
 			ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm.last_error);
-		checks[i](cfg, &vm);
+		config_checks[i].run(cfg, &vm);
 		idreg_vm_destroy(&vm);
 	}
+	pass_done(cfg);
 }
 
 int main(int argc, char **argv)
@@ -658,12 +1413,13 @@ int main(int argc, char **argv)
 	idreg_test_start(argv[0], kernel_release, sizeof(kernel_release), &expect,
 			 "guest_consequences.expect");
 	n = idreg_test_configs(argc, argv, cfgs);
-	ksft_set_plan(n * NR_CONFIG_RESULTS + 3);
+	ksft_set_plan(n * nr_config_results() + 4);
 	for (i = 0; i < n; i++)
 		run_config(cfgs[i]);
 	check_debug_wrps();
+	check_debug_brps();
 	check_aarch32_after_run(idreg_vcpu_config_by_name("aarch32-el1"));
 	idreg_test_report_stale(&expect, kernel_release, "guest_consequences.expect");
 	idreg_expect_free(&expect);
-	ksft_finished();
+	idreg_test_finished();
 }
