@@ -411,6 +411,7 @@ static void check_pmu_counters(const struct idreg_vcpu_config *cfg, struct idreg
 #define INSN_ORR_X4_1		0xb2400084U	/* orr x4, x4, #1 (PMCR_EL0.E) */
 #define INSN_MSR_PMCR_X4	0xd51b9c04U	/* msr pmcr_el0, x4 */
 #define INSN_MSR_PMCNTENSET_X4	0xd51b9c24U	/* msr pmcntenset_el0, x4 */
+#define INSN_MSR_PMCNTENCLR_X4	0xd51b9c44U	/* msr pmcntenclr_el0, x4 */
 
 /* A PMU register S3_3_C<crn>_C<crm>_<op2>, as one number. */
 #define PMU_REG(crn, crm, op2)	((crn) << 8 | (crm) << 4 | (op2))
@@ -490,6 +491,15 @@ static int run_pmu_version_guest(struct idreg_vm *vm, struct idreg_guest_result 
 	    idreg_guest_emit(&g, insn_msr_pmu_x4(PMCCFILTR)) ?: idreg_guest_emit(&g, INSN_ISB) ?:
 	    emit_step(&g, insn_mrs_pmu(PMCCNTR)) ?: emit_loop(&g) ?:
 	    emit_step(&g, insn_mrs_pmu(PMCCNTR)) ?:
+	    /*
+	     * The cycle counter off again: KVM's perf event for it belongs to
+	     * this thread, and while enabled it holds the host's one cycle
+	     * counter when the next VM's guest runs here (a host PMU without
+	     * 64-bit event counters, cortex-a72 or neoverse-n1, has no other
+	     * place for it: that guest's cycle counter would not count).
+	     */
+	    idreg_guest_emit(&g, INSN_MOVZ_X4_BIT31) ?:
+	    idreg_guest_emit(&g, INSN_MSR_PMCNTENCLR_X4) ?: idreg_guest_emit(&g, INSN_ISB) ?:
 	    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, res);
 	if (!r && res->nr_steps != NR_PSTEPS)
 		r = idreg_vm_fail(vm, EPROTO, "the PMU guest reported %u values for %u steps",
