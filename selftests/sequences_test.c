@@ -8,7 +8,10 @@
  * and with other features (the PMU toggled: refused once the VM's or the
  * vCPU's features are fixed), KVM_SET_ONE_REG of any field value through
  * any vCPU, KVM_GET_ONE_REG, KVM_RUN of a guest reading ID registers on
- * any vCPU, the masks ioctl (idregs/sequence.h has the language).  Every
+ * any vCPU, the masks ioctl (idregs/sequence.h has the language); the
+ * DEVICE_SEQUENCES after them also KVM_ARM_VCPU_FINALIZE and the SVE
+ * vector lengths, the PMU's device attributes, a vGIC created and
+ * initialised before and after vCPUs, KVM_CAP_ARM_MTE, in any order.  Every
  * answer is checked against the prediction (the rules the walk uses:
  * lib/predict's idreg_kvm_predict() before the VM's first run,
  * idreg_kvm_predict_after_run() after it), and after every step the
@@ -22,10 +25,14 @@
  *                 panic_on_warn panics), which a kernel CI run of the
  *                 suite must not do to its machine
  *   sequence.N    sequence N of the fixed seed, SEQ_STEPS steps; a failure
- *                 prints its shrunk reproducer for 'idreg replay'
+ *                 prints its shrunk reproducer for 'idreg replay'.  N below
+ *                 NR_SEQUENCES: the steps of the ID registers alone; from
+ *                 NR_SEQUENCES on, with the vCPU's devices' steps too
  *
- * The bound (NR_SEQUENCES x SEQ_STEPS) keeps the test within a few
- * seconds on an emulated host; 'idreg explore' runs longer.
+ * The bound ((NR_SEQUENCES + DEVICE_SEQUENCES) x SEQ_STEPS) keeps the
+ * test within a few seconds on an emulated host; 'idreg explore' runs
+ * longer.  At the end the records of the VMs it made and of its time
+ * (idregs-vms, idregs-vms-total, idregs-time: docs/results.md).
  */
 #include <errno.h>
 #include <limits.h>
@@ -40,6 +47,7 @@
 
 #define SEQ_SEED	0x5e9e7ce5ULL
 #define NR_SEQUENCES	24
+#define DEVICE_SEQUENCES	16
 #define SEQ_STEPS	40
 #define SHRINK_BUDGET	200
 
@@ -100,11 +108,11 @@ static void check_finding(struct idreg_explorer *x, const char *argv0, const cha
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "finding.%s: %s\n", name, x->why);
 }
 
-static void check_sequence(struct idreg_explorer *x, unsigned int index)
+static void check_sequence(struct idreg_explorer *x, unsigned int index, unsigned int kinds)
 {
 	static struct idreg_seq s;
 
-	idreg_seq_generate(&s, &x->d, SEQ_SEED, index, SEQ_STEPS);
+	idreg_seq_generate_kinds(&s, &x->d, SEQ_SEED, index, SEQ_STEPS, kinds);
 	if (idreg_explorer_run(x, &s, NULL)) {
 		idreg_test_result(IDREG_RESULT_BEHAVIOUR, true,
 				  "sequence.%u: %u steps (seed 0x%llx) as predicted, the kernel clean\n",
@@ -130,6 +138,19 @@ static void print_kinds(const struct idreg_explorer *x)
 	ksft_print_msg("%lu steps (%lu skipped):%s\n", x->steps, x->skipped, line);
 }
 
+/*
+ * The VMs the explorer made (its probe's included): one record, the
+ * configuration being the explorer's own, vCPUs of any feature.
+ */
+static void print_vms(void)
+{
+	struct idreg_kvm_counters c;
+
+	idreg_kvm_counters(&c);
+	idreg_test_record("vms", "config=explorer imp_id=0 vms=%u vcpus=%u el2_vcpus=%u", c.vms,
+			  c.vcpus, c.el2_vcpus);
+}
+
 /* --findings: run the known findings' reproducers too (they may taint). */
 static unsigned int findings_asked(int argc, char **argv)
 {
@@ -153,13 +174,16 @@ int main(int argc, char **argv)
 	if (x.kmsg_fd < 0)
 		ksft_print_msg("/dev/kmsg: %s: the kernel log is not watched, the taint is\n",
 			       x.kmsg_why);
-	ksft_set_plan(nr_findings + NR_SEQUENCES);
+	ksft_set_plan(nr_findings + NR_SEQUENCES + DEVICE_SEQUENCES);
 
 	for (i = 0; i < nr_findings; i++)
 		check_finding(&x, argv[0], findings[i]);
 	for (i = 0; i < NR_SEQUENCES; i++)
-		check_sequence(&x, i);
+		check_sequence(&x, i, IDREG_SEQ_BASIC_KINDS);
+	for (i = NR_SEQUENCES; i < NR_SEQUENCES + DEVICE_SEQUENCES; i++)
+		check_sequence(&x, i, IDREG_SEQ_ALL_KINDS);
 	print_kinds(&x);
 	idreg_explorer_close(&x);
-	ksft_finished();
+	print_vms();
+	idreg_test_finished();
 }

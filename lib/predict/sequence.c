@@ -20,7 +20,31 @@ static const char *const kind_names[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_MASKS] = "masks",
 	[IDREG_STEP_CAP] = "cap",
 	[IDREG_STEP_SAVE] = "save",
+	[IDREG_STEP_FINALIZE] = "finalize",
+	[IDREG_STEP_VLS] = "vls",
+	[IDREG_STEP_PMU] = "pmu",
+	[IDREG_STEP_VGIC] = "vgic",
 };
+
+static const char *const pmu_op_names[IDREG_NR_PMU_OPS] = {
+	[IDREG_PMU_HAS] = "has", [IDREG_PMU_IRQ] = "irq", [IDREG_PMU_GET_IRQ] = "get-irq",
+	[IDREG_PMU_FILTER] = "filter", [IDREG_PMU_SET_PMU] = "set-pmu", [IDREG_PMU_INIT] = "init",
+};
+
+static const char *const cap_names[IDREG_NR_CAPS] = {
+	[IDREG_CAP_IMP_ID] = "imp-id", [IDREG_CAP_MTE] = "mte",
+};
+
+/* The index of @word in @names, or -1. */
+static int name_index(const char *const *names, unsigned int nr, const char *word)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(names[i], word))
+			return (int)i;
+	return -1;
+}
 
 uint64_t idreg_seq_set_value(const struct idreg_step *s, uint64_t current)
 {
@@ -65,10 +89,17 @@ int idreg_step_format(char *buf, size_t size, const struct idreg_step *s)
 	case IDREG_STEP_SAVE:
 		return snprintf(buf, size, "%s %u", kind, s->vm);
 	case IDREG_STEP_CAP:
-		return snprintf(buf, size, "%s %u imp-id", kind, s->vm);
+		return snprintf(buf, size, "%s %u %s", kind, s->vm,
+				cap_names[s->op < IDREG_NR_CAPS ? s->op : 0]);
+	case IDREG_STEP_VGIC:
+		return snprintf(buf, size, "%s %u%s", kind, s->vm,
+				s->op == IDREG_VGIC_INIT ? " init" : "");
 	case IDREG_STEP_INIT:
-		return snprintf(buf, size, "%s %u.%u%s", kind, s->vm, s->vcpu,
-				s->other ? " other" : "");
+		return snprintf(buf, size, "%s %u.%u%s%s", kind, s->vm, s->vcpu,
+				s->other ? " other" : "", s->sve ? " sve" : "");
+	case IDREG_STEP_PMU:
+		return snprintf(buf, size, "%s %u.%u %s", kind, s->vm, s->vcpu,
+				pmu_op_names[s->op < IDREG_NR_PMU_OPS ? s->op : 0]);
 	case IDREG_STEP_SET:
 		if (s->field)
 			return snprintf(buf, size, "%s %u.%u %s.%s 0x%llx", kind, s->vm, s->vcpu,
@@ -80,6 +111,8 @@ int idreg_step_format(char *buf, size_t size, const struct idreg_step *s)
 	case IDREG_STEP_GET:
 		return snprintf(buf, size, "%s %u.%u %s", kind, s->vm, s->vcpu,
 				idreg_slot_name(s->slot, name, sizeof(name)));
+	case IDREG_STEP_FINALIZE:
+	case IDREG_STEP_VLS:
 	case IDREG_STEP_RUN:
 		return snprintf(buf, size, "%s %u.%u", kind, s->vm, s->vcpu);
 	default:
@@ -132,7 +165,7 @@ static int parse_fail(char *err, unsigned int line, const char *fmt, ...)
 /* One step's line (no comment, not blank) into @st; 0 or -1 with @err. */
 static int parse_step(struct idreg_step *st, const char *line, unsigned int n, char *err)
 {
-	char kind[16], reg[64], extra[16], end;
+	char kind[16], reg[64], extra[16], extra2[16], end;
 	unsigned long long val;
 	int k, slot, got;
 
@@ -156,13 +189,30 @@ static int parse_step(struct idreg_step *st, const char *line, unsigned int n, c
 		break;
 	case IDREG_STEP_CAP:
 		got = sscanf(line, "%15s %u %15s %c", kind, &st->vm, extra, &end) == 3 &&
-		      !strcmp(extra, "imp-id");
+		      (k = name_index(cap_names, IDREG_NR_CAPS, extra)) >= 0;
+		st->op = got ? k : 0;
+		break;
+	case IDREG_STEP_VGIC:
+		k = sscanf(line, "%15s %u %15s %c", kind, &st->vm, extra, &end);
+		got = k == 2 || (k == 3 && !strcmp(extra, "init"));
+		st->op = k == 3 ? IDREG_VGIC_INIT : IDREG_VGIC_CREATE;
+		break;
+	case IDREG_STEP_PMU:
+		got = sscanf(line, "%15s %u.%u %15s %c", kind, &st->vm, &st->vcpu, extra,
+			     &end) == 4 &&
+		      (k = name_index(pmu_op_names, IDREG_NR_PMU_OPS, extra)) >= 0;
+		st->op = got ? k : 0;
 		break;
 	case IDREG_STEP_INIT:
-		k = sscanf(line, "%15s %u.%u %15s %c", kind, &st->vm, &st->vcpu, extra, &end);
-		got = k == 3 || (k == 4 && !strcmp(extra, "other"));
-		st->other = k == 4;
+		k = sscanf(line, "%15s %u.%u %15s %15s %c", kind, &st->vm, &st->vcpu, extra,
+			   extra2, &end);
+		st->other = k >= 4 && !strcmp(extra, "other");
+		st->sve = (k == 4 && !strcmp(extra, "sve")) || (k == 5 && !strcmp(extra2, "sve"));
+		got = k == 3 || (k == 4 && (st->other || st->sve)) ||
+		      (k == 5 && st->other && st->sve);
 		break;
+	case IDREG_STEP_FINALIZE:
+	case IDREG_STEP_VLS:
 	case IDREG_STEP_RUN:
 		got = sscanf(line, "%15s %u.%u %c", kind, &st->vm, &st->vcpu, &end) == 3;
 		break;
@@ -260,7 +310,7 @@ static bool save_valid(const struct idreg_seq_model *m, const struct idreg_seq_v
 {
 	unsigned int c;
 
-	if (m->nr_vms >= IDREG_SEQ_MAX_VMS || !v->nr_vcpus || v->other)
+	if (m->nr_vms >= IDREG_SEQ_MAX_VMS || !v->nr_vcpus || v->other || v->sve || v->mte)
 		return false;
 	for (c = 0; c < v->nr_vcpus; c++)
 		if (!v->vcpu[c].inited)
@@ -278,8 +328,15 @@ bool idreg_seq_step_valid(const struct idreg_seq_model *m, const struct idreg_st
 		return m->vm[s->vm].nr_vcpus < IDREG_SEQ_MAX_VCPUS;
 	if (s->kind == IDREG_STEP_SAVE)
 		return save_valid(m, &m->vm[s->vm]);
-	if (s->kind == IDREG_STEP_MASKS || s->kind == IDREG_STEP_CAP)
+	if (s->kind == IDREG_STEP_MASKS)
 		return true;
+	if (s->kind == IDREG_STEP_CAP)
+		return s->op < IDREG_NR_CAPS;
+	/* The vGIC's init needs its device; the explorer makes GICv3 only where KVM has it. */
+	if (s->kind == IDREG_STEP_VGIC)
+		return s->op == IDREG_VGIC_CREATE ? m->d->vgic_offered : m->vm[s->vm].vgic;
+	if (s->kind == IDREG_STEP_PMU && s->op >= IDREG_NR_PMU_OPS)
+		return false;
 	if (s->kind == IDREG_STEP_SET || s->kind == IDREG_STEP_GET)
 		if (s->slot >= IDREG_NR_SLOTS)
 			return false;
@@ -308,6 +365,10 @@ static const char *err_name(int r)
 	case -ENOEXEC: return "-8 (ENOEXEC)";
 	case -ENOENT: return "-2 (ENOENT)";
 	case -EIO: return "-5 (EIO)";
+	case -EPERM: return "-1 (EPERM)";
+	case -ENXIO: return "-6 (ENXIO)";
+	case -ENODEV: return "-19 (ENODEV)";
+	case -EEXIST: return "-17 (EEXIST)";
 	default: return "an errno";
 	}
 }
@@ -319,12 +380,31 @@ static uint64_t *value_of(struct idreg_seq_vm *v, unsigned int c, unsigned int s
 }
 
 /*
- * A VM whose vCPUs have the other features: its defaults are not the
- * run's (the PMU changes them), so what it does is not predicted.
+ * A VM whose vCPUs have the other features (a PMU, SVE) or with MTE: its
+ * ID registers' defaults are not the run's (the PMU, SVE and MTE change
+ * them), so what its ID registers do is not predicted.  The answers of
+ * its other steps (KVM_ARM_VCPU_FINALIZE, the PMU's attributes, the vGIC,
+ * the capabilities, KVM_RUN's refusals) are.
  */
 static bool unmodelled(const struct idreg_seq_vm *v)
 {
+	return (v->features_set && (v->other || v->sve)) || v->mte;
+}
+
+/*
+ * The VM's vCPU features: KVM keeps them per VM from the first
+ * KVM_ARM_VCPU_INIT on (kvm->arch.vcpu_features, which vcpu_has_feature()
+ * reads), so kvm_vcpu_has_pmu() and vcpu_has_sve() are true even for a
+ * vCPU of the VM not yet initialised.
+ */
+static bool vm_has_pmu(const struct idreg_seq_vm *v)
+{
 	return v->features_set && v->other;
+}
+
+static bool vm_has_sve(const struct idreg_seq_vm *v)
+{
+	return v->features_set && v->sve;
 }
 
 static bool step_vm(struct idreg_seq_model *m, const struct idreg_step_answer *a, char *why)
@@ -344,10 +424,16 @@ static bool step_vcpu(struct idreg_seq_model *m, const struct idreg_step *s,
 		      const struct idreg_step_answer *a, char *why)
 {
 	struct idreg_seq_vm *v = &m->vm[s->vm];
+	/* kvm_arch_vcpu_precreate(): none once the vGIC is initialised */
+	int want = v->vgic_inited ? -EBUSY : 0;
 
-	if (a && a->r)
-		return disagree(why, "KVM_CREATE_VCPU %u returned %d, want a vCPU (no vGIC: KVM takes vCPUs at any time)",
-				v->nr_vcpus, a->r);
+	if (a && a->r != want)
+		return disagree(why, "KVM_CREATE_VCPU %u returned %s, predicted %s (%s)", v->nr_vcpus,
+				err_name(a->r), err_name(want),
+				want ? "kvm_arch_vcpu_precreate(): the VM's vGIC is initialised" :
+				"kvm_arch_vcpu_precreate(): no initialised vGIC, KVM takes vCPUs at any time");
+	if (want)
+		return true;
 	memset(&v->vcpu[v->nr_vcpus], 0, sizeof(v->vcpu[0]));
 	v->vcpu[v->nr_vcpus].clidr = m->d->limit[slot_of(1, 0, 1)];
 	v->nr_vcpus++;
@@ -372,7 +458,10 @@ static bool step_init(struct idreg_seq_model *m, const struct idreg_step *s,
 	if (s->other && !m->d->other_offered) {
 		want = -EINVAL;
 		rule = "kvm_vcpu_init_check_features(): the PMU toggled is not offered";
-	} else if (v->features_set && s->other != v->other) {
+	} else if (s->sve && !m->d->sve_offered) {
+		want = -EINVAL;
+		rule = "kvm_vcpu_init_check_features(): KVM_ARM_VCPU_SVE is not offered";
+	} else if (v->features_set && (s->other != v->other || s->sve != v->sve)) {
 		want = -EINVAL;
 		rule = c->inited ? "kvm_vcpu_set_target(): a vCPU initialised again with other features" :
 			"__kvm_vcpu_set_target(): the VM's vCPUs were initialised with other features";
@@ -384,6 +473,7 @@ static bool step_init(struct idreg_seq_model *m, const struct idreg_step *s,
 	if (!want) {
 		v->features_set = true;
 		v->other = s->other;
+		v->sve = s->sve;
 		c->inited = true;
 	}
 	return true;
@@ -508,43 +598,228 @@ static bool step_set(struct idreg_seq_model *m, const struct idreg_step *s,
 }
 
 /*
- * KVM_RUN: the VM's first run finalises its ID registers
- * (idreg_after_first_run()); the guest reads what the model holds for
- * every register the sequence changed.
+ * Why KVM refuses to run an initialised vCPU, or NULL; the errno into
+ * @want.  kvm_arch_vcpu_run_pid_change() (6.12 and 7.x alike): a vCPU
+ * with SVE not finalized, EPERM; then, at the vCPU's first run only,
+ * kvm_arm_pmu_v3_enable() for a vCPU with a PMU: EINVAL unless its PMU
+ * was initialised (KVM_ARM_VCPU_PMU_V3_INIT) and, with an in-kernel
+ * irqchip, has an interrupt (one initialised before the vGIC was created
+ * has none).
+ */
+static const char *run_refused(const struct idreg_seq_vm *v, const struct idreg_seq_vcpu *c,
+			       int *want)
+{
+	*want = -EPERM;
+	if (vm_has_sve(v) && !c->finalized)
+		return "kvm_arch_vcpu_run_pid_change(): SVE not finalized (kvm_arm_vcpu_is_finalized())";
+	*want = -EINVAL;
+	if (!c->ran && vm_has_pmu(v) && !c->pmu_created)
+		return "kvm_arm_pmu_v3_enable(): the vCPU's PMU is not initialised";
+	if (!c->ran && vm_has_pmu(v) && v->vgic && !c->pmu_irq)
+		return "kvm_arm_pmu_v3_enable(): with a vGIC, the PMU has no valid interrupt";
+	*want = 0;
+	return NULL;
+}
+
+/*
+ * KVM_RUN: the explorer initialises the VM's vGIC first, as a VMM does
+ * (idreg_vm_prepare_run()); the VM's first run finalises its ID
+ * registers (idreg_after_first_run()); the guest reads what the model
+ * holds for every register the sequence changed.
  */
 static bool step_run(struct idreg_seq_model *m, const struct idreg_step *s,
 		     const struct idreg_step_answer *a, char *why)
 {
 	struct idreg_seq_vm *v = &m->vm[s->vm];
 	struct idreg_seq_vcpu *c = &v->vcpu[s->vcpu];
+	const char *refused;
 	unsigned int slot;
+	int want;
 
+	v->vgic_inited |= v->vgic;
 	if (!c->inited) {
 		if (a && a->r != -ENOEXEC)
 			return disagree(why, "KVM_RUN of a vCPU not initialised returned %s, want -8 (ENOEXEC)",
 					err_name(a->r));
 		return true;
 	}
-	if (a && unmodelled(v)) {
-		v->ran |= !a->r;
-		c->ran |= !a->r;
+	refused = run_refused(v, c, &want);
+	if (refused) {
+		if (a && a->r != want)
+			return disagree(why, "KVM_RUN returned %s, predicted %s by %s", err_name(a->r),
+					err_name(want), refused);
 		return true;
 	}
 	if (a && (a->r || !a->guest_done))
 		return disagree(why, "the guest did not run to its end: %s", err_name(a->r));
-	if (!v->ran)
+	if (!v->ran && !unmodelled(v))
 		idreg_after_first_run(v->val, &v->traits);
 	v->ran = c->ran = true;
-	for (slot = 0; a && slot < IDREG_NR_SLOTS; slot++) {
-		uint64_t want = *value_of(v, s->vcpu, slot);
+	for (slot = 0; a && !unmodelled(v) && slot < IDREG_NR_SLOTS; slot++) {
+		uint64_t want_val = *value_of(v, s->vcpu, slot);
 
 		if (!a->guest_read[slot] || !idreg_seq_guest_compares(slot) ||
-		    want == m->d->limit[slot] || a->guest_val[slot] == want)
+		    want_val == m->d->limit[slot] || a->guest_val[slot] == want_val)
 			continue;
 		return disagree(why, "the guest reads %s = 0x%016llx, the VM holds 0x%016llx",
 				idreg_reg_by_slot(slot) ? idreg_reg_by_slot(slot)->name : "?",
-				(unsigned long long)a->guest_val[slot], (unsigned long long)want);
+				(unsigned long long)a->guest_val[slot], (unsigned long long)want_val);
 	}
+	return true;
+}
+
+/*
+ * KVM_ARM_VCPU_FINALIZE(KVM_ARM_VCPU_SVE), the same in 6.12 and 7.x:
+ * kvm_arch_vcpu_ioctl() refuses a vCPU not initialised (ENOEXEC);
+ * kvm_arm_vcpu_finalize() one without SVE (EINVAL) and one already
+ * finalized (EPERM: a second time, or after the first run, which needs
+ * it finalized).
+ */
+static bool step_finalize(struct idreg_seq_model *m, const struct idreg_step *s,
+			  const struct idreg_step_answer *a, char *why)
+{
+	struct idreg_seq_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vcpu *c = &v->vcpu[s->vcpu];
+	const char *rule = "kvm_arm_vcpu_finalize(): an SVE vCPU not yet finalized";
+	int want = 0;
+
+	if (!c->inited) {
+		want = -ENOEXEC;
+		rule = "kvm_arch_vcpu_ioctl(): the vCPU is not initialised";
+	} else if (!vm_has_sve(v)) {
+		want = -EINVAL;
+		rule = "kvm_arm_vcpu_finalize(): the vCPU has no SVE";
+	} else if (c->finalized) {
+		want = -EPERM;
+		rule = "kvm_arm_vcpu_finalize(): already finalized";
+	}
+	if (a && a->r != want)
+		return disagree(why, "KVM_ARM_VCPU_FINALIZE(KVM_ARM_VCPU_SVE) returned %s, predicted %s by %s",
+				err_name(a->r), err_name(want), rule);
+	c->finalized |= !want;
+	return true;
+}
+
+/*
+ * KVM_SET_ONE_REG of KVM_REG_ARM64_SVE_VLS with the value it reads
+ * (set_sve_vls(), 6.12 and 7.x): ENOEXEC on a vCPU not initialised
+ * (kvm_arch_vcpu_ioctl()), ENOENT without SVE, EPERM once finalized.
+ */
+static bool step_vls(struct idreg_seq_model *m, const struct idreg_step *s,
+		     const struct idreg_step_answer *a, char *why)
+{
+	struct idreg_seq_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vcpu *c = &v->vcpu[s->vcpu];
+	int want = !c->inited ? -ENOEXEC : !vm_has_sve(v) ? -ENOENT : c->finalized ? -EPERM : 0;
+
+	if (a && a->r != want)
+		return disagree(why, "KVM_SET_ONE_REG(KVM_REG_ARM64_SVE_VLS) returned %s, predicted %s by set_sve_vls() (%s)",
+				err_name(a->r), err_name(want),
+				!c->inited ? "not initialised" : !vm_has_sve(v) ? "no SVE" :
+				c->finalized ? "already finalized" : "SVE, not finalized");
+	return true;
+}
+
+/*
+ * The PMU's attribute @op on vCPU @c of @v: the errno (0: taken) and the
+ * rule into @rule.  kvm_arm_pmu_v3_set_attr(), _get_attr(), _has_attr()
+ * (pmu-emul.c; the same order of checks in 6.12 and 7.x), reached for
+ * any vCPU, initialised or not (kvm_arm_vcpu_arch_set_attr()).
+ */
+static int pmu_attr_answer(const struct idreg_seq_model *m, const struct idreg_seq_vm *v,
+			   const struct idreg_seq_vcpu *c, unsigned int op, const char **rule)
+{
+	if (op == IDREG_PMU_HAS) {
+		*rule = "kvm_arm_pmu_v3_has_attr(): every attribute exactly when the VM's vCPUs have a PMU";
+		return vm_has_pmu(v) ? 0 : -ENXIO;
+	}
+	if (op == IDREG_PMU_GET_IRQ) {
+		*rule = "kvm_arm_pmu_v3_get_attr(): EINVAL without an irqchip, ENODEV without a PMU, ENXIO before the interrupt is set";
+		return !v->vgic ? -EINVAL : !vm_has_pmu(v) ? -ENODEV : !c->pmu_irq ? -ENXIO : 0;
+	}
+	*rule = "kvm_arm_pmu_v3_set_attr(): the vCPU has no PMU";
+	if (!vm_has_pmu(v))
+		return -ENODEV;
+	*rule = "kvm_arm_pmu_v3_set_attr(): the vCPU's PMU is already initialised";
+	if (c->pmu_created)
+		return -EBUSY;
+	switch (op) {
+	case IDREG_PMU_IRQ:
+		*rule = "kvm_arm_pmu_v3_set_attr(IRQ): EINVAL without an in-kernel irqchip, EBUSY when set, else PPI 23 is taken";
+		return !v->vgic ? -EINVAL : c->pmu_irq ? -EBUSY : 0;
+	case IDREG_PMU_FILTER:
+		*rule = "kvm_arm_pmu_v3_set_attr(FILTER): EBUSY once the VM has run";
+		return v->ran ? -EBUSY : 0;
+	case IDREG_PMU_SET_PMU:
+		*rule = "kvm_arm_pmu_v3_set_pmu(): ENXIO for a PMU not found, EBUSY once the VM has run";
+		return m->d->pmu_id < 0 ? -ENXIO : v->ran ? -EBUSY : 0;
+	default:
+		*rule = "kvm_arm_pmu_v3_init(): with an in-kernel irqchip, ENODEV before the vGIC is initialised, ENXIO without an interrupt";
+		return !v->vgic ? 0 : !v->vgic_inited ? -ENODEV : !c->pmu_irq ? -ENXIO : 0;
+	}
+}
+
+static bool step_pmu(struct idreg_seq_model *m, const struct idreg_step *s,
+		     const struct idreg_step_answer *a, char *why)
+{
+	struct idreg_seq_vm *v = &m->vm[s->vm];
+	struct idreg_seq_vcpu *c = &v->vcpu[s->vcpu];
+	const char *rule = NULL;
+	int want = pmu_attr_answer(m, v, c, s->op, &rule);
+
+	if (a && a->r != want)
+		return disagree(why, "KVM_%s_DEVICE_ATTR(KVM_ARM_VCPU_PMU_V3_CTRL, %s) returned %s, predicted %s by %s",
+				s->op == IDREG_PMU_HAS ? "HAS" : s->op == IDREG_PMU_GET_IRQ ? "GET" : "SET",
+				pmu_op_names[s->op], err_name(a->r), err_name(want), rule);
+	if (a && s->op == IDREG_PMU_GET_IRQ && !want && a->value != IDREG_SEQ_PMU_IRQ)
+		return disagree(why, "the PMU's interrupt reads %llu, it was set to %d",
+				(unsigned long long)a->value, IDREG_SEQ_PMU_IRQ);
+	if (!want && s->op == IDREG_PMU_IRQ)
+		c->pmu_irq = true;
+	if (!want && s->op == IDREG_PMU_INIT)
+		c->pmu_created = true;
+	return true;
+}
+
+/*
+ * The vGIC.  KVM_CREATE_DEVICE of a GICv3 (kvm_vgic_create(), 6.12 and
+ * 7.x): EEXIST when the VM has one, EBUSY once a vCPU of it ran.  From
+ * 7.2 on the creation also sets the GIC fields of the VM's ID registers
+ * (kvm_vgic_finalize_idregs(): idreg_vgic_created()), where the first
+ * KVM_ARM_VCPU_INIT has initialised them.  Its init
+ * (KVM_DEV_ARM_VGIC_CTRL_INIT, vgic_init()) is taken, again too; no vCPU
+ * can be created after it (kvm_arch_vcpu_precreate()).
+ */
+static bool step_vgic(struct idreg_seq_model *m, const struct idreg_step *s,
+		      const struct idreg_step_answer *a, char *why)
+{
+	struct idreg_seq_vm *v = &m->vm[s->vm];
+	bool ran = false;
+	unsigned int c;
+	int want = 0;
+
+	for (c = 0; c < v->nr_vcpus; c++)
+		ran |= v->vcpu[c].ran;
+	if (s->op == IDREG_VGIC_CREATE)
+		want = v->vgic ? -EEXIST : ran ? -EBUSY : 0;
+	if (a && a->r != want)
+		return disagree(why, "%s returned %s, predicted %s by %s",
+				s->op == IDREG_VGIC_INIT ? "KVM_DEV_ARM_VGIC_CTRL_INIT" :
+				"KVM_CREATE_DEVICE(KVM_DEV_TYPE_ARM_VGIC_V3)", err_name(a->r),
+				err_name(want), s->op == IDREG_VGIC_INIT ? "vgic_init()" :
+				v->vgic ? "kvm_vgic_create(): the VM has an irqchip" :
+				ran ? "kvm_vgic_create(): a vCPU of the VM has run" :
+				"kvm_vgic_create(): no irqchip, no vCPU has run");
+	if (want)
+		return true;
+	if (s->op == IDREG_VGIC_INIT) {
+		v->vgic_inited = true;
+		return true;
+	}
+	v->vgic = true;
+	v->traits.vgic_v3 = true;
+	if (v->features_set && !unmodelled(v))
+		idreg_vgic_created(v->val, &v->traits);
 	return true;
 }
 
@@ -565,22 +840,30 @@ static bool step_masks(struct idreg_seq_model *m, const struct idreg_step_answer
 }
 
 /*
- * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS: taken only before the VM's first vCPU
- * (kvm_vm_ioctl_enable_cap()); then MIDR_EL1, REVIDR_EL1 and AIDR_EL1
- * take any value inside their masks (the traits' imp_id_writable).
+ * KVM_ENABLE_CAP on the VM (kvm_vm_ioctl_enable_cap(), 6.12 and 7.x):
+ * KVM_CAP_ARM_WRITABLE_IMP_ID_REGS and KVM_CAP_ARM_MTE are taken only
+ * before the VM's first vCPU and where KVM has them, EINVAL otherwise.
+ * Then MIDR_EL1, REVIDR_EL1 and AIDR_EL1 take any value inside their
+ * masks (the traits' imp_id_writable); with MTE the VM's ID registers
+ * show it (sanitise_id_aa64pfr1_el1()): not the run's defaults.
  */
 static bool step_cap(struct idreg_seq_model *m, const struct idreg_step *s,
 		     const struct idreg_step_answer *a, char *why)
 {
 	struct idreg_seq_vm *v = &m->vm[s->vm];
-	int want = m->d->imp_id_offered && !v->nr_vcpus ? 0 : -EINVAL;
+	bool mte = s->op == IDREG_CAP_MTE;
+	bool offered = mte ? m->d->mte_offered : m->d->imp_id_offered;
+	int want = offered && !v->nr_vcpus ? 0 : -EINVAL;
 
 	if (a && a->r != want)
-		return disagree(why, "KVM_ENABLE_CAP(KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) returned %s, predicted %s (%s)",
+		return disagree(why, "KVM_ENABLE_CAP(%s) returned %s, predicted %s (%s)",
+				mte ? "KVM_CAP_ARM_MTE" : "KVM_CAP_ARM_WRITABLE_IMP_ID_REGS",
 				err_name(a->r), err_name(want),
-				!m->d->imp_id_offered ? "KVM does not offer it" :
+				!offered ? "KVM does not offer it" :
 				v->nr_vcpus ? "the VM has vCPUs" : "before the first vCPU");
-	if (!want)
+	if (!want && mte)
+		v->mte = true;
+	else if (!want)
 		v->traits.imp_id_writable = true;
 	return true;
 }
@@ -598,9 +881,10 @@ static bool step_save(struct idreg_seq_model *m, const struct idreg_step *s,
 	unsigned int c;
 
 	*v = m->vm[s->vm];
-	v->ran = false;
+	/* a VM of the default vCPU, without vGIC; its vCPUs initialised */
+	v->ran = v->vgic = v->vgic_inited = v->traits.vgic_v3 = false;
 	for (c = 0; c < v->nr_vcpus; c++)
-		v->vcpu[c].ran = false;
+		v->vcpu[c].ran = v->vcpu[c].pmu_created = v->vcpu[c].pmu_irq = false;
 	v->traits.imp_id_writable = m->d->imp_id_offered;
 	m->nr_vms++;
 	if (a && a->r)
@@ -631,6 +915,14 @@ bool idreg_seq_check_step(struct idreg_seq_model *m, const struct idreg_step *s,
 		return step_cap(m, s, a, why);
 	case IDREG_STEP_SAVE:
 		return step_save(m, s, a, why);
+	case IDREG_STEP_FINALIZE:
+		return step_finalize(m, s, a, why);
+	case IDREG_STEP_VLS:
+		return step_vls(m, s, a, why);
+	case IDREG_STEP_PMU:
+		return step_pmu(m, s, a, why);
+	case IDREG_STEP_VGIC:
+		return step_vgic(m, s, a, why);
 	default:
 		return disagree(why, "unknown step kind %d", s->kind);
 	}
@@ -668,19 +960,27 @@ static const unsigned int kind_weight[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_VM] = 1, [IDREG_STEP_VCPU] = 3, [IDREG_STEP_INIT] = 4,
 	[IDREG_STEP_SET] = 14, [IDREG_STEP_GET] = 6, [IDREG_STEP_RUN] = 2,
 	[IDREG_STEP_MASKS] = 1, [IDREG_STEP_CAP] = 1, [IDREG_STEP_SAVE] = 1,
+	[IDREG_STEP_FINALIZE] = 2, [IDREG_STEP_VLS] = 1, [IDREG_STEP_PMU] = 5,
+	[IDREG_STEP_VGIC] = 2,
 };
 
-static enum idreg_step_kind pick_kind(const struct idreg_seq_model *m, uint64_t *rng)
+static unsigned int weight(enum idreg_step_kind k, unsigned int kinds)
+{
+	return kinds & (1U << k) ? kind_weight[k] : 0;
+}
+
+static enum idreg_step_kind pick_kind(const struct idreg_seq_model *m, uint64_t *rng,
+				      unsigned int kinds)
 {
 	unsigned int total = 0, k, x;
 
 	if (!m->nr_vms)
 		return IDREG_STEP_VM;
 	for (k = 0; k < IDREG_NR_STEP_KINDS; k++)
-		total += kind_weight[k];
+		total += weight(k, kinds);
 	x = below(rng, total);
-	for (k = 0; x >= kind_weight[k]; k++)
-		x -= kind_weight[k];
+	for (k = 0; x >= weight(k, kinds); k++)
+		x -= weight(k, kinds);
 	return k;
 }
 
@@ -728,12 +1028,37 @@ static uint64_t pick_value(const struct idreg_seq_defaults *d, unsigned int slot
 	return idreg_field_set(base, f->lsb, f->width, raw);
 }
 
-static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idreg_step *st)
+/*
+ * The operands of a step of the vCPU's devices, and the init step's
+ * features: with them, the VMs' first initialisations are often with the
+ * PMU or SVE, so that the device steps meet a vCPU that has the device.
+ */
+static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct idreg_step *st)
 {
+	switch (st->kind) {
+	case IDREG_STEP_INIT:
+		st->other = below(rng, 3) == 0;
+		st->sve = below(rng, 4) == 0;
+		break;
+	case IDREG_STEP_PMU:
+		st->op = below(rng, IDREG_NR_PMU_OPS);
+		break;
+	case IDREG_STEP_VGIC:
+		st->op = v->vgic && below(rng, 4) ? IDREG_VGIC_INIT : IDREG_VGIC_CREATE;
+		break;
+	default:
+		break;
+	}
+}
+
+static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idreg_step *st,
+		      unsigned int kinds)
+{
+	bool devices = kinds & (1U << IDREG_STEP_PMU);
 	const struct idreg_seq_vm *v;
 
 	memset(st, 0, sizeof(*st));
-	st->kind = pick_kind(m, rng);
+	st->kind = pick_kind(m, rng, kinds);
 	if (st->kind == IDREG_STEP_VM) {
 		if (m->nr_vms < IDREG_SEQ_MAX_VMS)
 			return;
@@ -744,7 +1069,15 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 	/* The capability is taken before the first vCPU: try it there too. */
 	if (st->kind == IDREG_STEP_CAP || (!v->nr_vcpus && below(rng, 4) == 0)) {
 		st->kind = IDREG_STEP_CAP;
+		st->op = devices ? below(rng, IDREG_NR_CAPS) : IDREG_CAP_IMP_ID;
 		return;
+	}
+	if (st->kind == IDREG_STEP_VGIC) {
+		if (m->d->vgic_offered) {
+			pick_device_step(v, rng, st);
+			return;
+		}
+		st->kind = IDREG_STEP_GET;
 	}
 	if (st->kind == IDREG_STEP_SAVE) {
 		if (save_valid(m, v))
@@ -757,8 +1090,14 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 	}
 	if (st->kind == IDREG_STEP_VCPU)
 		st->kind = IDREG_STEP_GET;
+	if (st->kind == IDREG_STEP_SET && devices && unmodelled(v) &&
+	    !(kinds & IDREG_SEQ_UNMODELLED_WRITES))
+		st->kind = IDREG_STEP_GET;
 	st->vcpu = below(rng, v->nr_vcpus);
-	st->other = st->kind == IDREG_STEP_INIT && below(rng, 10) == 0;
+	if (devices)
+		pick_device_step(v, rng, st);
+	else
+		st->other = st->kind == IDREG_STEP_INIT && below(rng, 10) == 0;
 	if (st->kind == IDREG_STEP_SET || st->kind == IDREG_STEP_GET)
 		st->slot = pick_slot(m->d, rng);
 	if (st->kind == IDREG_STEP_SET) {
@@ -772,6 +1111,13 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 void idreg_seq_generate(struct idreg_seq *s, const struct idreg_seq_defaults *d,
 			uint64_t seed, unsigned int index, unsigned int nr)
 {
+	idreg_seq_generate_kinds(s, d, seed, index, nr, IDREG_SEQ_BASIC_KINDS);
+}
+
+void idreg_seq_generate_kinds(struct idreg_seq *s, const struct idreg_seq_defaults *d,
+			      uint64_t seed, unsigned int index, unsigned int nr,
+			      unsigned int kinds)
+{
 	static struct idreg_seq_model m;
 	uint64_t rng = mix(seed ^ mix(index + 1)) | 1;
 
@@ -781,7 +1127,7 @@ void idreg_seq_generate(struct idreg_seq *s, const struct idreg_seq_defaults *d,
 	for (s->nr = 0; s->nr < nr; s->nr++) {
 		struct idreg_step *st = &s->step[s->nr];
 
-		pick_step(&m, &rng, st);
+		pick_step(&m, &rng, st, kinds);
 		if (idreg_seq_step_valid(&m, st))
 			idreg_seq_check_step(&m, st, NULL, NULL);
 	}
