@@ -9,9 +9,10 @@
  * vCPU's features are fixed), KVM_SET_ONE_REG of any field value through
  * any vCPU, KVM_GET_ONE_REG, KVM_RUN of a guest reading ID registers on
  * any vCPU, the masks ioctl (idregs/sequence.h has the language); the
- * DEVICE_SEQUENCES after them also KVM_ARM_VCPU_FINALIZE and the SVE
- * vector lengths, the PMU's device attributes, a vGIC created and
- * initialised before and after vCPUs, KVM_CAP_ARM_MTE, in any order.  Every
+ * DEVICE_SEQUENCES after them (DEVICE_STEPS long) also vCPUs with a PMU
+ * or SVE, KVM_ARM_VCPU_FINALIZE and the SVE vector lengths, the PMU's
+ * device attributes, a vGIC created and initialised before and after
+ * vCPUs, KVM_CAP_ARM_MTE, in any order.  Every
  * answer is checked against the prediction (the rules the walk uses:
  * lib/predict's idreg_kvm_predict() before the VM's first run,
  * idreg_kvm_predict_after_run() after it), and after every step the
@@ -24,14 +25,15 @@
  *                 the kernel WARN and taints it (a host booted with
  *                 panic_on_warn panics), which a kernel CI run of the
  *                 suite must not do to its machine
- *   sequence.N    sequence N of the fixed seed, SEQ_STEPS steps; a failure
- *                 prints its shrunk reproducer for 'idreg replay'.  N below
- *                 NR_SEQUENCES: the steps of the ID registers alone; from
- *                 NR_SEQUENCES on, with the vCPU's devices' steps too
+ *   sequence.N    sequence N of the fixed seed; a failure prints its
+ *                 shrunk reproducer for 'idreg replay'.  N below
+ *                 NR_SEQUENCES: SEQ_STEPS steps of the ID registers
+ *                 alone; from NR_SEQUENCES on, DEVICE_STEPS with the
+ *                 vCPU's devices' steps too
  *
- * The bound ((NR_SEQUENCES + DEVICE_SEQUENCES) x SEQ_STEPS) keeps the
- * test within a few seconds on an emulated host; 'idreg explore' runs
- * longer.  At the end the records of the VMs it made and of its time
+ * The bound (NR_SEQUENCES x SEQ_STEPS + DEVICE_SEQUENCES x DEVICE_STEPS)
+ * keeps the test within a few seconds on an emulated host (10 s on the
+ * nested one); 'idreg explore' runs longer.  At the end the records of the VMs it made and of its time
  * (idregs-vms, idregs-vms-total, idregs-time: docs/results.md).
  */
 #include <errno.h>
@@ -47,7 +49,8 @@
 
 #define SEQ_SEED	0x5e9e7ce5ULL
 #define NR_SEQUENCES	24
-#define DEVICE_SEQUENCES	16
+#define DEVICE_SEQUENCES	32
+#define DEVICE_STEPS	60
 #define SEQ_STEPS	40
 #define SHRINK_BUDGET	200
 
@@ -108,11 +111,12 @@ static void check_finding(struct idreg_explorer *x, const char *argv0, const cha
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "finding.%s: %s\n", name, x->why);
 }
 
-static void check_sequence(struct idreg_explorer *x, unsigned int index, unsigned int kinds)
+static void check_sequence(struct idreg_explorer *x, unsigned int index, unsigned int nr,
+			   unsigned int kinds)
 {
 	static struct idreg_seq s;
 
-	idreg_seq_generate_kinds(&s, &x->d, SEQ_SEED, index, SEQ_STEPS, kinds);
+	idreg_seq_generate_kinds(&s, &x->d, SEQ_SEED, index, nr, kinds);
 	if (idreg_explorer_run(x, &s, NULL)) {
 		idreg_test_result(IDREG_RESULT_BEHAVIOUR, true,
 				  "sequence.%u: %u steps (seed 0x%llx) as predicted, the kernel clean\n",
@@ -179,9 +183,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < nr_findings; i++)
 		check_finding(&x, argv[0], findings[i]);
 	for (i = 0; i < NR_SEQUENCES; i++)
-		check_sequence(&x, i, IDREG_SEQ_BASIC_KINDS);
+		check_sequence(&x, i, SEQ_STEPS, IDREG_SEQ_BASIC_KINDS);
 	for (i = NR_SEQUENCES; i < NR_SEQUENCES + DEVICE_SEQUENCES; i++)
-		check_sequence(&x, i, IDREG_SEQ_ALL_KINDS);
+		check_sequence(&x, i, DEVICE_STEPS, IDREG_SEQ_ALL_KINDS);
 	print_kinds(&x);
 	idreg_explorer_close(&x);
 	print_vms();

@@ -74,17 +74,22 @@ static bool kmsg_bad(struct idreg_explorer *x, char *why, size_t size)
 	return bad;
 }
 
-/* The host after a step: the taint and the kernel log unchanged. */
+/*
+ * The host after a step: the taint and the kernel log unchanged.  Both
+ * are read to their end every time, so that what a failing step left
+ * behind (a step that disagreed is not looked at further) is not blamed
+ * on the next sequence's first step.
+ */
 static bool host_clean(struct idreg_explorer *x, char *why, size_t size)
 {
-	unsigned long taint = read_taint();
+	unsigned long taint = read_taint(), was = x->taint;
 
+	x->taint = taint;
 	if (kmsg_bad(x, why, size))
 		return false;
-	if (taint != x->taint) {
+	if (taint != was) {
 		snprintf(why, size, "the kernel's taint went from %lu to %lu (/proc/sys/kernel/tainted)",
-			 x->taint, taint);
-		x->taint = taint;
+			 was, taint);
 		return false;
 	}
 	return true;
@@ -409,7 +414,7 @@ bool idreg_explorer_run(struct idreg_explorer *x, const struct idreg_seq *s, FIL
 {
 	static struct idreg_guest_view view;
 	static uint64_t masks[IDREG_NR_SLOTS];
-	char why[IDREG_SEQ_WHY_LEN], line[128];
+	char why[IDREG_SEQ_WHY_LEN + 384], host[384], line[128];
 	struct idreg_step_answer a;
 	bool ok = true;
 	unsigned int i;
@@ -430,8 +435,13 @@ bool idreg_explorer_run(struct idreg_explorer *x, const struct idreg_seq *s, FIL
 		do_step(x, st, &a, &view, masks);
 		ok = idreg_seq_check_step(&x->m, st, &a, why);
 		trace_step(trace, i, st, &a, true, ok);
-		if (ok)
+		if (ok) {
 			ok = host_clean(x, why, sizeof(why));
+		} else if (!host_clean(x, host, sizeof(host))) {
+			size_t len = strlen(why);
+
+			snprintf(why + len, sizeof(why) - len, "; and %s", host);
+		}
 		if (!ok) {
 			x->failed_at = i;
 			idreg_step_format(line, sizeof(line), st);

@@ -964,9 +964,25 @@ static const unsigned int kind_weight[IDREG_NR_STEP_KINDS] = {
 	[IDREG_STEP_VGIC] = 2,
 };
 
+/*
+ * ... when the devices' steps are asked for: fewer writes, more runs, so
+ * that a sequence of 40 meets the orders the device rules are about (a
+ * second finalize, an attribute after the PMU's init, a vGIC after a
+ * run).
+ */
+static const unsigned int device_weight[IDREG_NR_STEP_KINDS] = {
+	[IDREG_STEP_VM] = 1, [IDREG_STEP_VCPU] = 3, [IDREG_STEP_INIT] = 4,
+	[IDREG_STEP_SET] = 4, [IDREG_STEP_GET] = 2, [IDREG_STEP_RUN] = 4,
+	[IDREG_STEP_MASKS] = 1, [IDREG_STEP_CAP] = 2, [IDREG_STEP_SAVE] = 1,
+	[IDREG_STEP_FINALIZE] = 4, [IDREG_STEP_VLS] = 2, [IDREG_STEP_PMU] = 8,
+	[IDREG_STEP_VGIC] = 3,
+};
+
 static unsigned int weight(enum idreg_step_kind k, unsigned int kinds)
 {
-	return kinds & (1U << k) ? kind_weight[k] : 0;
+	if (!(kinds & (1U << k)))
+		return 0;
+	return kinds & (1U << IDREG_STEP_PMU) ? device_weight[k] : kind_weight[k];
 }
 
 static enum idreg_step_kind pick_kind(const struct idreg_seq_model *m, uint64_t *rng,
@@ -1037,8 +1053,8 @@ static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct
 {
 	switch (st->kind) {
 	case IDREG_STEP_INIT:
-		st->other = below(rng, 3) == 0;
-		st->sve = below(rng, 4) == 0;
+		st->other = below(rng, 2) == 0;
+		st->sve = below(rng, 3) == 0;
 		break;
 	case IDREG_STEP_PMU:
 		st->op = below(rng, IDREG_NR_PMU_OPS);
@@ -1049,6 +1065,27 @@ static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct
 	default:
 		break;
 	}
+}
+
+/*
+ * A device step goes mostly to a VM whose vCPUs have the device (the PMU
+ * steps to one with a PMU, finalize and vls to one with SVE), where one
+ * exists: the orders the rules are about happen there.
+ */
+static unsigned int pick_device_vm(const struct idreg_seq_model *m, const struct idreg_step *st,
+				   uint64_t *rng)
+{
+	unsigned int i, want = st->vm;
+
+	if (st->kind != IDREG_STEP_PMU && st->kind != IDREG_STEP_FINALIZE &&
+	    st->kind != IDREG_STEP_VLS)
+		return want;
+	if (!below(rng, 4))
+		return want;
+	for (i = 0; i < m->nr_vms; i++)
+		if (st->kind == IDREG_STEP_PMU ? vm_has_pmu(&m->vm[i]) : vm_has_sve(&m->vm[i]))
+			want = i;
+	return want;
 }
 
 static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idreg_step *st,
@@ -1065,6 +1102,8 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 		st->kind = IDREG_STEP_SET;
 	}
 	st->vm = below(rng, m->nr_vms);
+	if (devices)
+		st->vm = pick_device_vm(m, st, rng);
 	v = &m->vm[st->vm];
 	/* The capability is taken before the first vCPU: try it there too. */
 	if (st->kind == IDREG_STEP_CAP || (!v->nr_vcpus && below(rng, 4) == 0)) {
