@@ -310,7 +310,9 @@ static bool save_valid(const struct idreg_seq_model *m, const struct idreg_seq_v
 {
 	unsigned int c;
 
-	if (m->nr_vms >= IDREG_SEQ_MAX_VMS || !v->nr_vcpus || v->other || v->sve || v->mte)
+	/* idregs' VMM restores a vGIC into the new VM as it pleases: not modelled */
+	if (m->nr_vms >= IDREG_SEQ_MAX_VMS || !v->nr_vcpus || v->other || v->sve || v->mte ||
+	    v->vgic)
 		return false;
 	for (c = 0; c < v->nr_vcpus; c++)
 		if (!v->vcpu[c].inited)
@@ -881,8 +883,8 @@ static bool step_save(struct idreg_seq_model *m, const struct idreg_step *s,
 	unsigned int c;
 
 	*v = m->vm[s->vm];
-	/* a VM of the default vCPU, without vGIC; its vCPUs initialised */
-	v->ran = v->vgic = v->vgic_inited = v->traits.vgic_v3 = false;
+	/* a VM of the default vCPU; its vCPUs initialised */
+	v->ran = false;
 	for (c = 0; c < v->nr_vcpus; c++)
 		v->vcpu[c].ran = v->vcpu[c].pmu_created = v->vcpu[c].pmu_irq = false;
 	v->traits.imp_id_writable = m->d->imp_id_offered;

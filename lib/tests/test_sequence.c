@@ -75,6 +75,30 @@ static void test_text(void)
 		    "a misspelt init: refused");
 }
 
+/* The set steps of 60 generated sequences on a VM with a PMU, SVE or MTE. */
+static unsigned int unmodelled_sets(unsigned int kinds)
+{
+	static struct idreg_seq_model m;
+	static struct idreg_seq s;
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < 60; i++) {
+		idreg_seq_generate_kinds(&s, &defaults, 1, i, 40, kinds);
+		idreg_seq_model_init(&m, &defaults);
+		for (j = 0; j < s.nr; j++) {
+			const struct idreg_step *st = &s.step[j];
+			const struct idreg_seq_vm *v = &m.vm[st->vm];
+
+			if (!idreg_seq_step_valid(&m, st))
+				continue;
+			n += st->kind == IDREG_STEP_SET &&
+			     ((v->features_set && (v->other || v->sve)) || v->mte);
+			idreg_seq_check_step(&m, st, NULL, NULL);
+		}
+	}
+	return n;
+}
+
 static void test_generate(void)
 {
 	static struct idreg_seq a, b, c, d;
@@ -111,6 +135,10 @@ static void test_generate(void)
 			kinds |= 1U << d.step[j].kind;
 	}
 	UNIT_EQ_I64(kinds, IDREG_SEQ_ALL_KINDS, "with the devices: every step kind in 60 of 40");
+	UNIT_EQ_I64(unmodelled_sets(IDREG_SEQ_ALL_KINDS), 0,
+		    "no write to a VM whose ID registers are not predicted, unless asked");
+	UNIT_OK(unmodelled_sets(IDREG_SEQ_ALL_KINDS | IDREG_SEQ_UNMODELLED_WRITES) > 0,
+		"asked: such writes");
 	idreg_seq_generate_kinds(&d, &defaults, 1, 0, 200, IDREG_SEQ_BASIC_KINDS);
 	td = idreg_seq_format(&d);
 	UNIT_EQ_STR(td, ta, "the basic kinds: idreg_seq_generate()'s sequence");
