@@ -213,7 +213,7 @@ int idreg_cmd_explore(int argc, char **argv)
 		unsigned long left = a.steps - x.steps;
 
 		idreg_seq_generate_kinds(&s, &x.d, a.seed, index, left < a.length ? left : a.length,
-					 IDREG_SEQ_ALL_KINDS | IDREG_SEQ_UNMODELLED_WRITES);
+					 IDREG_SEQ_ALL_KINDS | IDREG_SEQ_TAINTING_WRITES);
 		seen_add(&s);
 		if (!idreg_explorer_run(&x, &s, NULL)) {
 			fprintf(stderr, "explore: sequence %u failed: %s; shrinking\n", index, x.why);

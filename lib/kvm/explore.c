@@ -125,6 +125,36 @@ static int host_pmu_id(void)
 	return id;
 }
 
+/*
+ * The defaults of each configuration a VM's first KVM_ARM_VCPU_INIT can
+ * fix (idregs/sequence.h), from a VM of its own where the host offers it
+ * (idreg_vm_open(): its capabilities, features, SVE finalized, the PMU
+ * initialised); left not valid (not predicted) where it does not.
+ */
+static void read_configs(struct idreg_explorer *x, unsigned int offered)
+{
+	static uint64_t mask[IDREG_NR_SLOTS];
+	unsigned int i;
+
+	for (i = 1; i < IDREG_SEQ_NR_CFGS; i++) {
+		struct idreg_seq_cfg *c = &x->d.cfg[i];
+		struct idreg_vcpu_config cfg = {
+			.name = "explorer",
+			.features = (i & IDREG_SEQ_CFG_PMU ? IDREG_VCPU_PMU : 0) |
+				    (i & IDREG_SEQ_CFG_SVE ? IDREG_VCPU_SVE : 0) |
+				    (i & IDREG_SEQ_CFG_MTE ? IDREG_VCPU_MTE : 0),
+		};
+		struct idreg_vm vm;
+
+		if ((cfg.features & offered) != cfg.features)
+			continue;
+		c->valid = !idreg_vm_open(&vm, &cfg, 0) &&
+			   !idreg_vm_read_all(&vm, mask, c->limit, c->readable) &&
+			   !idreg_vm_traits(&vm, c->limit, x->release, &c->traits);
+		idreg_vm_destroy(&vm);
+	}
+}
+
 int idreg_explorer_open(struct idreg_explorer *x, char *err)
 {
 	unsigned int offered;
@@ -149,6 +179,7 @@ int idreg_explorer_open(struct idreg_explorer *x, char *err)
 	x->d.mte_offered = idreg_kvm_check_cap(&probe, KVM_CAP_ARM_MTE) > 0;
 	x->d.vgic_offered = (idreg_vgic_offered(&probe) & (1U << 3)) != 0;
 	x->d.pmu_id = host_pmu_id();
+	read_configs(x, offered);
 	idreg_vm_destroy(&probe);
 	x->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (x->kmsg_fd < 0)

@@ -382,15 +382,35 @@ static uint64_t *value_of(struct idreg_seq_vm *v, unsigned int c, unsigned int s
 }
 
 /*
- * A VM whose vCPUs have the other features (a PMU, SVE) or with MTE: its
- * ID registers' defaults are not the run's (the PMU, SVE and MTE change
- * them), so what its ID registers do is not predicted.  The answers of
- * its other steps (KVM_ARM_VCPU_FINALIZE, the PMU's attributes, the vGIC,
- * the capabilities, KVM_RUN's refusals) are.
+ * The defaults a VM's ID registers start from: its configuration's once
+ * its first KVM_ARM_VCPU_INIT fixed one other than the run's (a PMU, SVE,
+ * MTE), where it was read; else the run's.
  */
-static bool unmodelled(const struct idreg_seq_vm *v)
+static const uint64_t *vm_limit(const struct idreg_seq_model *m, const struct idreg_seq_vm *v)
 {
-	return (v->features_set && (v->other || v->sve)) || v->mte;
+	return v->features_set && v->cfg && m->d->cfg[v->cfg].valid ? m->d->cfg[v->cfg].limit :
+		m->d->limit;
+}
+
+static const bool *vm_readable(const struct idreg_seq_model *m, const struct idreg_seq_vm *v)
+{
+	return v->features_set && v->cfg && m->d->cfg[v->cfg].valid ?
+		m->d->cfg[v->cfg].readable : m->d->readable;
+}
+
+/*
+ * A VM of a configuration whose defaults were not read (the host does
+ * not offer it, or a caller without KVM gave none): what its ID registers
+ * do is not predicted.  The answers of its other steps
+ * (KVM_ARM_VCPU_FINALIZE, the PMU's attributes, the vGIC, the
+ * capabilities, KVM_RUN's refusals) are.  An MTE VM whose vCPUs are not
+ * initialised yet counts too (its registers cannot be read then anyway).
+ */
+static bool unmodelled(const struct idreg_seq_model *m, const struct idreg_seq_vm *v)
+{
+	unsigned int cfg = v->features_set ? v->cfg : v->mte ? IDREG_SEQ_CFG_MTE : 0;
+
+	return cfg && !m->d->cfg[cfg].valid;
 }
 
 /*
@@ -437,9 +457,39 @@ static bool step_vcpu(struct idreg_seq_model *m, const struct idreg_step *s,
 	if (want)
 		return true;
 	memset(&v->vcpu[v->nr_vcpus], 0, sizeof(v->vcpu[0]));
-	v->vcpu[v->nr_vcpus].clidr = m->d->limit[slot_of(1, 0, 1)];
+	v->vcpu[v->nr_vcpus].clidr = vm_limit(m, v)[slot_of(1, 0, 1)];
 	v->nr_vcpus++;
 	return true;
+}
+
+/*
+ * The VM's first KVM_ARM_VCPU_INIT fixes its configuration; its ID
+ * registers are initialised then (kvm_reset_sys_regs() ->
+ * reset_vm_ftr_id_reg(), KVM_ARCH_FLAG_ID_REGS_INITIALIZED) from the
+ * sanitised values for it: the configuration's defaults, and its traits
+ * (what was enabled on the VM kept).
+ */
+static void first_init(struct idreg_seq_model *m, struct idreg_seq_vm *v, const struct idreg_step *s)
+{
+	const struct idreg_seq_cfg *cfg;
+	struct idreg_vm_traits t;
+	unsigned int c;
+
+	v->features_set = true;
+	v->other = s->other;
+	v->sve = s->sve;
+	v->cfg = (s->other ? IDREG_SEQ_CFG_PMU : 0) | (s->sve ? IDREG_SEQ_CFG_SVE : 0) |
+		 (v->mte ? IDREG_SEQ_CFG_MTE : 0);
+	cfg = &m->d->cfg[v->cfg];
+	if (!v->cfg || !cfg->valid)
+		return;
+	t = cfg->traits;
+	t.imp_id_writable = v->traits.imp_id_writable;
+	t.vgic_v3 = v->traits.vgic_v3;
+	v->traits = t;
+	memcpy(v->val, cfg->limit, sizeof(v->val));
+	for (c = 0; c < v->nr_vcpus; c++)
+		v->vcpu[c].clidr = cfg->limit[slot_of(1, 0, 1)];
 }
 
 /*
@@ -472,12 +522,10 @@ static bool step_init(struct idreg_seq_model *m, const struct idreg_step *s,
 		return disagree(why, "KVM_ARM_VCPU_INIT returned %s, predicted %s%s%s", err_name(a->r),
 				err_name(want), rule ? " by " : " (same features as the VM's)",
 				rule ? rule : "");
-	if (!want) {
-		v->features_set = true;
-		v->other = s->other;
-		v->sve = s->sve;
+	if (!want && !v->features_set)
+		first_init(m, v, s);
+	if (!want)
 		c->inited = true;
-	}
 	return true;
 }
 
@@ -485,10 +533,10 @@ static bool step_get(struct idreg_seq_model *m, const struct idreg_step *s,
 		     const struct idreg_step_answer *a, char *why)
 {
 	struct idreg_seq_vm *v = &m->vm[s->vm];
-	int want = !v->vcpu[s->vcpu].inited ? -ENOEXEC : !m->d->readable[s->slot] ? -ENOENT : 0;
+	int want = !v->vcpu[s->vcpu].inited ? -ENOEXEC : !vm_readable(m, v)[s->slot] ? -ENOENT : 0;
 	uint64_t expect = *value_of(v, s->vcpu, s->slot);
 
-	if (!a || unmodelled(v) || idreg_is_mpidr_slot(s->slot))
+	if (!a || unmodelled(m, v) || idreg_is_mpidr_slot(s->slot))
 		return true;
 	if (a->r != want)
 		return disagree(why, "KVM_GET_ONE_REG returned %s, predicted %s%s", err_name(a->r),
@@ -510,7 +558,7 @@ static bool set_before_run(struct idreg_seq_model *m, const struct idreg_step *s
 	struct idreg_kvm_verdict verdict;
 	enum idreg_write_effect e;
 
-	e = idreg_kvm_predict(s->slot, reg, m->d->mask[s->slot], m->d->limit[s->slot],
+	e = idreg_kvm_predict(s->slot, reg, m->d->mask[s->slot], vm_limit(m, v)[s->slot],
 			      idreg_seq_set_value(s, *cur), &v->traits, &verdict);
 	if (!a) {
 		if (e == IDREG_WRITE_STORED || e == IDREG_WRITE_ALTERED)
@@ -540,7 +588,7 @@ static bool set_after_run(struct idreg_seq_model *m, const struct idreg_step *s,
 	uint64_t *cur = value_of(v, s->vcpu, s->slot);
 	uint64_t val = idreg_seq_set_value(s, *cur), expect;
 	int want = idreg_kvm_predict_after_run(s->slot, idreg_reg_by_slot(s->slot),
-					       m->d->limit[s->slot], *cur, val, &v->traits);
+					       vm_limit(m, v)[s->slot], *cur, val, &v->traits);
 	bool ok;
 
 	if (!a) {
@@ -589,8 +637,8 @@ static bool step_set(struct idreg_seq_model *m, const struct idreg_step *s,
 					err_name(a->r));
 		return true;
 	}
-	if (unmodelled(v) || idreg_is_mpidr_slot(s->slot) || !m->d->readable[s->slot]) {
-		if (a && !a->r && m->d->readable[s->slot] && !idreg_is_mpidr_slot(s->slot))
+	if (unmodelled(m, v) || idreg_is_mpidr_slot(s->slot) || !vm_readable(m, v)[s->slot]) {
+		if (a && !a->r && vm_readable(m, v)[s->slot] && !idreg_is_mpidr_slot(s->slot))
 			*value_of(v, s->vcpu, s->slot) = a->back;
 		return true;
 	}
@@ -654,14 +702,14 @@ static bool step_run(struct idreg_seq_model *m, const struct idreg_step *s,
 	}
 	if (a && (a->r || !a->guest_done))
 		return disagree(why, "the guest did not run to its end: %s", err_name(a->r));
-	if (!v->ran && !unmodelled(v))
+	if (!v->ran && !unmodelled(m, v))
 		idreg_after_first_run(v->val, &v->traits);
 	v->ran = c->ran = true;
-	for (slot = 0; a && !unmodelled(v) && slot < IDREG_NR_SLOTS; slot++) {
+	for (slot = 0; a && !unmodelled(m, v) && slot < IDREG_NR_SLOTS; slot++) {
 		uint64_t want_val = *value_of(v, s->vcpu, slot);
 
 		if (!a->guest_read[slot] || !idreg_seq_guest_compares(slot) ||
-		    want_val == m->d->limit[slot] || a->guest_val[slot] == want_val)
+		    want_val == vm_limit(m, v)[slot] || a->guest_val[slot] == want_val)
 			continue;
 		return disagree(why, "the guest reads %s = 0x%016llx, the VM holds 0x%016llx",
 				idreg_reg_by_slot(slot) ? idreg_reg_by_slot(slot)->name : "?",
@@ -820,7 +868,7 @@ static bool step_vgic(struct idreg_seq_model *m, const struct idreg_step *s,
 	}
 	v->vgic = true;
 	v->traits.vgic_v3 = true;
-	if (v->features_set && !unmodelled(v))
+	if (v->features_set && !unmodelled(m, v))
 		idreg_vgic_created(v->val, &v->traits);
 	return true;
 }
@@ -1069,6 +1117,12 @@ static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct
 	}
 }
 
+/* The registers holding the PMU's version: ID_AA64DFR0_EL1, ID_DFR0_EL1. */
+static bool pmu_version_slot(unsigned int slot)
+{
+	return slot == slot_of(0, 5, 0) || slot == slot_of(0, 1, 2);
+}
+
 /*
  * A device step goes mostly to a VM whose vCPUs have the device (the PMU
  * steps to one with a PMU, finalize and vls to one with SVE), where one
@@ -1131,8 +1185,8 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 	}
 	if (st->kind == IDREG_STEP_VCPU)
 		st->kind = IDREG_STEP_GET;
-	if (st->kind == IDREG_STEP_SET && devices && unmodelled(v) &&
-	    !(kinds & IDREG_SEQ_UNMODELLED_WRITES))
+	if (st->kind == IDREG_STEP_SET && devices && unmodelled(m, v) &&
+	    !(kinds & IDREG_SEQ_TAINTING_WRITES))
 		st->kind = IDREG_STEP_GET;
 	st->vcpu = below(rng, v->nr_vcpus);
 	if (devices)
@@ -1141,6 +1195,9 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 		st->other = st->kind == IDREG_STEP_INIT && below(rng, 10) == 0;
 	if (st->kind == IDREG_STEP_SET || st->kind == IDREG_STEP_GET)
 		st->slot = pick_slot(m->d, rng);
+	if (st->kind == IDREG_STEP_SET && devices && vm_has_pmu(v) && pmu_version_slot(st->slot) &&
+	    !(kinds & IDREG_SEQ_TAINTING_WRITES))
+		st->kind = IDREG_STEP_GET;
 	if (st->kind == IDREG_STEP_SET) {
 		uint64_t cur = is_clidr(st->slot) ? v->vcpu[st->vcpu].clidr : v->val[st->slot];
 

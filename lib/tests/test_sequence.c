@@ -137,7 +137,7 @@ static void test_generate(void)
 	UNIT_EQ_I64(kinds, IDREG_SEQ_ALL_KINDS, "with the devices: every step kind in 60 of 40");
 	UNIT_EQ_I64(unmodelled_sets(IDREG_SEQ_ALL_KINDS), 0,
 		    "no write to a VM whose ID registers are not predicted, unless asked");
-	UNIT_OK(unmodelled_sets(IDREG_SEQ_ALL_KINDS | IDREG_SEQ_UNMODELLED_WRITES) > 0,
+	UNIT_OK(unmodelled_sets(IDREG_SEQ_ALL_KINDS | IDREG_SEQ_TAINTING_WRITES) > 0,
 		"asked: such writes");
 	idreg_seq_generate_kinds(&d, &defaults, 1, 0, 200, IDREG_SEQ_BASIC_KINDS);
 	td = idreg_seq_format(&d);

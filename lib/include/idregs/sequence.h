@@ -86,14 +86,16 @@ enum idreg_step_kind {
 #define IDREG_SEQ_BASIC_KINDS	((1U << (IDREG_STEP_SAVE + 1)) - 1)
 #define IDREG_SEQ_ALL_KINDS	((1U << IDREG_NR_STEP_KINDS) - 1)
 /*
- * With the kinds: set steps also on VMs whose ID registers the model does
- * not predict (vCPUs with a PMU or SVE, MTE), where only the host watch
- * judges them.  Without it those become get steps: what the bounded test
- * does, as such writes meet a known finding that warns and taints the
- * host (pmuver0-reinit, docs/findings.md) that the suite's default run
- * must not do to a kernel CI machine; idreg explore does them.
+ * With the kinds: also the writes the bounded test leaves out (they
+ * become get steps there): any write to a VM whose ID registers the model
+ * does not predict (its configuration not read, below), where only the
+ * host watch judges it, and the PMU version of a VM with a PMU
+ * (ID_AA64DFR0_EL1, ID_DFR0_EL1), which meets pmuver0-reinit, a known
+ * finding that warns and taints the host (docs/findings.md): the suite's
+ * default run must not do that to a kernel CI machine.  idreg explore
+ * makes them.
  */
-#define IDREG_SEQ_UNMODELLED_WRITES	(1U << 31)
+#define IDREG_SEQ_TAINTING_WRITES	(1U << 31)
 
 /* pmu steps' operations on the vCPU's KVM_ARM_VCPU_PMU_V3_CTRL group */
 enum idreg_pmu_op {
@@ -142,9 +144,28 @@ char *idreg_seq_format(const struct idreg_seq *s);
 int idreg_seq_parse(struct idreg_seq *s, const char *text, char *err);
 
 /*
+ * A VM's configuration, fixed by its first KVM_ARM_VCPU_INIT: its vCPUs'
+ * features and KVM_CAP_ARM_MTE; an index of idreg_seq_defaults' cfg[].
+ */
+#define IDREG_SEQ_CFG_PMU	(1U << 0)
+#define IDREG_SEQ_CFG_SVE	(1U << 1)
+#define IDREG_SEQ_CFG_MTE	(1U << 2)
+#define IDREG_SEQ_NR_CFGS	8
+
+/* What a fresh VM of one configuration gives (not valid: not read). */
+struct idreg_seq_cfg {
+	bool valid;
+	uint64_t limit[IDREG_NR_SLOTS];
+	bool readable[IDREG_NR_SLOTS];
+	struct idreg_vm_traits traits;
+};
+
+/*
  * What a fresh VM of the run's vCPU configuration gives (read once, from
  * a VM of its own, by lib/kvm/explore.c): every VM of the sequence starts
- * from it.
+ * from it; once a VM's first KVM_ARM_VCPU_INIT fixes another
+ * configuration, from cfg[] of it (read the same way where the host
+ * offers it; cfg[0] is unused: the fields below).
  */
 struct idreg_seq_defaults {
 	uint64_t limit[IDREG_NR_SLOTS];
@@ -159,6 +180,7 @@ struct idreg_seq_defaults {
 	bool sve_offered, mte_offered, vgic_offered;
 	/* the host PMU's perf type (KVM_ARM_VCPU_PMU_V3_SET_PMU), -1: none found */
 	int pmu_id;
+	struct idreg_seq_cfg cfg[IDREG_SEQ_NR_CFGS];
 };
 
 struct idreg_seq_vcpu {
@@ -175,6 +197,7 @@ struct idreg_seq_vm {
 	bool ran;			/* a vCPU ran */
 	bool mte;			/* KVM_CAP_ARM_MTE enabled */
 	bool vgic, vgic_inited;		/* an in-kernel GICv3; initialised */
+	unsigned int cfg;		/* IDREG_SEQ_CFG_*, once features_set */
 	unsigned int nr_vcpus;
 	struct idreg_seq_vcpu vcpu[IDREG_SEQ_MAX_VCPUS];
 	uint64_t val[IDREG_NR_SLOTS];	/* the VM-wide values */
