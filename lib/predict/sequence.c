@@ -1114,7 +1114,13 @@ static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct
 		st->sve = below(rng, 3) == 0;
 		break;
 	case IDREG_STEP_PMU:
-		st->op = below(rng, IDREG_NR_PMU_OPS);
+		/* often the vCPU's PMU initialised first; the VM-wide ones after a run */
+		if (!v->vcpu[st->vcpu].pmu_created && !below(rng, 3))
+			st->op = IDREG_PMU_INIT;
+		else if (v->ran && below(rng, 2))
+			st->op = below(rng, 2) ? IDREG_PMU_FILTER : IDREG_PMU_SET_PMU;
+		else
+			st->op = below(rng, IDREG_NR_PMU_OPS);
 		break;
 	case IDREG_STEP_VGIC:
 		st->op = v->vgic && below(rng, 4) ? IDREG_VGIC_INIT : IDREG_VGIC_CREATE;
@@ -1124,10 +1130,16 @@ static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct
 	}
 }
 
-/* The registers holding the PMU's version: ID_AA64DFR0_EL1, ID_DFR0_EL1. */
-static bool pmu_version_slot(unsigned int slot)
+/*
+ * A write of ID_AA64DFR0_EL1 that leaves the PMU version 0 (PMUVer 0, or
+ * IMP_DEF, which set_id_aa64dfr0_el1() turns into 0): on a VM with a PMU
+ * the next KVM_ARM_VCPU_INIT warns (pmuver0-reinit).
+ */
+static bool pmu_version_0(const struct idreg_step *st, uint64_t cur)
 {
-	return slot == slot_of(0, 5, 0) || slot == slot_of(0, 1, 2);
+	uint64_t pmuver = (idreg_seq_set_value(st, cur) >> 8) & 0xf;
+
+	return st->slot == slot_of(0, 5, 0) && (pmuver == 0 || pmuver == 0xf);
 }
 
 /*
@@ -1202,14 +1214,14 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 		st->other = st->kind == IDREG_STEP_INIT && below(rng, 10) == 0;
 	if (st->kind == IDREG_STEP_SET || st->kind == IDREG_STEP_GET)
 		st->slot = pick_slot(m->d, rng);
-	if (st->kind == IDREG_STEP_SET && devices && vm_has_pmu(v) && pmu_version_slot(st->slot) &&
-	    !(kinds & IDREG_SEQ_TAINTING_WRITES))
-		st->kind = IDREG_STEP_GET;
 	if (st->kind == IDREG_STEP_SET) {
 		uint64_t cur = is_clidr(st->slot) ? v->vcpu[st->vcpu].clidr : v->val[st->slot];
 
 		st->val = pick_value(m->d, st->slot, below(rng, 2) ? cur : m->d->limit[st->slot],
 				     rng);
+		if (devices && vm_has_pmu(v) && pmu_version_0(st, cur) &&
+		    !(kinds & IDREG_SEQ_TAINTING_WRITES))
+			st->kind = IDREG_STEP_GET;
 	}
 }
 
