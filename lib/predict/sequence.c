@@ -1106,6 +1106,43 @@ static uint64_t pick_value(const struct idreg_seq_defaults *d, unsigned int slot
  * features: with them, the VMs' first initialisations are often with the
  * PMU or SVE, so that the device steps meet a vCPU that has the device.
  */
+/*
+ * A run of a vCPU KVM would refuse to run (its PMU not initialised, SVE
+ * not finalized) is half the time what a VMM does first instead: so that
+ * VMs with the devices run, and the orders after a run are met.
+ */
+static void prepare_run(const struct idreg_seq_vm *v, uint64_t *rng, struct idreg_step *st)
+{
+	const struct idreg_seq_vcpu *c = &v->vcpu[st->vcpu];
+
+	if (!c->inited || !below(rng, 2))
+		return;
+	if (vm_has_sve(v) && !c->finalized) {
+		st->kind = IDREG_STEP_FINALIZE;
+	} else if (vm_has_pmu(v) && !c->pmu_created && !c->ran) {
+		st->kind = IDREG_STEP_PMU;
+		st->op = IDREG_PMU_INIT;
+	}
+}
+
+/*
+ * After the VM ran: the event filter or the PMU, through a vCPU whose PMU
+ * is not initialised where there is one (through one that is, KVM
+ * refuses for that before it looks at the VM).
+ */
+static void pick_vm_wide_pmu_op(const struct idreg_seq_vm *v, uint64_t *rng,
+				struct idreg_step *st)
+{
+	unsigned int c, nr = 0, fresh[IDREG_SEQ_MAX_VCPUS];
+
+	st->op = below(rng, 2) ? IDREG_PMU_FILTER : IDREG_PMU_SET_PMU;
+	for (c = 0; c < v->nr_vcpus; c++)
+		if (!v->vcpu[c].pmu_created)
+			fresh[nr++] = c;
+	if (nr)
+		st->vcpu = fresh[below(rng, nr)];
+}
+
 static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct idreg_step *st)
 {
 	switch (st->kind) {
@@ -1115,10 +1152,12 @@ static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct
 		break;
 	case IDREG_STEP_PMU:
 		/* often the vCPU's PMU initialised first; the VM-wide ones after a run */
+		if (st->op == IDREG_PMU_INIT)
+			break;		/* prepare_run()'s */
 		if (!v->vcpu[st->vcpu].pmu_created && !below(rng, 3))
 			st->op = IDREG_PMU_INIT;
 		else if (v->ran && below(rng, 2))
-			st->op = below(rng, 2) ? IDREG_PMU_FILTER : IDREG_PMU_SET_PMU;
+			pick_vm_wide_pmu_op(v, rng, st);
 		else
 			st->op = below(rng, IDREG_NR_PMU_OPS);
 		break;
@@ -1208,6 +1247,8 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 	    !(kinds & IDREG_SEQ_TAINTING_WRITES))
 		st->kind = IDREG_STEP_GET;
 	st->vcpu = below(rng, v->nr_vcpus);
+	if (devices && st->kind == IDREG_STEP_RUN)
+		prepare_run(v, rng, st);
 	if (devices)
 		pick_device_step(v, rng, st);
 	else
