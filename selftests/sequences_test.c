@@ -32,8 +32,8 @@
  *                 vCPU's devices' steps too
  *
  * The bound (NR_SEQUENCES x SEQ_STEPS + DEVICE_SEQUENCES x DEVICE_STEPS)
- * keeps the test within a few seconds on an emulated host (10 s on the
- * nested one); 'idreg explore' runs longer.  At the end the records of the VMs it made and of its time
+ * keeps the test within a few seconds on an emulated host, the nested
+ * one included; 'idreg explore' runs longer.  At the end the records of the VMs it made and of its time
  * (idregs-vms, idregs-vms-total, idregs-time: docs/results.md).
  */
 #include <errno.h>

@@ -81,7 +81,9 @@ explore_runs() {
 			"$([ "$failed" = 1 ] && echo "FINDING" || echo "as predicted, the kernel clean")"
 		if [ "$failed" = 1 ]; then
 			seq="${outfile%.txt}-seed$seed.seq"
-			sed -n '/^# idreg explore --seed/,$p' "$out" | grep -v '^# idregs-' >"$seq"
+			# the reproducer, without what the runners add after it (taint, dmesg)
+			sed -n '/^# idreg explore --seed/,$p' "$out" |
+				grep -vE '^(# idregs-|kernel taint|dmesg:|run-on-host:|[a-z_]+: [0-9.]+ s$)' >"$seq"
 			sed -n 's/^# kernel [^:]*: /    /p' "$seq" | head -n 1
 			echo "    reproducer: $seq"
 		fi
