@@ -1170,15 +1170,18 @@ static void pick_device_step(const struct idreg_seq_vm *v, uint64_t *rng, struct
 }
 
 /*
- * A write of ID_AA64DFR0_EL1 that leaves the PMU version 0 (PMUVer 0, or
- * IMP_DEF, which set_id_aa64dfr0_el1() turns into 0): on a VM with a PMU
- * the next KVM_ARM_VCPU_INIT warns (pmuver0-reinit).
+ * A write of ID_AA64DFR0_EL1 that leaves a PMU version
+ * __kvm_pmu_event_mask() (pmu-emul.c, 6.12 and 7.x) has no event mask
+ * for: any but IMP (1), V3P1 (4), V3P4 (5), V3P5 (6) and V3P7 (7); so 0,
+ * the reserved 2 and 3, and IMP_DEF, which set_id_aa64dfr0_el1() turns
+ * into 0.  On a VM with a PMU the next KVM_ARM_VCPU_INIT warns
+ * (pmuver0-reinit).
  */
-static bool pmu_version_0(const struct idreg_step *st, uint64_t cur)
+static bool pmu_version_unknown(const struct idreg_step *st, uint64_t cur)
 {
 	uint64_t pmuver = (idreg_seq_set_value(st, cur) >> 8) & 0xf;
 
-	return st->slot == slot_of(0, 5, 0) && (pmuver == 0 || pmuver == 0xf);
+	return st->slot == slot_of(0, 5, 0) && pmuver != 1 && (pmuver < 4 || pmuver > 7);
 }
 
 /*
@@ -1260,7 +1263,7 @@ static void pick_step(const struct idreg_seq_model *m, uint64_t *rng, struct idr
 
 		st->val = pick_value(m->d, st->slot, below(rng, 2) ? cur : m->d->limit[st->slot],
 				     rng);
-		if (devices && vm_has_pmu(v) && pmu_version_0(st, cur) &&
+		if (devices && vm_has_pmu(v) && pmu_version_unknown(st, cur) &&
 		    !(kinds & IDREG_SEQ_TAINTING_WRITES))
 			st->kind = IDREG_STEP_GET;
 	}

@@ -89,8 +89,9 @@ enum idreg_step_kind {
  * With the kinds: also the writes the bounded test leaves out (they
  * become get steps there): any write to a VM whose ID registers the model
  * does not predict (its configuration not read, below), where only the
- * host watch judges it, and the PMU version 0 (or IMP_DEF) of a VM with
- * a PMU (ID_AA64DFR0_EL1.PMUVer), which meets pmuver0-reinit, a known
+ * host watch judges it, and a PMU version KVM has no event mask for (0,
+ * IMP_DEF, the reserved 2 and 3) on a VM with a PMU
+ * (ID_AA64DFR0_EL1.PMUVer), which meets pmuver0-reinit, a known
  * finding that warns and taints the host (docs/findings.md): the suite's
  * default run must not do that to a kernel CI machine.  idreg explore
  * makes them.
