@@ -275,6 +275,28 @@ static void test_devices(void)
 	defaults.other_offered = defaults.sve_offered = defaults.vgic_offered = false;
 }
 
+/* A VM's first init fixes its configuration: its defaults, where read. */
+static void test_configs(void)
+{
+	const char *txt = "idregs-sequence 1\nvm\nvcpu 0\ninit 0.0 other\nget 0.0 ID_AA64ISAR0_EL1\n";
+	struct idreg_step_answer ans[4] = {
+		{ 0 }, { 0 }, { 0 }, { .value = ISAR0_LIMIT & ~ISAR0_AES },
+	};
+
+	defaults.other_offered = true;
+	UNIT_EQ_I64(model_fails_at(txt, ans), 4,
+		    "the PMU's defaults not read: its VM's ID registers not predicted");
+	defaults.cfg[IDREG_SEQ_CFG_PMU].valid = true;
+	defaults.cfg[IDREG_SEQ_CFG_PMU].readable[ISAR0] = true;
+	defaults.cfg[IDREG_SEQ_CFG_PMU].limit[ISAR0] = ISAR0_LIMIT & ~ISAR0_AES;
+	defaults.cfg[IDREG_SEQ_CFG_PMU].traits = defaults.traits;
+	UNIT_EQ_I64(model_fails_at(txt, ans), 4, "read: the VM reads the PMU configuration's value");
+	ans[3].value = ISAR0_LIMIT;
+	UNIT_EQ_I64(model_fails_at(txt, ans), 3, "the run's default there fails");
+	memset(&defaults.cfg[IDREG_SEQ_CFG_PMU], 0, sizeof(defaults.cfg[0]));
+	defaults.other_offered = false;
+}
+
 /* Fails when a run step comes before a set step: at that set. */
 static bool run_then_set(const struct idreg_seq *s, void *ctx, unsigned int *at)
 {
@@ -316,6 +338,7 @@ int main(void)
 	test_generate();
 	test_model();
 	test_devices();
+	test_configs();
 	test_shrink();
 	return unit_done();
 }
