@@ -8,14 +8,21 @@
  * and with other features (the PMU toggled: refused once the VM's or the
  * vCPU's features are fixed), KVM_SET_ONE_REG of any field value through
  * any vCPU, KVM_GET_ONE_REG, KVM_RUN of a guest reading ID registers on
- * any vCPU, the masks ioctl (idregs/sequence.h has the language).  Every
+ * any vCPU, the masks ioctl (idregs/sequence.h has the language); the
+ * DEVICE_SEQUENCES after them (DEVICE_STEPS long) also vCPUs with a PMU
+ * or SVE, KVM_ARM_VCPU_FINALIZE and the SVE vector lengths, the PMU's
+ * device attributes, a vGIC created and initialised before and after
+ * vCPUs, KVM_CAP_ARM_MTE, in any order.  Every
  * answer is checked against the prediction (the rules the walk uses:
  * lib/predict's idreg_kvm_predict() before the VM's first run,
  * idreg_kvm_predict_after_run() after it), and after every step the
  * kernel's taint and log: a WARN, BUG or Oops fails the step.
  *
- *   sequence.N    sequence N of the fixed seed, SEQ_STEPS steps; a failure
- *                 prints its shrunk reproducer for 'idreg replay'
+ *   sequence.N    sequence N of the fixed seed; a failure prints its
+ *                 shrunk reproducer for 'idreg replay'.  N below
+ *                 NR_SEQUENCES: SEQ_STEPS steps of the ID registers
+ *                 alone; from NR_SEQUENCES on, DEVICE_STEPS with the
+ *                 vCPU's devices' steps too
  *   finding.NAME  a known finding's reproducer (selftests/finding-NAME.seq,
  *                 docs/findings.md), last: it may make the kernel WARN,
  *                 once per boot, and taint it.  A failure where KVM
@@ -29,8 +36,10 @@
  * keep judging every other result.  Nothing after the reproducers, the
  * last results of the suite's last test, can hide behind their taint.
  *
- * The bound (NR_SEQUENCES x SEQ_STEPS) keeps the test within a few
- * seconds on an emulated host; 'idreg explore' runs longer.
+ * The bound (NR_SEQUENCES x SEQ_STEPS + DEVICE_SEQUENCES x DEVICE_STEPS)
+ * keeps the test within a few seconds on an emulated host, the nested
+ * one included; 'idreg explore' runs longer.  At the end the records of the VMs it made and of its time
+ * (idregs-vms, idregs-vms-total, idregs-time: docs/results.md).
  */
 #include <errno.h>
 #include <limits.h>
@@ -45,6 +54,8 @@
 
 #define SEQ_SEED	0x5e9e7ce5ULL
 #define NR_SEQUENCES	24
+#define DEVICE_SEQUENCES	48
+#define DEVICE_STEPS	60
 #define SEQ_STEPS	40
 #define SHRINK_BUDGET	200
 
@@ -162,12 +173,13 @@ static void check_finding(struct idreg_explorer *x, const char *argv0, const cha
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "finding.%s: %s\n", name, x->why);
 }
 
-static void check_sequence(struct idreg_explorer *x, unsigned int index)
+static void check_sequence(struct idreg_explorer *x, unsigned int index, unsigned int nr,
+			   unsigned int kinds)
 {
 	unsigned long taint = kernel_taint();
 	static struct idreg_seq s;
 
-	idreg_seq_generate(&s, &x->d, SEQ_SEED, index, SEQ_STEPS);
+	idreg_seq_generate_kinds(&s, &x->d, SEQ_SEED, index, nr, kinds);
 	if (idreg_explorer_run(x, &s, NULL)) {
 		claim_taint(x, taint, false);
 		idreg_test_result(IDREG_RESULT_BEHAVIOUR, true,
@@ -195,6 +207,19 @@ static void print_kinds(const struct idreg_explorer *x)
 	ksft_print_msg("%lu steps (%lu skipped):%s\n", x->steps, x->skipped, line);
 }
 
+/*
+ * The VMs the explorer made (its probe's included): one record, the
+ * configuration being the explorer's own, vCPUs of any feature.
+ */
+static void print_vms(void)
+{
+	struct idreg_kvm_counters c;
+
+	idreg_kvm_counters(&c);
+	idreg_test_record("vms", "config=explorer imp_id=0 vms=%u vcpus=%u el2_vcpus=%u", c.vms,
+			  c.vcpus, c.el2_vcpus);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int i;
@@ -210,14 +235,17 @@ int main(int argc, char **argv)
 	if (x.kmsg_fd < 0)
 		ksft_print_msg("/dev/kmsg: %s: the kernel log is not watched, the taint is\n",
 			       x.kmsg_why);
-	ksft_set_plan(NR_SEQUENCES + ARRAY_SIZE(findings));
+	ksft_set_plan(NR_SEQUENCES + DEVICE_SEQUENCES + ARRAY_SIZE(findings));
 
 	for (i = 0; i < NR_SEQUENCES; i++)
-		check_sequence(&x, i);
+		check_sequence(&x, i, SEQ_STEPS, IDREG_SEQ_BASIC_KINDS);
+	for (i = NR_SEQUENCES; i < NR_SEQUENCES + DEVICE_SEQUENCES; i++)
+		check_sequence(&x, i, DEVICE_STEPS, IDREG_SEQ_ALL_KINDS);
 	print_kinds(&x);
 	/* Last: a reproducer's taint hides no result after it. */
 	for (i = 0; i < ARRAY_SIZE(findings); i++)
 		check_finding(&x, argv[0], findings[i]);
 	idreg_explorer_close(&x);
-	ksft_finished();
+	print_vms();
+	idreg_test_finished();
 }

@@ -10,8 +10,14 @@
 # machines of different speed, and the ONE_REG calls per try (the test's
 # idregs-vms-total record: what it asks of KVM, whatever the machine's
 # pace).  Results go to a file, not to test verdicts.
+# With --explore: the stateful explorer alone, one idreg explore run per
+# seed on the host (--host FLAVOURS: tools/emu/emu.sh's, e.g. nested,mte):
+# steps, distinct sequences, steps/min, and each finding's shrunk
+# reproducer (kept beside the results file as ...-seedN.seq).
 #
 #   tools/bench.sh [--kernel VER] [--cpu MODEL] [--no-matrix] [--out FILE]
+#   tools/bench.sh --explore [--kernel VER] [--cpu MODEL] [--host FLAVOURS]
+#                  [--seeds "1 2 3"] [--out FILE]
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +27,11 @@ kernel=
 cpu=max
 matrix=1
 outfile=
+explore_only=0
+host=
+seeds="1 2 3"
+USAGE="usage: tools/bench.sh [--kernel VER] [--cpu MODEL] [--no-matrix] [--out FILE]
+       tools/bench.sh --explore [--kernel VER] [--cpu MODEL] [--host FLAVOURS] [--seeds LIST] [--out FILE]"
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -28,8 +39,11 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu=${2:?}; shift ;;
 	--no-matrix) matrix=0 ;;
 	--out) outfile=${2:?}; shift ;;
-	-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "usage: tools/bench.sh [--kernel VER] [--cpu MODEL] [--no-matrix] [--out FILE]" >&2; exit 2 ;;
+	--explore) explore_only=1 ;;
+	--host) host=${2:?}; shift ;;
+	--seeds) seeds=${2:?}; shift ;;
+	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "$USAGE" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -40,6 +54,48 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/idregs-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 outfile=${outfile:-$TOP/build/bench-$(date -u +%Y%m%dT%H%M%SZ).txt}
 mkdir -p "$(dirname "$outfile")"
+
+# The explorer alone: one line per seed, and the findings' reproducers.
+explore_runs() {
+	local seed rec out steps distinct secs rate failed seq
+	local host_label=${host:-default}
+	make -s -C "$TOP" build/arm64/idreg >"$work/idreg.log" 2>&1 ||
+		{ cat "$work/idreg.log" >&2; die "building idreg failed"; }
+	{
+	printf "idreg explore, %s, emulated host kernel %s, -cpu %s, host %s, %s steps a seed\n" \
+		"$(date -u +%Y-%m-%dT%H:%MZ)" "${kernel:-newest}" "$cpu" "$host_label" "$EXPLORE_STEPS"
+	for seed in $seeds; do
+		out="$work/explore-$seed.txt"
+		EMU_HOST=$host "$TOP/tools/emu/run-on-host" --cpu "$cpu" ${kernel:+--kernel "$kernel"} \
+			-- "$TOP/build/arm64/idreg" explore --seed "$seed" --steps "$EXPLORE_STEPS" \
+			>"$out" 2>&1
+		rec=$(idregs_records "$out" explore | tail -n 1)
+		[ -n "$rec" ] || die "seed $seed: no idregs-explore record: $(tail -n 5 "$out")"
+		steps=$(idregs_field steps "$rec")
+		distinct=$(idregs_field distinct "$rec")
+		secs=$(idregs_field seconds "$rec")
+		rate=$(idregs_field steps_per_min "$rec")
+		failed=$(idregs_field failed "$rec")
+		printf "seed %-4s %6s steps, %5s distinct sequences, %7s s, %6s steps/min: %s\n" \
+			"$seed" "$steps" "$distinct" "$secs" "$rate" \
+			"$([ "$failed" = 1 ] && echo "FINDING" || echo "as predicted, the kernel clean")"
+		if [ "$failed" = 1 ]; then
+			seq="${outfile%.txt}-seed$seed.seq"
+			# the reproducer, without what the runners add after it (taint, dmesg)
+			sed -n '/^# idreg explore --seed/,$p' "$out" |
+				grep -vE '^(# idregs-|kernel taint|dmesg:|run-on-host:|[a-z_]+: [0-9.]+ s$)' >"$seq"
+			sed -n 's/^# kernel [^:]*: /    /p' "$seq" | head -n 1
+			echo "    reproducer: $seq"
+		fi
+	done
+	} | tee "$outfile"
+	echo "bench: results in $outfile"
+}
+EXPLORE_STEPS=${EXPLORE_STEPS:-20000}
+if [ "$explore_only" = 1 ]; then
+	explore_runs
+	exit 0
+fi
 
 make -s -C "$TOP/selftests" ARCH=arm64 OUTPUT="$work/st" all >"$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; die "building the selftests failed"; }
@@ -93,8 +149,7 @@ boot_s=$(sed -n 's/.*uptime \([0-9.]*\) s.*/\1/p' "$work/walk.console" | head -n
 # The stateful explorer: its idregs-explore record (docs/results.md).
 make -s -C "$TOP" build/arm64/idreg >"$work/idreg.log" 2>&1 ||
 	{ cat "$work/idreg.log" >&2; die "building idreg failed"; }
-EXPLORE_STEPS=${EXPLORE_STEPS:-20000}
-"$TOP/tools/emu/run-on-host" "${host_args[@]}" -- "$TOP/build/arm64/idreg" explore --seed 1 \
+EMU_HOST=$host "$TOP/tools/emu/run-on-host" "${host_args[@]}" -- "$TOP/build/arm64/idreg" explore --seed 1 \
 	--steps "$EXPLORE_STEPS" >"$work/explore.txt" 2>&1 ||
 	die "idreg explore failed: $(tail -n 5 "$work/explore.txt")"
 explore_rec=$(idregs_records "$work/explore.txt" explore | tail -n 1)

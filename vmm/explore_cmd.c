@@ -121,18 +121,67 @@ static void print_unshrunk(struct idreg_seq *s, unsigned int failed_at)
 	free(text);
 }
 
+/*
+ * The distinct sequences run: each one's text hashed (FNV-1a, 64 bits),
+ * the hashes kept and counted once sorted at the end.
+ */
+static struct {
+	uint64_t *hash;
+	unsigned int nr, size;
+} seen;
+
+static void seen_add(const struct idreg_seq *s)
+{
+	char *text = idreg_seq_format(s), *p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (!text)
+		return;
+	for (p = text; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	free(text);
+	if (seen.nr == seen.size) {
+		unsigned int size = seen.size ? seen.size * 2 : 1024;
+		uint64_t *more = realloc(seen.hash, size * sizeof(*more));
+
+		if (!more)
+			return;
+		seen.hash = more;
+		seen.size = size;
+	}
+	seen.hash[seen.nr++] = h;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static unsigned int seen_distinct(void)
+{
+	unsigned int i, n = 0;
+
+	qsort(seen.hash, seen.nr, sizeof(seen.hash[0]), cmp_u64);
+	for (i = 0; i < seen.nr; i++)
+		n += !i || seen.hash[i] != seen.hash[i - 1];
+	return n;
+}
+
 static void summary(const struct idreg_explorer *x, unsigned int sequences, double secs,
 		    bool failed)
 {
-	unsigned int k;
+	unsigned int k, distinct = seen_distinct();
 
 	/* The record (docs/results.md) tools/bench.sh reads. */
-	printf("# idregs-explore: steps=%lu skipped=%lu sequences=%u seconds=%.2f steps_per_min=%.0f failed=%d\n",
-	       x->steps, x->skipped, sequences, secs, secs > 0 ? x->steps * 60 / secs : 0, failed);
+	printf("# idregs-explore: steps=%lu skipped=%lu sequences=%u distinct=%u seconds=%.2f steps_per_min=%.0f failed=%d\n",
+	       x->steps, x->skipped, sequences, distinct, secs,
+	       secs > 0 ? x->steps * 60 / secs : 0, failed);
 	fflush(stdout);
-	fprintf(stderr, "explore: %lu steps (%lu skipped) in %u sequences, %.1f s, %.0f steps/min; kernel %s\n",
-		x->steps, x->skipped, sequences, secs, secs > 0 ? x->steps * 60 / secs : 0,
-		x->release);
+	fprintf(stderr, "explore: %lu steps (%lu skipped) in %u sequences (%u distinct), %.1f s, %.0f steps/min; kernel %s\n",
+		x->steps, x->skipped, sequences, distinct, secs,
+		secs > 0 ? x->steps * 60 / secs : 0, x->release);
 	fprintf(stderr, "explore: by kind:");
 	for (k = 0; k < IDREG_NR_STEP_KINDS; k++)
 		fprintf(stderr, " %s %lu", idreg_step_kind_name(k), x->kind[k]);
@@ -163,7 +212,9 @@ int idreg_cmd_explore(int argc, char **argv)
 	while (x.steps < a.steps) {
 		unsigned long left = a.steps - x.steps;
 
-		idreg_seq_generate(&s, &x.d, a.seed, index, left < a.length ? left : a.length);
+		idreg_seq_generate_kinds(&s, &x.d, a.seed, index, left < a.length ? left : a.length,
+					 IDREG_SEQ_ALL_KINDS | IDREG_SEQ_TAINTING_WRITES);
+		seen_add(&s);
 		if (!idreg_explorer_run(&x, &s, NULL)) {
 			fprintf(stderr, "explore: sequence %u failed: %s; shrinking\n", index, x.why);
 			print_unshrunk(&s, x.failed_at);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The stateful explorer on KVM: see idregs/explore.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -72,24 +74,90 @@ static bool kmsg_bad(struct idreg_explorer *x, char *why, size_t size)
 	return bad;
 }
 
-/* The host after a step: the taint and the kernel log unchanged. */
+/*
+ * The host after a step: the taint and the kernel log unchanged.  Both
+ * are read to their end every time, so that what a failing step left
+ * behind (a step that disagreed is not looked at further) is not blamed
+ * on the next sequence's first step.
+ */
 static bool host_clean(struct idreg_explorer *x, char *why, size_t size)
 {
-	unsigned long taint = read_taint();
+	unsigned long taint = read_taint(), was = x->taint;
 
+	x->taint = taint;
 	if (kmsg_bad(x, why, size))
 		return false;
-	if (taint != x->taint) {
+	if (taint != was) {
 		snprintf(why, size, "the kernel's taint went from %lu to %lu (/proc/sys/kernel/tainted)",
-			 x->taint, taint);
-		x->taint = taint;
+			 was, taint);
 		return false;
 	}
 	return true;
 }
 
+/*
+ * The host PMU's perf type, what KVM_ARM_VCPU_PMU_V3_SET_PMU takes: the
+ * first /sys/bus/event_source/devices/armv8* (the arm_pmu drivers' names)
+ * with a type; -1 when there is none.
+ */
+static int host_pmu_id(void)
+{
+	static const char dir_path[] = "/sys/bus/event_source/devices";
+	DIR *dir = opendir(dir_path);
+	struct dirent *e;
+	int id = -1;
+
+	while (dir && id < 0 && (e = readdir(dir))) {
+		char path[320], buf[32];
+		FILE *f;
+
+		if (strncmp(e->d_name, "armv8", 5))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/type", dir_path, e->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(buf, sizeof(buf), f))
+			id = atoi(buf);
+		if (f)
+			fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return id;
+}
+
+/*
+ * The defaults of each configuration a VM's first KVM_ARM_VCPU_INIT can
+ * fix (idregs/sequence.h), from a VM of its own where the host offers it
+ * (idreg_vm_open(): its capabilities, features, SVE finalized, the PMU
+ * initialised); left not valid (not predicted) where it does not.
+ */
+static void read_configs(struct idreg_explorer *x, unsigned int offered)
+{
+	static uint64_t mask[IDREG_NR_SLOTS];
+	unsigned int i;
+
+	for (i = 1; i < IDREG_SEQ_NR_CFGS; i++) {
+		struct idreg_seq_cfg *c = &x->d.cfg[i];
+		struct idreg_vcpu_config cfg = {
+			.name = "explorer",
+			.features = (i & IDREG_SEQ_CFG_PMU ? IDREG_VCPU_PMU : 0) |
+				    (i & IDREG_SEQ_CFG_SVE ? IDREG_VCPU_SVE : 0) |
+				    (i & IDREG_SEQ_CFG_MTE ? IDREG_VCPU_MTE : 0),
+		};
+		struct idreg_vm vm;
+
+		if ((cfg.features & offered) != cfg.features)
+			continue;
+		c->valid = !idreg_vm_open(&vm, &cfg, 0) &&
+			   !idreg_vm_read_all(&vm, mask, c->limit, c->readable) &&
+			   !idreg_vm_traits(&vm, c->limit, x->release, &c->traits);
+		idreg_vm_destroy(&vm);
+	}
+}
+
 int idreg_explorer_open(struct idreg_explorer *x, char *err)
 {
+	unsigned int offered;
 	struct idreg_vm probe;
 	int r;
 
@@ -104,8 +172,14 @@ int idreg_explorer_open(struct idreg_explorer *x, char *err)
 		idreg_vm_destroy(&probe);
 		return r < 0 ? r : -ENODEV;
 	}
-	x->d.other_offered = (idreg_vcpu_features_offered(&probe) & OTHER_FEATURES) != 0;
+	offered = idreg_vcpu_features_offered(&probe);
+	x->d.other_offered = (offered & OTHER_FEATURES) != 0;
+	x->d.sve_offered = (offered & IDREG_VCPU_SVE) != 0;
 	x->d.imp_id_offered = idreg_kvm_check_cap(&probe, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS) > 0;
+	x->d.mte_offered = idreg_kvm_check_cap(&probe, KVM_CAP_ARM_MTE) > 0;
+	x->d.vgic_offered = (idreg_vgic_offered(&probe) & (1U << 3)) != 0;
+	x->d.pmu_id = host_pmu_id();
+	read_configs(x, offered);
 	idreg_vm_destroy(&probe);
 	x->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (x->kmsg_fd < 0)
@@ -200,6 +274,83 @@ static int save_restore(struct idreg_explorer *x, const struct idreg_step *s, ch
 	return r;
 }
 
+/* An ioctl's answer: 0 or -errno. */
+static int ioctl_r(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+/* The PMU's attribute of a pmu step on vCPU fd @fd; GET's value into @value. */
+static int pmu_attr(const struct idreg_explorer *x, int fd, unsigned int op, uint64_t *value)
+{
+	static const uint64_t attr_of[IDREG_NR_PMU_OPS] = {
+		[IDREG_PMU_HAS] = KVM_ARM_VCPU_PMU_V3_INIT,
+		[IDREG_PMU_IRQ] = KVM_ARM_VCPU_PMU_V3_IRQ,
+		[IDREG_PMU_GET_IRQ] = KVM_ARM_VCPU_PMU_V3_IRQ,
+		[IDREG_PMU_FILTER] = KVM_ARM_VCPU_PMU_V3_FILTER,
+		[IDREG_PMU_SET_PMU] = KVM_ARM_VCPU_PMU_V3_SET_PMU,
+		[IDREG_PMU_INIT] = KVM_ARM_VCPU_PMU_V3_INIT,
+	};
+	/* allow event 0 (SW_INCR): a filter every PMU version takes */
+	struct kvm_pmu_event_filter filter = {
+		.base_event = 0, .nevents = 1, .action = KVM_PMU_EVENT_ALLOW,
+	};
+	int irq = IDREG_SEQ_PMU_IRQ, pmu_id = x->d.pmu_id, got = 0, r;
+	struct kvm_device_attr a = { .group = KVM_ARM_VCPU_PMU_V3_CTRL, .attr = attr_of[op] };
+
+	if (op == IDREG_PMU_IRQ)
+		a.addr = (uint64_t)(uintptr_t)&irq;
+	else if (op == IDREG_PMU_GET_IRQ)
+		a.addr = (uint64_t)(uintptr_t)&got;
+	else if (op == IDREG_PMU_FILTER)
+		a.addr = (uint64_t)(uintptr_t)&filter;
+	else if (op == IDREG_PMU_SET_PMU)
+		a.addr = (uint64_t)(uintptr_t)&pmu_id;
+	if (op == IDREG_PMU_HAS)
+		return ioctl_r(fd, KVM_HAS_DEVICE_ATTR, &a);
+	if (op != IDREG_PMU_GET_IRQ)
+		return ioctl_r(fd, KVM_SET_DEVICE_ATTR, &a);
+	r = ioctl_r(fd, KVM_GET_DEVICE_ATTR, &a);
+	*value = (uint64_t)got;
+	return r;
+}
+
+/* KVM_SET_ONE_REG of KVM_REG_ARM64_SVE_VLS with what it reads (zeros where it reads nothing). */
+static int set_sve_vls(int fd)
+{
+	uint64_t words[KVM_ARM64_SVE_VLS_WORDS] = { 0 };
+	struct kvm_one_reg reg = { .id = KVM_REG_ARM64_SVE_VLS, .addr = (uint64_t)(uintptr_t)words };
+
+	ioctl(fd, KVM_GET_ONE_REG, &reg);
+	return ioctl_r(fd, KVM_SET_ONE_REG, &reg);
+}
+
+/*
+ * A vgic step: the first creation as idregs' VMs make it (a GICv3 with
+ * its addresses, idreg_vm_add_vgic()), a second one bare (the device
+ * closed again if KVM made it); the init its KVM_DEV_ARM_VGIC_CTRL_INIT.
+ */
+static int vgic_step(struct idreg_vm *vm, unsigned int op)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	struct kvm_device_attr init = {
+		.group = KVM_DEV_ARM_VGIC_GRP_CTRL, .attr = KVM_DEV_ARM_VGIC_CTRL_INIT,
+	};
+	int r;
+
+	if (op == IDREG_VGIC_INIT) {
+		r = ioctl_r(vm->vgic_fd, KVM_SET_DEVICE_ATTR, &init);
+		vm->vgic_ready |= !r;
+		return r;
+	}
+	if (vm->vgic_fd < 0)
+		return idreg_vm_add_vgic(vm, 3);
+	r = ioctl_r(vm->vm_fd, KVM_CREATE_DEVICE, &dev);
+	if (!r)
+		close(dev.fd);
+	return r;
+}
+
 /* Do step @s on KVM; its answer into @a. */
 static void do_step(struct idreg_explorer *x, const struct idreg_step *s,
 		    struct idreg_step_answer *a, struct idreg_guest_view *view,
@@ -218,7 +369,23 @@ static void do_step(struct idreg_explorer *x, const struct idreg_step *s,
 		a->r = idreg_vcpu_create(vm);
 		break;
 	case IDREG_STEP_INIT:
-		a->r = idreg_vcpu_init_with(vm, s->vcpu, s->other ? OTHER_FEATURES : 0);
+		a->r = idreg_vcpu_init_with(vm, s->vcpu, (s->other ? OTHER_FEATURES : 0) |
+					    (s->sve ? IDREG_VCPU_SVE : 0));
+		break;
+	case IDREG_STEP_FINALIZE: {
+		int what = KVM_ARM_VCPU_SVE;
+
+		a->r = ioctl_r(vm->vcpu_fd[s->vcpu], KVM_ARM_VCPU_FINALIZE, &what);
+		break;
+	}
+	case IDREG_STEP_VLS:
+		a->r = set_sve_vls(vm->vcpu_fd[s->vcpu]);
+		break;
+	case IDREG_STEP_PMU:
+		a->r = pmu_attr(x, vm->vcpu_fd[s->vcpu], s->op, &a->value);
+		break;
+	case IDREG_STEP_VGIC:
+		a->r = vgic_step(vm, s->op);
 		break;
 	case IDREG_STEP_SET:
 		idreg_get_slot(vm, s->vcpu, s->slot, &a->before);
@@ -235,7 +402,8 @@ static void do_step(struct idreg_explorer *x, const struct idreg_step *s,
 		a->guest_done = !a->r;
 		break;
 	case IDREG_STEP_CAP:
-		a->r = idreg_vm_enable_cap(vm, KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
+		a->r = idreg_vm_enable_cap(vm, s->op == IDREG_CAP_MTE ? KVM_CAP_ARM_MTE :
+					   KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, 0);
 		break;
 	case IDREG_STEP_SAVE:
 		detail[0] = 0;
@@ -277,7 +445,7 @@ bool idreg_explorer_run(struct idreg_explorer *x, const struct idreg_seq *s, FIL
 {
 	static struct idreg_guest_view view;
 	static uint64_t masks[IDREG_NR_SLOTS];
-	char why[IDREG_SEQ_WHY_LEN], line[128];
+	char why[IDREG_SEQ_WHY_LEN + 384], host[384], line[128];
 	struct idreg_step_answer a;
 	bool ok = true;
 	unsigned int i;
@@ -298,8 +466,13 @@ bool idreg_explorer_run(struct idreg_explorer *x, const struct idreg_seq *s, FIL
 		do_step(x, st, &a, &view, masks);
 		ok = idreg_seq_check_step(&x->m, st, &a, why);
 		trace_step(trace, i, st, &a, true, ok);
-		if (ok)
+		if (ok) {
 			ok = host_clean(x, why, sizeof(why));
+		} else if (!host_clean(x, host, sizeof(host))) {
+			size_t len = strlen(why);
+
+			snprintf(why + len, sizeof(why) - len, "; and %s", host);
+		}
 		if (!ok) {
 			x->failed_at = i;
 			idreg_step_format(line, sizeof(line), st);

@@ -171,6 +171,24 @@ void idreg_after_first_run(uint64_t regs[IDREG_NR_SLOTS],
 		after_first_run(regs, t, t->kernel);
 }
 
+/*
+ * kvm_vgic_create() of a GICv3 (vgic/vgic-init.c) calls
+ * kvm_vgic_finalize_idregs() from 7.2 on (7.2 and 7.3 read; 6.12 leaves
+ * the ID registers to the first run): the same fields as at the run.
+ */
+#define VGIC_IDREGS_AT_CREATE_SINCE	SINCE_7_2
+
+void idreg_vgic_created(uint64_t regs[IDREG_NR_SLOTS], const struct idreg_vm_traits *t)
+{
+	const struct idreg_declared_series *older, *newer;
+	unsigned int kernel = t->kernel;
+
+	if (idreg_between_known(t->kernel, &older, &newer))
+		kernel = newer->version;
+	if (kernel >= VGIC_IDREGS_AT_CREATE_SINCE)
+		vgic_v3_fields(regs, t);
+}
+
 bool idreg_after_first_run_older(uint64_t regs[IDREG_NR_SLOTS],
 				 const struct idreg_vm_traits *t,
 				 const char **older, const char **newer)

@@ -31,7 +31,7 @@ struct idreg_explorer {
 	unsigned long steps, skipped, kind[IDREG_NR_STEP_KINDS];
 	/* the last failure: the step, what KVM did against the prediction */
 	unsigned int failed_at;
-	char why[IDREG_SEQ_WHY_LEN + 256];
+	char why[IDREG_SEQ_WHY_LEN + 768];
 };
 
 /*

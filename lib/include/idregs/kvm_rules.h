@@ -103,6 +103,12 @@ void idreg_vm_traits_init(struct idreg_vm_traits *t,
 void idreg_vm_traits_set_features(struct idreg_vm_traits *t, unsigned int features);
 
 /*
+ * What creating an in-kernel GICv3 does to a VM's initialised ID
+ * registers @regs (kvm_vgic_create() -> kvm_vgic_finalize_idregs(), from
+ * 7.2 on).
+ */
+void idreg_vgic_created(uint64_t regs[IDREG_NR_SLOTS], const struct idreg_vm_traits *t);
+/*
  * What the VM's ID registers (@regs, as configured) read once it has run:
  * KVM's kvm_finalize_sys_regs() at the first KVM_RUN enforces feature
  * dependencies (7.x: kvm_idregs_enforce_dependencies() in config.c clears

@@ -15,6 +15,7 @@
  *   init V.C                     KVM_ARM_VCPU_INIT of vCPU C of VM V with
  *                                the run's vCPU features
  *   init V.C other               ... with the PMU feature toggled
+ *   init V.C sve                 ... with the SVE feature
  *   set V.C REG 0xVALUE          KVM_SET_ONE_REG (REG: a table name or
  *                                S3_<op1>_C0_C<crm>_<op2>)
  *   set V.C REG.FIELD 0xVALUE    ... of the register as KVM reads it then,
@@ -25,6 +26,18 @@
  *   masks V                      KVM_ARM_GET_REG_WRITABLE_MASKS
  *   cap V imp-id                 KVM_ENABLE_CAP on VM V of
  *                                KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
+ *   cap V mte                    ... of KVM_CAP_ARM_MTE
+ *   finalize V.C                 KVM_ARM_VCPU_FINALIZE(KVM_ARM_VCPU_SVE)
+ *   vls V.C                      KVM_SET_ONE_REG of KVM_REG_ARM64_SVE_VLS
+ *                                with the value it reads
+ *   pmu V.C OP                   the vCPU's KVM_ARM_VCPU_PMU_V3_CTRL group:
+ *                                OP has (KVM_HAS_DEVICE_ATTR of INIT),
+ *                                irq (SET of IRQ, PPI 23), get-irq (GET),
+ *                                filter (SET of FILTER: allow event 0),
+ *                                set-pmu (SET_PMU, the host's PMU), init
+ *   vgic V                       KVM_CREATE_DEVICE of a GICv3 with its
+ *                                distributor and redistributor addresses
+ *   vgic V init                  its KVM_DEV_ARM_VGIC_CTRL_INIT
  *   save V                       idregs' own VMM: every register of VM V's
  *                                vCPUs (KVM_GET_REG_LIST) saved and
  *                                restored into a new VM (the next number)
@@ -62,8 +75,46 @@ enum idreg_step_kind {
 	IDREG_STEP_MASKS,
 	IDREG_STEP_CAP,
 	IDREG_STEP_SAVE,
+	IDREG_STEP_FINALIZE,
+	IDREG_STEP_VLS,
+	IDREG_STEP_PMU,
+	IDREG_STEP_VGIC,
 	IDREG_NR_STEP_KINDS,
 };
+
+/* The step kinds sequences_test's first NR_SEQUENCES use (its fixed sequences). */
+#define IDREG_SEQ_BASIC_KINDS	((1U << (IDREG_STEP_SAVE + 1)) - 1)
+#define IDREG_SEQ_ALL_KINDS	((1U << IDREG_NR_STEP_KINDS) - 1)
+/*
+ * With the kinds: also the writes the bounded test leaves out (they
+ * become get steps there): any write to a VM whose ID registers the model
+ * does not predict (its configuration not read, below), where only the
+ * host watch judges it, and a PMU version KVM has no event mask for (0,
+ * IMP_DEF, the reserved 2 and 3) on a VM with a PMU
+ * (ID_AA64DFR0_EL1.PMUVer), which meets pmuver0-reinit, a known
+ * finding that warns and taints the host (docs/findings.md): the suite's
+ * default run must not do that to a kernel CI machine.  idreg explore
+ * makes them.
+ */
+#define IDREG_SEQ_TAINTING_WRITES	(1U << 31)
+
+/* pmu steps' operations on the vCPU's KVM_ARM_VCPU_PMU_V3_CTRL group */
+enum idreg_pmu_op {
+	IDREG_PMU_HAS,
+	IDREG_PMU_IRQ,
+	IDREG_PMU_GET_IRQ,
+	IDREG_PMU_FILTER,
+	IDREG_PMU_SET_PMU,
+	IDREG_PMU_INIT,
+	IDREG_NR_PMU_OPS,
+};
+
+/* cap steps' capabilities; vgic steps' operations */
+enum { IDREG_CAP_IMP_ID, IDREG_CAP_MTE, IDREG_NR_CAPS };
+enum { IDREG_VGIC_CREATE, IDREG_VGIC_INIT, IDREG_NR_VGIC_OPS };
+
+/* The PMU overflow interrupt a pmu irq step sets: PPI 23, as QEMU's virt. */
+#define IDREG_SEQ_PMU_IRQ	23
 
 struct idreg_step {
 	enum idreg_step_kind kind;
@@ -72,6 +123,8 @@ struct idreg_step {
 	uint64_t val;			/* set: the register, or @field's value */
 	const struct idreg_field *field;	/* set: NULL for the whole register */
 	bool other;			/* init: with the PMU feature toggled */
+	bool sve;			/* init: with the SVE feature */
+	unsigned int op;		/* pmu, cap, vgic: which (the enums above) */
 };
 
 struct idreg_seq {
@@ -92,9 +145,28 @@ char *idreg_seq_format(const struct idreg_seq *s);
 int idreg_seq_parse(struct idreg_seq *s, const char *text, char *err);
 
 /*
+ * A VM's configuration, fixed by its first KVM_ARM_VCPU_INIT: its vCPUs'
+ * features and KVM_CAP_ARM_MTE; an index of idreg_seq_defaults' cfg[].
+ */
+#define IDREG_SEQ_CFG_PMU	(1U << 0)
+#define IDREG_SEQ_CFG_SVE	(1U << 1)
+#define IDREG_SEQ_CFG_MTE	(1U << 2)
+#define IDREG_SEQ_NR_CFGS	8
+
+/* What a fresh VM of one configuration gives (not valid: not read). */
+struct idreg_seq_cfg {
+	bool valid;
+	uint64_t limit[IDREG_NR_SLOTS];
+	bool readable[IDREG_NR_SLOTS];
+	struct idreg_vm_traits traits;
+};
+
+/*
  * What a fresh VM of the run's vCPU configuration gives (read once, from
  * a VM of its own, by lib/kvm/explore.c): every VM of the sequence starts
- * from it.
+ * from it; once a VM's first KVM_ARM_VCPU_INIT fixes another
+ * configuration, from cfg[] of it (read the same way where the host
+ * offers it; cfg[0] is unused: the fields below).
  */
 struct idreg_seq_defaults {
 	uint64_t limit[IDREG_NR_SLOTS];
@@ -105,17 +177,28 @@ struct idreg_seq_defaults {
 	bool other_offered;
 	/* KVM has KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
 	bool imp_id_offered;
+	/* KVM offers KVM_ARM_VCPU_SVE (KVM_CAP_ARM_SVE), KVM_CAP_ARM_MTE, a GICv3 */
+	bool sve_offered, mte_offered, vgic_offered;
+	/* the host PMU's perf type (KVM_ARM_VCPU_PMU_V3_SET_PMU), -1: none found */
+	int pmu_id;
+	struct idreg_seq_cfg cfg[IDREG_SEQ_NR_CFGS];
 };
 
 struct idreg_seq_vcpu {
 	bool inited, ran;
+	bool finalized;			/* KVM_ARM_VCPU_FINALIZE(SVE) taken */
+	bool pmu_created, pmu_irq;	/* its PMU initialised; its interrupt set */
 	uint64_t clidr;			/* CLIDR_EL1 is kept per vCPU */
 };
 
 struct idreg_seq_vm {
 	bool features_set;		/* a vCPU was initialised */
 	bool other;			/* ... with the other features */
+	bool sve;			/* ... with SVE */
 	bool ran;			/* a vCPU ran */
+	bool mte;			/* KVM_CAP_ARM_MTE enabled */
+	bool vgic, vgic_inited;		/* an in-kernel GICv3; initialised */
+	unsigned int cfg;		/* IDREG_SEQ_CFG_*, once features_set */
 	unsigned int nr_vcpus;
 	struct idreg_seq_vcpu vcpu[IDREG_SEQ_MAX_VCPUS];
 	uint64_t val[IDREG_NR_SLOTS];	/* the VM-wide values */
@@ -180,6 +263,14 @@ uint64_t idreg_seq_rand(uint64_t *state);
  */
 void idreg_seq_generate(struct idreg_seq *s, const struct idreg_seq_defaults *d,
 			uint64_t seed, unsigned int index, unsigned int nr);
+/*
+ * The same with the step kinds of @kinds only (bit k: enum idreg_step_kind
+ * k): idreg_seq_generate() is IDREG_SEQ_BASIC_KINDS, which gives the
+ * sequences the explorer gave before the vCPU's devices were steps.
+ */
+void idreg_seq_generate_kinds(struct idreg_seq *s, const struct idreg_seq_defaults *d,
+			      uint64_t seed, unsigned int index, unsigned int nr,
+			      unsigned int kinds);
 
 /*
  * Shrink failing @s to a shortest sequence @fails still calls failing:
