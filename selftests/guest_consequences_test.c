@@ -1342,13 +1342,13 @@ static unsigned int nr_config_results(void)
 }
 
 static void skip_check(const struct idreg_vcpu_config *cfg, const struct config_check *c,
-		       const char *why)
+		       enum idreg_result_kind kind, const char *why)
 {
 	char name[64];
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(c->results) && c->results[i]; i++)
-		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: %s\n",
+		idreg_test_report(kind, IDREG_SKIP, "%s: %s\n",
 				  name_of(name, sizeof(name), cfg, c->results[i]), why);
 }
 
@@ -1357,7 +1357,7 @@ static void skip_config(const struct idreg_vcpu_config *cfg, const char *why)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(config_checks); i++)
-		skip_check(cfg, &config_checks[i], why);
+		skip_check(cfg, &config_checks[i], IDREG_RESULT_BEHAVIOUR, why);
 }
 
 /* The pass's "idregs-vms" record: every VM opened since idreg_test_pass_begin(). */
@@ -1377,7 +1377,7 @@ static void pass_done(const struct idreg_vcpu_config *cfg)
 static void run_config(const struct idreg_vcpu_config *cfg)
 {
 	struct idreg_vm vm;
-	char features[64];
+	char features[64], late[512];
 	const char *why;
 	unsigned int i, have;
 	int r;
@@ -1404,13 +1404,20 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 	for (i = 0; i < ARRAY_SIZE(config_checks); i++) {
 		why = config_checks[i].skip(have);
 		if (why) {
-			skip_check(cfg, &config_checks[i], why);
+			skip_check(cfg, &config_checks[i], IDREG_RESULT_BEHAVIOUR, why);
 			continue;
 		}
+		/* A check with a VM of its own that the time left cannot hold. */
+		if (i && idreg_test_cfg_part_over_time(cfg, late, sizeof(late))) {
+			skip_check(cfg, &config_checks[i], IDREG_RESULT_TIMING, late);
+			continue;
+		}
+		idreg_test_part_begin();
 		if (i && idreg_vm_open(&vm, cfg, 0))
 			ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm.last_error);
 		config_checks[i].run(cfg, &vm);
 		idreg_vm_destroy(&vm);
+		idreg_test_cfg_part_done(cfg);
 	}
 	pass_done(cfg);
 }

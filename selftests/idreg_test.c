@@ -212,16 +212,16 @@ void idreg_test_pass_done(const struct idreg_test_vm *t)
 /* Leave this much of the timeout for the end of the test. */
 #define BUDGET_MARGIN_S		(IDREG_TEST_TIMEOUT_S / 20.0)
 
-/* Would @need seconds of configuration @t's not fit in the time left?  Then why, in @why. */
-static bool over_time(const struct idreg_test_vm *t, double need, const char *what,
+/* Would @need seconds of configuration @cfg's not fit in the time left?  Then why, in @why. */
+static bool over_time(const struct idreg_vcpu_config *cfg, double need, const char *what,
 		      const char *instead, char *why, size_t size)
 {
 	double left = IDREG_TEST_TIMEOUT_S - (now_s() - clock_of_test.t0) - BUDGET_MARGIN_S;
 	char name[64];
 
-	if (!(t->cfg->features & IDREG_VCPU_EL2) || !need || need < left)
+	if (!(cfg->features & IDREG_VCPU_EL2) || !need || need < left)
 		return false;
-	idreg_test_vm_name(t, name, sizeof(name), "vcpu");
+	idreg_test_name(name, sizeof(name), cfg, false, "vcpu");
 	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s with EL2, which took %.0f s here (mostly the teardown of its vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
 		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, what, need, instead);
 	return true;
@@ -236,7 +236,7 @@ bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t 
 		return false;
 	snprintf(instead, sizeof(instead), ": run it alone, --vcpu %s, as run_tests.sh does",
 		 t->cfg->name);
-	return over_time(t, clock_of_test.el2_pass_s, "a configuration", instead, why, size);
+	return over_time(t->cfg, clock_of_test.el2_pass_s, "a configuration", instead, why, size);
 }
 
 void idreg_test_part_begin(void)
@@ -244,17 +244,17 @@ void idreg_test_part_begin(void)
 	clock_of_test.part_t0 = now_s();
 }
 
-void idreg_test_part_done(const struct idreg_test_vm *t)
+void idreg_test_cfg_part_done(const struct idreg_vcpu_config *cfg)
 {
 	double took = now_s() - clock_of_test.part_t0;
 
-	if ((t->cfg->features & IDREG_VCPU_EL2) && took > clock_of_test.el2_part_s)
+	if ((cfg->features & IDREG_VCPU_EL2) && took > clock_of_test.el2_part_s)
 		clock_of_test.el2_part_s = took;
 }
 
-bool idreg_test_part_over_time(const struct idreg_test_vm *t, char *why, size_t size)
+bool idreg_test_cfg_part_over_time(const struct idreg_vcpu_config *cfg, char *why, size_t size)
 {
-	return over_time(t, clock_of_test.el2_part_s, "a VM of a configuration", "", why, size);
+	return over_time(cfg, clock_of_test.el2_part_s, "a VM of a configuration", "", why, size);
 }
 
 void idreg_test_config_done(const struct idreg_vcpu_config *cfg)

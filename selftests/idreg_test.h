@@ -160,10 +160,15 @@ void idreg_test_config_done(const struct idreg_vcpu_config *cfg);
  * then true, with the reason (and what to run instead) in @why.
  */
 bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size);
-/* The same for a part of a pass that creates a VM of its own (idreg_test_part_enter()). */
+/*
+ * The same for a part of a configuration's checks that creates a VM of its
+ * own (idreg_test_part_enter(); guest_consequences_test's checks): begun,
+ * done (its time, the longest an EL2 configuration's part took so far),
+ * and would the next one not fit?
+ */
 void idreg_test_part_begin(void);
-void idreg_test_part_done(const struct idreg_test_vm *t);
-bool idreg_test_part_over_time(const struct idreg_test_vm *t, char *why, size_t size);
+void idreg_test_cfg_part_done(const struct idreg_vcpu_config *cfg);
+bool idreg_test_cfg_part_over_time(const struct idreg_vcpu_config *cfg, char *why, size_t size);
 /*
  * Once the time passes half of selftests/settings' timeout: a warning
  * line naming the phase that took most of it.  Also after each
@@ -266,7 +271,7 @@ static inline void idreg_test_part_enter(struct idreg_test_run *run, const struc
 	if (run->counting || run->skip[0])
 		return;
 	idreg_test_part_begin();
-	run->part_skipped = idreg_test_part_over_time(t, run->skip, sizeof(run->skip));
+	run->part_skipped = idreg_test_cfg_part_over_time(t->cfg, run->skip, sizeof(run->skip));
 }
 
 static inline void idreg_test_part_leave(struct idreg_test_run *run, const struct idreg_test_vm *t)
@@ -277,7 +282,7 @@ static inline void idreg_test_part_leave(struct idreg_test_run *run, const struc
 		run->skip[0] = 0;
 		run->part_skipped = false;
 	} else if (!run->skip[0]) {
-		idreg_test_part_done(t);
+		idreg_test_cfg_part_done(t->cfg);
 	}
 }
 
