@@ -971,19 +971,49 @@ static void check_features(const struct idreg_vcpu_config *cfg, struct idreg_vm 
 
 /* ---- one configuration ----------------------------------------------- */
 
-static void skip_config(const struct idreg_vcpu_config *cfg, const char *why)
+/* A configuration's results, in the order run_config() reports them. */
+static const char *const config_results[NR_CONFIG_RESULTS] = {
+	"reg_list.complete", "reg_list.id_slots", "reg_list.round_trip", "reg_list.pmu",
+	"ccsidr.demux", "ccsidr.demux_bounds", "ccsidr.set_rules", "ccsidr.guest",
+	"ccsidr.after_lowering", "vcpus.vm_wide_via_vcpu1", "vcpus.late_vcpu",
+	"vcpus.features_agree", "vcpus.power_off", "vcpus.reinit_other_features",
+};
+/* Where the parts with a VM of their own begin in it. */
+#define FIRST_AFTER_LOWERING	8
+#define FIRST_VCPUS		9
+
+static void skip_results(const struct idreg_vcpu_config *cfg, unsigned int first,
+			 unsigned int end, enum idreg_result_kind kind, const char *why)
 {
-	static const char *const names[NR_CONFIG_RESULTS] = {
-		"reg_list.complete", "reg_list.id_slots", "reg_list.round_trip", "reg_list.pmu",
-		"ccsidr.demux", "ccsidr.demux_bounds", "ccsidr.set_rules", "ccsidr.guest",
-		"ccsidr.after_lowering", "vcpus.vm_wide_via_vcpu1", "vcpus.late_vcpu",
-		"vcpus.features_agree", "vcpus.power_off", "vcpus.reinit_other_features",
-	};
 	char name[64];
 	unsigned int i;
 
-	for (i = 0; i < NR_CONFIG_RESULTS; i++)
-		idreg_test_report(IDREG_RESULT_BEHAVIOUR, IDREG_SKIP, "%s: %s\n", name_of(name, sizeof(name), cfg, names[i]), why);
+	for (i = first; i < end; i++)
+		idreg_test_report(kind, IDREG_SKIP, "%s: %s\n",
+				  name_of(name, sizeof(name), cfg, config_results[i]), why);
+}
+
+static void skip_config(const struct idreg_vcpu_config *cfg, const char *why)
+{
+	skip_results(cfg, 0, NR_CONFIG_RESULTS, IDREG_RESULT_BEHAVIOUR, why);
+}
+
+/*
+ * A part with a VM of its own that the time left cannot hold on a
+ * configuration with EL2 (idreg_test_cfg_part_over_time()): its results
+ * skipped, saying why.  Otherwise its clock starts.
+ */
+static bool part_over_time(const struct idreg_vcpu_config *cfg, unsigned int first,
+			   unsigned int end)
+{
+	char why[512];
+
+	if (idreg_test_cfg_part_over_time(cfg, why, sizeof(why))) {
+		skip_results(cfg, first, end, IDREG_RESULT_TIMING, why);
+		return true;
+	}
+	idreg_test_part_begin();
+	return false;
 }
 
 static void run_config(const struct idreg_vcpu_config *cfg)
@@ -1004,6 +1034,7 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 		idreg_vcpu_features_describe(vm.features, features, sizeof(features));
 		idreg_test_record("config", "name=%s offered=1 features=%s", cfg->name, features);
 	}
+	idreg_test_part_begin();
 	if (r || idreg_vcpu_add(&vm) ||
 	    idreg_get_slot(&vm, 0, CTR_SLOT, &st.host_ctr) ||
 	    idreg_get_slot(&vm, 0, CLIDR_SLOT, &st.clidr))
@@ -1019,15 +1050,23 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 	check_ccsidr_bounds(cfg, &vm);
 	check_ccsidr_set(cfg, &vm, &st);
 	check_ccsidr_guest(cfg, &vm, &st);
-	check_ccsidr_after_lowering(cfg, st.host_ctr, st.clidr);
+	idreg_vm_destroy(&vm);
+	idreg_test_cfg_part_done(cfg);
+
+	if (!part_over_time(cfg, FIRST_AFTER_LOWERING, FIRST_VCPUS)) {
+		check_ccsidr_after_lowering(cfg, st.host_ctr, st.clidr);
+		idreg_test_cfg_part_done(cfg);
+	}
 
 	/* The guest ran on vCPU 0: a fresh VM for the vCPUs' own checks. */
-	idreg_vm_destroy(&vm);
+	if (part_over_time(cfg, FIRST_VCPUS, NR_CONFIG_RESULTS))
+		return;
 	if (idreg_vm_open(&vm, cfg, 0) || idreg_vcpu_add(&vm))
 		ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm.last_error);
 	check_vm_wide(cfg, &vm);
 	check_features(cfg, &vm);
 	idreg_vm_destroy(&vm);
+	idreg_test_cfg_part_done(cfg);
 }
 
 int main(int argc, char **argv)
