@@ -85,20 +85,6 @@ static void print_sequence(const struct idreg_seq *s)
 	free(text);
 }
 
-/* /proc/sys/kernel/tainted, or 0 where it cannot be read. */
-static unsigned long kernel_taint(void)
-{
-	unsigned long taint = 0;
-	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "%lu", &taint) != 1)
-		taint = 0;
-	fclose(f);
-	return taint;
-}
-
 /* A kernel that panics on a WARN: a reproducer would stop the machine. */
 static bool panics_on_warn(void)
 {
@@ -121,7 +107,7 @@ static bool panics_on_warn(void)
  */
 static void claim_taint(const struct idreg_explorer *x, unsigned long taint_before, bool failed)
 {
-	unsigned long taint = kernel_taint();
+	unsigned long taint = idreg_kernel_taint();
 
 	if (taint == taint_before && !failed)
 		return;
@@ -135,7 +121,7 @@ static void claim_taint(const struct idreg_explorer *x, unsigned long taint_befo
 
 static void check_finding(struct idreg_explorer *x, const char *argv0, const char *name)
 {
-	unsigned long taint = kernel_taint();
+	unsigned long taint = idreg_kernel_taint();
 	static struct idreg_seq s;
 	char file[96], path[PATH_MAX + 256], err[IDREG_ERR_LEN];
 	size_t len;
@@ -176,7 +162,7 @@ static void check_finding(struct idreg_explorer *x, const char *argv0, const cha
 static void check_sequence(struct idreg_explorer *x, unsigned int index, unsigned int nr,
 			   unsigned int kinds)
 {
-	unsigned long taint = kernel_taint();
+	unsigned long taint = idreg_kernel_taint();
 	static struct idreg_seq s;
 
 	idreg_seq_generate_kinds(&s, &x->d, SEQ_SEED, index, nr, kinds);

@@ -22,7 +22,7 @@
 /* A guest that does not finish its reads in this long has hung. */
 #define GUEST_TIMEOUT_MS	5000
 
-static unsigned long read_taint(void)
+unsigned long idreg_kernel_taint(void)
 {
 	char buf[32] = "";
 	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
@@ -82,7 +82,7 @@ static bool kmsg_bad(struct idreg_explorer *x, char *why, size_t size)
  */
 static bool host_clean(struct idreg_explorer *x, char *why, size_t size)
 {
-	unsigned long taint = read_taint(), was = x->taint;
+	unsigned long taint = idreg_kernel_taint(), was = x->taint;
 
 	x->taint = taint;
 	if (kmsg_bad(x, why, size))
@@ -186,7 +186,7 @@ int idreg_explorer_open(struct idreg_explorer *x, char *err)
 		x->kmsg_why = strerror(errno);
 	else
 		lseek(x->kmsg_fd, 0, SEEK_END);
-	x->taint = read_taint();
+	x->taint = idreg_kernel_taint();
 	return 0;
 }
 
