@@ -134,6 +134,23 @@ static int emit_step(struct idreg_guest *g, uint32_t insn)
 	return idreg_guest_emit(g, insn) ?: idreg_guest_emit(g, idreg_insn_str(0, 1, 0));
 }
 
+/*
+ * The program emitted so far (@r: how that went) run on vCPU 0, where it
+ * must report @nr steps; the guest freed.  @what names the program.
+ */
+static int run_program(struct idreg_guest *g, int r, unsigned int nr, const char *what,
+		       struct idreg_guest_result *res)
+{
+	struct idreg_vm *vm = g->vm;
+
+	r = r ?: idreg_guest_emit_done(g) ?: idreg_guest_run(g, 0, NULL, res);
+	if (!r && res->nr_steps != nr)
+		r = idreg_vm_fail(vm, EPROTO, "the %s guest reported %u values for %u steps", what,
+				  res->nr_steps, nr);
+	idreg_guest_free(g);
+	return r;
+}
+
 /* ---- kvm_gates ------------------------------------------------------- */
 
 /* A feature KVM hides by its own rule, and when. */
@@ -284,13 +301,8 @@ static int run_pmu_guest(struct idreg_vm *vm, unsigned int n, int steps[NR_PMU_S
 	if (!r && n < PMU_MAX_EVENT_COUNTERS)
 		r = emit_step(&g, insn_mrs_pmevcntr(n));
 	steps[STEP_CYCLES] = nr++;
-	r = r ?: emit_step(&g, INSN_MRS_PMCCNTR_EL0) ?: idreg_guest_emit_done(&g);
-	r = r ?: idreg_guest_run(&g, 0, NULL, res);
-	if (!r && res->nr_steps != nr)
-		r = idreg_vm_fail(vm, EPROTO, "the PMU guest reported %u values for %u steps",
-				  res->nr_steps, nr);
-	idreg_guest_free(&g);
-	return r;
+	r = r ?: emit_step(&g, INSN_MRS_PMCCNTR_EL0);
+	return run_program(&g, r, nr, "PMU", res);
 }
 
 /* Each step as predicted: runs, or (STEP_AT) an UNDEF. */
@@ -499,13 +511,8 @@ static int run_pmu_version_guest(struct idreg_vm *vm, struct idreg_guest_result 
 	     * place for it: that guest's cycle counter would not count).
 	     */
 	    idreg_guest_emit(&g, INSN_MOVZ_X4_BIT31) ?:
-	    idreg_guest_emit(&g, INSN_MSR_PMCNTENCLR_X4) ?: idreg_guest_emit(&g, INSN_ISB) ?:
-	    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, res);
-	if (!r && res->nr_steps != NR_PSTEPS)
-		r = idreg_vm_fail(vm, EPROTO, "the PMU guest reported %u values for %u steps",
-				  res->nr_steps, NR_PSTEPS);
-	idreg_guest_free(&g);
-	return r;
+	    idreg_guest_emit(&g, INSN_MSR_PMCNTENCLR_X4) ?: idreg_guest_emit(&g, INSN_ISB);
+	return run_program(&g, r, NR_PSTEPS, "PMU", res);
 }
 
 /* One VM's run, for both results: its PMUVer and what the guest got. */
@@ -793,13 +800,8 @@ static int run_pauth_guest(struct idreg_vm *vm, bool shown, int steps[NR_ASTEPS]
 	if (!r && !shown)
 		r = emit_enable_enia(&g);
 	r = r ?: idreg_guest_emit(&g, INSN_MOV_X0_X4) ?: emit_step(&g, INSN_PACIA_X0_X16) ?:
-	    emit_step(&g, INSN_AUTIA_X0_X16) ?: emit_step(&g, INSN_PACGA_X0_X4_X16) ?:
-	    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, res);
-	if (!r && res->nr_steps != nr)
-		r = idreg_vm_fail(vm, EPROTO, "the pointer authentication guest reported %u values for %u steps",
-				  res->nr_steps, nr);
-	idreg_guest_free(&g);
-	return r;
+	    emit_step(&g, INSN_AUTIA_X0_X16) ?: emit_step(&g, INSN_PACGA_X0_X4_X16);
+	return run_program(&g, r, nr, "pointer authentication", res);
 }
 
 /*
@@ -941,13 +943,8 @@ static int run_cnthctl_guest(struct idreg_vm *vm, struct idreg_guest_result *res
 	r = idreg_guest_emit(&g, INSN_ORR_X5_CNTHCTL_ECV) ?:
 	    idreg_guest_emit(&g, INSN_MRS_X4_CNTHCTL) ?: idreg_guest_emit(&g, INSN_ORR_X4_X4_X5) ?:
 	    idreg_guest_emit(&g, INSN_MSR_CNTHCTL_X4) ?: idreg_guest_emit(&g, INSN_ISB) ?:
-	    emit_step(&g, INSN_MRS_X0_CNTHCTL) ?:
-	    idreg_guest_emit_done(&g) ?: idreg_guest_run(&g, 0, NULL, res);
-	if (!r && res->nr_steps != 1)
-		r = idreg_vm_fail(vm, EPROTO, "the CNTHCTL_EL2 guest reported %u values for 1 step",
-				  res->nr_steps);
-	idreg_guest_free(&g);
-	return r;
+	    emit_step(&g, INSN_MRS_X0_CNTHCTL);
+	return run_program(&g, r, 1, "CNTHCTL_EL2", res);
 }
 
 /* What CNTHCTL_EL2 keeps of the ECV bits with @ecv (nested.c: kvm_init_nv_sysregs()). */
