@@ -118,32 +118,15 @@ int idreg_guest_read_and_probe(struct idreg_guest *g, int vcpu, const unsigned i
 	return probe_results(g, vcpu, r, &out, nr, idx, n, res);
 }
 
-/* The probes for every feature @vals say implemented. */
-static void implemented(const uint64_t vals[IDREG_NR_SLOTS], bool which[IDREG_NR_PROBES])
-{
-	unsigned int i;
-
-	for (i = 0; i < IDREG_NR_PROBES; i++)
-		which[i] = idreg_probe_implemented(&idreg_probes[i], vals);
-}
-
 int idreg_guest_read_and_probe_features(struct idreg_guest *g, int vcpu, const unsigned int *slots,
 					unsigned int nr, const uint64_t vals[IDREG_NR_SLOTS],
 					struct idreg_guest_view *view,
 					struct idreg_probe_result *res)
 {
 	bool which[IDREG_NR_PROBES];
+	unsigned int i;
 
-	implemented(vals, which);
+	for (i = 0; i < IDREG_NR_PROBES; i++)
+		which[i] = idreg_probe_implemented(&idreg_probes[i], vals);
 	return idreg_guest_read_and_probe(g, vcpu, slots, nr, which, view, res);
-}
-
-int idreg_guest_probe_features(struct idreg_guest *g, int vcpu,
-			       const uint64_t vals[IDREG_NR_SLOTS],
-			       struct idreg_probe_result *res)
-{
-	bool which[IDREG_NR_PROBES];
-
-	implemented(vals, which);
-	return idreg_guest_probe(g, vcpu, which, res);
 }

@@ -34,14 +34,6 @@ int idreg_guest_probe(struct idreg_guest *g, int vcpu, const bool which[IDREG_NR
 		      struct idreg_probe_result *res);
 
 /*
- * Probe, on @vcpu, every feature whose fields @vals (KVM_GET_ONE_REG's
- * values, by slot) say implemented and the guest's EL can use.
- */
-int idreg_guest_probe_features(struct idreg_guest *g, int vcpu,
-			       const uint64_t vals[IDREG_NR_SLOTS],
-			       struct idreg_probe_result *res);
-
-/*
  * One program, one first run: the guest reads @nr @slots (as
  * idreg_guest_read_slots()), then runs the probes @which selects (as
  * idreg_guest_probe()).  A VM whose values must answer both needs one first
@@ -51,7 +43,10 @@ int idreg_guest_read_and_probe(struct idreg_guest *g, int vcpu, const unsigned i
 			       unsigned int nr, const bool which[IDREG_NR_PROBES],
 			       struct idreg_guest_view *view, struct idreg_probe_result *res);
 
-/* The same, probing every feature @vals say implemented. */
+/*
+ * The same, probing every feature whose fields @vals (KVM_GET_ONE_REG's
+ * values, by slot) say implemented and the guest's EL can use.
+ */
 int idreg_guest_read_and_probe_features(struct idreg_guest *g, int vcpu, const unsigned int *slots,
 					unsigned int nr, const uint64_t vals[IDREG_NR_SLOTS],
 					struct idreg_guest_view *view,
