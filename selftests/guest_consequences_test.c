@@ -1405,11 +1405,12 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 			continue;
 		}
 		/* A check with a VM of its own that the time left cannot hold. */
-		if (i && idreg_test_cfg_part_over_time(cfg, late, sizeof(late))) {
+		if (!i) {
+			idreg_test_part_begin();
+		} else if (idreg_test_cfg_part_start(cfg, late, sizeof(late))) {
 			skip_check(cfg, &config_checks[i], IDREG_RESULT_TIMING, late);
 			continue;
 		}
-		idreg_test_part_begin();
 		if (i && idreg_vm_open(&vm, cfg, 0))
 			ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm.last_error);
 		config_checks[i].run(cfg, &vm);

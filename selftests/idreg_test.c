@@ -200,12 +200,18 @@ static void pass_record(const char *config, int imp_id, const struct idreg_kvm_c
 	idreg_test_time_check();
 }
 
+/* Since @t0, for configuration @cfg: the longest with EL2 so far in @longest. */
+static void keep_longest(const struct idreg_vcpu_config *cfg, double t0, double *longest)
+{
+	double took = now_s() - t0;
+
+	if ((cfg->features & IDREG_VCPU_EL2) && took > *longest)
+		*longest = took;
+}
+
 void idreg_test_pass_done(const struct idreg_test_vm *t)
 {
-	double took = now_s() - clock_of_test.pass_t0;
-
-	if ((t->cfg->features & IDREG_VCPU_EL2) && took > clock_of_test.el2_pass_s)
-		clock_of_test.el2_pass_s = took;
+	keep_longest(t->cfg, clock_of_test.pass_t0, &clock_of_test.el2_pass_s);
 	pass_record(t->cfg->name, t->imp_id, &t->made);
 }
 
@@ -246,15 +252,15 @@ void idreg_test_part_begin(void)
 
 void idreg_test_cfg_part_done(const struct idreg_vcpu_config *cfg)
 {
-	double took = now_s() - clock_of_test.part_t0;
-
-	if ((cfg->features & IDREG_VCPU_EL2) && took > clock_of_test.el2_part_s)
-		clock_of_test.el2_part_s = took;
+	keep_longest(cfg, clock_of_test.part_t0, &clock_of_test.el2_part_s);
 }
 
-bool idreg_test_cfg_part_over_time(const struct idreg_vcpu_config *cfg, char *why, size_t size)
+bool idreg_test_cfg_part_start(const struct idreg_vcpu_config *cfg, char *why, size_t size)
 {
-	return over_time(cfg, clock_of_test.el2_part_s, "a VM of a configuration", "", why, size);
+	if (over_time(cfg, clock_of_test.el2_part_s, "a VM of a configuration", "", why, size))
+		return true;
+	idreg_test_part_begin();
+	return false;
 }
 
 void idreg_test_config_done(const struct idreg_vcpu_config *cfg)

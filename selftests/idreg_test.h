@@ -162,13 +162,15 @@ void idreg_test_config_done(const struct idreg_vcpu_config *cfg);
 bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size);
 /*
  * The same for a part of a configuration's checks that creates a VM of its
- * own (idreg_test_part_enter(); guest_consequences_test's checks): begun,
- * done (its time, the longest an EL2 configuration's part took so far),
- * and would the next one not fit?
+ * own (idreg_test_part_enter(); guest_consequences_test's and
+ * vcpu_surroundings_test's checks): the next one starts, its clock begun
+ * (false), or does not fit, why in @why (true); begun without asking (a
+ * part in a VM that exists already); done (its time, the longest an EL2
+ * configuration's part took so far).
  */
+bool idreg_test_cfg_part_start(const struct idreg_vcpu_config *cfg, char *why, size_t size);
 void idreg_test_part_begin(void);
 void idreg_test_cfg_part_done(const struct idreg_vcpu_config *cfg);
-bool idreg_test_cfg_part_over_time(const struct idreg_vcpu_config *cfg, char *why, size_t size);
 /*
  * Once the time passes half of selftests/settings' timeout: a warning
  * line naming the phase that took most of it.  Also after each
@@ -192,13 +194,6 @@ void idreg_append(char *buf, size_t size, const char *fmt, ...);
  */
 #ifdef KSFT_PASS
 
-/*
- * A test's walk of its checks, written once and run twice: first counting
- * (no check done, no VM changed, nothing printed: only the results counted
- * for the KTAP plan), then checking.  Before each result the walk asks
- * idreg_test_due(); before changing a VM between results,
- * idreg_test_acting().
- */
 /* How a result came out. */
 enum idreg_outcome { IDREG_PASS, IDREG_FAIL, IDREG_XFAIL, IDREG_SKIP };
 
@@ -206,6 +201,13 @@ __printf(3, 4)
 static inline void idreg_test_report(enum idreg_result_kind kind, enum idreg_outcome o,
 				     const char *fmt, ...);
 
+/*
+ * A test's walk of its checks, written once and run twice: first counting
+ * (no check done, no VM changed, nothing printed: only the results counted
+ * for the KTAP plan), then checking.  Before each result the walk asks
+ * idreg_test_due(); before changing a VM between results,
+ * idreg_test_acting().
+ */
 struct idreg_test_run {
 	bool counting;
 	unsigned int results;	/* announced so far by idreg_test_due() */
@@ -270,8 +272,7 @@ static inline void idreg_test_part_enter(struct idreg_test_run *run, const struc
 {
 	if (run->counting || run->skip[0])
 		return;
-	idreg_test_part_begin();
-	run->part_skipped = idreg_test_cfg_part_over_time(t->cfg, run->skip, sizeof(run->skip));
+	run->part_skipped = idreg_test_cfg_part_start(t->cfg, run->skip, sizeof(run->skip));
 }
 
 static inline void idreg_test_part_leave(struct idreg_test_run *run, const struct idreg_test_vm *t)

@@ -1000,7 +1000,7 @@ static void skip_config(const struct idreg_vcpu_config *cfg, const char *why)
 
 /*
  * A part with a VM of its own that the time left cannot hold on a
- * configuration with EL2 (idreg_test_cfg_part_over_time()): its results
+ * configuration with EL2 (idreg_test_cfg_part_start()): its results
  * skipped, saying why.  Otherwise its clock starts.
  */
 static bool part_over_time(const struct idreg_vcpu_config *cfg, unsigned int first,
@@ -1008,12 +1008,10 @@ static bool part_over_time(const struct idreg_vcpu_config *cfg, unsigned int fir
 {
 	char why[512];
 
-	if (idreg_test_cfg_part_over_time(cfg, why, sizeof(why))) {
-		skip_results(cfg, first, end, IDREG_RESULT_TIMING, why);
-		return true;
-	}
-	idreg_test_part_begin();
-	return false;
+	if (!idreg_test_cfg_part_start(cfg, why, sizeof(why)))
+		return false;
+	skip_results(cfg, first, end, IDREG_RESULT_TIMING, why);
+	return true;
 }
 
 static void run_config(const struct idreg_vcpu_config *cfg)
