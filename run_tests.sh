@@ -236,8 +236,9 @@ add_host() {
 # Boot one host and leave "SECONDS|QEMU_STATUS" in $log.sum.
 boot_one() {
 	local kdir=$1 cpu=$2 img=$3 log=$4 start=$SECONDS rc
-	# A bound per invocation: a configuration with EL2 runs alone (write_list).
-	emu_boot "$kdir" "$cpu" "$img" "$log" "$(emu_run_bound "$TEST_TIMEOUT" "$(write_list /bin | wc -l)")"
+	# A bound per invocation of the staged list (a configuration with EL2
+	# runs alone: write_list).
+	emu_boot "$kdir" "$cpu" "$img" "$log" "$(emu_run_bound "$TEST_TIMEOUT" "$(wc -l <"$OUT/stage/tests.list")")"
 	rc=$?
 	echo "$((SECONDS - start))|$rc" >"$log.sum"
 }
