@@ -56,14 +56,15 @@ import sys
 # source gen/ read), timing (a bound of wall time ended it: load, not KVM).
 KINDS = ("behaviour", "source", "timing")
 # Console lines that mean the host kernel itself went wrong (the kernel's
-# words: no record can say it).
-CRASH_RE = re.compile(r"Kernel panic|Oops|BUG:|WARNING:|Unable to handle kernel|"
-                      r"Internal error:|kernel tainted")
-# Of those, what a known finding may claim (an idregs-taint record before
-# its result): the kernel's warning and the taint it leaves (ktap_runner's
-# "kernel tainted"); never a crash.
-CLAIMABLE_RE = re.compile(r"WARNING:|kernel tainted")
-UNCLAIMABLE_RE = re.compile(r"Kernel panic|Oops|BUG:|Unable to handle kernel|Internal error:")
+# words: no record can say it): a crash, which nothing may claim, or the
+# kernel's warning and the taint it leaves (ktap_runner's "kernel
+# tainted"), which a known finding may claim (an idregs-taint record
+# before its result).
+UNCLAIMABLE = r"Kernel panic|Oops|BUG:|Unable to handle kernel|Internal error:"
+CLAIMABLE = r"WARNING:|kernel tainted"
+UNCLAIMABLE_RE = re.compile(UNCLAIMABLE)
+CLAIMABLE_RE = re.compile(CLAIMABLE)
+CRASH_RE = re.compile(UNCLAIMABLE + "|" + CLAIMABLE)
 DEFAULT_DONE_RE = r"^# Totals: "
 # The keys whose value runs to the end of the record's line (always last).
 RUNS_TO_END = ("reason", "command")
