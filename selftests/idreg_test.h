@@ -164,9 +164,11 @@ bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t 
  * The same for a part of a configuration's checks that creates a VM of its
  * own (idreg_test_part_enter(); guest_consequences_test's and
  * vcpu_surroundings_test's checks): the next one starts, its clock begun
- * (false), or does not fit, why in @why (true); begun without asking (a
- * part in a VM that exists already); done (its time, the longest an EL2
- * configuration's part took so far).
+ * (false), or does not fit, why in @why (true), judged by the longest
+ * such part so far and at least the teardown of one vCPU with EL2 as
+ * measured in this run; begun without asking (a part in a VM that exists
+ * already); done (its time, the longest an EL2 configuration's part took
+ * so far).
  */
 bool idreg_test_cfg_part_start(const struct idreg_vcpu_config *cfg, char *why, size_t size);
 void idreg_test_part_begin(void);

@@ -542,8 +542,8 @@ int idreg_vm_read_all(struct idreg_vm *vm, uint64_t mask[IDREG_NR_SLOTS],
 
 void idreg_vm_destroy(struct idreg_vm *vm)
 {
-	double t0 = seconds_now();
-	int i;
+	double t0 = seconds_now();	/* then the time it took */
+	int i, el2 = vm->features & IDREG_VCPU_EL2 ? vm->nr_vcpus : 0;
 
 	/* A kvm_run mapping holds its vCPU, and so the VM, until unmapped. */
 	for (i = 0; i < vm->nr_vcpus; i++) {
@@ -559,7 +559,12 @@ void idreg_vm_destroy(struct idreg_vm *vm)
 	vm->nr_vcpus = 0;
 	vm->vm_fd = vm->kvm_fd = vm->vgic_fd = -1;
 	vm->vgic_ready = vm->vgic_v2 = false;
-	counters.destroy_s += seconds_now() - t0;
+	t0 = seconds_now() - t0;
+	counters.destroy_s += t0;
+	if (el2) {
+		counters.el2_destroy_s += t0;
+		counters.el2_vcpus_destroyed += el2;
+	}
 }
 
 int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS],
