@@ -50,6 +50,7 @@
 #include "kselftest.h"
 #include "idreg_test.h"
 #include "idregs/explore.h"
+#include "idregs/kernel_log.h"
 #include "idregs/sequence.h"
 
 #define SEQ_SEED	0x5e9e7ce5ULL

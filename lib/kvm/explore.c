@@ -13,6 +13,7 @@
 
 #include "idregs/explore.h"
 #include "idregs/field.h"
+#include "idregs/kernel_log.h"
 #include "idregs/kvm_rules.h"
 #include "idregs/vcpu_state.h"
 #include "idregs/vm_state.h"
@@ -22,24 +23,7 @@
 /* A guest that does not finish its reads in this long has hung. */
 #define GUEST_TIMEOUT_MS	5000
 
-unsigned long idreg_kernel_taint(void)
-{
-	char buf[32] = "";
-	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
-
-	if (!f)
-		return 0;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
-	return strtoul(buf, NULL, 10);
-}
-
-/* What in a kernel log record says the kernel went wrong. */
-static const char *const bad_words[] = {
-	"WARNING:", "BUG:", "Oops", "Kernel panic", "Unable to handle kernel",
-	"Internal error:", "UBSAN:", "KASAN:",
-};
+static const char *const bad_words[] = { IDREG_KERNEL_BAD_WORDS };
 
 /*
  * The kernel log since the last look: the first bad record into @why

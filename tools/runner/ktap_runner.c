@@ -32,6 +32,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "idregs/kernel_log.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* A test's exit codes, as kselftest.h defines them. */
 #define KSFT_PASS	0
 #define KSFT_XFAIL	2
@@ -51,17 +55,18 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static unsigned long read_taint(void)
+/* A kernel log line that explains a taint: a bad word, or its trace. */
+static int explains_taint(const char *line)
 {
-	unsigned long t = 0;
-	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	static const char *const words[] = {
+		IDREG_KERNEL_BAD_WORDS, "Call trace", "cut here", " at ",
+	};
+	unsigned int i;
 
-	if (!f)
-		return 0;
-	if (fscanf(f, "%lu", &t) != 1)
-		t = 0;
-	fclose(f);
-	return t;
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (strstr(line, words[i]))
+			return 1;
+	return 0;
 }
 
 /* Show the kernel log lines that explain a taint: its splats and traces. */
@@ -78,12 +83,8 @@ static void print_kernel_log_tail(void)
 	}
 	buf[n] = 0;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strstr(line, "WARNING") || strstr(line, "BUG") ||
-		    strstr(line, "Oops") || strstr(line, "Call trace") ||
-		    strstr(line, "cut here") || strstr(line, " at ")) {
-			if (shown++ < 60)
-				printf("# dmesg: %s\n", line);
-		}
+		if (explains_taint(line) && shown++ < 60)
+			printf("# dmesg: %s\n", line);
 	}
 }
 
@@ -193,7 +194,7 @@ static void not_started(int nr, const char *name, const char *what, struct total
 
 static int run_one(int nr, char *name, int timeout_s, char **argv, struct totals *t)
 {
-	unsigned long taint_before = read_taint(), taint_after;
+	unsigned long taint_before = idreg_kernel_taint(), taint_after;
 	double start = now();
 	int pipefd[2], status, timed_out;
 	char directive[64];
@@ -230,7 +231,7 @@ static int run_one(int nr, char *name, int timeout_s, char **argv, struct totals
 	}
 	status = pump_output(pipefd[0], pid, start + timeout_s, &timed_out);
 	close(pipefd[0]);
-	taint_after = read_taint();
+	taint_after = idreg_kernel_taint();
 
 	if (timed_out) {
 		snprintf(directive, sizeof(directive), "TIMEOUT %d seconds", timeout_s);

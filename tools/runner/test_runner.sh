@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 runner=${1:-$work/ktap_runner}
 if [ $# = 0 ]; then
-	${CC:-cc} -O2 -Wall -Wextra -Werror -o "$runner" "$TOP/tools/runner/ktap_runner.c" || exit 1
+	${CC:-cc} -O2 -Wall -Wextra -Werror -I"$TOP/lib/include" -o "$runner" "$TOP/tools/runner/ktap_runner.c" || exit 1
 fi
 
 # The tests, as a kselftest collection "idregs" (runner.sh names the

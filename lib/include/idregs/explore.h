@@ -52,7 +52,4 @@ bool idreg_explorer_run(struct idreg_explorer *x, const struct idreg_seq *s, FIL
 void idreg_explorer_shrink(struct idreg_explorer *x, struct idreg_seq *s,
 			   unsigned int failed_at, unsigned int budget);
 
-/* /proc/sys/kernel/tainted, or 0 where it cannot be read. */
-unsigned long idreg_kernel_taint(void);
-
 #endif /* IDREGS_EXPLORE_H */
