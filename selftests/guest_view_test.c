@@ -837,14 +837,17 @@ static void walk_config(struct view_test *vt, struct view_config *c)
 	} else {
 		if (!c->a32 && idreg_test_due(&vt->run))
 			check_features(vt, c);
-		/* A part of its own: a VM of its own (the others have one already). */
-		idreg_test_part_enter(&vt->run, c->t);
+		/*
+		 * A part of its own: a VM of its own, one vCPU (the others
+		 * have one already).
+		 */
+		idreg_test_part_enter(&vt->run, c->t, 1);
 		if (!c->a32 && idreg_test_due(&vt->run))
 			check_hidden(vt, c);
 		idreg_test_part_leave(&vt->run, c->t);
 		for (kind = 0; kind < NR_MODELS; kind++) {
 			if (kind != MODEL_DEFAULT)
-				idreg_test_part_enter(&vt->run, c->t);
+				idreg_test_part_enter(&vt->run, c->t, 1);
 			walk_model(vt, c, kind);
 			if (kind != MODEL_DEFAULT)
 				idreg_test_part_leave(&vt->run, c->t);

@@ -218,7 +218,10 @@ void idreg_test_pass_done(const struct idreg_test_vm *t)
 /* Leave this much of the timeout for the end of the test. */
 #define BUDGET_MARGIN_S		(IDREG_TEST_TIMEOUT_S / 20.0)
 
-/* Would @need seconds of configuration @cfg's not fit in the time left?  Then why, in @why. */
+/*
+ * Would @need seconds of configuration @cfg's not fit in the time left?
+ * Then why, in @why: not enough left for @what (a phrase with its time).
+ */
 static bool over_time(const struct idreg_vcpu_config *cfg, double need, const char *what,
 		      const char *instead, char *why, size_t size)
 {
@@ -228,21 +231,23 @@ static bool over_time(const struct idreg_vcpu_config *cfg, double need, const ch
 	if (!(cfg->features & IDREG_VCPU_EL2) || !need || need < left)
 		return false;
 	idreg_test_name(name, sizeof(name), cfg, false, "vcpu");
-	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s with EL2, which took %.0f s here (mostly the teardown of its vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
-		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, what, need, instead);
+	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s (mostly the teardown of the vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
+		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, what, instead);
 	return true;
 }
 
 bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t size)
 {
-	char instead[96];
+	char instead[96], what[96];
 
 	/* A configuration the host does not give is a skip anyway. */
 	if (!t->open)
 		return false;
 	snprintf(instead, sizeof(instead), ": run it alone, --vcpu %s, as run_tests.sh does",
 		 t->cfg->name);
-	return over_time(t->cfg, clock_of_test.el2_pass_s, "a configuration", instead, why, size);
+	snprintf(what, sizeof(what), "a configuration with EL2, which took %.0f s here",
+		 clock_of_test.el2_pass_s);
+	return over_time(t->cfg, clock_of_test.el2_pass_s, what, instead, why, size);
 }
 
 void idreg_test_part_begin(void)
@@ -265,17 +270,22 @@ static double el2_vcpu_teardown_s(void)
 }
 
 /*
- * A part creates at least one vCPU: it needs the longest part so far, and
- * at least one vCPU's teardown (known before any part ran, from the VMs
- * closed before it).
+ * A part needs the teardown of the vCPUs it creates, at what one took in
+ * this run; before any, what the longest part so far took.
  */
-bool idreg_test_cfg_part_start(const struct idreg_vcpu_config *cfg, char *why, size_t size)
+bool idreg_test_cfg_part_start(const struct idreg_vcpu_config *cfg, unsigned int vcpus,
+			       char *why, size_t size)
 {
-	double part = clock_of_test.el2_part_s, vcpu = el2_vcpu_teardown_s();
+	double each = el2_vcpu_teardown_s(), need = each ? vcpus * each : clock_of_test.el2_part_s;
+	char what[128];
 
-	if (over_time(cfg, part > vcpu ? part : vcpu,
-		      part > vcpu ? "a VM of a configuration" : "a vCPU of a configuration",
-		      "", why, size))
+	if (each)
+		snprintf(what, sizeof(what), "%u vCPU%s with EL2, at the %.0f s tearing one down took here",
+			 vcpus, vcpus == 1 ? "" : "s", each);
+	else
+		snprintf(what, sizeof(what), "a part of a configuration with EL2, which took %.0f s here",
+			 need);
+	if (over_time(cfg, need, what, "", why, size))
 		return true;
 	idreg_test_part_begin();
 	return false;

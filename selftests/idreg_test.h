@@ -164,13 +164,14 @@ bool idreg_test_pass_over_time(const struct idreg_test_vm *t, char *why, size_t 
  * The same for a part of a configuration's checks that creates a VM of its
  * own (idreg_test_part_enter(); guest_consequences_test's and
  * vcpu_surroundings_test's checks): the next one starts, its clock begun
- * (false), or does not fit, why in @why (true), judged by the longest
- * such part so far and at least the teardown of one vCPU with EL2 as
- * measured in this run; begun without asking (a part in a VM that exists
- * already); done (its time, the longest an EL2 configuration's part took
- * so far).
+ * (false), or does not fit, why in @why (true), judged by the teardown
+ * of the @vcpus vCPUs it creates at what tearing down one with EL2 took
+ * in this run (before any was torn down, by the longest such part so
+ * far); begun without asking (a part in a VM that exists already); done
+ * (its time, the longest an EL2 configuration's part took so far).
  */
-bool idreg_test_cfg_part_start(const struct idreg_vcpu_config *cfg, char *why, size_t size);
+bool idreg_test_cfg_part_start(const struct idreg_vcpu_config *cfg, unsigned int vcpus,
+			       char *why, size_t size);
 void idreg_test_part_begin(void);
 void idreg_test_cfg_part_done(const struct idreg_vcpu_config *cfg);
 /*
@@ -266,15 +267,17 @@ static inline void idreg_test_pass_leave(struct idreg_test_run *run, const struc
 }
 
 /*
- * Within a pass, a part that creates a VM of its own (guest_view_test's
- * models): skipped the same way when the time left is less than the
- * longest such part of a configuration with EL2 took so far.
+ * Within a pass, a part that creates a VM of its own with @vcpus vCPUs
+ * (guest_view_test's models): skipped the same way when the time left
+ * cannot hold their teardown (idreg_test_cfg_part_start()).
  */
-static inline void idreg_test_part_enter(struct idreg_test_run *run, const struct idreg_test_vm *t)
+static inline void idreg_test_part_enter(struct idreg_test_run *run, const struct idreg_test_vm *t,
+					 unsigned int vcpus)
 {
 	if (run->counting || run->skip[0])
 		return;
-	run->part_skipped = idreg_test_cfg_part_start(t->cfg, run->skip, sizeof(run->skip));
+	run->part_skipped = idreg_test_cfg_part_start(t->cfg, vcpus, run->skip,
+						      sizeof(run->skip));
 }
 
 static inline void idreg_test_part_leave(struct idreg_test_run *run, const struct idreg_test_vm *t)

@@ -981,6 +981,13 @@ static const char *const config_results[NR_CONFIG_RESULTS] = {
 /* Where the parts with a VM of their own begin in it. */
 #define FIRST_AFTER_LOWERING	8
 #define FIRST_VCPUS		9
+/*
+ * The vCPUs each creates (what its time budget counts): the lowering's VM
+ * one; the vCPUs' VM two, the late one and the powered-off one (the one
+ * with other features is refused before KVM sets it up).
+ */
+#define LOWERING_VCPUS		1
+#define VCPUS_VCPUS		4
 
 static void skip_results(const struct idreg_vcpu_config *cfg, unsigned int first,
 			 unsigned int end, enum idreg_result_kind kind, const char *why)
@@ -999,16 +1006,16 @@ static void skip_config(const struct idreg_vcpu_config *cfg, const char *why)
 }
 
 /*
- * A part with a VM of its own that the time left cannot hold on a
- * configuration with EL2 (idreg_test_cfg_part_start()): its results
- * skipped, saying why.  Otherwise its clock starts.
+ * A part with a VM of its own, @vcpus vCPUs in it, that the time left
+ * cannot hold on a configuration with EL2 (idreg_test_cfg_part_start()):
+ * its results skipped, saying why.  Otherwise its clock starts.
  */
-static bool part_over_time(const struct idreg_vcpu_config *cfg, unsigned int first,
-			   unsigned int end)
+static bool part_over_time(const struct idreg_vcpu_config *cfg, unsigned int vcpus,
+			   unsigned int first, unsigned int end)
 {
 	char why[512];
 
-	if (!idreg_test_cfg_part_start(cfg, why, sizeof(why)))
+	if (!idreg_test_cfg_part_start(cfg, vcpus, why, sizeof(why)))
 		return false;
 	skip_results(cfg, first, end, IDREG_RESULT_TIMING, why);
 	return true;
@@ -1051,13 +1058,13 @@ static void run_config(const struct idreg_vcpu_config *cfg)
 	idreg_vm_destroy(&vm);
 	idreg_test_cfg_part_done(cfg);
 
-	if (!part_over_time(cfg, FIRST_AFTER_LOWERING, FIRST_VCPUS)) {
+	if (!part_over_time(cfg, LOWERING_VCPUS, FIRST_AFTER_LOWERING, FIRST_VCPUS)) {
 		check_ccsidr_after_lowering(cfg, st.host_ctr, st.clidr);
 		idreg_test_cfg_part_done(cfg);
 	}
 
 	/* The guest ran on vCPU 0: a fresh VM for the vCPUs' own checks. */
-	if (part_over_time(cfg, FIRST_VCPUS, NR_CONFIG_RESULTS))
+	if (part_over_time(cfg, VCPUS_VCPUS, FIRST_VCPUS, NR_CONFIG_RESULTS))
 		return;
 	if (idreg_vm_open(&vm, cfg, 0) || idreg_vcpu_add(&vm))
 		ksft_exit_fail_msg("vcpu %s: %s\n", cfg->name, vm.last_error);

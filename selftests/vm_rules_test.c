@@ -665,7 +665,7 @@ static void walk_pass(struct idreg_test_run *run, struct rules_pass *p)
 		check_errno_after_run(p);
 	if (idreg_test_acting(run))
 		idreg_test_vm_close(p->t);
-	idreg_test_part_enter(run, p->t);
+	idreg_test_part_enter(run, p->t, 1);	/* the second VM's vCPU */
 	if (idreg_test_due(run))
 		check_other_vm(p);
 	idreg_test_part_leave(run, p->t);
