@@ -217,6 +217,13 @@ void idreg_test_pass_done(const struct idreg_test_vm *t)
 
 /* Leave this much of the timeout for the end of the test. */
 #define BUDGET_MARGIN_S		(IDREG_TEST_TIMEOUT_S / 20.0)
+/*
+ * And count this much more than the measure: one EL2 vCPU's teardown
+ * varied by a fifth within a run on the shared 16K-page host, and one
+ * that started on the average ended 16 s before the timeout
+ * (docs/figures.md).
+ */
+#define BUDGET_SPREAD		1.25
 
 /*
  * Would @need seconds of configuration @cfg's not fit in the time left?
@@ -228,10 +235,10 @@ static bool over_time(const struct idreg_vcpu_config *cfg, double need, const ch
 	double left = IDREG_TEST_TIMEOUT_S - (now_s() - clock_of_test.t0) - BUDGET_MARGIN_S;
 	char name[64];
 
-	if (!(cfg->features & IDREG_VCPU_EL2) || !need || need < left)
+	if (!(cfg->features & IDREG_VCPU_EL2) || !need || need * BUDGET_SPREAD < left)
 		return false;
 	idreg_test_name(name, sizeof(name), cfg, false, "vcpu");
-	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s (mostly the teardown of the vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
+	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s, a quarter added for the spread (mostly the teardown of the vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
 		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, what, instead);
 	return true;
 }
@@ -260,13 +267,13 @@ void idreg_test_cfg_part_done(const struct idreg_vcpu_config *cfg)
 	keep_longest(cfg, clock_of_test.part_t0, &clock_of_test.el2_part_s);
 }
 
-/* What tearing down one vCPU with EL2 took in this run so far: 0 before the first. */
+/* The most tearing down one vCPU with EL2 took in this run so far: 0 before the first. */
 static double el2_vcpu_teardown_s(void)
 {
 	struct idreg_kvm_counters c;
 
 	idreg_kvm_counters(&c);
-	return c.el2_vcpus_destroyed ? c.el2_destroy_s / c.el2_vcpus_destroyed : 0;
+	return c.el2_vcpu_destroy_max_s;
 }
 
 /*
@@ -280,7 +287,7 @@ bool idreg_test_cfg_part_start(const struct idreg_vcpu_config *cfg, unsigned int
 	char what[128];
 
 	if (each)
-		snprintf(what, sizeof(what), "%u vCPU%s with EL2, at the %.0f s tearing one down took here",
+		snprintf(what, sizeof(what), "%u vCPU%s with EL2, at the %.0f s tearing one down took here at most",
 			 vcpus, vcpus == 1 ? "" : "s", each);
 	else
 		snprintf(what, sizeof(what), "a part of a configuration with EL2, which took %.0f s here",

@@ -561,10 +561,8 @@ void idreg_vm_destroy(struct idreg_vm *vm)
 	vm->vgic_ready = vm->vgic_v2 = false;
 	t0 = seconds_now() - t0;
 	counters.destroy_s += t0;
-	if (el2) {
-		counters.el2_destroy_s += t0;
-		counters.el2_vcpus_destroyed += el2;
-	}
+	if (el2 && t0 / el2 > counters.el2_vcpu_destroy_max_s)
+		counters.el2_vcpu_destroy_max_s = t0 / el2;
 }
 
 int idreg_get_writable_masks_with(struct idreg_vm *vm, uint64_t masks[IDREG_NR_SLOTS],

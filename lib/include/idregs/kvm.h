@@ -52,13 +52,14 @@ int idreg_vm_fail(struct idreg_vm *vm, int err, const char *fmt, ...);
  * two nested stage-2 MMUs, and tearing those down is what makes such a VM
  * slow to destroy: docs/kernels.md), GET and SET_ONE_REG calls, and the
  * wall time spent creating VMs (with their vCPUs and vGIC), in KVM_RUN
- * (lib/kvm/guest.c) and destroying them; of that, the teardown of VMs with
- * EL2 and how many EL2 vCPUs they had (the cost of one, measured).
+ * (lib/kvm/guest.c) and destroying them; and the most tearing down one
+ * EL2 vCPU cost (a VM's teardown over its EL2 vCPUs: what one costs,
+ * measured).
  */
 struct idreg_kvm_counters {
-	unsigned int vms, vcpus, el2_vcpus, el2_vcpus_destroyed;
+	unsigned int vms, vcpus, el2_vcpus;
 	unsigned long gets, sets;
-	double create_s, run_s, destroy_s, el2_destroy_s;
+	double create_s, run_s, destroy_s, el2_vcpu_destroy_max_s;
 };
 
 void idreg_kvm_counters(struct idreg_kvm_counters *out);
