@@ -23,6 +23,16 @@ emu_console() {
 
 # The cached kernel series, newest first (a directory without a vmlinuz,
 # e.g. one being filled, is none; the status stays 0 with pipefail).
+# Build the initramfs's /init, tools/runner/ktap_runner.c, into $1 with
+# the compiler command $2... (default: static for arm64).  It includes the
+# library's header-only lib/include/idregs/kernel_log.h.
+emu_build_runner() {
+	local out=$1
+	shift
+	[ $# -gt 0 ] || set -- aarch64-linux-gnu-gcc -static
+	"$@" -O2 -I"$TOP/lib/include" -o "$out" "$TOP/tools/runner/ktap_runner.c"
+}
+
 emu_cached_kernels() {
 	local d
 	for d in "$CACHE"/kernels/*/; do

@@ -101,8 +101,7 @@ run_steps_native() {
 run_steps_emulated() {
 	local stage=$work/stage kdir name args rc
 	mkdir -p "$stage/bin"
-	aarch64-linux-gnu-gcc -O2 -static -I"$TOP/lib/include" -o "$stage/init" "$TOP/tools/runner/ktap_runner.c" ||
-		die "building ktap_runner failed"
+	emu_build_runner "$stage/init" || die "building ktap_runner failed"
 	cp "$IDREG_ARM64" "$stage/bin/idreg"
 	steps | while read -r name args; do
 		echo "$name $STEP_TIMEOUT /bin/idreg $args"

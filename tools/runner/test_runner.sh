@@ -12,12 +12,13 @@ set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=$("$TOP/scripts/deps.sh" --print-cache)
+. "$TOP/tools/emu/emu.sh"
 KSFT_RUNNER_DIR="$CACHE/src/7/tools/testing/selftests/kselftest"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 runner=${1:-$work/ktap_runner}
 if [ $# = 0 ]; then
-	${CC:-cc} -O2 -Wall -Wextra -Werror -I"$TOP/lib/include" -o "$runner" "$TOP/tools/runner/ktap_runner.c" || exit 1
+	emu_build_runner "$runner" ${CC:-cc} -Wall -Wextra -Werror || exit 1
 fi
 
 # The tests, as a kselftest collection "idregs" (runner.sh names the
