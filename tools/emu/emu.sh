@@ -21,8 +21,6 @@ emu_console() {
 	python3 "$TOP/tools/lib/console.py" "$@"
 }
 
-# The cached kernel series, newest first (a directory without a vmlinuz,
-# e.g. one being filled, is none; the status stays 0 with pipefail).
 # Build the initramfs's /init, tools/runner/ktap_runner.c, into $1 with
 # the compiler command $2... (default: static for arm64).  It includes the
 # library's header-only lib/include/idregs/kernel_log.h.
@@ -33,6 +31,8 @@ emu_build_runner() {
 	"$@" -O2 -I"$TOP/lib/include" -o "$out" "$TOP/tools/runner/ktap_runner.c"
 }
 
+# The cached kernel series, newest first (a directory without a vmlinuz,
+# e.g. one being filled, is none; the status stays 0 with pipefail).
 emu_cached_kernels() {
 	local d
 	for d in "$CACHE"/kernels/*/; do
