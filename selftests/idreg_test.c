@@ -238,8 +238,9 @@ static bool over_time(const struct idreg_vcpu_config *cfg, double need, const ch
 	if (!(cfg->features & IDREG_VCPU_EL2) || !need || need * BUDGET_SPREAD < left)
 		return false;
 	idreg_test_name(name, sizeof(name), cfg, false, "vcpu");
-	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s, a quarter added for the spread (mostly the teardown of the vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
-		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, what, instead);
+	snprintf(why, size, "%s: not enough of the %d s timeout left (%.0f s) for %s, %.0f%% added for the spread (mostly the teardown of the vCPUs' nested stage-2 MMUs, docs/kernels.md)%s",
+		 name, IDREG_TEST_TIMEOUT_S, left > 0 ? left : 0, what,
+		 (BUDGET_SPREAD - 1) * 100, instead);
 	return true;
 }
 

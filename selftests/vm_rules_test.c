@@ -83,7 +83,6 @@ struct change {
 /* What is checked in a pass (its VM: struct idreg_test_vm). */
 struct rules_pass {
 	struct idreg_test_vm *t;
-	struct idreg_vm other;
 	struct change changes[IDREG_NR_SLOTS];
 	unsigned int nr_changes;
 	/* What each vCPU read before the second KVM_ARM_VCPU_INIT. */
@@ -275,10 +274,11 @@ static void check_other_vm(struct rules_pass *p)
 {
 	char detail[DETAIL_LEN] = "", name[64];
 	unsigned int slot, kept = 0;
+	struct idreg_vm other;
 
-	if (idreg_vm_open(&p->other, p->t->cfg, 0)) {
+	if (idreg_vm_open(&other, p->t->cfg, 0)) {
 		idreg_test_result(IDREG_RESULT_BEHAVIOUR, false, "%s: second VM: %s\n",
-				  name_of(name, sizeof(name), p, "other_vm"), p->other.last_error);
+				  name_of(name, sizeof(name), p, "other_vm"), other.last_error);
 		return;
 	}
 	for (slot = 0; slot < IDREG_NR_SLOTS; slot++) {
@@ -286,9 +286,9 @@ static void check_other_vm(struct rules_pass *p)
 
 		if (!p->changes[slot].reg)
 			continue;
-		if (idreg_get_slot(&p->other, 0, slot, &now))
+		if (idreg_get_slot(&other, 0, slot, &now))
 			idreg_append(detail, sizeof(detail), "; %s: %s", p->changes[slot].reg->name,
-				     p->other.last_error);
+				     other.last_error);
 		else if (now != limit)
 			idreg_append(detail, sizeof(detail), "; %s reads 0x%016llx, not the default 0x%016llx",
 				     p->changes[slot].reg->name, (unsigned long long)now,
@@ -296,7 +296,7 @@ static void check_other_vm(struct rules_pass *p)
 		else
 			kept++;
 	}
-	idreg_vm_destroy(&p->other);
+	idreg_vm_destroy(&other);
 	idreg_test_result(IDREG_RESULT_BEHAVIOUR, !detail[0], "%s: a second VM created after the writes keeps the default of %u of the %u registers changed%s\n",
 			  name_of(name, sizeof(name), p, "other_vm"), kept, p->nr_changes, detail);
 }
