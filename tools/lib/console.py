@@ -48,6 +48,7 @@ Lines are tab-separated where a field may hold spaces.
 """
 
 import json
+import os
 import re
 import sys
 
@@ -55,13 +56,32 @@ import sys
 # behaviour (what KVM did), source (a comparison with the copy of KVM's
 # source gen/ read), timing (a bound of wall time ended it: load, not KVM).
 KINDS = ("behaviour", "source", "timing")
+
+
+def kernel_bad_words():
+    """The words of a kernel log that mean the kernel went wrong, from their
+    one home, IDREG_KERNEL_BAD_WORDS in lib/include/idregs/kernel_log.h
+    (ktap_runner and the explorer compile it in)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                        "lib", "include", "idregs", "kernel_log.h")
+    with open(path) as f:
+        lines = f.read().splitlines()
+    start = next(i for i, l in enumerate(lines)
+                 if l.startswith("#define IDREG_KERNEL_BAD_WORDS"))
+    body = [lines[start]]
+    while body[-1].rstrip().endswith("\\"):
+        body.append(lines[start + len(body)])
+    return re.findall(r'"([^"]+)"', "\n".join(body))
+
+
 # Console lines that mean the host kernel itself went wrong (the kernel's
 # words: no record can say it): a crash, which nothing may claim, or the
 # kernel's warning and the taint it leaves (ktap_runner's "kernel
 # tainted"), which a known finding may claim (an idregs-taint record
 # before its result).
-UNCLAIMABLE = r"Kernel panic|Oops|BUG:|Unable to handle kernel|Internal error:"
-CLAIMABLE = r"WARNING:|kernel tainted"
+CLAIMABLE_WORDS = ("WARNING:", "kernel tainted")
+UNCLAIMABLE = "|".join(re.escape(w) for w in kernel_bad_words() if w not in CLAIMABLE_WORDS)
+CLAIMABLE = "|".join(re.escape(w) for w in CLAIMABLE_WORDS)
 UNCLAIMABLE_RE = re.compile(UNCLAIMABLE)
 CLAIMABLE_RE = re.compile(CLAIMABLE)
 CRASH_RE = re.compile(UNCLAIMABLE + "|" + CLAIMABLE)

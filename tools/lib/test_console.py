@@ -126,6 +126,20 @@ class Host(unittest.TestCase):
                          "emulated host hung: killed after 9 s")
         self.assertEqual(con([], after=["# x: done"]).host_verdict(0, "", "^# x: done$"), "")
 
+    def test_the_kernels_words_are_kernel_log_hs(self):
+        """The crash words are IDREG_KERNEL_BAD_WORDS, as the C side has
+        them: a KASAN report fails a host as a crash (no finding claims it),
+        a warning only unless claimed."""
+        words = console.kernel_bad_words()
+        self.assertIn("WARNING:", words)
+        self.assertIn("KASAN:", words)
+        for w in words:
+            self.assertTrue(console.CRASH_RE.search("[ 1.0] %s x" % w), w)
+        self.assertTrue(console.UNCLAIMABLE_RE.search("[ 1.0] KASAN: slab-out-of-bounds"))
+        self.assertFalse(console.UNCLAIMABLE_RE.search("[ 1.0] WARNING: CPU: 0 PID: 1"))
+        self.assertEqual(con(passing("a"), after=["[ 1.0] UBSAN: shift-out-of-bounds"])
+                         .host_verdict(0), "host kernel crash/warning")
+
     def test_host_command_reads_killed(self):
         with tempfile.TemporaryDirectory() as d:
             log = os.path.join(d, "c.log")

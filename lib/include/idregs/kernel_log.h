@@ -4,7 +4,8 @@
  * of its log that mean it went wrong.  Header-only, because the
  * initramfs's /init (tools/runner/ktap_runner.c) is built without the
  * library; the explorer (lib/kvm/explore.c) and the tests use it too.
- * (tools/lib/console.py reads the same words from a console.)
+ * (tools/lib/console.py reads IDREG_KERNEL_BAD_WORDS from this file, to
+ * find them on a console: keep it one quoted word list.)
  */
 #ifndef IDREGS_KERNEL_LOG_H
 #define IDREGS_KERNEL_LOG_H
